@@ -1,0 +1,190 @@
+package ai.zkllm.fhe.ring;
+
+/** The pure-Java kernels: always available, and the reference the native backend must match. */
+public final class JavaRingBackend implements RingBackend {
+
+    @Override
+    public String name() {
+        return "java";
+    }
+
+    /**
+     * Cooley–Tukey with bit-reversed ψ powers. Values live lazily in [0, 4q) between stages and
+     * are brought below 2q before a Shoup product, whose operand must stay under 2^32.
+     */
+    @Override
+    public void ntt(long[] a, NttTable table) {
+        long q = table.modulus().value();
+        long twoQ = 2 * q;
+        long[] w = table.psiPowers();
+        long[] ws = table.psiPowersShoup();
+        int n = a.length;
+        for (int m = 1, t = n >>> 1; m < n; m <<= 1, t >>>= 1) {
+            for (int i = 0; i < m; i++) {
+                long wi = w[m + i];
+                long wsi = ws[m + i];
+                int j1 = 2 * i * t;
+                int j2 = j1 + t;
+                for (int j = j1; j < j2; j++) {
+                    long u = a[j];
+                    if (u >= twoQ) {
+                        u -= twoQ;
+                    }
+                    long x = a[j + t];
+                    if (x >= twoQ) {
+                        x -= twoQ;
+                    }
+                    long v = x * wi - ((x * wsi) >>> 32) * q;
+                    a[j] = u + v;
+                    a[j + t] = u - v + twoQ;
+                }
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            long x = a[j];
+            if (x >= twoQ) {
+                x -= twoQ;
+            }
+            a[j] = x >= q ? x - q : x;
+        }
+    }
+
+    /** Gentleman–Sande with bit-reversed inverse ψ powers, then multiplication by n^-1. */
+    @Override
+    public void inverseNtt(long[] a, NttTable table) {
+        long q = table.modulus().value();
+        long twoQ = 2 * q;
+        long[] w = table.inversePsiPowers();
+        long[] ws = table.inversePsiPowersShoup();
+        int n = a.length;
+        for (int m = n >>> 1, t = 1; m >= 1; m >>>= 1, t <<= 1) {
+            for (int i = 0; i < m; i++) {
+                long wi = w[m + i];
+                long wsi = ws[m + i];
+                int j1 = 2 * i * t;
+                int j2 = j1 + t;
+                for (int j = j1; j < j2; j++) {
+                    long u = a[j];
+                    long v = a[j + t];
+                    long s = u + v;
+                    a[j] = s >= twoQ ? s - twoQ : s;
+                    long d = u - v + twoQ;
+                    if (d >= twoQ) {
+                        d -= twoQ;
+                    }
+                    a[j + t] = d * wi - ((d * wsi) >>> 32) * q;
+                }
+            }
+        }
+        long nInv = table.nInverse();
+        long nInvShoup = table.nInverseShoup();
+        for (int j = 0; j < n; j++) {
+            long x = a[j];
+            long r = x * nInv - ((x * nInvShoup) >>> 32) * q;
+            a[j] = r >= q ? r - q : r;
+        }
+    }
+
+    @Override
+    public void add(long[] a, long[] b, long[] out, Modulus m) {
+        long q = m.value();
+        for (int i = 0; i < out.length; i++) {
+            long s = a[i] + b[i];
+            out[i] = s >= q ? s - q : s;
+        }
+    }
+
+    @Override
+    public void sub(long[] a, long[] b, long[] out, Modulus m) {
+        long q = m.value();
+        for (int i = 0; i < out.length; i++) {
+            long d = a[i] - b[i];
+            out[i] = d < 0 ? d + q : d;
+        }
+    }
+
+    @Override
+    public void negate(long[] a, long[] out, Modulus m) {
+        long q = m.value();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a[i] == 0 ? 0 : q - a[i];
+        }
+    }
+
+    @Override
+    public void mul(long[] a, long[] b, long[] out, Modulus m) {
+        for (int i = 0; i < out.length; i++) {
+            out[i] = m.reduce(a[i] * b[i]);
+        }
+    }
+
+    @Override
+    public void mulAdd(long[] a, long[] b, long[] acc, Modulus m) {
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] = m.reduce(a[i] * b[i] + acc[i]);
+        }
+    }
+
+    @Override
+    public void mulScalar(long[] a, long s, long[] out, Modulus m) {
+        long q = m.value();
+        long sShoup = m.shoup(s);
+        for (int i = 0; i < out.length; i++) {
+            long x = a[i];
+            long r = x * s - ((x * sShoup) >>> 32) * q;
+            out[i] = r >= q ? r - q : r;
+        }
+    }
+
+    @Override
+    public void addScalar(long[] a, long s, long[] out, Modulus m) {
+        long q = m.value();
+        for (int i = 0; i < out.length; i++) {
+            long x = a[i] + s;
+            out[i] = x >= q ? x - q : x;
+        }
+    }
+
+    @Override
+    public void subMulScalar(long[] a, long[] b, long s, long[] out, Modulus m) {
+        long q = m.value();
+        long sShoup = m.shoup(s);
+        for (int i = 0; i < out.length; i++) {
+            long d = a[i] - b[i] + q;
+            long r = d * s - ((d * sShoup) >>> 32) * q;
+            out[i] = r >= q ? r - q : r;
+        }
+    }
+
+    @Override
+    public void permute(long[] a, int[] perm, long[] out) {
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a[perm[i]];
+        }
+    }
+
+    @Override
+    public void convertBasis(long[][] in, long[][] out, BasisConverter c) {
+        int k = c.fromSize();
+        int n = in[0].length;
+        long[] hatInv = c.qHatInverse();
+        long[] hatInvShoup = c.qHatInverseShoup();
+        long[][] hatModP = c.qHatModP();
+        long[] y = new long[k];
+        for (int x = 0; x < n; x++) {
+            for (int i = 0; i < k; i++) {
+                y[i] = c.from(i).mulShoup(in[i][x], hatInv[i], hatInvShoup[i]);
+            }
+            for (int j = 0; j < out.length; j++) {
+                Modulus p = c.to(j);
+                long[] hat = hatModP[j];
+                long acc = 0;
+                for (int i = 0; i < k; i++) {
+                    // y < 2^31 and hat < 2^31: each product < 2^62, so reduce after every add.
+                    acc = p.reduce(acc + y[i] * hat[i]);
+                }
+                out[j][x] = acc;
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package ai.zkllm.fhe.ring;
+
+/**
+ * The ring kernels every backend implements: the only place where the engine's time goes.
+ *
+ * <p>A limb is a {@code long[]} of length n holding residues modulo one RNS prime q &lt; 2^31,
+ * each in [0, q). Every kernel is a mathematical function of its inputs with a canonical
+ * (fully reduced) output, so two correct backends give identical bytes; that is what makes
+ * validator replay by digest possible. Inputs must already be reduced; kernels do not check
+ * (the engine validates untrusted data before it reaches here). Output arrays may alias an
+ * input unless a method says otherwise.
+ */
+public interface RingBackend {
+
+    /** Short name for logs and benchmarks: "java" or "native". */
+    String name();
+
+    /**
+     * Forward negacyclic NTT in place. With ψ = {@code table.psi()} a primitive 2n-th root of
+     * unity mod q, the output at index i is a(ψ^(2·brv(i)+1)), brv being the bit reversal
+     * on log2(n) bits (the order that Cooley–Tukey with bit-reversed twiddles produces).
+     */
+    void ntt(long[] a, NttTable table);
+
+    /** Inverse of {@link #ntt}, in place, including the multiplication by n^-1. */
+    void inverseNtt(long[] a, NttTable table);
+
+    /** out = a + b mod q. */
+    void add(long[] a, long[] b, long[] out, Modulus q);
+
+    /** out = a - b mod q. */
+    void sub(long[] a, long[] b, long[] out, Modulus q);
+
+    /** out = -a mod q. */
+    void negate(long[] a, long[] out, Modulus q);
+
+    /** out = a · b mod q, pointwise. */
+    void mul(long[] a, long[] b, long[] out, Modulus q);
+
+    /** acc = acc + a · b mod q, pointwise. */
+    void mulAdd(long[] a, long[] b, long[] acc, Modulus q);
+
+    /** out = a · s mod q for a scalar s in [0, q). */
+    void mulScalar(long[] a, long s, long[] out, Modulus q);
+
+    /** out = a + s mod q for a scalar s in [0, q). */
+    void addScalar(long[] a, long s, long[] out, Modulus q);
+
+    /** out = (a - b) · s mod q, the step shared by rescaling and modulus-down. */
+    void subMulScalar(long[] a, long[] b, long s, long[] out, Modulus q);
+
+    /** out[i] = a[perm[i]]: an automorphism X -&gt; X^g in the NTT domain. out must not alias a. */
+    void permute(long[] a, int[] perm, long[] out);
+
+    /**
+     * Fast (approximate) basis extension of Bajard et al. / Cheon et al.: from the residues of
+     * x in basis {q_0..q_{k-1}} ({@code in}, coefficient domain) to residues in basis
+     * {p_0..p_{m-1}} ({@code out}): out_j = (Σ_i [x_i · (Q/q_i)^-1]_{q_i} · [Q/q_i]_{p_j}) mod p_j.
+     */
+    void convertBasis(long[][] in, long[][] out, BasisConverter converter);
+}
