@@ -8,10 +8,11 @@ import java.math.BigDecimal;
  */
 public record RewardShares(BigDecimal ownerPercent, BigDecimal minersPercent, BigDecimal validatorsPercent) {
 
+    /** Declared before DEFAULT, whose construction checks against it. */
+    private static final BigDecimal HUNDRED = new BigDecimal(100);
+
     public static final RewardShares DEFAULT =
             new RewardShares(new BigDecimal("18"), new BigDecimal("41"), new BigDecimal("41"));
-
-    private static final BigDecimal HUNDRED = new BigDecimal(100);
 
     public RewardShares {
         requirePercent("emission.ownerPercent", ownerPercent);

@@ -1,14 +1,16 @@
 package ai.zkllm.settlement;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class LargestRemainderTest {
 
     private static BigInteger[] units(long... values) {
-        return java.util.Arrays.stream(values).mapToObj(BigInteger::valueOf).toArray(BigInteger[]::new);
+        return Arrays.stream(values).mapToObj(BigInteger::valueOf).toArray(BigInteger[]::new);
     }
 
     @Test
@@ -41,6 +43,6 @@ class LargestRemainderTest {
         BigInteger total = new BigInteger("1000000000000000000000");
         BigInteger[] shares = LargestRemainder.split(total, new double[] {0.1, 0.2, 0.7}, new int[] {0, 1, 2});
 
-        assertArrayEquals(new BigInteger[] {total}, new BigInteger[] {shares[0].add(shares[1]).add(shares[2])});
+        assertEquals(total, shares[0].add(shares[1]).add(shares[2]));
     }
 }
