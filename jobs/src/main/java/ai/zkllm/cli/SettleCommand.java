@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -20,7 +21,6 @@ import picocli.CommandLine.Option;
 /** {@code zkllm settle}: settles one epoch from a JSON file, without Kafka or Flink. */
 @Command(
         name = "settle",
-        mixinStandardHelpOptions = true,
         description = {
             "Settles one brain's epoch: Yuma consensus, incentive, dividends, bonds and integer rewards.",
             "Input and output formats: docs/settlement.md. Exit code 2 on unreadable or invalid input."
@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
 public final class SettleCommand implements Callable<Integer> {
 
     static final int INVALID_INPUT = 2;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    private boolean help;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "The epoch, as JSON.")
     private Path input;
@@ -66,9 +69,10 @@ public final class SettleCommand implements Callable<Integer> {
     /** A reader of {@code output} sees the old file or the whole new one, never a part. */
     private static void writeAtomically(Path target, String content) throws IOException {
         Path absolute = target.toAbsolutePath();
-        Path temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+        // Beside the target, so the move stays within one file system; created fresh under the umask.
+        Path temporary = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            Files.writeString(temporary, content, StandardCharsets.UTF_8);
+            Files.writeString(temporary, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
             Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temporary);
