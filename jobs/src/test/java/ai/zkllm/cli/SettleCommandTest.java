@@ -124,6 +124,24 @@ class SettleCommandTest {
     }
 
     @Test
+    void optionalFieldsTakeTheirDefaults() throws IOException {
+        Path input = Files.writeString(folder.resolve("epoch.json"), """
+                {"brain": 0, "epoch": 0, "validators": [{"id": 1, "stake": 1}], "miners": [5],
+                 "weights": [[1]], "emission": {"blockEmission": 7}}
+                """);
+
+        Run run = zkllm("settle", "--input", input.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode settlement = JSON.readTree(run.out());
+        // 360 blocks × 7 units = 2520 → 18% = 453.6 → 454 (largest fraction), 41% = 1033.2 → 1033 each.
+        assertEquals("2520", settlement.get("emission").asText());
+        assertEquals("454", settlement.get("owner").get("reward").asText());
+        assertEquals("1033", settlement.get("miners").get(0).get("reward").asText());
+        assertEquals("1033", settlement.get("validators").get(0).get("reward").asText());
+    }
+
+    @Test
     void helpListsTheOptions() {
         Run run = zkllm("settle", "--help");
 
