@@ -83,20 +83,20 @@ class SettlementTest {
                 invalid("weights", "needs one row per validator (2)",
                         input(twoIds, twoStakes, twoIds, new double[][] {{1, 0}})),
                 invalid("previousBonds[validator 1][miner 0]", "must be ≤ 1.0, got 2.0",
-                        with(valid, null, new double[][] {{0, 0}, {2, 0}}, 0.5, 0.1, valid.shares())),
-                invalid("kappa", "must be in (0, 1], got 0.0", with(valid, null, null, 0, 0.1, valid.shares())),
-                invalid("alpha", "must be in [0, 1], got 1.5", with(valid, null, null, 0.5, 1.5, valid.shares())),
+                        with(valid, null, new double[][] {{0, 0}, {2, 0}}, 0.5, 0.1)),
+                invalid("kappa", "must be in (0, 1], got 0.0", with(valid, null, null, 0, 0.1)),
+                invalid("alpha", "must be in [0, 1], got 1.5", with(valid, null, null, 0.5, 1.5)),
                 invalid("validators", "at most 256 per brain, got 257",
                         input(IntStream.range(0, 257).toArray(), new double[257], twoIds, new double[257][2])),
                 invalid("miners", "at most 1792 per brain, got 1793",
                         input(twoIds, twoStakes, IntStream.range(0, 1793).toArray(), new double[2][1793])),
-                invalid("brain", "must be in [0, 1024), got 1024", with(valid, 1024, null, 0.5, 0.1, valid.shares())));
+                invalid("brain", "must be in [0, 1024), got 1024", with(valid, 1024, null, 0.5, 0.1)));
     }
 
-    private static EpochInput with(EpochInput base, Integer brain, double[][] bonds, double kappa, double alpha,
-            RewardShares shares) {
+    /** {@code base} with another brain (unless null), previous bonds, κ and α. */
+    private static EpochInput with(EpochInput base, Integer brain, double[][] bonds, double kappa, double alpha) {
         return new EpochInput(brain == null ? base.brain() : brain, base.epoch(), base.validatorIds(), base.stakes(),
-                base.minerIds(), base.weights(), bonds, kappa, alpha, base.emission(), shares);
+                base.minerIds(), base.weights(), bonds, kappa, alpha, base.emission(), base.shares());
     }
 
     private static Arguments invalid(String field, String problem, EpochInput input) {
