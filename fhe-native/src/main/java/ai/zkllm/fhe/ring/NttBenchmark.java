@@ -7,13 +7,20 @@ import java.util.SplittableRandom;
 
 /**
  * Single-threaded timing of one forward plus one inverse NTT on a 31-bit prime, per backend
- * and ring degree. Run: {@code java -cp <fhe jar> ai.zkllm.fhe.ring.NttBenchmark [reps]}.
+ * and ring degree. Run: {@code java -cp <fhe jar>:<slf4j-api jar> ai.zkllm.fhe.ring.NttBenchmark [reps] [warmup]}.
  */
 public final class NttBenchmark {
     public static final int MIN_LOG_N = 12;
     public static final int MAX_LOG_N = 16;
 
-    /** Median wall time of one forward + inverse NTT of length n, in microseconds. */
+    /** Warmup rounds by default: enough for the JIT to compile the Java kernels at n = 2^12. */
+    public static final int DEFAULT_WARMUP = 100;
+    public static final int DEFAULT_REPS = 30;
+
+    /**
+     * Median wall time of one forward + inverse NTT of length n, in microseconds. backend is
+     * "java", "native-avx2" or "native-scalar".
+     */
     public record Result(String backend, int n, double medianMicros) {}
 
     private NttBenchmark() {}
@@ -30,7 +37,7 @@ public final class NttBenchmark {
             NttTable table = new NttTable(q, n);
             long[] input = new SplittableRandom(logN).longs(n, 0, q.value()).toArray();
             for (RingBackend backend : backends) {
-                results.add(new Result(backend.name(), n, medianMicros(backend, table, input, warmup, reps)));
+                results.add(new Result(label(backend), n, medianMicros(backend, table, input, warmup, reps)));
             }
         }
         return results;
@@ -56,24 +63,36 @@ public final class NttBenchmark {
         return nanos[reps / 2] / 1000.0;
     }
 
-    /** The backends worth comparing here: Java always, native when it loads. */
+    private static String label(RingBackend backend) {
+        return backend instanceof NativeRingBackend nativeBackend
+                ? backend.name() + "-" + nativeBackend.simdLevel()
+                : backend.name();
+    }
+
+    /** Java always; when the library loads, the native kernels, plus their scalar flavour on AVX2 CPUs. */
     public static List<RingBackend> availableBackends() {
         List<RingBackend> backends = new ArrayList<>(List.of(RingBackends.named("java")));
         if (NativeLibrary.isAvailable()) {
-            backends.add(RingBackends.named("native"));
+            NativeRingBackend fastest = NativeRingBackend.create();
+            backends.add(fastest);
+            if (!fastest.simdLevel().equals("scalar")) {
+                backends.add(NativeRingBackend.scalarOnly());
+            }
         }
         return backends;
     }
 
+    /** Arguments: [reps] [warmup]. */
     public static void main(String[] args) {
-        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-        List<Result> results = run(availableBackends(), MIN_LOG_N, MAX_LOG_N, Math.max(10, reps / 2), reps);
+        int reps = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_REPS;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_WARMUP;
+        List<Result> results = run(availableBackends(), MIN_LOG_N, MAX_LOG_N, warmup, reps);
         if (!NativeLibrary.isAvailable()) {
             System.out.println("native backend unavailable: " + NativeLibrary.failureReason());
         }
-        System.out.printf("%-8s %8s %14s%n", "backend", "n", "median µs");
+        System.out.printf("%-14s %8s %14s%n", "backend", "n", "median µs");
         for (Result r : results) {
-            System.out.printf("%-8s %8d %14.1f%n", r.backend(), r.n(), r.medianMicros());
+            System.out.printf("%-14s %8d %14.1f%n", r.backend(), r.n(), r.medianMicros());
         }
     }
 }
