@@ -14,9 +14,16 @@ namespace {
 using zkllm::fhe::BasisConversion;
 using zkllm::fhe::RingKernels;
 
+bool useAvx2(jboolean vectorized) {
+    static const bool cpuHasAvx2 = [] {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") != 0;
+    }();
+    return vectorized && cpuHasAvx2;
+}
+
 const RingKernels& kernelsFor(jboolean vectorized) {
-    static const bool cpuHasAvx2 = __builtin_cpu_supports("avx2");
-    return vectorized && cpuHasAvx2 ? zkllm::fhe::avx2Kernels() : zkllm::fhe::scalarKernels();
+    return useAvx2(vectorized) ? zkllm::fhe::avx2Kernels() : zkllm::fhe::scalarKernels();
 }
 
 /** A long[] pinned for the lifetime of this object; data() is null if pinning failed. */
@@ -120,6 +127,22 @@ void transform(JNIEnv* env, jlongArray a, jlongArray w, jlongArray ws, Kernel ke
     }
 }
 
+jint firstIndexOutOfRange(const jint* indices, jsize n, jsize sourceLength) {
+    for (jsize i = 0; i < n; i++) {
+        // One unsigned comparison also rejects negative indices.
+        if (static_cast<uint32_t>(indices[i]) >= static_cast<uint32_t>(sourceLength)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+void gather(const uint64_t* source, const jint* indices, uint64_t* out, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        out[i] = source[indices[i]];
+    }
+}
+
 }  // namespace
 
 #define ZKLLM_JNI(returnType, name) JNIEXPORT returnType JNICALL Java_ai_zkllm_fhe_ring_NativeRingBackend_##name
@@ -127,7 +150,7 @@ void transform(JNIEnv* env, jlongArray a, jlongArray w, jlongArray ws, Kernel ke
 extern "C" {
 
 ZKLLM_JNI(jstring, nativeSimdLevel)(JNIEnv* env, jclass, jboolean vectorized) {
-    return env->NewStringUTF(&kernelsFor(vectorized) == &zkllm::fhe::avx2Kernels() ? "avx2" : "scalar");
+    return env->NewStringUTF(useAvx2(vectorized) ? "avx2" : "scalar");
 }
 
 ZKLLM_JNI(void, nativeForwardNtt)(JNIEnv* env, jclass, jlongArray a, jlongArray w, jlongArray ws,
@@ -211,13 +234,9 @@ ZKLLM_JNI(jint, nativePermute)(JNIEnv* env, jclass, jlongArray a, jintArray perm
     auto* indices = static_cast<jint*>(env->GetPrimitiveArrayCritical(perm, nullptr));
     jint badPosition = -1;
     if (indices != nullptr && allPinned({&pa, &po})) {
-        for (jsize i = 0; i < n && badPosition < 0; i++) {
-            if (indices[i] < 0 || indices[i] >= sourceLength) {
-                badPosition = i;
-            }
-        }
-        for (jsize i = 0; i < n && badPosition < 0; i++) {
-            po.data()[i] = pa.data()[indices[i]];
+        badPosition = firstIndexOutOfRange(indices, n, sourceLength);
+        if (badPosition < 0) {
+            gather(pa.data(), indices, po.data(), static_cast<size_t>(n));
         }
     }
     if (indices != nullptr) {
@@ -233,7 +252,11 @@ ZKLLM_JNI(void, nativeConvertBasis)(JNIEnv* env, jclass, jobjectArray in, jobjec
                                    jboolean vectorized) {
     jsize k = lengthOf(env, in);
     jsize m = lengthOf(env, out);
-    if (k < 1 || m < 0 || !hasLength(env, k, {fromModuli, qHatInverse, qHatInverseShoup}) ||
+    if (k < 1 || m < 0 || static_cast<jlong>(k) * m > 0x7fffffff) {
+        throwIllegalArgument(env, "native basis conversion: bad limb counts");
+        return;
+    }
+    if (!hasLength(env, k, {fromModuli, qHatInverse, qHatInverseShoup}) ||
         !hasLength(env, m, {toModuli}) || !hasLength(env, k * m, {qHatModP, qHatModPShoup}) ||
         env->EnsureLocalCapacity(k + m) != JNI_OK) {
         return;

@@ -45,6 +45,12 @@ struct VecBarrett {
     }
 };
 
+/** [p0 p0 p1 p1]. */
+inline Vec loadEachTwice(const uint64_t* p) {
+    __m128i pair = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    return _mm256_permute4x64_epi64(_mm256_castsi128_si256(pair), 0x50);
+}
+
 struct ForwardButterfly {
     Vec q, twoQ;
     void operator()(Vec& u, Vec& x, Vec w, Vec ws) const {
@@ -94,11 +100,7 @@ void runStage(uint64_t* a, size_t m, size_t t, const uint64_t* w, const uint64_t
             Vec high = load(block + 4);
             Vec u = _mm256_permute2x128_si256(low, high, 0x20);
             Vec x = _mm256_permute2x128_si256(low, high, 0x31);
-            auto pairTwiddles = [&](const uint64_t* p) {
-                return _mm256_permute4x64_epi64(
-                    _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), 0x50);
-            };
-            butterfly(u, x, pairTwiddles(w + m + i), pairTwiddles(ws + m + i));
+            butterfly(u, x, loadEachTwice(w + m + i), loadEachTwice(ws + m + i));
             store(block, _mm256_permute2x128_si256(u, x, 0x20));
             store(block + 4, _mm256_permute2x128_si256(u, x, 0x31));
         }
