@@ -127,8 +127,8 @@ public final class NativeRingBackend implements RingBackend {
             throw new IllegalArgumentException("basis conversion needs at least one input limb");
         }
         int n = in[0].length;
-        requireSameLengths(n, in);
-        requireSameLengths(n, out);
+        requireLimbLengths(n, in);
+        requireLimbLengths(n, out);
         long[] fromModuli = new long[k];
         for (int i = 0; i < k; i++) {
             fromModuli[i] = converter.from(i).value();
@@ -155,12 +155,12 @@ public final class NativeRingBackend implements RingBackend {
     }
 
     private static void requireSameLengths(long[]... arrays) {
-        requireSameLengths(arrays[0].length, arrays);
+        requireLimbLengths(arrays[0].length, arrays);
     }
 
-    private static void requireSameLengths(int n, long[][] arrays) {
-        for (int i = 0; i < arrays.length; i++) {
-            requireLength("array " + i, arrays[i], n);
+    private static void requireLimbLengths(int n, long[][] limbs) {
+        for (int i = 0; i < limbs.length; i++) {
+            requireLength("array " + i, limbs[i], n);
         }
     }
 
