@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -79,6 +80,13 @@ class NativeRingBackendTest {
         REFERENCE.inverseNtt(otherExpected, table);
         backend.inverseNtt(other, table);
         assertArrayEquals(otherExpected, other, "inverse of arbitrary input");
+        // All q - 1 drives the lazy [0, 4q) bounds hardest.
+        long[] extreme = new long[n];
+        Arrays.fill(extreme, table.modulus().value() - 1);
+        long[] extremeExpected = extreme.clone();
+        REFERENCE.ntt(extremeExpected, table);
+        backend.ntt(extreme, table);
+        assertArrayEquals(extremeExpected, extreme, "forward of all q - 1");
     }
 
     @ParameterizedTest(name = "vectorized={0} bits={1} length={2}")
