@@ -1,0 +1,98 @@
+package ai.zkllm.fhe.ring;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * Loads libzkllm_fhe.so, the C++ ring kernels, from the classpath at most once per class loader.
+ *
+ * <p>The build puts the library under {@code native/<os>-<arch>/} among the classes. When that
+ * resource is a plain file (running from target/classes) it is loaded in place; inside a jar it
+ * is copied to a temporary file first, since the dynamic linker needs a path.
+ */
+public final class NativeLibrary {
+    static final String LIBRARY_FILE = "libzkllm_fhe.so";
+
+    private static final Object LOCK = new Object();
+    private static volatile boolean attempted;
+    private static volatile String failure;
+
+    private NativeLibrary() {}
+
+    /** Whether the library is loaded, trying once if no attempt was made yet. */
+    public static boolean isAvailable() {
+        ensureAttempted();
+        return failure == null;
+    }
+
+    /** Why the library could not be loaded, or null when it is loaded. */
+    public static String failureReason() {
+        ensureAttempted();
+        return failure;
+    }
+
+    /** Loads the library or throws {@link IllegalStateException} saying why it cannot. */
+    public static void load() {
+        if (!isAvailable()) {
+            throw new IllegalStateException("native ring backend unavailable: " + failure);
+        }
+    }
+
+    /** The classpath resource for this platform, e.g. native/linux-x86_64/libzkllm_fhe.so. */
+    static String resourcePath() {
+        return "native/" + platform() + "/" + LIBRARY_FILE;
+    }
+
+    private static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String osName = os.startsWith("linux") ? "linux" : os.replaceAll("\\W", "");
+        String archName = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch;
+        return osName + "-" + archName;
+    }
+
+    private static void ensureAttempted() {
+        if (attempted) {
+            return;
+        }
+        synchronized (LOCK) {
+            if (!attempted) {
+                failure = tryLoad();
+                attempted = true;
+            }
+        }
+    }
+
+    /** Returns null on success, otherwise the reason. */
+    private static String tryLoad() {
+        String resource = resourcePath();
+        URL url = NativeLibrary.class.getClassLoader().getResource(resource);
+        if (url == null) {
+            return "no " + resource + " on the classpath (platform not built, or built with -Dnative.skip=true)";
+        }
+        try {
+            System.load(localPath(url).toString());
+            return null;
+        } catch (IOException | URISyntaxException | UnsatisfiedLinkError | SecurityException e) {
+            return "cannot load " + url + ": " + e;
+        }
+    }
+
+    private static Path localPath(URL url) throws IOException, URISyntaxException {
+        if ("file".equals(url.getProtocol())) {
+            return Path.of(url.toURI());
+        }
+        Path copy = Files.createTempFile("zkllm_fhe", ".so");
+        copy.toFile().deleteOnExit();
+        try (InputStream in = url.openStream()) {
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return copy;
+    }
+}

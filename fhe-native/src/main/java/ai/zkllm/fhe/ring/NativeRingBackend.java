@@ -1,0 +1,202 @@
+package ai.zkllm.fhe.ring;
+
+/**
+ * The ring kernels in C++ (fhe-native/src/main/cpp), with AVX2 paths chosen at run time when the
+ * CPU has them. Outputs equal {@link JavaRingBackend}'s bit for bit.
+ *
+ * <p>Unlike the Java kernels this class checks every size before handing arrays to native code
+ * (and the native side checks again), so wrong sizes or permutation indices raise
+ * {@link IllegalArgumentException} instead of touching memory they do not own.
+ */
+public final class NativeRingBackend implements RingBackend {
+    private final boolean vectorized;
+
+    private NativeRingBackend(boolean vectorized) {
+        NativeLibrary.load();
+        this.vectorized = vectorized;
+    }
+
+    /** The fastest kernels this CPU runs; throws {@link IllegalStateException} if the library cannot load. */
+    public static NativeRingBackend create() {
+        return new NativeRingBackend(true);
+    }
+
+    /** The portable C++ kernels even where AVX2 exists: for tests and comparisons. */
+    public static NativeRingBackend scalarOnly() {
+        return new NativeRingBackend(false);
+    }
+
+    @Override
+    public String name() {
+        return "native";
+    }
+
+    /** "avx2" or "scalar": which kernels this instance runs on this CPU. */
+    public String simdLevel() {
+        return nativeSimdLevel(vectorized);
+    }
+
+    @Override
+    public void ntt(long[] a, NttTable table) {
+        requireLength("a", a, table.n());
+        nativeForwardNtt(a, table.psiPowers(), table.psiPowersShoup(), table.modulus().value(), vectorized);
+    }
+
+    @Override
+    public void inverseNtt(long[] a, NttTable table) {
+        requireLength("a", a, table.n());
+        nativeInverseNtt(a, table.inversePsiPowers(), table.inversePsiPowersShoup(), table.modulus().value(),
+                table.nInverse(), table.nInverseShoup(), vectorized);
+    }
+
+    @Override
+    public void add(long[] a, long[] b, long[] out, Modulus q) {
+        requireSameLengths(a, b, out);
+        nativeAdd(a, b, out, q.value(), vectorized);
+    }
+
+    @Override
+    public void sub(long[] a, long[] b, long[] out, Modulus q) {
+        requireSameLengths(a, b, out);
+        nativeSub(a, b, out, q.value(), vectorized);
+    }
+
+    @Override
+    public void negate(long[] a, long[] out, Modulus q) {
+        requireSameLengths(a, out);
+        nativeNegate(a, out, q.value(), vectorized);
+    }
+
+    @Override
+    public void mul(long[] a, long[] b, long[] out, Modulus q) {
+        requireSameLengths(a, b, out);
+        nativeMul(a, b, out, q.value(), vectorized);
+    }
+
+    @Override
+    public void mulAdd(long[] a, long[] b, long[] acc, Modulus q) {
+        requireSameLengths(a, b, acc);
+        nativeMulAdd(a, b, acc, q.value(), vectorized);
+    }
+
+    @Override
+    public void mulScalar(long[] a, long s, long[] out, Modulus q) {
+        requireSameLengths(a, out);
+        requireResidue(s, q);
+        nativeMulScalar(a, s, q.shoup(s), out, q.value(), vectorized);
+    }
+
+    @Override
+    public void addScalar(long[] a, long s, long[] out, Modulus q) {
+        requireSameLengths(a, out);
+        requireResidue(s, q);
+        nativeAddScalar(a, s, out, q.value(), vectorized);
+    }
+
+    @Override
+    public void subMulScalar(long[] a, long[] b, long s, long[] out, Modulus q) {
+        requireSameLengths(a, b, out);
+        requireResidue(s, q);
+        nativeSubMulScalar(a, b, s, q.shoup(s), out, q.value(), vectorized);
+    }
+
+    @Override
+    public void permute(long[] a, int[] perm, long[] out) {
+        if (perm.length != out.length) {
+            throw new IllegalArgumentException("permutation has " + perm.length + " entries for " + out.length + " outputs");
+        }
+        if (a == out) {
+            throw new IllegalArgumentException("permute: out must not alias a");
+        }
+        int bad = nativePermute(a, perm, out);
+        if (bad >= 0) {
+            throw new IllegalArgumentException(
+                    "permutation entry " + bad + " = " + perm[bad] + " is outside [0, " + a.length + ")");
+        }
+    }
+
+    @Override
+    public void convertBasis(long[][] in, long[][] out, BasisConverter converter) {
+        int k = converter.fromSize();
+        int m = converter.toSize();
+        if (in.length != k || out.length != m) {
+            throw new IllegalArgumentException("basis conversion " + k + " -> " + m + " given " + in.length
+                    + " input and " + out.length + " output limbs");
+        }
+        if (k == 0) {
+            throw new IllegalArgumentException("basis conversion needs at least one input limb");
+        }
+        int n = in[0].length;
+        requireLimbLengths(n, in);
+        requireLimbLengths(n, out);
+        long[] fromModuli = new long[k];
+        for (int i = 0; i < k; i++) {
+            fromModuli[i] = converter.from(i).value();
+        }
+        long[] toModuli = new long[m];
+        long[] hatModP = new long[m * k];
+        long[] hatModPShoup = new long[m * k];
+        for (int j = 0; j < m; j++) {
+            Modulus p = converter.to(j);
+            toModuli[j] = p.value();
+            for (int i = 0; i < k; i++) {
+                hatModP[j * k + i] = converter.qHatModP()[j][i];
+                hatModPShoup[j * k + i] = p.shoup(converter.qHatModP()[j][i]);
+            }
+        }
+        nativeConvertBasis(in, out, fromModuli, converter.qHatInverse(), converter.qHatInverseShoup(), toModuli,
+                hatModP, hatModPShoup, vectorized);
+    }
+
+    private static void requireLength(String name, long[] array, int n) {
+        if (array.length != n) {
+            throw new IllegalArgumentException(name + " has length " + array.length + ", expected " + n);
+        }
+    }
+
+    private static void requireSameLengths(long[]... arrays) {
+        requireLimbLengths(arrays[0].length, arrays);
+    }
+
+    private static void requireLimbLengths(int n, long[][] limbs) {
+        for (int i = 0; i < limbs.length; i++) {
+            requireLength("array " + i, limbs[i], n);
+        }
+    }
+
+    private static void requireResidue(long s, Modulus q) {
+        if (s < 0 || s >= q.value()) {
+            throw new IllegalArgumentException("scalar " + s + " is outside [0, " + q.value() + ")");
+        }
+    }
+
+    private static native String nativeSimdLevel(boolean vectorized);
+
+    private static native void nativeForwardNtt(long[] a, long[] w, long[] wShoup, long q, boolean vectorized);
+
+    private static native void nativeInverseNtt(long[] a, long[] w, long[] wShoup, long q, long nInverse,
+            long nInverseShoup, boolean vectorized);
+
+    private static native void nativeAdd(long[] a, long[] b, long[] out, long q, boolean vectorized);
+
+    private static native void nativeSub(long[] a, long[] b, long[] out, long q, boolean vectorized);
+
+    private static native void nativeNegate(long[] a, long[] out, long q, boolean vectorized);
+
+    private static native void nativeMul(long[] a, long[] b, long[] out, long q, boolean vectorized);
+
+    private static native void nativeMulAdd(long[] a, long[] b, long[] acc, long q, boolean vectorized);
+
+    private static native void nativeMulScalar(long[] a, long s, long sShoup, long[] out, long q, boolean vectorized);
+
+    private static native void nativeAddScalar(long[] a, long s, long[] out, long q, boolean vectorized);
+
+    private static native void nativeSubMulScalar(long[] a, long[] b, long s, long sShoup, long[] out, long q,
+            boolean vectorized);
+
+    /** Returns -1, or the first position of perm whose index is out of range (then out is untouched). */
+    private static native int nativePermute(long[] a, int[] perm, long[] out);
+
+    private static native void nativeConvertBasis(long[][] in, long[][] out, long[] fromModuli, long[] qHatInverse,
+            long[] qHatInverseShoup, long[] toModuli, long[] qHatModP, long[] qHatModPShoup, boolean vectorized);
+}

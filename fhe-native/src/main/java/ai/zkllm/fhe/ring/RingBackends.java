@@ -1,0 +1,79 @@
+package ai.zkllm.fhe.ring;
+
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the {@link RingBackend}. Both backends give identical bytes, so the choice only
+ * affects speed.
+ *
+ * <p>The system property {@value #PROPERTY} (or, when it is unset, the environment variable
+ * {@value #ENVIRONMENT_VARIABLE}) selects one of:
+ * <ul>
+ *   <li>{@code auto} (default): native when the library loads, otherwise Java with one warning;</li>
+ *   <li>{@code java}: always the Java kernels;</li>
+ *   <li>{@code native}: the C++ kernels, failing with the reason when they cannot load.</li>
+ * </ul>
+ */
+public final class RingBackends {
+    public static final String PROPERTY = "zkllm.fhe.backend";
+    public static final String ENVIRONMENT_VARIABLE = "ZKLLM_FHE_BACKEND";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RingBackends.class);
+    private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
+    private static final RingBackend JAVA = new JavaRingBackend();
+
+    private RingBackends() {}
+
+    /** The backend the configuration asks for (see the class comment). */
+    public static RingBackend preferred() {
+        String configured = System.getProperty(PROPERTY);
+        if (configured == null || configured.isBlank()) {
+            configured = System.getenv(ENVIRONMENT_VARIABLE);
+        }
+        return named(configured == null || configured.isBlank() ? "auto" : configured);
+    }
+
+    /**
+     * The backend called {@code name}: "auto", "java" or "native" (case-insensitive).
+     *
+     * @throws IllegalArgumentException for any other name
+     * @throws IllegalStateException for "native" when the library cannot load
+     */
+    public static RingBackend named(String name) {
+        switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "java":
+                return JAVA;
+            case "native":
+                return NativeHolder.backend();
+            case "auto":
+                if (NativeLibrary.isAvailable()) {
+                    return NativeHolder.backend();
+                }
+                if (FALLBACK_LOGGED.compareAndSet(false, true)) {
+                    LOG.warn("Using the Java ring kernels, which are several times slower: {}",
+                            NativeLibrary.failureReason());
+                }
+                return JAVA;
+            default:
+                throw new IllegalArgumentException(
+                        "unknown ring backend '" + name + "' (expected auto, java or native)");
+        }
+    }
+
+    /** Created on first use, so that a Java-only configuration never touches the library. */
+    private static final class NativeHolder {
+        private static volatile NativeRingBackend instance;
+
+        static NativeRingBackend backend() {
+            NativeRingBackend backend = instance;
+            if (backend == null) {
+                backend = NativeRingBackend.create();  // throws with the reason if it cannot load
+                instance = backend;
+            }
+            return backend;
+        }
+    }
+}

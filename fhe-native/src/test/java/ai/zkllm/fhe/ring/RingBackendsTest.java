@@ -1,0 +1,47 @@
+package ai.zkllm.fhe.ring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RingBackendsTest {
+
+    @AfterEach
+    void clearProperty() {
+        System.clearProperty(RingBackends.PROPERTY);
+    }
+
+    @Test
+    void propertyForcesJava() {
+        System.setProperty(RingBackends.PROPERTY, "java");
+        assertInstanceOf(JavaRingBackend.class, RingBackends.preferred());
+    }
+
+    @Test
+    void propertyForcesNativeOrFailsWithTheReason() {
+        System.setProperty(RingBackends.PROPERTY, "NATIVE");
+        if (NativeLibrary.isAvailable()) {
+            assertInstanceOf(NativeRingBackend.class, RingBackends.preferred());
+        } else {
+            IllegalStateException e = assertThrows(IllegalStateException.class, RingBackends::preferred);
+            assertEquals("native ring backend unavailable: " + NativeLibrary.failureReason(), e.getMessage());
+        }
+    }
+
+    @Test
+    void autoPrefersNativeWhenItLoads() {
+        System.setProperty(RingBackends.PROPERTY, "auto");
+        String expected = NativeLibrary.isAvailable() ? "native" : "java";
+        assertEquals(expected, RingBackends.preferred().name());
+        assertEquals(expected, RingBackends.named(" Auto ").name());
+    }
+
+    @Test
+    void unknownNamesAreRejected() {
+        System.setProperty(RingBackends.PROPERTY, "gpu");
+        assertThrows(IllegalArgumentException.class, RingBackends::preferred);
+    }
+}
