@@ -35,13 +35,15 @@ public final class RingContext {
     public Modulus modulus(int i) { return moduli[i]; }
     public NttTable table(int i) { return tables[i]; }
 
-    /** A small signed polynomial (secret, error) lifted to primes 0..limbCount-1, in NTT form. */
+    /** A small signed polynomial (|coefficients| &lt; every prime: secret, error) lifted to primes 0..limbCount-1, in NTT form. */
     public RnsPoly fromSigned(long[] coefficients, int limbCount) {
         RnsPoly p = RnsPoly.zero(limbCount, n, false);
         for (int i = 0; i < limbCount; i++) {
             long[] limb = p.limb(i);
+            long q = moduli[i].value();
             for (int j = 0; j < n; j++) {
-                limb[j] = moduli[i].reduceSigned(coefficients[j]);
+                long c = coefficients[j]; // |c| < q: a conditional add reduces it
+                limb[j] = c < 0 ? c + q : c;
             }
         }
         ntt(p);
