@@ -3,6 +3,7 @@ package ai.zkllm.fhe.ckks;
 import ai.zkllm.fhe.ring.Modulus;
 import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingContext;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +22,7 @@ public final class CkksContext {
     public CkksContext(Parameters params, RingBackend backend) {
         this.params = params;
         List<Long> primes = new ArrayList<>(params.qPrimes());
-        primes.addAll(params.pPrimes().subList(0, params.alpha()));
+        primes.addAll(params.pPrimes());
         this.ring = new RingContext(params.logN(), primes, backend);
         int levels = params.maxLevel() + 1;
         rescaleInverse = new long[levels][];
@@ -65,12 +66,7 @@ public final class CkksContext {
     public int galoisElementForRotation(int k) {
         int slots = params.slots();
         int steps = Math.floorMod(k, slots);
-        long mod = 2L * params.n();
-        long g = 1;
-        for (int i = 0; i < steps; i++) {
-            g = g * 5 % mod;
-        }
-        return (int) g;
+        return BigInteger.valueOf(5).modPow(BigInteger.valueOf(steps), BigInteger.valueOf(2L * params.n())).intValue();
     }
 
     /** The galois element 2N - 1 of complex conjugation of the slots. */

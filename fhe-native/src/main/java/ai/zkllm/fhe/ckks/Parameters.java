@@ -56,8 +56,9 @@ public final class Parameters {
             throw new IllegalArgumentException("dnum must be in [1, " + qPrimes.size() + "], got " + dnum);
         }
         int alpha = (qPrimes.size() + dnum - 1) / dnum;
-        if (pPrimes.size() < alpha) {
-            throw new IllegalArgumentException("dnum " + dnum + " needs " + alpha + " special primes, got " + pPrimes.size());
+        if (pPrimes.size() != alpha) {
+            throw new IllegalArgumentException("dnum " + dnum + " with " + qPrimes.size() + " chain primes needs "
+                    + alpha + " special primes, got " + pPrimes.size());
         }
         List<Long> all = new ArrayList<>(qPrimes);
         all.addAll(pPrimes);
