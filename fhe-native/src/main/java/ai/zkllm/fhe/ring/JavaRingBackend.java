@@ -26,14 +26,8 @@ public final class JavaRingBackend implements RingBackend {
                 int j1 = 2 * i * t;
                 int j2 = j1 + t;
                 for (int j = j1; j < j2; j++) {
-                    long u = a[j];
-                    if (u >= twoQ) {
-                        u -= twoQ;
-                    }
-                    long x = a[j + t];
-                    if (x >= twoQ) {
-                        x -= twoQ;
-                    }
+                    long u = lowerBelow(a[j], twoQ);
+                    long x = lowerBelow(a[j + t], twoQ);
                     long v = x * wi - ((x * wsi) >>> 32) * q;
                     a[j] = u + v;
                     a[j + t] = u - v + twoQ;
@@ -41,12 +35,17 @@ public final class JavaRingBackend implements RingBackend {
             }
         }
         for (int j = 0; j < n; j++) {
-            long x = a[j];
-            if (x >= twoQ) {
-                x -= twoQ;
-            }
-            a[j] = x >= q ? x - q : x;
+            a[j] = lowerBelow(lowerBelow(a[j], twoQ), q);
         }
+    }
+
+    /**
+     * x - bound if x &gt;= bound, else x, for 0 &lt;= x &lt; 2·bound: branch-free, because inside the
+     * butterflies the comparison is unpredictable.
+     */
+    private static long lowerBelow(long x, long bound) {
+        long d = x - bound;
+        return d + (bound & (d >> 63));
     }
 
     /** Gentleman–Sande with bit-reversed inverse ψ powers, then multiplication by n^-1. */
@@ -66,12 +65,8 @@ public final class JavaRingBackend implements RingBackend {
                 for (int j = j1; j < j2; j++) {
                     long u = a[j];
                     long v = a[j + t];
-                    long s = u + v;
-                    a[j] = s >= twoQ ? s - twoQ : s;
-                    long d = u - v + twoQ;
-                    if (d >= twoQ) {
-                        d -= twoQ;
-                    }
+                    a[j] = lowerBelow(u + v, twoQ);
+                    long d = lowerBelow(u - v + twoQ, twoQ);
                     a[j + t] = d * wi - ((d * wsi) >>> 32) * q;
                 }
             }
@@ -80,8 +75,7 @@ public final class JavaRingBackend implements RingBackend {
         long nInvShoup = table.nInverseShoup();
         for (int j = 0; j < n; j++) {
             long x = a[j];
-            long r = x * nInv - ((x * nInvShoup) >>> 32) * q;
-            a[j] = r >= q ? r - q : r;
+            a[j] = lowerBelow(x * nInv - ((x * nInvShoup) >>> 32) * q, q);
         }
     }
 
@@ -163,6 +157,7 @@ public final class JavaRingBackend implements RingBackend {
         }
     }
 
+    /** Limb by limb rather than coefficient by coefficient, so that every inner loop streams. */
     @Override
     public void convertBasis(long[][] in, long[][] out, BasisConverter c) {
         int k = c.fromSize();
@@ -170,20 +165,27 @@ public final class JavaRingBackend implements RingBackend {
         long[] hatInv = c.qHatInverse();
         long[] hatInvShoup = c.qHatInverseShoup();
         long[][] hatModP = c.qHatModP();
-        long[] y = new long[k];
-        for (int x = 0; x < n; x++) {
-            for (int i = 0; i < k; i++) {
-                y[i] = c.from(i).mulShoup(in[i][x], hatInv[i], hatInvShoup[i]);
+        long[][] y = new long[k][n];
+        for (int i = 0; i < k; i++) {
+            Modulus q = c.from(i);
+            long[] x = in[i];
+            long[] yi = y[i];
+            for (int t = 0; t < n; t++) {
+                yi[t] = q.mulShoup(x[t], hatInv[i], hatInvShoup[i]);
             }
-            for (int j = 0; j < out.length; j++) {
-                Modulus p = c.to(j);
-                long[] hat = hatModP[j];
-                long acc = 0;
-                for (int i = 0; i < k; i++) {
+        }
+        for (int j = 0; j < out.length; j++) {
+            Modulus p = c.to(j);
+            long[] hat = hatModP[j];
+            long[] o = out[j];
+            java.util.Arrays.fill(o, 0);
+            for (int i = 0; i < k; i++) {
+                long h = hat[i];
+                long[] yi = y[i];
+                for (int t = 0; t < n; t++) {
                     // y < 2^31 and hat < 2^31: each product < 2^62, so reduce after every add.
-                    acc = p.reduce(acc + y[i] * hat[i]);
+                    o[t] = p.reduce(o[t] + yi[t] * h);
                 }
-                out[j][x] = acc;
             }
         }
     }

@@ -36,13 +36,25 @@ public final class Modulus {
     /** x mod q for 0 &lt;= x &lt; 2^63. */
     public long reduce(long x) {
         long r = x - Math.multiplyHigh(x, barrettRatio) * q;
-        return r >= q ? r - q : r;
+        return lowerBelow(r);
+    }
+
+    /** r - q if r &gt;= q, else r, for r in [0, 2q), without a branch (hot loops mispredict it). */
+    private long lowerBelow(long r) {
+        long d = r - q;
+        return d + (q & (d >> 63));
     }
 
     /** Any signed long to [0, q). */
     public long reduceSigned(long x) {
-        long r = x % q;
-        return r < 0 ? r + q : r;
+        if (x >= 0) {
+            return reduce(x);
+        }
+        if (x == Long.MIN_VALUE) {
+            return Math.floorMod(x, q);
+        }
+        long r = reduce(-x); // Barrett instead of a hardware division: this is on hot paths
+        return r == 0 ? 0 : q - r;
     }
 
     public long add(long a, long b) {
@@ -66,8 +78,7 @@ public final class Modulus {
 
     /** a · w mod q for a in [0, 2^32), with wShoup = {@link #shoup}(w). */
     public long mulShoup(long a, long w, long wShoup) {
-        long r = a * w - ((a * wShoup) >>> 32) * q;
-        return r >= q ? r - q : r;
+        return lowerBelow(a * w - ((a * wShoup) >>> 32) * q);
     }
 
     public long pow(long base, long exponent) {

@@ -1,0 +1,245 @@
+package ai.zkllm.fhe.ckks;
+
+import ai.zkllm.fhe.ring.Modulus;
+import ai.zkllm.fhe.ring.RingBackend;
+import ai.zkllm.fhe.ring.RingContext;
+import ai.zkllm.fhe.ring.RnsPoly;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
+/**
+ * The canonical embedding of CKKS: N/2 complex slots z_j = m(ζ^(5^j)) of a real polynomial m,
+ * ζ = e^(iπ/N).
+ *
+ * <p>Special FFT: with w_k = m_k + i·m_(k+N/2), z_j = Σ_(k&lt;N/2) w_k ζ^(5^j·k) because ζ^(N/2) = i
+ * and 5^j ≡ 1 mod 4. The points ζ^(5^j) are the roots of Y^(N/2) = i, that is ζ·ω^t with
+ * ω = ζ^4 and t = (5^j mod 2N - 1)/4, so decoding is a twist by ζ^k, one length-N/2 complex FFT
+ * and a slot permutation; encoding runs it backwards.
+ *
+ * <p>Decoding reconstructs each coefficient from its residues by Garner's mixed-radix algorithm
+ * with balanced digits v_i ∈ (-q_i/2, q_i/2): the value Σ v_i·q_0···q_(i-1) is then the centered
+ * representative itself, its top digits are zero whenever it is small, and evaluating it by
+ * Horner in doubles loses only the last bits of a 53-bit mantissa — no BigInteger on the hot path.
+ */
+public final class Encoder {
+    private final CkksContext context;
+    private final RingContext ring;
+    private final int slots;
+    private final int logSlots;
+    /** slotPosition[j] = (5^j mod 2N - 1)/4: the FFT output that holds slot j. */
+    private final int[] slotPosition;
+    private final double[] twistCos;
+    private final double[] twistSin;
+    /** e^(2πi·t/slots) for t &lt; slots/2. */
+    private final double[] rootCos;
+    private final double[] rootSin;
+    /** garnerInverse[i][j] = q_j^-1 mod q_i for j &lt; i, with Shoup companions. */
+    private final long[][] garnerInverse;
+    private final long[][] garnerInverseShoup;
+
+    public Encoder(CkksContext context) {
+        this.context = context;
+        this.ring = context.ring();
+        int n = ring.n();
+        this.slots = n / 2;
+        this.logSlots = Integer.numberOfTrailingZeros(slots);
+        slotPosition = new int[slots];
+        long g = 1;
+        for (int j = 0; j < slots; j++) {
+            slotPosition[j] = (int) ((g - 1) / 4);
+            g = g * 5 % (2L * n);
+        }
+        twistCos = new double[slots];
+        twistSin = new double[slots];
+        for (int k = 0; k < slots; k++) {
+            double angle = Math.PI * k / n;
+            twistCos[k] = Math.cos(angle);
+            twistSin[k] = Math.sin(angle);
+        }
+        rootCos = new double[Math.max(1, slots / 2)];
+        rootSin = new double[rootCos.length];
+        for (int t = 0; t < slots / 2; t++) {
+            double angle = 2 * Math.PI * t / slots;
+            rootCos[t] = Math.cos(angle);
+            rootSin[t] = Math.sin(angle);
+        }
+        int levels = context.maxLevel() + 1;
+        garnerInverse = new long[levels][];
+        garnerInverseShoup = new long[levels][];
+        for (int i = 0; i < levels; i++) {
+            Modulus qi = ring.modulus(i);
+            garnerInverse[i] = new long[i];
+            garnerInverseShoup[i] = new long[i];
+            for (int j = 0; j < i; j++) {
+                garnerInverse[i][j] = qi.inverse(ring.modulus(j).value());
+                garnerInverseShoup[i][j] = qi.shoup(garnerInverse[i][j]);
+            }
+        }
+    }
+
+    public int slots() {
+        return slots;
+    }
+
+    /** Real values into the first slots (the rest are 0). */
+    public Plaintext encode(double[] values, int level, double scale) {
+        return encode(values, new double[values.length], level, scale);
+    }
+
+    /** Complex values re + i·im into the first slots (the rest are 0). */
+    public Plaintext encode(double[] re, double[] im, int level, double scale) {
+        if (re.length != im.length || re.length > slots) {
+            throw new IllegalArgumentException("encode: need equal real and imaginary lengths ≤ " + slots
+                    + " slots, got " + re.length + " and " + im.length);
+        }
+        if (level < 0 || level > context.maxLevel()) {
+            throw new IllegalArgumentException("encode: level " + level + " outside [0, " + context.maxLevel() + "]");
+        }
+        double[] xr = new double[slots];
+        double[] xi = new double[slots];
+        for (int j = 0; j < re.length; j++) {
+            xr[slotPosition[j]] = re[j];
+            xi[slotPosition[j]] = im[j];
+        }
+        fft(xr, xi, true);
+        double[] coefficients = new double[2 * slots];
+        double maxAbs = 0;
+        for (int k = 0; k < slots; k++) {
+            // w_k = x_k · ζ^-k / (N/2), the inverse FFT's normalization folded in.
+            double c = twistCos[k] / slots;
+            double s = twistSin[k] / slots;
+            double wr = xr[k] * c + xi[k] * s;
+            double wi = xi[k] * c - xr[k] * s;
+            coefficients[k] = Math.rint(wr * scale);
+            coefficients[k + slots] = Math.rint(wi * scale);
+            maxAbs = Math.max(maxAbs, Math.max(Math.abs(coefficients[k]), Math.abs(coefficients[k + slots])));
+        }
+        if (maxAbs > 0 && Math.log(maxAbs) / Math.log(2) >= context.logQ(level) - 1) {
+            throw new IllegalArgumentException(String.format(
+                    "encode: values times scale 2^%.1f reach 2^%.1f, beyond Q at level %d (2^%.1f)",
+                    Math.log(scale) / Math.log(2), Math.log(maxAbs) / Math.log(2), level, context.logQ(level)));
+        }
+        RnsPoly poly = RnsPoly.zero(level + 1, ring.n(), false);
+        for (int i = 0; i <= level; i++) {
+            Modulus q = ring.modulus(i);
+            long[] limb = poly.limb(i);
+            for (int k = 0; k < coefficients.length; k++) {
+                limb[k] = residue(coefficients[k], q);
+            }
+        }
+        ring.ntt(poly);
+        return new Plaintext(poly, level, scale);
+    }
+
+    /** The real parts of the slots. */
+    public double[] decode(Plaintext pt) {
+        return decodeComplex(pt)[0];
+    }
+
+    /** {real parts, imaginary parts} of the slots. */
+    public double[][] decodeComplex(Plaintext pt) {
+        double[] coefficients = coefficients(pt);
+        double[] xr = new double[slots];
+        double[] xi = new double[slots];
+        double inverseScale = 1 / pt.scale();
+        for (int k = 0; k < slots; k++) {
+            double wr = coefficients[k] * inverseScale;
+            double wi = coefficients[k + slots] * inverseScale;
+            xr[k] = wr * twistCos[k] - wi * twistSin[k];
+            xi[k] = wr * twistSin[k] + wi * twistCos[k];
+        }
+        fft(xr, xi, false);
+        double[] re = new double[slots];
+        double[] im = new double[slots];
+        for (int j = 0; j < slots; j++) {
+            re[j] = xr[slotPosition[j]];
+            im[j] = xi[slotPosition[j]];
+        }
+        return new double[][] {re, im};
+    }
+
+    /** An integral double (any magnitude) modulo q; exact. */
+    static long residue(double integral, Modulus q) {
+        if (Math.abs(integral) < 0x1p62) {
+            return q.reduceSigned((long) integral);
+        }
+        BigInteger big = new BigDecimal(integral).toBigInteger();
+        return big.mod(BigInteger.valueOf(q.value())).longValue();
+    }
+
+    /** The centered integer coefficients of a plaintext, as doubles (see the class comment). */
+    private double[] coefficients(Plaintext pt) {
+        RingBackend backend = ring.backend();
+        int level = pt.level();
+        int n = ring.n();
+        long[][] limbs = new long[level + 1][];
+        for (int i = 0; i <= level; i++) {
+            limbs[i] = pt.poly().limb(i).clone();
+            backend.inverseNtt(limbs[i], ring.table(i));
+        }
+        Modulus[] q = new Modulus[level + 1];
+        long[] half = new long[level + 1];
+        // Added before reducing t - v_j so that it is non-negative: |v_j| < 2^30 ≤ this multiple of q_i.
+        long[] offset = new long[level + 1];
+        double[] qAsDouble = new double[level + 1];
+        for (int i = 0; i <= level; i++) {
+            q[i] = ring.modulus(i);
+            half[i] = q[i].value() >>> 1;
+            offset[i] = ((1L << 30) / q[i].value() + 1) * q[i].value();
+            qAsDouble[i] = q[i].value();
+        }
+        long[] digit = new long[level + 1];
+        double[] out = new double[n];
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i <= level; i++) {
+                long t = limbs[i][k];
+                long[] inverse = garnerInverse[i];
+                long[] inverseShoup = garnerInverseShoup[i];
+                for (int j = 0; j < i; j++) {
+                    t = q[i].mulShoup(q[i].reduce(t - digit[j] + offset[i]), inverse[j], inverseShoup[j]);
+                }
+                digit[i] = t > half[i] ? t - q[i].value() : t;
+            }
+            double value = digit[level];
+            for (int i = level - 1; i >= 0; i--) {
+                value = value * qAsDouble[i] + digit[i];
+            }
+            out[k] = value;
+        }
+        return out;
+    }
+
+    /**
+     * In-place radix-2 FFT of length N/2: x_t ← Σ_k x_k e^(±2πi·tk/(N/2)), sign − when
+     * {@code inverse} (unnormalized).
+     */
+    private void fft(double[] re, double[] im, boolean inverse) {
+        int n = slots;
+        for (int i = 0; i < n; i++) {
+            int r = logSlots == 0 ? 0 : Integer.reverse(i) >>> (32 - logSlots);
+            if (i < r) {
+                double t = re[i]; re[i] = re[r]; re[r] = t;
+                t = im[i]; im[i] = im[r]; im[r] = t;
+            }
+        }
+        double sign = inverse ? -1 : 1;
+        for (int len = 2; len <= n; len <<= 1) {
+            int half = len >>> 1;
+            int stride = n / len;
+            for (int start = 0; start < n; start += len) {
+                for (int k = 0; k < half; k++) {
+                    double wr = rootCos[k * stride];
+                    double wi = sign * rootSin[k * stride];
+                    int a = start + k;
+                    int b = a + half;
+                    double vr = re[b] * wr - im[b] * wi;
+                    double vi = re[b] * wi + im[b] * wr;
+                    re[b] = re[a] - vr;
+                    im[b] = im[a] - vi;
+                    re[a] += vr;
+                    im[a] += vi;
+                }
+            }
+        }
+    }
+}

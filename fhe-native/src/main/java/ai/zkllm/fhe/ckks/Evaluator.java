@@ -1,0 +1,390 @@
+package ai.zkllm.fhe.ckks;
+
+import ai.zkllm.fhe.ring.Modulus;
+import ai.zkllm.fhe.ring.RingBackend;
+import ai.zkllm.fhe.ring.RingContext;
+import ai.zkllm.fhe.ring.RnsPoly;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Homomorphic operations with the public evaluation keys. Inputs are never modified; every
+ * result is a new ciphertext. Binary operations bring both operands to the lower level; scales
+ * must agree (relative difference at most {@link #SCALE_TOLERANCE}). Whatever cannot be computed
+ * correctly throws: a missing key, an exhausted level, mismatched scales.
+ */
+public final class Evaluator {
+    /** Largest relative difference between scales that add or subtract. */
+    public static final double SCALE_TOLERANCE = 1e-9;
+
+    private final CkksContext context;
+    private final RingContext ring;
+    private final RingBackend backend;
+    private final KeySwitcher keySwitcher;
+    private final EvaluationKeys keys;
+
+    public Evaluator(CkksContext context, EvaluationKeys keys) {
+        this.context = context;
+        this.ring = context.ring();
+        this.backend = ring.backend();
+        this.keySwitcher = context.keySwitcher();
+        this.keys = keys;
+    }
+
+    // ---- addition ----
+
+    public Ciphertext add(Ciphertext a, Ciphertext b) {
+        return combine(a, b, false, "add");
+    }
+
+    public Ciphertext sub(Ciphertext a, Ciphertext b) {
+        return combine(a, b, true, "sub");
+    }
+
+    public Ciphertext add(Ciphertext a, Plaintext p) {
+        return combinePlain(a, p, false, "add");
+    }
+
+    public Ciphertext sub(Ciphertext a, Plaintext p) {
+        return combinePlain(a, p, true, "sub");
+    }
+
+    /** a + c in every slot, c encoded at the ciphertext's scale. */
+    public Ciphertext add(Ciphertext a, double c) {
+        RnsPoly[] polys = copyPolys(a);
+        ring.addConstant(polys[0], constantResidues(c * a.scale(), a.level()), polys[0]);
+        return new Ciphertext(polys, a.level(), a.scale());
+    }
+
+    public Ciphertext sub(Ciphertext a, double c) {
+        return add(a, -c);
+    }
+
+    public Ciphertext negate(Ciphertext a) {
+        RnsPoly[] polys = copyPolys(a);
+        for (RnsPoly p : polys) {
+            ring.negate(p, p);
+        }
+        return new Ciphertext(polys, a.level(), a.scale());
+    }
+
+    // ---- multiplication ----
+
+    /** The tensor product (a_0 b_0, a_0 b_1 + a_1 b_0, a_1 b_1): 3 polynomials, scale a·b. */
+    public Ciphertext multiply(Ciphertext a, Ciphertext b) {
+        requireSize(a, 2, "multiply");
+        requireSize(b, 2, "multiply");
+        int level = Math.min(a.level(), b.level());
+        double scale = productScale(a.scale(), b.scale(), level, "multiply");
+        int limbs = level + 1;
+        int n = ring.n();
+        RnsPoly d0 = RnsPoly.zero(limbs, n, true);
+        RnsPoly d1 = RnsPoly.zero(limbs, n, true);
+        RnsPoly d2 = RnsPoly.zero(limbs, n, true);
+        ring.mul(a.poly(0), b.poly(0), d0);
+        ring.mul(a.poly(0), b.poly(1), d1);
+        ring.mulAdd(a.poly(1), b.poly(0), d1);
+        ring.mul(a.poly(1), b.poly(1), d2);
+        return new Ciphertext(new RnsPoly[] {d0, d1, d2}, level, scale);
+    }
+
+    /** Back from 3 polynomials to 2 with the relinearization key. */
+    public Ciphertext relinearize(Ciphertext a) {
+        if (a.size() == 2) {
+            return a;
+        }
+        if (keys.relinearization() == null) {
+            throw new IllegalArgumentException("relinearize: no relinearization key in the evaluation keys");
+        }
+        RnsPoly[] switched = keySwitcher.switchKey(a.poly(2), keys.relinearization().key(), a.level());
+        ring.add(switched[0], a.poly(0), switched[0]);
+        ring.add(switched[1], a.poly(1), switched[1]);
+        return new Ciphertext(switched, a.level(), a.scale());
+    }
+
+    public Ciphertext multiplyRelin(Ciphertext a, Ciphertext b) {
+        return relinearize(multiply(a, b));
+    }
+
+    /** a · p, scale a·p; a plaintext at scale 1 (integer polynomial) costs no level. */
+    public Ciphertext multiply(Ciphertext a, Plaintext p) {
+        int level = Math.min(a.level(), p.level());
+        double scale = productScale(a.scale(), p.scale(), level, "multiply(plaintext)");
+        RnsPoly[] polys = new RnsPoly[a.size()];
+        for (int i = 0; i < polys.length; i++) {
+            polys[i] = RnsPoly.zero(level + 1, ring.n(), true);
+            ring.mul(a.poly(i), p.poly(), polys[i]);
+        }
+        return new Ciphertext(polys, level, scale);
+    }
+
+    /** a · c for an integer c: exact, scale and level unchanged. */
+    public Ciphertext multiplyInteger(Ciphertext a, long c) {
+        RnsPoly[] polys = copyPolys(a);
+        for (RnsPoly p : polys) {
+            ring.mulInteger(p, c, p);
+        }
+        return new Ciphertext(polys, a.level(), a.scale());
+    }
+
+    /**
+     * a · c for a real c, encoded at scale q_level so that the next {@link #rescale} brings the
+     * scale back to exactly a.scale(); c is quantized to a multiple of 1/q_level.
+     */
+    public Ciphertext multiplyConstant(Ciphertext a, double c) {
+        double constantScale = context.qModulus(a.level()).value();
+        double scale = productScale(a.scale(), constantScale, a.level(), "multiplyConstant");
+        long[] residues = constantResidues(c * constantScale, a.level());
+        RnsPoly[] polys = copyPolys(a);
+        for (RnsPoly p : polys) {
+            for (int i = 0; i < p.limbCount(); i++) {
+                backend.mulScalar(p.limb(i), residues[i], p.limb(i), ring.modulus(i));
+            }
+        }
+        return new Ciphertext(polys, a.level(), scale);
+    }
+
+    // ---- levels ----
+
+    /** Divides by the last prime q_l, rounding: level - 1, scale / q_l. */
+    public Ciphertext rescale(Ciphertext a) {
+        int level = a.level();
+        if (level == 0) {
+            throw new IllegalStateException("rescale: ciphertext is at level 0, no prime left to divide by (scale 2^"
+                    + String.format("%.1f", Math.log(a.scale()) / Math.log(2)) + ")");
+        }
+        Modulus last = ring.modulus(level);
+        long halfLast = last.value() >>> 1;
+        long[] inverse = context.rescaleInverse(level);
+        int n = ring.n();
+        long[] top = new long[n];
+        long[] lifted = new long[n];
+        RnsPoly[] polys = new RnsPoly[a.size()];
+        for (int p = 0; p < polys.length; p++) {
+            System.arraycopy(a.poly(p).limb(level), 0, top, 0, n);
+            backend.inverseNtt(top, ring.table(level));
+            polys[p] = RnsPoly.zero(level, n, true);
+            for (int i = 0; i < level; i++) {
+                Modulus q = ring.modulus(i);
+                // The centered remainder makes the division round instead of floor.
+                for (int k = 0; k < n; k++) {
+                    long r = top[k];
+                    lifted[k] = q.reduceSigned(r > halfLast ? r - last.value() : r);
+                }
+                backend.ntt(lifted, ring.table(i));
+                backend.subMulScalar(a.poly(p).limb(i), lifted, inverse[i], polys[p].limb(i), q);
+            }
+        }
+        return new Ciphertext(polys, level - 1, a.scale() / last.value());
+    }
+
+    /** Drops the top primes down to {@code toLevel}; the message and scale are unchanged. */
+    public Ciphertext dropLevel(Ciphertext a, int toLevel) {
+        if (toLevel < 0 || toLevel > a.level()) {
+            throw new IllegalArgumentException("dropLevel: target level " + toLevel + " outside [0, " + a.level() + "]");
+        }
+        RnsPoly[] polys = new RnsPoly[a.size()];
+        for (int i = 0; i < polys.length; i++) {
+            polys[i] = a.poly(i).prefix(toLevel + 1);
+        }
+        return new Ciphertext(polys, toLevel, a.scale());
+    }
+
+    // ---- automorphisms ----
+
+    /** Left rotation of the slots by k (negative k rotates right). */
+    public Ciphertext rotate(Ciphertext a, int k) {
+        return rotateHoisted(a, new int[] {k}).get(k);
+    }
+
+    /** Complex conjugation of every slot. */
+    public Ciphertext conjugate(Ciphertext a) {
+        int g = context.galoisElementForConjugation();
+        return applyGalois(a, new int[] {g}, "conjugate")[0];
+    }
+
+    /**
+     * Several rotations of one ciphertext sharing a single decomposition (Halevi–Shoup hoisting):
+     * only the gadget product and ModDown are paid per step. Results equal {@link #rotate}'s
+     * bit for bit, since rotate is this with one step. Keyed by the requested step, in order.
+     */
+    public Map<Integer, Ciphertext> rotateHoisted(Ciphertext a, int[] steps) {
+        int[] elements = new int[steps.length];
+        for (int i = 0; i < steps.length; i++) {
+            elements[i] = context.galoisElementForRotation(steps[i]);
+        }
+        Ciphertext[] rotated = applyGalois(a, elements, "rotate by " + Arrays.toString(steps));
+        Map<Integer, Ciphertext> out = new LinkedHashMap<>();
+        for (int i = 0; i < steps.length; i++) {
+            out.put(steps[i], rotated[i]);
+        }
+        return out;
+    }
+
+    /**
+     * Σ_(j&lt;n) rotate(a, j·batch): every slot receives the sum of n blocks of {@code batch}
+     * slots, with O(log n) rotations by the steps {@link #innerSumSteps} lists.
+     */
+    public Ciphertext innerSum(Ciphertext a, int batch, int n) {
+        if (batch < 1 || n < 1) {
+            throw new IllegalArgumentException("innerSum: batch and n must be positive, got " + batch + " and " + n);
+        }
+        // Binary method: 'power' sums 2^bit consecutive blocks; the set bits of n are added at 'shift'.
+        Ciphertext result = null;
+        Ciphertext power = a;
+        int shift = 0;
+        for (int bit = 0; (n >> bit) != 0; bit++) {
+            if (((n >> bit) & 1) != 0) {
+                Ciphertext term = shift == 0 ? power : rotate(power, shift * batch);
+                result = result == null ? term : add(result, term);
+                shift += 1 << bit;
+            }
+            if ((n >> (bit + 1)) != 0) {
+                power = add(power, rotate(power, (1 << bit) * batch));
+            }
+        }
+        return result;
+    }
+
+    /** The rotation steps {@link #innerSum}(·, batch, n) needs keys for. */
+    public static int[] innerSumSteps(int batch, int n) {
+        List<Integer> steps = new ArrayList<>();
+        int shift = 0;
+        for (int bit = 0; (n >> bit) != 0; bit++) {
+            if (((n >> bit) & 1) != 0) {
+                if (shift != 0) {
+                    steps.add(shift * batch);
+                }
+                shift += 1 << bit;
+            }
+            if ((n >> (bit + 1)) != 0) {
+                steps.add((1 << bit) * batch);
+            }
+        }
+        return steps.stream().distinct().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** X -&gt; X^g for each element, with one shared ModUp of c_1. */
+    private Ciphertext[] applyGalois(Ciphertext a, int[] elements, String op) {
+        requireSize(a, 2, op);
+        SwitchingKey[] switchingKeys = new SwitchingKey[elements.length];
+        for (int i = 0; i < elements.length; i++) {
+            if (elements[i] != 1) {
+                switchingKeys[i] = keys.galois().get(elements[i]);
+                if (switchingKeys[i] == null) {
+                    throw new IllegalArgumentException(op + ": no Galois key for element " + elements[i]
+                            + "; generated: " + keys.galois().elements());
+                }
+            }
+        }
+        int level = a.level();
+        RnsPoly[] digits = null;
+        Ciphertext[] out = new Ciphertext[elements.length];
+        for (int i = 0; i < elements.length; i++) {
+            if (elements[i] == 1) {
+                out[i] = new Ciphertext(copyPolys(a), level, a.scale());
+                continue;
+            }
+            if (digits == null) {
+                digits = keySwitcher.decompose(a.poly(1), level);
+            }
+            RnsPoly[] switched = keySwitcher.multiplyByKey(digits, switchingKeys[i], level, elements[i]);
+            RnsPoly c0 = RnsPoly.zero(level + 1, ring.n(), true);
+            ring.automorphism(a.poly(0), elements[i], c0);
+            ring.add(switched[0], c0, switched[0]);
+            out[i] = new Ciphertext(switched, level, a.scale());
+        }
+        return out;
+    }
+
+    // ---- helpers ----
+
+    private Ciphertext combine(Ciphertext a, Ciphertext b, boolean subtract, String op) {
+        requireSameScale(a.scale(), b.scale(), op);
+        int level = Math.min(a.level(), b.level());
+        int size = Math.max(a.size(), b.size());
+        RnsPoly[] polys = new RnsPoly[size];
+        for (int i = 0; i < size; i++) {
+            if (i < a.size() && i < b.size()) {
+                polys[i] = RnsPoly.zero(level + 1, ring.n(), true);
+                if (subtract) {
+                    ring.sub(a.poly(i), b.poly(i), polys[i]);
+                } else {
+                    ring.add(a.poly(i), b.poly(i), polys[i]);
+                }
+            } else if (i < a.size()) {
+                polys[i] = a.poly(i).prefix(level + 1);
+            } else {
+                polys[i] = b.poly(i).prefix(level + 1);
+                if (subtract) {
+                    ring.negate(polys[i], polys[i]);
+                }
+            }
+        }
+        return new Ciphertext(polys, level, a.scale());
+    }
+
+    private Ciphertext combinePlain(Ciphertext a, Plaintext p, boolean subtract, String op) {
+        requireSameScale(a.scale(), p.scale(), op + "(plaintext)");
+        int level = Math.min(a.level(), p.level());
+        RnsPoly[] polys = new RnsPoly[a.size()];
+        for (int i = 0; i < polys.length; i++) {
+            polys[i] = a.poly(i).prefix(level + 1);
+        }
+        if (subtract) {
+            ring.sub(polys[0], p.poly(), polys[0]);
+        } else {
+            ring.add(polys[0], p.poly(), polys[0]);
+        }
+        return new Ciphertext(polys, level, a.scale());
+    }
+
+    private long[] constantResidues(double scaled, int level) {
+        double integral = Math.rint(scaled);
+        long[] residues = new long[level + 1];
+        for (int i = 0; i <= level; i++) {
+            residues[i] = Encoder.residue(integral, ring.modulus(i));
+        }
+        return residues;
+    }
+
+    /** The scale of a product, refused when it leaves no room below Q_level. */
+    private double productScale(double a, double b, int level, String op) {
+        double scale = a * b;
+        double logScale = Math.log(scale) / Math.log(2);
+        double logQ = context.logQ(level);
+        if (logScale >= logQ) {
+            throw new IllegalStateException(String.format(
+                    "%s: level exhausted: product scale 2^%.1f does not fit Q at level %d (2^%.1f); rescale earlier or use more depth",
+                    op, logScale, level, logQ));
+        }
+        return scale;
+    }
+
+    private static void requireSameScale(double a, double b, String op) {
+        if (Math.abs(a - b) > SCALE_TOLERANCE * Math.max(a, b)) {
+            throw new IllegalArgumentException(String.format(
+                    "%s: mismatched scales 2^%.6f and 2^%.6f (relative difference %.3g > %.0e)",
+                    op, Math.log(a) / Math.log(2), Math.log(b) / Math.log(2), Math.abs(a - b) / Math.max(a, b),
+                    SCALE_TOLERANCE));
+        }
+    }
+
+    private static void requireSize(Ciphertext a, int size, String op) {
+        if (a.size() != size) {
+            throw new IllegalArgumentException(op + ": needs a ciphertext of " + size + " polynomials, got "
+                    + a.size() + " (relinearize first)");
+        }
+    }
+
+    private static RnsPoly[] copyPolys(Ciphertext a) {
+        RnsPoly[] polys = new RnsPoly[a.size()];
+        for (int i = 0; i < polys.length; i++) {
+            polys[i] = a.poly(i).copy();
+        }
+        return polys;
+    }
+}

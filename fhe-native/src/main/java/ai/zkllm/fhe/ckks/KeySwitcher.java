@@ -1,0 +1,190 @@
+package ai.zkllm.fhe.ckks;
+
+import ai.zkllm.fhe.ring.BasisConverter;
+import ai.zkllm.fhe.ring.Modulus;
+import ai.zkllm.fhe.ring.RingBackend;
+import ai.zkllm.fhe.ring.RingContext;
+import ai.zkllm.fhe.ring.RnsPoly;
+
+/**
+ * The hybrid gadget product (Han–Ki): decompose a level-l polynomial into digits of α chain
+ * primes, raise each digit to Q_l ∪ P (ModUp), take the inner product with the key digits and
+ * divide by P (ModDown). The decomposition is separate from the product so that several
+ * automorphisms can share one ModUp (Halevi–Shoup hoisting).
+ *
+ * <p>Polynomials over the extended basis of level l have limbs ordered q_0..q_l, p_0..p_{α-1};
+ * {@link #extendedPrimes} maps those limbs to ring prime indices. Every basis converter is built
+ * here once per (level, digit).
+ */
+final class KeySwitcher {
+    private final RingContext ring;
+    private final RingBackend backend;
+    private final int alpha;
+    private final int firstSpecial;
+    /** extendedPrimes[l][k]: ring prime index of limb k of a level-l extended polynomial. */
+    private final int[][] extendedPrimes;
+    /** modUpConverters[l][j]: digit j of level l to the rest of the extended basis. */
+    private final BasisConverter[][] modUpConverters;
+    /** modUpTargets[l][j]: extended limb positions that converter writes, in its order. */
+    private final int[][][] modUpTargets;
+    /** modDownConverters[l]: P to Q_l. */
+    private final BasisConverter[] modDownConverters;
+    /** P^-1 mod q_i and P mod q_i. */
+    private final long[] pInverseModQ;
+    private final long[] pModQ;
+
+    KeySwitcher(CkksContext context) {
+        this.ring = context.ring();
+        this.backend = ring.backend();
+        this.alpha = context.specialCount();
+        this.firstSpecial = context.firstSpecialIndex();
+        int levels = context.maxLevel() + 1;
+        Modulus[] special = new Modulus[alpha];
+        for (int k = 0; k < alpha; k++) {
+            special[k] = ring.modulus(firstSpecial + k);
+        }
+        pInverseModQ = new long[levels];
+        pModQ = new long[levels];
+        for (int i = 0; i < levels; i++) {
+            Modulus q = ring.modulus(i);
+            long p = 1;
+            for (Modulus pk : special) {
+                p = q.mul(p, q.reduce(pk.value()));
+            }
+            pModQ[i] = p;
+            pInverseModQ[i] = q.inverse(p);
+        }
+        extendedPrimes = new int[levels][];
+        modUpConverters = new BasisConverter[levels][];
+        modUpTargets = new int[levels][][];
+        modDownConverters = new BasisConverter[levels];
+        for (int l = 0; l < levels; l++) {
+            int size = l + 1 + alpha;
+            extendedPrimes[l] = new int[size];
+            for (int k = 0; k < size; k++) {
+                extendedPrimes[l][k] = k <= l ? k : firstSpecial + (k - l - 1);
+            }
+            int digits = digitCount(l);
+            modUpConverters[l] = new BasisConverter[digits];
+            modUpTargets[l] = new int[digits][];
+            for (int j = 0; j < digits; j++) {
+                int start = j * alpha;
+                int end = Math.min(start + alpha, l + 1);
+                Modulus[] from = new Modulus[end - start];
+                for (int i = start; i < end; i++) {
+                    from[i - start] = ring.modulus(i);
+                }
+                int[] targets = new int[size - from.length];
+                Modulus[] to = new Modulus[targets.length];
+                for (int k = 0, t = 0; k < size; k++) {
+                    if (k < start || k >= end) {
+                        targets[t] = k;
+                        to[t++] = ring.modulus(extendedPrimes[l][k]);
+                    }
+                }
+                modUpConverters[l][j] = new BasisConverter(from, to);
+                modUpTargets[l][j] = targets;
+            }
+            Modulus[] chain = new Modulus[l + 1];
+            for (int i = 0; i <= l; i++) {
+                chain[i] = ring.modulus(i);
+            }
+            modDownConverters[l] = new BasisConverter(special, chain);
+        }
+    }
+
+    /** Number of digits a level-l polynomial is split into. */
+    int digitCount(int level) {
+        return (level + alpha) / alpha;
+    }
+
+    /** P mod q_i, the gadget factor of chain prime i in its own digit. */
+    long pModQ(int i) {
+        return pModQ[i];
+    }
+
+    /** ModUp: the digits of c (level l, NTT form) over the extended basis of level l, in NTT form. */
+    RnsPoly[] decompose(RnsPoly c, int level) {
+        int n = ring.n();
+        long[][] coefficients = new long[level + 1][];
+        for (int i = 0; i <= level; i++) {
+            coefficients[i] = c.limb(i).clone();
+            backend.inverseNtt(coefficients[i], ring.table(i));
+        }
+        int size = level + 1 + alpha;
+        RnsPoly[] digits = new RnsPoly[digitCount(level)];
+        for (int j = 0; j < digits.length; j++) {
+            int start = j * alpha;
+            int end = Math.min(start + alpha, level + 1);
+            long[][] limbs = new long[size][];
+            long[][] in = new long[end - start][];
+            for (int i = start; i < end; i++) {
+                limbs[i] = c.limb(i).clone(); // the digit's own residues are exact: keep their NTT form
+                in[i - start] = coefficients[i];
+            }
+            int[] targets = modUpTargets[level][j];
+            long[][] out = new long[targets.length][];
+            for (int t = 0; t < targets.length; t++) {
+                out[t] = limbs[targets[t]] = new long[n];
+            }
+            backend.convertBasis(in, out, modUpConverters[level][j]);
+            for (int t = 0; t < targets.length; t++) {
+                backend.ntt(out[t], ring.table(extendedPrimes[level][targets[t]]));
+            }
+            digits[j] = new RnsPoly(limbs, true);
+        }
+        return digits;
+    }
+
+    /**
+     * The gadget product of decomposed digits with a key, then ModDown: (k0, k1) over Q_l in NTT
+     * form with k0 + k1·s ≈ c·s' for the c that was decomposed. When {@code galoisElement} is
+     * non-zero the digits are first mapped by X -&gt; X^g (a hoisted automorphism).
+     */
+    RnsPoly[] multiplyByKey(RnsPoly[] digits, SwitchingKey key, int level, int galoisElement) {
+        int n = ring.n();
+        int size = level + 1 + alpha;
+        int[] perm = galoisElement != 0 ? ring.galoisPermutation(galoisElement) : null;
+        long[] permuted = perm != null ? new long[n] : null;
+        long[][] acc0 = new long[size][n];
+        long[][] acc1 = new long[size][n];
+        for (int k = 0; k < size; k++) {
+            int prime = extendedPrimes[level][k];
+            Modulus q = ring.modulus(prime);
+            for (int j = 0; j < digits.length; j++) {
+                long[] d = digits[j].limb(k);
+                if (perm != null) {
+                    backend.permute(d, perm, permuted);
+                    d = permuted;
+                }
+                backend.mulAdd(d, key.b(j).limb(prime), acc0[k], q);
+                backend.mulAdd(d, key.a(j).limb(prime), acc1[k], q);
+            }
+        }
+        return new RnsPoly[] {modDown(acc0, level), modDown(acc1, level)};
+    }
+
+    /** Key switching of one polynomial: {@link #decompose} then {@link #multiplyByKey}. */
+    RnsPoly[] switchKey(RnsPoly c, SwitchingKey key, int level) {
+        return multiplyByKey(decompose(c, level), key, level, 0);
+    }
+
+    /** (x - [x]_P lifted to Q_l) · P^-1 over Q_l, from x over the extended basis in NTT form. */
+    private RnsPoly modDown(long[][] extended, int level) {
+        int n = ring.n();
+        long[][] special = new long[alpha][];
+        for (int k = 0; k < alpha; k++) {
+            special[k] = extended[level + 1 + k];
+            backend.inverseNtt(special[k], ring.table(firstSpecial + k));
+        }
+        long[][] lifted = new long[level + 1][n];
+        backend.convertBasis(special, lifted, modDownConverters[level]);
+        long[][] out = new long[level + 1][];
+        for (int i = 0; i <= level; i++) {
+            backend.ntt(lifted[i], ring.table(i));
+            backend.subMulScalar(extended[i], lifted[i], pInverseModQ[i], extended[i], ring.modulus(i));
+            out[i] = extended[i];
+        }
+        return new RnsPoly(out, true);
+    }
+}

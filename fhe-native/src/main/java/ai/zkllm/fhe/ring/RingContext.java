@@ -1,0 +1,154 @@
+package ai.zkllm.fhe.ring;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The ring Z[X]/(X^n+1) over a fixed chain of primes with their NTT tables, and the
+ * multi-limb operations, all delegated to one {@link RingBackend} so that a native backend can
+ * be swapped in. Limb i of a polynomial belongs to prime i of the chain unless an operation
+ * takes an explicit list of prime indices.
+ */
+public final class RingContext {
+    private final int n;
+    private final int logN;
+    private final RingBackend backend;
+    private final Modulus[] moduli;
+    private final NttTable[] tables;
+    private final ConcurrentHashMap<Integer, int[]> galoisPermutations = new ConcurrentHashMap<>();
+
+    public RingContext(int logN, List<Long> primes, RingBackend backend) {
+        this.logN = logN;
+        this.n = 1 << logN;
+        this.backend = backend;
+        this.moduli = primes.stream().map(Modulus::new).toArray(Modulus[]::new);
+        this.tables = new NttTable[moduli.length];
+        for (int i = 0; i < moduli.length; i++) {
+            tables[i] = new NttTable(moduli[i], n);
+        }
+    }
+
+    public int n() { return n; }
+    public int logN() { return logN; }
+    public RingBackend backend() { return backend; }
+    public int primeCount() { return moduli.length; }
+    public Modulus modulus(int i) { return moduli[i]; }
+    public NttTable table(int i) { return tables[i]; }
+
+    /** A small signed polynomial (|coefficients| &lt; every prime: secret, error) lifted to primes 0..limbCount-1, in NTT form. */
+    public RnsPoly fromSigned(long[] coefficients, int limbCount) {
+        RnsPoly p = RnsPoly.zero(limbCount, n, false);
+        for (int i = 0; i < limbCount; i++) {
+            long[] limb = p.limb(i);
+            long q = moduli[i].value();
+            for (int j = 0; j < n; j++) {
+                long c = coefficients[j]; // |c| < q: a conditional add reduces it
+                limb[j] = c < 0 ? c + q : c;
+            }
+        }
+        ntt(p);
+        return p;
+    }
+
+    public void ntt(RnsPoly p) {
+        requireDomain(p, false, "ntt");
+        for (int i = 0; i < p.limbCount(); i++) {
+            backend.ntt(p.limb(i), tables[i]);
+        }
+        p.setNtt(true);
+    }
+
+    public void inverseNtt(RnsPoly p) {
+        requireDomain(p, true, "inverseNtt");
+        for (int i = 0; i < p.limbCount(); i++) {
+            backend.inverseNtt(p.limb(i), tables[i]);
+        }
+        p.setNtt(false);
+    }
+
+    /** out = a + b over the limbs of out. */
+    public void add(RnsPoly a, RnsPoly b, RnsPoly out) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            backend.add(a.limb(i), b.limb(i), out.limb(i), moduli[i]);
+        }
+    }
+
+    public void sub(RnsPoly a, RnsPoly b, RnsPoly out) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            backend.sub(a.limb(i), b.limb(i), out.limb(i), moduli[i]);
+        }
+    }
+
+    public void negate(RnsPoly a, RnsPoly out) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            backend.negate(a.limb(i), out.limb(i), moduli[i]);
+        }
+    }
+
+    /** out = a · b pointwise; both in NTT form. */
+    public void mul(RnsPoly a, RnsPoly b, RnsPoly out) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            backend.mul(a.limb(i), b.limb(i), out.limb(i), moduli[i]);
+        }
+    }
+
+    /** acc += a · b pointwise; all in NTT form. */
+    public void mulAdd(RnsPoly a, RnsPoly b, RnsPoly acc) {
+        for (int i = 0; i < acc.limbCount(); i++) {
+            backend.mulAdd(a.limb(i), b.limb(i), acc.limb(i), moduli[i]);
+        }
+    }
+
+    /** out = a · c for a signed integer constant c. */
+    public void mulInteger(RnsPoly a, long c, RnsPoly out) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            backend.mulScalar(a.limb(i), moduli[i].reduceSigned(c), out.limb(i), moduli[i]);
+        }
+    }
+
+    /** out = a + c for per-limb residues c[i] of a constant; a in NTT form (a constant is flat there). */
+    public void addConstant(RnsPoly a, long[] residues, RnsPoly out) {
+        requireDomain(a, true, "addConstant");
+        for (int i = 0; i < out.limbCount(); i++) {
+            backend.addScalar(a.limb(i), residues[i], out.limb(i), moduli[i]);
+        }
+    }
+
+    /** out = a(X^g) for a in NTT form; out must not alias a. */
+    public void automorphism(RnsPoly a, int galoisElement, RnsPoly out) {
+        requireDomain(a, true, "automorphism");
+        int[] perm = galoisPermutation(galoisElement);
+        for (int i = 0; i < out.limbCount(); i++) {
+            backend.permute(a.limb(i), perm, out.limb(i));
+        }
+        out.setNtt(true);
+    }
+
+    /**
+     * The NTT-domain index permutation of X -&gt; X^g (g odd). Slot i holds the evaluation at
+     * ψ^e with e = 2·brv(i)+1; after the automorphism it must hold a(ψ^(g·e)), which slot
+     * brv((g·e mod 2n - 1)/2) holds. The map does not depend on the prime, so it is cached per g.
+     */
+    public int[] galoisPermutation(int galoisElement) {
+        if ((galoisElement & 1) == 0 || galoisElement <= 0 || galoisElement >= 2 * n) {
+            throw new IllegalArgumentException("galois element must be odd in (0, 2n): " + galoisElement);
+        }
+        return galoisPermutations.computeIfAbsent(galoisElement, g -> {
+            int mask = 2 * n - 1;
+            int[] perm = new int[n];
+            for (int i = 0; i < n; i++) {
+                long e = 2L * NttTable.bitReverse(i, logN) + 1;
+                int image = (int) ((e * g) & mask);
+                perm[i] = NttTable.bitReverse((image - 1) >>> 1, logN);
+            }
+            return perm;
+        });
+    }
+
+    private static void requireDomain(RnsPoly p, boolean ntt, String op) {
+        if (p.isNtt() != ntt) {
+            throw new IllegalArgumentException(op + ": polynomial must be in the "
+                    + (ntt ? "NTT" : "coefficient") + " domain");
+        }
+    }
+}

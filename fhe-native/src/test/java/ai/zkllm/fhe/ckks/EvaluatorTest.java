@@ -1,0 +1,211 @@
+package ai.zkllm.fhe.ckks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class EvaluatorTest {
+    private static final int[] STEPS = {1, 2, 3, 7, -1, 100};
+    private static final TestKit KIT = new TestKit(TestKit.small(10, 7, 3), STEPS);
+    private final Evaluator eval = KIT.evaluator;
+
+    @Test
+    void additionsAndSubtractions() {
+        double[] a = KIT.randomValues(1);
+        double[] b = KIT.randomValues(1);
+        Ciphertext ca = KIT.encrypt(a);
+        Ciphertext cb = KIT.encrypt(b);
+        Plaintext pb = KIT.encoder.encode(b, KIT.context.maxLevel(), ca.scale());
+        double[] sum = new double[a.length];
+        double[] diff = new double[a.length];
+        double[] plusConstant = new double[a.length];
+        double[] negated = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            sum[i] = a[i] + b[i];
+            diff[i] = a[i] - b[i];
+            plusConstant[i] = a[i] + 0.25;
+            negated[i] = -a[i];
+        }
+        TestKit.assertPrecision("add ct-ct", sum, KIT.decrypt(eval.add(ca, cb)), 13);
+        TestKit.assertPrecision("sub ct-ct", diff, KIT.decrypt(eval.sub(ca, cb)), 13);
+        TestKit.assertPrecision("add ct-pt", sum, KIT.decrypt(eval.add(ca, pb)), 13);
+        TestKit.assertPrecision("sub ct-pt", diff, KIT.decrypt(eval.sub(ca, pb)), 13);
+        TestKit.assertPrecision("add ct-constant", plusConstant, KIT.decrypt(eval.add(ca, 0.25)), 13);
+        TestKit.assertPrecision("negate", negated, KIT.decrypt(eval.negate(ca)), 13);
+        // Level matching: the higher operand is dropped.
+        TestKit.assertPrecision("add across levels", sum, KIT.decrypt(eval.add(eval.dropLevel(ca, 2), cb)), 13);
+    }
+
+    @Test
+    void multiplicationsAndRescale() {
+        double[] a = KIT.randomValues(1);
+        double[] b = KIT.randomValues(1);
+        Ciphertext ca = KIT.encrypt(a);
+        Ciphertext cb = KIT.encrypt(b);
+        double[] product = new double[a.length];
+        double[] times3 = new double[a.length];
+        double[] timesConstant = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            product[i] = a[i] * b[i];
+            times3[i] = -3 * a[i];
+            timesConstant[i] = 0.7 * a[i];
+        }
+        Ciphertext tensor = eval.multiply(ca, cb);
+        assertEquals(3, tensor.size());
+        TestKit.assertPrecision("multiply (3 polys)", product, KIT.decrypt(tensor), 13);
+        Ciphertext relin = eval.multiplyRelin(ca, cb);
+        assertEquals(2, relin.size());
+        TestKit.assertPrecision("multiplyRelin", product, KIT.decrypt(relin), 13);
+        Ciphertext rescaled = eval.rescale(relin);
+        assertEquals(KIT.context.maxLevel() - 1, rescaled.level());
+        TestKit.assertPrecision("multiplyRelin + rescale", product, KIT.decrypt(rescaled), 13);
+        Plaintext pb = KIT.encoder.encode(b, KIT.context.maxLevel(), KIT.context.params().scale());
+        TestKit.assertPrecision("multiply ct-pt + rescale", product, KIT.decrypt(eval.rescale(eval.multiply(ca, pb))), 13);
+        Ciphertext integer = eval.multiplyInteger(ca, -3);
+        assertEquals(ca.level(), integer.level());
+        TestKit.assertPrecision("multiplyInteger", times3, KIT.decrypt(integer), 12);
+        Ciphertext scaled = eval.rescale(eval.multiplyConstant(ca, 0.7));
+        assertEquals(ca.scale(), scaled.scale(), 0);
+        TestKit.assertPrecision("multiplyConstant + rescale", timesConstant, KIT.decrypt(scaled), 13);
+    }
+
+    @Test
+    void everyGeneratedRotationAndConjugation() {
+        double[] re = KIT.randomValues(1);
+        double[] im = KIT.randomValues(1);
+        Ciphertext ct = KIT.encryptor.encrypt(KIT.encoder.encode(re, im, KIT.context.maxLevel(), KIT.context.params().scale()));
+        int slots = KIT.context.slots();
+        for (int k : STEPS) {
+            double[][] got = KIT.encoder.decodeComplex(KIT.decryptor.decrypt(eval.rotate(ct, k)));
+            double[] expectedRe = new double[slots];
+            double[] expectedIm = new double[slots];
+            for (int j = 0; j < slots; j++) {
+                expectedRe[j] = re[Math.floorMod(j + k, slots)];
+                expectedIm[j] = im[Math.floorMod(j + k, slots)];
+            }
+            TestKit.assertPrecision("rotate " + k + " (re)", expectedRe, got[0], 13);
+            TestKit.assertPrecision("rotate " + k + " (im)", expectedIm, got[1], 13);
+        }
+        double[][] conjugated = KIT.encoder.decodeComplex(KIT.decryptor.decrypt(eval.conjugate(ct)));
+        double[] minusIm = im.clone();
+        for (int j = 0; j < slots; j++) {
+            minusIm[j] = -im[j];
+        }
+        TestKit.assertPrecision("conjugate (re)", re, conjugated[0], 13);
+        TestKit.assertPrecision("conjugate (im)", minusIm, conjugated[1], 13);
+    }
+
+    @Test
+    void hoistedRotationsEqualPlainRotations() {
+        Ciphertext ct = eval.rescale(eval.multiplyRelin(KIT.encrypt(KIT.randomValues(1)), KIT.encrypt(KIT.randomValues(1))));
+        Map<Integer, Ciphertext> hoisted = eval.rotateHoisted(ct, STEPS);
+        assertEquals(STEPS.length, hoisted.size());
+        for (int k : STEPS) {
+            Ciphertext plain = eval.rotate(ct, k);
+            Ciphertext h = hoisted.get(k);
+            assertEquals(plain.level(), h.level());
+            for (int i = 0; i < 2; i++) {
+                assertEquals(plain.poly(i), h.poly(i), "step " + k + " poly " + i);
+            }
+        }
+    }
+
+    @Test
+    void innerSumAddsBlocks() {
+        int batch = 4;
+        int n = 7;
+        TestKit kit = new TestKit(TestKit.small(10, 1, 1), Evaluator.innerSumSteps(batch, n));
+        double[] v = kit.randomValues(1);
+        int slots = kit.context.slots();
+        double[] expected = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            for (int j = 0; j < n; j++) {
+                expected[i] += v[(i + j * batch) % slots];
+            }
+        }
+        TestKit.assertPrecision("innerSum(4, 7)", expected, kit.decrypt(kit.evaluator.innerSum(kit.encrypt(v), batch, n)), 11);
+    }
+
+    @Test
+    void randomCircuitOfDepthSevenMixingEveryOperationMatchesPlainArithmetic() {
+        List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3));
+        Collections.shuffle(order, new Random(11));
+        double[] x = KIT.randomValues(1);
+        double[] y = KIT.randomValues(1);
+        Ciphertext cx = KIT.encrypt(x);
+        Ciphertext cy = KIT.encrypt(y);
+        int slots = x.length;
+        StringBuilder trace = new StringBuilder();
+        for (int depth = 0, round = 0; depth < KIT.context.maxLevel(); depth++, round++) {
+            // One multiplicative level per round, with linear operations mixed in; values stay in [-1, 1].
+            switch (order.get(round % order.size())) {
+                case 0 -> {
+                    cx = eval.rescale(eval.multiplyRelin(cx, cy));
+                    for (int i = 0; i < slots; i++) x[i] *= y[i];
+                    trace.append("mul ");
+                }
+                case 1 -> {
+                    cx = eval.rescale(eval.multiplyConstant(eval.add(cx, cy), 0.5));
+                    for (int i = 0; i < slots; i++) x[i] = 0.5 * (x[i] + y[i]);
+                    trace.append("avg ");
+                }
+                case 2 -> {
+                    cx = eval.rotate(eval.rescale(eval.multiplyRelin(cx, cx)), 3);
+                    double[] squared = new double[slots];
+                    for (int i = 0; i < slots; i++) squared[i] = x[(i + 3) % slots] * x[(i + 3) % slots];
+                    x = squared;
+                    trace.append("sq-rot ");
+                }
+                default -> {
+                    cx = eval.sub(eval.rescale(eval.multiplyConstant(cx, -0.75)), eval.dropLevel(cy, cx.level() - 1));
+                    cx = eval.multiplyConstant(cx, 0.5);
+                    cx = eval.rescale(cx);
+                    for (int i = 0; i < slots; i++) x[i] = 0.5 * (-0.75 * x[i] - y[i]);
+                    trace.append("affine ");
+                    depth++;
+                }
+            }
+            cy = eval.dropLevel(cy, Math.min(cy.level(), cx.level()));
+            if (Math.abs(cy.scale() - cx.scale()) > 1e-9 * cx.scale()) {
+                // Keep y at x's scale for the next round by re-encrypting it (a client-aided refresh).
+                cy = KIT.encryptor.encrypt(KIT.encoder.encode(y, cx.level(), cx.scale()));
+            }
+        }
+        assertTrue(cx.level() <= 1);
+        TestKit.assertPrecision("random circuit [" + trace.toString().trim() + "]", x, KIT.decrypt(cx), 10);
+    }
+
+    @Test
+    void missingGaloisKeyIsNamed() {
+        Ciphertext ct = KIT.encrypt(KIT.randomValues(1));
+        int g = KIT.context.galoisElementForRotation(5);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> eval.rotate(ct, 5));
+        assertTrue(e.getMessage().contains("rotate by [5]: no Galois key for element " + g), e.getMessage());
+        assertTrue(e.getMessage().contains("generated: [5, "), e.getMessage());
+    }
+
+    @Test
+    void mismatchedScalesAreRefused() {
+        Ciphertext a = KIT.encrypt(KIT.randomValues(1));
+        Ciphertext b = eval.multiplyInteger(KIT.encryptor.encrypt(
+                KIT.encoder.encode(KIT.randomValues(1), KIT.context.maxLevel(), Math.scalb(1.0, 31))), 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> eval.add(a, b));
+        assertTrue(e.getMessage().startsWith("add: mismatched scales 2^30"), e.getMessage());
+    }
+
+    @Test
+    void exhaustedLevelsAreRefused() {
+        Ciphertext bottom = eval.dropLevel(KIT.encrypt(KIT.randomValues(1)), 0);
+        IllegalStateException rescale = assertThrows(IllegalStateException.class, () -> eval.rescale(bottom));
+        assertTrue(rescale.getMessage().startsWith("rescale: ciphertext is at level 0"), rescale.getMessage());
+        IllegalStateException mul = assertThrows(IllegalStateException.class, () -> eval.multiply(bottom, bottom));
+        assertTrue(mul.getMessage().startsWith("multiply: level exhausted"), mul.getMessage());
+    }
+}
