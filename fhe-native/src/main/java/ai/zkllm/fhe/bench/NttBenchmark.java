@@ -1,5 +1,12 @@
-package ai.zkllm.fhe.ring;
+package ai.zkllm.fhe.bench;
 
+import ai.zkllm.fhe.ring.Modulus;
+import ai.zkllm.fhe.ring.NativeLibrary;
+import ai.zkllm.fhe.ring.NativeRingBackend;
+import ai.zkllm.fhe.ring.NttTable;
+import ai.zkllm.fhe.ring.Primes;
+import ai.zkllm.fhe.ring.RingBackend;
+import ai.zkllm.fhe.ring.RingBackends;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -7,7 +14,7 @@ import java.util.SplittableRandom;
 
 /**
  * Single-threaded timing of one forward plus one inverse NTT on a 31-bit prime, per backend
- * and ring degree. Run: {@code java -cp <fhe jar>:<slf4j-api jar> ai.zkllm.fhe.ring.NttBenchmark [reps] [warmup]}.
+ * and ring degree; {@code zkllm bench ntt} prints it.
  */
 public final class NttBenchmark {
     public static final int MIN_LOG_N = 12;
@@ -80,19 +87,5 @@ public final class NttBenchmark {
             }
         }
         return backends;
-    }
-
-    /** Arguments: [reps] [warmup]. */
-    public static void main(String[] args) {
-        int reps = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_REPS;
-        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_WARMUP;
-        List<Result> results = run(availableBackends(), MIN_LOG_N, MAX_LOG_N, warmup, reps);
-        if (!NativeLibrary.isAvailable()) {
-            System.out.println("native backend unavailable: " + NativeLibrary.failureReason());
-        }
-        System.out.printf("%-14s %8s %14s%n", "backend", "n", "median µs");
-        for (Result r : results) {
-            System.out.printf("%-14s %8d %14.1f%n", r.backend(), r.n(), r.medianMicros());
-        }
     }
 }

@@ -1,0 +1,85 @@
+package ai.zkllm.fhe.bench;
+
+import ai.zkllm.fhe.ckks.Ciphertext;
+import ai.zkllm.fhe.ckks.CkksContext;
+import ai.zkllm.fhe.ckks.Decryptor;
+import ai.zkllm.fhe.ckks.Encoder;
+import ai.zkllm.fhe.ckks.Encryptor;
+import ai.zkllm.fhe.ckks.EvaluationKeys;
+import ai.zkllm.fhe.ckks.Evaluator;
+import ai.zkllm.fhe.ckks.GaloisKeys;
+import ai.zkllm.fhe.ckks.KeyGenerator;
+import ai.zkllm.fhe.ckks.Parameters;
+import ai.zkllm.fhe.ckks.Plaintext;
+import ai.zkllm.fhe.ckks.PublicKey;
+import ai.zkllm.fhe.ckks.SecretKey;
+import ai.zkllm.fhe.ring.RingBackend;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Medians of the engine's basic operations on one thread, in milliseconds: the figures that the
+ * OpenFHE anchor of the engine issue is stated in (keygen = secret, public, relinearization and
+ * one rotation key).
+ */
+public final class FheBenchmark {
+
+    /** What the benchmark measured, in the order it is reported. */
+    public record Result(Parameters params, String backend, int runs, Map<String, Double> medianMillis) {}
+
+    private FheBenchmark() {
+    }
+
+    public static Result run(Parameters params, RingBackend backend, int warmup, int runs) {
+        CkksContext context = new CkksContext(params, backend);
+        SecureRandom random = new SecureRandom();
+        Encoder encoder = new Encoder(context);
+        double[] values = new double[context.slots()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextDouble() * 2 - 1;
+        }
+        Plaintext plain = encoder.encode(values, context.maxLevel(), params.scale());
+
+        Map<String, Double> medians = new LinkedHashMap<>();
+        KeyGenerator keygen = new KeyGenerator(context, random);
+        medians.put("keygen", median(warmup, runs, () -> {
+            SecretKey sk = keygen.secretKey();
+            keygen.publicKey(sk);
+            keygen.relinearizationKey(sk);
+            return keygen.galoisKeys(sk, new int[] {1}, false);
+        }));
+
+        SecretKey sk = keygen.secretKey();
+        PublicKey pk = keygen.publicKey(sk);
+        GaloisKeys rotation = keygen.galoisKeys(sk, new int[] {1}, false);
+        Evaluator evaluator = new Evaluator(context, new EvaluationKeys(keygen.relinearizationKey(sk), rotation));
+        Encryptor encryptor = new Encryptor(context, pk, random);
+        Decryptor decryptor = new Decryptor(context, sk);
+
+        medians.put("encrypt", median(warmup, runs, () -> encryptor.encrypt(plain)));
+        Ciphertext ct = encryptor.encrypt(plain);
+        medians.put("mul_relin", median(warmup, runs, () -> evaluator.multiplyRelin(ct, ct)));
+        Ciphertext product = evaluator.multiplyRelin(ct, ct);
+        medians.put("rescale", median(warmup, runs, () -> evaluator.rescale(product)));
+        medians.put("rotate", median(warmup, runs, () -> evaluator.rotate(ct, 1)));
+        medians.put("decrypt_decode", median(warmup, runs, () -> encoder.decode(decryptor.decrypt(ct))));
+        return new Result(params, backend.name(), runs, medians);
+    }
+
+    private static double median(int warmup, int runs, Supplier<?> operation) {
+        for (int i = 0; i < warmup; i++) {
+            operation.get();
+        }
+        double[] millis = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            operation.get();
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(millis);
+        return runs % 2 == 1 ? millis[runs / 2] : (millis[runs / 2 - 1] + millis[runs / 2]) / 2;
+    }
+}
