@@ -193,17 +193,17 @@ public final class Parameters {
             List<Long> out = new ArrayList<>();
             double logRatio = 0; // log2(product / 2^(logScale·k))
             while (out.size() < count) {
-                while (!Primes.isPrime(below) || taken.contains(below)) {
+                while (below > step && (!Primes.isPrime(below) || taken.contains(below))) {
                     below -= step;
+                }
+                if (below <= step) {
+                    throw new IllegalArgumentException("not enough primes near 2^" + logScale + " for N = " + n);
                 }
                 while (above < (1L << Modulus.MAX_BITS) && (!Primes.isPrime(above) || taken.contains(above))) {
                     above += step;
                 }
                 boolean useAbove = above < (1L << Modulus.MAX_BITS) && logRatio < 0;
                 long prime = useAbove ? above : below;
-                if (below <= step) {
-                    throw new IllegalArgumentException("not enough primes near 2^" + logScale + " for N = " + n);
-                }
                 out.add(prime);
                 logRatio += Math.log((double) prime / target) / Math.log(2);
                 if (useAbove) {

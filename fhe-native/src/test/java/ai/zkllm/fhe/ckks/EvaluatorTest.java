@@ -71,6 +71,13 @@ class EvaluatorTest {
         Ciphertext integer = eval.multiplyInteger(ca, -3);
         assertEquals(ca.level(), integer.level());
         TestKit.assertPrecision("multiplyInteger", times3, KIT.decrypt(integer), 12);
+        // A plaintext at scale 1 (here the constant polynomial -3) multiplies without consuming a level.
+        double[] minusThrees = new double[a.length];
+        java.util.Arrays.fill(minusThrees, -3);
+        Ciphertext byIntegerPlaintext = eval.multiply(ca, KIT.encoder.encode(minusThrees, ca.level(), 1.0));
+        assertEquals(ca.level(), byIntegerPlaintext.level());
+        assertEquals(ca.scale(), byIntegerPlaintext.scale(), 0);
+        TestKit.assertPrecision("multiply by integer plaintext", times3, KIT.decrypt(byIntegerPlaintext), 12);
         Ciphertext scaled = eval.rescale(eval.multiplyConstant(ca, 0.7));
         assertEquals(ca.scale(), scaled.scale(), 0);
         TestKit.assertPrecision("multiplyConstant + rescale", timesConstant, KIT.decrypt(scaled), 13);
