@@ -5,6 +5,7 @@ import ai.zkllm.fhe.ckks.CkksContext;
 import ai.zkllm.fhe.ckks.Encoder;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Plaintext;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -40,6 +41,8 @@ public final class LinearTransform {
     private final int babyStride;
     /** Pre-rotated non-zero diagonals by giant index g, then baby index b. */
     private final Map<Integer, Map<Integer, double[]>> diagonals = new TreeMap<>();
+    /** Non-zero baby rotations of x, ascending, shared by one hoisted decomposition. */
+    private final int[] babySteps;
     private final Map<Integer, Map<Integer, Map<Integer, Plaintext>>> encodedByLevel = new ConcurrentHashMap<>();
 
     public LinearTransform(CkksContext context, Encoder encoder, double[][] matrix) {
@@ -77,6 +80,8 @@ public final class LinearTransform {
                 diagonals.computeIfAbsent(giantShift, g -> new TreeMap<>()).put(k % babyStride, diagonal);
             }
         }
+        this.babySteps = diagonals.values().stream().flatMap(babies -> babies.keySet().stream())
+                .filter(b -> b != 0).distinct().sorted().mapToInt(Integer::intValue).toArray();
     }
 
     public int rows() { return rows; }
@@ -99,11 +104,8 @@ public final class LinearTransform {
 
     /** Exactly the left rotations {@link #apply} performs, ascending: the Galois keys it needs. */
     public int[] requiredRotations() {
-        TreeSet<Integer> steps = new TreeSet<>();
-        for (Map.Entry<Integer, Map<Integer, double[]>> giant : diagonals.entrySet()) {
-            steps.add(giant.getKey());
-            steps.addAll(giant.getValue().keySet());
-        }
+        TreeSet<Integer> steps = new TreeSet<>(diagonals.keySet());
+        Arrays.stream(babySteps).forEach(steps::add);
         steps.remove(0);
         return steps.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -117,8 +119,6 @@ public final class LinearTransform {
             return evaluator.rescale(evaluator.multiplyConstant(x, 0));
         }
         Map<Integer, Map<Integer, Plaintext>> encoded = encodedByLevel.computeIfAbsent(x.level(), this::encodeAt);
-        int[] babySteps = diagonals.values().stream().flatMap(m -> m.keySet().stream())
-                .filter(b -> b != 0).distinct().sorted().mapToInt(Integer::intValue).toArray();
         Map<Integer, Ciphertext> rotated = new TreeMap<>(evaluator.rotateHoisted(x, babySteps));
         rotated.put(0, x);
         Ciphertext result = null;

@@ -67,7 +67,7 @@ public final class PolynomialEvaluator {
         int degree = c.length - 1;
         int target = y.level() - chebyshevDepth(p.degree());
         if (degree == 0) {
-            // Zero times y keeps y's level and scale exactly, so the constant lands at (target, scale).
+            // 0·y keeps y's level and scale exactly: the result encrypts the public constant alone.
             return evaluator.add(evaluator.dropLevel(evaluator.multiplyInteger(y, 0), target), c[0]);
         }
         int babyLog = Math.max(1, chebyshevDepth(degree) / 2);
