@@ -81,8 +81,8 @@ class LinearTransformTest {
                 expected[j] += m[i][c] * x[c];
             }
         }
-        double bits = CircuitFixture.bitsOfPrecision(rows + "×" + cols + " matvec (" + transform.requiredRotations().length
-                + " rotations)", expected, decrypted, expected.length);
+        String what = rows + "×" + cols + " matvec (" + transform.requiredRotations().length + " rotations)";
+        double bits = CircuitFixture.bitsOfPrecision(what, expected, decrypted, expected.length);
         assertTrue(bits >= 12, "precision " + bits + " bits");
         // A second call reuses the plaintexts encoded for this level and gives the same result.
         assertArrayEquals(decrypted, FIXTURE.decrypt(transform.apply(evaluator, input)), 0);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.fhe.ckks.Ciphertext;
+import ai.zkllm.fhe.ckks.Evaluator;
 import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -57,11 +58,10 @@ class PolynomialEvaluatorTest {
         }
         LinearTransform transform = new LinearTransform(FIXTURE.context, FIXTURE.encoder, m);
         ChebyshevApproximation p = ChebyshevApproximation.interpolate(PolynomialEvaluatorTest::gelu, -4, 4, 15);
-        PolynomialEvaluator withRotations = new PolynomialEvaluator(FIXTURE.context, FIXTURE.encoder,
-                FIXTURE.evaluator(transform.requiredRotations(), true));
+        Evaluator evaluator = FIXTURE.evaluator(transform.requiredRotations(), true);
         Ciphertext input = FIXTURE.encrypt(transform.packInput(v));
-        Ciphertext output = withRotations.evaluate(transform.apply(FIXTURE.evaluator(transform.requiredRotations(),
-                false), input), p);
+        Ciphertext output = new PolynomialEvaluator(FIXTURE.context, FIXTURE.encoder, evaluator)
+                .evaluate(transform.apply(evaluator, input), p);
         assertEquals(input.level() - 1 - PolynomialEvaluator.depth(p), output.level());
         double[] expected = new double[n];
         for (int i = 0; i < n; i++) {
@@ -80,7 +80,8 @@ class PolynomialEvaluatorTest {
         ChebyshevApproximation p = ChebyshevApproximation.interpolate(Math::exp, -2, 1, 63);
         Ciphertext x = FIXTURE.encrypt(new double[] {0.5});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EVALUATOR.evaluate(x, p));
-        assertEquals("polynomial of degree 63 on [-2.0, 1.0] needs 7 levels, the ciphertext has 6 left", e.getMessage());
+        assertEquals("polynomial of degree 63 on [-2.0, 1.0] needs 7 levels, the ciphertext has 6 left",
+                e.getMessage());
     }
 
     /** Encrypted p(x) against the plaintext Clenshaw value, at the expected depth and the input's scale. */
