@@ -1,0 +1,149 @@
+package ai.zkllm.fhe.circuits;
+
+import ai.zkllm.fhe.ckks.Ciphertext;
+import ai.zkllm.fhe.ckks.CkksContext;
+import ai.zkllm.fhe.ckks.Encoder;
+import ai.zkllm.fhe.ckks.Evaluator;
+import ai.zkllm.fhe.ckks.Plaintext;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * y = M·x for a plaintext rows × cols matrix M on an encrypted vector x, by the
+ * baby-step/giant-step diagonal method (Halevi–Shoup).
+ *
+ * <p><b>Packing.</b> With inPeriod = the power of two ≥ cols and outPeriod = the power of two
+ * ≥ rows (both ≤ slots), the input slots hold x zero-padded to inPeriod and repeated
+ * slots/inPeriod times ({@link #packInput}). The output holds y zero-padded to outPeriod and
+ * repeated slots/outPeriod times: y_i is in slot i (and i + outPeriod, ...), so transforms chain
+ * whenever one's outPeriod is the next one's inPeriod.
+ *
+ * <p><b>Diagonals.</b> For k &lt; inPeriod, diagonal k is d_k[j] = M[j mod outPeriod][(j + k) mod inPeriod]
+ * (0 outside M), so y = Σ_k d_k ⊙ rot(x, k): a tall matrix needs only inPeriod of them. Only
+ * non-zero diagonals are kept. Writing k = g·n1 + b, y = Σ_g rot(Σ_b rot(d_k, -g·n1) ⊙ rot(x, b), g·n1):
+ * the baby rotations rot(x, b) share one decomposition ({@link Evaluator#rotateHoisted}), the
+ * diagonals are stored pre-rotated and encoded once per level, and the giant rotations act on
+ * the partial sums.
+ *
+ * <p><b>Level and scale.</b> Diagonals are encoded at scale q_level and everything is summed
+ * before a single rescale, so the result is one level down with exactly the input's scale.
+ */
+public final class LinearTransform {
+    private final CkksContext context;
+    private final Encoder encoder;
+    private final int rows;
+    private final int cols;
+    private final int inPeriod;
+    private final int outPeriod;
+    private final int babyStride;
+    /** Pre-rotated non-zero diagonals by giant index g, then baby index b. */
+    private final Map<Integer, Map<Integer, double[]>> diagonals = new TreeMap<>();
+    /** Non-zero baby rotations of x, ascending, shared by one hoisted decomposition. */
+    private final int[] babySteps;
+    private final Map<Integer, Map<Integer, Map<Integer, Plaintext>>> encodedByLevel = new ConcurrentHashMap<>();
+
+    public LinearTransform(CkksContext context, Encoder encoder, double[][] matrix) {
+        this.context = context;
+        this.encoder = encoder;
+        this.rows = matrix.length;
+        this.cols = rows == 0 ? 0 : matrix[0].length;
+        int slots = context.slots();
+        if (rows == 0 || cols == 0 || Math.max(rows, cols) > slots) {
+            throw new IllegalArgumentException("matrix must be non-empty with rows and cols ≤ " + slots
+                    + " slots, got " + rows + " × " + cols);
+        }
+        for (double[] row : matrix) {
+            if (row.length != cols) {
+                throw new IllegalArgumentException("ragged matrix: rows of length " + cols + " and " + row.length);
+            }
+        }
+        this.inPeriod = powerOfTwoAtLeast(cols);
+        this.outPeriod = powerOfTwoAtLeast(rows);
+        // n1 ≈ √inPeriod balances baby rotations against giant ones.
+        this.babyStride = 1 << ((Integer.numberOfTrailingZeros(inPeriod) + 1) / 2);
+        for (int k = 0; k < inPeriod; k++) {
+            double[] diagonal = new double[slots];
+            boolean nonZero = false;
+            int giantShift = k - k % babyStride;
+            for (int j = 0; j < slots; j++) {
+                int row = j % outPeriod;
+                int col = (j + k) % inPeriod;
+                double value = row < rows && col < cols ? matrix[row][col] : 0;
+                // Stored rotated right by the giant shift, which the giant rotation undoes.
+                diagonal[(j + giantShift) % slots] = value;
+                nonZero |= value != 0;
+            }
+            if (nonZero) {
+                diagonals.computeIfAbsent(giantShift, g -> new TreeMap<>()).put(k % babyStride, diagonal);
+            }
+        }
+        this.babySteps = diagonals.values().stream().flatMap(babies -> babies.keySet().stream())
+                .filter(b -> b != 0).distinct().sorted().mapToInt(Integer::intValue).toArray();
+    }
+
+    public int rows() { return rows; }
+    public int cols() { return cols; }
+    public int inPeriod() { return inPeriod; }
+    public int outPeriod() { return outPeriod; }
+
+    /** The slot layout {@link #apply} expects: x (length cols) zero-padded to inPeriod and repeated. */
+    public double[] packInput(double[] x) {
+        if (x.length != cols) {
+            throw new IllegalArgumentException("input must have " + cols + " entries, got " + x.length);
+        }
+        double[] slots = new double[context.slots()];
+        for (int j = 0; j < slots.length; j++) {
+            int i = j % inPeriod;
+            slots[j] = i < cols ? x[i] : 0;
+        }
+        return slots;
+    }
+
+    /** Exactly the left rotations {@link #apply} performs, ascending: the Galois keys it needs. */
+    public int[] requiredRotations() {
+        TreeSet<Integer> steps = new TreeSet<>(diagonals.keySet());
+        Arrays.stream(babySteps).forEach(steps::add);
+        steps.remove(0);
+        return steps.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** M·x, one level below x at x's scale; x packed as {@link #packInput} lays it out. */
+    public Ciphertext apply(Evaluator evaluator, Ciphertext x) {
+        if (x.level() < 1) {
+            throw new IllegalArgumentException("linear transform needs 1 level, the ciphertext has 0 left");
+        }
+        if (diagonals.isEmpty()) {
+            return evaluator.rescale(evaluator.multiplyConstant(x, 0));
+        }
+        Map<Integer, Map<Integer, Plaintext>> encoded = encodedByLevel.computeIfAbsent(x.level(), this::encodeAt);
+        Map<Integer, Ciphertext> rotated = new TreeMap<>(evaluator.rotateHoisted(x, babySteps));
+        rotated.put(0, x);
+        Ciphertext result = null;
+        for (Map.Entry<Integer, Map<Integer, Plaintext>> giant : encoded.entrySet()) {
+            Ciphertext partial = null;
+            for (Map.Entry<Integer, Plaintext> baby : giant.getValue().entrySet()) {
+                Ciphertext term = evaluator.multiply(rotated.get(baby.getKey()), baby.getValue());
+                partial = partial == null ? term : evaluator.add(partial, term);
+            }
+            Ciphertext shifted = giant.getKey() == 0 ? partial : evaluator.rotate(partial, giant.getKey());
+            result = result == null ? shifted : evaluator.add(result, shifted);
+        }
+        return evaluator.rescale(result);
+    }
+
+    private Map<Integer, Map<Integer, Plaintext>> encodeAt(int level) {
+        double scale = context.qModulus(level).value();
+        Map<Integer, Map<Integer, Plaintext>> encoded = new TreeMap<>();
+        diagonals.forEach((giant, babies) -> babies.forEach((baby, diagonal) -> encoded
+                .computeIfAbsent(giant, g -> new TreeMap<>())
+                .put(baby, encoder.encode(diagonal, level, scale))));
+        return encoded;
+    }
+
+    private static int powerOfTwoAtLeast(int n) {
+        return Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1;
+    }
+}
