@@ -68,11 +68,6 @@ public final class FheCodec {
         this(context, Limits.DEFAULT);
     }
 
-    /** The digester this codec checks with. */
-    public CanonicalDigest digests() {
-        return digests;
-    }
-
     // ---- parameters (no context needed: they are what a context is built from) ----
 
     public static FheParameters toProto(Parameters params) {
