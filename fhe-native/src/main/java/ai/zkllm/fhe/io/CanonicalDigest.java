@@ -174,6 +174,7 @@ public final class CanonicalDigest {
             return this;
         }
 
+        /** Short values only (magic, ids, seeds, digests): they must fit the buffer. */
         Sink bytes(byte[] b) {
             room(b.length).put(b);
             return this;
