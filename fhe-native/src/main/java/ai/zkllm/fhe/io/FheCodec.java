@@ -1,0 +1,432 @@
+package ai.zkllm.fhe.io;
+
+import ai.zkllm.fhe.ckks.Ciphertext;
+import ai.zkllm.fhe.ckks.CkksContext;
+import ai.zkllm.fhe.ckks.EvaluationKeys;
+import ai.zkllm.fhe.ckks.GaloisKeys;
+import ai.zkllm.fhe.ckks.Parameters;
+import ai.zkllm.fhe.ckks.Plaintext;
+import ai.zkllm.fhe.ckks.PublicKey;
+import ai.zkllm.fhe.ckks.RelinearizationKey;
+import ai.zkllm.fhe.ckks.SecretKey;
+import ai.zkllm.fhe.ckks.SwitchingKey;
+import ai.zkllm.fhe.ring.Modulus;
+import ai.zkllm.fhe.ring.RingContext;
+import ai.zkllm.fhe.ring.RnsPoly;
+import ai.zkllm.fhe.ring.UniformSampler;
+import ai.zkllm.schemas.v1.FheCiphertext;
+import ai.zkllm.schemas.v1.FheEvaluationKeys;
+import ai.zkllm.schemas.v1.FheGaloisKey;
+import ai.zkllm.schemas.v1.FheParameters;
+import ai.zkllm.schemas.v1.FhePlaintext;
+import ai.zkllm.schemas.v1.FhePublicKey;
+import ai.zkllm.schemas.v1.FheSecretKey;
+import ai.zkllm.schemas.v1.FheSwitchingKey;
+import ai.zkllm.schemas.v1.RnsPolynomial;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Engine objects to and from their {@code zkllm.v1} protobuf messages and bytes.
+ *
+ * <p>Reading treats every message as hostile: the size is bounded before parsing, then the
+ * parameter id, levels, limb counts, ring degree, residues, scale, seeds, galois elements and
+ * finally the sha256 are checked against this codec's context before an engine object exists,
+ * so the ring backend (which trusts its inputs) never sees unchecked data. Every failure is an
+ * {@link InvalidFheDataException} naming the field and values. Seeded halves are re-expanded
+ * exactly as {@code KeyGenerator} and {@code Encryptor} expanded them.
+ */
+public final class FheCodec {
+    private static final int SEED_BYTES = 32;
+
+    private final CkksContext context;
+    private final RingContext ring;
+    private final Limits limits;
+    private final CanonicalDigest digests;
+    private final String parameterId;
+    /** Digits of every switching key: ceil((L+1)/α), as the key switcher decomposes at level L. */
+    private final int digitCount;
+
+    public FheCodec(CkksContext context, Limits limits) {
+        this.context = context;
+        this.ring = context.ring();
+        this.limits = limits;
+        this.digests = new CanonicalDigest(context.params());
+        this.parameterId = context.params().id();
+        int alpha = context.specialCount();
+        this.digitCount = (context.maxLevel() + alpha) / alpha;
+    }
+
+    public FheCodec(CkksContext context) {
+        this(context, Limits.DEFAULT);
+    }
+
+    // ---- parameters (no context needed: they are what a context is built from) ----
+
+    public static FheParameters toProto(Parameters params) {
+        return FheParameters.newBuilder()
+                .setLogN(params.logN())
+                .setLogScale(params.logScale())
+                .setDnum(params.dnum())
+                .addAllQPrimes(params.qPrimes())
+                .addAllPPrimes(params.pPrimes())
+                .setInsecureForTests(params.insecureForTests())
+                .setParameterId(params.id())
+                .setSha256(ByteString.copyFrom(CanonicalDigest.digest(params)))
+                .build();
+    }
+
+    public static byte[] toBytes(Parameters params) {
+        return toProto(params).toByteArray();
+    }
+
+    public static Parameters parametersFromBytes(byte[] bytes, Limits limits) {
+        return parametersFromProto(parse(bytes, FheParameters.parser(), "FheParameters", limits), limits);
+    }
+
+    /** Keeps the insecure-for-tests mark as sent: refusing it is the job's policy. */
+    public static Parameters parametersFromProto(FheParameters m, Limits limits) {
+        requireSize("FheParameters", m.getSerializedSize(), limits);
+        int logScale = m.getLogScale();
+        if (logScale < 1 || logScale > Modulus.MAX_BITS) {
+            throw new InvalidFheDataException("FheParameters.log_scale = " + Integer.toUnsignedString(logScale)
+                    + " is outside [1, " + Modulus.MAX_BITS + "]");
+        }
+        Parameters params;
+        try {
+            params = Parameters.fromPrimes(m.getLogN(), logScale, m.getDnum(), m.getQPrimesList(), m.getPPrimesList(),
+                    m.getInsecureForTests());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFheDataException("FheParameters are not a valid set: " + e.getMessage(), e);
+        }
+        if (!params.id().equals(m.getParameterId())) {
+            throw new InvalidFheDataException("FheParameters.parameter_id = '" + m.getParameterId()
+                    + "' does not match the recomputed id " + params.id());
+        }
+        requireDigest("FheParameters", m.getSha256(), CanonicalDigest.digest(params));
+        return params;
+    }
+
+    // ---- plaintext ----
+
+    public FhePlaintext toProto(Plaintext pt) {
+        return FhePlaintext.newBuilder()
+                .setParameterId(parameterId)
+                .setLevel(pt.level())
+                .setScale(pt.scale())
+                .setPoly(PolynomialCodec.toProto(pt.poly()))
+                .setSha256(ByteString.copyFrom(digests.digest(pt)))
+                .build();
+    }
+
+    public byte[] toBytes(Plaintext pt) {
+        return toProto(pt).toByteArray();
+    }
+
+    public Plaintext plaintextFromBytes(byte[] bytes) {
+        return plaintextFromProto(parse(bytes, FhePlaintext.parser(), "FhePlaintext", limits));
+    }
+
+    public Plaintext plaintextFromProto(FhePlaintext m) {
+        String type = "FhePlaintext";
+        requireHeader(type, m.getSerializedSize(), m.getParameterId());
+        int level = requireLevel(type, m.getLevel());
+        double scale = requireScale(type, m.getScale());
+        RnsPoly poly = PolynomialCodec.fromProto(m.getPoly(), type + ".poly", ring, level + 1);
+        Plaintext pt = new Plaintext(poly, level, scale);
+        requireDigest(type, m.getSha256(), digests.digest(pt));
+        return pt;
+    }
+
+    // ---- ciphertext ----
+
+    /** A ciphertext with a seed travels as c_0 + seed, about half the bytes. */
+    public FheCiphertext toProto(Ciphertext ct) {
+        byte[] seed = ct.seed();
+        FheCiphertext.Builder out = FheCiphertext.newBuilder()
+                .setParameterId(parameterId)
+                .setLevel(ct.level())
+                .setScale(ct.scale());
+        int sent = seed == null ? ct.size() : 1;
+        for (int i = 0; i < sent; i++) {
+            out.addPolys(PolynomialCodec.toProto(ct.poly(i)));
+        }
+        if (seed != null) {
+            out.setSeed(ByteString.copyFrom(seed));
+        }
+        return out.setSha256(ByteString.copyFrom(digests.digest(ct))).build();
+    }
+
+    public byte[] toBytes(Ciphertext ct) {
+        return toProto(ct).toByteArray();
+    }
+
+    public Ciphertext ciphertextFromBytes(byte[] bytes) {
+        return ciphertextFromProto(parse(bytes, FheCiphertext.parser(), "FheCiphertext", limits));
+    }
+
+    public Ciphertext ciphertextFromProto(FheCiphertext m) {
+        String type = "FheCiphertext";
+        requireHeader(type, m.getSerializedSize(), m.getParameterId());
+        int level = requireLevel(type, m.getLevel());
+        double scale = requireScale(type, m.getScale());
+        boolean seeded = !m.getSeed().isEmpty();
+        int count = m.getPolysCount();
+        if (seeded ? count != 1 : count < 2 || count > 3) {
+            throw new InvalidFheDataException(type + " has " + count + " polys, expected "
+                    + (seeded ? "1 (c_0) with a seed" : "2 or 3"));
+        }
+        byte[] seed = seeded ? requireSeed(type, m.getSeed()) : null;
+        RnsPoly[] polys = new RnsPoly[seeded ? 2 : count];
+        for (int i = 0; i < count; i++) {
+            polys[i] = PolynomialCodec.fromProto(m.getPolys(i), type + ".polys[" + i + "]", ring, level + 1);
+        }
+        if (seeded) {
+            polys[1] = UniformSampler.sampleNtt(seed, 0, ring, level + 1);
+        }
+        Ciphertext ct = new Ciphertext(polys, level, scale, seed);
+        requireDigest(type, m.getSha256(), digests.digest(ct));
+        return ct;
+    }
+
+    // ---- public key ----
+
+    public FhePublicKey toProto(PublicKey pk) {
+        return FhePublicKey.newBuilder()
+                .setParameterId(parameterId)
+                .setB(PolynomialCodec.toProto(pk.b()))
+                .setSeed(ByteString.copyFrom(pk.seed()))
+                .setSha256(ByteString.copyFrom(digests.digest(pk)))
+                .build();
+    }
+
+    public byte[] toBytes(PublicKey pk) {
+        return toProto(pk).toByteArray();
+    }
+
+    public PublicKey publicKeyFromBytes(byte[] bytes) {
+        return publicKeyFromProto(parse(bytes, FhePublicKey.parser(), "FhePublicKey", limits));
+    }
+
+    public PublicKey publicKeyFromProto(FhePublicKey m) {
+        String type = "FhePublicKey";
+        requireHeader(type, m.getSerializedSize(), m.getParameterId());
+        byte[] seed = requireSeed(type, m.getSeed());
+        int limbs = context.maxLevel() + 1;
+        RnsPoly b = PolynomialCodec.fromProto(m.getB(), type + ".b", ring, limbs);
+        PublicKey pk = new PublicKey(b, UniformSampler.sampleNtt(seed, 0, ring, limbs), seed);
+        requireDigest(type, m.getSha256(), digests.digest(pk));
+        return pk;
+    }
+
+    // ---- switching keys ----
+
+    public FheSwitchingKey toProto(SwitchingKey key) {
+        FheSwitchingKey.Builder out = FheSwitchingKey.newBuilder().setParameterId(parameterId);
+        for (int j = 0; j < key.digitCount(); j++) {
+            out.addB(PolynomialCodec.toProto(key.b(j)));
+        }
+        return out.setSeed(ByteString.copyFrom(key.seed()))
+                .setSha256(ByteString.copyFrom(digests.digest(key)))
+                .build();
+    }
+
+    public byte[] toBytes(SwitchingKey key) {
+        return toProto(key).toByteArray();
+    }
+
+    public SwitchingKey switchingKeyFromBytes(byte[] bytes) {
+        return switchingKeyFromProto(parse(bytes, FheSwitchingKey.parser(), "FheSwitchingKey", limits));
+    }
+
+    public SwitchingKey switchingKeyFromProto(FheSwitchingKey m) {
+        return switchingKeyFromProto(m, "FheSwitchingKey");
+    }
+
+    /** @param type where the key sits, e.g. "FheEvaluationKeys.galois_keys[3].key", for messages */
+    private SwitchingKey switchingKeyFromProto(FheSwitchingKey m, String type) {
+        requireHeader(type, m.getSerializedSize(), m.getParameterId());
+        if (m.getBCount() != digitCount) {
+            throw new InvalidFheDataException(type + " has " + m.getBCount() + " digits, expected " + digitCount);
+        }
+        byte[] seed = requireSeed(type, m.getSeed());
+        int limbs = context.qpLimbCount();
+        RnsPoly[] b = new RnsPoly[digitCount];
+        RnsPoly[] a = new RnsPoly[digitCount];
+        for (int j = 0; j < digitCount; j++) {
+            b[j] = PolynomialCodec.fromProto(m.getB(j), type + ".b[" + j + "]", ring, limbs);
+        }
+        for (int j = 0; j < digitCount; j++) {
+            a[j] = UniformSampler.sampleNtt(seed, j, ring, limbs);
+        }
+        SwitchingKey key = new SwitchingKey(b, a, seed);
+        requireDigest(type, m.getSha256(), digests.digest(key));
+        return key;
+    }
+
+    // ---- evaluation keys ----
+
+    public FheEvaluationKeys toProto(EvaluationKeys keys) {
+        FheEvaluationKeys.Builder out = FheEvaluationKeys.newBuilder().setParameterId(parameterId);
+        byte[] relinearizationDigest = null;
+        if (keys.relinearization() != null) {
+            FheSwitchingKey relinearization = toProto(keys.relinearization().key());
+            out.setRelinearization(relinearization);
+            relinearizationDigest = relinearization.getSha256().toByteArray();
+        }
+        SortedMap<Integer, byte[]> galoisDigests = new TreeMap<>();
+        for (int g : keys.galois().elements()) {
+            FheSwitchingKey key = toProto(keys.galois().get(g));
+            out.addGaloisKeys(FheGaloisKey.newBuilder().setGaloisElement(g).setKey(key));
+            galoisDigests.put(g, key.getSha256().toByteArray());
+        }
+        byte[] digest = digests.evaluationKeysDigest(relinearizationDigest, galoisDigests);
+        return out.setSha256(ByteString.copyFrom(digest)).build();
+    }
+
+    public byte[] toBytes(EvaluationKeys keys) {
+        return toProto(keys).toByteArray();
+    }
+
+    public EvaluationKeys evaluationKeysFromBytes(byte[] bytes) {
+        return evaluationKeysFromProto(parse(bytes, FheEvaluationKeys.parser(), "FheEvaluationKeys", limits));
+    }
+
+    /** Each contained key's own sha256 is checked, then the set's digest over those. */
+    public EvaluationKeys evaluationKeysFromProto(FheEvaluationKeys m) {
+        String type = "FheEvaluationKeys";
+        requireHeader(type, m.getSerializedSize(), m.getParameterId());
+        int count = m.getGaloisKeysCount();
+        if (count > limits.maxGaloisKeys()) {
+            throw new InvalidFheDataException(type + " has " + count + " galois_keys, over the limit of "
+                    + limits.maxGaloisKeys());
+        }
+        RelinearizationKey relinearization = null;
+        byte[] relinearizationDigest = null;
+        if (m.hasRelinearization()) {
+            relinearization = new RelinearizationKey(
+                    switchingKeyFromProto(m.getRelinearization(), type + ".relinearization"));
+            relinearizationDigest = m.getRelinearization().getSha256().toByteArray();
+        }
+        Map<Integer, SwitchingKey> galois = new HashMap<>();
+        SortedMap<Integer, byte[]> galoisDigests = new TreeMap<>();
+        for (int i = 0; i < count; i++) {
+            FheGaloisKey entry = m.getGaloisKeys(i);
+            String field = type + ".galois_keys[" + i + "]";
+            int g = requireGaloisElement(field, entry.getGaloisElement());
+            if (galois.containsKey(g)) {
+                throw new InvalidFheDataException(field + ".galois_element = " + g + " appears twice");
+            }
+            galois.put(g, switchingKeyFromProto(entry.getKey(), field + ".key"));
+            galoisDigests.put(g, entry.getKey().getSha256().toByteArray());
+        }
+        requireDigest(type, m.getSha256(), digests.evaluationKeysDigest(relinearizationDigest, galoisDigests));
+        return new EvaluationKeys(relinearization, new GaloisKeys(galois));
+    }
+
+    // ---- secret key (the user's local key file only) ----
+
+    public FheSecretKey toProto(SecretKey sk) {
+        return FheSecretKey.newBuilder()
+                .setParameterId(parameterId)
+                .setS(PolynomialCodec.toProto(sk.poly()))
+                .setSha256(ByteString.copyFrom(digests.digest(sk)))
+                .build();
+    }
+
+    public byte[] toBytes(SecretKey sk) {
+        return toProto(sk).toByteArray();
+    }
+
+    public SecretKey secretKeyFromBytes(byte[] bytes) {
+        return secretKeyFromProto(parse(bytes, FheSecretKey.parser(), "FheSecretKey", limits));
+    }
+
+    public SecretKey secretKeyFromProto(FheSecretKey m) {
+        String type = "FheSecretKey";
+        requireHeader(type, m.getSerializedSize(), m.getParameterId());
+        SecretKey sk = new SecretKey(PolynomialCodec.fromProto(m.getS(), type + ".s", ring, context.qpLimbCount()));
+        requireDigest(type, m.getSha256(), digests.digest(sk));
+        return sk;
+    }
+
+    // ---- checks shared by every type ----
+
+    /** Bounds the size before the parser allocates anything for the message. */
+    private static <M> M parse(byte[] bytes, Parser<M> parser, String type, Limits limits) {
+        if (bytes == null) {
+            throw new InvalidFheDataException(type + ": no bytes (null)");
+        }
+        requireSize(type, bytes.length, limits);
+        try {
+            return parser.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new InvalidFheDataException("cannot parse " + type + " (" + bytes.length + " bytes): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void requireSize(String type, int bytes, Limits limits) {
+        if (bytes > limits.maxMessageBytes()) {
+            throw new InvalidFheDataException(type + " is " + bytes + " bytes, over the limit of "
+                    + limits.maxMessageBytes());
+        }
+    }
+
+    private void requireHeader(String type, int serializedSize, String messageParameterId) {
+        requireSize(type, serializedSize, limits);
+        if (!parameterId.equals(messageParameterId)) {
+            throw new InvalidFheDataException(type + ".parameter_id = '" + messageParameterId
+                    + "' is not this context's parameter set " + parameterId);
+        }
+    }
+
+    /** uint32 on the wire: values of 2^31 and above arrive negative and are reported unsigned. */
+    private int requireLevel(String type, int level) {
+        if (level < 0 || level > context.maxLevel()) {
+            throw new InvalidFheDataException(type + ".level = " + Integer.toUnsignedString(level)
+                    + " is outside [0, maxLevel = " + context.maxLevel() + "]");
+        }
+        return level;
+    }
+
+    private static double requireScale(String type, double scale) {
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            throw new InvalidFheDataException(type + ".scale = " + scale + " must be finite and > 0");
+        }
+        return scale;
+    }
+
+    private static byte[] requireSeed(String type, ByteString seed) {
+        if (seed.size() != SEED_BYTES) {
+            throw new InvalidFheDataException(type + ".seed has " + seed.size() + " bytes, expected " + SEED_BYTES);
+        }
+        return seed.toByteArray();
+    }
+
+    private int requireGaloisElement(String field, int element) {
+        long twoN = 2L * ring.n();
+        if ((element & 1) == 0 || element <= 0 || element >= twoN) {
+            throw new InvalidFheDataException(field + ".galois_element = " + Integer.toUnsignedString(element)
+                    + " must be odd and in (0, 2N = " + twoN + ")");
+        }
+        return element;
+    }
+
+    private static void requireDigest(String type, ByteString declared, byte[] computed) {
+        if (declared.isEmpty()) {
+            throw new InvalidFheDataException(type + ".sha256 is missing");
+        }
+        if (!MessageDigest.isEqual(declared.toByteArray(), computed)) {
+            throw new InvalidFheDataException(type + ".sha256 = " + HexFormat.of().formatHex(declared.toByteArray())
+                    + " does not match the canonical digest " + HexFormat.of().formatHex(computed));
+        }
+    }
+}
