@@ -66,13 +66,16 @@ public final class BenchCommand implements Runnable {
                 out.put("security_bits", params.securityBits());
                 out.put("backend", result.backend());
                 out.put("runs", runs);
+                ObjectNode bytes = out.putObject("bytes");
+                result.serializedBytes().forEach(bytes::put);
                 System.out.println(out);
             } else {
                 System.out.printf("N = 2^%d, depth %d, scale 2^%d, dnum %d, log QP %.1f, %d-bit security, backend %s%n",
                         logN, depth, scaleBits, params.dnum(), params.logQP(), params.securityBits(), result.backend());
                 for (Map.Entry<String, Double> e : result.medianMillis().entrySet()) {
-                    System.out.printf("  %-16s %10.3f ms%n", e.getKey(), e.getValue());
+                    System.out.printf("  %-20s %10.3f ms%n", e.getKey(), e.getValue());
                 }
+                result.serializedBytes().forEach((what, size) -> System.out.printf("  %-20s %,10d bytes%n", what, size));
             }
         }
     }

@@ -21,6 +21,21 @@ public final class Zkllm implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Zkllm()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with its error policy: a refused input (IllegalArgumentException, such as
+     * a parameter set below 128-bit security) is one line on stderr and exit code 2; anything
+     * else is a bug and keeps its stack trace.
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Zkllm()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
     }
 }

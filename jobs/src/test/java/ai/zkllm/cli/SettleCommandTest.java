@@ -32,7 +32,7 @@ class SettleCommandTest {
     private static Run zkllm(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Zkllm());
+        CommandLine cli = Zkllm.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int exitCode = cli.execute(args);

@@ -13,6 +13,7 @@ import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.Plaintext;
 import ai.zkllm.fhe.ckks.PublicKey;
 import ai.zkllm.fhe.ckks.SecretKey;
+import ai.zkllm.fhe.io.FheCodec;
 import ai.zkllm.fhe.ring.RingBackend;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -27,8 +28,12 @@ import java.util.function.Supplier;
  */
 public final class FheBenchmark {
 
-    /** What the benchmark measured, in the order it is reported. */
-    public record Result(Parameters params, String backend, int runs, Map<String, Double> medianMillis) {}
+    /**
+     * What the benchmark measured, in the order it is reported: medians per operation, and the
+     * serialized sizes of what a client uploads (ciphertext, public and evaluation keys).
+     */
+    public record Result(Parameters params, String backend, int runs, Map<String, Double> medianMillis,
+            Map<String, Integer> serializedBytes) {}
 
     private FheBenchmark() {
     }
@@ -55,7 +60,8 @@ public final class FheBenchmark {
         SecretKey sk = keygen.secretKey();
         PublicKey pk = keygen.publicKey(sk);
         GaloisKeys rotation = keygen.galoisKeys(sk, new int[] {1}, false);
-        Evaluator evaluator = new Evaluator(context, new EvaluationKeys(keygen.relinearizationKey(sk), rotation));
+        EvaluationKeys evaluationKeys = new EvaluationKeys(keygen.relinearizationKey(sk), rotation);
+        Evaluator evaluator = new Evaluator(context, evaluationKeys);
         Encryptor encryptor = new Encryptor(context, pk, random);
         Decryptor decryptor = new Decryptor(context, sk);
 
@@ -66,7 +72,15 @@ public final class FheBenchmark {
         medians.put("rescale", median(warmup, runs, () -> evaluator.rescale(product)));
         medians.put("rotate", median(warmup, runs, () -> evaluator.rotate(ct, 1)));
         medians.put("decrypt_decode", median(warmup, runs, () -> encoder.decode(decryptor.decrypt(ct))));
-        return new Result(params, backend.name(), runs, medians);
+
+        FheCodec codec = new FheCodec(context);
+        Map<String, Integer> bytes = new LinkedHashMap<>();
+        bytes.put("ciphertext", codec.toBytes(ct).length);
+        bytes.put("ciphertext_seeded", codec.toBytes(new Encryptor(context, sk, random).encrypt(plain)).length);
+        bytes.put("public_key", codec.toBytes(pk).length);
+        bytes.put("relinearization_key", codec.toBytes(evaluationKeys.relinearization().key()).length);
+        bytes.put("rotation_key", codec.toBytes(rotation.get(context.galoisElementForRotation(1))).length);
+        return new Result(params, backend.name(), runs, medians, bytes);
     }
 
     private static double median(int warmup, int runs, Supplier<?> operation) {
