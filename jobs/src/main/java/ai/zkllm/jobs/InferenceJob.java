@@ -63,6 +63,8 @@ public final class InferenceJob {
     public static void build(StreamExecutionEnvironment env, InferenceJobConfig cfg, ProgramRegistry programs,
                              FheCodec codec, MapFunction<PromptEnvelope, PromptEnvelope> interceptor) {
         env.setParallelism(cfg.parallelism);
+        // Few, large records: waiting for network buffers to fill only adds latency to every hop.
+        env.setBufferTimeout(cfg.bufferTimeoutMs);
         env.enableCheckpointing(cfg.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(0);
 

@@ -49,6 +49,9 @@ public class InferenceJobConfig implements Serializable {
     @Option(names = "--checkpoint-interval-ms", description = "checkpoint (and transaction commit) interval; bounds the added latency per round (default: ${DEFAULT-VALUE})")
     public long checkpointIntervalMs = 200;
 
+    @Option(names = "--buffer-timeout-ms", description = "network buffer flush timeout; 0 flushes after every record (default: ${DEFAULT-VALUE})")
+    public long bufferTimeoutMs = 0;
+
     @Option(names = "--blob-store", description = "blob store root: a folder or any Flink file system URI (default: ${DEFAULT-VALUE})")
     public String blobStore = System.getProperty("user.home") + "/.zkllm/blobs";
 
