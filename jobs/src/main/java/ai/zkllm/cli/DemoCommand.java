@@ -82,6 +82,10 @@ public final class DemoCommand implements Callable<Integer> {
                         ProgressPrinter.bytes(g.bytesUp()), ProgressPrinter.bytes(g.keyBytesUploaded()),
                         ProgressPrinter.bytes(g.bytesDown()));
             }
+        } finally {
+            try (var walk = Files.walk(blobs)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
         return 0;
     }
