@@ -45,6 +45,9 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--responses-topic", description = "(default: ${DEFAULT-VALUE})")
     private String responsesTopic = "zkllm.responses";
 
+    @Option(names = "--dead-letter-topic", description = "Where rejected prompts are reported (default: ${DEFAULT-VALUE}).")
+    private String deadLetterTopic = "zkllm.dead-letters";
+
     @Option(names = "--blob-store", description = "Blob store root, folder or Flink FS URI (default: ${DEFAULT-VALUE}).")
     private String blobStore = System.getProperty("user.home") + "/.zkllm/blobs";
 
@@ -68,7 +71,7 @@ public final class ChatCommand implements Callable<Integer> {
         FheProgram program = Programs.select(spec, model);
         var sk = SecretKeyFile.read(key, program.parameters());
         ZkllmClient.Config cfg = new ZkllmClient.Config(bootstrap, promptsTopic, responsesTopic, brain,
-                Duration.ofSeconds(roundTimeout), Duration.ofSeconds(roundTimeout));
+                Duration.ofSeconds(roundTimeout), Duration.ofSeconds(roundTimeout), deadLetterTopic);
         try (ZkllmClient client = new ZkllmClient(cfg, program, sk, new SimpleFheCodec(),
                 new BlobStore(blobStore, 1L << 30))) {
             System.out.print(prompt + " ");

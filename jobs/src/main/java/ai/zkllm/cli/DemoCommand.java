@@ -69,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
             SecretKey sk = new KeyGenerator(new CkksContext(program.parameters(), RingBackends.preferred()),
                     new SecureRandom()).secretKey();
             ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
-                    cfg.responsesTopic, "demo-brain", Duration.ofSeconds(120), Duration.ofSeconds(120));
+                    cfg.responsesTopic, "demo-brain", Duration.ofSeconds(120), Duration.ofSeconds(120), cfg.deadLetterTopic);
             try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk, new SimpleFheCodec(),
                     new BlobStore(cfg.blobStore, cfg.maxBlobBytes))) {
                 System.out.print(prompt + " ");

@@ -15,6 +15,7 @@ import ai.zkllm.operators.inference.BlobStore;
 import ai.zkllm.operators.inference.FheCodec;
 import ai.zkllm.schemas.v1.BlobRef;
 import ai.zkllm.schemas.v1.CiphertextPayload;
+import ai.zkllm.schemas.v1.DeadLetter;
 import ai.zkllm.schemas.v1.EncryptedPrompt;
 import ai.zkllm.schemas.v1.EncryptedResponse;
 import ai.zkllm.squeeze.runtime.FheProgram;
@@ -55,7 +56,12 @@ public final class ZkllmClient implements AutoCloseable {
 
     /** Where and how to talk to a brain. */
     public record Config(String bootstrapServers, String promptsTopic, String responsesTopic, String brainId,
-                         Duration roundTimeout, Duration deadline) {
+                         Duration roundTimeout, Duration deadline, String deadLetterTopic) {
+        /** Without a dead-letter topic: a rejected prompt then shows as a round timeout. */
+        public Config(String bootstrapServers, String promptsTopic, String responsesTopic, String brainId,
+                      Duration roundTimeout, Duration deadline) {
+            this(bootstrapServers, promptsTopic, responsesTopic, brainId, roundTimeout, deadline, null);
+        }
     }
 
     private final Config config;
@@ -101,8 +107,12 @@ public final class ZkllmClient implements AutoCloseable {
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20),
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20"),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(config.responsesTopic(), Duration.ofSeconds(30))
-                .stream().map(i -> new TopicPartition(i.topic(), i.partition())).collect(Collectors.toList());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : config.deadLetterTopic() == null ? List.of(config.responsesTopic())
+                : List.of(config.responsesTopic(), config.deadLetterTopic())) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+        }
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // resolve now: responses from here on are ours to read
@@ -214,6 +224,18 @@ public final class ZkllmClient implements AutoCloseable {
         long until = System.nanoTime() + config.roundTimeout().toNanos();
         while (System.nanoTime() < until) {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                if (r.topic().equals(config.deadLetterTopic())) {
+                    DeadLetter d;
+                    try {
+                        d = DeadLetter.parseFrom(r.value());
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        continue;
+                    }
+                    if (d.getRequestId().equals(requestId)) {
+                        throw new RejectedPromptException(d.getReason(), d.getDetail());
+                    }
+                    continue;
+                }
                 EncryptedResponse resp;
                 try {
                     resp = EncryptedResponse.parseFrom(r.value());

@@ -2,9 +2,12 @@ package ai.zkllm.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.client.Generation;
+import ai.zkllm.client.RejectedPromptException;
+import ai.zkllm.squeeze.runtime.FheProgram;
 import ai.zkllm.client.TokenListener;
 import ai.zkllm.client.ZkllmClient;
 import ai.zkllm.fhe.ckks.Ciphertext;
@@ -220,6 +223,18 @@ class InferenceJobEndToEndTest {
             client.send("replay-session", replayed);
             expected.put("replayed-id", DeadLetterReason.DEAD_LETTER_REASON_DUPLICATE_REQUEST);
 
+            // A client that watches the dead letters learns at once why its prompt was refused.
+            FheProgram unknown = (FheProgram) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {FheProgram.class}, (proxy, m, a) -> m.getName().equals("modelHash")
+                            ? "99".repeat(32) : m.invoke(PROGRAM, a));
+            try (ZkllmClient watching = new ZkllmClient(new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
+                    cfg.responsesTopic, "brain-1", Duration.ofSeconds(60), null, cfg.deadLetterTopic), unknown, sk, CODEC, blobs)) {
+                RejectedPromptException e = assertThrows(RejectedPromptException.class,
+                        () -> watching.generate("rejected-session", new int[] {1}, 1, 0, 1, TokenListener.NONE));
+                assertEquals(DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL, e.reason());
+            }
+            expected.put("rejected", DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL);
+
             // The job keeps answering good prompts after all that.
             int[] prompt = DemoVocabulary.encode("the bird saw");
             Generation g = client.generate("session-c", prompt, 1, 0, 1, TokenListener.NONE);
@@ -237,7 +252,8 @@ class InferenceJobEndToEndTest {
                 }
             }
             for (DeadLetterReason reason : expected.values()) {
-                assertEquals(1, reasons.getOrDefault(reason, 0), reason + " in " + reasons);
+                int times = (int) expected.values().stream().filter(reason::equals).count();
+                assertEquals(times, reasons.getOrDefault(reason, 0), reason + " in " + reasons);
             }
             // The first copy of the replayed prompt was answered, once.
             List<ConsumerRecord<String, byte[]>> responses = TopicReader.readUntil(cfg.bootstrapServers,
