@@ -1,0 +1,87 @@
+package ai.zkllm.cli;
+
+import ai.zkllm.client.Generation;
+import ai.zkllm.client.SecretKeyFile;
+import ai.zkllm.client.ZkllmClient;
+import ai.zkllm.jobs.demo.DemoVocabulary;
+import ai.zkllm.operators.inference.BlobStore;
+import ai.zkllm.operators.inference.SimpleFheCodec;
+import ai.zkllm.squeeze.runtime.FheProgram;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code zkllm chat --brain B "prompt"}. */
+@Command(name = "chat", description = {
+    "Encrypts a prompt, sends it to a brain through Kafka, runs the refresh rounds, decrypts and samples,",
+    "and streams the tokens with a progress line. Evaluation keys go to the blob store by content hash."})
+public final class ChatCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    private boolean help;
+
+    @Option(names = "--brain", required = true, description = "Brain (subnet) id.")
+    private String brain;
+
+    @Parameters(index = "0", paramLabel = "PROMPT", description = "The prompt text.")
+    private String prompt;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "Secret key from `zkllm keys new` (default: ${DEFAULT-VALUE}).")
+    private Path key = KeysCommand.DEFAULT_KEY;
+
+    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the only installed model).")
+    private String model;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    private String bootstrap = "127.0.0.1:9092";
+
+    @Option(names = "--prompts-topic", description = "(default: ${DEFAULT-VALUE})")
+    private String promptsTopic = "zkllm.prompts";
+
+    @Option(names = "--responses-topic", description = "(default: ${DEFAULT-VALUE})")
+    private String responsesTopic = "zkllm.responses";
+
+    @Option(names = "--dead-letter-topic", description = "Where rejected prompts are reported (default: ${DEFAULT-VALUE}).")
+    private String deadLetterTopic = "zkllm.dead-letters";
+
+    @Option(names = "--blob-store", description = "Blob store root, folder or Flink FS URI (default: ${DEFAULT-VALUE}).")
+    private String blobStore = System.getProperty("user.home") + "/.zkllm/blobs";
+
+    @Option(names = "--tokens", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
+    private int tokens = 8;
+
+    @Option(names = "--temperature", description = "0 = greedy (default: ${DEFAULT-VALUE}).")
+    private double temperature = 0;
+
+    @Option(names = "--seed", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    private long seed = 1;
+
+    @Option(names = "--round-timeout-s", description = "Give up on a round after this long (default: ${DEFAULT-VALUE}).")
+    private long roundTimeout = 120;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        FheProgram program = Programs.select(spec, model);
+        var sk = SecretKeyFile.read(key, program.parameters());
+        ZkllmClient.Config cfg = new ZkllmClient.Config(bootstrap, promptsTopic, responsesTopic, brain,
+                Duration.ofSeconds(roundTimeout), Duration.ofSeconds(roundTimeout), deadLetterTopic);
+        try (ZkllmClient client = new ZkllmClient(cfg, program, sk, new SimpleFheCodec(),
+                new BlobStore(blobStore, 1L << 30))) {
+            System.out.print(prompt + " ");
+            Generation g = client.generate("chat-" + UUID.randomUUID(), DemoVocabulary.encode(prompt), tokens,
+                    temperature, seed, new ProgressPrinter(DemoVocabulary::decode, System.out, System.err));
+            System.out.println();
+            System.err.printf("%n%.2f s/token, %d round trips, %s up + %s evaluation keys, %s down%n",
+                    g.secondsPerToken(), g.roundTrips(), ProgressPrinter.bytes(g.bytesUp()),
+                    ProgressPrinter.bytes(g.keyBytesUploaded()), ProgressPrinter.bytes(g.bytesDown()));
+        }
+        return 0;
+    }
+}

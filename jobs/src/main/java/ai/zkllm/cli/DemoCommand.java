@@ -1,0 +1,92 @@
+package ai.zkllm.cli;
+
+import ai.zkllm.client.Generation;
+import ai.zkllm.client.ZkllmClient;
+import ai.zkllm.fhe.ckks.CkksContext;
+import ai.zkllm.fhe.ckks.KeyGenerator;
+import ai.zkllm.fhe.ckks.SecretKey;
+import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.jobs.InferenceJobConfig;
+import ai.zkllm.jobs.demo.DemoVocabulary;
+import ai.zkllm.jobs.embedded.EmbeddedRuntime;
+import ai.zkllm.operators.inference.BlobStore;
+import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
+import ai.zkllm.operators.inference.SimpleFheCodec;
+import ai.zkllm.squeeze.runtime.FheProgram;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code zkllm demo}: broker, MiniCluster, InferenceJob and a client, all in this process. */
+@Command(name = "demo", description = {
+    "Starts an in-process KRaft Kafka broker on 127.0.0.1 and the InferenceJob on a Flink MiniCluster,",
+    "encrypts a prompt, and prints the generated continuation with seconds per token and bytes moved."})
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    private boolean help;
+
+    @Option(names = "--prompt", description = "(default: ${DEFAULT-VALUE})")
+    private String prompt = "the cat sat on the";
+
+    @Option(names = "--tokens", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
+    private int tokens = 4;
+
+    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the only installed model).")
+    private String model;
+
+    @Option(names = "--parallelism", description = "(default: ${DEFAULT-VALUE})")
+    private int parallelism = 1;
+
+    @Option(names = "--checkpoint-interval-ms", description = "(default: ${DEFAULT-VALUE})")
+    private long checkpointMs = 200;
+
+    @Option(names = "--backend", description = "Ring backend: auto, java or native (default: ${DEFAULT-VALUE}).")
+    private String backend = "auto";
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        FheProgram program = Programs.select(spec, model);
+        Path blobs = Files.createTempDirectory("zkllm-demo-blobs-");
+        InferenceJobConfig cfg = new InferenceJobConfig();
+        cfg.parallelism = parallelism;
+        cfg.checkpointIntervalMs = checkpointMs;
+        cfg.backend = backend;
+        cfg.blobStore = blobs.toString();
+        System.err.println("starting the embedded Kafka broker and the Flink MiniCluster...");
+        try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, parallelism)) {
+            runtime.startJob(new ServiceLoaderProgramRegistry(), new SimpleFheCodec(), null);
+            System.err.printf("broker %s, InferenceJob running (parallelism %d); model %s, %s%n",
+                    cfg.bootstrapServers, parallelism, program.modelHash().substring(0, 16), program.parameters());
+            // The demo's key lives in memory only; `zkllm keys new` + `zkllm chat` keep one on disk.
+            SecretKey sk = new KeyGenerator(new CkksContext(program.parameters(), RingBackends.preferred()),
+                    new SecureRandom()).secretKey();
+            ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
+                    cfg.responsesTopic, "demo-brain", Duration.ofSeconds(120), Duration.ofSeconds(120), cfg.deadLetterTopic);
+            try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk, new SimpleFheCodec(),
+                    new BlobStore(cfg.blobStore, cfg.maxBlobBytes))) {
+                System.out.print(prompt + " ");
+                Generation g = client.generate("demo", DemoVocabulary.encode(prompt), tokens, 0, 1,
+                        new ProgressPrinter(DemoVocabulary::decode, System.out, System.err));
+                System.out.println();
+                System.err.printf("%n%d tokens in %.2f s: %.2f s/token (%.2f s/round, %d rounds per token); "
+                                + "moved %s up (prompts) + %s (evaluation keys, once), %s down%n",
+                        tokens, g.seconds(), g.secondsPerToken(), g.seconds() / g.roundTrips(), program.rounds(),
+                        ProgressPrinter.bytes(g.bytesUp()), ProgressPrinter.bytes(g.keyBytesUploaded()),
+                        ProgressPrinter.bytes(g.bytesDown()));
+            }
+        } finally {
+            try (var walk = Files.walk(blobs)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        return 0;
+    }
+}

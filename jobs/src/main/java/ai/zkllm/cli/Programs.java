@@ -1,0 +1,28 @@
+package ai.zkllm.cli;
+
+import ai.zkllm.squeeze.runtime.FheProgram;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Finds the program a command runs: by model hash (or a prefix), or the only one installed. */
+final class Programs {
+    private Programs() {
+    }
+
+    static FheProgram select(CommandSpec spec, String model) {
+        List<FheProgram> all = new ArrayList<>();
+        ServiceLoader.load(FheProgram.class).forEach(all::add);
+        List<FheProgram> matching = all.stream()
+                .filter(p -> model == null || p.modelHash().startsWith(model)).toList();
+        if (matching.size() != 1) {
+            throw new ParameterException(spec.commandLine(), matching.isEmpty()
+                    ? "no installed model matches " + (model == null ? "(none installed)" : model)
+                    : "several models installed; pick one with --model: "
+                            + matching.stream().map(FheProgram::modelHash).toList());
+        }
+        return matching.get(0);
+    }
+}

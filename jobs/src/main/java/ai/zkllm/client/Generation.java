@@ -1,0 +1,14 @@
+package ai.zkllm.client;
+
+import java.util.List;
+
+/**
+ * The result of one generation: the new tokens, the logits each was sampled from, round-trip
+ * timings, and the bytes moved (prompts up, responses down, evaluation keys uploaded).
+ */
+public record Generation(int[] tokens, List<double[]> logits, List<Double> roundSeconds, int roundTrips,
+                         long bytesUp, long bytesDown, long keyBytesUploaded, double seconds) {
+    public double secondsPerToken() {
+        return tokens.length == 0 ? 0 : seconds / tokens.length;
+    }
+}

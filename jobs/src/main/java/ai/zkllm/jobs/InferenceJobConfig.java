@@ -1,0 +1,78 @@
+package ai.zkllm.jobs;
+
+import java.io.Serializable;
+import picocli.CommandLine.Option;
+
+/**
+ * Flags of the InferenceJob; the same names on {@code flink run zkllm-jobs.jar ...} and in the
+ * embedded runtime of {@code zkllm demo}.
+ */
+public class InferenceJobConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    public String bootstrapServers = "127.0.0.1:9092";
+
+    @Option(names = "--prompts-topic", description = "EncryptedPrompt input topic (default: ${DEFAULT-VALUE})")
+    public String promptsTopic = "zkllm.prompts";
+
+    @Option(names = "--responses-topic", description = "EncryptedResponse output topic (default: ${DEFAULT-VALUE})")
+    public String responsesTopic = "zkllm.responses";
+
+    @Option(names = "--receipts-topic", description = "WorkReceipt output topic (default: ${DEFAULT-VALUE})")
+    public String receiptsTopic = "zkllm.receipts";
+
+    @Option(names = "--dead-letter-topic", description = "DeadLetter output topic (default: ${DEFAULT-VALUE})")
+    public String deadLetterTopic = "zkllm.dead-letters";
+
+    @Option(names = "--group-id", description = "Kafka consumer group (default: ${DEFAULT-VALUE})")
+    public String groupId = "zkllm-miner";
+
+    @Option(names = "--miner-id", description = "written into responses and receipts (default: ${DEFAULT-VALUE})")
+    public String minerId = "miner-0";
+
+    @Option(names = "--transactional-id-prefix", description = "prefix of the sinks' Kafka transactional ids (default: ${DEFAULT-VALUE})")
+    public String transactionalIdPrefix = "zkllm-inference";
+
+    @Option(names = "--parallelism", description = "job parallelism (default: ${DEFAULT-VALUE})")
+    public int parallelism = 1;
+
+    @Option(names = "--workers", description = "FHE worker threads per inference subtask (default: ${DEFAULT-VALUE})")
+    public int workers = 1;
+
+    @Option(names = "--max-in-flight", description = "prompts in flight per inference subtask before backpressure (default: ${DEFAULT-VALUE})")
+    public int maxInFlight = 4;
+
+    @Option(names = "--evaluation-timeout-ms", description = "one round's timeout, then a dead letter (default: ${DEFAULT-VALUE})")
+    public long evaluationTimeoutMs = 120_000;
+
+    @Option(names = "--checkpoint-interval-ms", description = "checkpoint (and transaction commit) interval; bounds the added latency per round (default: ${DEFAULT-VALUE})")
+    public long checkpointIntervalMs = 200;
+
+    @Option(names = "--buffer-timeout-ms", description = "network buffer flush timeout; 0 flushes after every record (default: ${DEFAULT-VALUE})")
+    public long bufferTimeoutMs = 0;
+
+    @Option(names = "--blob-store", description = "blob store root: a folder or any Flink file system URI (default: ${DEFAULT-VALUE})")
+    public String blobStore = System.getProperty("user.home") + "/.zkllm/blobs";
+
+    @Option(names = "--max-blob-bytes", description = "largest blob read (default: ${DEFAULT-VALUE})")
+    public long maxBlobBytes = 1L << 30;
+
+    @Option(names = "--backend", description = "ring backend: auto, java or native (default: ${DEFAULT-VALUE})")
+    public String backend = "auto";
+
+    @Option(names = "--max-message-bytes", description = "larger prompts go to the dead letters (default: ${DEFAULT-VALUE})")
+    public long maxMessageBytes = 8L << 20;
+
+    @Option(names = "--dedup-retention-s", description = "how long a request id is remembered (default: ${DEFAULT-VALUE})")
+    public long dedupRetentionSeconds = 24 * 3600;
+
+    @Option(names = "--key-cache-bytes", description = "evaluation-key cache bound in bytes (default: ${DEFAULT-VALUE})")
+    public long keyCacheBytes = 2L << 30;
+
+    @Option(names = "--key-cache-entries", description = "evaluation-key cache bound in key sets (default: ${DEFAULT-VALUE})")
+    public int keyCacheEntries = 256;
+
+    @Option(names = "--key-cache-ttl-s", description = "evaluation keys unused this long are dropped (default: ${DEFAULT-VALUE})")
+    public long keyCacheTtlSeconds = 1800;
+}

@@ -1,0 +1,81 @@
+package ai.zkllm.jobs.embedded;
+
+import ai.zkllm.jobs.InferenceJob;
+import ai.zkllm.jobs.InferenceJobConfig;
+import ai.zkllm.operators.inference.FheCodec;
+import ai.zkllm.operators.inference.ProgramRegistry;
+import ai.zkllm.operators.inference.PromptEnvelope;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Everything of the demo in one process: the embedded KRaft broker with the four topics, and the
+ * InferenceJob on a Flink MiniCluster (a local environment), configured against that broker.
+ */
+public final class EmbeddedRuntime implements AutoCloseable {
+    /** Largest Kafka message the embedded broker and its topics accept. */
+    public static final int MAX_MESSAGE_BYTES = 16 << 20;
+
+    private final EmbeddedKafka kafka;
+    private final InferenceJobConfig config;
+    private JobClient job;
+
+    private EmbeddedRuntime(EmbeddedKafka kafka, InferenceJobConfig config) {
+        this.kafka = kafka;
+        this.config = config;
+    }
+
+    /** Starts the broker, creates the topics, and points {@code config} at the broker. */
+    public static EmbeddedRuntime startKafka(InferenceJobConfig config, int partitions) throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.start(MAX_MESSAGE_BYTES);
+        try {
+            config.bootstrapServers = kafka.bootstrapServers();
+            kafka.createTopics(partitions, MAX_MESSAGE_BYTES, config.promptsTopic, config.responsesTopic,
+                    config.receiptsTopic, config.deadLetterTopic);
+            return new EmbeddedRuntime(kafka, config);
+        } catch (Exception e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    /** Submits the InferenceJob to a fresh MiniCluster; returns once it is submitted. */
+    public JobClient startJob(ProgramRegistry programs, FheCodec codec,
+                              MapFunction<PromptEnvelope, PromptEnvelope> interceptor) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, conf);
+        InferenceJob.build(env, config, programs, codec, interceptor);
+        job = env.executeAsync("zkllm-inference");
+        return job;
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    public InferenceJobConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (job != null) {
+                try {
+                    job.cancel().get();
+                } catch (Exception ignored) {
+                    // already finished or failed
+                }
+            }
+        } finally {
+            kafka.close();
+        }
+    }
+}

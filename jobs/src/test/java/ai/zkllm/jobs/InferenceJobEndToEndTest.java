@@ -1,0 +1,397 @@
+package ai.zkllm.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.zkllm.client.Generation;
+import ai.zkllm.client.RejectedPromptException;
+import ai.zkllm.squeeze.runtime.FheProgram;
+import ai.zkllm.client.TokenListener;
+import ai.zkllm.client.ZkllmClient;
+import ai.zkllm.fhe.ckks.Ciphertext;
+import ai.zkllm.fhe.ckks.CkksContext;
+import ai.zkllm.fhe.ckks.Decryptor;
+import ai.zkllm.fhe.ckks.Encoder;
+import ai.zkllm.fhe.ckks.Encryptor;
+import ai.zkllm.fhe.ckks.EvaluationKeys;
+import ai.zkllm.fhe.ckks.Evaluator;
+import ai.zkllm.fhe.ckks.KeyGenerator;
+import ai.zkllm.fhe.ckks.Parameters;
+import ai.zkllm.fhe.ckks.SecretKey;
+import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.jobs.demo.DemoVocabulary;
+import ai.zkllm.jobs.demo.LinearSquareProgram;
+import ai.zkllm.jobs.embedded.EmbeddedRuntime;
+import ai.zkllm.operators.inference.BlobStore;
+import ai.zkllm.operators.inference.FheCodec;
+import ai.zkllm.operators.inference.PromptEnvelope;
+import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
+import ai.zkllm.operators.inference.SimpleFheCodec;
+import ai.zkllm.schemas.v1.BlobRef;
+import ai.zkllm.schemas.v1.CiphertextPayload;
+import ai.zkllm.schemas.v1.DeadLetter;
+import ai.zkllm.schemas.v1.DeadLetterReason;
+import ai.zkllm.schemas.v1.EncryptedPrompt;
+import ai.zkllm.schemas.v1.EncryptedResponse;
+import ai.zkllm.schemas.v1.WorkReceipt;
+import com.google.protobuf.ByteString;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The InferenceJob end to end: a real in-process KRaft broker, a Flink MiniCluster (parallelism 2,
+ * 2 partitions), the demo's two-round program over N = 2^14 128-bit parameters, and the client SDK.
+ * One job serves every test: good prompts from several sessions, bad input, and a session whose
+ * prompts hit an injected failure that restarts the job from its last checkpoint.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class InferenceJobEndToEndTest {
+    static final String CRASH_SESSION = "crash-session";
+    static final AtomicBoolean CRASHED = new AtomicBoolean();
+    static final AtomicInteger CRASH_SEEN = new AtomicInteger();
+
+    @TempDir
+    static Path tmp;
+
+    static EmbeddedRuntime runtime;
+    static InferenceJobConfig cfg;
+    static final LinearSquareProgram PROGRAM = new LinearSquareProgram();
+    static final FheCodec CODEC = new SimpleFheCodec();
+    static BlobStore blobs;
+    static SecretKey sk;
+
+    /** Fails the job once, on the third prompt of {@link #CRASH_SESSION}. */
+    static final class FailOnce implements MapFunction<PromptEnvelope, PromptEnvelope> {
+        @Override
+        public PromptEnvelope map(PromptEnvelope e) {
+            if (CRASH_SESSION.equals(e.sessionId) && CRASH_SEEN.incrementAndGet() == 3 && CRASHED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure for the restart test");
+            }
+            return e;
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        cfg = new InferenceJobConfig();
+        cfg.parallelism = 2;
+        cfg.blobStore = tmp.resolve("blobs").toString();
+        cfg.maxMessageBytes = 2 << 20;
+        cfg.checkpointIntervalMs = Long.getLong("zkllm.test.checkpointMs", 200);
+        cfg.maxInFlight = 4;
+        runtime = EmbeddedRuntime.startKafka(cfg, 2);
+        runtime.startJob(new ServiceLoaderProgramRegistry(), CODEC, new FailOnce());
+        blobs = new BlobStore(cfg.blobStore, cfg.maxBlobBytes);
+        CkksContext ctx = new CkksContext(PROGRAM.parameters(), RingBackends.preferred());
+        sk = new KeyGenerator(ctx, new SecureRandom()).secretKey();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    static ZkllmClient client() {
+        return new ZkllmClient(new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic, cfg.responsesTopic,
+                "brain-1", Duration.ofSeconds(60), Duration.ofSeconds(60)), PROGRAM, sk, CODEC, blobs);
+    }
+
+    /** The plaintext model's greedy continuation. */
+    static int[] plainGreedy(int[] prompt, int n) {
+        List<Integer> ctx = new ArrayList<>();
+        for (int t : prompt) {
+            ctx.add(t);
+        }
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            double[] z = PROGRAM.plainLogits(ctx.stream().mapToInt(Integer::intValue).toArray());
+            int best = 0;
+            for (int j = 1; j < z.length; j++) {
+                best = z[j] > z[best] ? j : best;
+            }
+            out[i] = best;
+            ctx.add(best);
+        }
+        return out;
+    }
+
+    @Test
+    @Order(1)
+    void threePromptsFromTwoSessionsDecryptToThePlaintextModel() throws Exception {
+        String[][] prompts = {{"session-a", "the cat sat on"}, {"session-b", "a dog ran to the"}, {"session-a", "blue sky"}};
+        int tokens = 2;
+        try (ZkllmClient client = client()) {
+            for (String[] p : prompts) {
+                int[] prompt = DemoVocabulary.encode(p[1]);
+                Generation g = client.generate(p[0], prompt, tokens, 0, 1, TokenListener.NONE);
+                assertArrayEquals(plainGreedy(prompt, tokens), g.tokens(), "tokens for '" + p[1] + "'");
+                List<Integer> ctx = new ArrayList<>();
+                for (int t : prompt) {
+                    ctx.add(t);
+                }
+                for (int i = 0; i < tokens; i++) {
+                    double[] expected = PROGRAM.plainLogits(ctx.stream().mapToInt(Integer::intValue).toArray());
+                    assertArrayEquals(expected, g.logits().get(i), 1e-3, "logits of token " + i);
+                    ctx.add(g.tokens()[i]);
+                }
+                assertEquals(tokens * PROGRAM.rounds(), g.roundTrips());
+                System.out.printf("e2e '%s' -> '%s': %.3f s/token, %.3f s/round, %d B up, %d B down, keys %d B%n",
+                        p[1], DemoVocabulary.decode(g.tokens()[0]) + " " + DemoVocabulary.decode(g.tokens()[1]),
+                        g.secondsPerToken(), g.seconds() / g.roundTrips(), g.bytesUp() / g.roundTrips(),
+                        g.bytesDown() / g.roundTrips(), g.keyBytesUploaded());
+            }
+        }
+        List<ConsumerRecord<String, byte[]>> receipts = TopicReader.readUntil(cfg.bootstrapServers, cfg.receiptsTopic,
+                Duration.ofSeconds(20), l -> l.size() >= 12);
+        assertTrue(receipts.size() >= 12, "a receipt per round, got " + receipts.size());
+        WorkReceipt r = WorkReceipt.parseFrom(receipts.get(0).value());
+        assertEquals(PROGRAM.modelHash(), r.getModelHash());
+        assertEquals(PROGRAM.parameters().id(), r.getParameterHash());
+        assertEquals(1, r.getInputSha256Count());
+        assertEquals(64, r.getOutputSha256(0).length());
+    }
+
+    /** A valid round-0 prompt, built by hand so that single fields can be broken. */
+    static EncryptedPrompt.Builder validPrompt(String session, String requestId, BlobRef keys, int level) {
+        Parameters params = PROGRAM.parameters();
+        CkksContext ctx = new CkksContext(params, RingBackends.preferred());
+        Encoder encoder = new Encoder(ctx);
+        Ciphertext ct = new Encryptor(ctx, sk, new SecureRandom())
+                .encrypt(encoder.encode(PROGRAM.encodeContext(new int[] {1, 2}).get(0), level, params.scale()));
+        return EncryptedPrompt.newBuilder()
+                .setRequestId(requestId)
+                .setSessionId(session)
+                .setBrainId("brain-1")
+                .setModelHash(PROGRAM.modelHash())
+                .setParameterHash(params.id())
+                .setRound(0)
+                .addInputs(CiphertextPayload.newBuilder().setInline(ByteString.copyFrom(CODEC.encodeCiphertext(ct))))
+                .setEvaluationKeys(keys)
+                .setDeadlineUnixMs(System.currentTimeMillis() + 120_000);
+    }
+
+    @Test
+    @Order(2)
+    void badInputEndsInTheDeadLettersWhileGoodPromptsAreAnswered() throws Exception {
+        try (ZkllmClient client = client()) {
+            BlobRef keys = client.uploadEvaluationKeys();
+            Parameters params = PROGRAM.parameters();
+            Map<String, DeadLetterReason> expected = new HashMap<>();
+            client.send("x", "definitely not protobuf \u0000\u00ff garbage".getBytes());
+            expected.put("", DeadLetterReason.DEAD_LETTER_REASON_UNPARSEABLE);
+            client.send("bad", validPrompt("bad", "unknown-model", keys, params.maxLevel())
+                    .setModelHash("00".repeat(32)).build().toByteArray());
+            expected.put("unknown-model", DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL);
+            client.send("bad", validPrompt("bad", "param-mismatch", keys, params.maxLevel())
+                    .setParameterHash("11".repeat(32)).build().toByteArray());
+            expected.put("param-mismatch", DeadLetterReason.DEAD_LETTER_REASON_PARAMETER_MISMATCH);
+            client.send("bad", validPrompt("bad", "level-mismatch", keys, params.maxLevel() - 1).build().toByteArray());
+            expected.put("level-mismatch", DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT);
+            client.send("bad", validPrompt("bad", "missing-keys", keys, params.maxLevel())
+                    .setEvaluationKeys(BlobRef.newBuilder().setSha256("22".repeat(32)).setSizeBytes(10)).build().toByteArray());
+            expected.put("missing-keys", DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS);
+            byte[] big = new byte[3 << 20];
+            new Random(1).nextBytes(big);
+            client.send("bad", big);
+            expected.put("oversized", DeadLetterReason.DEAD_LETTER_REASON_OVERSIZED);
+            byte[] replayed = validPrompt("replay-session", "replayed-id", keys, params.maxLevel()).build().toByteArray();
+            client.send("replay-session", replayed);
+            client.send("replay-session", replayed);
+            expected.put("replayed-id", DeadLetterReason.DEAD_LETTER_REASON_DUPLICATE_REQUEST);
+
+            // A client that watches the dead letters learns at once why its prompt was refused.
+            FheProgram unknown = (FheProgram) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {FheProgram.class}, (proxy, m, a) -> m.getName().equals("modelHash")
+                            ? "99".repeat(32) : m.invoke(PROGRAM, a));
+            try (ZkllmClient watching = new ZkllmClient(new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
+                    cfg.responsesTopic, "brain-1", Duration.ofSeconds(60), null, cfg.deadLetterTopic), unknown, sk, CODEC, blobs)) {
+                RejectedPromptException e = assertThrows(RejectedPromptException.class,
+                        () -> watching.generate("rejected-session", new int[] {1}, 1, 0, 1, TokenListener.NONE));
+                assertEquals(DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL, e.reason());
+            }
+            expected.put("rejected", DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL);
+
+            // The job keeps answering good prompts after all that.
+            int[] prompt = DemoVocabulary.encode("the bird saw");
+            Generation g = client.generate("session-c", prompt, 1, 0, 1, TokenListener.NONE);
+            assertArrayEquals(plainGreedy(prompt, 1), g.tokens());
+
+            List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(cfg.bootstrapServers,
+                    cfg.deadLetterTopic, Duration.ofSeconds(30), l -> l.size() >= expected.size());
+            Map<DeadLetterReason, Integer> reasons = new HashMap<>();
+            for (ConsumerRecord<String, byte[]> r : letters) {
+                DeadLetter d = DeadLetter.parseFrom(r.value());
+                reasons.merge(d.getReason(), 1, Integer::sum);
+                assertTrue(d.getSource().getSha256().length() == 64 && d.getSource().getOffset() >= 0);
+                if (!d.getRequestId().isEmpty() && expected.containsKey(d.getRequestId())) {
+                    assertEquals(expected.get(d.getRequestId()), d.getReason(), d.getRequestId() + ": " + d.getDetail());
+                }
+            }
+            for (DeadLetterReason reason : expected.values()) {
+                int times = (int) expected.values().stream().filter(reason::equals).count();
+                assertEquals(times, reasons.getOrDefault(reason, 0), reason + " in " + reasons);
+            }
+            // The first copy of the replayed prompt was answered, once.
+            List<ConsumerRecord<String, byte[]>> responses = TopicReader.readUntil(cfg.bootstrapServers,
+                    cfg.responsesTopic, Duration.ofSeconds(20), l -> l.stream().anyMatch(r -> r.key().equals("replay-session")));
+            long answers = responses.stream().filter(r -> {
+                try {
+                    return EncryptedResponse.parseFrom(r.value()).getRequestId().equals("replayed-id");
+                } catch (Exception e) {
+                    return false;
+                }
+            }).count();
+            assertEquals(1, answers);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aFailureAndRestartLosesNoAnswerAndDuplicatesNone() throws Exception {
+        int n = 6;
+        Set<String> ids = new HashSet<>();
+        Map<String, double[]> expected = new HashMap<>();
+        try (ZkllmClient client = client()) {
+            BlobRef keys = client.uploadEvaluationKeys();
+            for (int i = 0; i < n; i++) {
+                String id = "crash-" + i;
+                ids.add(id);
+                client.send(CRASH_SESSION, validPrompt(CRASH_SESSION, id, keys, PROGRAM.parameters().maxLevel())
+                        .build().toByteArray());
+            }
+        }
+        List<ConsumerRecord<String, byte[]>> responses = TopicReader.readUntil(cfg.bootstrapServers,
+                cfg.responsesTopic, Duration.ofSeconds(90), l -> count(l, ids) >= n);
+        // Keep reading a little longer: a duplicate would show up here.
+        Thread.sleep(1000);
+        responses = TopicReader.readUntil(cfg.bootstrapServers, cfg.responsesTopic, Duration.ofSeconds(3), l -> false);
+        assertTrue(CRASHED.get(), "the injected failure happened");
+        Map<String, Integer> seen = new HashMap<>();
+        CkksContext ctx = new CkksContext(PROGRAM.parameters(), RingBackends.preferred());
+        Encoder encoder = new Encoder(ctx);
+        Decryptor decryptor = new Decryptor(ctx, sk);
+        for (ConsumerRecord<String, byte[]> r : responses) {
+            EncryptedResponse resp = EncryptedResponse.parseFrom(r.value());
+            if (ids.contains(resp.getRequestId())) {
+                seen.merge(resp.getRequestId(), 1, Integer::sum);
+                double[] y = encoder.decode(decryptor.decrypt(
+                        CODEC.decodeCiphertext(resp.getOutputs(0).getInline().toByteArray(), PROGRAM.parameters())));
+                assertTrue(Double.isFinite(y[0]));
+            }
+        }
+        assertEquals(n, seen.size(), "every request answered: " + seen);
+        seen.forEach((id, c) -> assertEquals(1, c, id + " answered " + c + " times"));
+        List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(cfg.bootstrapServers, cfg.deadLetterTopic,
+                Duration.ofSeconds(3), l -> false);
+        for (ConsumerRecord<String, byte[]> r : letters) {
+            DeadLetter d = DeadLetter.parseFrom(r.value());
+            assertTrue(!ids.contains(d.getRequestId()), "restart must not dead-letter " + d.getRequestId() + " as " + d.getReason());
+        }
+    }
+
+    private static long count(List<ConsumerRecord<String, byte[]>> records, Set<String> ids) {
+        return records.stream().filter(r -> {
+            try {
+                return ids.contains(EncryptedResponse.parseFrom(r.value()).getRequestId());
+            } catch (Exception e) {
+                return false;
+            }
+        }).count();
+    }
+
+    /**
+     * Not an assertion: the same plan on the bare engine (encrypt, serialize, evaluate, serialize,
+     * decrypt; no Kafka, no Flink), to print the stream's overhead per round.
+     */
+    @Test
+    @Order(4)
+    void bareEngineBaseline() throws Exception {
+        Parameters params = PROGRAM.parameters();
+        CkksContext ctx = new CkksContext(params, RingBackends.preferred());
+        Encoder encoder = new Encoder(ctx);
+        Encryptor enc = new Encryptor(ctx, sk, new SecureRandom());
+        Decryptor dec = new Decryptor(ctx, sk);
+        EvaluationKeys keys = CODEC.decodeEvaluationKeys(CODEC.encodeEvaluationKeys(ZkllmClient.evaluationKeys(PROGRAM, sk)), params);
+        Evaluator ev = new Evaluator(ctx, keys);
+        int[] prompt = DemoVocabulary.encode("the cat sat on");
+        int tokens = 4;
+        long start = System.nanoTime();
+        List<Integer> context = new ArrayList<>();
+        for (int t : prompt) {
+            context.add(t);
+        }
+        for (int i = 0; i < tokens; i++) {
+            List<double[]> slots = PROGRAM.encodeContext(context.stream().mapToInt(Integer::intValue).toArray());
+            List<double[]> out = null;
+            for (int round = 0; round < PROGRAM.rounds(); round++) {
+                byte[] in = CODEC.encodeCiphertext(enc.encrypt(encoder.encode(slots.get(0), params.maxLevel(), params.scale())));
+                Ciphertext result = PROGRAM.evaluate(round, List.of(CODEC.decodeCiphertext(in, params)), ev).get(0);
+                byte[] bytes = CODEC.encodeCiphertext(result);
+                out = List.of(encoder.decode(dec.decrypt(CODEC.decodeCiphertext(bytes, params))));
+                if (round + 1 < PROGRAM.rounds()) {
+                    slots = PROGRAM.refresh(round, out);
+                }
+            }
+            double[] logits = PROGRAM.logits(out);
+            int best = 0;
+            for (int j = 1; j < logits.length; j++) {
+                best = logits[j] > logits[best] ? j : best;
+            }
+            context.add(best);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("bare engine: %.3f s/token, %.3f s/round (backend %s)%n", seconds / tokens,
+                seconds / tokens / PROGRAM.rounds(), ctx.backend().name());
+
+        long t0 = System.nanoTime();
+        try (ZkllmClient client = client()) {
+            Generation g = client.generate("bench", prompt, tokens, 0, 1, TokenListener.NONE);
+            System.out.printf("stream (Kafka + Flink, checkpoint %d ms): %.3f s/token, %.3f s/round, %d B up and %d B down per round; "
+                            + "overhead %.3f s/round (%.0f%%)%n", cfg.checkpointIntervalMs, g.secondsPerToken(),
+                    g.seconds() / g.roundTrips(), g.bytesUp() / g.roundTrips(), g.bytesDown() / g.roundTrips(),
+                    g.seconds() / g.roundTrips() - seconds / tokens / PROGRAM.rounds(),
+                    100 * (g.seconds() / (seconds) - 1));
+        }
+        List<ConsumerRecord<String, byte[]>> receipts = TopicReader.readUntil(cfg.bootstrapServers, cfg.receiptsTopic,
+                Duration.ofSeconds(3), l -> false);
+        long rounds = 0;
+        long queued = 0;
+        long fhe = 0;
+        for (ConsumerRecord<String, byte[]> r : receipts) {
+            WorkReceipt w = WorkReceipt.parseFrom(r.value());
+            if (w.getSessionId().equals("bench")) {
+                rounds++;
+                queued += w.getTimings().getQueuedUs();
+                fhe += w.getTimings().getTotalUs() - w.getTimings().getQueuedUs();
+            }
+        }
+        System.out.printf("miner side (receipts, %d rounds): %.3f s/round from source to worker, %.3f s/round in the "
+                + "operator (keys, decode, evaluate, encode)%n", rounds, queued / 1e6 / rounds, fhe / 1e6 / rounds);
+        assertTrue(Files.isDirectory(tmp.resolve("blobs")));
+        assertTrue(System.nanoTime() > t0);
+    }
+}

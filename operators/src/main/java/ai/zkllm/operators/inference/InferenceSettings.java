@@ -1,0 +1,26 @@
+package ai.zkllm.operators.inference;
+
+import java.io.Serializable;
+
+/**
+ * Knobs of the inference operator.
+ *
+ * @param minerId         written into responses and receipts
+ * @param workers         FHE worker threads per operator instance (the bounded pool)
+ * @param backend         ring backend: auto, java or native
+ * @param keyCacheBytes   evaluation-key cache bound, in serialized bytes
+ * @param keyCacheEntries evaluation-key cache bound, in key sets (sessions)
+ * @param keyCacheTtlMs   an unused key set is dropped after this long
+ */
+public record InferenceSettings(String minerId, int workers, String backend, long keyCacheBytes,
+                                int keyCacheEntries, long keyCacheTtlMs) implements Serializable {
+    public InferenceSettings {
+        if (workers < 1 || keyCacheBytes < 1 || keyCacheEntries < 1 || keyCacheTtlMs < 1) {
+            throw new IllegalArgumentException("workers and key cache bounds must be positive");
+        }
+    }
+
+    public static InferenceSettings defaults(String minerId) {
+        return new InferenceSettings(minerId, 1, "auto", 2L << 30, 256, 30 * 60_000L);
+    }
+}
