@@ -296,4 +296,63 @@ ZKLLM_JNI(void, nativeConvertBasis)(JNIEnv* env, jclass, jobjectArray in, jobjec
                                         conversion, scratch.data());
 }
 
+
+ZKLLM_JNI(jboolean, nativeAesNi)(JNIEnv*, jclass) {
+    return zkllm::fhe::cpuHasAesNi() ? JNI_TRUE : JNI_FALSE;
+}
+
+namespace {
+
+/** Copies a 32-byte key and a 16-byte counter block; false (with an exception) on bad sizes. */
+bool readKeyAndCounter(JNIEnv* env, jbyteArray key, jbyteArray counter, uint8_t* key32, uint8_t* counter16) {
+    if (key == nullptr || counter == nullptr || env->GetArrayLength(key) != 32 || env->GetArrayLength(counter) != 16) {
+        throwIllegalArgument(env, "AES-256-CTR: need a 32-byte key and a 16-byte counter block");
+        return false;
+    }
+    if (!zkllm::fhe::cpuHasAesNi()) {
+        throwIllegalArgument(env, "AES-256-CTR: this CPU has no AES-NI");
+        return false;
+    }
+    env->GetByteArrayRegion(key, 0, 32, reinterpret_cast<jbyte*>(key32));
+    env->GetByteArrayRegion(counter, 0, 16, reinterpret_cast<jbyte*>(counter16));
+    return true;
+}
+
+}  // namespace
+
+ZKLLM_JNI(void, nativeAesCtr)(JNIEnv* env, jclass, jbyteArray key, jbyteArray counter, jbyteArray out) {
+    uint8_t key32[32], counter16[16];
+    if (out == nullptr || env->GetArrayLength(out) % 16 != 0) {
+        throwIllegalArgument(env, "AES-256-CTR: output length must be a multiple of 16");
+        return;
+    }
+    if (!readKeyAndCounter(env, key, counter, key32, counter16)) {
+        return;
+    }
+    zkllm::fhe::AesCtr stream(key32, counter16);
+    jsize length = env->GetArrayLength(out);
+    auto* data = static_cast<uint8_t*>(env->GetPrimitiveArrayCritical(out, nullptr));
+    if (data != nullptr) {
+        stream.generate(data, static_cast<size_t>(length) / 16);
+        env->ReleasePrimitiveArrayCritical(out, data, 0);
+    }
+}
+
+ZKLLM_JNI(void, nativeSampleUniform)(JNIEnv* env, jclass, jbyteArray key, jbyteArray counter, jlong q,
+                                    jlongArray out) {
+    uint8_t key32[32], counter16[16];
+    if (q < 3 || q >= (jlong{1} << 31) || out == nullptr) {
+        throwIllegalArgument(env, "uniform sampling: modulus outside [3, 2^31)");
+        return;
+    }
+    if (!readKeyAndCounter(env, key, counter, key32, counter16)) {
+        return;
+    }
+    jsize n = env->GetArrayLength(out);
+    PinnedLongs po(env, out);
+    if (po.data() != nullptr) {
+        zkllm::fhe::sampleUniform(key32, counter16, static_cast<uint64_t>(q), po.data(), static_cast<size_t>(n));
+    }
+}
+
 }  // extern "C"

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
 
 namespace zkllm::fhe {
 
@@ -45,5 +46,27 @@ const RingKernels& avx2Kernels();
 
 /** Columns handled per pass of convertBasis: bounds its scratch buffer and keeps it in L1. */
 constexpr size_t kBasisBlock = 64;
+
+/** True when the CPU runs AES-NI (then AesCtr and sampleUniform may be called). */
+bool cpuHasAesNi();
+
+/** An AES-256-CTR keystream, identical to javax.crypto's "AES/CTR/NoPadding" from the same key and counter block. */
+class AesCtr {
+public:
+    AesCtr(const uint8_t* key32, const uint8_t* counterBlock16);
+    /** The next `blocks` 16-byte blocks of keystream. */
+    void generate(uint8_t* out, size_t blocks);
+
+private:
+    alignas(16) unsigned char roundKeys_[15 * 16];
+    uint64_t high_;
+    uint64_t low_;
+};
+
+/**
+ * UniformSampler's limb expansion: little-endian 32-bit words of the AES-256-CTR keystream,
+ * masked to bits(q), kept when below q, until n are kept.
+ */
+void sampleUniform(const uint8_t* key32, const uint8_t* counterBlock16, uint64_t q, uint64_t* out, size_t n);
 
 }  // namespace zkllm::fhe

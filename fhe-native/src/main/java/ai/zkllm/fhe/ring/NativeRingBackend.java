@@ -170,6 +170,33 @@ public final class NativeRingBackend implements RingBackend {
         }
     }
 
+    /** True when this CPU runs the AES-NI keystream ({@link #aesCtr}, native {@link #sampleUniform}). */
+    public static boolean hasAesNi() {
+        return AES_NI;
+    }
+
+    private static final boolean AES_NI = NativeLibrary.isAvailable() && nativeAesNi();
+
+    /** Fills out (a multiple of 16 bytes) with the AES-256-CTR keystream; only when {@link #hasAesNi()}. */
+    static void aesCtr(byte[] key, byte[] counterBlock, byte[] out) {
+        nativeAesCtr(key, counterBlock, out);
+    }
+
+    @Override
+    public void sampleUniform(byte[] seed, byte[] counterBlock, Modulus q, long[] out) {
+        if (!AES_NI) {
+            RingBackend.super.sampleUniform(seed, counterBlock, q, out);
+            return;
+        }
+        nativeSampleUniform(seed, counterBlock, q.value(), out);
+    }
+
+    private static native boolean nativeAesNi();
+
+    private static native void nativeAesCtr(byte[] key, byte[] counterBlock, byte[] out);
+
+    private static native void nativeSampleUniform(byte[] key, byte[] counterBlock, long q, long[] out);
+
     private static native String nativeSimdLevel(boolean vectorized);
 
     private static native void nativeForwardNtt(long[] a, long[] w, long[] wShoup, long q, boolean vectorized);

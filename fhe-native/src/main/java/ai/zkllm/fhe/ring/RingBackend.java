@@ -58,4 +58,15 @@ public interface RingBackend {
      * {p_0..p_{m-1}} ({@code out}): out_j = (Σ_i [x_i · (Q/q_i)^-1]_{q_i} · [Q/q_i]_{p_j}) mod p_j.
      */
     void convertBasis(long[][] in, long[][] out, BasisConverter converter);
+
+    /**
+     * The limb expansion of {@link UniformSampler}: out[j] is the j-th kept word, where the words
+     * are the successive little-endian 32-bit words of the AES-256-CTR keystream with key
+     * {@code seed} (32 bytes) and initial counter block {@code counterBlock} (16 bytes, one
+     * big-endian 128-bit counter, as javax.crypto's "AES/CTR/NoPadding"), each masked to the bit
+     * length of q and kept only when below q.
+     */
+    default void sampleUniform(byte[] seed, byte[] counterBlock, Modulus q, long[] out) {
+        UniformSampler.expandWithCipher(seed, counterBlock, q, out);
+    }
 }
