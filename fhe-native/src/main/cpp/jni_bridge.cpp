@@ -355,4 +355,31 @@ ZKLLM_JNI(void, nativeSampleUniform)(JNIEnv* env, jclass, jbyteArray key, jbyteA
     }
 }
 
+
+/** out = (a - NTT(c(top) mod q)) · s mod q: one limb of rescaling, in one crossing. */
+ZKLLM_JNI(void, nativeRescaleLimb)(JNIEnv* env, jclass, jlongArray a, jlongArray top, jlong t, jlongArray w,
+                                  jlongArray ws, jlong q, jlong s, jlong sShoup, jlongArray out,
+                                  jboolean vectorized) {
+    jsize n = lengthOf(env, out);
+    if (!isPowerOfTwo(n) || !hasLength(env, n, {a, top, w, ws, out})) {
+        if (!env->ExceptionCheck()) {
+            throwIllegalArgument(env, "native rescale: length is not a power of two");
+        }
+        return;
+    }
+    thread_local std::vector<uint64_t> scratch;
+    if (scratch.size() < static_cast<size_t>(n)) {
+        scratch.resize(static_cast<size_t>(n));
+    }
+    const RingKernels& kernels = kernelsFor(vectorized);
+    PinnedLongs pa(env, a), ptop(env, top), pw(env, w), pws(env, ws), po(env, out);
+    if (allPinned({&pa, &ptop, &pw, &pws, &po})) {
+        size_t count = static_cast<size_t>(n);
+        uint64_t* lifted = scratch.data();
+        kernels.liftCentered(ptop.data(), static_cast<uint64_t>(t), lifted, count, q);
+        kernels.forwardNtt(lifted, count, pw.data(), pws.data(), q);
+        kernels.subMulScalar(pa.data(), lifted, s, sShoup, po.data(), count, q);
+    }
+}
+
 }  // extern "C"

@@ -34,6 +34,8 @@ struct RingKernels {
     void (*addScalar)(const uint64_t* a, uint64_t s, uint64_t* out, size_t n, uint64_t q);
     void (*subMulScalar)(const uint64_t* a, const uint64_t* b, uint64_t s, uint64_t sShoup,
                          uint64_t* out, size_t n, uint64_t q);
+    // out[k] = c(top[k]) mod q, c(v) = v - t for v > floor(t/2), else v; top[k] < t < 2^31.
+    void (*liftCentered)(const uint64_t* top, uint64_t t, uint64_t* out, size_t n, uint64_t q);
     // Converts columns [begin, end). out[j] may alias in[i]: each block of columns is read in
     // full before it is written. scratch holds fromCount * kBasisBlock words.
     void (*convertBasis)(const uint64_t* const* in, uint64_t* const* out, size_t begin,

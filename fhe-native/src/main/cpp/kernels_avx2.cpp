@@ -225,6 +225,19 @@ void subMulScalar(const uint64_t* a, const uint64_t* b, uint64_t s, uint64_t sSh
     scalarKernels().subMulScalar(a + i, b + i, s, sShoup, out + i, n - i, q);
 }
 
+void liftCentered(const uint64_t* top, uint64_t t, uint64_t* out, size_t n, uint64_t q) {
+    Vec vq = broadcast(q), vHalf = broadcast(t >> 1), vShift = broadcast((q - t % q) % q);
+    Vec one = broadcast(1), oneShoup = broadcast((uint64_t{1} << 32) / q);
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        Vec r = load(top + k);
+        Vec rq = reduceOnce(mulShoupLazy(r, one, oneShoup, vq), vq);
+        Vec shifted = reduceOnce(add(rq, vShift), vq);
+        store(out + k, _mm256_blendv_epi8(rq, shifted, _mm256_cmpgt_epi64(r, vHalf)));
+    }
+    scalarKernels().liftCentered(top + k, t, out + k, n - k, q);
+}
+
 void convertBasis(const uint64_t* const* in, uint64_t* const* out, size_t begin, size_t end,
                   const BasisConversion& c, uint64_t* scratch) {
     size_t vectorEnd = begin + ((end - begin) & ~size_t{3});
@@ -262,7 +275,7 @@ void convertBasis(const uint64_t* const* in, uint64_t* const* out, size_t begin,
 const RingKernels& avx2Kernels() {
     static const RingKernels kernels{forwardNtt, inverseNtt, add,       sub,          negate,
                                      mul,        mulAdd,     mulScalar, addScalar, subMulScalar,
-                                     convertBasis};
+                                     liftCentered, convertBasis};
     return kernels;
 }
 

@@ -85,6 +85,18 @@ void subMulScalar(const uint64_t* a, const uint64_t* b, uint64_t s, uint64_t sSh
     }
 }
 
+void liftCentered(const uint64_t* top, uint64_t t, uint64_t* out, size_t n, uint64_t q) {
+    uint64_t half = t >> 1;
+    uint64_t shift = (q - t % q) % q;
+    uint64_t oneShoup = (uint64_t{1} << 32) / q;  // x mod q = Shoup product by 1, for x < 2^32
+    for (size_t k = 0; k < n; k++) {
+        uint64_t r = top[k];
+        uint64_t rq = reduceOnce(mulShoupLazy(r, 1, oneShoup, q), q);
+        uint64_t shifted = reduceOnce(rq + shift, q);
+        out[k] = r > half ? shifted : rq;
+    }
+}
+
 void convertBasis(const uint64_t* const* in, uint64_t* const* out, size_t begin, size_t end,
                   const BasisConversion& c, uint64_t* y) {
     for (size_t x = begin; x < end; x++) {
@@ -110,7 +122,7 @@ void convertBasis(const uint64_t* const* in, uint64_t* const* out, size_t begin,
 const RingKernels& scalarKernels() {
     static const RingKernels kernels{forwardNtt, inverseNtt, add,       sub,          negate,
                                      mul,        mulAdd,     mulScalar, addScalar, subMulScalar,
-                                     convertBasis};
+                                     liftCentered, convertBasis};
     return kernels;
 }
 

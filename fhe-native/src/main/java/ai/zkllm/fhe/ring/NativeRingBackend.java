@@ -191,6 +191,24 @@ public final class NativeRingBackend implements RingBackend {
         nativeSampleUniform(seed, counterBlock, q.value(), out);
     }
 
+    @Override
+    public void rescaleLimb(long[] a, long[] top, long t, NttTable table, long s, long[] out) {
+        int n = table.n();
+        requireLength("a", a, n);
+        requireLength("top", top, n);
+        requireLength("out", out, n);
+        Modulus q = table.modulus();
+        requireResidue(s, q);
+        if (t < 3 || t >= (1L << Modulus.MAX_BITS)) {
+            throw new IllegalArgumentException("dropped prime " + t + " is outside [3, 2^31)");
+        }
+        nativeRescaleLimb(a, top, t, table.psiPowers(), table.psiPowersShoup(), q.value(), s, q.shoup(s), out,
+                vectorized);
+    }
+
+    private static native void nativeRescaleLimb(long[] a, long[] top, long t, long[] w, long[] ws, long q, long s,
+            long sShoup, long[] out, boolean vectorized);
+
     private static native boolean nativeAesNi();
 
     private static native void nativeAesCtr(byte[] key, byte[] counterBlock, byte[] out);

@@ -69,4 +69,33 @@ public interface RingBackend {
     default void sampleUniform(byte[] seed, byte[] counterBlock, Modulus q, long[] out) {
         UniformSampler.expandWithCipher(seed, counterBlock, q, out);
     }
+
+    /**
+     * One limb of dividing by a dropped prime t (rescaling): with top the coefficients in [0, t)
+     * of the dropped limb and x[k] = c(top[k]) mod q, where c(v) = v - t when v &gt; floor(t/2) and
+     * v otherwise (the centered remainder, so that the division rounds), out = (a - NTT(x)) · s
+     * mod q for a in NTT form mod q = {@code table.modulus()} and a scalar s in [0, q). top is
+     * not modified; out may alias a.
+     */
+    default void rescaleLimb(long[] a, long[] top, long t, NttTable table, long s, long[] out) {
+        Modulus q = table.modulus();
+        long[] lifted = new long[top.length];
+        liftCentered(top, t, q, lifted);
+        ntt(lifted, table);
+        subMulScalar(a, lifted, s, out, q);
+    }
+
+    /** x[k] = c(top[k]) mod q with c the centered remainder of {@link #rescaleLimb}: the reference lift. */
+    private static void liftCentered(long[] top, long t, Modulus q, long[] out) {
+        long half = t >>> 1;
+        long qv = q.value();
+        long tModQ = t % qv;
+        // c(v) mod q = (v - t) mod q = (v mod q + q - t mod q) mod q for v above half.
+        long shift = tModQ == 0 ? 0 : qv - tModQ;
+        for (int k = 0; k < top.length; k++) {
+            long r = top[k];
+            long x = q.reduce(r + (r > half ? shift : 0));
+            out[k] = x;
+        }
+    }
 }

@@ -265,6 +265,32 @@ class NativeRingBackendTest {
         return random;
     }
 
+    @ParameterizedTest(name = "vectorized={0}")
+    @ValueSource(booleans = {true, false})
+    void rescaleLimbMatchesJava(boolean vectorized) {
+        SplittableRandom random = new SplittableRandom(17);
+        int n = 256;
+        for (int qBits : PRIME_BITS) {
+            for (int tBits : PRIME_BITS) {
+                Modulus q = prime(qBits, n);
+                List<Long> taken = List.of(q.value());
+                long t = Primes.nttPrimesBelow(tBits, n, 1, taken).get(0);
+                NttTable table = new NttTable(q, n);
+                long[] a = residues(random, n, q.value());
+                long[] top = residues(random, n, t);
+                long s = random.nextLong(q.value());
+                long[] expected = new long[n];
+                long[] actual = new long[n];
+                REFERENCE.rescaleLimb(a, top, t, table, s, expected);
+                backend(vectorized).rescaleLimb(a, top, t, table, s, actual);
+                assertArrayEquals(expected, actual, "q " + qBits + " bits, t " + tBits + " bits");
+                long[] aliased = a.clone();
+                backend(vectorized).rescaleLimb(aliased, top, t, table, s, aliased);
+                assertArrayEquals(expected, aliased, "out aliasing a");
+            }
+        }
+    }
+
     @Test
     void reportsItsKernels() {
         assertEquals("scalar", NativeRingBackend.scalarOnly().simdLevel());
