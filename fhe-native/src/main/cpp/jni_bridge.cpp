@@ -382,4 +382,66 @@ ZKLLM_JNI(void, nativeRescaleLimb)(JNIEnv* env, jclass, jlongArray a, jlongArray
     }
 }
 
+
+/** Returns -1 after computing, or the first out-of-range permutation position (nothing written). */
+ZKLLM_JNI(jint, nativeKeySwitchProduct)(JNIEnv* env, jclass, jobjectArray digits, jobjectArray keyB,
+                                       jobjectArray keyA, jintArray perm, jlongArray acc0, jlongArray acc1,
+                                       jlong q, jboolean vectorized) {
+    jsize count = lengthOf(env, digits);
+    jsize n = lengthOf(env, acc0);
+    if (count < 1 || lengthOf(env, keyB) != count || lengthOf(env, keyA) != count ||
+        !hasLength(env, n, {acc0, acc1}) || (perm != nullptr && !hasLength(env, n, {perm})) ||
+        env->EnsureLocalCapacity(3 * count) != JNI_OK) {
+        if (!env->ExceptionCheck()) {
+            throwIllegalArgument(env, "native key switching product: bad sizes");
+        }
+        return -1;
+    }
+    std::vector<jlongArray> arrays;
+    for (jobjectArray group : {digits, keyB, keyA}) {
+        for (jsize j = 0; j < count; j++) {
+            auto limb = static_cast<jlongArray>(env->GetObjectArrayElement(group, j));
+            if (!hasLength(env, n, {limb})) {
+                return -1;
+            }
+            arrays.push_back(limb);
+        }
+    }
+    std::vector<PinnedLongs> pinned;
+    pinned.reserve(arrays.size() + 2);
+    for (jlongArray array : arrays) {
+        pinned.emplace_back(env, array);
+    }
+    pinned.emplace_back(env, acc0);
+    pinned.emplace_back(env, acc1);
+    std::vector<const uint64_t*> rows;
+    for (const PinnedLongs& p : pinned) {
+        if (p.data() == nullptr) {
+            return -1;
+        }
+        rows.push_back(p.data());
+    }
+    jint* indices = nullptr;
+    if (perm != nullptr) {
+        indices = static_cast<jint*>(env->GetPrimitiveArrayCritical(perm, nullptr));
+        if (indices == nullptr) {
+            return -1;
+        }
+        jint bad = firstIndexOutOfRange(indices, n, n);
+        if (bad >= 0) {
+            env->ReleasePrimitiveArrayCritical(perm, indices, JNI_ABORT);
+            return bad;
+        }
+    }
+    size_t c = static_cast<size_t>(count);
+    kernelsFor(vectorized).keySwitchProduct(rows.data(), rows.data() + c, rows.data() + 2 * c, c,
+                                            reinterpret_cast<const int32_t*>(indices),
+                                            pinned[3 * c].data(), pinned[3 * c + 1].data(),
+                                            static_cast<size_t>(n), static_cast<uint64_t>(q));
+    if (indices != nullptr) {
+        env->ReleasePrimitiveArrayCritical(perm, indices, JNI_ABORT);
+    }
+    return -1;
+}
+
 }  // extern "C"

@@ -34,6 +34,11 @@ struct RingKernels {
     void (*addScalar)(const uint64_t* a, uint64_t s, uint64_t* out, size_t n, uint64_t q);
     void (*subMulScalar)(const uint64_t* a, const uint64_t* b, uint64_t s, uint64_t sShoup,
                          uint64_t* out, size_t n, uint64_t q);
+    // acc0 = Σ_j π(d_j)·b_j, acc1 = Σ_j π(d_j)·a_j mod q, π(d)[i] = d[perm[i]] (perm trusted) or
+    // the identity when perm is null.
+    void (*keySwitchProduct)(const uint64_t* const* digits, const uint64_t* const* keyB,
+                             const uint64_t* const* keyA, size_t count, const int32_t* perm,
+                             uint64_t* acc0, uint64_t* acc1, size_t n, uint64_t q);
     // out[k] = c(top[k]) mod q, c(v) = v - t for v > floor(t/2), else v; top[k] < t < 2^31.
     void (*liftCentered)(const uint64_t* top, uint64_t t, uint64_t* out, size_t n, uint64_t q);
     // Converts columns [begin, end). out[j] may alias in[i]: each block of columns is read in

@@ -225,6 +225,41 @@ void subMulScalar(const uint64_t* a, const uint64_t* b, uint64_t s, uint64_t sSh
     scalarKernels().subMulScalar(a + i, b + i, s, sShoup, out + i, n - i, q);
 }
 
+void keySwitchProduct(const uint64_t* const* digits, const uint64_t* const* keyB,
+                      const uint64_t* const* keyA, size_t count, const int32_t* perm, uint64_t* acc0,
+                      uint64_t* acc1, size_t n, uint64_t q) {
+    VecBarrett barrett{Barrett(q)};
+    Vec vq = broadcast(q);
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        __m128i index = perm != nullptr ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(perm + i)) : _mm_setzero_si128();
+        Vec s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+        for (size_t j = 0; j < count; j++) {
+            Vec d = perm != nullptr
+                        ? _mm256_i32gather_epi64(reinterpret_cast<const long long*>(digits[j]), index, 8)
+                        : load(digits[j] + i);
+            s0 = reduceOnce(add(s0, barrett.reduce(mulLow32(d, load(keyB[j] + i)))), vq);
+            s1 = reduceOnce(add(s1, barrett.reduce(mulLow32(d, load(keyA[j] + i)))), vq);
+        }
+        store(acc0 + i, s0);
+        store(acc1 + i, s1);
+    }
+    if (i < n) {
+        Barrett scalar(q);
+        for (; i < n; i++) {
+            size_t source = perm != nullptr ? static_cast<size_t>(perm[i]) : i;
+            uint64_t s0 = 0, s1 = 0;
+            for (size_t j = 0; j < count; j++) {
+                uint64_t d = digits[j][source];
+                s0 = zkllm::fhe::reduceOnce(s0 + scalar.reduce(d * keyB[j][i]), q);
+                s1 = zkllm::fhe::reduceOnce(s1 + scalar.reduce(d * keyA[j][i]), q);
+            }
+            acc0[i] = s0;
+            acc1[i] = s1;
+        }
+    }
+}
+
 void liftCentered(const uint64_t* top, uint64_t t, uint64_t* out, size_t n, uint64_t q) {
     Vec vq = broadcast(q), vHalf = broadcast(t >> 1), vShift = broadcast((q - t % q) % q);
     Vec one = broadcast(1), oneShoup = broadcast((uint64_t{1} << 32) / q);
@@ -275,7 +310,7 @@ void convertBasis(const uint64_t* const* in, uint64_t* const* out, size_t begin,
 const RingKernels& avx2Kernels() {
     static const RingKernels kernels{forwardNtt, inverseNtt, add,       sub,          negate,
                                      mul,        mulAdd,     mulScalar, addScalar, subMulScalar,
-                                     liftCentered, convertBasis};
+                                     keySwitchProduct, liftCentered, convertBasis};
     return kernels;
 }
 

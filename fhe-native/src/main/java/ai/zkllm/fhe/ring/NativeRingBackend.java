@@ -209,6 +209,36 @@ public final class NativeRingBackend implements RingBackend {
     private static native void nativeRescaleLimb(long[] a, long[] top, long t, long[] w, long[] ws, long q, long s,
             long sShoup, long[] out, boolean vectorized);
 
+    @Override
+    public void keySwitchProduct(long[][] digits, long[][] keyB, long[][] keyA, int[] perm, long[] acc0, long[] acc1,
+                                 Modulus q) {
+        int count = digits.length;
+        if (count == 0 || keyB.length != count || keyA.length != count) {
+            throw new IllegalArgumentException("key switching product needs as many key digits as digits (" + count
+                    + "), got " + keyB.length + " and " + keyA.length);
+        }
+        int n = acc0.length;
+        requireLength("acc1", acc1, n);
+        requireLimbLengths(n, digits);
+        requireLimbLengths(n, keyB);
+        requireLimbLengths(n, keyA);
+        if (acc0 == acc1) {
+            throw new IllegalArgumentException("key switching product: acc0 and acc1 must differ");
+        }
+        if (perm != null && perm.length != n) {
+            throw new IllegalArgumentException("permutation has " + perm.length + " entries for " + n + " outputs");
+        }
+        int bad = nativeKeySwitchProduct(digits, keyB, keyA, perm, acc0, acc1, q.value(), vectorized);
+        if (bad >= 0) {
+            throw new IllegalArgumentException(
+                    "permutation entry " + bad + " = " + perm[bad] + " is outside [0, " + n + ")");
+        }
+    }
+
+    /** Returns -1, or the first out-of-range position of perm (then nothing is written). */
+    private static native int nativeKeySwitchProduct(long[][] digits, long[][] keyB, long[][] keyA, int[] perm,
+            long[] acc0, long[] acc1, long q, boolean vectorized);
+
     private static native boolean nativeAesNi();
 
     private static native void nativeAesCtr(byte[] key, byte[] counterBlock, byte[] out);

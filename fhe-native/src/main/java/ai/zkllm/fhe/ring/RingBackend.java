@@ -98,4 +98,26 @@ public interface RingBackend {
             out[k] = x;
         }
     }
+
+    /**
+     * The gadget inner product of key switching over one limb mod q: acc0 = Σ_j π(d_j) · b_j and
+     * acc1 = Σ_j π(d_j) · a_j mod q, pointwise, where π(d)[i] = d[perm[i]] (an automorphism in the
+     * NTT domain, see {@link #permute}) or π(d) = d when perm is null. digits, keyB and keyA have
+     * one array per digit; acc0 and acc1 are overwritten and must not alias any input.
+     */
+    default void keySwitchProduct(long[][] digits, long[][] keyB, long[][] keyA, int[] perm, long[] acc0,
+                                  long[] acc1, Modulus q) {
+        java.util.Arrays.fill(acc0, 0);
+        java.util.Arrays.fill(acc1, 0);
+        long[] permuted = perm != null ? new long[acc0.length] : null;
+        for (int j = 0; j < digits.length; j++) {
+            long[] d = digits[j];
+            if (perm != null) {
+                permute(d, perm, permuted);
+                d = permuted;
+            }
+            mulAdd(d, keyB[j], acc0, q);
+            mulAdd(d, keyA[j], acc1, q);
+        }
+    }
 }

@@ -291,6 +291,41 @@ class NativeRingBackendTest {
         }
     }
 
+    @ParameterizedTest(name = "vectorized={0}")
+    @ValueSource(booleans = {true, false})
+    void keySwitchProductMatchesJava(boolean vectorized) {
+        SplittableRandom random = new SplittableRandom(23);
+        for (int bits : PRIME_BITS) {
+            Modulus q = prime(bits, 1024);
+            for (int length : new int[] {1, 7, 1023, 4096}) {
+                for (int count = 1; count <= 4; count++) {
+                    long[][] d = new long[count][];
+                    long[][] b = new long[count][];
+                    long[][] a = new long[count][];
+                    for (int j = 0; j < count; j++) {
+                        d[j] = residues(random, length, q.value());
+                        b[j] = residues(random, length, q.value());
+                        a[j] = residues(random, length, q.value());
+                    }
+                    for (int[] perm : new int[][] {null, randomPermutation(random, length)}) {
+                        long[] e0 = new long[length];
+                        long[] e1 = new long[length];
+                        long[] r0 = residues(random, length, q.value());
+                        long[] r1 = residues(random, length, q.value());
+                        REFERENCE.keySwitchProduct(d, b, a, perm, e0, e1, q);
+                        backend(vectorized).keySwitchProduct(d, b, a, perm, r0, r1, q);
+                        assertArrayEquals(e0, r0);
+                        assertArrayEquals(e1, r1);
+                    }
+                }
+            }
+        }
+        Modulus q = prime(30, 64);
+        long[][] one = {new long[4]};
+        assertThrows(IllegalArgumentException.class, () -> backend(vectorized).keySwitchProduct(one, one, one,
+                new int[] {0, 1, 4, 2}, new long[4], new long[4], q));
+    }
+
     @Test
     void reportsItsKernels() {
         assertEquals("scalar", NativeRingBackend.scalarOnly().simdLevel());
