@@ -225,12 +225,41 @@ void subMulScalar(const uint64_t* a, const uint64_t* b, uint64_t s, uint64_t sSh
     scalarKernels().subMulScalar(a + i, b + i, s, sShoup, out + i, n - i, q);
 }
 
+constexpr size_t kMaxDigits = 16;
+constexpr size_t kGatherBlock = 256;
+
 void keySwitchProduct(const uint64_t* const* digits, const uint64_t* const* keyB,
                       const uint64_t* const* keyA, size_t count, const int32_t* perm, uint64_t* acc0,
                       uint64_t* acc1, size_t n, uint64_t q) {
     VecBarrett barrett{Barrett(q)};
     Vec vq = broadcast(q);
     size_t i = 0;
+    if (perm != nullptr && count <= kMaxDigits) {
+        // Scalar gathers into an L1 block, then vector products: cheaper than vpgatherqq on
+        // CPUs that microcode it.
+        alignas(32) uint64_t block[kMaxDigits][kGatherBlock];
+        for (; i + 4 <= n; ) {
+            size_t width = n - i < kGatherBlock ? ((n - i) & ~size_t{3}) : kGatherBlock;
+            for (size_t j = 0; j < count; j++) {
+                const uint64_t* d = digits[j];
+                uint64_t* b = block[j];
+                for (size_t x = 0; x < width; x++) {
+                    b[x] = d[perm[i + x]];
+                }
+            }
+            for (size_t x = 0; x < width; x += 4) {
+                Vec s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+                for (size_t j = 0; j < count; j++) {
+                    Vec d = load(block[j] + x);
+                    s0 = reduceOnce(add(s0, barrett.reduce(mulLow32(d, load(keyB[j] + i + x)))), vq);
+                    s1 = reduceOnce(add(s1, barrett.reduce(mulLow32(d, load(keyA[j] + i + x)))), vq);
+                }
+                store(acc0 + i + x, s0);
+                store(acc1 + i + x, s1);
+            }
+            i += width;
+        }
+    }
     for (; i + 4 <= n; i += 4) {
         __m128i index = perm != nullptr ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(perm + i)) : _mm_setzero_si128();
         Vec s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
