@@ -320,6 +320,21 @@ void convertBasis(const uint64_t* const* in, uint64_t* const* out, size_t begin,
             Vec p = broadcast(c.toModuli[j]);
             const uint64_t* hat = c.qHatModP + j * c.fromCount;
             const uint64_t* hatShoup = c.qHatModPShoup + j * c.fromCount;
+            Barrett scalarBarrett(c.toModuli[j]);
+            // Lazy sum: k terms below 2p each, reduced once, when Barrett covers the bound.
+            bool lazy = c.fromCount < (uint64_t{1} << (2 * scalarBarrett.lowShift + 1)) / (2 * c.toModuli[j]);
+            if (lazy) {
+                VecBarrett barrett(scalarBarrett);
+                for (size_t x = 0; x < width; x += 4) {
+                    Vec acc = _mm256_setzero_si256();
+                    for (size_t i = 0; i < c.fromCount; i++) {
+                        Vec y = load(scratch + i * kBasisBlock + x);
+                        acc = add(acc, mulShoupLazy(y, broadcast(hat[i]), broadcast(hatShoup[i]), p));
+                    }
+                    store(out[j] + start + x, barrett.reduce(acc));
+                }
+                continue;
+            }
             for (size_t x = 0; x < width; x += 4) {
                 Vec acc = _mm256_setzero_si256();
                 for (size_t i = 0; i < c.fromCount; i++) {
