@@ -258,16 +258,34 @@ public final class JavaRingBackend implements RingBackend {
         }
         for (int j = 0; j < out.length; j++) {
             Modulus p = c.to(j);
+            long pv = p.value();
             long[] hat = hatModP[j];
             long[] o = out[j];
+            if (k > 1 << 20) {
+                java.util.Arrays.fill(o, 0);
+                for (int i = 0; i < k; i++) {
+                    long h = hat[i];
+                    long[] yi = y[i];
+                    for (int t = 0; t < n; t++) {
+                        o[t] = p.reduce(o[t] + yi[t] * h);
+                    }
+                }
+                continue;
+            }
+            // y < 2^31 is a valid Shoup operand: each lazy term is below 2p < 2^32, so k of them
+            // sum below 2^52 and one Barrett reduction per output suffices.
             java.util.Arrays.fill(o, 0);
             for (int i = 0; i < k; i++) {
                 long h = hat[i];
+                long hs = p.shoup(h);
                 long[] yi = y[i];
                 for (int t = 0; t < n; t++) {
-                    // y < 2^31 and hat < 2^31: each product < 2^62, so reduce after every add.
-                    o[t] = p.reduce(o[t] + yi[t] * h);
+                    long x = yi[t];
+                    o[t] += x * h - ((x * hs) >>> 32) * pv;
                 }
+            }
+            for (int t = 0; t < n; t++) {
+                o[t] = p.reduce(o[t]);
             }
         }
     }
