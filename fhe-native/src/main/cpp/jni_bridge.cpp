@@ -296,4 +296,152 @@ ZKLLM_JNI(void, nativeConvertBasis)(JNIEnv* env, jclass, jobjectArray in, jobjec
                                         conversion, scratch.data());
 }
 
+
+ZKLLM_JNI(jboolean, nativeAesNi)(JNIEnv*, jclass) {
+    return zkllm::fhe::cpuHasAesNi() ? JNI_TRUE : JNI_FALSE;
+}
+
+namespace {
+
+/** Copies a 32-byte key and a 16-byte counter block; false (with an exception) on bad sizes. */
+bool readKeyAndCounter(JNIEnv* env, jbyteArray key, jbyteArray counter, uint8_t* key32, uint8_t* counter16) {
+    if (key == nullptr || counter == nullptr || env->GetArrayLength(key) != 32 || env->GetArrayLength(counter) != 16) {
+        throwIllegalArgument(env, "AES-256-CTR: need a 32-byte key and a 16-byte counter block");
+        return false;
+    }
+    if (!zkllm::fhe::cpuHasAesNi()) {
+        throwIllegalArgument(env, "AES-256-CTR: this CPU has no AES-NI");
+        return false;
+    }
+    env->GetByteArrayRegion(key, 0, 32, reinterpret_cast<jbyte*>(key32));
+    env->GetByteArrayRegion(counter, 0, 16, reinterpret_cast<jbyte*>(counter16));
+    return true;
+}
+
+}  // namespace
+
+ZKLLM_JNI(void, nativeAesCtr)(JNIEnv* env, jclass, jbyteArray key, jbyteArray counter, jbyteArray out) {
+    uint8_t key32[32], counter16[16];
+    if (out == nullptr || env->GetArrayLength(out) % 16 != 0) {
+        throwIllegalArgument(env, "AES-256-CTR: output length must be a multiple of 16");
+        return;
+    }
+    if (!readKeyAndCounter(env, key, counter, key32, counter16)) {
+        return;
+    }
+    zkllm::fhe::AesCtr stream(key32, counter16);
+    jsize length = env->GetArrayLength(out);
+    auto* data = static_cast<uint8_t*>(env->GetPrimitiveArrayCritical(out, nullptr));
+    if (data != nullptr) {
+        stream.generate(data, static_cast<size_t>(length) / 16);
+        env->ReleasePrimitiveArrayCritical(out, data, 0);
+    }
+}
+
+ZKLLM_JNI(void, nativeSampleUniform)(JNIEnv* env, jclass, jbyteArray key, jbyteArray counter, jlong q,
+                                    jlongArray out) {
+    uint8_t key32[32], counter16[16];
+    if (q < 3 || q >= (jlong{1} << 31) || out == nullptr) {
+        throwIllegalArgument(env, "uniform sampling: modulus outside [3, 2^31)");
+        return;
+    }
+    if (!readKeyAndCounter(env, key, counter, key32, counter16)) {
+        return;
+    }
+    jsize n = env->GetArrayLength(out);
+    PinnedLongs po(env, out);
+    if (po.data() != nullptr) {
+        zkllm::fhe::sampleUniform(key32, counter16, static_cast<uint64_t>(q), po.data(), static_cast<size_t>(n));
+    }
+}
+
+
+/** out = (a - NTT(c(top) mod q)) · s mod q: one limb of rescaling, in one crossing. */
+ZKLLM_JNI(void, nativeRescaleLimb)(JNIEnv* env, jclass, jlongArray a, jlongArray top, jlong t, jlongArray w,
+                                  jlongArray ws, jlong q, jlong s, jlong sShoup, jlongArray out,
+                                  jboolean vectorized) {
+    jsize n = lengthOf(env, out);
+    if (!isPowerOfTwo(n) || !hasLength(env, n, {a, top, w, ws, out})) {
+        if (!env->ExceptionCheck()) {
+            throwIllegalArgument(env, "native rescale: length is not a power of two");
+        }
+        return;
+    }
+    thread_local std::vector<uint64_t> scratch;
+    if (scratch.size() < static_cast<size_t>(n)) {
+        scratch.resize(static_cast<size_t>(n));
+    }
+    const RingKernels& kernels = kernelsFor(vectorized);
+    PinnedLongs pa(env, a), ptop(env, top), pw(env, w), pws(env, ws), po(env, out);
+    if (allPinned({&pa, &ptop, &pw, &pws, &po})) {
+        size_t count = static_cast<size_t>(n);
+        uint64_t* lifted = scratch.data();
+        kernels.liftCentered(ptop.data(), static_cast<uint64_t>(t), lifted, count, q);
+        kernels.forwardNtt(lifted, count, pw.data(), pws.data(), q);
+        kernels.subMulScalar(pa.data(), lifted, s, sShoup, po.data(), count, q);
+    }
+}
+
+
+/** Returns -1 after computing, or the first out-of-range permutation position (nothing written). */
+ZKLLM_JNI(jint, nativeKeySwitchProduct)(JNIEnv* env, jclass, jobjectArray digits, jobjectArray keyB,
+                                       jobjectArray keyA, jintArray perm, jlongArray acc0, jlongArray acc1,
+                                       jlong q, jboolean vectorized) {
+    jsize count = lengthOf(env, digits);
+    jsize n = lengthOf(env, acc0);
+    if (count < 1 || lengthOf(env, keyB) != count || lengthOf(env, keyA) != count ||
+        !hasLength(env, n, {acc0, acc1}) || (perm != nullptr && !hasLength(env, n, {perm})) ||
+        env->EnsureLocalCapacity(3 * count) != JNI_OK) {
+        if (!env->ExceptionCheck()) {
+            throwIllegalArgument(env, "native key switching product: bad sizes");
+        }
+        return -1;
+    }
+    std::vector<jlongArray> arrays;
+    for (jobjectArray group : {digits, keyB, keyA}) {
+        for (jsize j = 0; j < count; j++) {
+            auto limb = static_cast<jlongArray>(env->GetObjectArrayElement(group, j));
+            if (!hasLength(env, n, {limb})) {
+                return -1;
+            }
+            arrays.push_back(limb);
+        }
+    }
+    std::vector<PinnedLongs> pinned;
+    pinned.reserve(arrays.size() + 2);
+    for (jlongArray array : arrays) {
+        pinned.emplace_back(env, array);
+    }
+    pinned.emplace_back(env, acc0);
+    pinned.emplace_back(env, acc1);
+    std::vector<const uint64_t*> rows;
+    for (const PinnedLongs& p : pinned) {
+        if (p.data() == nullptr) {
+            return -1;
+        }
+        rows.push_back(p.data());
+    }
+    jint* indices = nullptr;
+    if (perm != nullptr) {
+        indices = static_cast<jint*>(env->GetPrimitiveArrayCritical(perm, nullptr));
+        if (indices == nullptr) {
+            return -1;
+        }
+        jint bad = firstIndexOutOfRange(indices, n, n);
+        if (bad >= 0) {
+            env->ReleasePrimitiveArrayCritical(perm, indices, JNI_ABORT);
+            return bad;
+        }
+    }
+    size_t c = static_cast<size_t>(count);
+    kernelsFor(vectorized).keySwitchProduct(rows.data(), rows.data() + c, rows.data() + 2 * c, c,
+                                            reinterpret_cast<const int32_t*>(indices),
+                                            pinned[3 * c].data(), pinned[3 * c + 1].data(),
+                                            static_cast<size_t>(n), static_cast<uint64_t>(q));
+    if (indices != nullptr) {
+        env->ReleasePrimitiveArrayCritical(perm, indices, JNI_ABORT);
+    }
+    return -1;
+}
+
 }  // extern "C"

@@ -225,6 +225,83 @@ void subMulScalar(const uint64_t* a, const uint64_t* b, uint64_t s, uint64_t sSh
     scalarKernels().subMulScalar(a + i, b + i, s, sShoup, out + i, n - i, q);
 }
 
+constexpr size_t kMaxDigits = 16;
+constexpr size_t kGatherBlock = 256;
+
+void keySwitchProduct(const uint64_t* const* digits, const uint64_t* const* keyB,
+                      const uint64_t* const* keyA, size_t count, const int32_t* perm, uint64_t* acc0,
+                      uint64_t* acc1, size_t n, uint64_t q) {
+    VecBarrett barrett{Barrett(q)};
+    Vec vq = broadcast(q);
+    size_t i = 0;
+    if (perm != nullptr && count <= kMaxDigits) {
+        // Scalar gathers into an L1 block, then vector products: cheaper than vpgatherqq on
+        // CPUs that microcode it.
+        alignas(32) uint64_t block[kMaxDigits][kGatherBlock];
+        for (; i + 4 <= n; ) {
+            size_t width = n - i < kGatherBlock ? ((n - i) & ~size_t{3}) : kGatherBlock;
+            for (size_t j = 0; j < count; j++) {
+                const uint64_t* d = digits[j];
+                uint64_t* b = block[j];
+                for (size_t x = 0; x < width; x++) {
+                    b[x] = d[perm[i + x]];
+                }
+            }
+            for (size_t x = 0; x < width; x += 4) {
+                Vec s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+                for (size_t j = 0; j < count; j++) {
+                    Vec d = load(block[j] + x);
+                    s0 = reduceOnce(add(s0, barrett.reduce(mulLow32(d, load(keyB[j] + i + x)))), vq);
+                    s1 = reduceOnce(add(s1, barrett.reduce(mulLow32(d, load(keyA[j] + i + x)))), vq);
+                }
+                store(acc0 + i + x, s0);
+                store(acc1 + i + x, s1);
+            }
+            i += width;
+        }
+    }
+    for (; i + 4 <= n; i += 4) {
+        __m128i index = perm != nullptr ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(perm + i)) : _mm_setzero_si128();
+        Vec s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+        for (size_t j = 0; j < count; j++) {
+            Vec d = perm != nullptr
+                        ? _mm256_i32gather_epi64(reinterpret_cast<const long long*>(digits[j]), index, 8)
+                        : load(digits[j] + i);
+            s0 = reduceOnce(add(s0, barrett.reduce(mulLow32(d, load(keyB[j] + i)))), vq);
+            s1 = reduceOnce(add(s1, barrett.reduce(mulLow32(d, load(keyA[j] + i)))), vq);
+        }
+        store(acc0 + i, s0);
+        store(acc1 + i, s1);
+    }
+    if (i < n) {
+        Barrett scalar(q);
+        for (; i < n; i++) {
+            size_t source = perm != nullptr ? static_cast<size_t>(perm[i]) : i;
+            uint64_t s0 = 0, s1 = 0;
+            for (size_t j = 0; j < count; j++) {
+                uint64_t d = digits[j][source];
+                s0 = zkllm::fhe::reduceOnce(s0 + scalar.reduce(d * keyB[j][i]), q);
+                s1 = zkllm::fhe::reduceOnce(s1 + scalar.reduce(d * keyA[j][i]), q);
+            }
+            acc0[i] = s0;
+            acc1[i] = s1;
+        }
+    }
+}
+
+void liftCentered(const uint64_t* top, uint64_t t, uint64_t* out, size_t n, uint64_t q) {
+    Vec vq = broadcast(q), vHalf = broadcast(t >> 1), vShift = broadcast((q - t % q) % q);
+    Vec one = broadcast(1), oneShoup = broadcast((uint64_t{1} << 32) / q);
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        Vec r = load(top + k);
+        Vec rq = reduceOnce(mulShoupLazy(r, one, oneShoup, vq), vq);
+        Vec shifted = reduceOnce(add(rq, vShift), vq);
+        store(out + k, _mm256_blendv_epi8(rq, shifted, _mm256_cmpgt_epi64(r, vHalf)));
+    }
+    scalarKernels().liftCentered(top + k, t, out + k, n - k, q);
+}
+
 void convertBasis(const uint64_t* const* in, uint64_t* const* out, size_t begin, size_t end,
                   const BasisConversion& c, uint64_t* scratch) {
     size_t vectorEnd = begin + ((end - begin) & ~size_t{3});
@@ -243,6 +320,21 @@ void convertBasis(const uint64_t* const* in, uint64_t* const* out, size_t begin,
             Vec p = broadcast(c.toModuli[j]);
             const uint64_t* hat = c.qHatModP + j * c.fromCount;
             const uint64_t* hatShoup = c.qHatModPShoup + j * c.fromCount;
+            Barrett scalarBarrett(c.toModuli[j]);
+            // Lazy sum: k terms below 2p each, reduced once, when Barrett covers the bound.
+            bool lazy = c.fromCount < (uint64_t{1} << (2 * scalarBarrett.lowShift + 1)) / (2 * c.toModuli[j]);
+            if (lazy) {
+                VecBarrett barrett(scalarBarrett);
+                for (size_t x = 0; x < width; x += 4) {
+                    Vec acc = _mm256_setzero_si256();
+                    for (size_t i = 0; i < c.fromCount; i++) {
+                        Vec y = load(scratch + i * kBasisBlock + x);
+                        acc = add(acc, mulShoupLazy(y, broadcast(hat[i]), broadcast(hatShoup[i]), p));
+                    }
+                    store(out[j] + start + x, barrett.reduce(acc));
+                }
+                continue;
+            }
             for (size_t x = 0; x < width; x += 4) {
                 Vec acc = _mm256_setzero_si256();
                 for (size_t i = 0; i < c.fromCount; i++) {
@@ -262,7 +354,7 @@ void convertBasis(const uint64_t* const* in, uint64_t* const* out, size_t begin,
 const RingKernels& avx2Kernels() {
     static const RingKernels kernels{forwardNtt, inverseNtt, add,       sub,          negate,
                                      mul,        mulAdd,     mulScalar, addScalar, subMulScalar,
-                                     convertBasis};
+                                     keySwitchProduct, liftCentered, convertBasis};
     return kernels;
 }
 

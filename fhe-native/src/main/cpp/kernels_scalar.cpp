@@ -85,6 +85,35 @@ void subMulScalar(const uint64_t* a, const uint64_t* b, uint64_t s, uint64_t sSh
     }
 }
 
+void keySwitchProduct(const uint64_t* const* digits, const uint64_t* const* keyB,
+                      const uint64_t* const* keyA, size_t count, const int32_t* perm, uint64_t* acc0,
+                      uint64_t* acc1, size_t n, uint64_t q) {
+    Barrett barrett(q);
+    for (size_t i = 0; i < n; i++) {
+        size_t source = perm != nullptr ? static_cast<size_t>(perm[i]) : i;
+        uint64_t s0 = 0, s1 = 0;
+        for (size_t j = 0; j < count; j++) {
+            uint64_t d = digits[j][source];
+            s0 = reduceOnce(s0 + barrett.reduce(d * keyB[j][i]), q);
+            s1 = reduceOnce(s1 + barrett.reduce(d * keyA[j][i]), q);
+        }
+        acc0[i] = s0;
+        acc1[i] = s1;
+    }
+}
+
+void liftCentered(const uint64_t* top, uint64_t t, uint64_t* out, size_t n, uint64_t q) {
+    uint64_t half = t >> 1;
+    uint64_t shift = (q - t % q) % q;
+    uint64_t oneShoup = (uint64_t{1} << 32) / q;  // x mod q = Shoup product by 1, for x < 2^32
+    for (size_t k = 0; k < n; k++) {
+        uint64_t r = top[k];
+        uint64_t rq = reduceOnce(mulShoupLazy(r, 1, oneShoup, q), q);
+        uint64_t shifted = reduceOnce(rq + shift, q);
+        out[k] = r > half ? shifted : rq;
+    }
+}
+
 void convertBasis(const uint64_t* const* in, uint64_t* const* out, size_t begin, size_t end,
                   const BasisConversion& c, uint64_t* y) {
     for (size_t x = begin; x < end; x++) {
@@ -110,7 +139,7 @@ void convertBasis(const uint64_t* const* in, uint64_t* const* out, size_t begin,
 const RingKernels& scalarKernels() {
     static const RingKernels kernels{forwardNtt, inverseNtt, add,       sub,          negate,
                                      mul,        mulAdd,     mulScalar, addScalar, subMulScalar,
-                                     convertBasis};
+                                     keySwitchProduct, liftCentered, convertBasis};
     return kernels;
 }
 

@@ -2,6 +2,7 @@ package ai.zkllm.fhe.ckks;
 
 import ai.zkllm.fhe.ring.Modulus;
 import ai.zkllm.fhe.ring.RingBackend;
+import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.fhe.ring.RingContext;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -18,6 +19,11 @@ public final class CkksContext {
     private final KeySwitcher keySwitcher;
     /** rescaleInverse[l][i] = q_l^-1 mod q_i for i &lt; l. */
     private final long[][] rescaleInverse;
+
+    /** A context on {@link RingBackends#preferred()}: native kernels when they load, else Java. */
+    public CkksContext(Parameters params) {
+        this(params, RingBackends.preferred());
+    }
 
     public CkksContext(Parameters params, RingBackend backend) {
         this.params = params;

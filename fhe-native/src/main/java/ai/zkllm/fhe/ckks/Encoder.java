@@ -33,9 +33,12 @@ public final class Encoder {
     /** e^(2πi·t/slots) for t &lt; slots/2. */
     private final double[] rootCos;
     private final double[] rootSin;
-    /** garnerInverse[i][j] = q_j^-1 mod q_i for j &lt; i, with Shoup companions. */
-    private final long[][] garnerInverse;
-    private final long[][] garnerInverseShoup;
+    /** garnerPrefix[i][j] = q_0···q_(j-1) mod q_i for j &lt; i, with Shoup companions. */
+    private final long[][] garnerPrefix;
+    private final long[][] garnerPrefixShoup;
+    /** (q_0···q_(i-1))^-1 mod q_i, with Shoup companions. */
+    private final long[] garnerInverse;
+    private final long[] garnerInverseShoup;
 
     public Encoder(CkksContext context) {
         this.context = context;
@@ -64,16 +67,22 @@ public final class Encoder {
             rootSin[t] = Math.sin(angle);
         }
         int levels = context.maxLevel() + 1;
-        garnerInverse = new long[levels][];
-        garnerInverseShoup = new long[levels][];
+        garnerPrefix = new long[levels][];
+        garnerPrefixShoup = new long[levels][];
+        garnerInverse = new long[levels];
+        garnerInverseShoup = new long[levels];
         for (int i = 0; i < levels; i++) {
             Modulus qi = ring.modulus(i);
-            garnerInverse[i] = new long[i];
-            garnerInverseShoup[i] = new long[i];
+            garnerPrefix[i] = new long[i];
+            garnerPrefixShoup[i] = new long[i];
+            long prefix = 1;
             for (int j = 0; j < i; j++) {
-                garnerInverse[i][j] = qi.inverse(ring.modulus(j).value());
-                garnerInverseShoup[i][j] = qi.shoup(garnerInverse[i][j]);
+                garnerPrefix[i][j] = prefix;
+                garnerPrefixShoup[i][j] = qi.shoup(prefix);
+                prefix = qi.mul(prefix, qi.reduce(ring.modulus(j).value()));
             }
+            garnerInverse[i] = qi.inverse(prefix);
+            garnerInverseShoup[i] = qi.shoup(garnerInverse[i]);
         }
     }
 
@@ -177,34 +186,59 @@ public final class Encoder {
             limbs[i] = pt.poly().limb(i).clone();
             backend.inverseNtt(limbs[i], ring.table(i));
         }
-        Modulus[] q = new Modulus[level + 1];
-        long[] half = new long[level + 1];
-        // Added before reducing t - v_j so that it is non-negative: |v_j| < 2^30 ≤ this multiple of q_i.
-        long[] offset = new long[level + 1];
+        // Mixed-radix digits, limb by limb: v_i = [(x_i - Σ_(j<i) v_j·q_0···q_(j-1)) · (q_0···q_(i-1))^-1]
+        // centered mod q_i, which is what Garner's iteration computes. Each v_j (|v_j| < 2^30) is
+        // lifted by a multiple of q_i of at least 2^30 so that it is a valid Shoup operand (< 2^32);
+        // the lazy terms (< 2q_i each) are summed and reduced once. limbs[i] is overwritten by v_i.
+        for (int i = 0; i <= level; i++) {
+            Modulus qi = ring.modulus(i);
+            long qv = qi.value();
+            long half = qv >>> 1;
+            long lift = ((1L << 30) + qv - 1) / qv * qv;
+            long[] prefix = garnerPrefix[i];
+            long[] prefixShoup = garnerPrefixShoup[i];
+            long inverse = garnerInverse[i];
+            long inverseShoup = garnerInverseShoup[i];
+            long[] x = limbs[i];
+            if (i == 0) {
+                for (int k = 0; k < n; k++) {
+                    long t = x[k];
+                    x[k] = t > half ? t - qv : t;
+                }
+                continue;
+            }
+            long[] sum = new long[n];
+            for (int j = 0; j < i; j++) {
+                long[] v = limbs[j];
+                long p = prefix[j];
+                long ps = prefixShoup[j];
+                for (int k = 0; k < n; k++) {
+                    long y = v[k] + lift;
+                    sum[k] += y * p - ((y * ps) >>> 32) * qv;
+                }
+            }
+            for (int k = 0; k < n; k++) {
+                long d = x[k] - qi.reduce(sum[k]);
+                d += qv & (d >> 63);
+                long t = qi.mulShoup(d, inverse, inverseShoup);
+                x[k] = t > half ? t - qv : t;
+            }
+        }
         double[] qAsDouble = new double[level + 1];
         for (int i = 0; i <= level; i++) {
-            q[i] = ring.modulus(i);
-            half[i] = q[i].value() >>> 1;
-            offset[i] = ((1L << 30) / q[i].value() + 1) * q[i].value();
-            qAsDouble[i] = q[i].value();
+            qAsDouble[i] = ring.modulus(i).value();
         }
-        long[] digit = new long[level + 1];
         double[] out = new double[n];
+        long[] top = limbs[level];
         for (int k = 0; k < n; k++) {
-            for (int i = 0; i <= level; i++) {
-                long t = limbs[i][k];
-                long[] inverse = garnerInverse[i];
-                long[] inverseShoup = garnerInverseShoup[i];
-                for (int j = 0; j < i; j++) {
-                    t = q[i].mulShoup(q[i].reduce(t - digit[j] + offset[i]), inverse[j], inverseShoup[j]);
-                }
-                digit[i] = t > half[i] ? t - q[i].value() : t;
+            out[k] = top[k];
+        }
+        for (int i = level - 1; i >= 0; i--) {
+            double q = qAsDouble[i];
+            long[] v = limbs[i];
+            for (int k = 0; k < n; k++) {
+                out[k] = out[k] * q + v[k];
             }
-            double value = digit[level];
-            for (int i = level - 1; i >= 0; i--) {
-                value = value * qAsDouble[i] + digit[i];
-            }
-            out[k] = value;
         }
         return out;
     }

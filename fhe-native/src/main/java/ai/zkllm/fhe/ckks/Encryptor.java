@@ -28,7 +28,7 @@ public final class Encryptor {
         this.ring = context.ring();
         this.publicKey = pk;
         this.secretKey = sk;
-        this.noise = new NoiseSampler(random);
+        this.noise = new NoiseSampler(random, context.backend());
     }
 
     public Ciphertext encrypt(Plaintext pt) {

@@ -157,25 +157,16 @@ public final class Evaluator {
                     + String.format("%.1f", Math.log(a.scale()) / Math.log(2)) + ")");
         }
         Modulus last = ring.modulus(level);
-        long halfLast = last.value() >>> 1;
         long[] inverse = context.rescaleInverse(level);
         int n = ring.n();
         long[] top = new long[n];
-        long[] lifted = new long[n];
         RnsPoly[] polys = new RnsPoly[a.size()];
         for (int p = 0; p < polys.length; p++) {
             System.arraycopy(a.poly(p).limb(level), 0, top, 0, n);
             backend.inverseNtt(top, ring.table(level));
             polys[p] = RnsPoly.zero(level, n, true);
             for (int i = 0; i < level; i++) {
-                Modulus q = ring.modulus(i);
-                // The centered remainder makes the division round instead of floor.
-                for (int k = 0; k < n; k++) {
-                    long r = top[k];
-                    lifted[k] = q.reduceSigned(r > halfLast ? r - last.value() : r);
-                }
-                backend.ntt(lifted, ring.table(i));
-                backend.subMulScalar(a.poly(p).limb(i), lifted, inverse[i], polys[p].limb(i), q);
+                backend.rescaleLimb(a.poly(p).limb(i), top, last.value(), ring.table(i), inverse[i], polys[p].limb(i));
             }
         }
         return new Ciphertext(polys, level - 1, a.scale() / last.value());

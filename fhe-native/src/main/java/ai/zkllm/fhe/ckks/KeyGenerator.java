@@ -23,7 +23,7 @@ public final class KeyGenerator {
     public KeyGenerator(CkksContext context, SecureRandom random) {
         this.context = context;
         this.ring = context.ring();
-        this.noise = new NoiseSampler(random);
+        this.noise = new NoiseSampler(random, context.backend());
     }
 
     /** A fresh ternary secret. */

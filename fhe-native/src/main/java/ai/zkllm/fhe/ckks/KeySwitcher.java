@@ -145,21 +145,19 @@ final class KeySwitcher {
         int n = ring.n();
         int size = level + 1 + alpha;
         int[] perm = galoisElement != 0 ? ring.galoisPermutation(galoisElement) : null;
-        long[] permuted = perm != null ? new long[n] : null;
         long[][] acc0 = new long[size][n];
         long[][] acc1 = new long[size][n];
+        long[][] d = new long[digits.length][];
+        long[][] kb = new long[digits.length][];
+        long[][] ka = new long[digits.length][];
         for (int k = 0; k < size; k++) {
             int prime = extendedPrimes[level][k];
-            Modulus q = ring.modulus(prime);
             for (int j = 0; j < digits.length; j++) {
-                long[] d = digits[j].limb(k);
-                if (perm != null) {
-                    backend.permute(d, perm, permuted);
-                    d = permuted;
-                }
-                backend.mulAdd(d, key.b(j).limb(prime), acc0[k], q);
-                backend.mulAdd(d, key.a(j).limb(prime), acc1[k], q);
+                d[j] = digits[j].limb(k);
+                kb[j] = key.b(j).limb(prime);
+                ka[j] = key.a(j).limb(prime);
             }
+            backend.keySwitchProduct(d, kb, ka, perm, acc0[k], acc1[k], ring.modulus(prime));
         }
         return new RnsPoly[] {modDown(acc0, level), modDown(acc1, level)};
     }

@@ -19,6 +19,60 @@ public final class JavaRingBackend implements RingBackend {
         long[] w = table.psiPowers();
         long[] ws = table.psiPowersShoup();
         int n = a.length;
+        if (n < 4) {
+            nttRadix2(a, q, w, ws);
+            return;
+        }
+        int m = 1;
+        int t = n >>> 1;
+        for (; t >= 4; m <<= 1, t >>>= 1) {
+            for (int i = 0; i < m; i++) {
+                long wi = w[m + i];
+                long wsi = ws[m + i];
+                int j1 = 2 * i * t;
+                int j2 = j1 + t;
+                for (int j = j1; j < j2; j++) {
+                    long u = lowerBelow(a[j], twoQ);
+                    long x = lowerBelow(a[j + t], twoQ);
+                    long v = x * wi - ((x * wsi) >>> 32) * q;
+                    a[j] = u + v;
+                    a[j + t] = u - v + twoQ;
+                }
+            }
+        }
+        // t = 2: blocks of four words sharing one twiddle.
+        for (int i = 0; i < m; i++) {
+            long wi = w[m + i];
+            long wsi = ws[m + i];
+            int j = 4 * i;
+            long u0 = lowerBelow(a[j], twoQ);
+            long u1 = lowerBelow(a[j + 1], twoQ);
+            long x0 = lowerBelow(a[j + 2], twoQ);
+            long x1 = lowerBelow(a[j + 3], twoQ);
+            long v0 = x0 * wi - ((x0 * wsi) >>> 32) * q;
+            long v1 = x1 * wi - ((x1 * wsi) >>> 32) * q;
+            a[j] = u0 + v0;
+            a[j + 1] = u1 + v1;
+            a[j + 2] = u0 - v0 + twoQ;
+            a[j + 3] = u1 - v1 + twoQ;
+        }
+        m <<= 1;
+        // t = 1, with the final reduction to [0, q) folded in.
+        for (int i = 0; i < m; i++) {
+            long wi = w[m + i];
+            long wsi = ws[m + i];
+            int j = 2 * i;
+            long u = lowerBelow(a[j], twoQ);
+            long x = lowerBelow(a[j + 1], twoQ);
+            long v = x * wi - ((x * wsi) >>> 32) * q;
+            a[j] = lowerBelow(lowerBelow(u + v, twoQ), q);
+            a[j + 1] = lowerBelow(lowerBelow(u - v + twoQ, twoQ), q);
+        }
+    }
+
+    private static void nttRadix2(long[] a, long q, long[] w, long[] ws) {
+        long twoQ = 2 * q;
+        int n = a.length;
         for (int m = 1, t = n >>> 1; m < n; m <<= 1, t >>>= 1) {
             for (int i = 0; i < m; i++) {
                 long wi = w[m + i];
@@ -48,7 +102,10 @@ public final class JavaRingBackend implements RingBackend {
         return d + (bound & (d >> 63));
     }
 
-    /** Gentleman–Sande with bit-reversed inverse ψ powers, then multiplication by n^-1. */
+    /**
+     * Gentleman–Sande with bit-reversed inverse ψ powers; the multiplication by n^-1 is folded
+     * into the last stage (its twiddle becomes n^-1·w).
+     */
     @Override
     public void inverseNtt(long[] a, NttTable table) {
         long q = table.modulus().value();
@@ -56,7 +113,24 @@ public final class JavaRingBackend implements RingBackend {
         long[] w = table.inversePsiPowers();
         long[] ws = table.inversePsiPowersShoup();
         int n = a.length;
-        for (int m = n >>> 1, t = 1; m >= 1; m >>>= 1, t <<= 1) {
+        int m = n >>> 1;
+        int t = 1;
+        if (n >= 4) {
+            // t = 1: adjacent pairs.
+            for (int i = 0; i < m; i++) {
+                long wi = w[m + i];
+                long wsi = ws[m + i];
+                int j = 2 * i;
+                long u = a[j];
+                long v = a[j + 1];
+                a[j] = lowerBelow(u + v, twoQ);
+                long d = lowerBelow(u - v + twoQ, twoQ);
+                a[j + 1] = d * wi - ((d * wsi) >>> 32) * q;
+            }
+            m >>>= 1;
+            t <<= 1;
+        }
+        for (; m > 1; m >>>= 1, t <<= 1) {
             for (int i = 0; i < m; i++) {
                 long wi = w[m + i];
                 long wsi = ws[m + i];
@@ -71,11 +145,19 @@ public final class JavaRingBackend implements RingBackend {
                 }
             }
         }
+        // m = 1, t = n/2: sum times n^-1, difference times n^-1·w[1].
+        Modulus modulus = table.modulus();
         long nInv = table.nInverse();
         long nInvShoup = table.nInverseShoup();
-        for (int j = 0; j < n; j++) {
-            long x = a[j];
-            a[j] = lowerBelow(x * nInv - ((x * nInvShoup) >>> 32) * q, q);
+        long nw = modulus.mul(nInv, w[1]);
+        long nwShoup = modulus.shoup(nw);
+        for (int j = 0; j < t; j++) {
+            long u = a[j];
+            long v = a[j + t];
+            long sum = lowerBelow(u + v, twoQ);
+            long d = lowerBelow(u - v + twoQ, twoQ);
+            a[j] = lowerBelow(sum * nInv - ((sum * nInvShoup) >>> 32) * q, q);
+            a[j + t] = lowerBelow(d * nw - ((d * nwShoup) >>> 32) * q, q);
         }
     }
 
@@ -176,16 +258,34 @@ public final class JavaRingBackend implements RingBackend {
         }
         for (int j = 0; j < out.length; j++) {
             Modulus p = c.to(j);
+            long pv = p.value();
             long[] hat = hatModP[j];
             long[] o = out[j];
+            if (k > 1 << 20) {
+                java.util.Arrays.fill(o, 0);
+                for (int i = 0; i < k; i++) {
+                    long h = hat[i];
+                    long[] yi = y[i];
+                    for (int t = 0; t < n; t++) {
+                        o[t] = p.reduce(o[t] + yi[t] * h);
+                    }
+                }
+                continue;
+            }
+            // y < 2^31 is a valid Shoup operand: each lazy term is below 2p < 2^32, so k of them
+            // sum below 2^52 and one Barrett reduction per output suffices.
             java.util.Arrays.fill(o, 0);
             for (int i = 0; i < k; i++) {
                 long h = hat[i];
+                long hs = p.shoup(h);
                 long[] yi = y[i];
                 for (int t = 0; t < n; t++) {
-                    // y < 2^31 and hat < 2^31: each product < 2^62, so reduce after every add.
-                    o[t] = p.reduce(o[t] + yi[t] * h);
+                    long x = yi[t];
+                    o[t] += x * h - ((x * hs) >>> 32) * pv;
                 }
+            }
+            for (int t = 0; t < n; t++) {
+                o[t] = p.reduce(o[t]);
             }
         }
     }

@@ -170,6 +170,81 @@ public final class NativeRingBackend implements RingBackend {
         }
     }
 
+    /** True when this CPU runs the AES-NI keystream ({@link #aesCtr}, native {@link #sampleUniform}). */
+    public static boolean hasAesNi() {
+        return AES_NI;
+    }
+
+    private static final boolean AES_NI = NativeLibrary.isAvailable() && nativeAesNi();
+
+    /** Fills out (a multiple of 16 bytes) with the AES-256-CTR keystream; only when {@link #hasAesNi()}. */
+    static void aesCtr(byte[] key, byte[] counterBlock, byte[] out) {
+        nativeAesCtr(key, counterBlock, out);
+    }
+
+    @Override
+    public void sampleUniform(byte[] seed, byte[] counterBlock, Modulus q, long[] out) {
+        if (!AES_NI) {
+            RingBackend.super.sampleUniform(seed, counterBlock, q, out);
+            return;
+        }
+        nativeSampleUniform(seed, counterBlock, q.value(), out);
+    }
+
+    @Override
+    public void rescaleLimb(long[] a, long[] top, long t, NttTable table, long s, long[] out) {
+        int n = table.n();
+        requireLength("a", a, n);
+        requireLength("top", top, n);
+        requireLength("out", out, n);
+        Modulus q = table.modulus();
+        requireResidue(s, q);
+        if (t < 3 || t >= (1L << Modulus.MAX_BITS)) {
+            throw new IllegalArgumentException("dropped prime " + t + " is outside [3, 2^31)");
+        }
+        nativeRescaleLimb(a, top, t, table.psiPowers(), table.psiPowersShoup(), q.value(), s, q.shoup(s), out,
+                vectorized);
+    }
+
+    private static native void nativeRescaleLimb(long[] a, long[] top, long t, long[] w, long[] ws, long q, long s,
+            long sShoup, long[] out, boolean vectorized);
+
+    @Override
+    public void keySwitchProduct(long[][] digits, long[][] keyB, long[][] keyA, int[] perm, long[] acc0, long[] acc1,
+                                 Modulus q) {
+        int count = digits.length;
+        if (count == 0 || keyB.length != count || keyA.length != count) {
+            throw new IllegalArgumentException("key switching product needs as many key digits as digits (" + count
+                    + "), got " + keyB.length + " and " + keyA.length);
+        }
+        int n = acc0.length;
+        requireLength("acc1", acc1, n);
+        requireLimbLengths(n, digits);
+        requireLimbLengths(n, keyB);
+        requireLimbLengths(n, keyA);
+        if (acc0 == acc1) {
+            throw new IllegalArgumentException("key switching product: acc0 and acc1 must differ");
+        }
+        if (perm != null && perm.length != n) {
+            throw new IllegalArgumentException("permutation has " + perm.length + " entries for " + n + " outputs");
+        }
+        int bad = nativeKeySwitchProduct(digits, keyB, keyA, perm, acc0, acc1, q.value(), vectorized);
+        if (bad >= 0) {
+            throw new IllegalArgumentException(
+                    "permutation entry " + bad + " = " + perm[bad] + " is outside [0, " + n + ")");
+        }
+    }
+
+    /** Returns -1, or the first out-of-range position of perm (then nothing is written). */
+    private static native int nativeKeySwitchProduct(long[][] digits, long[][] keyB, long[][] keyA, int[] perm,
+            long[] acc0, long[] acc1, long q, boolean vectorized);
+
+    private static native boolean nativeAesNi();
+
+    private static native void nativeAesCtr(byte[] key, byte[] counterBlock, byte[] out);
+
+    private static native void nativeSampleUniform(byte[] key, byte[] counterBlock, long q, long[] out);
+
     private static native String nativeSimdLevel(boolean vectorized);
 
     private static native void nativeForwardNtt(long[] a, long[] w, long[] wShoup, long q, boolean vectorized);

@@ -15,10 +15,20 @@ public final class NoiseSampler {
     /** cumulative[k] = round(2^62 · P(X ≤ k - BOUND)) for the Gaussian restricted to [-BOUND, BOUND]. */
     private static final long[] CUMULATIVE = cumulativeTable();
 
+    /** guide[b]: the first k with CUMULATIVE[k] &gt; b·2^54, where the search for u in [b·2^54, (b+1)·2^54) starts. */
+    private static final int[] GUIDE = guideTable();
+
     private final SecureRandom random;
+    private final boolean nativeAes;
 
     public NoiseSampler(SecureRandom random) {
+        this(random, null);
+    }
+
+    /** The same samples, with the AES keystream from the native library when {@code backend} is native. */
+    public NoiseSampler(SecureRandom random, RingBackend backend) {
         this.random = random;
+        this.nativeAes = backend instanceof NativeRingBackend && NativeRingBackend.hasAesNi();
     }
 
     /** n coefficients uniform in {-1, 0, 1}. */
@@ -42,9 +52,10 @@ public final class NoiseSampler {
     public long[] gaussian(int n) {
         AesCtrStream stream = freshStream();
         long[] out = new long[n];
+        stream.nextLongs(out);
         for (int j = 0; j < n; j++) {
-            long u = stream.nextLong() >>> 2;
-            int k = 0;
+            long u = out[j] >>> 2;
+            int k = GUIDE[(int) (u >>> 54)];
             while (u >= CUMULATIVE[k]) {
                 k++;
             }
@@ -61,7 +72,20 @@ public final class NoiseSampler {
     }
 
     private AesCtrStream freshStream() {
-        return new AesCtrStream(seed(), new byte[16]);
+        return new AesCtrStream(seed(), new byte[16], nativeAes);
+    }
+
+    private static int[] guideTable() {
+        int[] guide = new int[256];
+        for (int b = 0; b < guide.length; b++) {
+            long low = (long) b << 54;
+            int k = 0;
+            while (CUMULATIVE[k] <= low) {
+                k++;
+            }
+            guide[b] = k;
+        }
+        return guide;
     }
 
     private static long[] cumulativeTable() {

@@ -58,4 +58,66 @@ public interface RingBackend {
      * {p_0..p_{m-1}} ({@code out}): out_j = (Σ_i [x_i · (Q/q_i)^-1]_{q_i} · [Q/q_i]_{p_j}) mod p_j.
      */
     void convertBasis(long[][] in, long[][] out, BasisConverter converter);
+
+    /**
+     * The limb expansion of {@link UniformSampler}: out[j] is the j-th kept word, where the words
+     * are the successive little-endian 32-bit words of the AES-256-CTR keystream with key
+     * {@code seed} (32 bytes) and initial counter block {@code counterBlock} (16 bytes, one
+     * big-endian 128-bit counter, as javax.crypto's "AES/CTR/NoPadding"), each masked to the bit
+     * length of q and kept only when below q.
+     */
+    default void sampleUniform(byte[] seed, byte[] counterBlock, Modulus q, long[] out) {
+        UniformSampler.expandWithCipher(seed, counterBlock, q, out);
+    }
+
+    /**
+     * One limb of dividing by a dropped prime t (rescaling): with top the coefficients in [0, t)
+     * of the dropped limb and x[k] = c(top[k]) mod q, where c(v) = v - t when v &gt; floor(t/2) and
+     * v otherwise (the centered remainder, so that the division rounds), out = (a - NTT(x)) · s
+     * mod q for a in NTT form mod q = {@code table.modulus()} and a scalar s in [0, q). top is
+     * not modified; out may alias a.
+     */
+    default void rescaleLimb(long[] a, long[] top, long t, NttTable table, long s, long[] out) {
+        Modulus q = table.modulus();
+        long[] lifted = new long[top.length];
+        liftCentered(top, t, q, lifted);
+        ntt(lifted, table);
+        subMulScalar(a, lifted, s, out, q);
+    }
+
+    /** x[k] = c(top[k]) mod q with c the centered remainder of {@link #rescaleLimb}: the reference lift. */
+    private static void liftCentered(long[] top, long t, Modulus q, long[] out) {
+        long half = t >>> 1;
+        long qv = q.value();
+        long tModQ = t % qv;
+        // c(v) mod q = (v - t) mod q = (v mod q + q - t mod q) mod q for v above half.
+        long shift = tModQ == 0 ? 0 : qv - tModQ;
+        for (int k = 0; k < top.length; k++) {
+            long r = top[k];
+            long x = q.reduce(r + (r > half ? shift : 0));
+            out[k] = x;
+        }
+    }
+
+    /**
+     * The gadget inner product of key switching over one limb mod q: acc0 = Σ_j π(d_j) · b_j and
+     * acc1 = Σ_j π(d_j) · a_j mod q, pointwise, where π(d)[i] = d[perm[i]] (an automorphism in the
+     * NTT domain, see {@link #permute}) or π(d) = d when perm is null. digits, keyB and keyA have
+     * one array per digit; acc0 and acc1 are overwritten and must not alias any input.
+     */
+    default void keySwitchProduct(long[][] digits, long[][] keyB, long[][] keyA, int[] perm, long[] acc0,
+                                  long[] acc1, Modulus q) {
+        java.util.Arrays.fill(acc0, 0);
+        java.util.Arrays.fill(acc1, 0);
+        long[] permuted = perm != null ? new long[acc0.length] : null;
+        for (int j = 0; j < digits.length; j++) {
+            long[] d = digits[j];
+            if (perm != null) {
+                permute(d, perm, permuted);
+                d = permuted;
+            }
+            mulAdd(d, keyB[j], acc0, q);
+            mulAdd(d, keyA[j], acc1, q);
+        }
+    }
 }

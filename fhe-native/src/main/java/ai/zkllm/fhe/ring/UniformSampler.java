@@ -20,14 +20,17 @@ public final class UniformSampler {
     /** A uniform polynomial in NTT form over primes 0..limbCount-1 of the ring. */
     public static RnsPoly sampleNtt(byte[] seed, int domain, RingContext ring, int limbCount) {
         RnsPoly out = RnsPoly.zero(limbCount, ring.n(), true);
+        RingBackend backend = ring.backend();
         for (int i = 0; i < limbCount; i++) {
-            fillLimb(seed, domain, ring.modulus(i), out.limb(i));
+            Modulus q = ring.modulus(i);
+            byte[] counterBlock = ByteBuffer.allocate(16).putInt(domain).putLong(q.value()).putInt(0).array();
+            backend.sampleUniform(seed, counterBlock, q, out.limb(i));
         }
         return out;
     }
 
-    private static void fillLimb(byte[] seed, int domain, Modulus q, long[] limb) {
-        byte[] counterBlock = ByteBuffer.allocate(16).putInt(domain).putLong(q.value()).putInt(0).array();
+    /** The reference expansion of {@link RingBackend#sampleUniform}, on javax.crypto's AES. */
+    static void expandWithCipher(byte[] seed, byte[] counterBlock, Modulus q, long[] limb) {
         AesCtrStream stream = new AesCtrStream(seed, counterBlock);
         long mask = (1L << q.bits()) - 1;
         long qv = q.value();

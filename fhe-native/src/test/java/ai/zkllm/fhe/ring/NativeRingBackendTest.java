@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -214,6 +215,115 @@ class NativeRingBackendTest {
                 () -> backend.convertBasis(new long[][] {new long[16], new long[8]}, new long[1][16], converter));
         assertThrows(IllegalArgumentException.class,
                 () -> backend.convertBasis(new long[2][16], new long[][] {new long[17]}, converter));
+    }
+
+    @Test
+    void aesKeystreamAndUniformSamplingMatchJavaCrypto() throws Exception {
+        assumeTrue(NativeRingBackend.hasAesNi(), "no AES-NI");
+        SplittableRandom random = new SplittableRandom(5);
+        byte[] key = new byte[32];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = (byte) random.nextInt(256);
+        }
+        // Counter blocks whose low words wrap, so the 128-bit carry is exercised.
+        byte[][] counters = {new byte[16], new byte[16], new byte[16]};
+        java.util.Arrays.fill(counters[1], 8, 16, (byte) 0xFF);
+        counters[1][15] = (byte) 0xF0;
+        java.util.Arrays.fill(counters[2], (byte) 0xFF);
+        for (byte[] counter : counters) {
+            javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/CTR/NoPadding");
+            cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                    new javax.crypto.spec.IvParameterSpec(counter));
+            byte[] expected = cipher.doFinal(new byte[1 << 15]);
+            byte[] actual = new byte[1 << 15];
+            NativeRingBackend.aesCtr(key, counter, actual);
+            assertArrayEquals(expected, actual);
+            AesCtrStream javaStream = new AesCtrStream(key, counter, false);
+            AesCtrStream nativeStream = new AesCtrStream(key, counter, true);
+            for (int i = 0; i < 20000; i++) {
+                assertEquals(javaStream.nextWord(), nativeStream.nextWord());
+            }
+        }
+        for (int bits : PRIME_BITS) {
+            Modulus q = prime(bits, 1024);
+            long[] expected = new long[5000];
+            long[] actual = new long[5000];
+            REFERENCE.sampleUniform(key, counters[1], q, expected);
+            NativeRingBackend.create().sampleUniform(key, counters[1], q, actual);
+            assertArrayEquals(expected, actual);
+        }
+        RingContext ring = new RingContext(10, List.of(prime(30, 1024).value()), NativeRingBackend.create());
+        NoiseSampler javaNoise = new NoiseSampler(seeded(3), REFERENCE);
+        NoiseSampler nativeNoise = new NoiseSampler(seeded(3), ring.backend());
+        assertArrayEquals(javaNoise.gaussian(4096), nativeNoise.gaussian(4096));
+        assertArrayEquals(javaNoise.ternary(4096), nativeNoise.ternary(4096));
+    }
+
+    private static java.security.SecureRandom seeded(long seed) throws Exception {
+        java.security.SecureRandom random = java.security.SecureRandom.getInstance("SHA1PRNG");
+        random.setSeed(seed);
+        return random;
+    }
+
+    @ParameterizedTest(name = "vectorized={0}")
+    @ValueSource(booleans = {true, false})
+    void rescaleLimbMatchesJava(boolean vectorized) {
+        SplittableRandom random = new SplittableRandom(17);
+        int n = 256;
+        for (int qBits : PRIME_BITS) {
+            for (int tBits : PRIME_BITS) {
+                Modulus q = prime(qBits, n);
+                List<Long> taken = List.of(q.value());
+                long t = Primes.nttPrimesBelow(tBits, n, 1, taken).get(0);
+                NttTable table = new NttTable(q, n);
+                long[] a = residues(random, n, q.value());
+                long[] top = residues(random, n, t);
+                long s = random.nextLong(q.value());
+                long[] expected = new long[n];
+                long[] actual = new long[n];
+                REFERENCE.rescaleLimb(a, top, t, table, s, expected);
+                backend(vectorized).rescaleLimb(a, top, t, table, s, actual);
+                assertArrayEquals(expected, actual, "q " + qBits + " bits, t " + tBits + " bits");
+                long[] aliased = a.clone();
+                backend(vectorized).rescaleLimb(aliased, top, t, table, s, aliased);
+                assertArrayEquals(expected, aliased, "out aliasing a");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "vectorized={0}")
+    @ValueSource(booleans = {true, false})
+    void keySwitchProductMatchesJava(boolean vectorized) {
+        SplittableRandom random = new SplittableRandom(23);
+        for (int bits : PRIME_BITS) {
+            Modulus q = prime(bits, 1024);
+            for (int length : new int[] {1, 7, 1023, 4096}) {
+                for (int count = 1; count <= 4; count++) {
+                    long[][] d = new long[count][];
+                    long[][] b = new long[count][];
+                    long[][] a = new long[count][];
+                    for (int j = 0; j < count; j++) {
+                        d[j] = residues(random, length, q.value());
+                        b[j] = residues(random, length, q.value());
+                        a[j] = residues(random, length, q.value());
+                    }
+                    for (int[] perm : new int[][] {null, randomPermutation(random, length)}) {
+                        long[] e0 = new long[length];
+                        long[] e1 = new long[length];
+                        long[] r0 = residues(random, length, q.value());
+                        long[] r1 = residues(random, length, q.value());
+                        REFERENCE.keySwitchProduct(d, b, a, perm, e0, e1, q);
+                        backend(vectorized).keySwitchProduct(d, b, a, perm, r0, r1, q);
+                        assertArrayEquals(e0, r0);
+                        assertArrayEquals(e1, r1);
+                    }
+                }
+            }
+        }
+        Modulus q = prime(30, 64);
+        long[][] one = {new long[4]};
+        assertThrows(IllegalArgumentException.class, () -> backend(vectorized).keySwitchProduct(one, one, one,
+                new int[] {0, 1, 4, 2}, new long[4], new long[4], q));
     }
 
     @Test
