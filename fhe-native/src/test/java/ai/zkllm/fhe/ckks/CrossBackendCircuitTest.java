@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import ai.zkllm.fhe.io.CanonicalDigest;
 import ai.zkllm.fhe.ring.JavaRingBackend;
 import ai.zkllm.fhe.ring.NativeLibrary;
 import ai.zkllm.fhe.ring.NativeRingBackend;
@@ -181,7 +182,10 @@ class CrossBackendCircuitTest {
             }
         }
         assertTrue(maxDepthReached >= 6, "the circuit reached depth " + maxDepthReached);
+        // What a validator compares: the canonical digests of the miner's and its own outputs.
+        CanonicalDigest digest = new CanonicalDigest(java.context.params());
         for (Ciphertext[] pair : pool) {
+            assertArrayEquals(digest.digest(pair[0]), digest.digest(pair[1]), "ciphertext digest");
             Plaintext dj = java.decryptor.decrypt(pair[0]);
             Plaintext dn = nat.decryptor.decrypt(pair[1]);
             assertEquals(dj.poly(), dn.poly(), "decrypted plaintext");
