@@ -5,7 +5,9 @@ import ai.zkllm.settlement.EpochInput;
 import ai.zkllm.settlement.InvalidEpochException;
 import ai.zkllm.settlement.RewardShares;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.table.api.TableEnvironment;
@@ -36,13 +38,15 @@ public final class EpochReader {
     public Read read(int brain, long epoch, double kappa, double alpha, EmissionSchedule emission, RewardShares shares) {
         TreeMap<Long, BigDecimal> validators = new TreeMap<>();
         TreeMap<Long, Boolean> miners = new TreeMap<>();
-        for (Row row : FlinkSql.query(tableEnv, "SELECT role, id, stake FROM " + NetworkTables.REGISTRATIONS
-                + " WHERE brain = " + brain + " AND status = 'accepted'")) {
-            long id = (Long) row.getField(1);
-            if ("validator".equals(row.getField(0))) {
-                validators.put(id, (BigDecimal) row.getField(2));
-            } else if ("miner".equals(row.getField(0))) {
-                miners.put(id, true);
+        List<Row> scores = new ArrayList<>();
+        List<Row> bonds = new ArrayList<>();
+        for (Row row : FlinkSql.query(tableEnv, inputsQuery(brain, epoch))) {
+            switch ((String) row.getField(0)) {
+                case "validator" -> validators.put((Long) row.getField(1), (BigDecimal) row.getField(3));
+                case "miner" -> miners.put((Long) row.getField(1), true);
+                case "score" -> scores.add(row);
+                case "bond" -> bonds.add(row);
+                default -> { } // a role this settlement does not know
             }
         }
         if (validators.isEmpty()) {
@@ -54,26 +58,24 @@ public final class EpochReader {
 
         double[][] weights = new double[row.size()][column.size()];
         int ignored = 0;
-        for (Row score : FlinkSql.query(tableEnv, "SELECT validator, miner, SUM(weight) FROM " + NetworkTables.SCORES
-                + " WHERE brain = " + brain + " AND epoch = " + epoch + " GROUP BY validator, miner")) {
-            Integer i = row.get((Long) score.getField(0));
-            Integer j = column.get((Long) score.getField(1));
+        for (Row score : scores) {
+            Integer i = row.get((Long) score.getField(1));
+            Integer j = column.get((Long) score.getField(2));
             if (i == null || j == null) {
                 ignored++;
             } else {
-                weights[i][j] = (Double) score.getField(2);
+                weights[i][j] = (Double) score.getField(4);
             }
         }
 
         double[][] previousBonds = null;
         if (epoch > 0) {
             previousBonds = new double[row.size()][column.size()];
-            for (Row bond : FlinkSql.query(tableEnv, "SELECT validator, miner, bond FROM " + NetworkTables.BONDS
-                    + " WHERE brain = " + brain + " AND epoch = " + (epoch - 1))) {
-                Integer i = row.get((Long) bond.getField(0));
-                Integer j = column.get((Long) bond.getField(1));
+            for (Row bond : bonds) {
+                Integer i = row.get((Long) bond.getField(1));
+                Integer j = column.get((Long) bond.getField(2));
                 if (i != null && j != null) {
-                    previousBonds[i][j] = (Double) bond.getField(2);
+                    previousBonds[i][j] = (Double) bond.getField(4);
                 }
             }
         }
@@ -86,6 +88,22 @@ public final class EpochReader {
         EpochInput input = new EpochInput(brain, epoch, ids(validators.keySet()), stakeRatios, ids(miners.keySet()),
                 weights, previousBonds, kappa, alpha, emission, shares);
         return new Read(input, stakes, ignored);
+    }
+
+    /**
+     * The three inputs in one batch job (one scan each, one MiniCluster start instead of three):
+     * rows of (kind, a, b, stake, value) where kind is the role for registrations
+     * (a = id, stake), {@code score} (a = validator, b = miner, value = Σ weight) or
+     * {@code bond} (a = validator, b = miner, value = bond of epoch − 1).
+     */
+    static String inputsQuery(int brain, long epoch) {
+        return "SELECT role AS kind, id AS a, CAST(NULL AS BIGINT) AS b, stake, CAST(NULL AS DOUBLE) AS `value`"
+                + " FROM " + NetworkTables.REGISTRATIONS + " WHERE brain = " + brain + " AND status = 'accepted'"
+                + " UNION ALL SELECT 'score', validator, miner, CAST(NULL AS DECIMAL(38, 0)), SUM(weight)"
+                + " FROM " + NetworkTables.SCORES + " WHERE brain = " + brain + " AND epoch = " + epoch
+                + " GROUP BY validator, miner"
+                + " UNION ALL SELECT 'bond', validator, miner, CAST(NULL AS DECIMAL(38, 0)), bond"
+                + " FROM " + NetworkTables.BONDS + " WHERE brain = " + brain + " AND epoch = " + (epoch - 1);
     }
 
     private static Map<Long, Integer> index(Iterable<Long> ids) {
