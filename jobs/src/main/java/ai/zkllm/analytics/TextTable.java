@@ -8,7 +8,7 @@ import org.apache.flink.types.Row;
 
 /**
  * Renders query results as an aligned text table: a header, a rule, one line per row; numbers
- * right-aligned, text left-aligned, SQL NULL as {@code NULL}; then a row count. DECIMAL money
+ * right-aligned (their headers too), text left-aligned, SQL NULL as {@code NULL}; then a row count. DECIMAL money
  * prints in full (no exponent).
  */
 public final class TextTable {
@@ -36,7 +36,7 @@ public final class TextTable {
             cells.add(line);
         }
         StringBuilder out = new StringBuilder();
-        appendLine(out, names.toArray(String[]::new), width, new boolean[columns]);
+        appendLine(out, names.toArray(String[]::new), width, numeric);
         String[] rule = new String[columns];
         for (int c = 0; c < columns; c++) {
             rule[c] = "-".repeat(width[c]);

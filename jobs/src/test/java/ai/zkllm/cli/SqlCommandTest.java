@@ -1,0 +1,113 @@
+package ai.zkllm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import ai.zkllm.analytics.IcebergWriter;
+import ai.zkllm.analytics.NetworkCatalog;
+import ai.zkllm.analytics.NetworkTables;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code zkllm settle-epoch} then {@code zkllm sql} on a temporary warehouse, through the CLI. */
+class SqlCommandTest {
+
+    @TempDir
+    Path warehouse;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run zkllm(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Zkllm());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return new Run(cli.execute(args), out.toString(), err.toString());
+    }
+
+    private void seed() {
+        Catalog catalog = NetworkCatalog.local(warehouse).open();
+        NetworkTables.ensure(catalog);
+        OffsetDateTime at = OffsetDateTime.of(2026, 11, 25, 9, 0, 0, 0, ZoneOffset.UTC);
+        Table registrations = NetworkTables.load(catalog, NetworkTables.REGISTRATIONS);
+        BigDecimal token = new BigDecimal(BigInteger.TEN.pow(18));
+        IcebergWriter.append(registrations, List.of(
+                IcebergWriter.record(registrations, 5, "validator", 1L, "v1", token.multiply(BigDecimal.valueOf(600)), at, "accepted", null),
+                IcebergWriter.record(registrations, 5, "validator", 2L, "v2", token.multiply(BigDecimal.valueOf(400)), at, "accepted", null),
+                IcebergWriter.record(registrations, 5, "miner", 7L, "m7", BigDecimal.ZERO, at, "accepted", null),
+                IcebergWriter.record(registrations, 5, "miner", 8L, "m8", BigDecimal.ZERO, at, "accepted", null)));
+        Table scores = NetworkTables.load(catalog, NetworkTables.SCORES);
+        List<Record> rows = new ArrayList<>();
+        rows.add(IcebergWriter.record(scores, 5, 0L, 1L, 7L, 0.9, 3.0, false, "canary", at));
+        rows.add(IcebergWriter.record(scores, 5, 0L, 1L, 8L, 0.3, 1.0, false, "canary", at));
+        rows.add(IcebergWriter.record(scores, 5, 0L, 2L, 7L, 0.8, 1.0, false, "canary", at));
+        rows.add(IcebergWriter.record(scores, 5, 0L, 2L, 8L, 0.0, 0.0, true, "replay digest mismatch", at));
+        IcebergWriter.append(scores, rows);
+    }
+
+    @Test
+    void settlesAnEpochAndQueriesItsRewards() {
+        seed();
+        String where = warehouse.toString();
+        Run settle = zkllm("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0");
+        assertEquals(0, settle.exitCode(), settle.err());
+        assertTrue(settle.out().startsWith("settled brain 5 epoch 0: emission 360000000000000000000 = owner"), settle.out());
+
+        Run sql = zkllm("sql", "--warehouse", where,
+                "SELECT role, id, amount FROM rewards WHERE brain = 5 AND epoch = 0 ORDER BY amount DESC, id");
+        assertEquals(0, sql.exitCode(), sql.err());
+        List<String> lines = sql.out().lines().toList();
+        assertEquals("role         id                 amount", lines.get(0));
+        assertEquals("---------  ----  ---------------------", lines.get(1));
+        assertTrue(lines.get(2).matches("validator     1  \\d{21}"), lines.get(2));
+        assertTrue(lines.contains("owner      NULL   64800000000000000000"), sql.out());
+        assertEquals("(5 rows)", lines.get(lines.size() - 1));
+        BigInteger paid = BigInteger.ZERO;
+        for (String line : lines.subList(2, lines.size() - 1)) {
+            paid = paid.add(new BigInteger(line.substring(line.lastIndexOf(' ') + 1)));
+        }
+        assertEquals(new BigInteger("360000000000000000000"), paid, "an epoch pays exactly its emission");
+    }
+
+    @Test
+    void badSqlIsOneLineAndExitCode2() {
+        Run unknownTable = zkllm("sql", "--warehouse", warehouse.toString(), "SELECT * FROM nope");
+        assertEquals(2, unknownTable.exitCode());
+        assertEquals("", unknownTable.out());
+        assertEquals(1, unknownTable.err().lines().count(), unknownTable.err());
+        assertTrue(unknownTable.err().startsWith("zkllm sql: invalid SQL: ") && unknownTable.err().contains("nope"),
+                unknownTable.err());
+
+        Run parse = zkllm("sql", "--warehouse", warehouse.toString(), "SELEC 1");
+        assertEquals(2, parse.exitCode());
+        assertEquals(1, parse.err().lines().count(), parse.err());
+
+        Run noValidators = zkllm("settle-epoch", "--warehouse", warehouse.toString(), "--brain", "9", "--epoch", "0");
+        assertEquals(2, noValidators.exitCode());
+        assertTrue(noValidators.err().startsWith("zkllm settle-epoch: cannot settle brain 9 epoch 0: validators: brain 9 has no accepted validator"),
+                noValidators.err());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"sql", "settle-epoch", "registry", "settle"}) {
+            Run help = zkllm(command, "--help");
+            assertEquals(0, help.exitCode(), command);
+            assertTrue(help.out().startsWith("Usage: zkllm " + command), help.out());
+        }
+    }
+}
