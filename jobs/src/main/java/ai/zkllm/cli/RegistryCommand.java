@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "registry",
         description = {
-            "Runs the registry: reads JSON registration requests from a Kafka topic, enforces the caps",
-            "(1024 brains, 1792 miners and 256 validators per brain, ids unique per role) and writes every",
+            "Runs the registry job: Kafka topic registrations -> caps -> Iceberg table registrations.",
+            "Enforces the caps (1024 brains, 1792 miners and 256 validators per brain, ids unique per role) and writes every",
             "request, accepted or refused with its reason, to the Iceberg table registrations on each checkpoint."
         })
 public final class RegistryCommand implements Callable<Integer> {

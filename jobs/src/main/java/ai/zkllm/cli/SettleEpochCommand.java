@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "settle-epoch",
         description = {
-            "Settles one brain's epoch from the Iceberg tables: stakes from accepted registrations, weights from",
-            "scores, previous bonds from bonds of epoch-1; replaces the (brain, epoch) partition of consensus,",
+            "Settles one brain's epoch from the Iceberg tables into consensus, dividends, bonds and rewards.",
+            "Stakes come from accepted registrations, weights from scores, previous bonds from bonds of epoch-1;",
+            "the run replaces the (brain, epoch) partition of consensus,",
             "dividends, bonds and rewards. Running it again gives the same rows (never a doubled payout).",
             "Exit code 2, with one line on stderr, when the epoch cannot be settled (e.g. no validators)."
         })

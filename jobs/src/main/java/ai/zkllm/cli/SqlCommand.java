@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "sql",
         description = {
-            "Runs one Flink SQL statement in batch mode on the Iceberg catalog 'zkllm' (current database 'network')",
-            "and prints the result as an aligned table. Tables: registrations, scores, consensus, dividends, bonds,",
+            "Runs one Flink SQL statement (batch mode) over the Iceberg tables and prints an aligned table.",
+            "Catalog 'zkllm', current database 'network'. Tables: registrations, scores, consensus, dividends, bonds,",
             "rewards (docs/analytics.md). Exit code 2, with one line on stderr, when the SQL is invalid."
         })
 public final class SqlCommand implements Callable<Integer> {

@@ -70,6 +70,7 @@ class SqlCommandTest {
         Run sql = zkllm("sql", "--warehouse", where,
                 "SELECT role, id, amount FROM rewards WHERE brain = 5 AND epoch = 0 ORDER BY amount DESC, id");
         assertEquals(0, sql.exitCode(), sql.err());
+        System.out.println("zkllm sql \"SELECT role, id, amount FROM rewards ...\"\n" + sql.out());
         List<String> lines = sql.out().lines().toList();
         assertEquals("role         id                 amount", lines.get(0));
         assertEquals("---------  ----  ---------------------", lines.get(1));
