@@ -15,6 +15,8 @@ import org.apache.flink.api.common.functions.MapFunction;
 public class RegistrationParser implements MapFunction<String, RegistrationRequest> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The registrations table stores stakes as DECIMAL(38,0): below 10^38. */
+    private static final BigInteger DECIMAL_38_LIMIT = BigInteger.TEN.pow(38);
     private static final Set<String> FIELDS = Set.of("brain", "role", "id", "stake", "hotkey");
 
     @Override
@@ -65,7 +67,7 @@ public class RegistrationParser implements MapFunction<String, RegistrationReque
         } catch (NumberFormatException e) {
             request.problem = first(request.problem, "stake: not an integer: \"" + stake.textValue() + "\"");
         }
-        if (request.stake != null && request.stake.bitLength() > 126) {
+        if (request.stake != null && request.stake.compareTo(DECIMAL_38_LIMIT) >= 0) {
             request.problem = first(request.problem, "stake: more than DECIMAL(38,0) holds");
         }
         return request;
