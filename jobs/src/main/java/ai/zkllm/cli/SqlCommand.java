@@ -11,6 +11,9 @@ import org.apache.flink.table.api.SqlParserException;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.internal.TableEnvironmentInternal;
+import org.apache.flink.table.operations.ModifyOperation;
+import org.apache.flink.table.operations.StatementSetOperation;
 import org.apache.flink.types.Row;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +21,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code zkllm sql}: one Flink SQL statement, in batch mode, over the network's Iceberg tables. */
+/**
+ * {@code zkllm sql}: one Flink SQL statement, in batch mode, over the network's Iceberg tables.
+ * Queries print their rows; an {@code INSERT} waits for its job, so its rows are committed on exit.
+ */
 @Command(
         name = "sql",
         description = {
@@ -50,6 +56,7 @@ public final class SqlCommand implements Callable<Integer> {
     public Integer call() {
         NetworkCatalog network = catalogOptions.catalog();
         TableResult result;
+        boolean modifies;
         try {
             var catalog = network.open();
             NetworkTables.ensure(catalog);
@@ -57,6 +64,8 @@ public final class SqlCommand implements Callable<Integer> {
                 closeable.close();
             }
             TableEnvironment tableEnv = FlinkSql.batch(network, parallelism);
+            modifies = ((TableEnvironmentInternal) tableEnv).getParser().parse(sql).stream()
+                    .anyMatch(operation -> operation instanceof ModifyOperation || operation instanceof StatementSetOperation);
             result = tableEnv.executeSql(sql);
         } catch (SqlParserException | ValidationException e) {
             return fail(INVALID_SQL, "invalid SQL: " + describe(e));
@@ -65,6 +74,9 @@ public final class SqlCommand implements Callable<Integer> {
         }
         List<Row> rows;
         try {
+            if (modifies && result.getJobClient().isPresent()) {
+                result.await(); // an INSERT's result row comes at once, its commit only when its job ends
+            }
             rows = FlinkSql.collect(result);
         } catch (Exception e) {
             return fail(FAILED, "the query failed: " + describe(e));
@@ -80,7 +92,7 @@ public final class SqlCommand implements Callable<Integer> {
         for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
             String inner = firstLine(cause.getMessage());
             if (!inner.isEmpty() && !message.contains(inner)) {
-                message = message.isEmpty() ? inner : message + " " + inner;
+                message = message.isEmpty() || inner.startsWith(message) ? inner : message + " " + inner;
                 break;
             }
         }
