@@ -75,7 +75,12 @@ public final class SqlCommand implements Callable<Integer> {
         List<Row> rows;
         try {
             if (modifies && result.getJobClient().isPresent()) {
-                result.await(); // an INSERT's result row comes at once, its commit only when its job ends
+                // An INSERT's result row comes at once, its commit only when its job ends; then the
+                // local MiniCluster is gone, so there is nothing more to collect.
+                result.await();
+                spec.commandLine().getOut().println("done: job " + result.getJobClient().get().getJobID() + " finished");
+                spec.commandLine().getOut().flush();
+                return 0;
             }
             rows = FlinkSql.collect(result);
         } catch (Exception e) {
