@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "zkllm 0.1.0",
         description = "Private LLM inference over RNS-CKKS, streamed with Kafka and Flink.",
-        subcommands = {DemoCommand.class, KeysCommand.class, ChatCommand.class, BenchCommand.class, SettleCommand.class})
+        subcommands = {DemoCommand.class, KeysCommand.class, ChatCommand.class, BenchCommand.class,
+                SettleCommand.class, SettleEpochCommand.class, SqlCommand.class, RegistryCommand.class})
 public final class Zkllm implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,85 @@
+package ai.zkllm.cli;
+
+import ai.zkllm.analytics.NetworkCatalog;
+import ai.zkllm.analytics.SettlementJob;
+import ai.zkllm.settlement.EmissionSchedule;
+import ai.zkllm.settlement.EpochSettlement;
+import ai.zkllm.settlement.InvalidEpochException;
+import ai.zkllm.settlement.RewardShares;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code zkllm settle-epoch}: the SettlementJob for one brain's epoch, from and to the Iceberg tables. */
+@Command(
+        name = "settle-epoch",
+        description = {
+            "Settles one brain's epoch from the Iceberg tables into consensus, dividends, bonds and rewards.",
+            "Stakes come from accepted registrations, weights from scores, previous bonds from bonds of epoch-1;",
+            "the run replaces the (brain, epoch) partition of consensus,",
+            "dividends, bonds and rewards. Running it again gives the same rows (never a doubled payout).",
+            "Exit code 2, with one line on stderr, when the epoch cannot be settled (e.g. no validators)."
+        })
+public final class SettleEpochCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    private boolean help;
+
+    @Mixin
+    private CatalogOptions catalogOptions;
+
+    @Option(names = "--brain", required = true, description = "The brain id.")
+    private int brain;
+
+    @Option(names = "--epoch", required = true, description = "The epoch number.")
+    private long epoch;
+
+    @Option(names = "--kappa", defaultValue = "0.5", description = "Consensus quorum in (0, 1] (default: ${DEFAULT-VALUE}).")
+    private double kappa;
+
+    @Option(names = "--alpha", defaultValue = "0.1", description = "Bond smoothing in [0, 1] (default: ${DEFAULT-VALUE}).")
+    private double alpha;
+
+    @Option(names = "--block-emission", defaultValue = "1000000000000000000", paramLabel = "BASE_UNITS",
+            description = "Base units per block in the first year (default: ${DEFAULT-VALUE}, one token).")
+    private BigInteger blockEmission;
+
+    @Option(names = "--blocks-per-epoch", defaultValue = "360", description = "Blocks per epoch (default: ${DEFAULT-VALUE}).")
+    private long blocksPerEpoch;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        NetworkCatalog network = catalogOptions.catalog();
+        SettlementJob.Result result;
+        try {
+            result = SettlementJob.run(network, new SettlementJob.Params(brain, epoch, kappa, alpha,
+                    new EmissionSchedule(blockEmission, blocksPerEpoch), RewardShares.DEFAULT));
+        } catch (InvalidEpochException e) {
+            spec.commandLine().getErr().println("zkllm settle-epoch: cannot settle brain " + brain + " epoch " + epoch
+                    + ": " + e.getMessage());
+            return SettleCommand.INVALID_INPUT;
+        }
+        EpochSettlement s = result.settlement();
+        BigInteger miners = Arrays.stream(s.minerRewards()).reduce(BigInteger.ZERO, BigInteger::add);
+        BigInteger validators = Arrays.stream(s.validatorRewards()).reduce(BigInteger.ZERO, BigInteger::add);
+        var out = spec.commandLine().getOut();
+        out.printf("settled brain %d epoch %d: emission %s = owner %s + %d miners %s + %d validators %s%n",
+                brain, epoch, s.emission(), s.ownerReward(), s.minerIds().length, miners,
+                s.validatorIds().length, validators);
+        if (result.ignoredScores() > 0) {
+            out.printf("ignored %d (validator, miner) score pairs naming ids not registered to brain %d%n",
+                    result.ignoredScores(), brain);
+        }
+        out.printf("replaced partition (brain=%d, epoch=%d) of consensus, dividends, bonds, rewards (rewards snapshot %d)%n",
+                brain, epoch, result.rewardsSnapshotId());
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,145 @@
+package ai.zkllm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import ai.zkllm.analytics.IcebergWriter;
+import ai.zkllm.analytics.NetworkCatalog;
+import ai.zkllm.analytics.NetworkTables;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code zkllm settle-epoch} then {@code zkllm sql} on a temporary warehouse, through the CLI. */
+class SqlCommandTest {
+
+    @TempDir
+    Path warehouse;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run zkllm(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Zkllm());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return new Run(cli.execute(args), out.toString(), err.toString());
+    }
+
+    private void seed() {
+        Catalog catalog = NetworkCatalog.local(warehouse).open();
+        NetworkTables.ensure(catalog);
+        OffsetDateTime at = OffsetDateTime.of(2026, 11, 25, 9, 0, 0, 0, ZoneOffset.UTC);
+        Table registrations = NetworkTables.load(catalog, NetworkTables.REGISTRATIONS);
+        BigDecimal token = new BigDecimal(BigInteger.TEN.pow(18));
+        IcebergWriter.append(registrations, List.of(
+                IcebergWriter.record(registrations, 5, "validator", 1L, "v1", token.multiply(BigDecimal.valueOf(600)), at, "accepted", null),
+                IcebergWriter.record(registrations, 5, "validator", 2L, "v2", token.multiply(BigDecimal.valueOf(400)), at, "accepted", null),
+                IcebergWriter.record(registrations, 5, "miner", 7L, "m7", BigDecimal.ZERO, at, "accepted", null),
+                IcebergWriter.record(registrations, 5, "miner", 8L, "m8", BigDecimal.ZERO, at, "accepted", null)));
+        Table scores = NetworkTables.load(catalog, NetworkTables.SCORES);
+        List<Record> rows = new ArrayList<>();
+        rows.add(IcebergWriter.record(scores, 5, 0L, 1L, 7L, 0.9, 3.0, false, "canary", at));
+        rows.add(IcebergWriter.record(scores, 5, 0L, 1L, 8L, 0.3, 1.0, false, "canary", at));
+        rows.add(IcebergWriter.record(scores, 5, 0L, 2L, 7L, 0.8, 1.0, false, "canary", at));
+        rows.add(IcebergWriter.record(scores, 5, 0L, 2L, 8L, 0.0, 0.0, true, "replay digest mismatch", at));
+        IcebergWriter.append(scores, rows);
+    }
+
+    @Test
+    void settlesAnEpochAndQueriesItsRewards() {
+        seed();
+        String where = warehouse.toString();
+        Run settle = zkllm("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0");
+        assertEquals(0, settle.exitCode(), settle.err());
+        assertTrue(settle.out().startsWith("settled brain 5 epoch 0: emission 360000000000000000000 = owner"), settle.out());
+
+        Run sql = zkllm("sql", "--warehouse", where,
+                "SELECT role, id, amount FROM rewards WHERE brain = 5 AND epoch = 0 ORDER BY amount DESC, id");
+        assertEquals(0, sql.exitCode(), sql.err());
+        System.out.println("zkllm sql \"SELECT role, id, amount FROM rewards ...\"\n" + sql.out());
+        List<String> lines = sql.out().lines().toList();
+        assertEquals("role         id                 amount", lines.get(0));
+        assertEquals("---------  ----  ---------------------", lines.get(1));
+        assertEquals("miner         7  122999999999999999317", lines.get(2));
+        assertTrue(lines.contains("owner      NULL   64800000000000000000"), sql.out());
+        assertEquals("(5 rows)", lines.get(lines.size() - 1));
+        BigInteger paid = BigInteger.ZERO;
+        for (String line : lines.subList(2, lines.size() - 1)) {
+            paid = paid.add(new BigInteger(line.substring(line.lastIndexOf(' ') + 1)));
+        }
+        assertEquals(new BigInteger("360000000000000000000"), paid, "an epoch pays exactly its emission");
+
+        // The example queries of docs/analytics.md run as written; their output is printed for the docs.
+        for (String query : DOC_QUERIES) {
+            Run example = zkllm("sql", "--warehouse", where, query);
+            assertEquals(0, example.exitCode(), query + "\n" + example.err());
+            System.out.println("zkllm sql \"" + query + "\"\n" + example.out());
+        }
+    }
+
+    /** Top miners by reward per epoch; validators' agreement with consensus; miners flagged by replay. */
+    static final List<String> DOC_QUERIES = List.of(
+            "SELECT brain, epoch, place, miner, amount FROM ("
+                    + " SELECT brain, epoch, id AS miner, amount,"
+                    + " ROW_NUMBER() OVER (PARTITION BY brain, epoch ORDER BY amount DESC, id) AS place"
+                    + " FROM rewards WHERE role = 'miner')"
+                    + " WHERE place <= 10 ORDER BY brain, epoch, place",
+            "WITH w AS (SELECT brain, epoch, validator, miner, SUM(weight) AS weight FROM scores"
+                    + " GROUP BY brain, epoch, validator, miner),"
+                    + " t AS (SELECT brain, epoch, validator, SUM(weight) AS total FROM w GROUP BY brain, epoch, validator)"
+                    + " SELECT w.brain, w.epoch, w.validator,"
+                    + " SUM(CASE WHEN w.weight / t.total < c.consensus THEN w.weight / t.total ELSE c.consensus END) AS agreement,"
+                    + " MAX(d.dividend) AS dividend"
+                    + " FROM w JOIN t ON w.brain = t.brain AND w.epoch = t.epoch AND w.validator = t.validator"
+                    + " JOIN consensus c ON c.brain = w.brain AND c.epoch = w.epoch AND c.miner = w.miner"
+                    + " JOIN dividends d ON d.brain = w.brain AND d.epoch = w.epoch AND d.validator = w.validator"
+                    + " WHERE t.total > 0"
+                    + " GROUP BY w.brain, w.epoch, w.validator ORDER BY w.brain, w.epoch, agreement DESC",
+            "SELECT s.brain, s.epoch, s.miner, COUNT(*) AS flags, COUNT(DISTINCT s.validator) AS validators,"
+                    + " MAX(s.reason) AS reason, MAX(r.amount) AS reward"
+                    + " FROM scores s LEFT JOIN rewards r ON r.brain = s.brain AND r.epoch = s.epoch"
+                    + " AND r.role = 'miner' AND r.id = s.miner"
+                    + " WHERE s.flagged_by_replay GROUP BY s.brain, s.epoch, s.miner ORDER BY flags DESC, s.miner");
+
+    @Test
+    void badSqlIsOneLineAndExitCode2() {
+        Run unknownTable = zkllm("sql", "--warehouse", warehouse.toString(), "SELECT * FROM nope");
+        assertEquals(2, unknownTable.exitCode());
+        assertEquals("", unknownTable.out());
+        assertEquals(1, unknownTable.err().lines().count(), unknownTable.err());
+        assertTrue(unknownTable.err().startsWith("zkllm sql: invalid SQL: ") && unknownTable.err().contains("nope"),
+                unknownTable.err());
+
+        Run parse = zkllm("sql", "--warehouse", warehouse.toString(), "SELEC 1");
+        assertEquals(2, parse.exitCode());
+        assertEquals(1, parse.err().lines().count(), parse.err());
+
+        Run noValidators = zkllm("settle-epoch", "--warehouse", warehouse.toString(), "--brain", "9", "--epoch", "0");
+        assertEquals(2, noValidators.exitCode());
+        assertTrue(noValidators.err().startsWith("zkllm settle-epoch: cannot settle brain 9 epoch 0: validators: brain 9 has no accepted validator"),
+                noValidators.err());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"sql", "settle-epoch", "registry", "settle"}) {
+            Run help = zkllm(command, "--help");
+            assertEquals(0, help.exitCode(), command);
+            assertTrue(help.out().startsWith("Usage: zkllm " + command), help.out());
+        }
+    }
+}
