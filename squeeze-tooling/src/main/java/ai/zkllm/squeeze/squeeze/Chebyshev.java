@@ -18,9 +18,9 @@ public final class Chebyshev {
         if (!(hi > lo)) {
             throw new IllegalArgumentException("empty interval [" + lo + ", " + hi + "]");
         }
-        this.lo = lo;
-        this.hi = hi;
-        this.c = coefficients.clone();
+        this.lo = Precision.f32(lo);
+        this.hi = Precision.f32(hi);
+        this.c = Precision.f32(coefficients);
     }
 
     /** Interpolates {@code f} at the {@code degree + 1} Chebyshev nodes of {@code [lo, hi]}. */

@@ -23,8 +23,9 @@ public final class QuantizedMatrix {
         this.out = out;
         this.bits = bits;
         this.q = q.clone();
-        this.scale = scale.clone();
-        this.bias = bias.clone();
+        // stored as F32 in the artifact: round here so that save → load is bit-identical
+        this.scale = Precision.f32(scale);
+        this.bias = Precision.f32(bias);
         this.deq = new double[in * out];
         for (int i = 0; i < in; i++) {
             for (int o = 0; o < out; o++) {

@@ -26,7 +26,7 @@ public final class Squeezer {
         for (int l = 0; l < layers.length; l++) {
             Gpt2Weights.Layer L = w.layers[l];
             SqueezedModel.Layer S = new SqueezedModel.Layer();
-            S.ln1Inv = p.ln1Inv[l].clone();
+            S.ln1Inv = Precision.f32(p.ln1Inv[l]);
             double[][] qkv = foldNorm(L.ln1W, L.ln1B, L.attnW, L.attnB, d, 3 * d);
             double qs = 1.0 / Math.sqrt(c.headDim());
             for (int i = 0; i < d; i++) {
@@ -38,15 +38,15 @@ public final class Squeezer {
                 qkv[1][o] *= qs;
             }
             S.qkv = QuantizedMatrix.quantize(qkv[0], qkv[1], d, 3 * d, p.weightBits);
-            S.attnShift = p.attnShift[l].clone();
+            S.attnShift = Precision.f32(p.attnShift[l]);
             S.attnKappa = new double[H][P];
             for (int h = 0; h < H; h++) {
                 for (int t = 0; t < P; t++) {
-                    S.attnKappa[h][t] = Math.pow(p.attnInvDen[l][h][t], 1.0 / p.attnPower);
+                    S.attnKappa[h][t] = Precision.f32(Math.pow(p.attnInvDen[l][h][t], 1.0 / p.attnPower));
                 }
             }
             S.attnProj = QuantizedMatrix.quantize(toD(L.attnProjW), toD(L.attnProjB), d, d, p.weightBits);
-            S.ln2Inv = p.ln2Inv[l].clone();
+            S.ln2Inv = Precision.f32(p.ln2Inv[l]);
             S.gelu = Chebyshev.fit(Gpt2Teacher::gelu, p.geluInterval[l][0], p.geluInterval[l][1], p.geluDegree);
             int inner = c.nInner();
             double[][] fc = foldNorm(L.ln2W, L.ln2B, L.fcW, L.fcB, d, inner);
@@ -71,7 +71,7 @@ public final class Squeezer {
         }
         double[][] head = foldNorm(w.lnFW, w.lnFB, wteT, new double[V], d, V);
         QuantizedMatrix hq = QuantizedMatrix.quantize(head[0], head[1], d, V, p.weightBits);
-        return new SqueezedModel(c, w.wte.clone(), w.wpe.clone(), layers, p.attnPower, p.lnfInv.clone(), hq);
+        return new SqueezedModel(c, w.wte.clone(), w.wpe.clone(), layers, p.attnPower, Precision.f32(p.lnfInv), hq);
     }
 
     /**

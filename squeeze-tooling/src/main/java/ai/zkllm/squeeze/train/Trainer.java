@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.zkllm.squeeze.model.Gpt2Config;
 import ai.zkllm.squeeze.model.Gpt2Weights;
@@ -37,7 +35,8 @@ public final class Trainer {
         long t0 = System.nanoTime();
         try (NDManager manager = engine.newBaseManager(); DjlGpt2 model = DjlGpt2.init(manager, config, o.seed())) {
             Map<String, NDArray> params = model.trainable();
-            Optimizer adam = Adam.builder().optLearningRateTracker(new CosineTracker(o.lr(), o.steps())).build();
+            AdamOptimizer adam = new AdamOptimizer(params, 1.0);
+            CosineTracker lr = new CosineTracker(o.lr(), o.steps());
             Random data = new Random(o.seed() + 1);
             int T = config.nPositions();
             double[] losses = new double[o.steps()];
@@ -59,12 +58,8 @@ public final class Trainer {
                         losses[step] = loss.getFloat();
                     }
                 }
-                for (Map.Entry<String, NDArray> e : params.entrySet()) {
-                    NDArray g = e.getValue().getGradient();
-                    adam.update(e.getKey(), e.getValue(), g);
-                    g.subi(g);
-                }
-                if (log != null && (step % 100 == 0 || step == o.steps() - 1)) {
+                adam.step(lr.getNewValue(step));
+                if (log != null && (step % 50 == 0 || step == o.steps() - 1)) {
                     log.accept(String.format("step %d loss %.4f (%.1f s)", step, losses[step],
                             (System.nanoTime() - t0) / 1e9));
                 }
