@@ -19,6 +19,7 @@ public final class AdamOptimizer {
     private final double eps = 1e-8;
     private final double clipNorm;
     private int t;
+    private int skipped;
 
     public AdamOptimizer(Map<String, NDArray> params, double clipNorm) {
         this.params = params;
@@ -39,6 +40,14 @@ public final class AdamOptimizer {
                 sq += p.getGradient().square().sum().getFloat();
             }
             double norm = Math.sqrt(sq);
+            if (!Double.isFinite(norm)) {
+                // a non-finite gradient never reaches the weights: the step is skipped
+                                for (NDArray p : params.values()) {
+                    p.getGradient().set(new float[(int) p.size()]);
+                }
+                skipped++;
+                return norm;
+            }
             double clip = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1.0;
             double c1 = 1 - Math.pow(beta1, t);
             double c2 = 1 - Math.pow(beta2, t);
@@ -56,6 +65,11 @@ public final class AdamOptimizer {
             }
             return norm;
         }
+    }
+
+    /** Steps skipped because the gradient was not finite. */
+    public int skipped() {
+        return skipped;
     }
 
     public int steps() {

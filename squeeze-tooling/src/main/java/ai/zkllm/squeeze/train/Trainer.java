@@ -58,9 +58,10 @@ public final class Trainer {
                         losses[step] = loss.getFloat();
                     }
                 }
-                adam.step(lr.getNewValue(step));
+                double norm = adam.step(lr.getNewValue(step));
                 if (log != null && (step % 50 == 0 || step == o.steps() - 1)) {
-                    log.accept(String.format("step %d loss %.4f (%.1f s)", step, losses[step],
+                    log.accept(String.format("step %d loss %.4f grad-norm %.3f skipped %d (%.1f s)", step, losses[step],
+                            norm, adam.skipped(),
                             (System.nanoTime() - t0) / 1e9));
                 }
             }
