@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "zkllm 0.1.0",
         description = "Private LLM inference over RNS-CKKS, streamed with Kafka and Flink.",
-        subcommands = {SettleCommand.class})
+        subcommands = {SettleCommand.class, ai.zkllm.cli.squeeze.SqueezeCommand.class})
 public final class Zkllm implements Runnable {
 
     @CommandLine.Spec

@@ -36,7 +36,7 @@ class CalibrationTest {
                 }
             }
             for (int h = 0; h < H; h++) {
-                assertEquals(c.sites().get("h." + l + ".attn.head" + h + ".scores").max(), p.attnShift[l][h], 0);
+                assertEquals(p.attnScale[l][h] * c.sites().get("h." + l + ".attn.head" + h + ".scores").max(), p.attnShift[l][h], 1e-12);
             }
         }
         assertTrue(Integer.bitCount(p.attnPower) == 1 && p.attnPower <= Calibration.MAX_ATTN_POWER);

@@ -20,6 +20,14 @@ import java.util.Map;
 public final class Calibration {
     /** Largest power n allowed for the power attention (log2 n squarings). */
     public static final int MAX_ATTN_POWER = 16;
+    /**
+     * Fraction of the calibrated GELU input range added on each side of the polynomial's interval: the
+     * squeezed LayerNorm (a constant 1/σ) lets some tokens reach well past the teacher's range, and a
+     * Chebyshev polynomial explodes outside its interval, so the interval is kept wide.
+     */
+    public static final double GELU_MARGIN = Double.parseDouble(System.getProperty("zkllm.squeeze.geluMargin", "1.0"));
+    /** n used when none is asked for: 2 squarings, attention segment depth 7. */
+    public static final int DEFAULT_ATTN_POWER = 4;
 
     private final Map<String, SiteStats> sites;
     private final SqueezeParams params;
@@ -45,8 +53,8 @@ public final class Calibration {
     }
 
     /**
-     * @param attnPower n of the power attention, or 0 to choose the smallest power of two that keeps
-     *     99.9 % of calibration scores in the monotone range
+     * @param attnPower n of the power attention (a power of two ≤ 16), or 0 for {@link #DEFAULT_ATTN_POWER};
+     *     a per-head temperature maps the calibrated score range [p0.1, max] into the monotone range
      */
     public static Calibration run(Gpt2Teacher teacher, List<int[]> windows, int weightBits, int geluDegree,
             int attnPower) {
@@ -114,6 +122,7 @@ public final class Calibration {
         SqueezeParams p = new SqueezeParams(L, H, P);
         p.weightBits = weightBits;
         p.geluDegree = geluDegree;
+        p.lnDegree = Integer.getInteger("zkllm.squeeze.lnDegree", 0);
         double eps = c.layerNormEps();
         for (int i = 0; i < lnSites.length; i++) {
             double[] inv = new double[P];
@@ -130,6 +139,9 @@ public final class Calibration {
                 }
                 inv[pos] = vs.isEmpty() ? fallback : s1 / s2;
             }
+            SiteStats vs = stats.get(lnSites[i] + ".variance");
+            p.lnInterval[i][0] = 0.5 * vs.min() + eps;
+            p.lnInterval[i][1] = 1.5 * vs.max() + eps;
             if (i == 2 * L) {
                 p.lnfInv = inv;
             } else if (i % 2 == 0) {
@@ -138,18 +150,7 @@ public final class Calibration {
                 p.ln2Inv[i / 2] = inv;
             }
         }
-        int n = attnPower;
-        if (n == 0) {
-            n = 1;
-            for (int l = 0; l < L; l++) {
-                for (int h = 0; h < H; h++) {
-                    SiteStats s = stats.get("h." + l + ".attn.head" + h + ".scores");
-                    while (n < MAX_ATTN_POWER && s.p001() < s.max() - n) {
-                        n *= 2;
-                    }
-                }
-            }
-        }
+        int n = attnPower == 0 ? DEFAULT_ATTN_POWER : attnPower;
         SqueezeParams.checkPower(n);
         p.attnPower = n;
         long below = 0;
@@ -157,7 +158,10 @@ public final class Calibration {
         for (int l = 0; l < L; l++) {
             for (int h = 0; h < H; h++) {
                 SiteStats s = stats.get("h." + l + ".attn.head" + h + ".scores");
-                double m = s.max();
+                // temperature: squeeze the calibrated range [p0.1, max] into the monotone range of (1 + x/n)^n
+                double tau = Math.min(1.0, 0.9 * n / Math.max(1e-9, s.max() - s.p001()));
+                double m = tau * s.max();
+                p.attnScale[l][h] = tau;
                 p.attnShift[l][h] = m;
                 double[] s1 = new double[P];
                 double[] s2 = new double[P];
@@ -165,7 +169,7 @@ public final class Calibration {
                     int q = row.length - 1;
                     double sum = 0;
                     for (double x : row) {
-                        double base = 1 + (x - m) / n;
+                        double base = 1 + (tau * x - m) / n;
                         if (base < 0) {
                             below++;
                         }
@@ -180,7 +184,7 @@ public final class Calibration {
                 }
             }
             SiteStats g = stats.get("h." + l + ".mlp.gelu_in");
-            double margin = 0.05 * (g.max() - g.min());
+            double margin = GELU_MARGIN * (g.max() - g.min());
             p.geluInterval[l][0] = g.min() - margin;
             p.geluInterval[l][1] = g.max() + margin;
         }

@@ -13,8 +13,8 @@ import ai.zkllm.squeeze.model.Gpt2Config;
 public final class SqueezedModel {
     /** One squeezed transformer block. */
     public static final class Layer {
-        /** Calibrated 1/σ of ln_1 per absolute position. */
-        public double[] ln1Inv;
+        /** ln_1's 1/σ: polynomial of the variance (or calibrated per-position constants). */
+        public NormApprox ln1;
         /** Fused QKV projection [d, 3d]: mean subtraction, ln_1 γ/β, 1/sqrt(dh) on the Q columns folded in. */
         public QuantizedMatrix qkv;
         /** Per head: shift m of the power attention. */
@@ -22,7 +22,7 @@ public final class SqueezedModel {
         /** Per head and query position: κ = invDen^(1/n). */
         public double[][] attnKappa;
         public QuantizedMatrix attnProj;
-        public double[] ln2Inv;
+        public NormApprox ln2;
         /** [d, inner]: mean subtraction, ln_2 γ/β and the GELU interval map x → t folded in; outputs t. */
         public QuantizedMatrix fc;
         public Chebyshev gelu;
@@ -34,11 +34,11 @@ public final class SqueezedModel {
     private final float[] wpe;
     private final Layer[] layers;
     private final int attnPower;
-    private final double[] lnfInv;
+    private final NormApprox lnf;
     /** [d, vocab]: mean subtraction, ln_f γ/β and the tied embedding folded in. */
     private final QuantizedMatrix head;
 
-    public SqueezedModel(Gpt2Config config, float[] wte, float[] wpe, Layer[] layers, int attnPower, double[] lnfInv,
+    public SqueezedModel(Gpt2Config config, float[] wte, float[] wpe, Layer[] layers, int attnPower, NormApprox lnf,
             QuantizedMatrix head) {
         SqueezeParams.checkPower(attnPower);
         this.config = config;
@@ -46,7 +46,7 @@ public final class SqueezedModel {
         this.wpe = wpe;
         this.layers = layers;
         this.attnPower = attnPower;
-        this.lnfInv = lnfInv;
+        this.lnf = lnf;
         this.head = head;
     }
 
@@ -66,8 +66,8 @@ public final class SqueezedModel {
         return attnPower;
     }
 
-    public double[] lnfInv() {
-        return lnfInv.clone();
+    public NormApprox lnf() {
+        return lnf;
     }
 
     public QuantizedMatrix head() {
@@ -126,18 +126,6 @@ public final class SqueezedModel {
         return x;
     }
 
-    /** Scales token t by a per-position constant (folds into the next linear transform's diagonals). */
-    static double[][] scaleRows(double[][] x, double[] perPosition) {
-        double[][] y = new double[x.length][];
-        for (int t = 0; t < x.length; t++) {
-            y[t] = new double[x[t].length];
-            for (int k = 0; k < x[t].length; k++) {
-                y[t][k] = x[t][k] * perPosition[t];
-            }
-        }
-        return y;
-    }
-
     /** Attention segment of layer l: x + Proj(PowerAttention(QKV(a1[t]·x))). */
     public double[][] attentionSegment(int l, double[][] x) {
         Layer L = layers[l];
@@ -145,7 +133,7 @@ public final class SqueezedModel {
         int d = config.nEmbd();
         int H = config.nHead();
         int dh = config.headDim();
-        double[][] qkv = L.qkv.apply(scaleRows(x, L.ln1Inv));
+        double[][] qkv = L.qkv.apply(L.ln1.apply(x));
         double[][] att = new double[T][d];
         int n = attnPower;
         for (int h = 0; h < H; h++) {
@@ -183,7 +171,7 @@ public final class SqueezedModel {
     /** MLP segment of layer l: x + FcProj(ChebGELU(Fc(a2[t]·x))). */
     public double[][] mlpSegment(int l, double[][] x) {
         Layer L = layers[l];
-        double[][] t = L.fc.apply(scaleRows(x, L.ln2Inv));
+        double[][] t = L.fc.apply(L.ln2.apply(x));
         for (double[] row : t) {
             for (int k = 0; k < row.length; k++) {
                 row[k] = L.gelu.evalT(row[k]);
@@ -202,20 +190,20 @@ public final class SqueezedModel {
 
     /** LM head: logits = (af[t]·x) · Head. */
     public double[][] headSegment(double[][] x) {
-        return head.apply(scaleRows(x, lnfInv));
+        return head.apply(lnf.apply(x));
     }
 
     /** Multiplicative depth of each segment (levels consumed), assuming per-position scalings fold into diagonals. */
     public int attentionDepth() {
-        return 1 /* QKV */ + 1 /* q·k */ + 1 /* κ/n plaintext product + mask */
+        return layers[0].ln1.depth() + 1 /* QKV */ + 1 /* q·k */ + 1 /* κ/n plaintext product + mask */
                 + Integer.numberOfTrailingZeros(attnPower) /* squarings */ + 1 /* P·V */ + 1 /* proj */;
     }
 
     public int mlpDepth(int l) {
-        return 1 /* fc */ + layers[l].gelu.depth() + 1 /* fc_proj */;
+        return layers[l].ln2.depth() + 1 /* fc */ + layers[l].gelu.depth() + 1 /* fc_proj */;
     }
 
     public int headDepth() {
-        return 1;
+        return lnf.depth() + 1;
     }
 }

@@ -42,7 +42,7 @@ public final class SqueezedModelIO {
         for (int l = 0; l < c.nLayer(); l++) {
             SqueezedModel.Layer L = m.layer(l);
             String p = "h." + l + ".";
-            t.put(p + "ln_1.inv_sigma", Tensor.ofDoubles(new int[] {P}, L.ln1Inv));
+            putNorm(t, p + "ln_1", L.ln1, P);
             putMatrix(t, p + "attn.qkv", L.qkv);
             t.put(p + "attn.shift", Tensor.ofDoubles(new int[] {H}, L.attnShift));
             double[] kappa = new double[H * P];
@@ -51,13 +51,13 @@ public final class SqueezedModelIO {
             }
             t.put(p + "attn.kappa", Tensor.ofDoubles(new int[] {H, P}, kappa));
             putMatrix(t, p + "attn.proj", L.attnProj);
-            t.put(p + "ln_2.inv_sigma", Tensor.ofDoubles(new int[] {P}, L.ln2Inv));
+            putNorm(t, p + "ln_2", L.ln2, P);
             putMatrix(t, p + "mlp.fc", L.fc);
             t.put(p + "mlp.gelu.interval", Tensor.ofDoubles(new int[] {2}, new double[] {L.gelu.lo(), L.gelu.hi()}));
             t.put(p + "mlp.gelu.chebyshev", Tensor.ofDoubles(new int[] {L.gelu.degree() + 1}, L.gelu.coefficients()));
             putMatrix(t, p + "mlp.fc_proj", L.fcProj);
         }
-        t.put("ln_f.inv_sigma", Tensor.ofDoubles(new int[] {P}, m.lnfInv()));
+        putNorm(t, "ln_f", m.lnf(), P);
         putMatrix(t, "head", m.head());
 
         Path parent = dir.toAbsolutePath().getParent();
@@ -90,6 +90,15 @@ public final class SqueezedModelIO {
         n.put("head_depth", m.headDepth());
         n.put("spec", "squeeze-tooling/SQUEEZED_MODEL.md");
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n";
+    }
+
+    private static void putNorm(Map<String, Tensor> t, String name, NormApprox n, int P) {
+        if (n.poly != null) {
+            t.put(name + ".inv_sqrt.interval", Tensor.ofDoubles(new int[] {2}, new double[] {n.poly.lo(), n.poly.hi()}));
+            t.put(name + ".inv_sqrt.chebyshev", Tensor.ofDoubles(new int[] {n.poly.degree() + 1}, n.poly.coefficients()));
+        } else {
+            t.put(name + ".inv_sigma", Tensor.ofDoubles(new int[] {P}, n.perPosition));
+        }
     }
 
     private static void putMatrix(Map<String, Tensor> t, String name, QuantizedMatrix q) {
@@ -133,7 +142,7 @@ public final class SqueezedModelIO {
         for (int l = 0; l < layers.length; l++) {
             String p = "h." + l + ".";
             SqueezedModel.Layer L = new SqueezedModel.Layer();
-            L.ln1Inv = ld.doubles(p + "ln_1.inv_sigma", P);
+            L.ln1 = ld.norm(p + "ln_1", P);
             L.qkv = ld.matrix(p + "attn.qkv", d, 3 * d, bits);
             L.attnShift = ld.doubles(p + "attn.shift", H);
             double[] kappa = ld.doubles(p + "attn.kappa", H, P);
@@ -142,7 +151,7 @@ public final class SqueezedModelIO {
                 L.attnKappa[h] = Arrays.copyOfRange(kappa, h * P, h * P + P);
             }
             L.attnProj = ld.matrix(p + "attn.proj", d, d, bits);
-            L.ln2Inv = ld.doubles(p + "ln_2.inv_sigma", P);
+            L.ln2 = ld.norm(p + "ln_2", P);
             L.fc = ld.matrix(p + "mlp.fc", d, c.nInner(), bits);
             double[] iv = ld.doubles(p + "mlp.gelu.interval", 2);
             Tensor cheb = st.require(p + "mlp.gelu.chebyshev", tensorsFile);
@@ -153,7 +162,7 @@ public final class SqueezedModelIO {
             L.fcProj = ld.matrix(p + "mlp.fc_proj", c.nInner(), d, bits);
             layers[l] = L;
         }
-        double[] lnf = ld.doubles("ln_f.inv_sigma", P);
+        NormApprox lnf = ld.norm("ln_f", P);
         QuantizedMatrix head = ld.matrix("head", d, c.vocabSize(), bits);
         return new SqueezedModel(c, wte, wpe, layers, spec.path("attn_power").asInt(), lnf, head);
     }
@@ -191,6 +200,15 @@ public final class SqueezedModelIO {
 
         double[] doubles(String name, int... shape) throws ArtifactException {
             return get(name, shape).toDoubles();
+        }
+
+        NormApprox norm(String name, int P) throws ArtifactException {
+            if (st.tensors().containsKey(name + ".inv_sqrt.chebyshev")) {
+                double[] iv = doubles(name + ".inv_sqrt.interval", 2);
+                Tensor c = st.require(name + ".inv_sqrt.chebyshev", file);
+                return new NormApprox(new Chebyshev(iv[0], iv[1], c.toDoubles()), null);
+            }
+            return new NormApprox(null, doubles(name + ".inv_sigma", P));
         }
 
         QuantizedMatrix matrix(String name, int in, int out, int bits) throws ArtifactException {

@@ -26,15 +26,14 @@ public final class Squeezer {
         for (int l = 0; l < layers.length; l++) {
             Gpt2Weights.Layer L = w.layers[l];
             SqueezedModel.Layer S = new SqueezedModel.Layer();
-            S.ln1Inv = Precision.f32(p.ln1Inv[l]);
+            S.ln1 = norm(p, 2 * l, p.ln1Inv[l]);
             double[][] qkv = foldNorm(L.ln1W, L.ln1B, L.attnW, L.attnB, d, 3 * d);
-            double qs = 1.0 / Math.sqrt(c.headDim());
-            for (int i = 0; i < d; i++) {
-                for (int o = 0; o < d; o++) {
+            int dh = c.headDim();
+            for (int o = 0; o < d; o++) {
+                double qs = p.attnScale[l][o / dh] / Math.sqrt(dh);
+                for (int i = 0; i < d; i++) {
                     qkv[0][i * 3 * d + o] *= qs;
                 }
-            }
-            for (int o = 0; o < d; o++) {
                 qkv[1][o] *= qs;
             }
             S.qkv = QuantizedMatrix.quantize(qkv[0], qkv[1], d, 3 * d, p.weightBits);
@@ -46,7 +45,7 @@ public final class Squeezer {
                 }
             }
             S.attnProj = QuantizedMatrix.quantize(toD(L.attnProjW), toD(L.attnProjB), d, d, p.weightBits);
-            S.ln2Inv = Precision.f32(p.ln2Inv[l]);
+            S.ln2 = norm(p, 2 * l + 1, p.ln2Inv[l]);
             S.gelu = Chebyshev.fit(Gpt2Teacher::gelu, p.geluInterval[l][0], p.geluInterval[l][1], p.geluDegree);
             int inner = c.nInner();
             double[][] fc = foldNorm(L.ln2W, L.ln2B, L.fcW, L.fcB, d, inner);
@@ -71,7 +70,7 @@ public final class Squeezer {
         }
         double[][] head = foldNorm(w.lnFW, w.lnFB, wteT, new double[V], d, V);
         QuantizedMatrix hq = QuantizedMatrix.quantize(head[0], head[1], d, V, p.weightBits);
-        return new SqueezedModel(c, w.wte.clone(), w.wpe.clone(), layers, p.attnPower, Precision.f32(p.lnfInv), hq);
+        return new SqueezedModel(c, w.wte.clone(), w.wpe.clone(), layers, p.attnPower, norm(p, 2 * c.nLayer(), p.lnfInv), hq);
     }
 
     /**
@@ -104,6 +103,15 @@ public final class Squeezer {
             }
         }
         return new double[][] {m, c};
+    }
+
+    /** The squeezed LayerNorm scale of site {@code site}: a 1/sqrt polynomial, or constants when lnDegree is 0. */
+    public static NormApprox norm(SqueezeParams p, int site, double[] perPosition) {
+        if (p.lnDegree > 0) {
+            return new NormApprox(Chebyshev.fit(v -> 1 / Math.sqrt(v), p.lnInterval[site][0], p.lnInterval[site][1],
+                    p.lnDegree), null);
+        }
+        return new NormApprox(null, Precision.f32(perPosition));
     }
 
     static double[] toD(float[] f) {

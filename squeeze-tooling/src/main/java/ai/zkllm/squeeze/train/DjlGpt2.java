@@ -11,6 +11,7 @@ import ai.zkllm.squeeze.model.Gpt2Teacher;
 import ai.zkllm.squeeze.model.Gpt2Weights;
 import ai.zkllm.squeeze.squeeze.Chebyshev;
 import ai.zkllm.squeeze.squeeze.SqueezeParams;
+import ai.zkllm.squeeze.squeeze.Squeezer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class DjlGpt2 implements AutoCloseable {
     private final SqueezeParams sq;
     private final Map<String, NDArray> sqParams = new LinkedHashMap<>();
     private final Chebyshev[] gelu;
+    private final Map<String, Chebyshev> normPoly = new LinkedHashMap<>();
 
     private DjlGpt2(NDManager manager, Gpt2Config c, SqueezeParams sq) {
         this.manager = manager;
@@ -39,6 +41,13 @@ public final class DjlGpt2 implements AutoCloseable {
         if (sq != null) {
             for (int l = 0; l < c.nLayer(); l++) {
                 gelu[l] = Chebyshev.fit(Gpt2Teacher::gelu, sq.geluInterval[l][0], sq.geluInterval[l][1], sq.geluDegree);
+                if (sq.lnDegree > 0) {
+                    normPoly.put("h." + l + ".ln_1", Squeezer.norm(sq, 2 * l, null).poly);
+                    normPoly.put("h." + l + ".ln_2", Squeezer.norm(sq, 2 * l + 1, null).poly);
+                }
+            }
+            if (sq.lnDegree > 0) {
+                normPoly.put("ln_f", Squeezer.norm(sq, 2 * c.nLayer(), null).poly);
             }
         }
     }
@@ -147,7 +156,7 @@ public final class DjlGpt2 implements AutoCloseable {
         NDArray mask = mm.create(maskV, new Shape(1, 1, T, T));
         for (int l = 0; l < c.nLayer(); l++) {
             String p = "h." + l + ".";
-            NDArray h = norm(x, p + "ln_1", sq == null ? null : sqParams.get(p + "ln1_inv"), T);
+            NDArray h = norm(x, p + "ln_1", constNorm() ? sqParams.get(p + "ln1_inv") : null, T);
             NDArray qkv = h.matMul(params.get(p + "attn.c_attn.weight")).add(params.get(p + "attn.c_attn.bias"));
             NDArray q = heads(qkv.get(new NDIndex("..., 0:" + d)), B, T, H, dh);
             NDArray k = heads(qkv.get(new NDIndex("..., " + d + ":" + 2 * d)), B, T, H, dh);
@@ -160,9 +169,10 @@ public final class DjlGpt2 implements AutoCloseable {
                 int n = sq.attnPower;
                 float[] shift = toF(sq.attnShift[l]);
                 NDArray m = mm.create(shift, new Shape(1, H, 1, 1));
+                NDArray tau = mm.create(toF(sq.attnScale[l]), new Shape(1, H, 1, 1));
                 NDArray kappa = sqParams.get(p + "attn_log_inv_den").get(new NDIndex(":, 0:" + T)).div(n).exp()
                         .reshape(1, H, T, 1);
-                NDArray base = s.sub(m).div(n).add(1).mul(kappa).mul(mask);
+                NDArray base = s.mul(tau).sub(m).div(n).add(1).mul(kappa).mul(mask);
                 pr = base;
                 for (int e = n; e > 1; e >>= 1) {
                     pr = pr.mul(pr);
@@ -170,13 +180,17 @@ public final class DjlGpt2 implements AutoCloseable {
             }
             NDArray o = pr.matMul(v).transpose(0, 2, 1, 3).reshape(B, T, d);
             x = x.add(o.matMul(params.get(p + "attn.c_proj.weight")).add(params.get(p + "attn.c_proj.bias")));
-            NDArray h2 = norm(x, p + "ln_2", sq == null ? null : sqParams.get(p + "ln2_inv"), T);
+            NDArray h2 = norm(x, p + "ln_2", constNorm() ? sqParams.get(p + "ln2_inv") : null, T);
             NDArray u = h2.matMul(params.get(p + "mlp.c_fc.weight")).add(params.get(p + "mlp.c_fc.bias"));
             NDArray g = sq == null ? geluTanh(u) : cheb(u, gelu[l]);
             x = x.add(g.matMul(params.get(p + "mlp.c_proj.weight")).add(params.get(p + "mlp.c_proj.bias")));
         }
-        NDArray hf = norm(x, "ln_f", sq == null ? null : sqParams.get("ln_f_inv"), T);
+        NDArray hf = norm(x, "ln_f", constNorm() ? sqParams.get("ln_f_inv") : null, T);
         return hf.matMul(params.get("wte.weight").transpose());
+    }
+
+    private boolean constNorm() {
+        return sq != null && sq.lnDegree == 0;
     }
 
     private static NDArray heads(NDArray a, long B, int T, int H, int dh) {
@@ -186,11 +200,14 @@ public final class DjlGpt2 implements AutoCloseable {
     private NDArray norm(NDArray x, String site, NDArray invSigma, int T) {
         NDArray centered = x.sub(x.mean(new int[] {-1}, true));
         NDArray n;
-        if (invSigma == null) {
+        if (invSigma != null) {
+            n = centered.mul(invSigma.get(new NDIndex("0:" + T)));
+        } else if (sq != null && sq.lnDegree > 0) {
+            NDArray var = centered.square().mean(new int[] {-1}, true);
+            n = centered.mul(cheb(var, normPoly.get(site)));
+        } else {
             NDArray var = centered.square().mean(new int[] {-1}, true);
             n = centered.div(var.add(c.layerNormEps()).sqrt());
-        } else {
-            n = centered.mul(invSigma.get(new NDIndex("0:" + T)));
         }
         return n.mul(params.get(site + ".weight")).add(params.get(site + ".bias"));
     }
