@@ -21,8 +21,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
     @Option(names = "--windows", defaultValue = "64") int windows;
     @Option(names = "--bits", defaultValue = "8", description = "Weight bits.") int bits;
-    @Option(names = "--gelu-degree", defaultValue = "15") int degree;
-    @Option(names = "--attn-power", defaultValue = "0", description = "n of (1+x/n)^n, a power of two; 0 = choose from the ranges.")
+    @Option(names = "--gelu-degree", defaultValue = "4") int degree;
+    @Option(names = "--attn-power", defaultValue = "4", description = "n of (1+x/n)^n, a power of two.")
     int power;
 
     @Override

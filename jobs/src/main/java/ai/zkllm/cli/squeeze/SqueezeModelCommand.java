@@ -22,7 +22,7 @@ public final class SqueezeModelCommand implements Callable<Integer> {
     @Option(names = "--calibration", required = true, paramLabel = "FILE") Path calibration;
     @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
     @Option(names = "--align-steps", defaultValue = "0") int alignSteps;
-    @Option(names = "--align-lr", defaultValue = "3e-4") double alignLr;
+    @Option(names = "--align-lr", defaultValue = "1e-3") double alignLr;
     @Option(names = "--adversarial", defaultValue = "0", description = "Weight of the adversarial term (0 = KL only).")
     double adversarial;
 
