@@ -1,5 +1,6 @@
 package ai.zkllm.cli;
 
+import ai.zkllm.cli.squeeze.SqueezeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "zkllm 0.1.0",
         description = "Private LLM inference over RNS-CKKS, streamed with Kafka and Flink.",
-        subcommands = {DemoCommand.class, KeysCommand.class, ChatCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, KeysCommand.class, ChatCommand.class, SqueezeCommand.class, BenchCommand.class,
                 SettleCommand.class, SettleEpochCommand.class, SqlCommand.class, RegistryCommand.class})
 public final class Zkllm implements Runnable {
 

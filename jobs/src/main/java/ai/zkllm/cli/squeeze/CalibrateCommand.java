@@ -1,0 +1,38 @@
+package ai.zkllm.cli.squeeze;
+
+import ai.zkllm.squeeze.calib.Calibration;
+import ai.zkllm.squeeze.io.AtomicFiles;
+import ai.zkllm.squeeze.model.Gpt2Weights;
+import ai.zkllm.squeeze.tool.SqueezeTool;
+import ai.zkllm.squeeze.train.Corpus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code zkllm squeeze calibrate}: records non-linear site ranges and derives the squeeze constants. */
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+        description = "Run calibration text through the model; write site ranges and squeeze constants as JSON.")
+public final class CalibrateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
+    @Option(names = "--text", paramLabel = "FILE", description = "Calibration text (default: the shipped corpus' training part).")
+    Path text;
+    @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
+    @Option(names = "--windows", defaultValue = "64") int windows;
+    @Option(names = "--bits", defaultValue = "8", description = "Weight bits.") int bits;
+    @Option(names = "--gelu-degree", defaultValue = "4") int degree;
+    @Option(names = "--attn-power", defaultValue = "4", description = "n of (1+x/n)^n, a power of two.")
+    int power;
+
+    @Override
+    public Integer call() throws Exception {
+        Gpt2Weights w = SqueezeTool.importCheckpoint(model);
+        int[] tokens = text == null ? Corpus.shipped().train()
+                : SqueezeTool.tokenizer(model, w.config).encode(Files.readString(text));
+        Calibration c = SqueezeTool.calibrate(w, SqueezeTool.windows(tokens, w.config.nPositions(), windows), bits, degree, power);
+        AtomicFiles.writeString(out, c.toJson());
+        System.out.println("calibrated " + c.sites().size() + " sites -> " + out);
+        return 0;
+    }
+}

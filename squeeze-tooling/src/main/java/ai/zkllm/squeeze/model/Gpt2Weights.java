@@ -1,0 +1,142 @@
+package ai.zkllm.squeeze.model;
+
+import ai.zkllm.squeeze.io.ArtifactException;
+import ai.zkllm.squeeze.io.SafeTensors;
+import ai.zkllm.squeeze.io.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * GPT-2 parameters under their Hugging Face names. Matrices keep the Conv1D orientation
+ * {@code [in, out]} row-major, so {@code y = x W + b}. The LM head is tied to {@code wte}.
+ */
+public final class Gpt2Weights {
+    public final Gpt2Config config;
+    /** [vocab, d] */
+    public final float[] wte;
+    /** [positions, d] */
+    public final float[] wpe;
+    public final Layer[] layers;
+    public final float[] lnFW;
+    public final float[] lnFB;
+
+    /** One transformer block. */
+    public static final class Layer {
+        public float[] ln1W, ln1B, attnW, attnB, attnProjW, attnProjB, ln2W, ln2B, fcW, fcB, fcProjW, fcProjB;
+    }
+
+    public Gpt2Weights(Gpt2Config config, float[] wte, float[] wpe, Layer[] layers, float[] lnFW, float[] lnFB) {
+        this.config = config;
+        this.wte = wte;
+        this.wpe = wpe;
+        this.layers = layers;
+        this.lnFW = lnFW;
+        this.lnFB = lnFB;
+    }
+
+    /** Names and shapes every GPT-2 checkpoint of this config must hold (without a prefix). */
+    public static Map<String, int[]> expectedShapes(Gpt2Config c) {
+        int d = c.nEmbd();
+        Map<String, int[]> m = new LinkedHashMap<>();
+        m.put("wte.weight", new int[] {c.vocabSize(), d});
+        m.put("wpe.weight", new int[] {c.nPositions(), d});
+        for (int i = 0; i < c.nLayer(); i++) {
+            String p = "h." + i + ".";
+            m.put(p + "ln_1.weight", new int[] {d});
+            m.put(p + "ln_1.bias", new int[] {d});
+            m.put(p + "attn.c_attn.weight", new int[] {d, 3 * d});
+            m.put(p + "attn.c_attn.bias", new int[] {3 * d});
+            m.put(p + "attn.c_proj.weight", new int[] {d, d});
+            m.put(p + "attn.c_proj.bias", new int[] {d});
+            m.put(p + "ln_2.weight", new int[] {d});
+            m.put(p + "ln_2.bias", new int[] {d});
+            m.put(p + "mlp.c_fc.weight", new int[] {d, c.nInner()});
+            m.put(p + "mlp.c_fc.bias", new int[] {c.nInner()});
+            m.put(p + "mlp.c_proj.weight", new int[] {c.nInner(), d});
+            m.put(p + "mlp.c_proj.bias", new int[] {d});
+        }
+        m.put("ln_f.weight", new int[] {d});
+        m.put("ln_f.bias", new int[] {d});
+        return m;
+    }
+
+    /** Reads a checkpoint; names may carry the {@code transformer.} prefix of GPT2LMHeadModel. */
+    public static Gpt2Weights fromSafeTensors(Gpt2Config c, Path file) throws IOException {
+        SafeTensors.Contents st = SafeTensors.read(file);
+        boolean prefixed = !st.tensors().containsKey("wte.weight") && st.tensors().containsKey("transformer.wte.weight");
+        String prefix = prefixed ? "transformer." : "";
+        Map<String, float[]> got = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : expectedShapes(c).entrySet()) {
+            String name = prefix + e.getKey();
+            Tensor t = st.require(name, file);
+            if (!Arrays.equals(t.shape(), e.getValue())) {
+                throw new ArtifactException("shape mismatch for tensor '" + name + "' in " + file + ": expected "
+                        + Arrays.toString(e.getValue()) + ", found " + Arrays.toString(t.shape()));
+            }
+            if (!t.isFloat()) {
+                throw new ArtifactException("tensor '" + name + "' in " + file + " has non-float dtype " + t.dtype());
+            }
+            float[] f = t.floats();
+            for (int i = 0; i < f.length; i++) {
+                if (!Float.isFinite(f[i])) {
+                    throw new ArtifactException("tensor '" + name + "' in " + file + " holds a non-finite value at " + i);
+                }
+            }
+            got.put(e.getKey(), f);
+        }
+        Layer[] layers = new Layer[c.nLayer()];
+        for (int i = 0; i < layers.length; i++) {
+            String p = "h." + i + ".";
+            Layer l = new Layer();
+            l.ln1W = got.get(p + "ln_1.weight");
+            l.ln1B = got.get(p + "ln_1.bias");
+            l.attnW = got.get(p + "attn.c_attn.weight");
+            l.attnB = got.get(p + "attn.c_attn.bias");
+            l.attnProjW = got.get(p + "attn.c_proj.weight");
+            l.attnProjB = got.get(p + "attn.c_proj.bias");
+            l.ln2W = got.get(p + "ln_2.weight");
+            l.ln2B = got.get(p + "ln_2.bias");
+            l.fcW = got.get(p + "mlp.c_fc.weight");
+            l.fcB = got.get(p + "mlp.c_fc.bias");
+            l.fcProjW = got.get(p + "mlp.c_proj.weight");
+            l.fcProjB = got.get(p + "mlp.c_proj.bias");
+            layers[i] = l;
+        }
+        return new Gpt2Weights(c, got.get("wte.weight"), got.get("wpe.weight"), layers, got.get("ln_f.weight"),
+                got.get("ln_f.bias"));
+    }
+
+    /** Tensors under the Hugging Face names, in canonical order. */
+    public Map<String, Tensor> toTensors() {
+        Map<String, int[]> shapes = expectedShapes(config);
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("wte.weight", Tensor.ofFloats(shapes.get("wte.weight"), wte));
+        m.put("wpe.weight", Tensor.ofFloats(shapes.get("wpe.weight"), wpe));
+        for (int i = 0; i < layers.length; i++) {
+            String p = "h." + i + ".";
+            Layer l = layers[i];
+            float[][] vals = {l.ln1W, l.ln1B, l.attnW, l.attnB, l.attnProjW, l.attnProjB, l.ln2W, l.ln2B, l.fcW, l.fcB,
+                l.fcProjW, l.fcProjB};
+            String[] names = {"ln_1.weight", "ln_1.bias", "attn.c_attn.weight", "attn.c_attn.bias",
+                "attn.c_proj.weight", "attn.c_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight", "mlp.c_fc.bias",
+                "mlp.c_proj.weight", "mlp.c_proj.bias"};
+            for (int k = 0; k < names.length; k++) {
+                m.put(p + names[k], Tensor.ofFloats(shapes.get(p + names[k]), vals[k]));
+            }
+        }
+        m.put("ln_f.weight", Tensor.ofFloats(shapes.get("ln_f.weight"), lnFW));
+        m.put("ln_f.bias", Tensor.ofFloats(shapes.get("ln_f.bias"), lnFB));
+        return m;
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (Tensor t : toTensors().values()) {
+            n += Tensor.numel(t.shape());
+        }
+        return n;
+    }
+}

@@ -1,0 +1,48 @@
+package ai.zkllm.squeeze.squeeze;
+
+/**
+ * The squeezed LayerNorm scale: {@code r(t) = 1/σ} of token t, either a Chebyshev polynomial of the
+ * token's variance on a calibrated interval ({@code poly != null}), or a calibrated constant per
+ * position. The output {@code a[t] = x[t]·r(t)} then enters a matrix with mean subtraction, γ and β
+ * folded in.
+ */
+public final class NormApprox {
+    /** Polynomial in the variance, or null for the per-position constants. */
+    public final Chebyshev poly;
+    /** Per-position constants (used when {@code poly == null}). */
+    public final double[] perPosition;
+
+    public NormApprox(Chebyshev poly, double[] perPosition) {
+        this.poly = poly;
+        this.perPosition = perPosition;
+    }
+
+    /** Variance of one token: mean(x²) - mean(x)². */
+    public static double variance(double[] x) {
+        double s = 0;
+        double s2 = 0;
+        for (double v : x) {
+            s += v;
+            s2 += v * v;
+        }
+        double mu = s / x.length;
+        return s2 / x.length - mu * mu;
+    }
+
+    public double[][] apply(double[][] x) {
+        double[][] y = new double[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            double r = poly != null ? poly.eval(variance(x[t])) : perPosition[t];
+            y[t] = new double[x[t].length];
+            for (int k = 0; k < x[t].length; k++) {
+                y[t][k] = x[t][k] * r;
+            }
+        }
+        return y;
+    }
+
+    /** Levels: square 1, μ² 1, polynomial, product 1 (constants fold: 0). */
+    public int depth() {
+        return poly == null ? 0 : 2 + poly.depth() + 1;
+    }
+}

@@ -1,0 +1,127 @@
+package ai.zkllm.squeeze.squeeze;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * The calibrated constants that replace the non-linear sites of a GPT-2 (set by calibration, then
+ * optionally refined by alignment):
+ * <ul>
+ *   <li>LayerNorm → affine: {@code 1/σ} is a constant per LN site and absolute position
+ *       ({@code ln1Inv[l][p]}, {@code ln2Inv[l][p]}, {@code lnfInv[p]});</li>
+ *   <li>softmax → power attention {@code (κ·(1 + (τs - m)/n))^n} with a calibrated temperature τ, shift
+ *       {@code m = attnShift[l][h]} and calibrated denominator {@code attnInvDen[l][h][p] = κ^n};</li>
+ *   <li>GELU → Chebyshev polynomial of degree {@code geluDegree} on {@code geluInterval[l]}.</li>
+ * </ul>
+ */
+public final class SqueezeParams {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public int layers;
+    public int heads;
+    public int positions;
+    public int weightBits = 8;
+    public int geluDegree = 15;
+    /** n in (1 + x/n)^n, a power of two: log2(n) squarings. */
+    public int attnPower = 4;
+    /** LayerNorm 1/σ: a Chebyshev polynomial of the variance of this degree (0: the per-position constants). */
+    public int lnDegree = 0;
+    /** Interval [lo, hi] of the variance for the 1/sqrt polynomial, per LN site: 2l = ln_1, 2l+1 = ln_2, 2L = ln_f. */
+    public double[][] lnInterval;
+    public double[][] ln1Inv;
+    public double[][] ln2Inv;
+    public double[] lnfInv;
+    public double[][] attnShift;
+    /** Per layer and head: temperature τ on the scores (folded into the Q columns of the QKV matrix). */
+    public double[][] attnScale;
+    public double[][][] attnInvDen;
+    public double[][] geluInterval;
+
+    public SqueezeParams(int layers, int heads, int positions) {
+        this.layers = layers;
+        this.heads = heads;
+        this.positions = positions;
+        ln1Inv = new double[layers][positions];
+        lnInterval = new double[2 * layers + 1][2];
+        ln2Inv = new double[layers][positions];
+        lnfInv = new double[positions];
+        attnShift = new double[layers][heads];
+        attnScale = new double[layers][heads];
+        attnInvDen = new double[layers][heads][positions];
+        geluInterval = new double[layers][2];
+    }
+
+    public SqueezeParams copy() {
+        SqueezeParams p = new SqueezeParams(layers, heads, positions);
+        p.weightBits = weightBits;
+        p.geluDegree = geluDegree;
+        p.attnPower = attnPower;
+        p.lnDegree = lnDegree;
+        for (int i = 0; i < lnInterval.length; i++) {
+            p.lnInterval[i] = lnInterval[i].clone();
+        }
+        for (int l = 0; l < layers; l++) {
+            p.ln1Inv[l] = ln1Inv[l].clone();
+            p.ln2Inv[l] = ln2Inv[l].clone();
+            p.attnShift[l] = attnShift[l].clone();
+            p.attnScale[l] = attnScale[l].clone();
+            p.geluInterval[l] = geluInterval[l].clone();
+            for (int h = 0; h < heads; h++) {
+                p.attnInvDen[l][h] = attnInvDen[l][h].clone();
+            }
+        }
+        p.lnfInv = lnfInv.clone();
+        return p;
+    }
+
+    public static void checkPower(int n) {
+        if (n < 1 || Integer.bitCount(n) != 1) {
+            throw new IllegalArgumentException("attention power must be a power of two, got " + n);
+        }
+    }
+
+    public String toJson() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("layers", layers);
+        n.put("heads", heads);
+        n.put("positions", positions);
+        n.put("weight_bits", weightBits);
+        n.put("gelu_degree", geluDegree);
+        n.put("attn_power", attnPower);
+        n.put("ln_degree", lnDegree);
+        n.set("ln_var_interval", JSON.valueToTree(lnInterval));
+        n.set("ln1_inv_sigma", JSON.valueToTree(ln1Inv));
+        n.set("ln2_inv_sigma", JSON.valueToTree(ln2Inv));
+        n.set("lnf_inv_sigma", JSON.valueToTree(lnfInv));
+        n.set("attn_shift", JSON.valueToTree(attnShift));
+        n.set("attn_scale", JSON.valueToTree(attnScale));
+        n.set("attn_inv_den", JSON.valueToTree(attnInvDen));
+        n.set("gelu_interval", JSON.valueToTree(geluInterval));
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static SqueezeParams fromJson(String text) throws IOException {
+        JsonNode n = JSON.readTree(text);
+        SqueezeParams p = new SqueezeParams(n.get("layers").asInt(), n.get("heads").asInt(), n.get("positions").asInt());
+        p.weightBits = n.get("weight_bits").asInt();
+        p.geluDegree = n.get("gelu_degree").asInt();
+        p.attnPower = n.get("attn_power").asInt();
+        p.lnDegree = n.get("ln_degree").asInt();
+        p.lnInterval = JSON.treeToValue(n.get("ln_var_interval"), double[][].class);
+        p.ln1Inv = JSON.treeToValue(n.get("ln1_inv_sigma"), double[][].class);
+        p.ln2Inv = JSON.treeToValue(n.get("ln2_inv_sigma"), double[][].class);
+        p.lnfInv = JSON.treeToValue(n.get("lnf_inv_sigma"), double[].class);
+        p.attnShift = JSON.treeToValue(n.get("attn_shift"), double[][].class);
+        p.attnScale = JSON.treeToValue(n.get("attn_scale"), double[][].class);
+        p.attnInvDen = JSON.treeToValue(n.get("attn_inv_den"), double[][][].class);
+        p.geluInterval = JSON.treeToValue(n.get("gelu_interval"), double[][].class);
+        return p;
+    }
+
+}

@@ -1,0 +1,85 @@
+package ai.zkllm.squeeze.tool;
+
+import ai.zkllm.squeeze.model.Gpt2Teacher;
+import ai.zkllm.squeeze.squeeze.SqueezedModel;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Teacher vs squeezed plaintext on held-out windows: perplexity of each (next-token, every
+ * position of every window) and the fraction of positions where their top-1 next tokens agree.
+ */
+public record Fidelity(int positions, double teacherPpl, double studentPpl, double top1Agreement, double meanKl) {
+
+    public static Fidelity measure(Gpt2Teacher teacher, SqueezedModel student, List<int[]> windows) {
+        return measure(teacher::forward, student::logitsAll, windows);
+    }
+
+    /** Windows of length T+1: the first T tokens are the context, each position predicts the next token. */
+    public static Fidelity measure(Function<int[], double[][]> teacher, Function<int[], double[][]> student,
+            List<int[]> windows) {
+        double nllT = 0;
+        double nllS = 0;
+        double kl = 0;
+        long agree = 0;
+        int n = 0;
+        for (int[] w : windows) {
+            int[] ctx = java.util.Arrays.copyOf(w, w.length - 1);
+            double[][] lt = teacher.apply(ctx);
+            double[][] ls = student.apply(ctx);
+            for (int t = 0; t < ctx.length; t++) {
+                double[] pt = logSoftmax(lt[t]);
+                double[] ps = logSoftmax(ls[t]);
+                int target = w[t + 1];
+                nllT -= pt[target];
+                nllS -= ps[target];
+                if (argmax(lt[t]) == argmax(ls[t])) {
+                    agree++;
+                }
+                for (int v = 0; v < pt.length; v++) {
+                    kl += Math.exp(pt[v]) * (pt[v] - ps[v]);
+                }
+                n++;
+            }
+        }
+        return new Fidelity(n, Math.exp(nllT / n), Math.exp(nllS / n), (double) agree / n, kl / n);
+    }
+
+    public static double[] logSoftmax(double[] x) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double v : x) {
+            m = Math.max(m, v);
+        }
+        double s = 0;
+        for (double v : x) {
+            s += Math.exp(v - m);
+        }
+        double lse = m + Math.log(s);
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i] - lse;
+        }
+        return y;
+    }
+
+    public static int argmax(double[] x) {
+        int best = 0;
+        for (int i = 1; i < x.length; i++) {
+            if (x[i] > x[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** Relative perplexity increase of the squeezed model over the teacher. */
+    public double pplIncrease() {
+        return studentPpl / teacherPpl - 1;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("positions=%d teacher_ppl=%.4f squeezed_ppl=%.4f (%+.2f%%) top1_agreement=%.4f kl=%.5f",
+                positions, teacherPpl, studentPpl, 100 * pplIncrease(), top1Agreement, meanKl);
+    }
+}

@@ -1,0 +1,115 @@
+package ai.zkllm.squeeze.tool;
+
+import ai.zkllm.squeeze.calib.Calibration;
+import ai.zkllm.squeeze.io.ArtifactException;
+import ai.zkllm.squeeze.io.AtomicFiles;
+import ai.zkllm.squeeze.model.Checkpoint;
+import ai.zkllm.squeeze.model.Gpt2Config;
+import ai.zkllm.squeeze.model.Gpt2Teacher;
+import ai.zkllm.squeeze.model.Gpt2Weights;
+import ai.zkllm.squeeze.squeeze.SqueezeParams;
+import ai.zkllm.squeeze.squeeze.SqueezedModel;
+import ai.zkllm.squeeze.squeeze.SqueezedModelIO;
+import ai.zkllm.squeeze.squeeze.Squeezer;
+import ai.zkllm.squeeze.tokenize.ByteTokenizer;
+import ai.zkllm.squeeze.tokenize.HfTokenizer;
+import ai.zkllm.squeeze.tokenize.TextTokenizer;
+import ai.zkllm.squeeze.train.Aligner;
+import ai.zkllm.squeeze.train.Corpus;
+import ai.zkllm.squeeze.train.Trainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The small API behind {@code zkllm squeeze …}: train the reference model, import a GPT-2
+ * checkpoint, calibrate, squeeze, align, and report plaintext fidelity.
+ */
+public final class SqueezeTool {
+    private SqueezeTool() {}
+
+    /** Trains the reference model with the shipped recipe (or {@code steps} steps) and saves it. */
+    public static Trainer.Result train(Path out, int steps, Consumer<String> log) throws IOException {
+        Trainer.Options r = ReferenceModel.RECIPE;
+        Trainer.Options o = new Trainer.Options(steps > 0 ? steps : r.steps(), r.batch(), r.lr(), r.seed());
+        Trainer.Result res = Trainer.train(ReferenceModel.CONFIG, Corpus.shipped().train(), o, log);
+        Checkpoint.save(res.weights(), out, Map.of("trainer", "zkllm-squeeze", "steps", "" + o.steps(),
+                "seed", "" + o.seed(), "corpus", "jargon-4.4.7.txt[0:95%]"), null);
+        return res;
+    }
+
+    /** Imports (loads and checks) a Hugging Face GPT-2 folder: config.json, model.safetensors, [tokenizer.json]. */
+    public static Gpt2Weights importCheckpoint(Path dir) throws IOException {
+        return Checkpoint.load(dir);
+    }
+
+    /** The tokenizer of a checkpoint folder: its tokenizer.json through DJL, else the byte vocabulary. */
+    public static TextTokenizer tokenizer(Path dir, Gpt2Config c) throws IOException {
+        Path tj = dir.resolve(Checkpoint.TOKENIZER);
+        if (Files.exists(tj)) {
+            return HfTokenizer.load(tj, c.vocabSize());
+        }
+        if (c.vocabSize() != 256) {
+            throw new ArtifactException("missing file " + tj + " (needed: vocabulary of " + c.vocabSize()
+                    + " is not the 256-byte vocabulary)");
+        }
+        return new ByteTokenizer();
+    }
+
+    /** Calibration windows (context-length slices of the text), deterministic. */
+    public static List<int[]> windows(int[] tokens, int length, int max) {
+        return Corpus.windows(tokens, length, max);
+    }
+
+    public static Calibration calibrate(Gpt2Weights w, List<int[]> windows, int weightBits, int geluDegree,
+            int attnPower) {
+        return Calibration.run(new Gpt2Teacher(w), windows, weightBits, geluDegree, attnPower);
+    }
+
+    public static SqueezedModel squeeze(Gpt2Weights w, SqueezeParams p) {
+        return Squeezer.squeeze(w, p);
+    }
+
+    public static Aligner.Result align(Gpt2Weights teacher, SqueezeParams calibrated, int[] tokens,
+            Aligner.Options o, Consumer<String> log) {
+        return Aligner.align(teacher, calibrated, tokens, o, log);
+    }
+
+    public static Fidelity report(Gpt2Weights teacher, SqueezedModel student, List<int[]> heldOutWindows) {
+        return Fidelity.measure(new Gpt2Teacher(teacher), student, heldOutWindows);
+    }
+
+    /** Copies a classpath folder (e.g. the shipped reference checkpoint) to a directory. */
+    public static Path extractResourceDir(String resourceDir, List<String> files, Path out) throws IOException {
+        Files.createDirectories(out);
+        for (String f : files) {
+            try (InputStream in = SqueezeTool.class.getResourceAsStream(resourceDir + "/" + f)) {
+                if (in == null) {
+                    throw new ArtifactException("missing resource " + resourceDir + "/" + f);
+                }
+                Files.write(out.resolve(f), in.readAllBytes());
+            }
+        }
+        return out;
+    }
+
+    /** The shipped reference checkpoint, copied to {@code out}. */
+    public static Path shippedReference(Path out) throws IOException {
+        return extractResourceDir(ReferenceModel.RESOURCE_DIR,
+                List.of(Checkpoint.CONFIG, Checkpoint.WEIGHTS, Checkpoint.MANIFEST), out);
+    }
+
+    /** The shipped squeezed (aligned) model, copied to {@code out}. */
+    public static Path shippedSqueezed(Path out) throws IOException {
+        return extractResourceDir(ReferenceModel.SQUEEZED_RESOURCE_DIR, List.of(Checkpoint.CONFIG,
+                SqueezedModelIO.SPEC, SqueezedModelIO.TENSORS, Checkpoint.MANIFEST), out);
+    }
+
+    static String hash(Path f) throws IOException {
+        return AtomicFiles.sha256(f);
+    }
+}

@@ -1,0 +1,55 @@
+package ai.zkllm.squeeze;
+
+import ai.zkllm.squeeze.model.Gpt2Weights;
+import ai.zkllm.squeeze.squeeze.SqueezedModel;
+import ai.zkllm.squeeze.squeeze.SqueezedModelIO;
+import ai.zkllm.squeeze.tool.SqueezeTool;
+import ai.zkllm.squeeze.train.Corpus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The shipped artifacts, loaded once per test JVM through the importer (never retrained). */
+final class Shipped {
+    private static Gpt2Weights reference;
+    private static SqueezedModel squeezed;
+    private static Corpus corpus;
+
+    private Shipped() {}
+
+    static synchronized Gpt2Weights reference() {
+        if (reference == null) {
+            try {
+                Path d = Files.createTempDirectory("zkllm-ref");
+                reference = SqueezeTool.importCheckpoint(SqueezeTool.shippedReference(d.resolve("bytegpt2")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return reference;
+    }
+
+    static synchronized SqueezedModel squeezed() {
+        if (squeezed == null) {
+            try {
+                Path d = Files.createTempDirectory("zkllm-sq");
+                squeezed = SqueezedModelIO.load(SqueezeTool.shippedSqueezed(d.resolve("sq")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return squeezed;
+    }
+
+    static synchronized Corpus corpus() {
+        if (corpus == null) {
+            try {
+                corpus = Corpus.shipped();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return corpus;
+    }
+}
