@@ -154,7 +154,7 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
                 return reject(e, DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
                         "evaluation keys " + p.getEvaluationKeys().getSha256() + " invalid: " + ex.getMessage());
             }
-            keyCache.put(p.getEvaluationKeys().getSha256(), keys, keyBytes.length);
+            keyCache.put(p.getEvaluationKeys().getSha256(), keys, memoryBytes(keys));
         }
         for (int step : program.rotationSteps()) {
             if (!keys.galois().has(context.galoisElementForRotation(step))) {
@@ -235,6 +235,33 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
         metrics.answered(now - e.arrivalUnixMs, (t4 - start) / 1_000_000, inputs.size() + outputs.size());
         return InferenceOutcome.answered(new OutRecord(p.getSessionId(), response.build().toByteArray()),
                 new OutRecord(p.getRequestId(), receipt.toByteArray()));
+    }
+
+    /**
+     * What decoded keys hold in memory: b and the a expanded from the seed, as 8-byte residues. The
+     * wire form (b + seed, 4-byte residues) is about 4x smaller, so the cache is bounded by this.
+     */
+    static long memoryBytes(EvaluationKeys keys) {
+        long total = 0;
+        if (keys.relinearization() != null) {
+            total += memoryBytes(keys.relinearization().key());
+        }
+        for (int g : keys.galois().elements()) {
+            total += memoryBytes(keys.galois().get(g));
+        }
+        return total;
+    }
+
+    private static long memoryBytes(ai.zkllm.fhe.ring.RnsPoly poly) {
+        return 8L * poly.limbCount() * poly.n();
+    }
+
+    private static long memoryBytes(ai.zkllm.fhe.ckks.SwitchingKey key) {
+        long total = 0;
+        for (int j = 0; j < key.digitCount(); j++) {
+            total += memoryBytes(key.b(j)) + memoryBytes(key.a(j));
+        }
+        return total;
     }
 
     private InferenceOutcome reject(PromptEnvelope e, DeadLetterReason reason, String detail) {

@@ -185,4 +185,15 @@ class InferenceFunctionTest {
         assertNotNull(out.get(4).response, "the operator keeps answering");
         assertEquals(2, fn.metrics().ciphertextCount());
     }
+
+    /** The key cache is bounded by decoded size: the seeded wire form understates memory about 4x. */
+    @Test
+    void keyCacheChargesDecodedSize() {
+        EvaluationKeys evk = new EvaluationKeys(new KeyGenerator(ctx, new SecureRandom()).relinearizationKey(sk),
+                new GaloisKeys(Map.of()));
+        var key = evk.relinearization().key();
+        long expected = 2L * key.digitCount() * ctx.qpLimbCount() * P.n() * 8;
+        assertEquals(expected, InferenceFunction.memoryBytes(evk));
+        assertTrue(InferenceFunction.memoryBytes(evk) > 3.9 * codec.toBytes(evk).length);
+    }
 }
