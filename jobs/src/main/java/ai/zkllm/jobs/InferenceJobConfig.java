@@ -67,7 +67,7 @@ public class InferenceJobConfig implements Serializable {
     @Option(names = "--dedup-retention-s", description = "how long a request id is remembered (default: ${DEFAULT-VALUE})")
     public long dedupRetentionSeconds = 24 * 3600;
 
-    @Option(names = "--key-cache-bytes", description = "evaluation-key cache bound in bytes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--key-cache-bytes", description = "evaluation-key cache bound, in bytes of decoded keys in memory, about 4x their wire size (default: ${DEFAULT-VALUE})")
     public long keyCacheBytes = 2L << 30;
 
     @Option(names = "--key-cache-entries", description = "evaluation-key cache bound in key sets (default: ${DEFAULT-VALUE})")
