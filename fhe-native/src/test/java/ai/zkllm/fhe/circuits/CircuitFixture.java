@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.circuits;
 
+import ai.zkllm.fhe.SeededRandom;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.CkksContext;
 import ai.zkllm.fhe.ckks.Decryptor;
@@ -11,8 +12,6 @@ import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.JavaRingBackend;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 
 /** A small insecure parameter set with a secret key; evaluators are made per key set. */
 final class CircuitFixture {
@@ -28,9 +27,9 @@ final class CircuitFixture {
                 .insecureForTests(true).build();
         context = new CkksContext(params, new JavaRingBackend());
         encoder = new Encoder(context);
-        keyGenerator = new KeyGenerator(context, seededRandom(1));
+        keyGenerator = new KeyGenerator(context, SeededRandom.of(1));
         secretKey = keyGenerator.secretKey();
-        encryptor = new Encryptor(context, keyGenerator.publicKey(secretKey), seededRandom(2));
+        encryptor = new Encryptor(context, keyGenerator.publicKey(secretKey), SeededRandom.of(2));
         decryptor = new Decryptor(context, secretKey);
     }
 
@@ -49,15 +48,6 @@ final class CircuitFixture {
         return encoder.decode(decryptor.decrypt(ct));
     }
 
-    static SecureRandom seededRandom(long seed) {
-        try {
-            SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
-            random.setSeed(seed);
-            return random;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** -log2 of the largest error over the first {@code count} entries, printed and returned. */
     static double bitsOfPrecision(String what, double[] expected, double[] actual, int count) {

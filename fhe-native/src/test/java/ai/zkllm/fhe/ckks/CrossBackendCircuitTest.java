@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.ckks;
 
+import ai.zkllm.fhe.SeededRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,12 +48,12 @@ class CrossBackendCircuitTest {
         Side(Parameters params, RingBackend backend) {
             context = new CkksContext(params, backend);
             encoder = new Encoder(context);
-            KeyGenerator keyGenerator = new KeyGenerator(context, TestKit.seededRandom(11));
+            KeyGenerator keyGenerator = new KeyGenerator(context, SeededRandom.of(11));
             secretKey = keyGenerator.secretKey();
             publicKey = keyGenerator.publicKey(secretKey);
             keys = keyGenerator.evaluationKeys(secretKey, STEPS);
-            encryptor = new Encryptor(context, publicKey, TestKit.seededRandom(12));
-            symmetric = new Encryptor(context, secretKey, TestKit.seededRandom(13));
+            encryptor = new Encryptor(context, publicKey, SeededRandom.of(12));
+            symmetric = new Encryptor(context, secretKey, SeededRandom.of(13));
             evaluator = new Evaluator(context, keys);
             decryptor = new Decryptor(context, secretKey);
         }

@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.ckks;
 
+import ai.zkllm.fhe.SeededRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,7 +25,7 @@ class EncryptionTest {
     @Test
     void secretKeyEncryptionDecryptsAndKeepsTheSeedOfC1() {
         double[] v = KIT.randomValues(1);
-        Encryptor symmetric = new Encryptor(KIT.context, KIT.secretKey, TestKit.seededRandom(3));
+        Encryptor symmetric = new Encryptor(KIT.context, KIT.secretKey, SeededRandom.of(3));
         for (int level : new int[] {0, KIT.context.maxLevel()}) {
             Ciphertext ct = symmetric.encrypt(KIT.encoder.encode(v, level, KIT.context.params().scale()));
             TestKit.assertPrecision("sk encrypt/decrypt level " + level, v, KIT.decrypt(ct), 15);
@@ -36,8 +37,8 @@ class EncryptionTest {
     @Test
     void keysFromTheSameSeededRandomAreIdentical() {
         CkksContext context = new CkksContext(KIT.context.params(), new JavaRingBackend());
-        KeyGenerator first = new KeyGenerator(context, TestKit.seededRandom(42));
-        KeyGenerator second = new KeyGenerator(context, TestKit.seededRandom(42));
+        KeyGenerator first = new KeyGenerator(context, SeededRandom.of(42));
+        KeyGenerator second = new KeyGenerator(context, SeededRandom.of(42));
         SecretKey sk1 = first.secretKey();
         SecretKey sk2 = second.secretKey();
         assertEquals(sk1.poly(), sk2.poly());
@@ -57,7 +58,7 @@ class EncryptionTest {
         for (int g : ek1.galois().elements()) {
             assertEquals(ek1.galois().get(g).b(0), ek2.galois().get(g).b(0));
         }
-        assertNotEquals(sk1.poly(), new KeyGenerator(context, TestKit.seededRandom(43)).secretKey().poly());
+        assertNotEquals(sk1.poly(), new KeyGenerator(context, SeededRandom.of(43)).secretKey().poly());
     }
 
     @Test

@@ -1,8 +1,7 @@
 package ai.zkllm.fhe.ckks;
 
+import ai.zkllm.fhe.SeededRandom;
 import ai.zkllm.fhe.ring.JavaRingBackend;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Random;
 
 /** A small insecure parameter set with keys, shared by the tests, plus precision helpers. */
@@ -21,11 +20,11 @@ final class TestKit {
     TestKit(Parameters params, int... rotationSteps) {
         context = new CkksContext(params, new JavaRingBackend());
         encoder = new Encoder(context);
-        KeyGenerator keyGenerator = new KeyGenerator(context, seededRandom(1));
+        KeyGenerator keyGenerator = new KeyGenerator(context, SeededRandom.of(1));
         secretKey = keyGenerator.secretKey();
         publicKey = keyGenerator.publicKey(secretKey);
         evaluationKeys = keyGenerator.evaluationKeys(secretKey, rotationSteps);
-        encryptor = new Encryptor(context, publicKey, seededRandom(2));
+        encryptor = new Encryptor(context, publicKey, SeededRandom.of(2));
         decryptor = new Decryptor(context, secretKey);
         evaluator = new Evaluator(context, evaluationKeys);
     }
@@ -34,15 +33,6 @@ final class TestKit {
         return Parameters.builder().logN(logN).depth(depth).logScale(30).dnum(dnum).insecureForTests(true).build();
     }
 
-    static SecureRandom seededRandom(long seed) {
-        try {
-            SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
-            random.setSeed(seed);
-            return random;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     double[] randomValues(double bound) {
         double[] v = new double[context.slots()];

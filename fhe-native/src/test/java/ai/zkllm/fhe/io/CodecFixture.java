@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.io;
 
+import ai.zkllm.fhe.SeededRandom;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.CkksContext;
 import ai.zkllm.fhe.ckks.Decryptor;
@@ -11,8 +12,6 @@ import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.PublicKey;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.JavaRingBackend;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Random;
 
 /** A parameter set with reproducible keys, encryptors and a codec, shared by the io tests. */
@@ -33,12 +32,12 @@ final class CodecFixture {
         this.params = params;
         context = new CkksContext(params, new JavaRingBackend());
         encoder = new Encoder(context);
-        KeyGenerator keyGenerator = new KeyGenerator(context, seededRandom(1));
+        KeyGenerator keyGenerator = new KeyGenerator(context, SeededRandom.of(1));
         secretKey = keyGenerator.secretKey();
         publicKey = keyGenerator.publicKey(secretKey);
         evaluationKeys = keyGenerator.evaluationKeys(secretKey, rotationSteps);
-        publicEncryptor = new Encryptor(context, publicKey, seededRandom(2));
-        secretEncryptor = new Encryptor(context, secretKey, seededRandom(3));
+        publicEncryptor = new Encryptor(context, publicKey, SeededRandom.of(2));
+        secretEncryptor = new Encryptor(context, secretKey, SeededRandom.of(3));
         decryptor = new Decryptor(context, secretKey);
         codec = new FheCodec(context);
     }
@@ -52,15 +51,6 @@ final class CodecFixture {
         return Parameters.builder().logN(10).depth(depth).logScale(30).dnum(2).insecureForTests(true).build();
     }
 
-    static SecureRandom seededRandom(long seed) {
-        try {
-            SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
-            random.setSeed(seed);
-            return random;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     double[] randomValues() {
         double[] v = new double[context.slots()];

@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.io;
 
+import ai.zkllm.fhe.SeededRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -85,7 +86,7 @@ class FheCodecRoundTripTest {
         assertEquals(FIX.publicKey.a(), back.a());
         assertArrayEquals(FIX.publicKey.seed(), back.seed());
         double[] v = FIX.randomValues();
-        Encryptor encryptor = new Encryptor(FIX.context, back, CodecFixture.seededRandom(5));
+        Encryptor encryptor = new Encryptor(FIX.context, back, SeededRandom.of(5));
         double[] decrypted = FIX.decrypt(encryptor.encrypt(FIX.encoder.encode(v, FIX.context.maxLevel(), FIX.params.scale())));
         assertTrue(maxError(v, decrypted) < 1e-4, "error " + maxError(v, decrypted));
     }

@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.io;
 
+import ai.zkllm.fhe.SeededRandom;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.fhe.ckks.Ciphertext;
@@ -21,9 +22,9 @@ class SeededCiphertextSizeTest {
         Parameters params = Parameters.builder().logN(14).depth(8).build();
         CkksContext context = new CkksContext(params, new JavaRingBackend());
         FheCodec codec = new FheCodec(context);
-        SecretKey sk = new KeyGenerator(context, CodecFixture.seededRandom(1)).secretKey();
+        SecretKey sk = new KeyGenerator(context, SeededRandom.of(1)).secretKey();
         Plaintext pt = new Encoder(context).encode(new double[] {1, 2, 3}, context.maxLevel(), params.scale());
-        Ciphertext seeded = new Encryptor(context, sk, CodecFixture.seededRandom(2)).encrypt(pt);
+        Ciphertext seeded = new Encryptor(context, sk, SeededRandom.of(2)).encrypt(pt);
         Ciphertext expanded = new Ciphertext(new RnsPoly[] {seeded.poly(0), seeded.poly(1)}, seeded.level(), seeded.scale());
 
         int seededBytes = codec.toBytes(seeded).length;
