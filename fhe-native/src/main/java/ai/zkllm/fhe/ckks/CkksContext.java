@@ -49,7 +49,14 @@ public final class CkksContext {
 
     /** Index in the ring of the first special prime; Q primes are 0..maxLevel. */
     public int firstSpecialIndex() { return params.maxLevel() + 1; }
+
+    /** Digits of a switching key generated at the top level: what every key carries on the wire. */
+    public int keySwitchDigits() {
+        return keySwitcher.digitCount(params.maxLevel());
+    }
+
     public int specialCount() { return params.alpha(); }
+
     /** All limbs of a polynomial over QP. */
     public int qpLimbCount() { return ring.primeCount(); }
 

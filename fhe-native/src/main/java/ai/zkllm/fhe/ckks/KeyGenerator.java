@@ -76,7 +76,7 @@ public final class KeyGenerator {
     private SwitchingKey switchingKey(RnsPoly from, SecretKey sk) {
         KeySwitcher switcher = context.keySwitcher();
         RingBackend backend = ring.backend();
-        int digits = switcher.digitCount(context.maxLevel());
+        int digits = context.keySwitchDigits();
         int alpha = context.specialCount();
         int limbs = context.qpLimbCount();
         byte[] seed = noise.seed();

@@ -60,8 +60,7 @@ public final class FheCodec {
         this.limits = limits;
         this.digests = new CanonicalDigest(context.params());
         this.parameterId = context.params().id();
-        int alpha = context.specialCount();
-        this.digitCount = (context.maxLevel() + alpha) / alpha;
+        this.digitCount = context.keySwitchDigits();
     }
 
     public FheCodec(CkksContext context) {
