@@ -1,11 +1,11 @@
 package ai.zkllm.cli;
 
+import ai.zkllm.client.EvaluationKeyFile;
 import ai.zkllm.client.Generation;
 import ai.zkllm.client.SecretKeyFile;
 import ai.zkllm.client.ZkllmClient;
 import ai.zkllm.jobs.demo.DemoVocabulary;
 import ai.zkllm.operators.inference.BlobStore;
-import ai.zkllm.operators.inference.SimpleFheCodec;
 import ai.zkllm.squeeze.runtime.FheProgram;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 /** {@code zkllm chat --brain B "prompt"}. */
 @Command(name = "chat", description = {
     "Encrypts a prompt, sends it to a brain through Kafka, runs the refresh rounds, decrypts and samples,",
-    "and streams the tokens with a progress line. Evaluation keys go to the blob store by content hash."})
+    "and streams the tokens with a progress line. Evaluation keys are generated once per key file and",
+    "model, cached beside the key file (FILE.<tag>.evk), and go to the blob store by content hash."})
 public final class ChatCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean help;
@@ -72,8 +73,8 @@ public final class ChatCommand implements Callable<Integer> {
         var sk = SecretKeyFile.read(key, program.parameters());
         ZkllmClient.Config cfg = new ZkllmClient.Config(bootstrap, promptsTopic, responsesTopic, brain,
                 Duration.ofSeconds(roundTimeout), Duration.ofSeconds(roundTimeout), deadLetterTopic);
-        try (ZkllmClient client = new ZkllmClient(cfg, program, sk, new SimpleFheCodec(),
-                new BlobStore(blobStore, 1L << 30))) {
+        try (ZkllmClient client = new ZkllmClient(cfg, program, sk, new BlobStore(blobStore, 1L << 30))
+                .cacheEvaluationKeysIn(EvaluationKeyFile.besideSecretKey(key, program, sk))) {
             System.out.print(prompt + " ");
             Generation g = client.generate("chat-" + UUID.randomUUID(), DemoVocabulary.encode(prompt), tokens,
                     temperature, seed, new ProgressPrinter(DemoVocabulary::decode, System.out, System.err));

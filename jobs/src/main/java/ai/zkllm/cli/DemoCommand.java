@@ -2,7 +2,6 @@ package ai.zkllm.cli;
 
 import ai.zkllm.client.Generation;
 import ai.zkllm.client.ZkllmClient;
-import ai.zkllm.fhe.ckks.CkksContext;
 import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
@@ -10,8 +9,8 @@ import ai.zkllm.jobs.InferenceJobConfig;
 import ai.zkllm.jobs.demo.DemoVocabulary;
 import ai.zkllm.jobs.embedded.EmbeddedRuntime;
 import ai.zkllm.operators.inference.BlobStore;
+import ai.zkllm.operators.inference.FheEngines;
 import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
-import ai.zkllm.operators.inference.SimpleFheCodec;
 import ai.zkllm.squeeze.runtime.FheProgram;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,15 +61,15 @@ public final class DemoCommand implements Callable<Integer> {
         cfg.blobStore = blobs.toString();
         System.err.println("starting the embedded Kafka broker and the Flink MiniCluster...");
         try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, parallelism)) {
-            runtime.startJob(new ServiceLoaderProgramRegistry(), new SimpleFheCodec(), null);
+            runtime.startJob(new ServiceLoaderProgramRegistry(), null);
             System.err.printf("broker %s, InferenceJob running (parallelism %d); model %s, %s%n",
                     cfg.bootstrapServers, parallelism, program.modelHash().substring(0, 16), program.parameters());
             // The demo's key lives in memory only; `zkllm keys new` + `zkllm chat` keep one on disk.
-            SecretKey sk = new KeyGenerator(new CkksContext(program.parameters(), RingBackends.preferred()),
+            SecretKey sk = new KeyGenerator(FheEngines.get(program.parameters(), RingBackends.preferred()).context(),
                     new SecureRandom()).secretKey();
             ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
                     cfg.responsesTopic, "demo-brain", Duration.ofSeconds(120), Duration.ofSeconds(120), cfg.deadLetterTopic);
-            try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk, new SimpleFheCodec(),
+            try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk,
                     new BlobStore(cfg.blobStore, cfg.maxBlobBytes))) {
                 System.out.print(prompt + " ");
                 Generation g = client.generate("demo", DemoVocabulary.encode(prompt), tokens, 0, 1,

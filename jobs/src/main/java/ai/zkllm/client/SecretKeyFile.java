@@ -1,14 +1,13 @@
 package ai.zkllm.client;
 
-import ai.zkllm.fhe.ckks.CkksContext;
 import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.SecretKey;
-import ai.zkllm.fhe.ring.RnsPoly;
-import ai.zkllm.operators.inference.SimpleFheCodec;
+import ai.zkllm.fhe.io.FheCodec;
+import ai.zkllm.fhe.io.InvalidFheDataException;
+import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.operators.inference.FheEngines;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +19,11 @@ import java.util.Set;
 
 /**
  * The client's secret key on local disk, readable by its owner only (mode 0600, created with that
- * mode, never widened). Format: "ZKSK1", the parameter hash (64 ASCII hex), the key polynomial
- * over QP. The key never leaves this machine and is never logged.
+ * mode, never widened). The file holds exactly the bytes of a {@code zkllm.v1.FheSecretKey}
+ * written by the engine codec ({@link FheCodec}): parameter id, the key polynomial over QP, and
+ * the canonical sha256, all checked on reading. The key never leaves this machine and is never logged.
  */
 public final class SecretKeyFile {
-    private static final byte[] MAGIC = "ZKSK1".getBytes(StandardCharsets.US_ASCII);
     public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private SecretKeyFile() {
@@ -35,22 +34,22 @@ public final class SecretKeyFile {
         if (Files.exists(path)) {
             throw new FileAlreadyExistsException(path + " (refusing to overwrite a secret key)");
         }
-        CkksContext context = new CkksContext(params, ai.zkllm.fhe.ring.RingBackends.preferred());
-        SecretKey sk = new KeyGenerator(context, new SecureRandom()).secretKey();
+        SecretKey sk = new KeyGenerator(engine(params).context(), new SecureRandom()).secretKey();
         write(path, sk, params);
         return sk;
     }
 
     public static void write(Path path, SecretKey sk, Parameters params) throws IOException {
-        RnsPoly poly = sk.poly();
-        ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 64 + 1 + 4 * poly.limbCount() * poly.n());
-        buf.put(MAGIC).put(params.id().getBytes(StandardCharsets.US_ASCII));
-        SimpleFheCodec.writePoly(buf, poly);
+        writeOwnerOnly(path, engine(params).codec().toBytes(sk));
+    }
+
+    /** Writes {@code bytes} atomically to {@code path}, created mode 0600 from the start. */
+    static void writeOwnerOnly(Path path, byte[] bytes) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".sk-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        Path tmp = Files.createTempFile(dir, ".zkllm-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
-            Files.write(tmp, buf.array());
+            Files.write(tmp, bytes);
             Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
@@ -64,26 +63,16 @@ public final class SecretKeyFile {
             throw new IOException(path + " is accessible to others (" + PosixFilePermissions.toString(perms)
                     + "); chmod 600 it");
         }
-        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(path));
         try {
-            byte[] magic = new byte[MAGIC.length];
-            buf.get(magic);
-            byte[] id = new byte[64];
-            buf.get(id);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
-                throw new IOException(path + " is not a zkllm secret key");
-            }
-            if (!new String(id, StandardCharsets.US_ASCII).equals(params.id())) {
-                throw new IOException(path + " holds a key for another parameter set");
-            }
-            int limbs = params.qPrimes().size() + params.pPrimes().size();
-            RnsPoly poly = SimpleFheCodec.readPoly(buf, params, limbs, true);
-            if (buf.hasRemaining()) {
-                throw new IOException(path + " has trailing bytes");
-            }
-            return new SecretKey(poly);
-        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
-            throw new IOException(path + " is not a valid secret key: " + e.getMessage());
+            return engine(params).codec().secretKeyFromBytes(Files.readAllBytes(path));
+        } catch (InvalidFheDataException e) {
+            // The codec's message names fields and ids, never key material.
+            throw new IOException(path + " is not a valid secret key for parameters " + params.id() + ": "
+                    + e.getMessage(), e);
         }
+    }
+
+    private static FheEngines.Engine engine(Parameters params) {
+        return FheEngines.get(params, RingBackends.preferred());
     }
 }

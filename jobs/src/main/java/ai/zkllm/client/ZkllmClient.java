@@ -12,15 +12,17 @@ import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.operators.inference.BlobStore;
-import ai.zkllm.operators.inference.FheCodec;
+import ai.zkllm.fhe.io.FheCodec;
+import ai.zkllm.operators.inference.FheEngines;
+import ai.zkllm.operators.inference.Sha256;
 import ai.zkllm.schemas.v1.BlobRef;
 import ai.zkllm.schemas.v1.CiphertextPayload;
 import ai.zkllm.schemas.v1.DeadLetter;
 import ai.zkllm.schemas.v1.EncryptedPrompt;
 import ai.zkllm.schemas.v1.EncryptedResponse;
 import ai.zkllm.squeeze.runtime.FheProgram;
-import com.google.protobuf.ByteString;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -50,6 +52,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@link EncryptedPrompt}, wait for its {@link EncryptedResponse} (read_committed), decrypt,
  * refresh, repeat — then samples each token from the decrypted logits.
  *
+ * <p>Bytes on the wire come from the engine codec ({@link FheCodec}). Round inputs are encrypted
+ * with the secret key (symmetric, seeded), so each travels as c_0 + a 32-byte seed: half the bytes
+ * of a public-key encryption; responses are decoded and checked by the same codec. Evaluation keys
+ * (switching keys as b + seed, also half) can be cached on disk, see
+ * {@link #cacheEvaluationKeysIn(Path)} and {@link EvaluationKeyFile}.
+ *
  * <p>Not thread-safe: one generation at a time per client.
  */
 public final class ZkllmClient implements AutoCloseable {
@@ -78,18 +86,20 @@ public final class ZkllmClient implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private BlobRef evaluationKeys;
     private long keyBytesUploaded;
+    private Path evaluationKeyFile;
 
-    public ZkllmClient(Config config, FheProgram program, SecretKey secretKey, FheCodec codec, BlobStore blobs) {
+    public ZkllmClient(Config config, FheProgram program, SecretKey secretKey, BlobStore blobs) {
         this.config = config;
         this.program = program;
         this.params = program.parameters();
         if (params.insecureForTests() || params.securityBits() < 128) {
             throw new IllegalArgumentException("the program's parameters are below 128-bit security");
         }
-        this.codec = codec;
+        FheEngines.Engine engine = engine(params);
+        this.codec = engine.codec();
         this.blobs = blobs;
         this.secretKey = secretKey;
-        this.context = new CkksContext(params, RingBackends.preferred());
+        this.context = engine.context();
         this.encoder = new Encoder(context);
         this.encryptor = new Encryptor(context, secretKey, new SecureRandom());
         this.decryptor = new Decryptor(context, secretKey);
@@ -118,20 +128,55 @@ public final class ZkllmClient implements AutoCloseable {
         partitions.forEach(consumer::position); // resolve now: responses from here on are ours to read
     }
 
+    /** The shared context + codec of a parameter set (one per process). */
+    static FheEngines.Engine engine(Parameters params) {
+        return FheEngines.get(params, RingBackends.preferred());
+    }
+
     /** Evaluation keys for the program (relinearization + its rotations), generated from the secret key. */
     public static EvaluationKeys evaluationKeys(FheProgram program, SecretKey sk) {
-        CkksContext ctx = new CkksContext(program.parameters(), RingBackends.preferred());
+        CkksContext ctx = engine(program.parameters()).context();
         KeyGenerator gen = new KeyGenerator(ctx, new SecureRandom());
         GaloisKeys galois = gen.galoisKeys(sk, program.rotationSteps(), false);
         return new EvaluationKeys(gen.relinearizationKey(sk), galois);
     }
 
-    /** Generates and uploads this client's evaluation keys once; the blob store dedups by hash. */
+    /** True when {@code keys} hold the relinearization key and every rotation the program uses. */
+    static boolean covers(EvaluationKeys keys, FheProgram program) {
+        CkksContext ctx = engine(program.parameters()).context();
+        if (keys.relinearization() == null) {
+            return false;
+        }
+        for (int step : program.rotationSteps()) {
+            if (!keys.galois().has(ctx.galoisElementForRotation(step))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Caches the evaluation keys in {@code file} (e.g. {@link EvaluationKeyFile#besideSecretKey}):
+     * loaded from there when valid, generated and written there otherwise. Call before the first
+     * {@link #uploadEvaluationKeys()}.
+     */
+    public ZkllmClient cacheEvaluationKeysIn(Path file) {
+        this.evaluationKeyFile = file;
+        return this;
+    }
+
+    /**
+     * Gets (cache file, else generates) and uploads this client's evaluation keys once; the blob
+     * store dedups by content hash, and only bytes actually written count as uploaded.
+     */
     public BlobRef uploadEvaluationKeys() throws IOException {
         if (evaluationKeys == null) {
-            byte[] bytes = codec.encodeEvaluationKeys(evaluationKeys(program, secretKey));
+            byte[] bytes = evaluationKeyFile != null
+                    ? EvaluationKeyFile.loadOrCreate(evaluationKeyFile, program, secretKey)
+                    : codec.toBytes(evaluationKeys(program, secretKey));
+            boolean present = blobs.contains(Sha256.hex(bytes));
             evaluationKeys = blobs.put(bytes);
-            keyBytesUploaded = bytes.length;
+            keyBytesUploaded = present ? 0 : bytes.length;
         }
         return evaluationKeys;
     }
@@ -176,8 +221,9 @@ public final class ZkllmClient implements AutoCloseable {
                     p.setDeadlineUnixMs(System.currentTimeMillis() + config.deadline().toMillis());
                 }
                 for (double[] v : slots) {
+                    // Secret-key encryption carries its seed: the codec sends c_0 + seed.
                     Ciphertext ct = encryptor.encrypt(encoder.encode(v, params.maxLevel(), params.scale()));
-                    p.addInputs(CiphertextPayload.newBuilder().setInline(ByteString.copyFrom(codec.encodeCiphertext(ct))));
+                    p.addInputs(CiphertextPayload.newBuilder().setInline(codec.toProto(ct).toByteString()));
                 }
                 EncryptedPrompt prompt0 = p.build();
                 byte[] value = prompt0.toByteArray();
@@ -188,7 +234,7 @@ public final class ZkllmClient implements AutoCloseable {
                 trips++;
                 decrypted = new ArrayList<>();
                 for (CiphertextPayload c : response.getOutputsList()) {
-                    Ciphertext ct = codec.decodeCiphertext(c.getInline().toByteArray(), params);
+                    Ciphertext ct = codec.ciphertextFromBytes(c.getInline().toByteArray());
                     decrypted.add(encoder.decode(decryptor.decrypt(ct)));
                 }
                 if (round + 1 < program.rounds()) {

@@ -4,7 +4,6 @@ import ai.zkllm.jobs.kafka.OutRecordSerializer;
 import ai.zkllm.jobs.kafka.PromptRecordDeserializer;
 import ai.zkllm.operators.inference.BlobStore;
 import ai.zkllm.operators.inference.DeadLetters;
-import ai.zkllm.operators.inference.FheCodec;
 import ai.zkllm.operators.inference.InferenceFunction;
 import ai.zkllm.operators.inference.InferenceOutcome;
 import ai.zkllm.operators.inference.InferenceSettings;
@@ -15,7 +14,6 @@ import ai.zkllm.operators.inference.PromptEnvelope;
 import ai.zkllm.operators.inference.PromptValidator;
 import ai.zkllm.operators.inference.RequestDeduplicator;
 import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
-import ai.zkllm.operators.inference.SimpleFheCodec;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -49,19 +47,22 @@ public final class InferenceJob {
     private InferenceJob() {
     }
 
-    /** Adds the job to {@code env} with the given program registry and codec. */
-    public static void build(StreamExecutionEnvironment env, InferenceJobConfig cfg, ProgramRegistry programs,
-                             FheCodec codec) {
-        build(env, cfg, programs, codec, null);
+    /**
+     * Adds the job to {@code env} with the given program registry. Ciphertexts and keys are decoded
+     * by the engine codec (ai.zkllm.fhe.io.FheCodec) of each program's parameter set, built once per
+     * task manager (see {@code FheEngines}), not shipped with the job graph.
+     */
+    public static void build(StreamExecutionEnvironment env, InferenceJobConfig cfg, ProgramRegistry programs) {
+        build(env, cfg, programs, null);
     }
 
     /**
-     * As {@link #build(StreamExecutionEnvironment, InferenceJobConfig, ProgramRegistry, FheCodec)},
+     * As {@link #build(StreamExecutionEnvironment, InferenceJobConfig, ProgramRegistry)},
      * with an optional {@code interceptor} applied to deduplicated prompts before inference (tests
      * use it to inject a failure).
      */
     public static void build(StreamExecutionEnvironment env, InferenceJobConfig cfg, ProgramRegistry programs,
-                             FheCodec codec, MapFunction<PromptEnvelope, PromptEnvelope> interceptor) {
+                             MapFunction<PromptEnvelope, PromptEnvelope> interceptor) {
         env.setParallelism(cfg.parallelism);
         // Few, large records: waiting for network buffers to fill only adds latency to every hop.
         env.setBufferTimeout(cfg.bufferTimeoutMs);
@@ -99,7 +100,7 @@ public final class InferenceJob {
         }
         SingleOutputStreamOperator<InferenceOutcome> outcomes = AsyncDataStream.orderedWait(
                         toInfer.keyBy(e -> e.sessionId),
-                        new InferenceFunction(programs, blobs, codec, settings),
+                        new InferenceFunction(programs, blobs, settings),
                         cfg.evaluationTimeoutMs, TimeUnit.MILLISECONDS, cfg.maxInFlight)
                 .returns(TypeInformation.of(InferenceOutcome.class))
                 .uid("inference").name("FHE inference");
@@ -132,7 +133,7 @@ public final class InferenceJob {
         InferenceJobConfig cfg = new InferenceJobConfig();
         new CommandLine(cfg).parseArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        build(env, cfg, new ServiceLoaderProgramRegistry(), new SimpleFheCodec());
+        build(env, cfg, new ServiceLoaderProgramRegistry());
         env.execute("zkllm-inference");
     }
 }

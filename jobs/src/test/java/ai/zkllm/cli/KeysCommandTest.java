@@ -5,7 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import ai.zkllm.client.EvaluationKeyFile;
 import ai.zkllm.client.SecretKeyFile;
+import ai.zkllm.fhe.ckks.SecretKey;
+import ai.zkllm.fhe.io.FheCodec;
+import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.operators.inference.FheEngines;
 import ai.zkllm.jobs.demo.LinearSquareProgram;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,7 +44,10 @@ class KeysCommandTest {
         assertEquals(0, code);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
         LinearSquareProgram program = new LinearSquareProgram();
-        SecretKeyFile.read(key, program.parameters());
+        SecretKey sk = SecretKeyFile.read(key, program.parameters());
+        // The file is exactly the engine codec's FheSecretKey bytes.
+        FheCodec codec = FheEngines.get(program.parameters(), RingBackends.preferred()).codec();
+        assertArrayEquals(Files.readAllBytes(key), codec.toBytes(sk));
         assertTrue(out.toString().contains("rw-------"));
         assertFalse(out.toString().length() > 400, "the command prints a line, not key material");
         // Refuses to overwrite, and refuses a key others can read.
@@ -51,5 +62,30 @@ class KeysCommandTest {
                 {"demo", "--help"}}) {
             assertEquals(0, new CommandLine(new Zkllm()).execute(args), String.join(" ", args));
         }
+    }
+
+    @Test
+    void evaluationKeysAreGeneratedOncePerKeyFileAndCachedBesideIt() throws Exception {
+        LinearSquareProgram program = new LinearSquareProgram();
+        Path key = dir.resolve("k.sk");
+        SecretKey sk = SecretKeyFile.create(key, program.parameters());
+        Path evk = EvaluationKeyFile.besideSecretKey(key, program, sk);
+        assertEquals(dir, evk.getParent());
+        assertTrue(evk.getFileName().toString().matches("k\\.sk\\.[0-9a-f]{16}\\.evk"), evk.toString());
+        byte[] first = EvaluationKeyFile.loadOrCreate(evk, program, sk);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(evk)));
+        // Key generation is randomized: equal bytes mean the cache was used.
+        assertArrayEquals(first, EvaluationKeyFile.loadOrCreate(evk, program, sk));
+        // A damaged cache is regenerated, not trusted.
+        byte[] damaged = first.clone();
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(evk, damaged);
+        byte[] again = EvaluationKeyFile.loadOrCreate(evk, program, sk);
+        assertFalse(java.util.Arrays.equals(damaged, again));
+        FheEngines.get(program.parameters(), RingBackends.preferred()).codec().evaluationKeysFromBytes(again);
+        // Another secret key gets its own file.
+        SecretKey other = SecretKeyFile.create(dir.resolve("k2.sk"), program.parameters());
+        assertNotEquals(evk.getFileName().toString().substring(5),
+                EvaluationKeyFile.besideSecretKey(dir.resolve("k.sk"), program, other).getFileName().toString().substring(5));
     }
 }

@@ -20,21 +20,22 @@ import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.SecretKey;
+import ai.zkllm.fhe.io.FheCodec;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.jobs.demo.DemoVocabulary;
 import ai.zkllm.jobs.demo.LinearSquareProgram;
 import ai.zkllm.jobs.embedded.EmbeddedRuntime;
 import ai.zkllm.operators.inference.BlobStore;
-import ai.zkllm.operators.inference.FheCodec;
+import ai.zkllm.operators.inference.FheEngines;
 import ai.zkllm.operators.inference.PromptEnvelope;
 import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
-import ai.zkllm.operators.inference.SimpleFheCodec;
 import ai.zkllm.schemas.v1.BlobRef;
 import ai.zkllm.schemas.v1.CiphertextPayload;
 import ai.zkllm.schemas.v1.DeadLetter;
 import ai.zkllm.schemas.v1.DeadLetterReason;
 import ai.zkllm.schemas.v1.EncryptedPrompt;
 import ai.zkllm.schemas.v1.EncryptedResponse;
+import ai.zkllm.schemas.v1.FheCiphertext;
 import ai.zkllm.schemas.v1.WorkReceipt;
 import com.google.protobuf.ByteString;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ class InferenceJobEndToEndTest {
     static EmbeddedRuntime runtime;
     static InferenceJobConfig cfg;
     static final LinearSquareProgram PROGRAM = new LinearSquareProgram();
-    static final FheCodec CODEC = new SimpleFheCodec();
+    static final FheCodec CODEC = FheEngines.get(PROGRAM.parameters(), RingBackends.preferred()).codec();
     static BlobStore blobs;
     static SecretKey sk;
 
@@ -102,9 +103,9 @@ class InferenceJobEndToEndTest {
         cfg.checkpointIntervalMs = Long.getLong("zkllm.test.checkpointMs", 200);
         cfg.maxInFlight = 4;
         runtime = EmbeddedRuntime.startKafka(cfg, 2);
-        runtime.startJob(new ServiceLoaderProgramRegistry(), CODEC, new FailOnce());
+        runtime.startJob(new ServiceLoaderProgramRegistry(), new FailOnce());
         blobs = new BlobStore(cfg.blobStore, cfg.maxBlobBytes);
-        CkksContext ctx = new CkksContext(PROGRAM.parameters(), RingBackends.preferred());
+        CkksContext ctx = FheEngines.get(PROGRAM.parameters(), RingBackends.preferred()).context();
         sk = new KeyGenerator(ctx, new SecureRandom()).secretKey();
     }
 
@@ -117,7 +118,7 @@ class InferenceJobEndToEndTest {
 
     static ZkllmClient client() {
         return new ZkllmClient(new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic, cfg.responsesTopic,
-                "brain-1", Duration.ofSeconds(60), Duration.ofSeconds(60)), PROGRAM, sk, CODEC, blobs);
+                "brain-1", Duration.ofSeconds(60), Duration.ofSeconds(60)), PROGRAM, sk, blobs);
     }
 
     /** The plaintext model's greedy continuation. */
@@ -177,8 +178,14 @@ class InferenceJobEndToEndTest {
 
     /** A valid round-0 prompt, built by hand so that single fields can be broken. */
     static EncryptedPrompt.Builder validPrompt(String session, String requestId, BlobRef keys, int level) {
+        return validPrompt(session, requestId, keys, level, m -> m);
+    }
+
+    /** As above, with the input's FheCiphertext message passed through {@code tamper}. */
+    static EncryptedPrompt.Builder validPrompt(String session, String requestId, BlobRef keys, int level,
+                                               java.util.function.UnaryOperator<FheCiphertext> tamper) {
         Parameters params = PROGRAM.parameters();
-        CkksContext ctx = new CkksContext(params, RingBackends.preferred());
+        CkksContext ctx = FheEngines.get(params, RingBackends.preferred()).context();
         Encoder encoder = new Encoder(ctx);
         Ciphertext ct = new Encryptor(ctx, sk, new SecureRandom())
                 .encrypt(encoder.encode(PROGRAM.encodeContext(new int[] {1, 2}).get(0), level, params.scale()));
@@ -189,7 +196,7 @@ class InferenceJobEndToEndTest {
                 .setModelHash(PROGRAM.modelHash())
                 .setParameterHash(params.id())
                 .setRound(0)
-                .addInputs(CiphertextPayload.newBuilder().setInline(ByteString.copyFrom(CODEC.encodeCiphertext(ct))))
+                .addInputs(CiphertextPayload.newBuilder().setInline(tamper.apply(CODEC.toProto(ct)).toByteString()))
                 .setEvaluationKeys(keys)
                 .setDeadlineUnixMs(System.currentTimeMillis() + 120_000);
     }
@@ -214,6 +221,21 @@ class InferenceJobEndToEndTest {
             client.send("bad", validPrompt("bad", "missing-keys", keys, params.maxLevel())
                     .setEvaluationKeys(BlobRef.newBuilder().setSha256("22".repeat(32)).setSizeBytes(10)).build().toByteArray());
             expected.put("missing-keys", DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS);
+            // Well-formed protobuf that the engine codec refuses: a residue not below its prime, a wrong digest.
+            Map<String, String> codecDetail = Map.of("coefficient-above-prime", "is not below its prime",
+                    "bad-digest", "does not match the canonical digest");
+            client.send("bad", validPrompt("bad", "coefficient-above-prime", keys, params.maxLevel(), m -> {
+                byte[] limb = m.getPolys(0).getLimbs(1).toByteArray();
+                java.util.Arrays.fill(limb, 8, 12, (byte) 0xff);
+                return m.toBuilder().setPolys(0, m.getPolys(0).toBuilder().setLimbs(1, ByteString.copyFrom(limb))).build();
+            }).build().toByteArray());
+            expected.put("coefficient-above-prime", DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT);
+            client.send("bad", validPrompt("bad", "bad-digest", keys, params.maxLevel(), m -> {
+                byte[] sha = m.getSha256().toByteArray();
+                sha[31] ^= 0x80;
+                return m.toBuilder().setSha256(ByteString.copyFrom(sha)).build();
+            }).build().toByteArray());
+            expected.put("bad-digest", DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT);
             byte[] big = new byte[3 << 20];
             new Random(1).nextBytes(big);
             client.send("bad", big);
@@ -228,7 +250,7 @@ class InferenceJobEndToEndTest {
                     new Class<?>[] {FheProgram.class}, (proxy, m, a) -> m.getName().equals("modelHash")
                             ? "99".repeat(32) : m.invoke(PROGRAM, a));
             try (ZkllmClient watching = new ZkllmClient(new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
-                    cfg.responsesTopic, "brain-1", Duration.ofSeconds(60), null, cfg.deadLetterTopic), unknown, sk, CODEC, blobs)) {
+                    cfg.responsesTopic, "brain-1", Duration.ofSeconds(60), null, cfg.deadLetterTopic), unknown, sk, blobs)) {
                 RejectedPromptException e = assertThrows(RejectedPromptException.class,
                         () -> watching.generate("rejected-session", new int[] {1}, 1, 0, 1, TokenListener.NONE));
                 assertEquals(DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL, e.reason());
@@ -249,6 +271,10 @@ class InferenceJobEndToEndTest {
                 assertTrue(d.getSource().getSha256().length() == 64 && d.getSource().getOffset() >= 0);
                 if (!d.getRequestId().isEmpty() && expected.containsKey(d.getRequestId())) {
                     assertEquals(expected.get(d.getRequestId()), d.getReason(), d.getRequestId() + ": " + d.getDetail());
+                }
+                if (codecDetail.containsKey(d.getRequestId())) {
+                    assertTrue(d.getDetail().startsWith("inputs[0]: FheCiphertext.")
+                            && d.getDetail().contains(codecDetail.get(d.getRequestId())), d.getDetail());
                 }
             }
             for (DeadLetterReason reason : expected.values()) {
@@ -291,7 +317,7 @@ class InferenceJobEndToEndTest {
         responses = TopicReader.readUntil(cfg.bootstrapServers, cfg.responsesTopic, Duration.ofSeconds(3), l -> false);
         assertTrue(CRASHED.get(), "the injected failure happened");
         Map<String, Integer> seen = new HashMap<>();
-        CkksContext ctx = new CkksContext(PROGRAM.parameters(), RingBackends.preferred());
+        CkksContext ctx = FheEngines.get(PROGRAM.parameters(), RingBackends.preferred()).context();
         Encoder encoder = new Encoder(ctx);
         Decryptor decryptor = new Decryptor(ctx, sk);
         for (ConsumerRecord<String, byte[]> r : responses) {
@@ -299,7 +325,7 @@ class InferenceJobEndToEndTest {
             if (ids.contains(resp.getRequestId())) {
                 seen.merge(resp.getRequestId(), 1, Integer::sum);
                 double[] y = encoder.decode(decryptor.decrypt(
-                        CODEC.decodeCiphertext(resp.getOutputs(0).getInline().toByteArray(), PROGRAM.parameters())));
+                        CODEC.ciphertextFromBytes(resp.getOutputs(0).getInline().toByteArray())));
                 assertTrue(Double.isFinite(y[0]));
             }
         }
@@ -331,11 +357,11 @@ class InferenceJobEndToEndTest {
     @Order(4)
     void bareEngineBaseline() throws Exception {
         Parameters params = PROGRAM.parameters();
-        CkksContext ctx = new CkksContext(params, RingBackends.preferred());
+        CkksContext ctx = FheEngines.get(params, RingBackends.preferred()).context();
         Encoder encoder = new Encoder(ctx);
         Encryptor enc = new Encryptor(ctx, sk, new SecureRandom());
         Decryptor dec = new Decryptor(ctx, sk);
-        EvaluationKeys keys = CODEC.decodeEvaluationKeys(CODEC.encodeEvaluationKeys(ZkllmClient.evaluationKeys(PROGRAM, sk)), params);
+        EvaluationKeys keys = CODEC.evaluationKeysFromBytes(CODEC.toBytes(ZkllmClient.evaluationKeys(PROGRAM, sk)));
         Evaluator ev = new Evaluator(ctx, keys);
         int[] prompt = DemoVocabulary.encode("the cat sat on");
         int tokens = 4;
@@ -348,10 +374,10 @@ class InferenceJobEndToEndTest {
             List<double[]> slots = PROGRAM.encodeContext(context.stream().mapToInt(Integer::intValue).toArray());
             List<double[]> out = null;
             for (int round = 0; round < PROGRAM.rounds(); round++) {
-                byte[] in = CODEC.encodeCiphertext(enc.encrypt(encoder.encode(slots.get(0), params.maxLevel(), params.scale())));
-                Ciphertext result = PROGRAM.evaluate(round, List.of(CODEC.decodeCiphertext(in, params)), ev).get(0);
-                byte[] bytes = CODEC.encodeCiphertext(result);
-                out = List.of(encoder.decode(dec.decrypt(CODEC.decodeCiphertext(bytes, params))));
+                byte[] in = CODEC.toBytes(enc.encrypt(encoder.encode(slots.get(0), params.maxLevel(), params.scale())));
+                Ciphertext result = PROGRAM.evaluate(round, List.of(CODEC.ciphertextFromBytes(in)), ev).get(0);
+                byte[] bytes = CODEC.toBytes(result);
+                out = List.of(encoder.decode(dec.decrypt(CODEC.ciphertextFromBytes(bytes))));
                 if (round + 1 < PROGRAM.rounds()) {
                     slots = PROGRAM.refresh(round, out);
                 }

@@ -2,7 +2,6 @@ package ai.zkllm.jobs.embedded;
 
 import ai.zkllm.jobs.InferenceJob;
 import ai.zkllm.jobs.InferenceJobConfig;
-import ai.zkllm.operators.inference.FheCodec;
 import ai.zkllm.operators.inference.ProgramRegistry;
 import ai.zkllm.operators.inference.PromptEnvelope;
 import java.time.Duration;
@@ -44,14 +43,13 @@ public final class EmbeddedRuntime implements AutoCloseable {
     }
 
     /** Submits the InferenceJob to a fresh MiniCluster; returns once it is submitted. */
-    public JobClient startJob(ProgramRegistry programs, FheCodec codec,
-                              MapFunction<PromptEnvelope, PromptEnvelope> interceptor) throws Exception {
+    public JobClient startJob(ProgramRegistry programs, MapFunction<PromptEnvelope, PromptEnvelope> interceptor) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, conf);
-        InferenceJob.build(env, config, programs, codec, interceptor);
+        InferenceJob.build(env, config, programs, interceptor);
         job = env.executeAsync("zkllm-inference");
         return job;
     }

@@ -5,23 +5,23 @@ import ai.zkllm.fhe.ckks.CkksContext;
 import ai.zkllm.fhe.ckks.EvaluationKeys;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Parameters;
+import ai.zkllm.fhe.io.InvalidFheDataException;
 import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.schemas.v1.CiphertextPayload;
 import ai.zkllm.schemas.v1.DeadLetterReason;
 import ai.zkllm.schemas.v1.EncryptedPrompt;
 import ai.zkllm.schemas.v1.EncryptedResponse;
+import ai.zkllm.schemas.v1.FheCiphertext;
 import ai.zkllm.schemas.v1.Timings;
 import ai.zkllm.schemas.v1.WorkReceipt;
 import ai.zkllm.squeeze.runtime.FheProgram;
-import com.google.protobuf.ByteString;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -41,7 +41,14 @@ import org.slf4j.LoggerFactory;
  * <p>Per prompt: resolve the program by model hash, honour the deadline, get the evaluation keys
  * (cache, else blob store), decode and check the inputs (every input must be a 2-polynomial
  * ciphertext at the parameter set's top level, the level a client encrypts at), run the round,
- * encode the outputs inline, and write a receipt with SHA-256 of every input and output.
+ * encode the outputs inline, and write a receipt with the canonical digest
+ * ({@link ai.zkllm.fhe.io.CanonicalDigest}) of every input and output, which is what a validator
+ * recomputes when it replays the round (a seeded upload and its expanded form digest alike).
+ *
+ * <p>Decoding goes through the engine's {@link ai.zkllm.fhe.io.FheCodec}, which checks every field
+ * of the untrusted bytes (parameter id, level, limbs, residues below their primes, seeds, sha256);
+ * an {@link InvalidFheDataException} becomes a dead letter whose detail is its message. The
+ * context and codec come from {@link FheEngines}: one per parameter set per task manager.
  */
 public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, InferenceOutcome> {
     private static final long serialVersionUID = 1L;
@@ -49,19 +56,16 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
 
     private final ProgramRegistry programs;
     private final BlobStore blobs;
-    private final FheCodec codec;
     private final InferenceSettings settings;
 
     private transient ExecutorService pool;
     private transient EvaluationKeyCache keyCache;
-    private transient Map<String, CkksContext> contexts;
     private transient RingBackend backend;
     private transient InferenceMetrics metrics;
 
-    public InferenceFunction(ProgramRegistry programs, BlobStore blobs, FheCodec codec, InferenceSettings settings) {
+    public InferenceFunction(ProgramRegistry programs, BlobStore blobs, InferenceSettings settings) {
         this.programs = programs;
         this.blobs = blobs;
-        this.codec = codec;
         this.settings = settings;
     }
 
@@ -76,7 +80,6 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
                 });
         keyCache = new EvaluationKeyCache(settings.keyCacheBytes(), settings.keyCacheEntries(),
                 settings.keyCacheTtlMs(), System::currentTimeMillis);
-        contexts = new ConcurrentHashMap<>();
         metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup(), keyCache);
     }
 
@@ -94,6 +97,8 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
             InferenceOutcome outcome;
             try {
                 outcome = process(e);
+            } catch (InvalidFheDataException ex) {
+                outcome = reject(e, DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, ex.getMessage());
             } catch (Throwable t) {
                 LOG.warn("prompt {} failed", e.requestId, t);
                 outcome = reject(e, DeadLetterReason.DEAD_LETTER_REASON_EVALUATION_FAILED, t.toString());
@@ -128,7 +133,8 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
         if (p.getDeadlineUnixMs() != 0 && System.currentTimeMillis() > p.getDeadlineUnixMs()) {
             return reject(e, DeadLetterReason.DEAD_LETTER_REASON_DEADLINE_EXCEEDED, "deadline passed while queued");
         }
-        CkksContext context = contexts.computeIfAbsent(params.id(), id -> new CkksContext(params, backend));
+        FheEngines.Engine engine = FheEngines.get(params, backend);
+        CkksContext context = engine.context();
 
         long t0 = System.nanoTime();
         EvaluationKeys keys = keyCache.get(p.getEvaluationKeys().getSha256());
@@ -143,10 +149,10 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
                         "evaluation keys unreadable: " + ex.getMessage());
             }
             try {
-                keys = codec.decodeEvaluationKeys(keyBytes, params);
-            } catch (IllegalArgumentException ex) {
+                keys = engine.codec().evaluationKeysFromBytes(keyBytes);
+            } catch (InvalidFheDataException ex) {
                 return reject(e, DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
-                        "evaluation keys undecodable: " + ex.getMessage());
+                        "evaluation keys " + p.getEvaluationKeys().getSha256() + " invalid: " + ex.getMessage());
             }
             keyCache.put(p.getEvaluationKeys().getSha256(), keys, keyBytes.length);
         }
@@ -160,7 +166,8 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
 
         List<Ciphertext> inputs = new ArrayList<>(p.getInputsCount());
         List<String> inputDigests = new ArrayList<>(p.getInputsCount());
-        for (CiphertextPayload payload : p.getInputsList()) {
+        for (int i = 0; i < p.getInputsCount(); i++) {
+            CiphertextPayload payload = p.getInputs(i);
             byte[] bytes;
             try {
                 bytes = payload.hasBlob() ? blobs.get(payload.getBlob()) : payload.getInline().toByteArray();
@@ -169,17 +176,17 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
             }
             Ciphertext ct;
             try {
-                ct = codec.decodeCiphertext(bytes, params);
-            } catch (IllegalArgumentException ex) {
-                return reject(e, DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, ex.getMessage());
+                ct = engine.codec().ciphertextFromBytes(bytes);
+            } catch (InvalidFheDataException ex) {
+                return reject(e, DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "]: " + ex.getMessage());
             }
             if (ct.level() != params.maxLevel() || ct.size() != 2) {
-                return reject(e, DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "input at level " + ct.level()
+                return reject(e, DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "] at level " + ct.level()
                         + " with " + ct.size() + " polynomials; round inputs must be fresh (level "
                         + params.maxLevel() + ", 2 polynomials)");
             }
             inputs.add(ct);
-            inputDigests.add(Sha256.hex(bytes));
+            inputDigests.add(engine.digestHex(ct));
         }
         long t2 = System.nanoTime();
 
@@ -196,9 +203,9 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
                 .setMinerId(settings.minerId());
         List<String> outputDigests = new ArrayList<>(outputs.size());
         for (Ciphertext ct : outputs) {
-            byte[] bytes = codec.encodeCiphertext(ct);
-            outputDigests.add(Sha256.hex(bytes));
-            response.addOutputs(CiphertextPayload.newBuilder().setInline(ByteString.copyFrom(bytes)));
+            FheCiphertext message = engine.codec().toProto(ct); // its sha256 is the canonical digest
+            outputDigests.add(HexFormat.of().formatHex(message.getSha256().toByteArray()));
+            response.addOutputs(CiphertextPayload.newBuilder().setInline(message.toByteString()));
         }
         long t4 = System.nanoTime();
         long now = System.currentTimeMillis();
