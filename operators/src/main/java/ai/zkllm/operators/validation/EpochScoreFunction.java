@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * end plus the grace period, closes it with {@link EpochScoring} and emits one row per miner.
  * Epoch of an observation: {@code floor((time − origin) / length)}, time being when a canary was
  * sent or a replayed round was completed. Replay flags are sticky: kept (with the epoch they were
- * first seen in) for the rest of the job's life and zeroing every epoch from that one on.
+ * of the earliest mismatch) for the rest of the job's life and zeroing every epoch from that one on.
  * Observations of an epoch already closed are counted as late and dropped (their flags still count).
  */
 public class EpochScoreFunction extends KeyedProcessFunction<String, Observation, MinerEpochScore> {
@@ -76,10 +76,13 @@ public class EpochScoreFunction extends KeyedProcessFunction<String, Observation
         }
         long epoch = settings.epochOf(o.timeUnixMs);
         if (o.mismatch) {
+            // Keep the earliest mismatch by completion time, so the reason does not depend on arrival order.
             Long since = flaggedSince.get(miner);
-            if (since == null || epoch < since) {
+            Long at = meta.get("flag-time/" + miner);
+            if (since == null || o.timeUnixMs < at) {
                 flaggedSince.put(miner, epoch);
                 flagReasons.put(miner, o.reason);
+                meta.put("flag-time/" + miner, o.timeUnixMs);
             }
         }
         Long closedThrough = meta.get("closed-through");
