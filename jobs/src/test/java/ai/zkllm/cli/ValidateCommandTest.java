@@ -17,7 +17,7 @@ class ValidateCommandTest {
         String help = out.toString();
         System.out.println(help);
         for (String flag : new String[] {"--bootstrap-servers", "--brain", "--validator-id", "--miners", "--replay-fraction",
-                "--canary-rate", "--canary-jitter", "--tolerance", "--latency-target-ms", "--epoch-length-ms",
+                "--canary-rate", "--canary-tokens", "--canary-jitter", "--tolerance", "--latency-target-ms", "--epoch-length-ms",
                 "--epoch-origin-ms", "--grace-ms", "--bounded", "--warehouse", "--catalog-property", "--key"}) {
             assertTrue(help.contains(flag), flag);
         }

@@ -26,9 +26,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Sends canaries: tokens of a random context, encrypted under the validator's own secret key and
- * sent through the very client a user runs ({@link ZkllmClient}: same parameters, same message
- * sizes, a fresh random session id, a request id of the same form), to the miner's prompts topic.
+ * Sends canaries: generations of {@code --canary-tokens} tokens after a random context, encrypted
+ * under the validator's own secret key and sent through the very client a user runs
+ * ({@link ZkllmClient}: same parameters, same message sizes, a session id of the form
+ * {@code zkllm chat} uses, request ids of the same form), to the miner's prompts topic.
  * It decrypts the answer, grades it against the plaintext reference ({@link CanaryGrader}) and
  * publishes a {@link CanaryResult} to the validator's canary topic, where the ValidationJob picks
  * it up. Pacing: {@code rate} tokens per minute per miner, each interval scaled by a uniform
@@ -73,14 +74,14 @@ public final class CanaryProber implements AutoCloseable {
         });
     }
 
-    /** One canary token to {@code miner}: sent, awaited, graded and published. */
+    /** One canary generation ({@code --canary-tokens} tokens) to {@code miner}: sent, awaited, graded, published. */
     public CanaryResult probe(String miner) throws IOException, InterruptedException {
         int length = 2 + random.nextInt(Math.max(1, Math.min(program.maxContext(), 8) - 1));
         int[] context = new int[length];
         for (int i = 0; i < length; i++) {
             context[i] = random.nextInt(program.vocabularySize());
         }
-        String session = UUID.randomUUID().toString();
+        String session = "chat-" + UUID.randomUUID(); // the form `zkllm chat` uses
         CanaryResult.Builder r = CanaryResult.newBuilder()
                 .setBrainId(Integer.toString(cfg.brain))
                 .setValidatorId(Long.toString(cfg.validatorId))
@@ -91,10 +92,21 @@ public final class CanaryProber implements AutoCloseable {
         long sent = System.currentTimeMillis();
         r.setSentUnixMs(sent);
         try {
-            Generation g = client.generate(session, context, 1, 0, random.nextLong(), TokenListener.NONE);
-            CanaryGrader.Grade grade = CanaryGrader.grade(g.logits().get(0), reference.logits(context), cfg.tolerance);
+            Generation g = client.generate(session, context, cfg.canaryTokens, 0, random.nextLong(), TokenListener.NONE);
+            // Every token is graded on the context the miner actually saw: the prompt + the tokens so far.
+            boolean accurate = true;
+            double maxError = 0;
+            int[] ctx = context;
+            for (int t = 0; t < g.tokens().length; t++) {
+                CanaryGrader.Grade grade = CanaryGrader.grade(g.logits().get(t),
+                        reference.logits(tail(ctx, program.maxContext())), cfg.tolerance);
+                accurate &= grade.accurate();
+                maxError = Math.max(maxError, grade.maxAbsError());
+                ctx = java.util.Arrays.copyOf(ctx, ctx.length + 1);
+                ctx[ctx.length - 1] = g.tokens()[t];
+            }
             double meanRound = g.roundSeconds().stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            r.setAnswered(true).setAccurate(grade.accurate()).setMaxAbsError(grade.maxAbsError())
+            r.setAnswered(true).setAccurate(accurate).setMaxAbsError(maxError)
                     .setMeanRoundLatencyMs(Math.round(meanRound * 1000));
         } catch (TimeoutException e) {
             r.setAnswered(false).setDetail("timeout: " + e.getMessage());
@@ -108,6 +120,10 @@ public final class CanaryProber implements AutoCloseable {
             throw new IOException("could not publish a canary result to " + cfg.canaryTopic(), e.getCause());
         }
         return result;
+    }
+
+    private static int[] tail(int[] tokens, int n) {
+        return tokens.length <= n ? tokens : java.util.Arrays.copyOfRange(tokens, tokens.length - n, tokens.length);
     }
 
     /** Probes {@code miners} at the configured rate and jitter until {@code stop} says so. */

@@ -55,8 +55,11 @@ public class ValidationJobConfig implements Serializable {
     @Option(names = "--replay-retention-s", description = "how long a partial prompt/response/receipt join is kept (default: ${DEFAULT-VALUE})")
     public long replayRetentionSeconds = 3600;
 
-    @Option(names = "--canary-rate", description = "canary tokens per minute per miner (default: ${DEFAULT-VALUE})")
+    @Option(names = "--canary-rate", description = "canary generations per minute per miner (default: ${DEFAULT-VALUE})")
     public double canaryRatePerMinute = 2;
+
+    @Option(names = "--canary-tokens", description = "tokens per canary generation, as `zkllm chat --tokens` (default: ${DEFAULT-VALUE})")
+    public int canaryTokens = 8;
 
     @Option(names = "--canary-jitter", description = "relative jitter of the canary interval, in [0, 1) (default: ${DEFAULT-VALUE})")
     public double canaryJitter = 0.5;

@@ -137,6 +137,7 @@ class ValidationEndToEndTest {
             cfg.blobStore = blobDir;
             cfg.replayFraction = 1.0;
             cfg.canaryTimeoutMs = 60_000;
+            cfg.canaryTokens = 1;              // short canaries: the test's users send one token too
             cfg.latencyTargetMs = 1000;
             cfg.epochOriginMs = t0;            // the whole scenario is epoch 0
             cfg.epochLengthMs = 3_600_000;
