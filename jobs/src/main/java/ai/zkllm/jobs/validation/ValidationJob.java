@@ -10,7 +10,9 @@ import ai.zkllm.operators.validation.ReplayJoinFunction;
 import ai.zkllm.operators.validation.ReplaySampler;
 import ai.zkllm.operators.validation.Replayer;
 import ai.zkllm.operators.validation.StreamEvent;
+import ai.zkllm.analytics.NetworkCatalog;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -28,14 +30,18 @@ import picocli.CommandLine;
  *   → ScoresSink: Iceberg scores, one replace per (brain, epoch, validator)
  * </pre>
  * Event time is the Kafka record time, watermarks allow {@code --grace-ms} of disorder, and idle
- * sources do not hold an epoch open. The canaries themselves are sent by {@link CanaryProber},
+ * sources do not hold an epoch open. Replay flags this validator wrote before are read back from
+ * {@code scores} when the job is built ({@link PriorFlags}) and stay in force. The canaries themselves are sent by {@link CanaryProber},
  * which runs beside the job ({@code zkllm validate} starts both).
  */
 public final class ValidationJob {
 
     private ValidationJob() {}
 
-    public static void build(StreamExecutionEnvironment env, ValidationJobConfig cfg, ProgramRegistry programs) {
+    public static void build(StreamExecutionEnvironment env, ValidationJobConfig cfg, ProgramRegistry programs)
+            throws java.io.IOException {
+        Map<Long, EpochScoreFunction.PriorFlag> priorFlags =
+                PriorFlags.read(NetworkCatalog.of(cfg.warehouse, cfg.catalogProperties), cfg.brain, cfg.validatorId);
         env.setParallelism(cfg.parallelism);
         env.enableCheckpointing(cfg.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
         WatermarkStrategy<StreamEvent> eventTime = WatermarkStrategy
@@ -62,7 +68,7 @@ public final class ValidationJob {
                 .filter(o -> brain.equals(o.brainId)).uid("this-brain").name("this brain")
                 .keyBy(o -> o.brainId)
                 .process(new EpochScoreFunction(new EpochScoreFunction.Settings(cfg.brain, cfg.validatorId,
-                        cfg.epochOriginMs, cfg.epochLengthMs, cfg.graceMs, cfg.latencyTargetMs)))
+                        cfg.epochOriginMs, cfg.epochLengthMs, cfg.graceMs, cfg.latencyTargetMs, priorFlags)))
                 .returns(TypeInformation.of(MinerEpochScore.class))
                 .setParallelism(1).uid("score").name("score epochs");
         scores.sinkTo(new ScoresSink(cfg.warehouse, cfg.catalogProperties)).setParallelism(1)

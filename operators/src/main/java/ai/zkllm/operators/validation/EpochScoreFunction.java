@@ -21,18 +21,30 @@ import org.slf4j.LoggerFactory;
  * sent or a replayed round was completed. Replay flags are sticky: kept (with the epoch they were
  * of the earliest mismatch) for the rest of the job's life and zeroing every epoch from that one on.
  * Observations of an epoch already closed are counted as late and dropped (their flags still count).
+ * Flags recorded by an earlier run of this validator ({@link Settings#priorFlags}, read from the
+ * {@code scores} table when the job is built) are seeded into the state, so a restart without a
+ * savepoint does not forgive a cheater.
  */
 public class EpochScoreFunction extends KeyedProcessFunction<String, Observation, MinerEpochScore> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EpochScoreFunction.class);
 
-    /** Epoch boundaries and scoring constants. */
+    /** A replay flag this validator recorded before (in the {@code scores} table), kept across job restarts. */
+    public record PriorFlag(long epoch, String reason) implements Serializable {}
+
+    /** Epoch boundaries, scoring constants, and flags recorded by earlier runs (miner → flag). */
     public record Settings(int brain, long validator, long epochOriginMs, long epochLengthMs, long graceMs,
-                           long latencyTargetMs) implements Serializable {
+                           long latencyTargetMs, Map<Long, PriorFlag> priorFlags) implements Serializable {
         public Settings {
             if (epochLengthMs <= 0) {
                 throw new IllegalArgumentException("epoch length must be > 0 ms");
             }
+            priorFlags = new HashMap<>(priorFlags);
+        }
+
+        public Settings(int brain, long validator, long epochOriginMs, long epochLengthMs, long graceMs,
+                        long latencyTargetMs) {
+            this(brain, validator, epochOriginMs, epochLengthMs, graceMs, latencyTargetMs, Map.of());
         }
 
         public long epochOf(long timeMs) {
@@ -65,8 +77,25 @@ public class EpochScoreFunction extends KeyedProcessFunction<String, Observation
         meta = getRuntimeContext().getMapState(new MapStateDescriptor<>("meta", String.class, Long.class));
     }
 
+    /** Seeds the flags of earlier runs into this key's state once (a restored state already holds them). */
+    private void seedPriorFlags() throws Exception {
+        if (meta.contains("seeded")) {
+            return;
+        }
+        for (Map.Entry<Long, PriorFlag> f : settings.priorFlags().entrySet()) {
+            Long since = flaggedSince.get(f.getKey());
+            if (since == null || f.getValue().epoch() < since) {
+                flaggedSince.put(f.getKey(), f.getValue().epoch());
+                flagReasons.put(f.getKey(), f.getValue().reason());
+                meta.put("flag-time/" + f.getKey(), Long.MIN_VALUE);
+            }
+        }
+        meta.put("seeded", 1L);
+    }
+
     @Override
     public void processElement(Observation o, Context ctx, Collector<MinerEpochScore> out) throws Exception {
+        seedPriorFlags();
         long miner;
         try {
             miner = Long.parseLong(o.minerId);

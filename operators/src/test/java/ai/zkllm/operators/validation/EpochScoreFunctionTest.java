@@ -47,4 +47,22 @@ class EpochScoreFunctionTest {
         assertEquals(12, epoch1.get(1).miner);
         assertTrue(epoch1.get(1).flaggedByReplay);
     }
+
+    @Test
+    void flagsOfAnEarlierRunAreKept() throws Exception {
+        EpochScoreFunction.Settings s = new EpochScoreFunction.Settings(3, 1, 0, 1000, 0, 1000,
+                java.util.Map.of(12L, new EpochScoreFunction.PriorFlag(4, "request old: output[0] replay aa, receipt bb, response bb")));
+        KeyedOneInputStreamOperatorTestHarness<String, Observation, MinerEpochScore> h =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new EpochScoreFunction(s), o -> o.brainId, Types.STRING);
+        h.processElement(Observation.canary("3", "12", "a", 7_100, true, true, 300, ""), 7_100);
+        h.processElement(Observation.canary("3", "10", "b", 7_200, true, true, 300, ""), 7_200);
+        h.processWatermark(8_000);
+        List<MinerEpochScore> rows = h.extractOutputValues();
+        assertEquals(2, rows.size());
+        assertEquals(12, rows.get(1).miner);
+        assertTrue(rows.get(1).flaggedByReplay);
+        assertEquals(0.0, rows.get(1).weight);
+        assertTrue(rows.get(1).reason.startsWith("flagged by replay: request old:"), rows.get(1).reason);
+        assertEquals(1.0, rows.get(0).weight, 1e-12);
+    }
 }
