@@ -6,13 +6,17 @@ import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
 import ai.zkllm.operators.validation.EpochScoreFunction;
 import ai.zkllm.operators.validation.MinerEpochScore;
 import ai.zkllm.operators.validation.Observation;
+import ai.zkllm.operators.validation.ReplayFunction;
 import ai.zkllm.operators.validation.ReplayJoinFunction;
+import ai.zkllm.operators.validation.ReplayTask;
 import ai.zkllm.operators.validation.ReplaySampler;
 import ai.zkllm.operators.validation.Replayer;
 import ai.zkllm.operators.validation.StreamEvent;
 import ai.zkllm.analytics.NetworkCatalog;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -24,7 +28,8 @@ import picocli.CommandLine;
  * The validator's streaming job (docs/validation.md):
  * <pre>
  * KafkaSource(&lt;prefix&gt;.*) ∪ KafkaSource(responses) ∪ KafkaSource(receipts)      read_committed
- *   → keyBy(request id) ReplayJoinFunction: sampled requests, bit-exact replay → verdicts
+ *   → keyBy(request id) ReplayJoinFunction: joins the sampled requests' three parts
+ *   → async ReplayFunction (bounded worker pool): bit-exact replay → verdicts
  * KafkaSource(canaries.&lt;validator&gt;): graded canaries from the CanaryProber
  *   ∪ verdicts → keyBy(brain) EpochScoreFunction: per (epoch, miner) tallies, closed on the watermark
  *   → ScoresSink: Iceberg scores, one replace per (brain, epoch, validator)
@@ -54,12 +59,17 @@ public final class ValidationJob {
         DataStream<StreamEvent> receipts = env.fromSource(ValidationSources.events(cfg, StreamEvent.RECEIPT),
                 eventTime, "receipts").uid("receipts-source");
         Replayer replayer = new Replayer(programs, new BlobStore(cfg.blobStore, cfg.maxBlobBytes), cfg.backend);
-        DataStream<Observation> verdicts = prompts.union(responses, receipts)
+        DataStream<ReplayTask> joined = prompts.union(responses, receipts)
                 .keyBy(e -> e.requestId)
-                .process(new ReplayJoinFunction(replayer, new ReplaySampler(cfg.replayFraction),
+                .process(new ReplayJoinFunction(new ReplaySampler(cfg.replayFraction),
                         Duration.ofSeconds(cfg.replayRetentionSeconds)))
+                .returns(TypeInformation.of(ReplayTask.class))
+                .uid("replay-join").name("join sampled rounds");
+        DataStream<Observation> verdicts = AsyncDataStream.unorderedWait(joined,
+                        new ReplayFunction(replayer, cfg.replayWorkers), cfg.replayTimeoutMs, TimeUnit.MILLISECONDS,
+                        cfg.replayMaxInFlight)
                 .returns(TypeInformation.of(Observation.class))
-                .uid("replay").name("replay sampled receipts");
+                .uid("replay").name("replay (bit-exact)");
         DataStream<Observation> canaries = env.fromSource(ValidationSources.canaries(cfg),
                 WatermarkStrategy.<Observation>forBoundedOutOfOrderness(Duration.ofMillis(cfg.graceMs))
                         .withIdleness(Duration.ofSeconds(30)), "canaries").uid("canaries-source");

@@ -55,6 +55,15 @@ public class ValidationJobConfig implements Serializable {
     @Option(names = "--replay-retention-s", description = "how long a partial prompt/response/receipt join is kept (default: ${DEFAULT-VALUE})")
     public long replayRetentionSeconds = 3600;
 
+    @Option(names = "--replay-workers", description = "replay threads per subtask (default: ${DEFAULT-VALUE})")
+    public int replayWorkers = 1;
+
+    @Option(names = "--replay-max-in-flight", description = "replays queued per subtask before backpressure (default: ${DEFAULT-VALUE})")
+    public int replayMaxInFlight = 8;
+
+    @Option(names = "--replay-timeout-ms", description = "a replay taking longer is unverifiable, not a flag (default: ${DEFAULT-VALUE})")
+    public long replayTimeoutMs = 300_000;
+
     @Option(names = "--canary-rate", description = "canary generations per minute per miner (default: ${DEFAULT-VALUE})")
     public double canaryRatePerMinute = 2;
 

@@ -1,8 +1,5 @@
 package ai.zkllm.operators.validation;
 
-import ai.zkllm.schemas.v1.EncryptedPrompt;
-import ai.zkllm.schemas.v1.EncryptedResponse;
-import ai.zkllm.schemas.v1.WorkReceipt;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -10,22 +7,18 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by request id: joins the prompt (prompts topics), the response and the receipt of one
- * round, in any order, for the requests the {@link ReplaySampler} picks, then replays the round
- * ({@link Replayer}) and emits its verdict as an {@link Observation}. Unsampled requests hold no
+ * round, in any order, for the requests the {@link ReplaySampler} picks, and emits them as a
+ * {@link ReplayTask} for {@link ReplayFunction}. Unsampled requests hold no
  * state. Partial joins expire after {@code retention} (state TTL), e.g. a prompt that was
  * dead-lettered and never answered. A request is replayed at most once: duplicates of any part
  * after the verdict are ignored.
  */
-public class ReplayJoinFunction extends KeyedProcessFunction<String, StreamEvent, Observation> {
+public class ReplayJoinFunction extends KeyedProcessFunction<String, StreamEvent, ReplayTask> {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(ReplayJoinFunction.class);
 
-    private final Replayer replayer;
     private final ReplaySampler sampler;
     private final Duration retention;
 
@@ -34,8 +27,7 @@ public class ReplayJoinFunction extends KeyedProcessFunction<String, StreamEvent
     private transient ValueState<byte[]> receipt;
     private transient ValueState<Boolean> done;
 
-    public ReplayJoinFunction(Replayer replayer, ReplaySampler sampler, Duration retention) {
-        this.replayer = replayer;
+    public ReplayJoinFunction(ReplaySampler sampler, Duration retention) {
         this.sampler = sampler;
         this.retention = retention;
     }
@@ -56,7 +48,7 @@ public class ReplayJoinFunction extends KeyedProcessFunction<String, StreamEvent
     }
 
     @Override
-    public void processElement(StreamEvent e, Context ctx, Collector<Observation> out) throws Exception {
+    public void processElement(StreamEvent e, Context ctx, Collector<ReplayTask> out) throws Exception {
         if (!sampler.sampled(e.requestId) || Boolean.TRUE.equals(done.value())) {
             return;
         }
@@ -76,11 +68,6 @@ public class ReplayJoinFunction extends KeyedProcessFunction<String, StreamEvent
         response.clear();
         receipt.clear();
         done.update(true);
-        ReplayVerdict v = replayer.replay(EncryptedPrompt.parseFrom(p), EncryptedResponse.parseFrom(r),
-                WorkReceipt.parseFrom(w));
-        if (v.mismatch()) {
-            LOG.warn("replay mismatch: miner {}: {}", v.minerId(), v.reason());
-        }
-        out.collect(Observation.replay(v));
+        out.collect(ReplayTask.of(e.requestId, p, r, w));
     }
 }

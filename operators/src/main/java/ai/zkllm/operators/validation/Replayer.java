@@ -47,6 +47,11 @@ public final class Replayer implements Serializable {
         this.backend = backend;
     }
 
+    /** A fresh replayer over the same program registry and blob store (one per worker thread). */
+    public Replayer copy() {
+        return new Replayer(programs, blobs, backend);
+    }
+
     public ReplayVerdict replay(EncryptedPrompt prompt, EncryptedResponse response, WorkReceipt receipt) {
         String id = receipt.getRequestId();
         String miner = receipt.getMinerId();

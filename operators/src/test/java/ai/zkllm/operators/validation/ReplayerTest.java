@@ -80,9 +80,9 @@ class ReplayerTest {
 
     @Test
     void theJoinReplaysSampledRequestsOnceInAnyOrder() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, StreamEvent, Observation> h =
+        KeyedOneInputStreamOperatorTestHarness<String, StreamEvent, ReplayTask> h =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        new ReplayJoinFunction(f.replayer(), new ReplaySampler(1), java.time.Duration.ofMinutes(5)),
+                        new ReplayJoinFunction(new ReplaySampler(1), java.time.Duration.ofMinutes(5)),
                         e -> e.requestId, Types.STRING);
         EncryptedPrompt p = f.prompt("req-join", 0.5);
         ReplayFixture.Answer a = f.answer(p, "10", UnaryOperator.identity());
@@ -90,17 +90,19 @@ class ReplayerTest {
         h.processElement(StreamEvent.of(StreamEvent.RESPONSE, "req-join", a.response().toByteArray()), 2);
         assertEquals(0, h.extractOutputValues().size());
         h.processElement(StreamEvent.of(StreamEvent.PROMPT, "req-join", p.toByteArray()), 3);
-        List<Observation> out = h.extractOutputValues();
+        List<ReplayTask> out = h.extractOutputValues();
         assertEquals(1, out.size());
-        assertEquals(Observation.REPLAY, out.get(0).kind);
-        assertEquals(false, out.get(0).mismatch);
+        Observation o = ReplayFunction.replay(f.replayer(), out.get(0));
+        assertEquals(Observation.REPLAY, o.kind);
+        assertEquals(false, o.mismatch, o.reason);
+        assertEquals("10", o.minerId);
         // a duplicate after the verdict is ignored
         h.processElement(StreamEvent.of(StreamEvent.RECEIPT, "req-join", a.receipt().toByteArray()), 4);
         assertEquals(1, h.extractOutputValues().size());
 
-        KeyedOneInputStreamOperatorTestHarness<String, StreamEvent, Observation> none =
+        KeyedOneInputStreamOperatorTestHarness<String, StreamEvent, ReplayTask> none =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        new ReplayJoinFunction(f.replayer(), new ReplaySampler(0), java.time.Duration.ofMinutes(5)),
+                        new ReplayJoinFunction(new ReplaySampler(0), java.time.Duration.ofMinutes(5)),
                         e -> e.requestId, Types.STRING);
         none.processElement(StreamEvent.of(StreamEvent.PROMPT, "req-join", p.toByteArray()), 1);
         none.processElement(StreamEvent.of(StreamEvent.RESPONSE, "req-join", a.response().toByteArray()), 2);
