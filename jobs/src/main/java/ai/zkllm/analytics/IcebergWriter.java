@@ -69,6 +69,17 @@ public final class IcebergWriter {
         return table.currentSnapshot().snapshotId();
     }
 
+    /**
+     * Replaces the rows matching {@code filter} with {@code rows} in one atomic commit (e.g. one
+     * validator's scores of one epoch, leaving the other validators' rows alone).
+     */
+    public static long replace(Table table, org.apache.iceberg.expressions.Expression filter, List<Record> rows) {
+        OverwriteFiles overwrite = table.newOverwrite().overwriteByRowFilter(filter);
+        writeFiles(table, rows).forEach(overwrite::addFile);
+        overwrite.commit();
+        return table.currentSnapshot().snapshotId();
+    }
+
     private static List<DataFile> writeFiles(Table table, List<Record> rows) {
         Map<PartitionKey, List<Record>> partitions = new LinkedHashMap<>();
         for (Record row : rows) {

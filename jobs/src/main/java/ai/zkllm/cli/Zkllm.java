@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         version = "zkllm 0.1.0",
         description = "Private LLM inference over RNS-CKKS, streamed with Kafka and Flink.",
         subcommands = {DemoCommand.class, KeysCommand.class, ChatCommand.class, SqueezeCommand.class, BenchCommand.class,
-                SettleCommand.class, SettleEpochCommand.class, SqlCommand.class, RegistryCommand.class})
+                SettleCommand.class, SettleEpochCommand.class, SqlCommand.class, RegistryCommand.class, ValidateCommand.class})
 public final class Zkllm implements Runnable {
 
     @CommandLine.Spec

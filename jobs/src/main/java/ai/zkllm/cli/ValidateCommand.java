@@ -1,0 +1,80 @@
+package ai.zkllm.cli;
+
+import ai.zkllm.client.EvaluationKeyFile;
+import ai.zkllm.client.SecretKeyFile;
+import ai.zkllm.jobs.demo.LinearSquareProgram;
+import ai.zkllm.jobs.validation.CanaryProber;
+import ai.zkllm.jobs.validation.PlaintextReference;
+import ai.zkllm.jobs.validation.ValidationJob;
+import ai.zkllm.jobs.validation.ValidationJobConfig;
+import ai.zkllm.operators.inference.BlobStore;
+import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
+import ai.zkllm.squeeze.runtime.FheProgram;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code zkllm validate}: the ValidationJob on a local Flink MiniCluster, plus the canary prober. */
+@Command(name = "validate", description = {
+    "Validates a brain's miners: sends canaries (encrypted under this validator's key) to each miner's prompts",
+    "topic <prefix>.<miner>, grades the decrypted answers against the plaintext model, replays a sample of the",
+    "miners' receipts bit-exactly, and writes per-epoch scores and weights to the Iceberg table `scores`.",
+    "Runs until interrupted; with --bounded, scores what the topics hold now (no canaries) and exits.",
+    "See docs/validation.md."})
+public final class ValidateCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    private boolean help;
+
+    @Mixin
+    private ValidationJobConfig cfg;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "The validator's canary secret key, from `zkllm keys new` (default: ${DEFAULT-VALUE}).")
+    private Path key = KeysCommand.DEFAULT_KEY;
+
+    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the only installed model).")
+    private String model;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** The plaintext reference of a program, where one is installed. */
+    static PlaintextReference reference(FheProgram program) {
+        if (program instanceof LinearSquareProgram demo) {
+            return demo::plainLogits;
+        }
+        throw new IllegalArgumentException("no plaintext reference installed for model " + program.modelHash()
+                + "; run with --canary-rate 0 to only replay receipts");
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(cfg.parallelism, new Configuration());
+        ValidationJob.build(env, cfg, new ServiceLoaderProgramRegistry());
+        if (cfg.bounded) {
+            env.execute("zkllm-validation-" + cfg.validatorId);
+            spec.commandLine().getOut().println("scored: brain " + cfg.brain + ", validator " + cfg.validatorId
+                    + ", warehouse " + cfg.warehouse);
+            return 0;
+        }
+        FheProgram program = Programs.select(spec, model);
+        PlaintextReference reference = cfg.canaryRatePerMinute > 0 ? reference(program) : null;
+        var sk = SecretKeyFile.read(key, program.parameters());
+        JobClient job = env.executeAsync("zkllm-validation-" + cfg.validatorId);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> job.cancel()));
+        if (reference == null || cfg.miners.isEmpty()) {
+            job.getJobExecutionResult().get();
+            return 0;
+        }
+        try (CanaryProber prober = new CanaryProber(cfg, program, reference, sk, new BlobStore(cfg.blobStore, cfg.maxBlobBytes),
+                EvaluationKeyFile.besideSecretKey(key, program, sk))) {
+            prober.run(cfg.miners, () -> job.getJobStatus().join().isGloballyTerminalState());
+        }
+        return 0;
+    }
+}

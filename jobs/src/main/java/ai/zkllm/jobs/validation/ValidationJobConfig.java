@@ -1,0 +1,120 @@
+package ai.zkllm.jobs.validation;
+
+import java.io.Serializable;
+import picocli.CommandLine.Option;
+
+/**
+ * Flags of the ValidationJob and its canary prober; the same names on {@code flink run} and
+ * {@code zkllm validate}. Documented in docs/validation.md.
+ */
+public class ValidationJobConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    public String bootstrapServers = "127.0.0.1:9092";
+
+    @Option(names = "--brain", required = true, description = "the brain id (0..1023) this validator scores")
+    public int brain;
+
+    @Option(names = "--validator-id", required = true, description = "this validator's registered uid")
+    public long validatorId;
+
+    @Option(names = "--miners", split = ",", description = "miner uids to send canaries to, e.g. 10,11,12")
+    public java.util.List<String> miners = new java.util.ArrayList<>();
+
+    @Option(names = "--prompts-topic-prefix", description = "miner m reads <prefix>.<m> (default: ${DEFAULT-VALUE})")
+    public String promptsTopicPrefix = "zkllm.prompts";
+
+    @Option(names = "--responses-topic", description = "(default: ${DEFAULT-VALUE})")
+    public String responsesTopic = "zkllm.responses";
+
+    @Option(names = "--receipts-topic", description = "(default: ${DEFAULT-VALUE})")
+    public String receiptsTopic = "zkllm.receipts";
+
+    @Option(names = "--dead-letter-topic", description = "(default: ${DEFAULT-VALUE})")
+    public String deadLetterTopic = "zkllm.dead-letters";
+
+    @Option(names = "--canary-topic", description = "canary results of this validator; default zkllm.canaries.<validator-id>")
+    public String canaryTopic;
+
+    @Option(names = "--group-id", description = "Kafka consumer group; default zkllm-validator-<validator-id>")
+    public String groupId;
+
+    @Option(names = "--blob-store", description = "blob store root: a folder or any Flink file system URI (default: ${DEFAULT-VALUE})")
+    public String blobStore = System.getProperty("user.home") + "/.zkllm/blobs";
+
+    @Option(names = "--max-blob-bytes", description = "largest blob read (default: ${DEFAULT-VALUE})")
+    public long maxBlobBytes = 1L << 30;
+
+    @Option(names = "--backend", description = "ring backend for replays: auto, java or native (default: ${DEFAULT-VALUE})")
+    public String backend = "auto";
+
+    @Option(names = "--replay-fraction", description = "fraction of receipts replayed, by SHA-256 of the request id (default: ${DEFAULT-VALUE})")
+    public double replayFraction = 0.05;
+
+    @Option(names = "--replay-retention-s", description = "how long a partial prompt/response/receipt join is kept (default: ${DEFAULT-VALUE})")
+    public long replayRetentionSeconds = 3600;
+
+    @Option(names = "--replay-workers", description = "replay threads per subtask (default: ${DEFAULT-VALUE})")
+    public int replayWorkers = 1;
+
+    @Option(names = "--replay-max-in-flight", description = "replays queued per subtask before backpressure (default: ${DEFAULT-VALUE})")
+    public int replayMaxInFlight = 8;
+
+    @Option(names = "--replay-timeout-ms", description = "a replay taking longer is unverifiable, not a flag (default: ${DEFAULT-VALUE})")
+    public long replayTimeoutMs = 300_000;
+
+    @Option(names = "--canary-rate", description = "canary generations per minute per miner (default: ${DEFAULT-VALUE})")
+    public double canaryRatePerMinute = 2;
+
+    @Option(names = "--canary-tokens", description = "tokens per canary generation, as `zkllm chat --tokens` (default: ${DEFAULT-VALUE})")
+    public int canaryTokens = 8;
+
+    @Option(names = "--canary-jitter", description = "relative jitter of the canary interval, in [0, 1) (default: ${DEFAULT-VALUE})")
+    public double canaryJitter = 0.5;
+
+    @Option(names = "--canary-timeout-ms", description = "a canary round unanswered this long counts as unavailable (default: ${DEFAULT-VALUE})")
+    public long canaryTimeoutMs = 30_000;
+
+    @Option(names = "--tolerance", description = "accuracy: max |decrypted - reference| <= tolerance * max(1, max|reference|) (default: ${DEFAULT-VALUE})")
+    public double tolerance = 1e-2;
+
+    @Option(names = "--latency-target-ms", description = "timeliness is 1 up to this mean round latency, then target/latency (default: ${DEFAULT-VALUE})")
+    public long latencyTargetMs = 1000;
+
+    @Option(names = "--epoch-length-ms", description = "wall-clock epoch length (default: ${DEFAULT-VALUE}, 360 blocks of 10 s)")
+    public long epochLengthMs = 3_600_000;
+
+    @Option(names = "--epoch-origin-ms", description = "start of epoch 0, Unix ms (default: ${DEFAULT-VALUE})")
+    public long epochOriginMs = 0;
+
+    @Option(names = "--grace-ms", description = "an epoch closes when the watermark passes its end plus this (default: ${DEFAULT-VALUE})")
+    public long graceMs = 120_000;
+
+    @Option(names = "--bounded", description = "read the topics up to their current end, close every epoch seen, write and exit")
+    public boolean bounded;
+
+    @Option(names = "--warehouse", description = "the Iceberg warehouse: a folder or a URI (default: ${DEFAULT-VALUE})")
+    public String warehouse = "warehouse";
+
+    @Option(names = "--catalog-property", description = "an Iceberg catalog property, repeatable; e.g. type=rest")
+    public java.util.Map<String, String> catalogProperties = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--checkpoint-interval-ms", description = "checkpoint interval; scores are written on checkpoints (default: ${DEFAULT-VALUE})")
+    public long checkpointIntervalMs = 10_000;
+
+    @Option(names = "--parallelism", description = "replay parallelism (default: ${DEFAULT-VALUE})")
+    public int parallelism = 1;
+
+    public String canaryTopic() {
+        return canaryTopic != null ? canaryTopic : "zkllm.canaries." + validatorId;
+    }
+
+    public String groupId() {
+        return groupId != null ? groupId : "zkllm-validator-" + validatorId;
+    }
+
+    public String promptsTopic(String miner) {
+        return promptsTopicPrefix + "." + miner;
+    }
+}

@@ -1,0 +1,39 @@
+package ai.zkllm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class ValidateCommandTest {
+
+    @Test
+    void helpListsTheFlags() {
+        StringWriter out = new StringWriter();
+        int code = Zkllm.commandLine().setOut(new PrintWriter(out)).execute("validate", "--help");
+        assertEquals(0, code);
+        String help = out.toString();
+        System.out.println(help);
+        for (String flag : new String[] {"--bootstrap-servers", "--brain", "--validator-id", "--miners", "--replay-fraction",
+                "--canary-rate", "--canary-tokens", "--canary-jitter", "--tolerance", "--latency-target-ms", "--epoch-length-ms",
+                "--epoch-origin-ms", "--grace-ms", "--bounded", "--warehouse", "--catalog-property", "--key"}) {
+            assertTrue(help.contains(flag), flag);
+        }
+    }
+
+    @Test
+    void refusesABadReplayFractionAndAMissingBrain() {
+        StringWriter err = new StringWriter();
+        int code = Zkllm.commandLine().setErr(new PrintWriter(err)).execute("validate", "--validator-id", "1");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("--brain"), err.toString());
+
+        StringWriter err2 = new StringWriter();
+        int code2 = Zkllm.commandLine().setErr(new PrintWriter(err2)).execute("validate", "--brain", "3",
+                "--validator-id", "1", "--replay-fraction", "1.5", "--bounded");
+        assertEquals(2, code2);
+        assertTrue(err2.toString().contains("replay fraction must be in [0, 1], got 1.5"), err2.toString());
+    }
+}
