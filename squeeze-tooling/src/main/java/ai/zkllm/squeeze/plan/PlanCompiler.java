@@ -26,10 +26,24 @@ public final class PlanCompiler {
     private final int planningContext;
 
     public PlanCompiler(SqueezedModel model, CostModel cost, double rttSeconds, int planningContext) {
+        checkSupported(model);
         this.model = model;
         this.cost = cost;
         this.rtt = rttSeconds;
         this.planningContext = Math.min(planningContext, model.maxContext());
+    }
+
+    /**
+     * Refuses a model this compiler cannot run exactly: a LayerNorm scale given as a polynomial of
+     * the variance ({@code inv_sqrt.chebyshev}, {@code lnDegree > 0}; not shipped) has no stage here.
+     * The shipped form, per-position constants, folds into the next transform's diagonals.
+     */
+    public static void checkSupported(SqueezedModel model) {
+        for (int l = 0; l < model.layers().length; l++) {
+            SqueezedFheProgram.perPosition(model.layer(l).ln1, "h." + l + ".ln_1");
+            SqueezedFheProgram.perPosition(model.layer(l).ln2, "h." + l + ".ln_2");
+        }
+        SqueezedFheProgram.perPosition(model.lnf(), "ln_f");
     }
 
     /** The stage sequence of one token. */

@@ -10,6 +10,7 @@ import ai.zkllm.fhe.circuits.DiagonalTransform;
 import ai.zkllm.fhe.circuits.PolynomialEvaluator;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.squeeze.runtime.FheProgram;
+import ai.zkllm.squeeze.squeeze.NormApprox;
 import ai.zkllm.squeeze.squeeze.QuantizedMatrix;
 import ai.zkllm.squeeze.squeeze.SqueezedModel;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ public final class SqueezedFheProgram implements FheProgram {
      *     level): faster tokens after the first, at about 1 MB per diagonal (a long-lived miner)
      */
     public SqueezedFheProgram(SqueezedModel model, Plan plan, String modelHash, boolean cacheEncodings) {
+        PlanCompiler.checkSupported(model);
         this.cacheEncodings = cacheEncodings;
         this.model = model;
         this.plan = plan;
@@ -130,8 +132,22 @@ public final class SqueezedFheProgram implements FheProgram {
         return diags;
     }
 
+    /**
+     * The per-position LayerNorm scale r(t) of one site, folded into the next transform's diagonals.
+     * The polynomial form (r = p(variance)) is not compiled: {@link PlanCompiler#checkSupported} refuses
+     * such a model before a plan exists.
+     */
+    static double[] perPosition(NormApprox n, String site) {
+        if (n.poly != null || n.perPosition == null) {
+            throw new UnsupportedOperationException(site + ": LayerNorm scale is a polynomial of the variance"
+                    + " (inv_sqrt.chebyshev); the FHE program supports only per-position constants (inv_sigma),"
+                    + " the shipped form");
+        }
+        return n.perPosition;
+    }
+
     private DiagonalTransform[] qkv(int l) {
-        return engine().blocks("qkv" + l, model.layer(l).qkv, 0, model.layer(l).ln1Inv);
+        return engine().blocks("qkv" + l, model.layer(l).qkv, 0, perPosition(model.layer(l).ln1, "h." + l + ".ln_1"));
     }
 
     private DiagonalTransform[] proj(int l) {
@@ -139,7 +155,7 @@ public final class SqueezedFheProgram implements FheProgram {
     }
 
     private DiagonalTransform[] fc(int l) {
-        return engine().blocks("fc" + l, model.layer(l).fc, 0, model.layer(l).ln2Inv);
+        return engine().blocks("fc" + l, model.layer(l).fc, 0, perPosition(model.layer(l).ln2, "h." + l + ".ln_2"));
     }
 
     private DiagonalTransform[] fcProj(int l, int inBlock) {
@@ -147,7 +163,7 @@ public final class SqueezedFheProgram implements FheProgram {
     }
 
     private DiagonalTransform[] head() {
-        return engine().blocks("head", model.head(), 0, model.lnfInv());
+        return engine().blocks("head", model.head(), 0, perPosition(model.lnf(), "ln_f"));
     }
 
     private int innerBlocks() {
