@@ -41,6 +41,46 @@ class SqueezedFheProgramTest {
         assertEquals(Fidelity.argmax(plain), Fidelity.argmax(fhe));
     }
 
+    /** The SHIPPED squeezed reference model (aligned, per-position LayerNorm constants) under 128-bit FHE. */
+    @Test
+    void shippedSqueezedModelUnderFheMatchesPlaintext() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("zkllm-shipped-sq");
+        SqueezedModel m = ai.zkllm.squeeze.squeeze.SqueezedModelIO.load(
+                ai.zkllm.squeeze.tool.SqueezeTool.shippedSqueezed(dir.resolve("sq")));
+        assertTrue(m.layer(0).ln1.poly == null, "the shipped LayerNorm form is per-position constants");
+        Plan plan = new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 4).compile(System.out::println);
+        assertTrue(plan.parameters().securityBits() >= 128);
+        SqueezedFheProgram p = new SqueezedFheProgram(m, plan, "shipped");
+        LocalRunner runner = new LocalRunner(p, RingBackends.preferred(), new SecureRandom());
+        int[] ctx = "The ".chars().toArray(); // byte-level vocabulary
+        long t0 = System.nanoTime();
+        double[] fhe = runner.nextTokenLogits(ctx);
+        System.out.printf("shipped model token: %.2f s (T = %d)%n", (System.nanoTime() - t0) / 1e9, ctx.length);
+        double[] plain = m.logits(ctx);
+        double err = 0;
+        for (int i = 0; i < plain.length; i++) {
+            err = Math.max(err, Math.abs(fhe[i] - plain[i]));
+        }
+        System.out.printf("shipped model: max logit error %.3e, argmax %d%n", err, Fidelity.argmax(plain));
+        assertTrue(err <= 1e-2, "max logit error " + err);
+        assertEquals(Fidelity.argmax(plain), Fidelity.argmax(fhe));
+    }
+
+    @Test
+    void polynomialLayerNormIsRefusedAtCompileTime() {
+        SqueezedModel m = TinyModels.reference();
+        ai.zkllm.squeeze.squeeze.NormApprox saved = m.layer(1).ln2;
+        try {
+            m.layer(1).ln2 = new ai.zkllm.squeeze.squeeze.NormApprox(
+                    ai.zkllm.squeeze.squeeze.Chebyshev.fit(v -> 1 / Math.sqrt(v), 0.1, 4, 3), null);
+            UnsupportedOperationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    UnsupportedOperationException.class, () -> new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 4));
+            assertTrue(e.getMessage().contains("h.1.ln_2"), e.getMessage());
+        } finally {
+            m.layer(1).ln2 = saved;
+        }
+    }
+
     @Test
     void roundsAreDeterministic() {
         SqueezedModel m = TinyModels.reference();
