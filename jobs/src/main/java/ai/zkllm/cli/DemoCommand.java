@@ -58,6 +58,8 @@ public final class DemoCommand implements Callable<Integer> {
         cfg.checkpointIntervalMs = checkpointMs;
         cfg.backend = backend;
         cfg.blobStore = blobs.toString();
+        // the reference model's scores round sends 2·dh + 3 ciphertexts (~16 MB at N = 2^14): allow the broker's limit
+        cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
         System.err.println("starting the embedded Kafka broker and the Flink MiniCluster...");
         try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, parallelism)) {
             runtime.startJob(new ServiceLoaderProgramRegistry(), null);

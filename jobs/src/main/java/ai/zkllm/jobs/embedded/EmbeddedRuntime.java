@@ -17,7 +17,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class EmbeddedRuntime implements AutoCloseable {
     /** Largest Kafka message the embedded broker and its topics accept. */
-    public static final int MAX_MESSAGE_BYTES = 16 << 20;
+    public static final int MAX_MESSAGE_BYTES = 64 << 20;
 
     private final EmbeddedKafka kafka;
     private final InferenceJobConfig config;
