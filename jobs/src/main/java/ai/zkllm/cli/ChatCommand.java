@@ -4,7 +4,6 @@ import ai.zkllm.client.EvaluationKeyFile;
 import ai.zkllm.client.Generation;
 import ai.zkllm.client.SecretKeyFile;
 import ai.zkllm.client.ZkllmClient;
-import ai.zkllm.jobs.demo.DemoVocabulary;
 import ai.zkllm.operators.inference.BlobStore;
 import ai.zkllm.squeeze.runtime.FheProgram;
 import java.nio.file.Path;
@@ -34,7 +33,7 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "FILE", description = "Secret key from `zkllm keys new` (default: ${DEFAULT-VALUE}).")
     private Path key = KeysCommand.DEFAULT_KEY;
 
-    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the only installed model).")
+    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped squeezed reference model, else the only installed one).")
     private String model;
 
     @Option(names = "--bootstrap-servers", description = "Kafka (default: ${DEFAULT-VALUE}).")
@@ -75,9 +74,9 @@ public final class ChatCommand implements Callable<Integer> {
                 Duration.ofSeconds(roundTimeout), Duration.ofSeconds(roundTimeout), deadLetterTopic);
         try (ZkllmClient client = new ZkllmClient(cfg, program, sk, new BlobStore(blobStore, 1L << 30))
                 .cacheEvaluationKeysIn(EvaluationKeyFile.besideSecretKey(key, program, sk))) {
-            System.out.print(prompt + " ");
-            Generation g = client.generate("chat-" + UUID.randomUUID(), DemoVocabulary.encode(prompt), tokens,
-                    temperature, seed, new ProgressPrinter(DemoVocabulary::decode, System.out, System.err));
+            System.out.print(prompt);
+            Generation g = client.generate("chat-" + UUID.randomUUID(), program.encodeText(prompt), tokens,
+                    temperature, seed, new ProgressPrinter(t -> program.decodeTokens(new int[] {t}), System.out, System.err));
             System.out.println();
             System.err.printf("%n%.2f s/token, %d round trips, %s up + %s evaluation keys, %s down%n",
                     g.secondsPerToken(), g.roundTrips(), ProgressPrinter.bytes(g.bytesUp()),

@@ -6,7 +6,6 @@ import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.jobs.InferenceJobConfig;
-import ai.zkllm.jobs.demo.DemoVocabulary;
 import ai.zkllm.jobs.embedded.EmbeddedRuntime;
 import ai.zkllm.operators.inference.BlobStore;
 import ai.zkllm.operators.inference.FheEngines;
@@ -30,12 +29,12 @@ public final class DemoCommand implements Callable<Integer> {
     private boolean help;
 
     @Option(names = "--prompt", description = "(default: ${DEFAULT-VALUE})")
-    private String prompt = "the cat sat on the";
+    private String prompt = "The cat";
 
     @Option(names = "--tokens", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
-    private int tokens = 4;
+    private int tokens = 3;
 
-    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the only installed model).")
+    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped squeezed reference model, byte-level GPT-2).")
     private String model;
 
     @Option(names = "--parallelism", description = "(default: ${DEFAULT-VALUE})")
@@ -59,6 +58,8 @@ public final class DemoCommand implements Callable<Integer> {
         cfg.checkpointIntervalMs = checkpointMs;
         cfg.backend = backend;
         cfg.blobStore = blobs.toString();
+        // the reference model's scores round sends 2·dh + 3 ciphertexts (~16 MB at N = 2^14): allow the broker's limit
+        cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
         System.err.println("starting the embedded Kafka broker and the Flink MiniCluster...");
         try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, parallelism)) {
             runtime.startJob(new ServiceLoaderProgramRegistry(), null);
@@ -71,9 +72,9 @@ public final class DemoCommand implements Callable<Integer> {
                     cfg.responsesTopic, "demo-brain", Duration.ofSeconds(120), Duration.ofSeconds(120), cfg.deadLetterTopic);
             try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk,
                     new BlobStore(cfg.blobStore, cfg.maxBlobBytes))) {
-                System.out.print(prompt + " ");
-                Generation g = client.generate("demo", DemoVocabulary.encode(prompt), tokens, 0, 1,
-                        new ProgressPrinter(DemoVocabulary::decode, System.out, System.err));
+                System.out.print(prompt);
+                Generation g = client.generate("demo", program.encodeText(prompt), tokens, 0, 1,
+                        new ProgressPrinter(t -> program.decodeTokens(new int[] {t}), System.out, System.err));
                 System.out.println();
                 System.err.printf("%n%d tokens in %.2f s: %.2f s/token (%.2f s/round, %d rounds per token); "
                                 + "moved %s up (prompts) + %s (evaluation keys, once), %s down%n",

@@ -37,7 +37,7 @@ public final class KeysCommand implements Runnable {
         @Option(names = "--out", paramLabel = "FILE", description = "Where to write the key (default: ${DEFAULT-VALUE}).")
         private Path out = DEFAULT_KEY;
 
-        @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the only installed model).")
+        @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped squeezed reference model, else the only installed one).")
         private String model;
 
         @CommandLine.Spec

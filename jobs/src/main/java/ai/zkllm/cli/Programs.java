@@ -1,5 +1,6 @@
 package ai.zkllm.cli;
 
+import ai.zkllm.squeeze.artifact.ShippedReferenceProgram;
 import ai.zkllm.squeeze.runtime.FheProgram;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.ServiceLoader;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Finds the program a command runs: by model hash (or a prefix), or the only one installed. */
+/** Finds the program a command runs: by model hash (or a prefix), else the shipped reference model or the only one installed. */
 final class Programs {
     private Programs() {
     }
@@ -17,6 +18,13 @@ final class Programs {
         ServiceLoader.load(FheProgram.class).forEach(all::add);
         List<FheProgram> matching = all.stream()
                 .filter(p -> model == null || p.modelHash().startsWith(model)).toList();
+        if (model == null && matching.size() > 1) {
+            // several installed and none named: the shipped squeezed reference model is the default
+            List<FheProgram> reference = matching.stream().filter(p -> p instanceof ShippedReferenceProgram).toList();
+            if (reference.size() == 1) {
+                return reference.get(0);
+            }
+        }
         if (matching.size() != 1) {
             throw new ParameterException(spec.commandLine(), matching.isEmpty()
                     ? "no installed model matches " + (model == null ? "(none installed)" : model)

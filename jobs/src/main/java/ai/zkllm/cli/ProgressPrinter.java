@@ -18,7 +18,7 @@ final class ProgressPrinter implements TokenListener {
 
     @Override
     public void onToken(int index, int token, Progress p) {
-        out.print(words.apply(token) + " ");
+        out.print(words.apply(token));
         out.flush();
         err.printf("\r  [%d tokens, %.2f tok/s, %d round trips, %s up, %s down]   ", p.tokens(),
                 p.tokensPerSecond(), p.roundTrips(), bytes(p.bytesUp()), bytes(p.bytesDown()));

@@ -37,7 +37,9 @@ class KeysCommandTest {
         int code;
         try {
             System.setOut(new PrintStream(out, true));
-            code = new CommandLine(new Zkllm()).execute("keys", "new", "--out", key.toString());
+            // two programs are installed (the reference model is the default): pick the toy
+            code = new CommandLine(new Zkllm()).execute("keys", "new", "--out", key.toString(), "--model",
+                    new LinearSquareProgram().modelHash());
         } finally {
             System.setOut(old);
         }
@@ -51,7 +53,8 @@ class KeysCommandTest {
         assertTrue(out.toString().contains("rw-------"));
         assertFalse(out.toString().length() > 400, "the command prints a line, not key material");
         // Refuses to overwrite, and refuses a key others can read.
-        assertEquals(1, new CommandLine(new Zkllm()).execute("keys", "new", "--out", key.toString()));
+        assertEquals(1, new CommandLine(new Zkllm()).execute("keys", "new", "--out", key.toString(), "--model",
+                new LinearSquareProgram().modelHash()));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
         assertThrows(IOException.class, () -> SecretKeyFile.read(key, program.parameters()));
     }

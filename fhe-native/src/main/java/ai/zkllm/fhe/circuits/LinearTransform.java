@@ -4,12 +4,8 @@ import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.CkksContext;
 import ai.zkllm.fhe.ckks.Encoder;
 import ai.zkllm.fhe.ckks.Evaluator;
-import ai.zkllm.fhe.ckks.Plaintext;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * y = M·x for a plaintext rows × cols matrix M on an encrypted vector x, by the
@@ -30,24 +26,20 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>Level and scale.</b> Diagonals are encoded at scale q_level and everything is summed
  * before a single rescale, so the result is one level down with exactly the input's scale.
+ *
+ * <p>The evaluation itself is {@link DiagonalTransform}'s (this class only lays the matrix out
+ * as diagonals), with the encoded diagonals kept per level.
  */
 public final class LinearTransform {
     private final CkksContext context;
-    private final Encoder encoder;
     private final int rows;
     private final int cols;
     private final int inPeriod;
     private final int outPeriod;
-    private final int babyStride;
-    /** Pre-rotated non-zero diagonals by giant index g, then baby index b. */
-    private final Map<Integer, Map<Integer, double[]>> diagonals = new TreeMap<>();
-    /** Non-zero baby rotations of x, ascending, shared by one hoisted decomposition. */
-    private final int[] babySteps;
-    private final Map<Integer, Map<Integer, Map<Integer, Plaintext>>> encodedByLevel = new ConcurrentHashMap<>();
+    private final DiagonalTransform transform;
 
     public LinearTransform(CkksContext context, Encoder encoder, double[][] matrix) {
         this.context = context;
-        this.encoder = encoder;
         this.rows = matrix.length;
         this.cols = rows == 0 ? 0 : matrix[0].length;
         int slots = context.slots();
@@ -63,25 +55,18 @@ public final class LinearTransform {
         this.inPeriod = powerOfTwoAtLeast(cols);
         this.outPeriod = powerOfTwoAtLeast(rows);
         // n1 ≈ √inPeriod balances baby rotations against giant ones.
-        this.babyStride = 1 << ((Integer.numberOfTrailingZeros(inPeriod) + 1) / 2);
+        int babyStride = 1 << ((Integer.numberOfTrailingZeros(inPeriod) + 1) / 2);
+        Map<Integer, double[]> diagonals = new TreeMap<>();
         for (int k = 0; k < inPeriod; k++) {
             double[] diagonal = new double[slots];
-            boolean nonZero = false;
-            int giantShift = k - k % babyStride;
             for (int j = 0; j < slots; j++) {
                 int row = j % outPeriod;
                 int col = (j + k) % inPeriod;
-                double value = row < rows && col < cols ? matrix[row][col] : 0;
-                // Stored rotated right by the giant shift, which the giant rotation undoes.
-                diagonal[(j + giantShift) % slots] = value;
-                nonZero |= value != 0;
+                diagonal[j] = row < rows && col < cols ? matrix[row][col] : 0;
             }
-            if (nonZero) {
-                diagonals.computeIfAbsent(giantShift, g -> new TreeMap<>()).put(k % babyStride, diagonal);
-            }
+            diagonals.put(k, diagonal);
         }
-        this.babySteps = diagonals.values().stream().flatMap(babies -> babies.keySet().stream())
-                .filter(b -> b != 0).distinct().sorted().mapToInt(Integer::intValue).toArray();
+        this.transform = new DiagonalTransform(context, encoder, diagonals, babyStride, true);
     }
 
     public int rows() { return rows; }
@@ -104,10 +89,7 @@ public final class LinearTransform {
 
     /** Exactly the left rotations {@link #apply} performs, ascending: the Galois keys it needs. */
     public int[] requiredRotations() {
-        TreeSet<Integer> steps = new TreeSet<>(diagonals.keySet());
-        Arrays.stream(babySteps).forEach(steps::add);
-        steps.remove(0);
-        return steps.stream().mapToInt(Integer::intValue).toArray();
+        return transform.requiredRotations();
     }
 
     /** M·x, one level below x at x's scale; x packed as {@link #packInput} lays it out. */
@@ -115,32 +97,7 @@ public final class LinearTransform {
         if (x.level() < 1) {
             throw new IllegalArgumentException("linear transform needs 1 level, the ciphertext has 0 left");
         }
-        if (diagonals.isEmpty()) {
-            return evaluator.rescale(evaluator.multiplyConstant(x, 0));
-        }
-        Map<Integer, Map<Integer, Plaintext>> encoded = encodedByLevel.computeIfAbsent(x.level(), this::encodeAt);
-        Map<Integer, Ciphertext> rotated = new TreeMap<>(evaluator.rotateHoisted(x, babySteps));
-        rotated.put(0, x);
-        Ciphertext result = null;
-        for (Map.Entry<Integer, Map<Integer, Plaintext>> giant : encoded.entrySet()) {
-            Ciphertext partial = null;
-            for (Map.Entry<Integer, Plaintext> baby : giant.getValue().entrySet()) {
-                Ciphertext term = evaluator.multiply(rotated.get(baby.getKey()), baby.getValue());
-                partial = partial == null ? term : evaluator.add(partial, term);
-            }
-            Ciphertext shifted = giant.getKey() == 0 ? partial : evaluator.rotate(partial, giant.getKey());
-            result = result == null ? shifted : evaluator.add(result, shifted);
-        }
-        return evaluator.rescale(result);
-    }
-
-    private Map<Integer, Map<Integer, Plaintext>> encodeAt(int level) {
-        double scale = context.qModulus(level).value();
-        Map<Integer, Map<Integer, Plaintext>> encoded = new TreeMap<>();
-        diagonals.forEach((giant, babies) -> babies.forEach((baby, diagonal) -> encoded
-                .computeIfAbsent(giant, g -> new TreeMap<>())
-                .put(baby, encoder.encode(diagonal, level, scale))));
-        return encoded;
+        return transform.apply(evaluator, x);
     }
 
     private static int powerOfTwoAtLeast(int n) {

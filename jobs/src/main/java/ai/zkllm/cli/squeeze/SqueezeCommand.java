@@ -3,13 +3,13 @@ package ai.zkllm.cli.squeeze;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code zkllm squeeze}: Cerberus Squeezing of a GPT-2 model (plaintext half). */
+/** {@code zkllm squeeze}: Cerberus Squeezing of a GPT-2 model . */
 @Command(
         name = "squeeze",
         mixinStandardHelpOptions = true,
-        description = "Train the reference model, import a GPT-2 checkpoint, calibrate, squeeze and align it, report fidelity.",
+        description = "Train the reference model, import a GPT-2 checkpoint, calibrate, squeeze and align it, compile it to an FHE artifact, report fidelity.",
         subcommands = {TrainCommand.class, ImportCommand.class, CalibrateCommand.class, SqueezeModelCommand.class,
-            ReportCommand.class})
+            CompileCommand.class, ReportCommand.class})
 public final class SqueezeCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -177,4 +177,20 @@ public final class LinearSquareProgram implements FheProgram {
         }
         return w;
     }
+
+    /** Words of {@link DemoVocabulary}. */
+    @Override
+    public int[] encodeText(String text) {
+        return DemoVocabulary.encode(text);
+    }
+
+    /** Each word preceded by a space, so pieces concatenate (" the cat"). */
+    @Override
+    public String decodeTokens(int[] tokens) {
+        StringBuilder b = new StringBuilder();
+        for (int t : tokens) {
+            b.append(' ').append(DemoVocabulary.decode(t));
+        }
+        return b.toString();
+    }
 }

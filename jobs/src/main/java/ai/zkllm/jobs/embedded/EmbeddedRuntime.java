@@ -17,11 +17,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class EmbeddedRuntime implements AutoCloseable {
     /** Largest Kafka message the embedded broker and its topics accept. */
-    public static final int MAX_MESSAGE_BYTES = 16 << 20;
+    public static final int MAX_MESSAGE_BYTES = 64 << 20;
 
     private final EmbeddedKafka kafka;
     private final InferenceJobConfig config;
     private JobClient job;
+    private java.nio.file.Path checkpoints;
 
     private EmbeddedRuntime(EmbeddedKafka kafka, InferenceJobConfig config) {
         this.kafka = kafka;
@@ -48,6 +49,12 @@ public final class EmbeddedRuntime implements AutoCloseable {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        // In-flight prompts are operator state: a round of the reference model is ~16 MB, over the 5 MB the
+        // JobManager (memory) checkpoint storage allows, so checkpoints go to a local folder.
+        checkpoints = java.nio.file.Files.createTempDirectory("zkllm-checkpoints-");
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                checkpoints.toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, conf);
         InferenceJob.build(env, config, programs, interceptor);
         job = env.executeAsync("zkllm-inference");
@@ -74,6 +81,11 @@ public final class EmbeddedRuntime implements AutoCloseable {
             }
         } finally {
             kafka.close();
+            if (checkpoints != null) {
+                try (var walk = java.nio.file.Files.walk(checkpoints)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
         }
     }
 }

@@ -38,9 +38,20 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
     }
 
     public static Gpt2Config read(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ArtifactException("cannot read config " + file + ": " + e.getMessage(), e);
+        }
+        return parse(text, file.toString());
+    }
+
+    /** Parses config JSON; {@code file} names its origin in error messages. */
+    public static Gpt2Config parse(String text, String file) throws IOException {
         JsonNode n;
         try {
-            n = JSON.readTree(Files.readString(file));
+            n = JSON.readTree(text);
         } catch (IOException e) {
             throw new ArtifactException("cannot read config " + file + ": " + e.getMessage(), e);
         }

@@ -51,4 +51,20 @@ public interface FheProgram {
 
     /** Client: next-token logits from the decrypted outputs of the last round. */
     double[] logits(List<double[]> decrypted);
+
+    /**
+     * Client: the token ids of {@code text} in this program's vocabulary (byte-level UTF-8 for the
+     * squeezed reference model). Programs without a text vocabulary refuse.
+     */
+    default int[] encodeText(String text) {
+        throw new UnsupportedOperationException("program " + modelHash() + " has no text vocabulary");
+    }
+
+    /**
+     * Client: the text of {@code tokens}; the decodings of consecutive pieces concatenate to the
+     * decoding of the whole (so a stream prints token by token).
+     */
+    default String decodeTokens(int[] tokens) {
+        throw new UnsupportedOperationException("program " + modelHash() + " has no text vocabulary");
+    }
 }

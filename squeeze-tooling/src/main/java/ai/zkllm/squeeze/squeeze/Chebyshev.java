@@ -1,105 +1,85 @@
 package ai.zkllm.squeeze.squeeze;
 
+import ai.zkllm.fhe.circuits.ChebyshevApproximation;
+import ai.zkllm.fhe.circuits.PolynomialEvaluator;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * A polynomial in the Chebyshev basis on an interval {@code [lo, hi]}:
- * {@code p(x) = sum_k c[k] T_k(t)}, {@code t = (2x - lo - hi) / (hi - lo)}. Fitted by
- * interpolation at the Chebyshev nodes of the first kind, which is within a small factor of the
- * minimax polynomial. Outside the interval nothing is clamped (an FHE circuit cannot clamp): the
- * polynomial is simply evaluated there.
+ * The squeezed model's GELU polynomial: a {@link ChebyshevApproximation} (the one implementation
+ * of fitting and evaluation, shared with the FHE circuits) whose interval and coefficients are
+ * stored as float32, as the artifact holds them. Outside the interval nothing is clamped (an FHE
+ * circuit cannot clamp): the polynomial is simply evaluated there.
  */
 public final class Chebyshev {
-    private final double lo;
-    private final double hi;
-    private final double[] c;
+    private final ChebyshevApproximation onInterval;
+    /** The same coefficients in the normalised variable t ∈ [-1, 1] (what the FHE program evaluates). */
+    private final ChebyshevApproximation onUnit;
 
     public Chebyshev(double lo, double hi, double[] coefficients) {
         if (!(hi > lo)) {
             throw new IllegalArgumentException("empty interval [" + lo + ", " + hi + "]");
         }
-        this.lo = Precision.f32(lo);
-        this.hi = Precision.f32(hi);
-        this.c = Precision.f32(coefficients);
+        double[] c = Precision.f32(coefficients);
+        this.onInterval = new ChebyshevApproximation(Precision.f32(lo), Precision.f32(hi), c);
+        this.onUnit = new ChebyshevApproximation(-1, 1, c);
     }
 
     /** Interpolates {@code f} at the {@code degree + 1} Chebyshev nodes of {@code [lo, hi]}. */
     public static Chebyshev fit(DoubleUnaryOperator f, double lo, double hi, int degree) {
-        int n = degree + 1;
-        double[] fx = new double[n];
-        for (int k = 0; k < n; k++) {
-            double t = Math.cos(Math.PI * (k + 0.5) / n);
-            fx[k] = f.applyAsDouble(0.5 * (hi - lo) * t + 0.5 * (hi + lo));
-        }
-        double[] c = new double[n];
-        for (int j = 0; j < n; j++) {
-            double s = 0;
-            for (int k = 0; k < n; k++) {
-                s += fx[k] * Math.cos(Math.PI * j * (k + 0.5) / n);
-            }
-            c[j] = (j == 0 ? 1.0 : 2.0) * s / n;
-        }
-        return new Chebyshev(lo, hi, c);
+        return new Chebyshev(lo, hi, ChebyshevApproximation.interpolate(f, lo, hi, degree).coefficients());
     }
 
     public double lo() {
-        return lo;
+        return onInterval.a();
     }
 
     public double hi() {
-        return hi;
+        return onInterval.b();
     }
 
     public int degree() {
-        return c.length - 1;
+        return onInterval.degree();
     }
 
     public double[] coefficients() {
-        return c.clone();
+        return onInterval.coefficients();
+    }
+
+    /** The polynomial in the normalised variable, as the FHE program evaluates it. */
+    public ChebyshevApproximation unit() {
+        return onUnit;
     }
 
     /** The affine map x → t onto [-1, 1]: t = alpha·x + beta. */
     public double alpha() {
-        return 2.0 / (hi - lo);
+        return 2.0 / (hi() - lo());
     }
 
     public double beta() {
-        return -(hi + lo) / (hi - lo);
+        return -(hi() + lo()) / (hi() - lo());
     }
 
     public double eval(double x) {
         return evalT(alpha() * x + beta());
     }
 
-    /** Evaluates in the normalised variable t (three-term recurrence, as the FHE program does). */
+    /** Evaluates in the normalised variable t. */
     public double evalT(double t) {
-        double tPrev = 1;
-        double tCur = t;
-        double s = c[0];
-        if (c.length > 1) {
-            s += c[1] * t;
-        }
-        for (int k = 2; k < c.length; k++) {
-            double tNext = 2 * t * tCur - tPrev;
-            s += c[k] * tNext;
-            tPrev = tCur;
-            tCur = tNext;
-        }
-        return s;
+        return onUnit.evaluate(t);
     }
 
     /** Largest |p(x) - f(x)| on a fine grid of the interval. */
     public double maxError(DoubleUnaryOperator f, int samples) {
         double worst = 0;
         for (int i = 0; i <= samples; i++) {
-            double x = lo + (hi - lo) * i / samples;
+            double x = lo() + (hi() - lo()) * i / samples;
             worst = Math.max(worst, Math.abs(eval(x) - f.applyAsDouble(x)));
         }
         return worst;
     }
 
-    /** Multiplicative depth of a Paterson–Stockmeyer / baby-step giant-step evaluation. */
+    /** Multiplicative depth of the FHE evaluation (baby-step giant-step, on [-1, 1]). */
     public int depth() {
-        return 32 - Integer.numberOfLeadingZeros(Math.max(1, degree()));
+        return PolynomialEvaluator.depth(onUnit);
     }
 }

@@ -33,6 +33,24 @@ public final class SqueezedModelIO {
 
     public static void save(SqueezedModel m, Path dir) throws IOException {
         Gpt2Config c = m.config();
+        Map<String, Tensor> t = tensors(m);
+        Path parent = dir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
+        try {
+            Files.writeString(tmp.resolve(Checkpoint.CONFIG), c.toJson());
+            SafeTensors.write(tmp.resolve(TENSORS), t, Map.of("format", "zkllm-squeezed", "version", "" + FORMAT_VERSION));
+            Files.writeString(tmp.resolve(SPEC), spec(m));
+            Checkpoint.writeManifest(tmp);
+            Checkpoint.replaceDir(tmp, dir);
+        } finally {
+            Checkpoint.deleteTree(tmp);
+        }
+    }
+
+    /** The model's tensors, by the names of SQUEEZED_MODEL.md. */
+    public static Map<String, Tensor> tensors(SqueezedModel m) {
+        Gpt2Config c = m.config();
         Map<String, Tensor> t = new LinkedHashMap<>();
         int d = c.nEmbd();
         int P = c.nPositions();
@@ -59,22 +77,11 @@ public final class SqueezedModelIO {
         }
         putNorm(t, "ln_f", m.lnf(), P);
         putMatrix(t, "head", m.head());
-
-        Path parent = dir.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
-        try {
-            Files.writeString(tmp.resolve(Checkpoint.CONFIG), c.toJson());
-            SafeTensors.write(tmp.resolve(TENSORS), t, Map.of("format", "zkllm-squeezed", "version", "" + FORMAT_VERSION));
-            Files.writeString(tmp.resolve(SPEC), spec(m));
-            Checkpoint.writeManifest(tmp);
-            Checkpoint.replaceDir(tmp, dir);
-        } finally {
-            Checkpoint.deleteTree(tmp);
-        }
+        return t;
     }
 
-    private static String spec(SqueezedModel m) throws IOException {
+    /** squeezed.json: format, attention power, weight bits, depth table. */
+    public static String spec(SqueezedModel m) throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.put("format", "zkllm-squeezed");
         n.put("version", FORMAT_VERSION);
@@ -130,8 +137,13 @@ public final class SqueezedModelIO {
                 || spec.path("version").asInt() != FORMAT_VERSION) {
             throw new ArtifactException("unsupported squeezed model format in " + specFile);
         }
+        return fromTensors(c, spec, SafeTensors.read(tensorsFile), tensorsFile);
+    }
+
+    /** The model from its config, squeezed.json and tensors; {@code tensorsFile} names the origin in errors. */
+    public static SqueezedModel fromTensors(Gpt2Config c, JsonNode spec, SafeTensors.Contents st, Path tensorsFile)
+            throws IOException {
         int bits = spec.path("weight_bits").asInt(8);
-        SafeTensors.Contents st = SafeTensors.read(tensorsFile);
         int d = c.nEmbd();
         int P = c.nPositions();
         int H = c.nHead();

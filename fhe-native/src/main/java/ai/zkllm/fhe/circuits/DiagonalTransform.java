@@ -1,0 +1,208 @@
+package ai.zkllm.fhe.circuits;
+
+import ai.zkllm.fhe.ckks.Ciphertext;
+import ai.zkllm.fhe.ckks.CkksContext;
+import ai.zkllm.fhe.ckks.Encoder;
+import ai.zkllm.fhe.ckks.Evaluator;
+import ai.zkllm.fhe.ckks.Plaintext;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * An arbitrary slot-linear map given by its diagonals: y = Σ_k d_k ⊙ rot(x, k), where rot is the
+ * left rotation of the slots and k ranges over any set of offsets (taken mod slots). This is the
+ * general form of every plaintext linear map on one ciphertext (block-diagonal matrices, several
+ * tokens at once, masks, per-slot scalings folded in); {@link LinearTransform} is the special case
+ * of one dense matrix in periodic packing.
+ *
+ * <p><b>Baby-step/giant-step.</b> With stride n1, k = g + b, g a multiple of n1, 0 ≤ b &lt; n1:
+ * y = Σ_g rot(Σ_b rot(d_k, -g) ⊙ rot(x, b), g). The baby rotations of x share one hoisted
+ * decomposition; diagonals are stored pre-rotated by -g. Several transforms with the same stride
+ * can share one set of baby rotations ({@link #accumulate}), and sums of transforms of different
+ * inputs can be rescaled once.
+ *
+ * <p><b>Level and scale.</b> Diagonals are encoded at scale q_level, so {@link #apply} returns one
+ * level down at exactly the input's scale. With {@code cacheEncodings} the plaintexts of each level
+ * are kept (a megabyte per diagonal and 8 levels at N = 2^14: worth it for a long-lived evaluator
+ * that runs a transform at one planned level); otherwise they are encoded per call. Either way the
+ * output bytes are the same.
+ */
+public final class DiagonalTransform {
+    private final CkksContext context;
+    private final Encoder encoder;
+    private final int babyStride;
+    /** Pre-rotated non-zero diagonals by giant offset g, then baby offset b. */
+    private final Map<Integer, Map<Integer, double[]>> diagonals = new TreeMap<>();
+    private final boolean cacheEncodings;
+    private final Map<Integer, Map<Integer, Map<Integer, Plaintext>>> encodedByLevel = new ConcurrentHashMap<>();
+
+    /**
+     * @param diagonals offset k → the slot vector d_k (length slots); all-zero diagonals are dropped
+     * @param babyStride n1 ≥ 1, or 0 to pick ≈ √(span of the offsets)
+     */
+    public DiagonalTransform(CkksContext context, Encoder encoder, Map<Integer, double[]> diagonals, int babyStride) {
+        this(context, encoder, diagonals, babyStride, false);
+    }
+
+    public DiagonalTransform(CkksContext context, Encoder encoder, Map<Integer, double[]> diagonals, int babyStride,
+            boolean cacheEncodings) {
+        this.cacheEncodings = cacheEncodings;
+        this.context = context;
+        this.encoder = encoder;
+        int slots = context.slots();
+        TreeMap<Integer, double[]> normalized = new TreeMap<>();
+        for (Map.Entry<Integer, double[]> e : diagonals.entrySet()) {
+            if (e.getValue().length != slots) {
+                throw new IllegalArgumentException("diagonal " + e.getKey() + " has " + e.getValue().length
+                        + " entries, need " + slots);
+            }
+            boolean nonZero = false;
+            for (double v : e.getValue()) {
+                nonZero |= v != 0;
+            }
+            if (nonZero) {
+                int k = Math.floorMod(e.getKey(), slots);
+                double[] prev = normalized.get(k);
+                if (prev == null) {
+                    normalized.put(k, e.getValue().clone());
+                } else {
+                    for (int j = 0; j < slots; j++) {
+                        prev[j] += e.getValue()[j];
+                    }
+                }
+            }
+        }
+        this.babyStride = babyStride > 0 ? babyStride : defaultStride(normalized.isEmpty() ? 1 : normalized.lastKey() + 1);
+        for (Map.Entry<Integer, double[]> e : normalized.entrySet()) {
+            int k = e.getKey();
+            int g = k - k % this.babyStride;
+            double[] d = e.getValue();
+            double[] shifted = new double[slots];
+            for (int j = 0; j < slots; j++) {
+                shifted[(j + g) % slots] = d[j];
+            }
+            this.diagonals.computeIfAbsent(g, x -> new TreeMap<>()).put(k - g, shifted);
+        }
+    }
+
+    /** n1 = a power of two near √span. */
+    public static int defaultStride(int span) {
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, span - 1));
+        return 1 << ((bits + 1) / 2);
+    }
+
+    public int babyStride() { return babyStride; }
+
+    /** Number of non-zero diagonals (plaintext products per application). */
+    public int diagonalCount() {
+        return diagonals.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /** Non-zero baby rotations of x, ascending. */
+    public int[] babySteps() {
+        TreeSet<Integer> s = new TreeSet<>();
+        diagonals.values().forEach(b -> s.addAll(b.keySet()));
+        s.remove(0);
+        return s.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Non-zero giant rotations, ascending. */
+    public int[] giantSteps() {
+        TreeSet<Integer> s = new TreeSet<>(diagonals.keySet());
+        s.remove(0);
+        return s.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Exactly the left rotations {@link #apply} performs: the Galois keys it needs. */
+    public int[] requiredRotations() {
+        TreeSet<Integer> s = new TreeSet<>();
+        Arrays.stream(babySteps()).forEach(s::add);
+        Arrays.stream(giantSteps()).forEach(s::add);
+        return s.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Key switches one application costs: baby rotations (hoisted) plus giant rotations. */
+    public int rotationCount() {
+        return babySteps().length + giantSteps().length;
+    }
+
+    /** y = Σ_k d_k ⊙ rot(x, k), rescaled: one level below x, at x's scale. */
+    public Ciphertext apply(Evaluator evaluator, Ciphertext x) {
+        return evaluator.rescale(accumulate(evaluator, babyRotations(evaluator, x, babySteps())));
+    }
+
+    /** The hoisted rotations of x by {@code steps} (plus x itself under key 0). */
+    public static Map<Integer, Ciphertext> babyRotations(Evaluator evaluator, Ciphertext x, int[] steps) {
+        Map<Integer, Ciphertext> rotated = new TreeMap<>();
+        if (steps.length > 0) {
+            rotated.putAll(evaluator.rotateHoisted(x, steps));
+        }
+        rotated.put(0, x);
+        return rotated;
+    }
+
+    /**
+     * Σ_k d_k ⊙ rot(x, k) before the rescale (scale x.scale()·q_level), from baby rotations of x
+     * that include at least {@link #babySteps}. Sums of such results share one rescale.
+     */
+    public Ciphertext accumulate(Evaluator evaluator, Map<Integer, Ciphertext> rotated) {
+        return sum(evaluator, List.of(this), List.of(rotated));
+    }
+
+    /**
+     * Σ_i T_i(x_i) before the rescale, for transforms of the same stride on inputs at one level and
+     * scale: the giant rotations are shared (one per giant offset for the whole sum).
+     */
+    public static Ciphertext sum(Evaluator evaluator, List<DiagonalTransform> transforms,
+            List<Map<Integer, Ciphertext>> rotatedInputs) {
+        Map<Integer, Ciphertext> partials = new TreeMap<>();
+        Ciphertext first = rotatedInputs.get(0).get(0);
+        for (int i = 0; i < transforms.size(); i++) {
+            DiagonalTransform t = transforms.get(i);
+            Map<Integer, Ciphertext> rotated = rotatedInputs.get(i);
+            Ciphertext x = rotated.get(0);
+            int level = x.level();
+            if (level < 1) {
+                throw new IllegalArgumentException("diagonal transform needs 1 level, the ciphertext has 0 left");
+            }
+            Map<Integer, Map<Integer, Plaintext>> encoded = t.cacheEncodings
+                    ? t.encodedByLevel.computeIfAbsent(level, t::encodeAt) : null;
+            for (Map.Entry<Integer, Map<Integer, double[]>> giant : t.diagonals.entrySet()) {
+                Ciphertext partial = partials.get(giant.getKey());
+                for (Map.Entry<Integer, double[]> baby : giant.getValue().entrySet()) {
+                    Ciphertext r = rotated.get(baby.getKey());
+                    if (r == null) {
+                        throw new IllegalArgumentException("baby rotation " + baby.getKey() + " not supplied");
+                    }
+                    Plaintext p = encoded != null ? encoded.get(giant.getKey()).get(baby.getKey())
+                            : t.encoder.encode(baby.getValue(), level, t.context.qModulus(level).value());
+                    Ciphertext term = evaluator.multiply(r, p);
+                    partial = partial == null ? term : evaluator.add(partial, term);
+                }
+                partials.put(giant.getKey(), partial);
+            }
+        }
+        Ciphertext result = null;
+        for (Map.Entry<Integer, Ciphertext> e : partials.entrySet()) {
+            Ciphertext shifted = e.getKey() == 0 ? e.getValue() : evaluator.rotate(e.getValue(), e.getKey());
+            result = result == null ? shifted : evaluator.add(result, shifted);
+        }
+        if (result == null) {
+            result = evaluator.multiplyConstant(first, 0);
+        }
+        return result;
+    }
+
+    private Map<Integer, Map<Integer, Plaintext>> encodeAt(int level) {
+        double scale = context.qModulus(level).value();
+        Map<Integer, Map<Integer, Plaintext>> encoded = new TreeMap<>();
+        diagonals.forEach((giant, babies) -> babies.forEach((baby, diagonal) -> encoded
+                .computeIfAbsent(giant, g -> new TreeMap<>())
+                .put(baby, encoder.encode(diagonal, level, scale))));
+        return encoded;
+    }
+}

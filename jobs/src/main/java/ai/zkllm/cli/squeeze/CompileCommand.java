@@ -1,0 +1,44 @@
+package ai.zkllm.cli.squeeze;
+
+import ai.zkllm.squeeze.artifact.ArtifactStore;
+import ai.zkllm.squeeze.artifact.FheArtifact;
+import ai.zkllm.squeeze.io.ArtifactException;
+import ai.zkllm.squeeze.squeeze.SqueezedModel;
+import ai.zkllm.squeeze.squeeze.SqueezedModelIO;
+import ai.zkllm.squeeze.tool.FheReport;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code zkllm squeeze compile}: plan a squeezed model for FHE and store the one-file artifact by hash. */
+@Command(name = "compile", mixinStandardHelpOptions = true,
+        description = "Plan a squeezed model folder for FHE and store the one-file artifact by content hash.")
+public final class CompileCommand implements Callable<Integer> {
+    @Option(names = "--squeezed", required = true, description = "squeezed model folder (SqueezedModelIO)")
+    Path squeezed;
+    @Option(names = "--store", defaultValue = "artifacts", description = "artifact folder (default: ${DEFAULT-VALUE})")
+    Path store;
+    @Option(names = "--rtt", defaultValue = "0.1", description = "client round-trip seconds the planner weighs (default: ${DEFAULT-VALUE})")
+    double rtt;
+    @Option(names = "--context", defaultValue = "16", description = "context length T the latency is planned for (default: ${DEFAULT-VALUE})")
+    int context;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            return compile();
+        } catch (ArtifactException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private int compile() throws Exception {
+        SqueezedModel m = SqueezedModelIO.load(squeezed);
+        FheArtifact a = FheReport.compile(m, rtt, context, System.out::println);
+        String hash = new ArtifactStore(store).put(a);
+        System.out.println("artifact " + new ArtifactStore(store).path(hash));
+        System.out.println("hash " + hash);
+        return 0;
+    }
+}

@@ -1,0 +1,70 @@
+package ai.zkllm.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.zkllm.client.Generation;
+import ai.zkllm.client.TokenListener;
+import ai.zkllm.client.ZkllmClient;
+import ai.zkllm.fhe.ckks.KeyGenerator;
+import ai.zkllm.fhe.ckks.SecretKey;
+import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.jobs.embedded.EmbeddedRuntime;
+import ai.zkllm.operators.inference.BlobStore;
+import ai.zkllm.operators.inference.FheEngines;
+import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
+import ai.zkllm.squeeze.artifact.ShippedReferenceProgram;
+import ai.zkllm.squeeze.squeeze.SqueezedModel;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The REAL program through Kafka + Flink: the shipped squeezed reference model (registered by
+ * ServiceLoader, loaded from its shipped artifact by hash) answers one encrypted byte prompt, and
+ * the client decrypts SqueezedModel's plaintext next token. (The fast stream tests — dead letters,
+ * restarts — use the toy LinearSquareProgram in {@link InferenceJobEndToEndTest}.)
+ */
+class ReferenceModelEndToEndTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void referenceModelAnswersThroughTheStream() throws Exception {
+        ShippedReferenceProgram program = new ShippedReferenceProgram();
+        SqueezedModel model = ShippedReferenceProgram.program().model();
+        InferenceJobConfig cfg = new InferenceJobConfig();
+        cfg.parallelism = 1;
+        cfg.blobStore = tmp.resolve("blobs").toString();
+        cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
+        cfg.checkpointIntervalMs = 500;
+        try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, 1)) {
+            runtime.startJob(new ServiceLoaderProgramRegistry(), null);
+            SecretKey sk = new KeyGenerator(FheEngines.get(program.parameters(), RingBackends.preferred()).context(),
+                    new SecureRandom()).secretKey();
+            ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
+                    cfg.responsesTopic, "brain-ref", Duration.ofSeconds(300), Duration.ofSeconds(300));
+            try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk,
+                    new BlobStore(cfg.blobStore, cfg.maxBlobBytes))) {
+                int[] prompt = program.encodeText("The");
+                Generation g = client.generate("ref-session", prompt, 1, 0, 1, TokenListener.NONE);
+                double[] plain = model.logits(prompt);
+                double[] fhe = g.logits().get(0);
+                double err = 0;
+                int best = 0;
+                for (int i = 0; i < plain.length; i++) {
+                    err = Math.max(err, Math.abs(plain[i] - fhe[i]));
+                    best = plain[i] > plain[best] ? i : best;
+                }
+                System.out.printf("reference model e2e 'The' -> '%s': %.2f s/token, %d rounds, max logit error %.2e,"
+                                + " %d B up, %d B down, keys %d B%n", program.decodeTokens(g.tokens()),
+                        g.secondsPerToken(), g.roundTrips(), err, g.bytesUp(), g.bytesDown(), g.keyBytesUploaded());
+                assertEquals(best, g.tokens()[0], "the plaintext squeezed model's next token");
+                assertTrue(err <= 1e-2, "max logit error " + err);
+                assertEquals(program.rounds(), g.roundTrips());
+            }
+        }
+    }
+}
