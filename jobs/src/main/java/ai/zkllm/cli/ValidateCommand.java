@@ -9,6 +9,7 @@ import ai.zkllm.jobs.validation.ValidationJob;
 import ai.zkllm.jobs.validation.ValidationJobConfig;
 import ai.zkllm.operators.inference.BlobStore;
 import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
+import ai.zkllm.squeeze.artifact.ShippedReferenceProgram;
 import ai.zkllm.squeeze.runtime.FheProgram;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -47,6 +48,9 @@ public final class ValidateCommand implements Callable<Integer> {
     static PlaintextReference reference(FheProgram program) {
         if (program instanceof LinearSquareProgram demo) {
             return demo::plainLogits;
+        }
+        if (program instanceof ShippedReferenceProgram) {
+            return ShippedReferenceProgram.program().model()::logits;
         }
         throw new IllegalArgumentException("no plaintext reference installed for model " + program.modelHash()
                 + "; run with --canary-rate 0 to only replay receipts");

@@ -1,8 +1,10 @@
 package ai.zkllm.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.squeeze.artifact.ShippedReferenceProgram;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,14 @@ class ValidateCommandTest {
                 "--epoch-origin-ms", "--grace-ms", "--bounded", "--warehouse", "--catalog-property", "--key"}) {
             assertTrue(help.contains(flag), flag);
         }
+    }
+
+    @Test
+    void canariesOfTheShippedModelAreGradedAgainstTheSqueezedModelInPlaintext() {
+        ShippedReferenceProgram program = new ShippedReferenceProgram();
+        int[] context = program.encodeText("The");
+        assertArrayEquals(ShippedReferenceProgram.program().model().logits(context),
+                ValidateCommand.reference(program).logits(context));
     }
 
     @Test
