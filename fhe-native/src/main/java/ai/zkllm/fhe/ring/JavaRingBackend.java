@@ -20,26 +20,13 @@ public final class JavaRingBackend implements RingBackend {
         long[] ws = table.psiPowersShoup();
         int n = a.length;
         if (n < 4) {
-            nttRadix2(a, q, w, ws);
+            forwardStages(a, q, w, ws, 1);
+            for (int j = 0; j < n; j++) {
+                a[j] = lowerBelow(lowerBelow(a[j], twoQ), q);
+            }
             return;
         }
-        int m = 1;
-        int t = n >>> 1;
-        for (; t >= 4; m <<= 1, t >>>= 1) {
-            for (int i = 0; i < m; i++) {
-                long wi = w[m + i];
-                long wsi = ws[m + i];
-                int j1 = 2 * i * t;
-                int j2 = j1 + t;
-                for (int j = j1; j < j2; j++) {
-                    long u = lowerBelow(a[j], twoQ);
-                    long x = lowerBelow(a[j + t], twoQ);
-                    long v = x * wi - ((x * wsi) >>> 32) * q;
-                    a[j] = u + v;
-                    a[j + t] = u - v + twoQ;
-                }
-            }
-        }
+        int m = forwardStages(a, q, w, ws, 4);
         // t = 2: blocks of four words sharing one twiddle.
         for (int i = 0; i < m; i++) {
             long wi = w[m + i];
@@ -70,10 +57,14 @@ public final class JavaRingBackend implements RingBackend {
         }
     }
 
-    private static void nttRadix2(long[] a, long q, long[] w, long[] ws) {
+    /**
+     * The generic Cooley–Tukey stages with butterfly span t >= minSpan, outputs lazily in [0, 4q);
+     * returns the number of blocks m the next stage starts from.
+     */
+    private static int forwardStages(long[] a, long q, long[] w, long[] ws, int minSpan) {
         long twoQ = 2 * q;
-        int n = a.length;
-        for (int m = 1, t = n >>> 1; m < n; m <<= 1, t >>>= 1) {
+        int m = 1;
+        for (int t = a.length >>> 1; t >= minSpan; m <<= 1, t >>>= 1) {
             for (int i = 0; i < m; i++) {
                 long wi = w[m + i];
                 long wsi = ws[m + i];
@@ -88,9 +79,7 @@ public final class JavaRingBackend implements RingBackend {
                 }
             }
         }
-        for (int j = 0; j < n; j++) {
-            a[j] = lowerBelow(lowerBelow(a[j], twoQ), q);
-        }
+        return m;
     }
 
     /**
