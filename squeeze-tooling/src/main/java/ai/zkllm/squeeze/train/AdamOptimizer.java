@@ -2,6 +2,7 @@ package ai.zkllm.squeeze.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,9 +42,11 @@ public final class AdamOptimizer {
             }
             double norm = Math.sqrt(sq);
             if (!Double.isFinite(norm)) {
-                // a non-finite gradient never reaches the weights: the step is skipped
-                                for (NDArray p : params.values()) {
-                    p.getGradient().set(new float[(int) p.size()]);
+                // a non-finite gradient never reaches the weights: the step is skipped. The gradient is
+                // cleared by an indexed fill, which copies into its storage; set(float[]) would swap in
+                // a Java buffer that is freed with the temporary gradient wrapper.
+                for (NDArray p : params.values()) {
+                    p.getGradient().set(new NDIndex("..."), 0f);
                 }
                 skipped++;
                 return norm;

@@ -23,6 +23,10 @@ import java.util.Random;
  * the non-linear sites are the squeezed ones, computed exactly as {@code SqueezedModel} computes
  * them (before folding and quantization): LayerNorm with calibrated per-position 1/σ, power
  * attention with calibrated shift and denominators, Chebyshev GELU.
+ *
+ * <p>Constant arrays (causal mask, temperatures, shifts) are created once with the model, never per
+ * forward pass: PyTorch keeps arrays made from Java buffers without copying them, and autograd saves
+ * some of them for the backward pass, so they must outlive every graph that uses them.
  */
 public final class DjlGpt2 implements AutoCloseable {
     private final NDManager manager;
@@ -32,15 +36,33 @@ public final class DjlGpt2 implements AutoCloseable {
     private final Map<String, NDArray> sqParams = new LinkedHashMap<>();
     private final Chebyshev[] gelu;
     private final Map<String, Chebyshev> normPoly = new LinkedHashMap<>();
+    /** [1, 1, P, P]: 1 where key ≤ query. */
+    private final NDArray causalMask;
+    /** Per layer, [1, H, 1, 1]: temperature τ and shift m of the power attention (student only). */
+    private final NDArray[] attnScale;
+    private final NDArray[] attnShift;
 
     private DjlGpt2(NDManager manager, Gpt2Config c, SqueezeParams sq) {
         this.manager = manager;
         this.c = c;
         this.sq = sq;
         this.gelu = sq == null ? null : new Chebyshev[c.nLayer()];
+        this.attnScale = sq == null ? null : new NDArray[c.nLayer()];
+        this.attnShift = sq == null ? null : new NDArray[c.nLayer()];
+        int P = c.nPositions();
+        float[] maskV = new float[P * P];
+        for (int i = 0; i < P; i++) {
+            for (int j = 0; j <= i; j++) {
+                maskV[i * P + j] = 1f;
+            }
+        }
+        this.causalMask = manager.create(maskV, new Shape(1, 1, P, P));
         if (sq != null) {
+            Shape perHead = new Shape(1, c.nHead(), 1, 1);
             for (int l = 0; l < c.nLayer(); l++) {
                 gelu[l] = Chebyshev.fit(Gpt2Teacher::gelu, sq.geluInterval[l][0], sq.geluInterval[l][1], sq.geluDegree);
+                attnScale[l] = manager.create(toF(sq.attnScale[l]), perHead);
+                attnShift[l] = manager.create(toF(sq.attnShift[l]), perHead);
                 if (sq.lnDegree > 0) {
                     normPoly.put("h." + l + ".ln_1", Squeezer.norm(sq, 2 * l, null).poly);
                     normPoly.put("h." + l + ".ln_2", Squeezer.norm(sq, 2 * l + 1, null).poly);
@@ -144,16 +166,9 @@ public final class DjlGpt2 implements AutoCloseable {
         int d = c.nEmbd();
         int H = c.nHead();
         int dh = c.headDim();
-        NDManager mm = tokens.getManager();
         NDArray oneHot = tokens.oneHot(c.vocabSize());
         NDArray x = oneHot.matMul(params.get("wte.weight")).add(params.get("wpe.weight").get(new NDIndex("0:" + T)));
-        float[] maskV = new float[T * T];
-        for (int i = 0; i < T; i++) {
-            for (int j = 0; j <= i; j++) {
-                maskV[i * T + j] = 1f;
-            }
-        }
-        NDArray mask = mm.create(maskV, new Shape(1, 1, T, T));
+        NDArray mask = causalMask.get(new NDIndex(":, :, 0:" + T + ", 0:" + T));
         for (int l = 0; l < c.nLayer(); l++) {
             String p = "h." + l + ".";
             NDArray h = norm(x, p + "ln_1", constNorm() ? sqParams.get(p + "ln1_inv") : null, T);
@@ -167,12 +182,9 @@ public final class DjlGpt2 implements AutoCloseable {
                 pr = s.add(mask.sub(1).mul(1e9f)).softmax(-1);
             } else {
                 int n = sq.attnPower;
-                float[] shift = toF(sq.attnShift[l]);
-                NDArray m = mm.create(shift, new Shape(1, H, 1, 1));
-                NDArray tau = mm.create(toF(sq.attnScale[l]), new Shape(1, H, 1, 1));
                 NDArray kappa = sqParams.get(p + "attn_log_inv_den").get(new NDIndex(":, 0:" + T)).div(n).exp()
                         .reshape(1, H, T, 1);
-                NDArray base = s.mul(tau).sub(m).div(n).add(1).mul(kappa).mul(mask);
+                NDArray base = s.mul(attnScale[l]).sub(attnShift[l]).div(n).add(1).mul(kappa).mul(mask);
                 pr = base;
                 for (int e = n; e > 1; e >>= 1) {
                     pr = pr.mul(pr);
@@ -318,5 +330,10 @@ public final class DjlGpt2 implements AutoCloseable {
     public void close() {
         params.values().forEach(NDArray::close);
         sqParams.values().forEach(NDArray::close);
+        causalMask.close();
+        if (sq != null) {
+            java.util.Arrays.stream(attnScale).forEach(NDArray::close);
+            java.util.Arrays.stream(attnShift).forEach(NDArray::close);
+        }
     }
 }
