@@ -1,8 +1,11 @@
 package ai.zkllm.cli.squeeze;
 
+import ai.zkllm.fhe.ring.RingBackend;
+import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.squeeze.artifact.ArtifactStore;
 import ai.zkllm.squeeze.artifact.FheArtifact;
 import ai.zkllm.squeeze.io.ArtifactException;
+import ai.zkllm.squeeze.plan.CostModel;
 import ai.zkllm.squeeze.squeeze.SqueezedModel;
 import ai.zkllm.squeeze.squeeze.SqueezedModelIO;
 import ai.zkllm.squeeze.tool.FheReport;
@@ -23,6 +26,10 @@ public final class CompileCommand implements Callable<Integer> {
     double rtt;
     @Option(names = "--context", defaultValue = "16", description = "context length T the latency is planned for (default: ${DEFAULT-VALUE})")
     int context;
+    @Option(names = "--cost", defaultValue = "fixed", description = "operation costs the planner weighs: fixed (the "
+            + "Java N = 2^14 fit, reproducible bytes, as shipped) or measure (fit now on this machine's backend; "
+            + "default: ${DEFAULT-VALUE})")
+    String cost;
 
     @Override
     public Integer call() throws Exception {
@@ -35,7 +42,18 @@ public final class CompileCommand implements Callable<Integer> {
 
     private int compile() throws Exception {
         SqueezedModel m = SqueezedModelIO.load(squeezed);
-        FheArtifact a = FheReport.compile(m, rtt, context, System.out::println);
+        CostModel costs = switch (cost) {
+            case "fixed" -> CostModel.JAVA_N14;
+            case "measure" -> {
+                RingBackend backend = RingBackends.preferred();
+                System.out.println("fitting the cost model on " + backend.getClass().getSimpleName() + " ...");
+                CostModel fitted = CostModel.measure(backend, 10);
+                System.out.println(fitted);
+                yield fitted;
+            }
+            default -> throw new IllegalArgumentException("--cost must be fixed or measure, got '" + cost + "'");
+        };
+        FheArtifact a = FheReport.compile(m, costs, rtt, context, System.out::println);
         String hash = new ArtifactStore(store).put(a);
         System.out.println("artifact " + new ArtifactStore(store).path(hash));
         System.out.println("hash " + hash);

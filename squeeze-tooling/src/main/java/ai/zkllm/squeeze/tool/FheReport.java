@@ -9,6 +9,7 @@ import ai.zkllm.squeeze.calib.Calibration;
 import ai.zkllm.squeeze.io.AtomicFiles;
 import ai.zkllm.squeeze.model.Gpt2Teacher;
 import ai.zkllm.squeeze.model.Gpt2Weights;
+import ai.zkllm.squeeze.plan.CostModel;
 import ai.zkllm.squeeze.plan.Plan;
 import ai.zkllm.squeeze.plan.PlanCompiler;
 import ai.zkllm.squeeze.plan.SqueezedFheProgram;
@@ -277,10 +278,14 @@ public final class FheReport {
     }
 
     /** Compiles a squeezed model into an artifact, printing the planner's trade-off. */
+    /** Plans {@code m} with the fixed {@link CostModel#JAVA_N14} (reproducible bytes, as shipped). */
     public static FheArtifact compile(SqueezedModel m, double rttSeconds, int planningContext, Consumer<String> log) {
-        Plan plan = new PlanCompiler(m, ai.zkllm.squeeze.plan.CostModel.JAVA_N14, rttSeconds, planningContext)
-                .compile(log);
-        return new FheArtifact(m, plan);
+        return compile(m, CostModel.JAVA_N14, rttSeconds, planningContext, log);
+    }
+
+    public static FheArtifact compile(SqueezedModel m, CostModel cost, double rttSeconds, int planningContext,
+            Consumer<String> log) {
+        return new FheArtifact(m, new PlanCompiler(m, cost, rttSeconds, planningContext).compile(log));
     }
 
     static int stagesOf(Plan p, Stage.Kind kind) {
