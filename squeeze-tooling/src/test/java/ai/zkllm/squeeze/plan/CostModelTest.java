@@ -1,14 +1,19 @@
 package ai.zkllm.squeeze.plan;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.fhe.ring.RingBackends;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The cost model fitted on this machine's backend ({@code -Dzkllm.fhe.backend=java|native} picks it). */
+/**
+ * The cost model fitted on this machine's backend ({@code -Dzkllm.fhe.backend=java|native} picks it).
+ * Timings themselves are benchmark figures, not asserted; what must hold is that the fit is usable.
+ */
 class CostModelTest {
     @Test
-    void measuredCoefficientsArePositiveAndOrdered() {
+    void aFittedModelPlansTheSameStages() {
         CostModel c = CostModel.measure(RingBackends.preferred(), 3);
         System.out.println(c);
         double[] all = {c.ptMulPerLimb(), c.ctMulPerLimb(), c.encodePerLimb(), c.rescalePerLimb(),
@@ -16,9 +21,10 @@ class CostModelTest {
         for (double v : all) {
             assertTrue(v > 0 && Double.isFinite(v), c.toString());
         }
-        // a key switch (digit decomposition, NTTs, inner products) always outweighs a tensor product
-        assertTrue(c.keySwitch(8, 5) > c.ctMul(8), c.toString());
-        // a rescale runs NTTs per limb; a plaintext product is one pointwise pass
-        assertTrue(c.rescale(8) > c.ptMul(8), c.toString());
+        PlanCompiler pc = new PlanCompiler(TinyModels.reference(), c, 0.1, 16);
+        Plan p = pc.compile(System.out::println);
+        assertTrue(p.estimatedSeconds() > 0 && Double.isFinite(p.estimatedSeconds()), p.describe());
+        List<Stage> planned = p.rounds().stream().flatMap(List::stream).toList();
+        assertEquals(pc.stages(), planned, "every stage once, in order, whatever the costs");
     }
 }
