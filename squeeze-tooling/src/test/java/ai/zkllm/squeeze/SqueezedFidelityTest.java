@@ -24,9 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * they catch a regression, they are not the answer hard-coded.
  */
 class SqueezedFidelityTest {
-    /** Measured 0.833 agreement and +5.8 % perplexity on 100 held-out windows (README); these leave slack for the 20-window slice. */
-    static final double MIN_AGREEMENT = 0.78;
-    static final double MAX_PPL_INCREASE = 0.12;
+    /**
+     * Measured 0.884 agreement and +0.46 % perplexity on 100 held-out windows (README), 0.886 and -0.14 % on
+     * this 20-window slice; the bounds sit just under, so a worse re-alignment fails.
+     */
+    static final double MIN_AGREEMENT = 0.86;
+    static final double MAX_PPL_INCREASE = 0.03;
 
     @TempDir
     Path dir;
@@ -69,7 +72,7 @@ class SqueezedFidelityTest {
     @Test
     void alignmentBeatsCalibrationAlone() {
         Gpt2Weights w = Shipped.reference();
-        var cal = SqueezeTool.calibrate(w, SqueezeTool.windows(Shipped.corpus().train(), 64, 32), 8, 4, 4);
+        var cal = SqueezeTool.calibrate(w, SqueezeTool.windows(Shipped.corpus().train(), 64, 32), 8, 7, 4);
         SqueezedModel m = SqueezeTool.squeeze(w, cal.params());
         List<int[]> held = Corpus.windows(Shipped.corpus().heldOut(), w.config.nPositions() + 1, 10);
         Fidelity calibrated = Fidelity.measure(new Gpt2Teacher(w), m, held);
