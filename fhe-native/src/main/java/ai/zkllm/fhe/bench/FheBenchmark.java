@@ -83,7 +83,8 @@ public final class FheBenchmark {
         return new Result(params, backend.name(), runs, medians, bytes);
     }
 
-    private static double median(int warmup, int runs, Supplier<?> operation) {
+    /** Median milliseconds of {@code runs} timed calls of {@code operation}, after {@code warmup} untimed ones. */
+    public static double median(int warmup, int runs, Supplier<?> operation) {
         for (int i = 0; i < warmup; i++) {
             operation.get();
         }

@@ -1,5 +1,6 @@
 package ai.zkllm.squeeze.plan;
 
+import ai.zkllm.fhe.bench.FheBenchmark;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.CkksContext;
 import ai.zkllm.fhe.ckks.Encoder;
@@ -11,7 +12,6 @@ import ai.zkllm.fhe.ckks.Plaintext;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackend;
 import java.security.SecureRandom;
-import java.util.function.Supplier;
 
 /**
  * Milliseconds per operation as a function of the level (limbs = level + 1), fitted to the
@@ -65,32 +65,17 @@ public record CostModel(double ptMulPerLimb, double ctMulPerLimb, double encodeP
         Plaintext pt = encoder.encode(values, level, p.scale());
         Ciphertext ct = encryptor.encrypt(pt);
         Ciphertext product = ev.multiply(ct, ct);
-        double encode = median(reps, () -> encoder.encode(values, level, p.scale()));
-        double encrypt = median(reps, () -> encryptor.encrypt(pt));
-        double ptMul = median(reps, () -> ev.multiply(ct, pt));
-        double ctMul = median(reps, () -> ev.multiply(ct, ct));
-        double keySwitch = median(reps, () -> ev.relinearize(product));
-        double rescale = median(reps, () -> ev.rescale(ct));
+        double encode = FheBenchmark.median(reps, reps, () -> encoder.encode(values, level, p.scale()));
+        double encrypt = FheBenchmark.median(reps, reps, () -> encryptor.encrypt(pt));
+        double ptMul = FheBenchmark.median(reps, reps, () -> ev.multiply(ct, pt));
+        double ctMul = FheBenchmark.median(reps, reps, () -> ev.multiply(ct, ct));
+        double keySwitch = FheBenchmark.median(reps, reps, () -> ev.relinearize(product));
+        double rescale = FheBenchmark.median(reps, reps, () -> ev.rescale(ct));
         int limbs = level + 1;
         int alpha = p.alpha();
         int digits = (limbs + alpha - 1) / alpha;
         return new CostModel(ptMul / limbs, ctMul / limbs, encode / limbs, rescale / limbs,
                 keySwitch / ((limbs + alpha) * digits), encrypt / limbs);
-    }
-
-    /** Median milliseconds of {@code reps} runs, after as many warm-up runs. */
-    private static double median(int reps, Supplier<?> op) {
-        for (int i = 0; i < reps; i++) {
-            op.get();
-        }
-        double[] ms = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            op.get();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        java.util.Arrays.sort(ms);
-        return ms[reps / 2];
     }
 
     @Override
