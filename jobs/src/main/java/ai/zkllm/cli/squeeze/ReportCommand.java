@@ -36,6 +36,9 @@ public final class ReportCommand implements Callable<Integer> {
     int fheContext;
     @Option(names = "--windows", defaultValue = "8", description = "held-out windows for the plaintext columns (default: ${DEFAULT-VALUE})")
     int windows;
+    @Option(names = "--sweep-align-steps", defaultValue = "200", description = "alignment steps for each re-squeeze of "
+            + "the bits/degree sweep; 0 = calibration only (default: ${DEFAULT-VALUE})")
+    int sweepAlignSteps;
     @Option(names = "--out", defaultValue = "squeeze-report", description = "output prefix: PREFIX.json, PREFIX.png (default: ${DEFAULT-VALUE})")
     String out;
 
@@ -70,7 +73,7 @@ public final class ReportCommand implements Callable<Integer> {
         int[] tokens = ByteTokenizer.encodeBytes(Files.readAllBytes(text));
         Gpt2Weights tw = teacher == null ? null : Checkpoint.load(teacher);
         ObjectNode r = FheReport.run(a, hash, tw, tokens, new FheReport.Options(fhePositions, fheContext, windows,
-                new int[] {4, 6, 8}, new int[] {7, 15}), System.out::println);
+                new int[] {4, 6, 8}, new int[] {7, 15}, sweepAlignSteps), System.out::println);
         Path json = Path.of(out + ".json");
         Path png = Path.of(out + ".png");
         FheReport.write(r, json, png);

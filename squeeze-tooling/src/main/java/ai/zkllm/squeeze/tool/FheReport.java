@@ -15,8 +15,10 @@ import ai.zkllm.squeeze.plan.PlanCompiler;
 import ai.zkllm.squeeze.plan.SqueezedFheProgram;
 import ai.zkllm.squeeze.plan.Stage;
 import ai.zkllm.squeeze.runtime.LocalRunner;
+import ai.zkllm.squeeze.squeeze.SqueezeParams;
 import ai.zkllm.squeeze.squeeze.SqueezedModel;
 import ai.zkllm.squeeze.squeeze.Squeezer;
+import ai.zkllm.squeeze.train.Aligner;
 import ai.zkllm.squeeze.train.Corpus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +31,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -54,12 +57,11 @@ public final class FheReport {
      * @param windows held-out windows for the plaintext columns
      * @param bits weight bit widths of the sweep (needs the teacher)
      * @param degrees GELU degrees of the sweep
+     * @param sweepAlignSteps KL alignment steps given to each re-squeeze of the sweep (0: calibration only,
+     *     where polynomial blow-ups dominate and the sweep shows little)
      */
-    public record Options(int fhePositions, int fheContext, int windows, int[] bits, int[] degrees) {
-        public static Options defaults() {
-            return new Options(2, 8, 8, new int[] {4, 6, 8}, new int[] {7, 15});
-        }
-    }
+    public record Options(int fhePositions, int fheContext, int windows, int[] bits, int[] degrees,
+            int sweepAlignSteps) {}
 
     private FheReport() {}
 
@@ -154,26 +156,43 @@ public final class FheReport {
         shape.put("estimated_seconds_per_token", plan.estimatedSeconds());
         shape.set("plan", plan.toJson());
 
-        // --- sweep: fidelity vs weight bits and GELU degree (plaintext re-squeezes of the teacher)
+        // --- sweep: fidelity vs weight bits and GELU degree (re-squeezes of the teacher, calibrated and
+        // aligned on the shipped corpus' training part, measured on the report's held-out windows)
         ArrayNode sweep = r.putArray("sweep");
         if (teacher != null) {
-            List<int[]> calib = Corpus.windows(text, Math.min(ctxLen, text.length), o.windows());
+            int[] train = shippedTrainingText();
+            List<int[]> calib = Corpus.windows(train, teacherWeights.config.nPositions(), 64);
             for (int deg : o.degrees()) {
                 for (int bits : o.bits()) {
-                    Calibration cal = Calibration.run(teacher, calib, bits, deg, m.attnPower());
-                    SqueezedModel s = Squeezer.squeeze(teacherWeights, cal.params());
-                    Fidelity f = Fidelity.measure(teacher, s, windows);
+                    SqueezeParams params = Calibration.run(teacher, calib, bits, deg, m.attnPower()).params();
+                    Gpt2Weights weights = teacherWeights;
+                    if (o.sweepAlignSteps() > 0) {
+                        Aligner.Result aligned = Aligner.align(teacherWeights, params, train,
+                                new Aligner.Options(o.sweepAlignSteps(), 16, 2e-3, 0, 7), null);
+                        weights = aligned.weights();
+                        params = aligned.params();
+                    }
+                    Fidelity f = Fidelity.measure(teacher, Squeezer.squeeze(weights, params), windows);
                     ObjectNode e = sweep.addObject();
                     e.put("weight_bits", bits);
                     e.put("gelu_degree", deg);
+                    e.put("align_steps", o.sweepAlignSteps());
                     e.put("top1_agreement_teacher", f.top1Agreement());
                     e.put("perplexity", f.studentPpl());
-                    log.accept(String.format("sweep: %d bits, degree %d: top-1 %.3f, ppl %.3f", bits, deg,
-                            f.top1Agreement(), f.studentPpl()));
+                    log.accept(String.format("sweep: %d bits, degree %d, %d alignment steps: top-1 %.3f, ppl %.3f",
+                            bits, deg, o.sweepAlignSteps(), f.top1Agreement(), f.studentPpl()));
                 }
             }
         }
         return r;
+    }
+
+    private static int[] shippedTrainingText() {
+        try {
+            return Corpus.shipped().train();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes {@code prefix.json} and {@code prefix.png} atomically. */
@@ -208,6 +227,12 @@ public final class FheReport {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         g.drawString("Squeezed fidelity: top-1 agreement with the teacher", left, 28);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        JsonNode first = report.path("sweep").path(0);
+        if (!first.isMissingNode()) {
+            g.drawString("each point: calibrated, then " + first.path("align_steps").asInt()
+                    + " KL alignment steps; shipped model: " + String.format("%.3f",
+                    report.path("plaintext").path("top1_agreement_teacher").asDouble()), left, 44);
+        }
         g.drawLine(left, bottom, right, bottom);
         g.drawLine(left, top, left, bottom);
         TreeMap<Integer, List<double[]>> lines = new TreeMap<>();

@@ -28,7 +28,7 @@ class FheReportTest {
         int[] held = Corpus.shipped().heldOut();
         Files.write(demo.resolve("heldout.txt"), toBytes(Arrays.copyOf(held, 2000)));
         ObjectNode r = FheReport.run(a, hash, TinyModelsAccess.teacher(), Arrays.copyOf(held, 2000),
-                new FheReport.Options(1, 4, 4, new int[] {4, 8}, new int[] {7, 15}), System.out::println);
+                new FheReport.Options(1, 4, 4, new int[] {4, 8}, new int[] {7, 15}, 2), System.out::println);
         FheReport.write(r, demo.resolve("report.json"), demo.resolve("report.png"));
         System.out.println(r.toPrettyString());
         assertEquals(1, r.path("fhe").path("positions").asInt());
@@ -36,6 +36,7 @@ class FheReportTest {
         assertEquals(1.0, r.path("fhe").path("top1_agreement_squeezed_plaintext").asDouble());
         assertTrue(r.path("plaintext").path("teacher_perplexity").asDouble() > 1);
         assertEquals(4, r.path("sweep").size());
+        assertEquals(2, r.path("sweep").get(0).path("align_steps").asInt());
         assertTrue(r.path("program").path("evaluation_key_bytes").asLong() > 1_000_000);
         assertEquals(760, ImageIO.read(demo.resolve("report.png").toFile()).getWidth());
         Files.writeString(demo.resolve("hash.txt"), hash);
