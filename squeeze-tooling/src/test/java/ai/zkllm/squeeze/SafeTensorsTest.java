@@ -101,21 +101,7 @@ class SafeTensorsTest {
             }
             v.put(k, f);
         });
-        Gpt2Weights.Layer l = new Gpt2Weights.Layer();
-        l.ln1W = v.get("h.0.ln_1.weight");
-        l.ln1B = v.get("h.0.ln_1.bias");
-        l.attnW = v.get("h.0.attn.c_attn.weight");
-        l.attnB = v.get("h.0.attn.c_attn.bias");
-        l.attnProjW = v.get("h.0.attn.c_proj.weight");
-        l.attnProjB = v.get("h.0.attn.c_proj.bias");
-        l.ln2W = v.get("h.0.ln_2.weight");
-        l.ln2B = v.get("h.0.ln_2.bias");
-        l.fcW = v.get("h.0.mlp.c_fc.weight");
-        l.fcB = v.get("h.0.mlp.c_fc.bias");
-        l.fcProjW = v.get("h.0.mlp.c_proj.weight");
-        l.fcProjB = v.get("h.0.mlp.c_proj.bias");
-        return new Gpt2Weights(c, v.get("wte.weight"), v.get("wpe.weight"), new Gpt2Weights.Layer[] {l},
-                v.get("ln_f.weight"), v.get("ln_f.bias"));
+        return Gpt2Weights.fromNamed(c, v);
     }
 
     @Test

@@ -87,26 +87,31 @@ public final class Gpt2Weights {
             }
             got.put(e.getKey(), f);
         }
+        return fromNamed(c, got);
+    }
+
+    /** Weights from arrays keyed by the Hugging Face names of {@link #expectedShapes} (no prefix). */
+    public static Gpt2Weights fromNamed(Gpt2Config c, Map<String, float[]> byName) {
         Layer[] layers = new Layer[c.nLayer()];
         for (int i = 0; i < layers.length; i++) {
             String p = "h." + i + ".";
             Layer l = new Layer();
-            l.ln1W = got.get(p + "ln_1.weight");
-            l.ln1B = got.get(p + "ln_1.bias");
-            l.attnW = got.get(p + "attn.c_attn.weight");
-            l.attnB = got.get(p + "attn.c_attn.bias");
-            l.attnProjW = got.get(p + "attn.c_proj.weight");
-            l.attnProjB = got.get(p + "attn.c_proj.bias");
-            l.ln2W = got.get(p + "ln_2.weight");
-            l.ln2B = got.get(p + "ln_2.bias");
-            l.fcW = got.get(p + "mlp.c_fc.weight");
-            l.fcB = got.get(p + "mlp.c_fc.bias");
-            l.fcProjW = got.get(p + "mlp.c_proj.weight");
-            l.fcProjB = got.get(p + "mlp.c_proj.bias");
+            l.ln1W = byName.get(p + "ln_1.weight");
+            l.ln1B = byName.get(p + "ln_1.bias");
+            l.attnW = byName.get(p + "attn.c_attn.weight");
+            l.attnB = byName.get(p + "attn.c_attn.bias");
+            l.attnProjW = byName.get(p + "attn.c_proj.weight");
+            l.attnProjB = byName.get(p + "attn.c_proj.bias");
+            l.ln2W = byName.get(p + "ln_2.weight");
+            l.ln2B = byName.get(p + "ln_2.bias");
+            l.fcW = byName.get(p + "mlp.c_fc.weight");
+            l.fcB = byName.get(p + "mlp.c_fc.bias");
+            l.fcProjW = byName.get(p + "mlp.c_proj.weight");
+            l.fcProjB = byName.get(p + "mlp.c_proj.bias");
             layers[i] = l;
         }
-        return new Gpt2Weights(c, got.get("wte.weight"), got.get("wpe.weight"), layers, got.get("ln_f.weight"),
-                got.get("ln_f.bias"));
+        return new Gpt2Weights(c, byName.get("wte.weight"), byName.get("wpe.weight"), layers,
+                byName.get("ln_f.weight"), byName.get("ln_f.bias"));
     }
 
     /** Tensors under the Hugging Face names, in canonical order. */

@@ -1,5 +1,7 @@
 package ai.zkllm.squeeze.squeeze;
 
+import ai.zkllm.squeeze.model.Linalg;
+
 /**
  * A plaintext matrix {@code [in, out]} (Conv1D orientation, {@code y = x W + b}) quantized to
  * symmetric k-bit integers with one scale per output channel: {@code W[i][o] = q[i][o] · scale[o]}.
@@ -87,18 +89,6 @@ public final class QuantizedMatrix {
 
     /** y[t] = x[t] · (q · scale) + bias. */
     public double[][] apply(double[][] x) {
-        double[][] y = new double[x.length][out];
-        for (int t = 0; t < x.length; t++) {
-            double[] yt = y[t];
-            System.arraycopy(bias, 0, yt, 0, out);
-            for (int i = 0; i < in; i++) {
-                double xi = x[t][i];
-                int base = i * out;
-                for (int o = 0; o < out; o++) {
-                    yt[o] += xi * deq[base + o];
-                }
-            }
-        }
-        return y;
+        return Linalg.linear(x, deq, bias, in, out);
     }
 }

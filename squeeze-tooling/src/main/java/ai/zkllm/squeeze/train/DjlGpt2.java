@@ -260,26 +260,7 @@ public final class DjlGpt2 implements AutoCloseable {
         for (String k : shapes.keySet()) {
             v.put(k, params.get(k).toFloatArray());
         }
-        Gpt2Weights.Layer[] layers = new Gpt2Weights.Layer[c.nLayer()];
-        for (int i = 0; i < layers.length; i++) {
-            String p = "h." + i + ".";
-            Gpt2Weights.Layer l = new Gpt2Weights.Layer();
-            l.ln1W = v.get(p + "ln_1.weight");
-            l.ln1B = v.get(p + "ln_1.bias");
-            l.attnW = v.get(p + "attn.c_attn.weight");
-            l.attnB = v.get(p + "attn.c_attn.bias");
-            l.attnProjW = v.get(p + "attn.c_proj.weight");
-            l.attnProjB = v.get(p + "attn.c_proj.bias");
-            l.ln2W = v.get(p + "ln_2.weight");
-            l.ln2B = v.get(p + "ln_2.bias");
-            l.fcW = v.get(p + "mlp.c_fc.weight");
-            l.fcB = v.get(p + "mlp.c_fc.bias");
-            l.fcProjW = v.get(p + "mlp.c_proj.weight");
-            l.fcProjB = v.get(p + "mlp.c_proj.bias");
-            layers[i] = l;
-        }
-        return new Gpt2Weights(c, v.get("wte.weight"), v.get("wpe.weight"), layers, v.get("ln_f.weight"),
-                v.get("ln_f.bias"));
+        return Gpt2Weights.fromNamed(c, v);
     }
 
     /** Current squeeze constants (student mode). */
