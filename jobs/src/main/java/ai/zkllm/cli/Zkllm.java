@@ -1,6 +1,7 @@
 package ai.zkllm.cli;
 
 import ai.zkllm.cli.squeeze.SqueezeCommand;
+import ai.zkllm.squeeze.io.ArtifactException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,12 +29,13 @@ public final class Zkllm implements Runnable {
 
     /**
      * The command line with its error policy: a refused input (IllegalArgumentException, such as
-     * a parameter set below 128-bit security) is one line on stderr and exit code 2; anything
-     * else is a bug and keeps its stack trace.
+     * a parameter set below 128-bit security, or ArtifactException, a missing, corrupt or mismatched
+     * model file, which names the file) is one line on stderr and exit code 2; anything else is a
+     * bug and keeps its stack trace.
      */
     public static CommandLine commandLine() {
         return new CommandLine(new Zkllm()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException) {
+            if (e instanceof IllegalArgumentException || e instanceof ArtifactException) {
                 cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return 2;
             }

@@ -4,7 +4,6 @@ import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.squeeze.artifact.ArtifactStore;
 import ai.zkllm.squeeze.artifact.FheArtifact;
-import ai.zkllm.squeeze.io.ArtifactException;
 import ai.zkllm.squeeze.plan.CostModel;
 import ai.zkllm.squeeze.squeeze.SqueezedModel;
 import ai.zkllm.squeeze.squeeze.SqueezedModelIO;
@@ -33,14 +32,6 @@ public final class CompileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return compile();
-        } catch (ArtifactException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-    }
-
-    private int compile() throws Exception {
         SqueezedModel m = SqueezedModelIO.load(squeezed);
         CostModel costs = switch (cost) {
             case "fixed" -> CostModel.JAVA_N14;
@@ -54,8 +45,9 @@ public final class CompileCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--cost must be fixed or measure, got '" + cost + "'");
         };
         FheArtifact a = FheReport.compile(m, costs, rtt, context, System.out::println);
-        String hash = new ArtifactStore(store).put(a);
-        System.out.println("artifact " + new ArtifactStore(store).path(hash));
+        ArtifactStore artifacts = new ArtifactStore(store);
+        String hash = artifacts.put(a);
+        System.out.println("artifact " + artifacts.path(hash));
         System.out.println("hash " + hash);
         return 0;
     }

@@ -2,7 +2,6 @@ package ai.zkllm.cli.squeeze;
 
 import ai.zkllm.squeeze.artifact.ArtifactStore;
 import ai.zkllm.squeeze.artifact.FheArtifact;
-import ai.zkllm.squeeze.io.ArtifactException;
 import ai.zkllm.squeeze.io.AtomicFiles;
 import ai.zkllm.squeeze.model.Checkpoint;
 import ai.zkllm.squeeze.model.Gpt2Weights;
@@ -44,15 +43,6 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            return report();
-        } catch (ArtifactException e) {
-            // a corrupt artifact or a hash mismatch: one line naming the file, nothing written
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-    }
-
-    private int report() throws Exception {
         FheArtifact a;
         String hash;
         if (store != null) {
