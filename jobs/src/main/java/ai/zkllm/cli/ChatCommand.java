@@ -4,7 +4,7 @@ import ai.zkllm.client.EvaluationKeyFile;
 import ai.zkllm.client.Generation;
 import ai.zkllm.client.SecretKeyFile;
 import ai.zkllm.client.ZkllmClient;
-import ai.zkllm.operators.inference.BlobStore;
+import ai.zkllm.jobs.BlobStoreOptions;
 import ai.zkllm.squeeze.runtime.FheProgram;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,8 +49,8 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--dead-letter-topic", description = "Where rejected prompts are reported (default: ${DEFAULT-VALUE}).")
     private String deadLetterTopic = "zkllm.dead-letters";
 
-    @Option(names = "--blob-store", description = "Blob store root, folder or Flink FS URI (default: ${DEFAULT-VALUE}).")
-    private String blobStore = System.getProperty("user.home") + "/.zkllm/blobs";
+    @Mixin
+    private BlobStoreOptions blobs = new BlobStoreOptions();
 
     @Option(names = "--tokens", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
     private int tokens = 8;
@@ -72,7 +73,7 @@ public final class ChatCommand implements Callable<Integer> {
         var sk = SecretKeyFile.read(key, program.parameters());
         ZkllmClient.Config cfg = new ZkllmClient.Config(bootstrap, promptsTopic, responsesTopic, brain,
                 Duration.ofSeconds(roundTimeout), Duration.ofSeconds(roundTimeout), deadLetterTopic);
-        try (ZkllmClient client = new ZkllmClient(cfg, program, sk, new BlobStore(blobStore, 1L << 30))
+        try (ZkllmClient client = new ZkllmClient(cfg, program, sk, blobs.open())
                 .cacheEvaluationKeysIn(EvaluationKeyFile.besideSecretKey(key, program, sk))) {
             System.out.print(prompt);
             Generation g = client.generate("chat-" + UUID.randomUUID(), program.encodeText(prompt), tokens,

@@ -7,7 +7,6 @@ import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.jobs.InferenceJobConfig;
 import ai.zkllm.jobs.embedded.EmbeddedRuntime;
-import ai.zkllm.operators.inference.BlobStore;
 import ai.zkllm.operators.inference.FheEngines;
 import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
 import ai.zkllm.squeeze.runtime.FheProgram;
@@ -57,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
         cfg.parallelism = parallelism;
         cfg.checkpointIntervalMs = checkpointMs;
         cfg.backend = backend;
-        cfg.blobStore = blobs.toString();
+        cfg.blobs.root = blobs.toString();
         // the reference model's scores round sends 2·dh + 3 ciphertexts (~16 MB at N = 2^14): allow the broker's limit
         cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
         System.err.println("starting the embedded Kafka broker and the Flink MiniCluster...");
@@ -71,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
             ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
                     cfg.responsesTopic, "demo-brain", Duration.ofSeconds(120), Duration.ofSeconds(120), cfg.deadLetterTopic);
             try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk,
-                    new BlobStore(cfg.blobStore, cfg.maxBlobBytes))) {
+                    cfg.blobs.open())) {
                 System.out.print(prompt);
                 Generation g = client.generate("demo", program.encodeText(prompt), tokens, 0, 1,
                         new ProgressPrinter(t -> program.decodeTokens(new int[] {t}), System.out, System.err));

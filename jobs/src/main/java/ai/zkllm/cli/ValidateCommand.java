@@ -7,7 +7,6 @@ import ai.zkllm.jobs.validation.CanaryProber;
 import ai.zkllm.jobs.validation.PlaintextReference;
 import ai.zkllm.jobs.validation.ValidationJob;
 import ai.zkllm.jobs.validation.ValidationJobConfig;
-import ai.zkllm.operators.inference.BlobStore;
 import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
 import ai.zkllm.squeeze.artifact.ShippedReferenceProgram;
 import ai.zkllm.squeeze.runtime.FheProgram;
@@ -75,7 +74,7 @@ public final class ValidateCommand implements Callable<Integer> {
             job.getJobExecutionResult().get();
             return 0;
         }
-        try (CanaryProber prober = new CanaryProber(cfg, program, reference, sk, new BlobStore(cfg.blobStore, cfg.maxBlobBytes),
+        try (CanaryProber prober = new CanaryProber(cfg, program, reference, sk, cfg.blobs.open(),
                 EvaluationKeyFile.besideSecretKey(key, program, sk))) {
             prober.run(cfg.miners, () -> job.getJobStatus().join().isGloballyTerminalState());
         }

@@ -80,7 +80,7 @@ public final class InferenceJob {
                 .setProperty("fetch.max.bytes", Long.toString(Math.max(cfg.maxMessageBytes * 4, 50 << 20)))
                 .build();
 
-        BlobStore blobs = new BlobStore(cfg.blobStore, cfg.maxBlobBytes);
+        BlobStore blobs = cfg.blobs.open();
         InferenceSettings settings = new InferenceSettings(cfg.minerId, cfg.workers, cfg.backend, cfg.keyCacheBytes,
                 cfg.keyCacheEntries, cfg.keyCacheTtlSeconds * 1000);
 

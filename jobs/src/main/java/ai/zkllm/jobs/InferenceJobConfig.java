@@ -1,6 +1,7 @@
 package ai.zkllm.jobs;
 
 import java.io.Serializable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -52,11 +53,8 @@ public class InferenceJobConfig implements Serializable {
     @Option(names = "--buffer-timeout-ms", description = "network buffer flush timeout; 0 flushes after every record (default: ${DEFAULT-VALUE})")
     public long bufferTimeoutMs = 0;
 
-    @Option(names = "--blob-store", description = "blob store root: a folder or any Flink file system URI (default: ${DEFAULT-VALUE})")
-    public String blobStore = System.getProperty("user.home") + "/.zkllm/blobs";
-
-    @Option(names = "--max-blob-bytes", description = "largest blob read (default: ${DEFAULT-VALUE})")
-    public long maxBlobBytes = 1L << 30;
+    @Mixin
+    public BlobStoreOptions blobs = new BlobStoreOptions();
 
     @Option(names = "--backend", description = "ring backend: auto, java or native (default: ${DEFAULT-VALUE})")
     public String backend = "auto";

@@ -98,13 +98,13 @@ class InferenceJobEndToEndTest {
     static void start() throws Exception {
         cfg = new InferenceJobConfig();
         cfg.parallelism = 2;
-        cfg.blobStore = tmp.resolve("blobs").toString();
+        cfg.blobs.root = tmp.resolve("blobs").toString();
         cfg.maxMessageBytes = 2 << 20;
         cfg.checkpointIntervalMs = Long.getLong("zkllm.test.checkpointMs", 200);
         cfg.maxInFlight = 4;
         runtime = EmbeddedRuntime.startKafka(cfg, 2);
         runtime.startJob(new ServiceLoaderProgramRegistry(), new FailOnce());
-        blobs = new BlobStore(cfg.blobStore, cfg.maxBlobBytes);
+        blobs = cfg.blobs.open();
         CkksContext ctx = FheEngines.get(PROGRAM.parameters(), RingBackends.preferred()).context();
         sk = new KeyGenerator(ctx, new SecureRandom()).secretKey();
     }

@@ -10,7 +10,6 @@ import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.jobs.embedded.EmbeddedRuntime;
-import ai.zkllm.operators.inference.BlobStore;
 import ai.zkllm.operators.inference.FheEngines;
 import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
 import ai.zkllm.squeeze.artifact.ShippedReferenceProgram;
@@ -40,7 +39,7 @@ class ReferenceModelEndToEndTest {
         ShippedReferenceProgram program = new ShippedReferenceProgram();
         InferenceJobConfig cfg = new InferenceJobConfig();
         cfg.parallelism = 2;
-        cfg.blobStore = tmp.resolve("blobs").toString();
+        cfg.blobs.root = tmp.resolve("blobs").toString();
         cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
         cfg.checkpointIntervalMs = 500;
         try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, 2)) {
@@ -65,7 +64,7 @@ class ReferenceModelEndToEndTest {
                 new SecureRandom()).secretKey();
         ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
                 cfg.responsesTopic, "brain-ref", Duration.ofSeconds(300), Duration.ofSeconds(300));
-        try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk, new BlobStore(cfg.blobStore, cfg.maxBlobBytes))) {
+        try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk, cfg.blobs.open())) {
             for (String text : prompts) {
                 int[] prompt = program.encodeText(text);
                 Generation g = client.generate(sessionId, prompt, 1, 0, 1, TokenListener.NONE);

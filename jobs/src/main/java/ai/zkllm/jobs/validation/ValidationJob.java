@@ -1,6 +1,5 @@
 package ai.zkllm.jobs.validation;
 
-import ai.zkllm.operators.inference.BlobStore;
 import ai.zkllm.operators.inference.ProgramRegistry;
 import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
 import ai.zkllm.operators.validation.EpochScoreFunction;
@@ -58,7 +57,7 @@ public final class ValidationJob {
                 eventTime, "responses").uid("responses-source");
         DataStream<StreamEvent> receipts = env.fromSource(ValidationSources.events(cfg, StreamEvent.RECEIPT),
                 eventTime, "receipts").uid("receipts-source");
-        Replayer replayer = new Replayer(programs, new BlobStore(cfg.blobStore, cfg.maxBlobBytes), cfg.backend);
+        Replayer replayer = new Replayer(programs, cfg.blobs.open(), cfg.backend);
         DataStream<ReplayTask> joined = prompts.union(responses, receipts)
                 .keyBy(e -> e.requestId)
                 .process(new ReplayJoinFunction(new ReplaySampler(cfg.replayFraction),

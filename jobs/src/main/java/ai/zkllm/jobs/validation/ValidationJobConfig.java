@@ -1,6 +1,8 @@
 package ai.zkllm.jobs.validation;
 
+import ai.zkllm.jobs.BlobStoreOptions;
 import java.io.Serializable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,11 +42,8 @@ public class ValidationJobConfig implements Serializable {
     @Option(names = "--group-id", description = "Kafka consumer group; default zkllm-validator-<validator-id>")
     public String groupId;
 
-    @Option(names = "--blob-store", description = "blob store root: a folder or any Flink file system URI (default: ${DEFAULT-VALUE})")
-    public String blobStore = System.getProperty("user.home") + "/.zkllm/blobs";
-
-    @Option(names = "--max-blob-bytes", description = "largest blob read (default: ${DEFAULT-VALUE})")
-    public long maxBlobBytes = 1L << 30;
+    @Mixin
+    public BlobStoreOptions blobs = new BlobStoreOptions();
 
     @Option(names = "--backend", description = "ring backend for replays: auto, java or native (default: ${DEFAULT-VALUE})")
     public String backend = "auto";

@@ -113,7 +113,7 @@ class ValidationEndToEndTest {
         cfg.groupId = "miner-" + miner;
         cfg.transactionalIdPrefix = "miner-" + miner;
         cfg.parallelism = 1;
-        cfg.blobStore = blobs;
+        cfg.blobs.root = blobs;
         cfg.maxMessageBytes = 2 << 20;
         cfg.checkpointIntervalMs = 200;
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
@@ -134,7 +134,7 @@ class ValidationEndToEndTest {
             cfg.bootstrapServers = bootstrap;
             cfg.brain = BRAIN;
             cfg.validatorId = VALIDATOR;
-            cfg.blobStore = blobDir;
+            cfg.blobs.root = blobDir;
             cfg.replayFraction = 1.0;
             cfg.canaryTimeoutMs = 60_000;
             cfg.canaryTokens = 1;              // short canaries: the test's users send one token too
