@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.ckks;
 
+import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.SeededRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,13 +63,13 @@ class CrossBackendCircuitTest {
     @Test
     void randomCircuitIsBitIdenticalOnJavaAndNative() {
         for (RingBackend nativeBackend : new RingBackend[] {NativeRingBackend.create(), NativeRingBackend.scalarOnly()}) {
-            runCircuit(TestKit.small(11, 7, 3), nativeBackend, 2024);
+            runCircuit(FheFixture.small(11, 7, 3), nativeBackend, 2024);
         }
     }
 
     @Test
     void randomCircuitWithOneDigitPerPrimeIsBitIdentical() {
-        runCircuit(TestKit.small(10, 6, 6), NativeRingBackend.create(), 7);
+        runCircuit(FheFixture.small(10, 6, 6), NativeRingBackend.create(), 7);
     }
 
     private static void runCircuit(Parameters params, RingBackend nativeBackend, long seed) {

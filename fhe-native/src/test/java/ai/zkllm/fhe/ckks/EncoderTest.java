@@ -1,18 +1,19 @@
 package ai.zkllm.fhe.ckks;
 
+import ai.zkllm.fhe.FheFixture;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
 class EncoderTest {
-    private static final TestKit KIT = new TestKit(TestKit.small(10, 4, 2));
+    private static final FheFixture KIT = new FheFixture(FheFixture.small(10, 4, 2));
 
     @Test
     void realRoundTripIsExactToTheScale() {
         double[] v = KIT.randomValues(1);
         for (int level : new int[] {0, 2, KIT.context.maxLevel()}) {
             double[] back = KIT.encoder.decode(KIT.encoder.encode(v, level, KIT.context.params().scale()));
-            TestKit.assertPrecision("encode/decode level " + level, v, back, 20);
+            FheFixture.assertPrecision("encode/decode level " + level, v, back, 20);
         }
     }
 
@@ -21,15 +22,15 @@ class EncoderTest {
         double[] re = KIT.randomValues(2);
         double[] im = KIT.randomValues(2);
         double[][] back = KIT.encoder.decodeComplex(KIT.encoder.encode(re, im, 3, Math.scalb(1.0, 30)));
-        TestKit.assertPrecision("complex encode/decode re", re, back[0], 20);
-        TestKit.assertPrecision("complex encode/decode im", im, back[1], 20);
+        FheFixture.assertPrecision("complex encode/decode re", re, back[0], 20);
+        FheFixture.assertPrecision("complex encode/decode im", im, back[1], 20);
     }
 
     @Test
     void largeScalesBeyondTwoToTheSixtyThreeAreReducedExactly() {
         double[] v = KIT.randomValues(1);
         Plaintext pt = KIT.encoder.encode(v, KIT.context.maxLevel(), Math.scalb(1.0, 90));
-        TestKit.assertPrecision("encode/decode scale 2^90", v, KIT.encoder.decode(pt), 40);
+        FheFixture.assertPrecision("encode/decode scale 2^90", v, KIT.encoder.decode(pt), 40);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.ckks;
 
+import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.SeededRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,14 +13,14 @@ import ai.zkllm.fhe.ring.UniformSampler;
 import org.junit.jupiter.api.Test;
 
 class EncryptionTest {
-    private static final TestKit KIT = new TestKit(TestKit.small(10, 3, 2), 1);
+    private static final FheFixture KIT = new FheFixture(FheFixture.small(10, 3, 2), 1);
 
     @Test
     void publicKeyEncryptionDecrypts() {
         double[] v = KIT.randomValues(1);
         Ciphertext ct = KIT.encrypt(v);
         assertNull(ct.seed());
-        TestKit.assertPrecision("pk encrypt/decrypt", v, KIT.decrypt(ct), 15);
+        FheFixture.assertPrecision("pk encrypt/decrypt", v, KIT.decrypt(ct), 15);
     }
 
     @Test
@@ -28,7 +29,7 @@ class EncryptionTest {
         Encryptor symmetric = new Encryptor(KIT.context, KIT.secretKey, SeededRandom.of(3));
         for (int level : new int[] {0, KIT.context.maxLevel()}) {
             Ciphertext ct = symmetric.encrypt(KIT.encoder.encode(v, level, KIT.context.params().scale()));
-            TestKit.assertPrecision("sk encrypt/decrypt level " + level, v, KIT.decrypt(ct), 15);
+            FheFixture.assertPrecision("sk encrypt/decrypt level " + level, v, KIT.decrypt(ct), 15);
             assertNotNull(ct.seed());
             assertEquals(ct.poly(1), UniformSampler.sampleNtt(ct.seed(), 0, KIT.context.ring(), level + 1));
         }

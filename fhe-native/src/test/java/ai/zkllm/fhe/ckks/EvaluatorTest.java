@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.ckks;
 
+import ai.zkllm.fhe.FheFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class EvaluatorTest {
     private static final int[] STEPS = {1, 2, 3, 7, -1, 100};
-    private static final TestKit KIT = new TestKit(TestKit.small(10, 7, 3), STEPS);
+    private static final FheFixture KIT = new FheFixture(FheFixture.small(10, 7, 3), STEPS);
     private final Evaluator eval = KIT.evaluator;
 
     @Test
@@ -33,14 +34,14 @@ class EvaluatorTest {
             plusConstant[i] = a[i] + 0.25;
             negated[i] = -a[i];
         }
-        TestKit.assertPrecision("add ct-ct", sum, KIT.decrypt(eval.add(ca, cb)), 13);
-        TestKit.assertPrecision("sub ct-ct", diff, KIT.decrypt(eval.sub(ca, cb)), 13);
-        TestKit.assertPrecision("add ct-pt", sum, KIT.decrypt(eval.add(ca, pb)), 13);
-        TestKit.assertPrecision("sub ct-pt", diff, KIT.decrypt(eval.sub(ca, pb)), 13);
-        TestKit.assertPrecision("add ct-constant", plusConstant, KIT.decrypt(eval.add(ca, 0.25)), 13);
-        TestKit.assertPrecision("negate", negated, KIT.decrypt(eval.negate(ca)), 13);
+        FheFixture.assertPrecision("add ct-ct", sum, KIT.decrypt(eval.add(ca, cb)), 13);
+        FheFixture.assertPrecision("sub ct-ct", diff, KIT.decrypt(eval.sub(ca, cb)), 13);
+        FheFixture.assertPrecision("add ct-pt", sum, KIT.decrypt(eval.add(ca, pb)), 13);
+        FheFixture.assertPrecision("sub ct-pt", diff, KIT.decrypt(eval.sub(ca, pb)), 13);
+        FheFixture.assertPrecision("add ct-constant", plusConstant, KIT.decrypt(eval.add(ca, 0.25)), 13);
+        FheFixture.assertPrecision("negate", negated, KIT.decrypt(eval.negate(ca)), 13);
         // Level matching: the higher operand is dropped.
-        TestKit.assertPrecision("add across levels", sum, KIT.decrypt(eval.add(eval.dropLevel(ca, 2), cb)), 13);
+        FheFixture.assertPrecision("add across levels", sum, KIT.decrypt(eval.add(eval.dropLevel(ca, 2), cb)), 13);
     }
 
     @Test
@@ -59,28 +60,28 @@ class EvaluatorTest {
         }
         Ciphertext tensor = eval.multiply(ca, cb);
         assertEquals(3, tensor.size());
-        TestKit.assertPrecision("multiply (3 polys)", product, KIT.decrypt(tensor), 13);
+        FheFixture.assertPrecision("multiply (3 polys)", product, KIT.decrypt(tensor), 13);
         Ciphertext relin = eval.multiplyRelin(ca, cb);
         assertEquals(2, relin.size());
-        TestKit.assertPrecision("multiplyRelin", product, KIT.decrypt(relin), 13);
+        FheFixture.assertPrecision("multiplyRelin", product, KIT.decrypt(relin), 13);
         Ciphertext rescaled = eval.rescale(relin);
         assertEquals(KIT.context.maxLevel() - 1, rescaled.level());
-        TestKit.assertPrecision("multiplyRelin + rescale", product, KIT.decrypt(rescaled), 13);
+        FheFixture.assertPrecision("multiplyRelin + rescale", product, KIT.decrypt(rescaled), 13);
         Plaintext pb = KIT.encoder.encode(b, KIT.context.maxLevel(), KIT.context.params().scale());
-        TestKit.assertPrecision("multiply ct-pt + rescale", product, KIT.decrypt(eval.rescale(eval.multiply(ca, pb))), 13);
+        FheFixture.assertPrecision("multiply ct-pt + rescale", product, KIT.decrypt(eval.rescale(eval.multiply(ca, pb))), 13);
         Ciphertext integer = eval.multiplyInteger(ca, -3);
         assertEquals(ca.level(), integer.level());
-        TestKit.assertPrecision("multiplyInteger", times3, KIT.decrypt(integer), 12);
+        FheFixture.assertPrecision("multiplyInteger", times3, KIT.decrypt(integer), 12);
         // A plaintext at scale 1 (here the constant polynomial -3) multiplies without consuming a level.
         double[] minusThrees = new double[a.length];
         java.util.Arrays.fill(minusThrees, -3);
         Ciphertext byIntegerPlaintext = eval.multiply(ca, KIT.encoder.encode(minusThrees, ca.level(), 1.0));
         assertEquals(ca.level(), byIntegerPlaintext.level());
         assertEquals(ca.scale(), byIntegerPlaintext.scale(), 0);
-        TestKit.assertPrecision("multiply by integer plaintext", times3, KIT.decrypt(byIntegerPlaintext), 12);
+        FheFixture.assertPrecision("multiply by integer plaintext", times3, KIT.decrypt(byIntegerPlaintext), 12);
         Ciphertext scaled = eval.rescale(eval.multiplyConstant(ca, 0.7));
         assertEquals(ca.scale(), scaled.scale(), 0);
-        TestKit.assertPrecision("multiplyConstant + rescale", timesConstant, KIT.decrypt(scaled), 13);
+        FheFixture.assertPrecision("multiplyConstant + rescale", timesConstant, KIT.decrypt(scaled), 13);
     }
 
     @Test
@@ -97,16 +98,16 @@ class EvaluatorTest {
                 expectedRe[j] = re[Math.floorMod(j + k, slots)];
                 expectedIm[j] = im[Math.floorMod(j + k, slots)];
             }
-            TestKit.assertPrecision("rotate " + k + " (re)", expectedRe, got[0], 13);
-            TestKit.assertPrecision("rotate " + k + " (im)", expectedIm, got[1], 13);
+            FheFixture.assertPrecision("rotate " + k + " (re)", expectedRe, got[0], 13);
+            FheFixture.assertPrecision("rotate " + k + " (im)", expectedIm, got[1], 13);
         }
         double[][] conjugated = KIT.encoder.decodeComplex(KIT.decryptor.decrypt(eval.conjugate(ct)));
         double[] minusIm = im.clone();
         for (int j = 0; j < slots; j++) {
             minusIm[j] = -im[j];
         }
-        TestKit.assertPrecision("conjugate (re)", re, conjugated[0], 13);
-        TestKit.assertPrecision("conjugate (im)", minusIm, conjugated[1], 13);
+        FheFixture.assertPrecision("conjugate (re)", re, conjugated[0], 13);
+        FheFixture.assertPrecision("conjugate (im)", minusIm, conjugated[1], 13);
     }
 
     @Test
@@ -128,7 +129,7 @@ class EvaluatorTest {
     void innerSumAddsBlocks() {
         int batch = 4;
         int n = 7;
-        TestKit kit = new TestKit(TestKit.small(10, 1, 1), Evaluator.innerSumSteps(batch, n));
+        FheFixture kit = new FheFixture(FheFixture.small(10, 1, 1), Evaluator.innerSumSteps(batch, n));
         double[] v = kit.randomValues(1);
         int slots = kit.context.slots();
         double[] expected = new double[slots];
@@ -137,7 +138,7 @@ class EvaluatorTest {
                 expected[i] += v[(i + j * batch) % slots];
             }
         }
-        TestKit.assertPrecision("innerSum(4, 7)", expected, kit.decrypt(kit.evaluator.innerSum(kit.encrypt(v), batch, n)), 11);
+        FheFixture.assertPrecision("innerSum(4, 7)", expected, kit.decrypt(kit.evaluator.innerSum(kit.encrypt(v), batch, n)), 11);
     }
 
     @Test
@@ -186,7 +187,7 @@ class EvaluatorTest {
             }
         }
         assertTrue(cx.level() <= 1);
-        TestKit.assertPrecision("random circuit [" + trace.toString().trim() + "]", x, KIT.decrypt(cx), 10);
+        FheFixture.assertPrecision("random circuit [" + trace.toString().trim() + "]", x, KIT.decrypt(cx), 10);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.ckks;
 
+import ai.zkllm.fhe.FheFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.zkllm.fhe.ring.JavaRingBackend;
@@ -47,7 +48,7 @@ class RealParametersTest {
             int j = (i + 1) % a.length;
             expected[i] = a[j] * b[j];
         }
-        TestKit.assertPrecision("N=2^14 mul+rescale+rotate", expected, got, 8);
+        FheFixture.assertPrecision("N=2^14 mul+rescale+rotate", expected, got, 8);
     }
 
     /** Median of a few runs after one warm-up. */

@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.io;
 
+import ai.zkllm.fhe.FheFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,29 +16,30 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 class CanonicalDigestTest {
-    private static final CodecFixture FIX = new CodecFixture(CodecFixture.small(), 1);
+    private static final FheFixture FIX = new FheFixture(FheFixture.small(10, 3, 2), 1);
+    private static final FheCodec CODEC = new FheCodec(FIX.context);
     private static final CanonicalDigest DIGESTS = new CanonicalDigest(FIX.params);
 
     @Test
     void theSameCiphertextHasTheSameDigestEverywhere() {
-        Ciphertext ct = FIX.encryptPublic(FIX.randomValues());
+        Ciphertext ct = FIX.encrypt(FIX.randomValues(1));
         byte[] digest = DIGESTS.digest(ct);
         assertArrayEquals(digest, DIGESTS.digest(ct));
-        assertArrayEquals(digest, new CanonicalDigest(CodecFixture.small()).digest(ct));
-        assertArrayEquals(digest, DIGESTS.digest(FIX.codec.ciphertextFromBytes(FIX.codec.toBytes(ct))));
-        assertArrayEquals(digest, FIX.codec.toProto(ct).getSha256().toByteArray());
+        assertArrayEquals(digest, new CanonicalDigest(FheFixture.small(10, 3, 2)).digest(ct));
+        assertArrayEquals(digest, DIGESTS.digest(CODEC.ciphertextFromBytes(CODEC.toBytes(ct))));
+        assertArrayEquals(digest, CODEC.toProto(ct).getSha256().toByteArray());
     }
 
     @Test
     void oneChangedCoefficientChangesTheDigest() {
-        Ciphertext ct = FIX.encryptPublic(FIX.randomValues());
+        Ciphertext ct = FIX.encrypt(FIX.randomValues(1));
         Ciphertext changed = withFirstResidueIncremented(ct, 1);
         assertFalse(Arrays.equals(DIGESTS.digest(ct), DIGESTS.digest(changed)));
     }
 
     @Test
     void scaleAndLevelArePartOfTheDigest() {
-        Ciphertext ct = FIX.encryptPublic(FIX.randomValues());
+        Ciphertext ct = FIX.encrypt(FIX.randomValues(1));
         Ciphertext rescaledScale = new Ciphertext(new RnsPoly[] {ct.poly(0), ct.poly(1)}, ct.level(), ct.scale() * 2);
         Ciphertext dropped = new Evaluator(FIX.context, FIX.evaluationKeys).dropLevel(ct, ct.level() - 1);
         assertFalse(Arrays.equals(DIGESTS.digest(ct), DIGESTS.digest(rescaledScale)));
@@ -47,7 +49,7 @@ class CanonicalDigestTest {
     /** Documented decision: the seed is transport, the digest is of the expanded ciphertext. */
     @Test
     void aSeededCiphertextAndItsExpandedFormShareTheDigest() {
-        Ciphertext seeded = FIX.encryptSeeded(FIX.randomValues());
+        Ciphertext seeded = FIX.encryptSeeded(FIX.randomValues(1));
         Ciphertext expanded = new Ciphertext(new RnsPoly[] {seeded.poly(0), seeded.poly(1)}, seeded.level(), seeded.scale());
         assertArrayEquals(DIGESTS.digest(seeded), DIGESTS.digest(expanded));
     }
@@ -69,7 +71,7 @@ class CanonicalDigestTest {
         EvaluationKeys keys = FIX.evaluationKeys;
         EvaluationKeys withoutRelinearization = new EvaluationKeys(null, keys.galois());
         assertFalse(Arrays.equals(DIGESTS.digest(keys), DIGESTS.digest(withoutRelinearization)));
-        assertArrayEquals(DIGESTS.digest(keys), FIX.codec.toProto(keys).getSha256().toByteArray());
+        assertArrayEquals(DIGESTS.digest(keys), CODEC.toProto(keys).getSha256().toByteArray());
     }
 
     /**

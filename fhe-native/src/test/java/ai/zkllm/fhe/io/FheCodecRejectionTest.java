@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.io;
 
+import ai.zkllm.fhe.FheFixture;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,11 +26,11 @@ import org.junit.jupiter.api.function.Executable;
 
 /** Every way untrusted bytes can be wrong ends in an InvalidFheDataException naming the problem. */
 class FheCodecRejectionTest {
-    private static final CodecFixture FIX = new CodecFixture(CodecFixture.small(), 1, 3);
-    private static final FheCodec CODEC = FIX.codec;
+    private static final FheFixture FIX = new FheFixture(FheFixture.small(10, 3, 2), 1, 3);
+    private static final FheCodec CODEC = new FheCodec(FIX.context);
     private static final int N = FIX.context.ring().n();
-    private static final FheCiphertext CIPHERTEXT = CODEC.toProto(FIX.encryptPublic(FIX.randomValues()));
-    private static final FheCiphertext SEEDED = CODEC.toProto(FIX.encryptSeeded(FIX.randomValues()));
+    private static final FheCiphertext CIPHERTEXT = CODEC.toProto(FIX.encrypt(FIX.randomValues(1)));
+    private static final FheCiphertext SEEDED = CODEC.toProto(FIX.encryptSeeded(FIX.randomValues(1)));
     private static final FheEvaluationKeys EVALUATION_KEYS = CODEC.toProto(FIX.evaluationKeys);
 
     @Test
@@ -68,7 +69,7 @@ class FheCodecRejectionTest {
 
     @Test
     void wrongParameterId() {
-        FheCodec otherCodec = new FheCodec(new CkksContext(CodecFixture.smallWithDepth(2), new JavaRingBackend()));
+        FheCodec otherCodec = new FheCodec(new CkksContext(FheFixture.small(10, 2, 2), new JavaRingBackend()));
         assertRejected("FheCiphertext.parameter_id", () -> otherCodec.ciphertextFromProto(CIPHERTEXT));
         assertRejected("FheEvaluationKeys.parameter_id", () -> otherCodec.evaluationKeysFromProto(EVALUATION_KEYS));
         FheEvaluationKeys nestedMismatch = EVALUATION_KEYS.toBuilder()

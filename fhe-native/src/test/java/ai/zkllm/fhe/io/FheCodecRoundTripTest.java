@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.io;
 
+import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.SeededRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,8 +22,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FheCodecRoundTripTest {
-    private static final CodecFixture FIX = new CodecFixture(CodecFixture.small(), 1, 3);
-    private static final FheCodec CODEC = FIX.codec;
+    private static final FheFixture FIX = new FheFixture(FheFixture.small(10, 3, 2), 1, 3);
+    private static final FheCodec CODEC = new FheCodec(FIX.context);
 
     @Test
     void parametersComeBackEqualWithTheSameId() {
@@ -33,8 +34,8 @@ class FheCodecRoundTripTest {
 
     @Test
     void publicKeyCiphertextComesBackIdenticalAndDecrypts() {
-        double[] v = FIX.randomValues();
-        Ciphertext ct = FIX.encryptPublic(v);
+        double[] v = FIX.randomValues(1);
+        Ciphertext ct = FIX.encrypt(v);
         Ciphertext back = CODEC.ciphertextFromBytes(CODEC.toBytes(ct));
         assertSameCiphertext(ct, back);
         assertNull(back.seed());
@@ -43,7 +44,7 @@ class FheCodecRoundTripTest {
 
     @Test
     void seededCiphertextComesBackWithItsSeedAndTheSameC1() {
-        Ciphertext ct = FIX.encryptSeeded(FIX.randomValues());
+        Ciphertext ct = FIX.encryptSeeded(FIX.randomValues(1));
         Ciphertext back = CODEC.ciphertextFromBytes(CODEC.toBytes(ct));
         assertSameCiphertext(ct, back);
         assertArrayEquals(ct.seed(), back.seed());
@@ -51,7 +52,7 @@ class FheCodecRoundTripTest {
 
     @Test
     void seededCiphertextTravelsAtAboutHalfTheBytes() {
-        Ciphertext seeded = FIX.encryptSeeded(FIX.randomValues());
+        Ciphertext seeded = FIX.encryptSeeded(FIX.randomValues(1));
         Ciphertext expanded = new Ciphertext(new RnsPoly[] {seeded.poly(0), seeded.poly(1)},
                 seeded.level(), seeded.scale());
         int seededBytes = CODEC.toBytes(seeded).length;
@@ -64,7 +65,7 @@ class FheCodecRoundTripTest {
     @Test
     void threePolynomialProductComesBackIdentical() {
         Evaluator evaluator = new Evaluator(FIX.context, FIX.evaluationKeys);
-        Ciphertext a = FIX.encryptPublic(FIX.randomValues());
+        Ciphertext a = FIX.encrypt(FIX.randomValues(1));
         Ciphertext product = evaluator.multiply(a, a);
         assertEquals(3, product.size());
         assertSameCiphertext(product, CODEC.ciphertextFromBytes(CODEC.toBytes(product)));
@@ -72,7 +73,7 @@ class FheCodecRoundTripTest {
 
     @Test
     void plaintextComesBackIdentical() {
-        Plaintext pt = FIX.encoder.encode(FIX.randomValues(), 2, FIX.params.scale());
+        Plaintext pt = FIX.encoder.encode(FIX.randomValues(1), 2, FIX.params.scale());
         Plaintext back = CODEC.plaintextFromBytes(CODEC.toBytes(pt));
         assertEquals(pt.poly(), back.poly());
         assertEquals(pt.level(), back.level());
@@ -85,7 +86,7 @@ class FheCodecRoundTripTest {
         assertEquals(FIX.publicKey.b(), back.b());
         assertEquals(FIX.publicKey.a(), back.a());
         assertArrayEquals(FIX.publicKey.seed(), back.seed());
-        double[] v = FIX.randomValues();
+        double[] v = FIX.randomValues(1);
         Encryptor encryptor = new Encryptor(FIX.context, back, SeededRandom.of(5));
         double[] decrypted = FIX.decrypt(encryptor.encrypt(FIX.encoder.encode(v, FIX.context.maxLevel(), FIX.params.scale())));
         assertTrue(maxError(v, decrypted) < 1e-4, "error " + maxError(v, decrypted));
@@ -107,8 +108,8 @@ class FheCodecRoundTripTest {
         }
         Evaluator original = new Evaluator(FIX.context, FIX.evaluationKeys);
         Evaluator restored = new Evaluator(FIX.context, back);
-        double[] v = FIX.randomValues();
-        Ciphertext ct = FIX.encryptPublic(v);
+        double[] v = FIX.randomValues(1);
+        Ciphertext ct = FIX.encrypt(v);
         Ciphertext rotated = restored.rotate(ct, 3);
         assertSameCiphertext(original.rotate(ct, 3), rotated);
         assertSameCiphertext(original.multiplyRelin(ct, ct), restored.multiplyRelin(ct, ct));
