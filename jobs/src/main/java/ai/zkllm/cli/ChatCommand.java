@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code zkllm chat --brain B "prompt"}. */
 @Command(name = "chat", description = {
+    "Sends an encrypted prompt to a brain through Kafka and prints the decrypted continuation.",
     "Encrypts a prompt, sends it to a brain through Kafka, runs the refresh rounds, decrypts and samples,",
     "and streams the tokens with a progress line. Evaluation keys are generated once per key file and",
     "model, cached beside the key file (FILE.<tag>.evk), and go to the blob store by content hash."})
@@ -37,13 +38,13 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped squeezed reference model, else the only installed one).")
     private String model;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     private String bootstrap = "127.0.0.1:9092";
 
-    @Option(names = "--prompts-topic", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--prompts-topic", description = "Topic the brain reads prompts from (default: ${DEFAULT-VALUE})")
     private String promptsTopic = "zkllm.prompts";
 
-    @Option(names = "--responses-topic", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--responses-topic", description = "Topic the answers come back on (default: ${DEFAULT-VALUE})")
     private String responsesTopic = "zkllm.responses";
 
     @Option(names = "--dead-letter-topic", description = "Where rejected prompts are reported (default: ${DEFAULT-VALUE}).")

@@ -21,13 +21,14 @@ import picocli.CommandLine.Option;
 
 /** {@code zkllm demo}: broker, MiniCluster, InferenceJob and a client, all in this process. */
 @Command(name = "demo", description = {
+    "Runs one encrypted prompt through the whole stream on this machine.",
     "Starts an in-process KRaft Kafka broker on 127.0.0.1 and the InferenceJob on a Flink MiniCluster,",
     "encrypts a prompt, and prints the generated continuation with seconds per token and bytes moved."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean help;
 
-    @Option(names = "--prompt", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--prompt", description = "Text to continue (default: ${DEFAULT-VALUE})")
     private String prompt = "The cat";
 
     @Option(names = "--tokens", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
@@ -36,10 +37,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped squeezed reference model, byte-level GPT-2).")
     private String model;
 
-    @Option(names = "--parallelism", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--parallelism", description = "Flink parallelism of the InferenceJob (default: ${DEFAULT-VALUE})")
     private int parallelism = 1;
 
-    @Option(names = "--checkpoint-interval-ms", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-interval-ms", description = "Flink checkpoint interval of the InferenceJob (default: ${DEFAULT-VALUE})")
     private long checkpointMs = 200;
 
     @Option(names = "--backend", description = "Ring backend: auto, java or native (default: ${DEFAULT-VALUE}).")

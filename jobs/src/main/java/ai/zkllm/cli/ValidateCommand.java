@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 
 /** {@code zkllm validate}: the ValidationJob on a local Flink MiniCluster, plus the canary prober. */
 @Command(name = "validate", description = {
+    "Scores a brain's miners with encrypted canaries and bit-exact replays into Iceberg.",
     "Validates a brain's miners: sends canaries (encrypted under this validator's key) to each miner's prompts",
     "topic <prefix>.<miner>, grades the decrypted answers against the plaintext model, replays a sample of the",
     "miners' receipts bit-exactly, and writes per-epoch scores and weights to the Iceberg table `scores`.",

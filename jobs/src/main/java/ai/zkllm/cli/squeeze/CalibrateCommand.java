@@ -15,11 +15,13 @@ import picocli.CommandLine.Option;
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         description = "Run calibration text through the model; write site ranges and squeeze constants as JSON.")
 public final class CalibrateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Teacher checkpoint folder (config.json, model.safetensors).") Path model;
     @Option(names = "--text", paramLabel = "FILE", description = "Calibration text (default: the shipped corpus' training part).")
     Path text;
-    @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
-    @Option(names = "--windows", defaultValue = "64") int windows;
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Calibration JSON to write.") Path out;
+    @Option(names = "--windows", defaultValue = "64",
+            description = "Context windows of calibration text (default: ${DEFAULT-VALUE}).") int windows;
     @Option(names = "--bits", defaultValue = "8", description = "Weight bits.") int bits;
     @Option(names = "--gelu-degree", defaultValue = "7",
             description = "Degree of the GELU polynomial (default: ${DEFAULT-VALUE}; 4 to 7 cost the same 3 levels).")

@@ -18,11 +18,17 @@ import picocli.CommandLine.Option;
 @Command(name = "squeeze", mixinStandardHelpOptions = true,
         description = "Quantize, fold and replace non-linearities using a calibration; optionally align by distillation.")
 public final class SqueezeModelCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
-    @Option(names = "--calibration", required = true, paramLabel = "FILE") Path calibration;
-    @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
-    @Option(names = "--align-steps", defaultValue = "0") int alignSteps;
-    @Option(names = "--align-lr", defaultValue = "1e-3") double alignLr;
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Teacher checkpoint folder (config.json, model.safetensors).") Path model;
+    @Option(names = "--calibration", required = true, paramLabel = "FILE",
+            description = "Calibration JSON written by `zkllm squeeze calibrate`.") Path calibration;
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Squeezed model folder to write.")
+    Path out;
+    @Option(names = "--align-steps", defaultValue = "0",
+            description = "Distillation steps against the teacher, batch 16 (0 = calibration only; default: ${DEFAULT-VALUE}).")
+    int alignSteps;
+    @Option(names = "--align-lr", defaultValue = "1e-3",
+            description = "Peak learning rate of the cosine schedule (default: ${DEFAULT-VALUE}).") double alignLr;
     @Option(names = "--adversarial", defaultValue = "0", description = "Weight of the adversarial term (0 = KL only).")
     double adversarial;
 

@@ -27,13 +27,13 @@ public class ValidationJobConfig implements Serializable {
     @Option(names = "--prompts-topic-prefix", description = "miner m reads <prefix>.<m> (default: ${DEFAULT-VALUE})")
     public String promptsTopicPrefix = "zkllm.prompts";
 
-    @Option(names = "--responses-topic", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--responses-topic", description = "topic the miners answer on (default: ${DEFAULT-VALUE})")
     public String responsesTopic = "zkllm.responses";
 
-    @Option(names = "--receipts-topic", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--receipts-topic", description = "topic of the validators' receipts (default: ${DEFAULT-VALUE})")
     public String receiptsTopic = "zkllm.receipts";
 
-    @Option(names = "--dead-letter-topic", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--dead-letter-topic", description = "where miners report refused prompts; a refused canary is seen there (default: ${DEFAULT-VALUE})")
     public String deadLetterTopic = "zkllm.dead-letters";
 
     @Option(names = "--canary-topic", description = "canary results of this validator; default zkllm.canaries.<validator-id>")
