@@ -136,6 +136,8 @@ public final class FheReport {
             fheNode.put("top1_agreement_teacher", n == 0 ? Double.NaN : (double) agreeTeacher / n);
         }
         fheNode.put("top1_agreement_squeezed_plaintext", n == 0 ? Double.NaN : (double) agreePlain / n);
+        fheNode.put("top1_agreement_squeezed_plaintext_lower95", n == 0 ? Double.NaN
+                : Fidelity.rateLowerBound(agreePlain, n, 0.95));
         fheNode.put("max_logit_error", maxErr);
         fheNode.put("seconds_per_token", n == 0 ? Double.NaN : seconds / n);
         fheNode.put("backend", backend.getClass().getSimpleName());

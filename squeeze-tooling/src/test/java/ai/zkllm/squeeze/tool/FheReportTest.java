@@ -34,6 +34,7 @@ class FheReportTest {
         assertEquals(1, r.path("fhe").path("positions").asInt());
         assertTrue(r.path("fhe").path("max_logit_error").asDouble() <= 1e-2);
         assertEquals(1.0, r.path("fhe").path("top1_agreement_squeezed_plaintext").asDouble());
+        assertEquals(0.05, r.path("fhe").path("top1_agreement_squeezed_plaintext_lower95").asDouble(), 1e-9);
         assertTrue(r.path("plaintext").path("teacher_perplexity").asDouble() > 1);
         assertEquals(4, r.path("sweep").size());
         assertEquals(2, r.path("sweep").get(0).path("align_steps").asInt());
