@@ -12,11 +12,12 @@ import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.PublicKey;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.JavaRingBackend;
+import ai.zkllm.fhe.ring.RingBackend;
 import java.util.Random;
 
 /**
  * A parameter set with reproducible keys (seeded, so never secure), encryptors, a decryptor and an
- * evaluator on the Java backend, plus precision helpers: the one fixture of the engine's tests.
+ * evaluator (on the Java backend unless given another), plus precision helpers: the one fixture of the engine's tests.
  */
 public final class FheFixture {
     public final Parameters params;
@@ -33,8 +34,13 @@ public final class FheFixture {
     private final Random values = new Random(7);
 
     public FheFixture(Parameters params, int... rotationSteps) {
+        this(params, new JavaRingBackend(), rotationSteps);
+    }
+
+    /** The same seeds on any backend: two fixtures on two backends hold the same keys. */
+    public FheFixture(Parameters params, RingBackend backend, int... rotationSteps) {
         this.params = params;
-        context = new CkksContext(params, new JavaRingBackend());
+        context = new CkksContext(params, backend);
         encoder = new Encoder(context);
         KeyGenerator keyGenerator = new KeyGenerator(context, SeededRandom.of(1));
         secretKey = keyGenerator.secretKey();

@@ -1,12 +1,11 @@
 package ai.zkllm.fhe.ckks;
 
-import ai.zkllm.fhe.FheFixture;
-import ai.zkllm.fhe.SeededRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.io.CanonicalDigest;
 import ai.zkllm.fhe.ring.JavaRingBackend;
 import ai.zkllm.fhe.ring.NativeLibrary;
@@ -34,32 +33,6 @@ class CrossBackendCircuitTest {
         assertTrue(NativeLibrary.isAvailable(), NativeLibrary.failureReason());
     }
 
-    /** One backend's view of the run: everything built from the same seeds. */
-    private static final class Side {
-        final CkksContext context;
-        final Encoder encoder;
-        final SecretKey secretKey;
-        final PublicKey publicKey;
-        final EvaluationKeys keys;
-        final Encryptor encryptor;
-        final Encryptor symmetric;
-        final Evaluator evaluator;
-        final Decryptor decryptor;
-
-        Side(Parameters params, RingBackend backend) {
-            context = new CkksContext(params, backend);
-            encoder = new Encoder(context);
-            KeyGenerator keyGenerator = new KeyGenerator(context, SeededRandom.of(11));
-            secretKey = keyGenerator.secretKey();
-            publicKey = keyGenerator.publicKey(secretKey);
-            keys = keyGenerator.evaluationKeys(secretKey, STEPS);
-            encryptor = new Encryptor(context, publicKey, SeededRandom.of(12));
-            symmetric = new Encryptor(context, secretKey, SeededRandom.of(13));
-            evaluator = new Evaluator(context, keys);
-            decryptor = new Decryptor(context, secretKey);
-        }
-    }
-
     @Test
     void randomCircuitIsBitIdenticalOnJavaAndNative() {
         for (RingBackend nativeBackend : new RingBackend[] {NativeRingBackend.create(), NativeRingBackend.scalarOnly()}) {
@@ -73,14 +46,14 @@ class CrossBackendCircuitTest {
     }
 
     private static void runCircuit(Parameters params, RingBackend nativeBackend, long seed) {
-        Side java = new Side(params, new JavaRingBackend());
-        Side nat = new Side(params, nativeBackend);
+        FheFixture java = new FheFixture(params, new JavaRingBackend(), STEPS);
+        FheFixture nat = new FheFixture(params, nativeBackend, STEPS);
         assertEquals(java.secretKey.poly(), nat.secretKey.poly(), "secret key");
         assertEquals(java.publicKey.b(), nat.publicKey.b(), "public key b");
         assertEquals(java.publicKey.a(), nat.publicKey.a(), "public key a");
-        assertKeyEquals("relinearization key", java.keys.relinearization().key(), nat.keys.relinearization().key());
-        for (int g : java.keys.galois().elements()) {
-            assertKeyEquals("galois key " + g, java.keys.galois().get(g), nat.keys.galois().get(g));
+        assertKeyEquals("relinearization key", java.evaluationKeys.relinearization().key(), nat.evaluationKeys.relinearization().key());
+        for (int g : java.evaluationKeys.galois().elements()) {
+            assertKeyEquals("galois key " + g, java.evaluationKeys.galois().get(g), nat.evaluationKeys.galois().get(g));
         }
 
         Random random = new Random(seed);
@@ -97,7 +70,7 @@ class CrossBackendCircuitTest {
             Plaintext pn = nat.encoder.encode(values, level, scale);
             assertEquals(pj.poly(), pn.poly(), "encoded plaintext");
             Ciphertext[] pair = i == 2
-                    ? new Ciphertext[] {java.symmetric.encrypt(pj), nat.symmetric.encrypt(pn)}
+                    ? new Ciphertext[] {java.secretEncryptor.encrypt(pj), nat.secretEncryptor.encrypt(pn)}
                     : new Ciphertext[] {java.encryptor.encrypt(pj), nat.encryptor.encrypt(pn)};
             assertCiphertextEquals("fresh " + i, pair);
             pool.add(pair);

@@ -1,8 +1,8 @@
 package ai.zkllm.fhe.ckks;
 
-import ai.zkllm.fhe.FheFixture;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.zkllm.fhe.FheFixture;
 import org.junit.jupiter.api.Test;
 
 class EncoderTest {

@@ -1,13 +1,13 @@
 package ai.zkllm.fhe.ckks;
 
-import ai.zkllm.fhe.FheFixture;
-import ai.zkllm.fhe.SeededRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import ai.zkllm.fhe.FheFixture;
+import ai.zkllm.fhe.SeededRandom;
 import ai.zkllm.fhe.ring.JavaRingBackend;
 import ai.zkllm.fhe.ring.UniformSampler;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package ai.zkllm.fhe.ckks;
 
-import ai.zkllm.fhe.FheFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.fhe.FheFixture;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

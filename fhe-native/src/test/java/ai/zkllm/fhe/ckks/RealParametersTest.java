@@ -1,8 +1,8 @@
 package ai.zkllm.fhe.ckks;
 
-import ai.zkllm.fhe.FheFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.ring.JavaRingBackend;
 import java.security.SecureRandom;
 import java.util.function.Supplier;

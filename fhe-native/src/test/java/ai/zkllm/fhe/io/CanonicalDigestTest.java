@@ -1,10 +1,10 @@
 package ai.zkllm.fhe.io;
 
-import ai.zkllm.fhe.FheFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.EvaluationKeys;
 import ai.zkllm.fhe.ckks.Evaluator;

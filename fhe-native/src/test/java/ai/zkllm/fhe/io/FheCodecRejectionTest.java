@@ -1,9 +1,9 @@
 package ai.zkllm.fhe.io;
 
-import ai.zkllm.fhe.FheFixture;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.CkksContext;
 import ai.zkllm.fhe.ring.JavaRingBackend;
