@@ -25,6 +25,7 @@ public final class FheFixture {
     public final Encoder encoder;
     public final SecretKey secretKey;
     public final PublicKey publicKey;
+    public final KeyGenerator keyGenerator;
     public final EvaluationKeys evaluationKeys;
     public final Encryptor encryptor;
     public final Encryptor secretEncryptor;
@@ -42,7 +43,7 @@ public final class FheFixture {
         this.params = params;
         context = new CkksContext(params, backend);
         encoder = new Encoder(context);
-        KeyGenerator keyGenerator = new KeyGenerator(context, SeededRandom.of(1));
+        keyGenerator = new KeyGenerator(context, SeededRandom.of(1));
         secretKey = keyGenerator.secretKey();
         publicKey = keyGenerator.publicKey(secretKey);
         evaluationKeys = keyGenerator.evaluationKeys(secretKey, rotationSteps);
@@ -80,18 +81,36 @@ public final class FheFixture {
         return encoder.decode(decryptor.decrypt(ct));
     }
 
+    /** An evaluator with Galois keys for exactly these steps, and a relinearization key if asked. */
+    public Evaluator evaluator(int[] rotations, boolean relinearization) {
+        return new Evaluator(context, new EvaluationKeys(
+                relinearization ? keyGenerator.relinearizationKey(secretKey) : null,
+                keyGenerator.galoisKeys(secretKey, rotations, false)));
+    }
+
     public static double maxError(double[] expected, double[] actual) {
+        return maxError(expected, actual, expected.length);
+    }
+
+    private static double maxError(double[] expected, double[] actual, int count) {
         double max = 0;
-        for (int i = 0; i < expected.length; i++) {
+        for (int i = 0; i < count; i++) {
             max = Math.max(max, Math.abs(expected[i] - actual[i]));
         }
         return max;
     }
 
-    /** Asserts max error ≤ 2^-minBits and prints the bits of precision. */
+    /** -log2 of the largest error over the first {@code count} entries, printed and returned. */
+    public static double bitsOfPrecision(String what, double[] expected, double[] actual, int count) {
+        double max = maxError(expected, actual, count);
+        double bits = -Math.log(max) / Math.log(2);
+        System.out.printf("%-40s max error %.3e, %5.1f bits of precision%n", what, max, bits);
+        return bits;
+    }
+
+    /** Asserts max error ≤ 2^-minBits, printing the bits of precision. */
     public static void assertPrecision(String what, double[] expected, double[] actual, double minBits) {
-        double bits = -Math.log(maxError(expected, actual)) / Math.log(2);
-        System.out.printf("%-28s %6.1f bits of precision%n", what, bits);
+        double bits = bitsOfPrecision(what, expected, actual, expected.length);
         if (!(bits >= minBits)) {
             throw new AssertionError(what + ": " + bits + " bits of precision, expected at least " + minBits);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.Evaluator;
 import java.util.Arrays;
@@ -12,7 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LinearTransformTest {
-    private static final CircuitFixture FIXTURE = new CircuitFixture(10, 2);
+    private static final FheFixture FIXTURE = new FheFixture(FheFixture.small(10, 2, 2));
     private final Random random = new Random(11);
 
     @Test
@@ -82,7 +83,7 @@ class LinearTransformTest {
             }
         }
         String what = rows + "×" + cols + " matvec (" + transform.requiredRotations().length + " rotations)";
-        double bits = CircuitFixture.bitsOfPrecision(what, expected, decrypted, expected.length);
+        double bits = FheFixture.bitsOfPrecision(what, expected, decrypted, expected.length);
         assertTrue(bits >= 12, "precision " + bits + " bits");
         // A second call reuses the plaintexts encoded for this level and gives the same result.
         assertArrayEquals(decrypted, FIXTURE.decrypt(transform.apply(evaluator, input)), 0);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.Evaluator;
 import java.util.Random;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class PolynomialEvaluatorTest {
     private static final int DEPTH = 6;
-    private static final CircuitFixture FIXTURE = new CircuitFixture(10, DEPTH);
+    private static final FheFixture FIXTURE = new FheFixture(FheFixture.small(10, DEPTH, 2));
     private static final PolynomialEvaluator EVALUATOR = new PolynomialEvaluator(FIXTURE.context, FIXTURE.encoder,
             FIXTURE.evaluator(new int[0], true));
     private final Random random = new Random(5);
@@ -71,7 +72,7 @@ class PolynomialEvaluatorTest {
             }
             expected[i] = p.evaluate(y);
         }
-        double bits = CircuitFixture.bitsOfPrecision("GELU_15(M·x), 16×16", expected, FIXTURE.decrypt(output), n);
+        double bits = FheFixture.bitsOfPrecision("GELU_15(M·x), 16×16", expected, FIXTURE.decrypt(output), n);
         assertTrue(bits >= 10, "precision " + bits + " bits");
     }
 
@@ -99,7 +100,7 @@ class PolynomialEvaluatorTest {
         Ciphertext output = EVALUATOR.evaluate(input, p);
         assertEquals(expectedDepth, input.level() - output.level(), "levels consumed");
         assertEquals(input.scale(), output.scale(), input.scale() * 1e-9);
-        double bits = CircuitFixture.bitsOfPrecision(String.format("degree %d on [%s, %s] (depth %d)",
+        double bits = FheFixture.bitsOfPrecision(String.format("degree %d on [%s, %s] (depth %d)",
                 degree, a, b, expectedDepth), expected, FIXTURE.decrypt(output), x.length);
         assertTrue(bits >= 10, "precision " + bits + " bits");
     }

@@ -89,7 +89,7 @@ class FheCodecRoundTripTest {
         double[] v = FIX.randomValues(1);
         Encryptor encryptor = new Encryptor(FIX.context, back, SeededRandom.of(5));
         double[] decrypted = FIX.decrypt(encryptor.encrypt(FIX.encoder.encode(v, FIX.context.maxLevel(), FIX.params.scale())));
-        assertTrue(maxError(v, decrypted) < 1e-4, "error " + maxError(v, decrypted));
+        assertTrue(FheFixture.maxError(v, decrypted) < 1e-4, "error " + FheFixture.maxError(v, decrypted));
     }
 
     @Test
@@ -151,13 +151,5 @@ class FheCodecRoundTripTest {
             assertEquals(expected.b(j), actual.b(j), "b " + j);
             assertEquals(expected.a(j), actual.a(j), "a " + j);
         }
-    }
-
-    private static double maxError(double[] expected, double[] actual) {
-        double max = 0;
-        for (int i = 0; i < expected.length; i++) {
-            max = Math.max(max, Math.abs(expected[i] - actual[i]));
-        }
-        return max;
     }
 }
