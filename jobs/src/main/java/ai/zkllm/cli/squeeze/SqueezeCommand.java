@@ -7,9 +7,9 @@ import picocli.CommandLine.Command;
 @Command(
         name = "squeeze",
         mixinStandardHelpOptions = true,
-        description = "Train the reference model, import a GPT-2 checkpoint, calibrate, squeeze and align it, compile it to an FHE artifact, report fidelity.",
+        description = "Train the reference model, import a GPT-2 checkpoint, calibrate, squeeze and align it, compile it to an FHE artifact, report fidelity, measure what each squeezed site costs.",
         subcommands = {TrainCommand.class, ImportCommand.class, CalibrateCommand.class, SqueezeModelCommand.class,
-            CompileCommand.class, ReportCommand.class})
+            CompileCommand.class, ReportCommand.class, AblateCommand.class})
 public final class SqueezeCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,7 @@
 package ai.zkllm.squeeze.tool;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.zkllm.squeeze.calib.Calibration;
 import ai.zkllm.squeeze.io.ArtifactException;
 import ai.zkllm.squeeze.io.AtomicFiles;
@@ -14,8 +16,11 @@ import ai.zkllm.squeeze.squeeze.Squeezer;
 import ai.zkllm.squeeze.tokenize.ByteTokenizer;
 import ai.zkllm.squeeze.tokenize.HfTokenizer;
 import ai.zkllm.squeeze.tokenize.TextTokenizer;
+import ai.zkllm.squeeze.train.Ablation;
 import ai.zkllm.squeeze.train.Aligner;
 import ai.zkllm.squeeze.train.Corpus;
+import ai.zkllm.squeeze.train.Djl;
+import ai.zkllm.squeeze.train.DjlGpt2;
 import ai.zkllm.squeeze.train.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,6 +86,42 @@ public final class SqueezeTool {
 
     public static Fidelity report(Gpt2Weights teacher, SqueezedModel student, List<int[]> heldOutWindows) {
         return Fidelity.measure(new Gpt2Teacher(teacher), student, heldOutWindows);
+    }
+
+    /**
+     * What a squeezed site costs: aligns the DJL student with the sites {@code ablation} names in their
+     * exact form ({@code o.steps() = 0}: calibration only), then measures it against the teacher on the
+     * held-out windows. In float, before weight quantization.
+     */
+    public static Fidelity ablate(Gpt2Weights teacher, SqueezeParams calibrated, Ablation ablation, int[] trainTokens,
+            Aligner.Options o, List<int[]> heldOutWindows, Consumer<String> log) {
+        Gpt2Weights weights = teacher;
+        SqueezeParams params = calibrated;
+        if (o.steps() > 0) {
+            Aligner.Result r = Aligner.align(teacher, calibrated, ablation, trainTokens, o, log);
+            weights = r.weights();
+            params = r.params();
+        }
+        try (NDManager m = Djl.engine().newBaseManager();
+                DjlGpt2 t = DjlGpt2.fromWeights(m, teacher, null, false);
+                DjlGpt2 s = DjlGpt2.fromWeights(m, weights, params, false, ablation)) {
+            return Fidelity.measure(ctx -> logits(m, t, ctx), ctx -> logits(m, s, ctx), heldOutWindows);
+        }
+    }
+
+    private static double[][] logits(NDManager m, DjlGpt2 model, int[] context) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            float[] flat = model.forward(DjlGpt2.batch(m, List.of(context))).toFloatArray();
+            int vocab = model.config().vocabSize();
+            double[][] out = new double[context.length][vocab];
+            for (int t = 0; t < context.length; t++) {
+                for (int v = 0; v < vocab; v++) {
+                    out[t][v] = flat[t * vocab + v];
+                }
+            }
+            return out;
+        }
     }
 
     /** Copies a classpath folder (e.g. the shipped reference checkpoint) to a directory. */

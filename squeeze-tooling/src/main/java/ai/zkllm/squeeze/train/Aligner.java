@@ -32,6 +32,12 @@ public final class Aligner {
 
     public static Result align(Gpt2Weights teacherWeights, SqueezeParams calibrated, int[] tokens, Options o,
             Consumer<String> log) {
+        return align(teacherWeights, calibrated, Ablation.NONE, tokens, o, log);
+    }
+
+    /** Aligns a student with the sites {@code ablation} names in their exact form (measurement only). */
+    public static Result align(Gpt2Weights teacherWeights, SqueezeParams calibrated, Ablation ablation, int[] tokens,
+            Options o, Consumer<String> log) {
         Engine engine = Djl.engine();
         engine.setRandomSeed((int) o.seed());
         long t0 = System.nanoTime();
@@ -39,7 +45,7 @@ public final class Aligner {
         int T = teacherWeights.config.nPositions();
         try (NDManager manager = engine.newBaseManager();
                 DjlGpt2 teacher = DjlGpt2.fromWeights(manager, teacherWeights, null, false);
-                DjlGpt2 student = DjlGpt2.fromWeights(manager, teacherWeights, calibrated, true);
+                DjlGpt2 student = DjlGpt2.fromWeights(manager, teacherWeights, calibrated, true, ablation);
                 Discriminator disc = new Discriminator(manager, V, 64, o.seed() + 7)) {
             Map<String, NDArray> params = student.trainable();
             AdamOptimizer adam = new AdamOptimizer(params, 1.0);

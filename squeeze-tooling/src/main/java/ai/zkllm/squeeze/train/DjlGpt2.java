@@ -22,7 +22,8 @@ import java.util.Random;
  * GPT-2 in DJL NDArrays, for training (teacher) and alignment (squeezed student). In student mode
  * the non-linear sites are the squeezed ones, computed exactly as {@code SqueezedModel} computes
  * them (before folding and quantization): LayerNorm with calibrated per-position 1/σ, power
- * attention with calibrated shift and denominators, Chebyshev GELU.
+ * attention with calibrated shift and denominators, Chebyshev GELU; an {@link Ablation} swaps
+ * attention or LayerNorm back to an exact form for measurement.
  *
  * <p>Constant arrays (causal mask, temperatures, shifts) are created once with the model, never per
  * forward pass: PyTorch keeps arrays made from Java buffers without copying them, and autograd saves
@@ -33,6 +34,7 @@ public final class DjlGpt2 implements AutoCloseable {
     private final Gpt2Config c;
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private final SqueezeParams sq;
+    private final Ablation ablation;
     private final Map<String, NDArray> sqParams = new LinkedHashMap<>();
     private final Chebyshev[] gelu;
     private final Map<String, Chebyshev> normPoly = new LinkedHashMap<>();
@@ -42,10 +44,11 @@ public final class DjlGpt2 implements AutoCloseable {
     private final NDArray[] attnScale;
     private final NDArray[] attnShift;
 
-    private DjlGpt2(NDManager manager, Gpt2Config c, SqueezeParams sq) {
+    private DjlGpt2(NDManager manager, Gpt2Config c, SqueezeParams sq, Ablation ablation) {
         this.manager = manager;
         this.c = c;
         this.sq = sq;
+        this.ablation = ablation;
         this.gelu = sq == null ? null : new Chebyshev[c.nLayer()];
         this.attnScale = sq == null ? null : new NDArray[c.nLayer()];
         this.attnShift = sq == null ? null : new NDArray[c.nLayer()];
@@ -95,14 +98,20 @@ public final class DjlGpt2 implements AutoCloseable {
             }
             t.put(name, Tensor.ofFloats(shape, v));
         }
-        DjlGpt2 m = new DjlGpt2(manager, c, null);
+        DjlGpt2 m = new DjlGpt2(manager, c, null, Ablation.NONE);
         t.forEach((k, v) -> m.params.put(k, m.array(v.floats(), v.shape(), true)));
         return m;
     }
 
     /** From weights; with {@code sq} non-null the squeezed student (its constants trainable too). */
     public static DjlGpt2 fromWeights(NDManager manager, Gpt2Weights w, SqueezeParams sq, boolean trainable) {
-        DjlGpt2 m = new DjlGpt2(manager, w.config, sq == null ? null : sq.copy());
+        return fromWeights(manager, w, sq, trainable, Ablation.NONE);
+    }
+
+    /** The squeezed student with the sites {@code ablation} names swapped for their exact form. */
+    public static DjlGpt2 fromWeights(NDManager manager, Gpt2Weights w, SqueezeParams sq, boolean trainable,
+            Ablation ablation) {
+        DjlGpt2 m = new DjlGpt2(manager, w.config, sq == null ? null : sq.copy(), ablation);
         w.toTensors().forEach((k, v) -> m.params.put(k, m.array(v.floats(), v.shape(), trainable)));
         if (sq != null) {
             int L = w.config.nLayer();
@@ -178,7 +187,7 @@ public final class DjlGpt2 implements AutoCloseable {
             NDArray v = heads(qkv.get(new NDIndex("..., " + 2 * d + ":")), B, T, H, dh);
             NDArray s = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(dh));
             NDArray pr;
-            if (sq == null) {
+            if (sq == null || ablation.attention() == Ablation.Attention.SOFTMAX) {
                 pr = s.add(mask.sub(1).mul(1e9f)).softmax(-1);
             } else {
                 int n = sq.attnPower;
@@ -188,6 +197,9 @@ public final class DjlGpt2 implements AutoCloseable {
                 pr = base;
                 for (int e = n; e > 1; e >>= 1) {
                     pr = pr.mul(pr);
+                }
+                if (ablation.attention() == Ablation.Attention.ROW_NORMALISED) {
+                    pr = pr.div(pr.sum(new int[] {-1}, true));
                 }
             }
             NDArray o = pr.matMul(v).transpose(0, 2, 1, 3).reshape(B, T, d);
@@ -202,7 +214,7 @@ public final class DjlGpt2 implements AutoCloseable {
     }
 
     private boolean constNorm() {
-        return sq != null && sq.lnDegree == 0;
+        return sq != null && sq.lnDegree == 0 && !ablation.exactLayerNorm();
     }
 
     private static NDArray heads(NDArray a, long B, int T, int H, int dh) {
@@ -214,7 +226,7 @@ public final class DjlGpt2 implements AutoCloseable {
         NDArray n;
         if (invSigma != null) {
             n = centered.mul(invSigma.get(new NDIndex("0:" + T)));
-        } else if (sq != null && sq.lnDegree > 0) {
+        } else if (sq != null && sq.lnDegree > 0 && !ablation.exactLayerNorm()) {
             NDArray var = centered.square().mean(new int[] {-1}, true);
             n = centered.mul(cheb(var, normPoly.get(site)));
         } else {
