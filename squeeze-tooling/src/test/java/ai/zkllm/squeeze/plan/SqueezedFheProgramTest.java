@@ -113,22 +113,4 @@ class SqueezedFheProgramTest {
             assertArrayEquals(digest.digest(u.get(i)), digest.digest(c2.get(i)), "cached output " + i);
         }
     }
-
-    @Test
-    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "zkllm.measure", matches = "true")
-    void measureSecondsPerToken() {
-        SqueezedModel m = TinyModels.reference();
-        Plan plan = new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 8).compile(s -> { });
-        for (boolean cache : new boolean[] {false, true}) {
-            SqueezedFheProgram p = new SqueezedFheProgram(m, plan, "test", cache);
-            LocalRunner runner = new LocalRunner(p, RingBackends.preferred(), new SecureRandom());
-            int[] ctx = {72, 101, 108, 108, 111, 32, 119, 111};
-            for (int k = 0; k < 3; k++) {
-                long t0 = System.nanoTime();
-                runner.nextTokenLogits(ctx);
-                System.out.printf("cache=%s token %d: %.2f s (T = %d, %s)%n", cache, k, (System.nanoTime() - t0) / 1e9,
-                        ctx.length, RingBackends.preferred().getClass().getSimpleName());
-            }
-        }
-    }
 }
