@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.squeeze.tool.SqueezeTool;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -32,6 +33,22 @@ class SqueezeCommandTest {
         // every squeeze command shares the policy, not only those that once wrapped the exception
         err = run(2, "squeeze", "import", "--model", missing.toString());
         assertTrue(err.contains(missing.toString()), err);
+    }
+
+    @Test
+    void calibrationFilesThatAreNotOnesAreOneLineRefusals() throws Exception {
+        String ref = SqueezeTool.shippedReference(dir.resolve("ref")).toString();
+        Path notJson = Files.writeString(dir.resolve("calib.json"), "sites: none");
+        Path noParams = Files.writeString(dir.resolve("other.json"), "{\"sites\": []}");
+        Path partial = Files.writeString(dir.resolve("partial.json"), "{\"params\": {\"layers\": 2}}");
+        for (Path bad : new Path[] {notJson, noParams, partial}) {
+            String err = run(2, "squeeze", "squeeze", "--model", ref, "--calibration", bad.toString(),
+                    "--out", dir.resolve("sq").toString());
+            assertTrue(err.contains(bad.toString()), err);
+            assertFalse(Files.exists(dir.resolve("sq")), "nothing written");
+            err = run(2, "squeeze", "ablate", "--model", ref, "--calibration", bad.toString());
+            assertTrue(err.contains(bad.toString()), err);
+        }
     }
 
     private static String run(int expectedCode, String... args) {

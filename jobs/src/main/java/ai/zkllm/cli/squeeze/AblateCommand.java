@@ -5,13 +5,10 @@ import ai.zkllm.squeeze.squeeze.SqueezeParams;
 import ai.zkllm.squeeze.tool.Fidelity;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.squeeze.train.Ablation;
-import ai.zkllm.squeeze.train.Aligner;
 import ai.zkllm.squeeze.train.Corpus;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code zkllm squeeze ablate}: what one squeezed site costs, measured with that site exact. */
@@ -20,38 +17,27 @@ import picocli.CommandLine.Option;
     "Prints top-1 agreement and perplexity against the teacher on the held-out text (float student, before quantization).",
     "The exact forms are not FHE-computable, so nothing is written."})
 public final class AblateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Teacher checkpoint folder (config.json, model.safetensors).") Path model;
-    @Option(names = "--calibration", required = true, paramLabel = "FILE",
-            description = "Calibration JSON written by `zkllm squeeze calibrate` (it fixes n of the power attention).")
-    Path calibration;
+    @Mixin DistillationOptions distillation;
     @Option(names = "--attention", defaultValue = "CALIBRATED",
             description = "Attention form: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Ablation.Attention attention;
     @Option(names = "--exact-layer-norm", description = "Use each token's own 1/σ instead of the calibrated scale.")
     boolean exactLayerNorm;
-    @Option(names = "--align-steps", defaultValue = "0",
-            description = "Distillation steps, batch 16 (0 = calibration only; default: ${DEFAULT-VALUE}).")
-    int alignSteps;
-    @Option(names = "--align-lr", defaultValue = "2e-3",
-            description = "Peak learning rate of the cosine schedule (default: ${DEFAULT-VALUE}).") double alignLr;
     @Option(names = "--windows", defaultValue = "100",
             description = "Held-out windows of the shipped corpus, 64 predictions each (default: ${DEFAULT-VALUE}).")
     int windows;
 
     @Override
     public Integer call() throws Exception {
-        Gpt2Weights w = SqueezeTool.importCheckpoint(model);
-        String params = new ObjectMapper().readTree(Files.readString(calibration)).get("params").toString();
-        SqueezeParams p = SqueezeParams.fromJson(params);
+        Gpt2Weights w = distillation.teacher();
+        SqueezeParams p = distillation.calibrated();
         Ablation ablation = new Ablation(attention, exactLayerNorm);
         Corpus corpus = Corpus.shipped();
-        Fidelity f = SqueezeTool.ablate(w, p, ablation, corpus.train(),
-                new Aligner.Options(alignSteps, 16, alignLr, 0, 7L),
+        Fidelity f = SqueezeTool.ablate(w, p, ablation, corpus.train(), distillation.alignment(0),
                 Corpus.windows(corpus.heldOut(), w.config.nPositions() + 1, windows), System.err::println);
         System.out.printf("attention %s, LayerNorm %s, n = %d, %d steps: top-1 agreement %.2f %%, perplexity %.3f vs "
                 + "teacher %.3f (%+.2f %%), %d predictions%n", attention, exactLayerNorm ? "exact" : "calibrated",
-                p.attnPower, alignSteps, 100 * f.top1Agreement(), f.studentPpl(), f.teacherPpl(),
+                p.attnPower, distillation.alignSteps, 100 * f.top1Agreement(), f.studentPpl(), f.teacherPpl(),
                 100 * f.pplIncrease(), f.positions());
         return 0;
     }

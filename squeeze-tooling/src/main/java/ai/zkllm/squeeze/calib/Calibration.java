@@ -2,11 +2,16 @@ package ai.zkllm.squeeze.calib;
 
 import ai.zkllm.squeeze.model.Gpt2Config;
 import ai.zkllm.squeeze.model.Gpt2Teacher;
+import ai.zkllm.squeeze.io.ArtifactException;
 import ai.zkllm.squeeze.squeeze.SqueezeParams;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,6 +194,29 @@ public final class Calibration {
             p.geluInterval[l][1] = g.max() + margin;
         }
         return new Calibration(stats, p, total == 0 ? 0 : (double) below / total);
+    }
+
+    /** The squeeze constants of a calibration file written by {@link #toJson} ({@code zkllm squeeze calibrate}). */
+    public static SqueezeParams readParams(Path file) throws ArtifactException {
+        JsonNode params;
+        try {
+            params = new ObjectMapper().readTree(Files.readString(file)).get("params");
+        } catch (JsonProcessingException e) {
+            throw new ArtifactException("calibration file " + file + " is not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ArtifactException("calibration file " + file + " cannot be read: " + e, e);
+        }
+        if (params == null || !params.isObject()) {
+            throw new ArtifactException("calibration file " + file + " has no \"params\" object: not written by"
+                    + " `zkllm squeeze calibrate`");
+        }
+        try {
+            return SqueezeParams.fromJson(params.toString());
+        } catch (JsonProcessingException e) {
+            throw new ArtifactException("calibration file " + file + ": malformed params: " + e.getOriginalMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new ArtifactException("calibration file " + file + ": malformed params: " + e.getMessage(), e);
+        }
     }
 
     public String toJson() {

@@ -18,6 +18,10 @@ import java.io.IOException;
  */
 public final class SqueezeParams {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every field {@link #toJson} writes and {@link #fromJson} needs. */
+    private static final String[] FIELDS = {"layers", "heads", "positions", "weight_bits", "gelu_degree", "attn_power",
+        "ln_degree", "ln_var_interval", "ln1_inv_sigma", "ln2_inv_sigma", "lnf_inv_sigma", "attn_shift", "attn_scale",
+        "attn_inv_den", "gelu_interval"};
 
     public int layers;
     public int heads;
@@ -108,6 +112,11 @@ public final class SqueezeParams {
 
     public static SqueezeParams fromJson(String text) throws IOException {
         JsonNode n = JSON.readTree(text);
+        for (String field : FIELDS) {
+            if (!n.hasNonNull(field)) {
+                throw new IOException("missing field \"" + field + "\"");
+            }
+        }
         SqueezeParams p = new SqueezeParams(n.get("layers").asInt(), n.get("heads").asInt(), n.get("positions").asInt());
         p.weightBits = n.get("weight_bits").asInt();
         p.geluDegree = n.get("gelu_degree").asInt();
