@@ -25,7 +25,25 @@ public final class Gpt2Weights {
 
     /** One transformer block. */
     public static final class Layer {
+        /** The Hugging Face names of a block's tensors (after {@code h.<i>.}), in the order of {@link #arrays}. */
+        static final String[] NAMES = {"ln_1.weight", "ln_1.bias", "attn.c_attn.weight", "attn.c_attn.bias",
+            "attn.c_proj.weight", "attn.c_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight", "mlp.c_fc.bias",
+            "mlp.c_proj.weight", "mlp.c_proj.bias"};
+
         public float[] ln1W, ln1B, attnW, attnB, attnProjW, attnProjB, ln2W, ln2B, fcW, fcB, fcProjW, fcProjB;
+
+        /** A block from its tensors in the order of {@link #NAMES}. */
+        static Layer of(float[][] v) {
+            Layer l = new Layer();
+            l.ln1W = v[0]; l.ln1B = v[1]; l.attnW = v[2]; l.attnB = v[3]; l.attnProjW = v[4]; l.attnProjB = v[5];
+            l.ln2W = v[6]; l.ln2B = v[7]; l.fcW = v[8]; l.fcB = v[9]; l.fcProjW = v[10]; l.fcProjB = v[11];
+            return l;
+        }
+
+        /** The block's tensors in the order of {@link #NAMES}. */
+        float[][] arrays() {
+            return new float[][] {ln1W, ln1B, attnW, attnB, attnProjW, attnProjB, ln2W, ln2B, fcW, fcB, fcProjW, fcProjB};
+        }
     }
 
     public Gpt2Weights(Gpt2Config config, float[] wte, float[] wpe, Layer[] layers, float[] lnFW, float[] lnFB) {
@@ -43,20 +61,13 @@ public final class Gpt2Weights {
         Map<String, int[]> m = new LinkedHashMap<>();
         m.put("wte.weight", new int[] {c.vocabSize(), d});
         m.put("wpe.weight", new int[] {c.nPositions(), d});
+        int f = c.nInner();
+        int[][] block = {{d}, {d}, {d, 3 * d}, {3 * d}, {d, d}, {d}, {d}, {d}, {d, f}, {f}, {f, d}, {d}}; // as NAMES
         for (int i = 0; i < c.nLayer(); i++) {
             String p = "h." + i + ".";
-            m.put(p + "ln_1.weight", new int[] {d});
-            m.put(p + "ln_1.bias", new int[] {d});
-            m.put(p + "attn.c_attn.weight", new int[] {d, 3 * d});
-            m.put(p + "attn.c_attn.bias", new int[] {3 * d});
-            m.put(p + "attn.c_proj.weight", new int[] {d, d});
-            m.put(p + "attn.c_proj.bias", new int[] {d});
-            m.put(p + "ln_2.weight", new int[] {d});
-            m.put(p + "ln_2.bias", new int[] {d});
-            m.put(p + "mlp.c_fc.weight", new int[] {d, c.nInner()});
-            m.put(p + "mlp.c_fc.bias", new int[] {c.nInner()});
-            m.put(p + "mlp.c_proj.weight", new int[] {c.nInner(), d});
-            m.put(p + "mlp.c_proj.bias", new int[] {d});
+            for (int k = 0; k < Layer.NAMES.length; k++) {
+                m.put(p + Layer.NAMES[k], block[k].clone());
+            }
         }
         m.put("ln_f.weight", new int[] {d});
         m.put("ln_f.bias", new int[] {d});
@@ -95,20 +106,7 @@ public final class Gpt2Weights {
         Layer[] layers = new Layer[c.nLayer()];
         for (int i = 0; i < layers.length; i++) {
             String p = "h." + i + ".";
-            Layer l = new Layer();
-            l.ln1W = byName.get(p + "ln_1.weight");
-            l.ln1B = byName.get(p + "ln_1.bias");
-            l.attnW = byName.get(p + "attn.c_attn.weight");
-            l.attnB = byName.get(p + "attn.c_attn.bias");
-            l.attnProjW = byName.get(p + "attn.c_proj.weight");
-            l.attnProjB = byName.get(p + "attn.c_proj.bias");
-            l.ln2W = byName.get(p + "ln_2.weight");
-            l.ln2B = byName.get(p + "ln_2.bias");
-            l.fcW = byName.get(p + "mlp.c_fc.weight");
-            l.fcB = byName.get(p + "mlp.c_fc.bias");
-            l.fcProjW = byName.get(p + "mlp.c_proj.weight");
-            l.fcProjB = byName.get(p + "mlp.c_proj.bias");
-            layers[i] = l;
+            layers[i] = Layer.of(Arrays.stream(Layer.NAMES).map(n -> byName.get(p + n)).toArray(float[][]::new));
         }
         return new Gpt2Weights(c, byName.get("wte.weight"), byName.get("wpe.weight"), layers,
                 byName.get("ln_f.weight"), byName.get("ln_f.bias"));
@@ -122,14 +120,9 @@ public final class Gpt2Weights {
         m.put("wpe.weight", Tensor.ofFloats(shapes.get("wpe.weight"), wpe));
         for (int i = 0; i < layers.length; i++) {
             String p = "h." + i + ".";
-            Layer l = layers[i];
-            float[][] vals = {l.ln1W, l.ln1B, l.attnW, l.attnB, l.attnProjW, l.attnProjB, l.ln2W, l.ln2B, l.fcW, l.fcB,
-                l.fcProjW, l.fcProjB};
-            String[] names = {"ln_1.weight", "ln_1.bias", "attn.c_attn.weight", "attn.c_attn.bias",
-                "attn.c_proj.weight", "attn.c_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight", "mlp.c_fc.bias",
-                "mlp.c_proj.weight", "mlp.c_proj.bias"};
-            for (int k = 0; k < names.length; k++) {
-                m.put(p + names[k], Tensor.ofFloats(shapes.get(p + names[k]), vals[k]));
+            float[][] vals = layers[i].arrays();
+            for (int k = 0; k < Layer.NAMES.length; k++) {
+                m.put(p + Layer.NAMES[k], Tensor.ofFloats(shapes.get(p + Layer.NAMES[k]), vals[k]));
             }
         }
         m.put("ln_f.weight", Tensor.ofFloats(shapes.get("ln_f.weight"), lnFW));
