@@ -18,10 +18,6 @@ import java.io.IOException;
  */
 public final class SqueezeParams {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Every field {@link #toJson} writes and {@link #fromJson} needs. */
-    private static final String[] FIELDS = {"layers", "heads", "positions", "weight_bits", "gelu_degree", "attn_power",
-        "ln_degree", "ln_var_interval", "ln1_inv_sigma", "ln2_inv_sigma", "lnf_inv_sigma", "attn_shift", "attn_scale",
-        "attn_inv_den", "gelu_interval"};
 
     public int layers;
     public int heads;
@@ -112,25 +108,29 @@ public final class SqueezeParams {
 
     public static SqueezeParams fromJson(String text) throws IOException {
         JsonNode n = JSON.readTree(text);
-        for (String field : FIELDS) {
-            if (!n.hasNonNull(field)) {
-                throw new IOException("missing field \"" + field + "\"");
-            }
-        }
-        SqueezeParams p = new SqueezeParams(n.get("layers").asInt(), n.get("heads").asInt(), n.get("positions").asInt());
-        p.weightBits = n.get("weight_bits").asInt();
-        p.geluDegree = n.get("gelu_degree").asInt();
-        p.attnPower = n.get("attn_power").asInt();
-        p.lnDegree = n.get("ln_degree").asInt();
-        p.lnInterval = JSON.treeToValue(n.get("ln_var_interval"), double[][].class);
-        p.ln1Inv = JSON.treeToValue(n.get("ln1_inv_sigma"), double[][].class);
-        p.ln2Inv = JSON.treeToValue(n.get("ln2_inv_sigma"), double[][].class);
-        p.lnfInv = JSON.treeToValue(n.get("lnf_inv_sigma"), double[].class);
-        p.attnShift = JSON.treeToValue(n.get("attn_shift"), double[][].class);
-        p.attnScale = JSON.treeToValue(n.get("attn_scale"), double[][].class);
-        p.attnInvDen = JSON.treeToValue(n.get("attn_inv_den"), double[][][].class);
-        p.geluInterval = JSON.treeToValue(n.get("gelu_interval"), double[][].class);
+        SqueezeParams p = new SqueezeParams(field(n, "layers").asInt(), field(n, "heads").asInt(),
+                field(n, "positions").asInt());
+        p.weightBits = field(n, "weight_bits").asInt();
+        p.geluDegree = field(n, "gelu_degree").asInt();
+        p.attnPower = field(n, "attn_power").asInt();
+        p.lnDegree = field(n, "ln_degree").asInt();
+        p.lnInterval = JSON.treeToValue(field(n, "ln_var_interval"), double[][].class);
+        p.ln1Inv = JSON.treeToValue(field(n, "ln1_inv_sigma"), double[][].class);
+        p.ln2Inv = JSON.treeToValue(field(n, "ln2_inv_sigma"), double[][].class);
+        p.lnfInv = JSON.treeToValue(field(n, "lnf_inv_sigma"), double[].class);
+        p.attnShift = JSON.treeToValue(field(n, "attn_shift"), double[][].class);
+        p.attnScale = JSON.treeToValue(field(n, "attn_scale"), double[][].class);
+        p.attnInvDen = JSON.treeToValue(field(n, "attn_inv_den"), double[][][].class);
+        p.geluInterval = JSON.treeToValue(field(n, "gelu_interval"), double[][].class);
         return p;
+    }
+
+    private static JsonNode field(JsonNode n, String name) throws IOException {
+        JsonNode v = n.get(name);
+        if (v == null || v.isNull()) {
+            throw new IOException("missing field \"" + name + "\"");
+        }
+        return v;
     }
 
 }
