@@ -24,7 +24,7 @@ class AblationTest {
     private static final SqueezeParams CALIBRATED = SqueezeTool.calibrate(TEACHER,
             SqueezeTool.windows(Shipped.corpus().train(), 64, 8), 8, 31, 4).params();
     private static final List<int[]> HELD_OUT = Corpus.windows(Shipped.corpus().heldOut(), 65, 4);
-    private static final Aligner.Options NO_ALIGNMENT = new Aligner.Options(0, 16, 2e-3, 0, 7L);
+    private static final Aligner.Options NO_ALIGNMENT = Aligner.Options.recipe(0, 2e-3, 0);
 
     @Test
     void everySiteExactIsTheTeacher() {

@@ -30,8 +30,7 @@ final class DistillationOptions {
         return Calibration.readParams(calibration);
     }
 
-    /** Batch 16, seed 7: the shipped recipe. */
     Aligner.Options alignment(double adversarialWeight) {
-        return new Aligner.Options(alignSteps, 16, alignLr, adversarialWeight, 7L);
+        return Aligner.Options.recipe(alignSteps, alignLr, adversarialWeight);
     }
 }

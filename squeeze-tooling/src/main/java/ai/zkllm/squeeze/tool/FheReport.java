@@ -170,7 +170,7 @@ public final class FheReport {
                     Gpt2Weights weights = teacherWeights;
                     if (o.sweepAlignSteps() > 0) {
                         Aligner.Result aligned = Aligner.align(teacherWeights, params, train,
-                                new Aligner.Options(o.sweepAlignSteps(), 16, 2e-3, 0, 7), null);
+                                Aligner.Options.recipe(o.sweepAlignSteps(), 2e-3, 0), null);
                         weights = aligned.weights();
                         params = aligned.params();
                     }
@@ -304,12 +304,12 @@ public final class FheReport {
         return img;
     }
 
-    /** Compiles a squeezed model into an artifact, printing the planner's trade-off. */
     /** Plans {@code m} with the fixed {@link CostModel#JAVA_N14} (reproducible bytes, as shipped). */
     public static FheArtifact compile(SqueezedModel m, double rttSeconds, int planningContext, Consumer<String> log) {
         return compile(m, CostModel.JAVA_N14, rttSeconds, planningContext, log);
     }
 
+    /** Compiles a squeezed model into an artifact, printing the planner's trade-off. */
     public static FheArtifact compile(SqueezedModel m, CostModel cost, double rttSeconds, int planningContext,
             Consumer<String> log) {
         return new FheArtifact(m, new PlanCompiler(m, cost, rttSeconds, planningContext).compile(log));

@@ -23,7 +23,12 @@ import java.util.function.Consumer;
  */
 public final class Aligner {
     /** Alignment hyper-parameters; {@code adversarialWeight = 0} is plain KL distillation. */
-    public record Options(int steps, int batch, double lr, double adversarialWeight, long seed) {}
+    public record Options(int steps, int batch, double lr, double adversarialWeight, long seed) {
+        /** The shipped recipe's batch (16 windows) and seed (7). */
+        public static Options recipe(int steps, double lr, double adversarialWeight) {
+            return new Options(steps, 16, lr, adversarialWeight, 7);
+        }
+    }
 
     /** Result: aligned weights and constants, and the KL of every step. */
     public record Result(Gpt2Weights weights, SqueezeParams params, double[] kl, double seconds) {}
