@@ -3,6 +3,7 @@ package ai.zkllm.cli.squeeze;
 import ai.zkllm.squeeze.calib.Calibration;
 import ai.zkllm.squeeze.io.AtomicFiles;
 import ai.zkllm.squeeze.model.Gpt2Weights;
+import ai.zkllm.squeeze.squeeze.SqueezeParams;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.squeeze.train.Corpus;
 import java.nio.file.Files;
@@ -28,6 +29,11 @@ public final class CalibrateCommand implements Callable<Integer> {
     int degree;
     @Option(names = "--attn-power", defaultValue = "4", description = "n of (1+x/n)^n, a power of two.")
     int power;
+    @Option(names = "--normalisation", defaultValue = "CLIENT",
+            description = "Who computes softmax and LayerNorm's 1/σ: CLIENT (exactly, at the refresh before each;"
+                    + " every stage ends a round) or CALIBRATED (the miner, as power attention and per-position"
+                    + " constants; fewer rounds, lower fidelity). Default: ${DEFAULT-VALUE}.")
+    SqueezeParams.Normalisation normalisation;
 
     @Override
     public Integer call() throws Exception {
@@ -35,6 +41,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         int[] tokens = text == null ? Corpus.shipped().train()
                 : SqueezeTool.tokenizer(model, w.config).encode(Files.readString(text));
         Calibration c = SqueezeTool.calibrate(w, SqueezeTool.windows(tokens, w.config.nPositions(), windows), bits, degree, power);
+        c.params().normalisation = normalisation;
         AtomicFiles.writeString(out, c.toJson());
         System.out.println("calibrated " + c.sites().size() + " sites -> " + out);
         return 0;

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * Compiles a squeezed model to a {@link Plan}. The stage sequence is fixed by the model; the
  * planner chooses the per-round depth D (hence the parameter set: N = 2^logN, D + 1 scale primes,
  * the smallest dnum that meets 128-bit security) and where the client refreshes (greedily as late
- * as the depth allows, and always after QKV and SCORES, whose outputs the client re-lays out).
+ * as the depth allows, and always after QKV and SCORES, whose outputs the client re-lays out; after
+ * every stage when the client computes the normalisations).
  * It minimises estimated latency per token at context T = Σ op costs (a {@link CostModel} over
  * the exact op counts at their levels, client encryption included) + rounds × RTT, and prints
  * every candidate.
@@ -35,15 +36,15 @@ public final class PlanCompiler {
 
     /**
      * Refuses a model this compiler cannot run exactly: a LayerNorm scale given as a polynomial of
-     * the variance ({@code inv_sqrt.chebyshev}, {@code lnDegree > 0}; not shipped) has no stage here.
-     * The shipped form, per-position constants, folds into the next transform's diagonals.
+     * the variance ({@code inv_sqrt.chebyshev}, {@code lnDegree > 0}) has no stage here. Per-position
+     * constants fold into the next transform's diagonals; the client's exact scale comes encrypted.
      */
     public static void checkSupported(SqueezedModel model) {
         for (int l = 0; l < model.layers().length; l++) {
-            SqueezedFheProgram.perPosition(model.layer(l).ln1, "h." + l + ".ln_1");
-            SqueezedFheProgram.perPosition(model.layer(l).ln2, "h." + l + ".ln_2");
+            SqueezedFheProgram.foldedScale(model.layer(l).ln1, "h." + l + ".ln_1");
+            SqueezedFheProgram.foldedScale(model.layer(l).ln2, "h." + l + ".ln_2");
         }
-        SqueezedFheProgram.perPosition(model.lnf(), "ln_f");
+        SqueezedFheProgram.foldedScale(model.lnf(), "ln_f");
     }
 
     /** The stage sequence of one token. */
@@ -63,7 +64,7 @@ public final class PlanCompiler {
     public int depth(Stage s) {
         return switch (s.kind()) {
             case QKV, HEAD -> 1;
-            case SCORES -> 2 + Integer.numberOfTrailingZeros(model.attnPower());
+            case SCORES -> 1 + model.scoresToProbabilitiesDepth();
             case PV_PROJ -> 2;
             case MLP -> 2 + model.layer(s.layer()).gelu.depth();
         };
@@ -85,7 +86,7 @@ public final class PlanCompiler {
             }
             cur.add(s);
             used += depth(s);
-            if (s.cutAfterRequired()) {
+            if (s.cutAfterRequired() || model.clientNormalised()) {
                 rounds.add(cur);
                 cur = new ArrayList<>();
                 used = 0;
@@ -172,7 +173,7 @@ public final class PlanCompiler {
         double ms = 0;
         for (int r = 0; r < p.roundCount(); r++) {
             List<Stage> round = p.rounds().get(r);
-            int inputs = 2;
+            int inputs = model.clientNormalised() && round.get(0).kind() != Stage.Kind.HEAD ? 3 : 2;
             for (int i = 0; i < round.size(); i++) {
                 Stage s = round.get(i);
                 int l = p.stageLevels().get(r).get(i);
@@ -187,11 +188,13 @@ public final class PlanCompiler {
                     case SCORES -> {
                         int chunks = layout.chunks(t);
                         inputs = 2 * layout.headDim() * chunks + 3;
-                        double per = layout.headDim() * c.ctMul(l) + c.keySwitch(l, alpha) + c.rescale(l)
-                                + c.encode(l - 1) * 2 + c.ptMul(l - 1) + c.rescale(l - 1);
-                        int sq = Integer.numberOfTrailingZeros(model.attnPower());
-                        for (int k = 0; k < sq; k++) {
-                            per += c.ctMul(l - 2 - k) + c.keySwitch(l - 2 - k, alpha) + c.rescale(l - 2 - k);
+                        double per = layout.headDim() * c.ctMul(l) + c.keySwitch(l, alpha) + c.rescale(l);
+                        if (!model.clientNormalised()) {
+                            per += c.encode(l - 1) * 2 + c.ptMul(l - 1) + c.rescale(l - 1);
+                            int sq = Integer.numberOfTrailingZeros(model.attnPower());
+                            for (int k = 0; k < sq; k++) {
+                                per += c.ctMul(l - 2 - k) + c.keySwitch(l - 2 - k, alpha) + c.rescale(l - 2 - k);
+                            }
                         }
                         ms += chunks * per;
                     }

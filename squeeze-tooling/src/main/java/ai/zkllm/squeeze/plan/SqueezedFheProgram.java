@@ -24,8 +24,11 @@ import java.util.TreeSet;
  * The squeezed GPT-2 ({@code SQUEEZED_MODEL.md}) as an FHE program, following a {@link Plan}.
  * Layouts: {@link Layout}. Round inputs and outputs (ciphertext lists):
  * <ul>
- *   <li>a round starting with QKV, MLP or HEAD takes [x (rep), mask];</li>
- *   <li>SCORES takes [Q chunks (C·dh), K chunks (C·dh), v, x, mask] and gives [p chunks (C), v, x, mask];</li>
+ *   <li>a round starting with QKV, MLP or HEAD takes [x (rep), mask]; with client normalisation
+ *       QKV and MLP take [x, a, mask], a = the client's LayerNorm scale applied to x (rep), and HEAD
+ *       takes [a, mask];</li>
+ *   <li>SCORES takes [Q chunks (C·dh), K chunks (C·dh), v, x, mask] and gives [p chunks (C), v, x, mask]
+ *       (with client normalisation the chunks hold the scores s, and the client takes the softmax);</li>
  *   <li>PV_PROJ takes [P_0..P_{T-1}, V_0..V_{T-1}, x, mask];</li>
  *   <li>a round ending with QKV gives [q, k, v, x, mask]; with PV_PROJ or MLP [x, mask]; with HEAD
  *       [logit blocks..., mask].</li>
@@ -133,21 +136,25 @@ public final class SqueezedFheProgram implements FheProgram {
     }
 
     /**
-     * The per-position LayerNorm scale r(t) of one site, folded into the next transform's diagonals.
-     * The polynomial form (r = p(variance)) is not compiled: {@link PlanCompiler#checkSupported} refuses
-     * such a model before a plan exists.
+     * The per-position LayerNorm scale r(t) of one site, folded into the next transform's diagonals,
+     * or null for the client's exact scale, which arrives applied. The polynomial form
+     * (r = p(variance)) is not compiled: {@link PlanCompiler#checkSupported} refuses such a model
+     * before a plan exists.
      */
-    static double[] perPosition(NormApprox n, String site) {
+    static double[] foldedScale(NormApprox n, String site) {
+        if (n.atClient()) {
+            return null;
+        }
         if (n.poly != null || n.perPosition == null) {
             throw new UnsupportedOperationException(site + ": LayerNorm scale is a polynomial of the variance"
-                    + " (inv_sqrt.chebyshev); the FHE program supports only per-position constants (inv_sigma),"
-                    + " the shipped form");
+                    + " (inv_sqrt.chebyshev); the FHE program supports per-position constants (inv_sigma) and"
+                    + " the client's exact scale (client normalisation)");
         }
         return n.perPosition;
     }
 
     private DiagonalTransform[] qkv(int l) {
-        return engine().blocks("qkv" + l, model.layer(l).qkv, 0, perPosition(model.layer(l).ln1, "h." + l + ".ln_1"));
+        return engine().blocks("qkv" + l, model.layer(l).qkv, 0, foldedScale(model.layer(l).ln1, "h." + l + ".ln_1"));
     }
 
     private DiagonalTransform[] proj(int l) {
@@ -155,7 +162,7 @@ public final class SqueezedFheProgram implements FheProgram {
     }
 
     private DiagonalTransform[] fc(int l) {
-        return engine().blocks("fc" + l, model.layer(l).fc, 0, perPosition(model.layer(l).ln2, "h." + l + ".ln_2"));
+        return engine().blocks("fc" + l, model.layer(l).fc, 0, foldedScale(model.layer(l).ln2, "h." + l + ".ln_2"));
     }
 
     private DiagonalTransform[] fcProj(int l, int inBlock) {
@@ -163,7 +170,7 @@ public final class SqueezedFheProgram implements FheProgram {
     }
 
     private DiagonalTransform[] head() {
-        return engine().blocks("head", model.head(), 0, perPosition(model.lnf(), "ln_f"));
+        return engine().blocks("head", model.head(), 0, foldedScale(model.lnf(), "ln_f"));
     }
 
     private int innerBlocks() {
@@ -208,8 +215,33 @@ public final class SqueezedFheProgram implements FheProgram {
 
     @Override
     public List<double[]> encodeContext(int[] tokens) {
-        double[][] x = model.embed(tokens);
-        return List.of(layout.rep(x), layout.mask(tokens.length));
+        List<double[]> out = segmentInputs(plan.rounds().get(0).get(0), model.embed(tokens));
+        out.add(layout.mask(tokens.length));
+        return out;
+    }
+
+    /**
+     * The inputs of a round that starts with {@code next} (QKV, MLP or HEAD) on the residual x: [x],
+     * or with client normalisation the LayerNorm input a[t] = x[t]·r(t) with the client's exact r
+     * as well, [x, a] ([a] for HEAD, which has no residual).
+     */
+    private List<double[]> segmentInputs(Stage next, double[][] x) {
+        List<double[]> out = new ArrayList<>();
+        if (!model.clientNormalised()) {
+            out.add(layout.rep(x));
+            return out;
+        }
+        NormApprox norm = switch (next.kind()) {
+            case QKV -> model.layer(next.layer()).ln1;
+            case MLP -> model.layer(next.layer()).ln2;
+            case HEAD -> model.lnf();
+            case SCORES, PV_PROJ -> throw new IllegalStateException(next + " does not start a segment");
+        };
+        if (next.kind() != Stage.Kind.HEAD) {
+            out.add(layout.rep(x));
+        }
+        out.add(layout.rep(norm.apply(x)));
+        return out;
     }
 
     @Override
@@ -256,12 +288,12 @@ public final class SqueezedFheProgram implements FheProgram {
                 int d = layout.d();
                 int dh = layout.headDim();
                 double[][] vr = layout.rows(v, t, d);
+                double[][][] probs = probabilities(decrypted, t);
                 for (int j = 0; j < t; j++) {
                     double[] pj = new double[layout.slots()];
                     for (int i = j; i < t; i++) {
                         for (int h = 0; h < layout.heads(); h++) {
-                            int p = layout.pairIndex(i, j, h);
-                            double val = decrypted.get(p / layout.slots())[p % layout.slots()];
+                            double val = probs[h][i][j];
                             for (int c = 0; c < dh; c++) {
                                 pj[layout.slot(i, h * dh + c)] = val;
                                 pj[layout.slot(i, h * dh + c) + layout.dp()] = val;
@@ -279,11 +311,31 @@ public final class SqueezedFheProgram implements FheProgram {
                 }
                 out.add(layout.rep(layout.rows(x, t, d)));
             }
-            case PV_PROJ, MLP -> out.add(layout.rep(layout.rows(decrypted.get(0), t, layout.d())));
+            case PV_PROJ, MLP -> out.addAll(segmentInputs(plan.rounds().get(round + 1).get(0),
+                    layout.rows(decrypted.get(0), t, layout.d())));
             case HEAD -> throw new IllegalArgumentException("head ends the token");
         }
         out.add(layout.mask(t));
         return out;
+    }
+
+    /**
+     * p[h][i][j ≤ i] from the decrypted pair chunks: as computed by the miner (power attention), or
+     * with client normalisation the softmax of the decrypted scores.
+     */
+    private double[][][] probabilities(List<double[]> chunks, int t) {
+        double[][][] p = new double[layout.heads()][t][];
+        for (int h = 0; h < layout.heads(); h++) {
+            for (int i = 0; i < t; i++) {
+                double[] row = new double[i + 1];
+                for (int j = 0; j <= i; j++) {
+                    int pair = layout.pairIndex(i, j, h);
+                    row[j] = chunks.get(pair / layout.slots())[pair % layout.slots()];
+                }
+                p[h][i] = model.clientNormalised() ? SqueezedModel.softmax(row) : row;
+            }
+        }
+        return p;
     }
 
     @Override
@@ -372,11 +424,16 @@ public final class SqueezedFheProgram implements FheProgram {
         return s.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** The LayerNorm input of a QKV or MLP stage: x itself, or the client's normalised copy. */
+    private Ciphertext normInput(List<Ciphertext> in) {
+        return in.get(model.clientNormalised() ? 1 : 0);
+    }
+
     private List<Ciphertext> qkvStage(int l, List<Ciphertext> in, Evaluator ev) {
         Ciphertext x = in.get(0);
         Ciphertext mask = in.get(in.size() - 1);
         DiagonalTransform[] ts = qkv(l);
-        Map<Integer, Ciphertext> rot = DiagonalTransform.babyRotations(ev, x, babySteps(ts));
+        Map<Integer, Ciphertext> rot = DiagonalTransform.babyRotations(ev, normInput(in), babySteps(ts));
         double[] bias = model.layer(l).qkv.bias();
         List<Ciphertext> out = new ArrayList<>();
         for (int b = 0; b < ts.length; b++) {
@@ -403,36 +460,41 @@ public final class SqueezedFheProgram implements FheProgram {
                 acc = acc == null ? prod : ev.add(acc, prod);
             }
             Ciphertext s = ev.rescale(ev.relinearize(acc));
-            double[] mul = new double[layout.slots()];
-            double[] add = new double[layout.slots()];
-            for (int slot = 0; slot < layout.slots(); slot++) {
-                int p = c * layout.slots() + slot;
-                int h = p % layout.heads();
-                int pair = p / layout.heads();
-                int i = (int) Math.floor((Math.sqrt(8.0 * pair + 1) - 1) / 2);
-                while (i * (i + 1) / 2 > pair) {
-                    i--;
-                }
-                while ((i + 1) * (i + 2) / 2 <= pair) {
-                    i++;
-                }
-                if (i >= layout.positions()) {
-                    continue;
-                }
-                double kappa = L.attnKappa[h][i];
-                mul[slot] = kappa / n;
-                add[slot] = kappa * (1 - L.attnShift[h] / n);
-            }
-            Ciphertext b = ev.rescale(ev.multiply(s, engine().encoder.encode(mul, s.level(),
-                    engine().context.qModulus(s.level()).value())));
-            b = addVector(ev, b, add);
-            for (int sq = n; sq > 1; sq >>= 1) {
-                b = ev.rescale(ev.multiplyRelin(b, b));
-            }
-            out.add(b);
+            out.add(model.clientNormalised() ? s : powerAttention(L, c, s, ev));
         }
         out.addAll(in.subList(in.size() - 3, in.size()));
         return out;
+    }
+
+    /** (s·κ/n + κ(1 - m/n))^n on one chunk of pairs: one plaintext product and addition, log2(n) squarings. */
+    private Ciphertext powerAttention(SqueezedModel.Layer L, int c, Ciphertext s, Evaluator ev) {
+        double[] mul = new double[layout.slots()];
+        double[] add = new double[layout.slots()];
+        for (int slot = 0; slot < layout.slots(); slot++) {
+            int p = c * layout.slots() + slot;
+            int h = p % layout.heads();
+            int pair = p / layout.heads();
+            int i = (int) Math.floor((Math.sqrt(8.0 * pair + 1) - 1) / 2);
+            while (i * (i + 1) / 2 > pair) {
+                i--;
+            }
+            while ((i + 1) * (i + 2) / 2 <= pair) {
+                i++;
+            }
+            if (i >= layout.positions()) {
+                continue;
+            }
+            double kappa = L.attnKappa[h][i];
+            mul[slot] = kappa / n;
+            add[slot] = kappa * (1 - L.attnShift[h] / n);
+        }
+        Ciphertext b = ev.rescale(ev.multiply(s, engine().encoder.encode(mul, s.level(),
+                engine().context.qModulus(s.level()).value())));
+        b = addVector(ev, b, add);
+        for (int sq = n; sq > 1; sq >>= 1) {
+            b = ev.rescale(ev.multiplyRelin(b, b));
+        }
+        return b;
     }
 
     private List<Ciphertext> pvProjStage(int l, List<Ciphertext> in, Evaluator ev) {
@@ -458,7 +520,7 @@ public final class SqueezedFheProgram implements FheProgram {
         Ciphertext x = in.get(0);
         SqueezedModel.Layer L = model.layer(l);
         DiagonalTransform[] f = fc(l);
-        Map<Integer, Ciphertext> rot = DiagonalTransform.babyRotations(ev, x, babySteps(f));
+        Map<Integer, Ciphertext> rot = DiagonalTransform.babyRotations(ev, normInput(in), babySteps(f));
         double[] fcBias = L.fc.bias();
         ChebyshevApproximation gelu = L.gelu.unit();
         PolynomialEvaluator poly = new PolynomialEvaluator(engine().context, engine().encoder, ev);

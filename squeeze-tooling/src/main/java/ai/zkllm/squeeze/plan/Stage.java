@@ -3,13 +3,17 @@ package ai.zkllm.squeeze.plan;
 /**
  * One indivisible piece of the squeezed computation. A round of the FHE program is a run of
  * consecutive stages; a client refresh may follow any stage and must follow {@link Kind#QKV} and
- * {@link Kind#SCORES}, whose outputs the client re-lays out (it moves and replicates values only).
+ * {@link Kind#SCORES}, whose outputs the client re-lays out, and, with client normalisation, every
+ * stage, since each is followed by a softmax or a LayerNorm that the client computes.
  */
 public record Stage(Kind kind, int layer) {
     public enum Kind {
         /** ln_1 (folded) + fused QKV transform: out q, k, v (+ x passed through). */
         QKV,
-        /** q·k products, power-attention affine map, log2(n) squarings, on client-laid-out pairs. */
+        /**
+         * q·k products on client-laid-out pairs, then (calibrated normalisation) the power-attention
+         * affine map and log2(n) squarings.
+         */
         SCORES,
         /** Σ_j P_j ⊙ V_j, proj transform, bias, residual. */
         PV_PROJ,

@@ -1,20 +1,37 @@
 package ai.zkllm.squeeze.squeeze;
 
 /**
- * The squeezed LayerNorm scale: {@code r(t) = 1/σ} of token t, either a Chebyshev polynomial of the
- * token's variance on a calibrated interval ({@code poly != null}), or a calibrated constant per
- * position. The output {@code a[t] = x[t]·r(t)} then enters a matrix with mean subtraction, γ and β
- * folded in.
+ * The squeezed LayerNorm scale {@code r(t) = 1/σ} of token t, in one of three forms: a Chebyshev
+ * polynomial of the token's variance on a calibrated interval ({@code poly != null}), a calibrated
+ * constant per position ({@code perPosition != null}), or exact, {@code 1/sqrt(variance + ε)},
+ * computed by the client at the refresh before the site ({@link #client}). The output
+ * {@code a[t] = x[t]·r(t)} then enters a matrix with mean subtraction, γ and β folded in.
  */
 public final class NormApprox {
-    /** Polynomial in the variance, or null for the per-position constants. */
+    /** Polynomial in the variance, or null. */
     public final Chebyshev poly;
-    /** Per-position constants (used when {@code poly == null}). */
+    /** Per-position constants, or null. */
     public final double[] perPosition;
+    /** ε of the exact client-side form, or NaN. */
+    public final double clientEps;
 
     public NormApprox(Chebyshev poly, double[] perPosition) {
+        this(poly, perPosition, Double.NaN);
+    }
+
+    private NormApprox(Chebyshev poly, double[] perPosition, double clientEps) {
         this.poly = poly;
         this.perPosition = perPosition;
+        this.clientEps = clientEps;
+    }
+
+    /** The exact scale, computed by the client (client-aided normalisation). */
+    public static NormApprox client(double eps) {
+        return new NormApprox(null, null, eps);
+    }
+
+    public boolean atClient() {
+        return !Double.isNaN(clientEps);
     }
 
     /** Variance of one token: mean(x²) - mean(x)². */
@@ -32,7 +49,8 @@ public final class NormApprox {
     public double[][] apply(double[][] x) {
         double[][] y = new double[x.length][];
         for (int t = 0; t < x.length; t++) {
-            double r = poly != null ? poly.eval(variance(x[t])) : perPosition[t];
+            double r = atClient() ? 1 / Math.sqrt(variance(x[t]) + clientEps)
+                    : poly != null ? poly.eval(variance(x[t])) : perPosition[t];
             y[t] = new double[x[t].length];
             for (int k = 0; k < x[t].length; k++) {
                 y[t][k] = x[t][k] * r;
@@ -41,7 +59,7 @@ public final class NormApprox {
         return y;
     }
 
-    /** Levels: square 1, μ² 1, polynomial, product 1 (constants fold: 0). */
+    /** Levels: square 1, μ² 1, polynomial, product 1 (constants fold, the client's form is free: 0). */
     public int depth() {
         return poly == null ? 0 : 2 + poly.depth() + 1;
     }

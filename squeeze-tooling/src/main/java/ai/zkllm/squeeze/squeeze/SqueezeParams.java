@@ -15,9 +15,26 @@ import java.io.IOException;
  *       {@code m = attnShift[l][h]} and calibrated denominator {@code attnInvDen[l][h][p] = κ^n};</li>
  *   <li>GELU → Chebyshev polynomial of degree {@code geluDegree} on {@code geluInterval[l]}.</li>
  * </ul>
+ * With {@link Normalisation#CLIENT} the first two are not approximated at all: the client computes
+ * them exactly at the refresh before them, and their calibrated constants go unused.
  */
 public final class SqueezeParams {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Who computes the two normalisations of a GPT-2, softmax and LayerNorm's 1/σ. */
+    public enum Normalisation {
+        /**
+         * The miner, as calibrated approximations (power attention with calibrated denominators,
+         * per-position or polynomial 1/σ): the whole model runs encrypted between re-layouts.
+         */
+        CALIBRATED,
+        /**
+         * The client, exactly, at the refresh before each (client-aided normalisation): it decrypts
+         * there anyway, and under CKKS both are wide-range inverses that cost a dozen levels each.
+         * Every stage then ends its round.
+         */
+        CLIENT
+    }
 
     public int layers;
     public int heads;
@@ -28,6 +45,7 @@ public final class SqueezeParams {
     public int attnPower = 4;
     /** LayerNorm 1/σ: a Chebyshev polynomial of the variance of this degree (0: the per-position constants). */
     public int lnDegree = 0;
+    public Normalisation normalisation = Normalisation.CALIBRATED;
     /** Interval [lo, hi] of the variance for the 1/sqrt polynomial, per LN site: 2l = ln_1, 2l+1 = ln_2, 2L = ln_f. */
     public double[][] lnInterval;
     public double[][] ln1Inv;
@@ -59,6 +77,7 @@ public final class SqueezeParams {
         p.geluDegree = geluDegree;
         p.attnPower = attnPower;
         p.lnDegree = lnDegree;
+        p.normalisation = normalisation;
         for (int i = 0; i < lnInterval.length; i++) {
             p.lnInterval[i] = lnInterval[i].clone();
         }
@@ -91,6 +110,7 @@ public final class SqueezeParams {
         n.put("gelu_degree", geluDegree);
         n.put("attn_power", attnPower);
         n.put("ln_degree", lnDegree);
+        n.put("normalisation", normalisation.name().toLowerCase());
         n.set("ln_var_interval", JSON.valueToTree(lnInterval));
         n.set("ln1_inv_sigma", JSON.valueToTree(ln1Inv));
         n.set("ln2_inv_sigma", JSON.valueToTree(ln2Inv));
@@ -114,6 +134,7 @@ public final class SqueezeParams {
         p.geluDegree = field(n, "gelu_degree").asInt();
         p.attnPower = field(n, "attn_power").asInt();
         p.lnDegree = field(n, "ln_degree").asInt();
+        p.normalisation = normalisation(n.path("normalisation").asText("calibrated"));
         p.lnInterval = JSON.treeToValue(field(n, "ln_var_interval"), double[][].class);
         p.ln1Inv = JSON.treeToValue(field(n, "ln1_inv_sigma"), double[][].class);
         p.ln2Inv = JSON.treeToValue(field(n, "ln2_inv_sigma"), double[][].class);
@@ -123,6 +144,16 @@ public final class SqueezeParams {
         p.attnInvDen = JSON.treeToValue(field(n, "attn_inv_den"), double[][][].class);
         p.geluInterval = JSON.treeToValue(field(n, "gelu_interval"), double[][].class);
         return p;
+    }
+
+    /** The {@code normalisation} value of a JSON file (absent in files older than the field: calibrated). */
+    public static Normalisation normalisation(String name) throws IOException {
+        for (Normalisation v : Normalisation.values()) {
+            if (v.name().equalsIgnoreCase(name)) {
+                return v;
+            }
+        }
+        throw new IOException("unknown normalisation \"" + name + "\" (calibrated or client)");
     }
 
     private static JsonNode field(JsonNode n, String name) throws IOException {

@@ -1,14 +1,16 @@
 package ai.zkllm.squeeze.squeeze;
 
 import ai.zkllm.squeeze.model.Gpt2Config;
+import ai.zkllm.squeeze.squeeze.SqueezeParams.Normalisation;
 
 /**
  * The squeezed GPT-2: the exact computation the FHE program performs, in plaintext doubles. Every
  * operation is an addition, a plaintext-constant product, a ciphertext-ciphertext product or a
  * linear transform (rotations); nothing else. The spec is {@code squeeze-tooling/SQUEEZED_MODEL.md}.
  *
- * <p>Client side: token and position embeddings (plaintext lookup before encryption). Miner side:
- * per layer an attention segment and an MLP segment, then the LM head.
+ * <p>Client side: token and position embeddings (plaintext lookup before encryption), and with
+ * {@link Normalisation#CLIENT} softmax and LayerNorm's 1/σ. Miner side: per layer an attention
+ * segment and an MLP segment, then the LM head.
  */
 public final class SqueezedModel {
     /** One squeezed transformer block. */
@@ -17,9 +19,9 @@ public final class SqueezedModel {
         public NormApprox ln1;
         /** Fused QKV projection [d, 3d]: mean subtraction, ln_1 γ/β, 1/sqrt(dh) on the Q columns folded in. */
         public QuantizedMatrix qkv;
-        /** Per head: shift m of the power attention. */
+        /** Per head: shift m of the power attention (null with client normalisation). */
         public double[] attnShift;
-        /** Per head and query position: κ = invDen^(1/n). */
+        /** Per head and query position: κ = invDen^(1/n) (null with client normalisation). */
         public double[][] attnKappa;
         public QuantizedMatrix attnProj;
         public NormApprox ln2;
@@ -34,13 +36,15 @@ public final class SqueezedModel {
     private final float[] wpe;
     private final Layer[] layers;
     private final int attnPower;
+    private final Normalisation normalisation;
     private final NormApprox lnf;
     /** [d, vocab]: mean subtraction, ln_f γ/β and the tied embedding folded in. */
     private final QuantizedMatrix head;
 
-    public SqueezedModel(Gpt2Config config, float[] wte, float[] wpe, Layer[] layers, int attnPower, NormApprox lnf,
-            QuantizedMatrix head) {
+    public SqueezedModel(Gpt2Config config, float[] wte, float[] wpe, Layer[] layers, int attnPower,
+            Normalisation normalisation, NormApprox lnf, QuantizedMatrix head) {
         SqueezeParams.checkPower(attnPower);
+        this.normalisation = normalisation;
         this.config = config;
         this.wte = wte;
         this.wpe = wpe;
@@ -64,6 +68,15 @@ public final class SqueezedModel {
 
     public int attnPower() {
         return attnPower;
+    }
+
+    public Normalisation normalisation() {
+        return normalisation;
+    }
+
+    /** True when the client computes softmax and LayerNorm's 1/σ at the refreshes (every stage ends a round). */
+    public boolean clientNormalised() {
+        return normalisation == Normalisation.CLIENT;
     }
 
     public NormApprox lnf() {
@@ -126,7 +139,7 @@ public final class SqueezedModel {
         return x;
     }
 
-    /** Attention segment of layer l: x + Proj(PowerAttention(QKV(a1[t]·x))). */
+    /** Attention segment of layer l: x + Proj(Attention(QKV(a1[t]·x))). */
     public double[][] attentionSegment(int l, double[][] x) {
         Layer L = layers[l];
         int T = x.length;
@@ -135,25 +148,18 @@ public final class SqueezedModel {
         int dh = config.headDim();
         double[][] qkv = L.qkv.apply(L.ln1.apply(x));
         double[][] att = new double[T][d];
-        int n = attnPower;
         for (int h = 0; h < H; h++) {
-            double m = L.attnShift[h];
             for (int i = 0; i < T; i++) {
-                double kappa = L.attnKappa[h][i];
-                // plaintext constants of the one plaintext product: s·(κ/n) + κ(1 - m/n); masked pairs are 0
-                double mulC = kappa / n;
-                double addC = kappa * (1 - m / n);
+                double[] s = new double[i + 1];
                 for (int j = 0; j <= i; j++) {
-                    double s = 0;
                     for (int k = 0; k < dh; k++) {
-                        s += qkv[i][h * dh + k] * qkv[j][d + h * dh + k];
+                        s[j] += qkv[i][h * dh + k] * qkv[j][d + h * dh + k];
                     }
-                    double p = s * mulC + addC;
-                    for (int sq = n; sq > 1; sq >>= 1) {
-                        p = p * p;
-                    }
+                }
+                double[] p = clientNormalised() ? softmax(s) : powerAttention(L, h, i, s);
+                for (int j = 0; j <= i; j++) {
                     for (int k = 0; k < dh; k++) {
-                        att[i][h * dh + k] += p * qkv[j][2 * d + h * dh + k];
+                        att[i][h * dh + k] += p[j] * qkv[j][2 * d + h * dh + k];
                     }
                 }
             }
@@ -166,6 +172,40 @@ public final class SqueezedModel {
             }
         }
         return y;
+    }
+
+    /** Miner: p = (s·κ/n + κ(1 - m/n))^n, one plaintext product and addition, then log2(n) squarings. */
+    private double[] powerAttention(Layer L, int h, int i, double[] s) {
+        int n = attnPower;
+        double kappa = L.attnKappa[h][i];
+        double mulC = kappa / n;
+        double addC = kappa * (1 - L.attnShift[h] / n);
+        double[] p = new double[s.length];
+        for (int j = 0; j < s.length; j++) {
+            p[j] = s[j] * mulC + addC;
+            for (int sq = n; sq > 1; sq >>= 1) {
+                p[j] = p[j] * p[j];
+            }
+        }
+        return p;
+    }
+
+    /** Client: the exact softmax of one query's causal scores (the 1/sqrt(dh) is folded into Q). */
+    public static double[] softmax(double[] s) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : s) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] p = new double[s.length];
+        for (int j = 0; j < s.length; j++) {
+            p[j] = Math.exp(s[j] - max);
+            sum += p[j];
+        }
+        for (int j = 0; j < s.length; j++) {
+            p[j] /= sum;
+        }
+        return p;
     }
 
     /** MLP segment of layer l: x + FcProj(ChebGELU(Fc(a2[t]·x))). */
@@ -195,8 +235,14 @@ public final class SqueezedModel {
 
     /** Multiplicative depth of each segment (levels consumed), assuming per-position scalings fold into diagonals. */
     public int attentionDepth() {
-        return layers[0].ln1.depth() + 1 /* QKV */ + 1 /* q·k */ + 1 /* κ/n plaintext product + mask */
-                + Integer.numberOfTrailingZeros(attnPower) /* squarings */ + 1 /* P·V */ + 1 /* proj */;
+        return layers[0].ln1.depth() + 1 /* QKV */ + 1 /* q·k */ + scoresToProbabilitiesDepth() + 1 /* P·V */
+                + 1 /* proj */;
+    }
+
+    /** Levels from scores to probabilities: the power attention's, or none when the client takes softmax. */
+    public int scoresToProbabilitiesDepth() {
+        return clientNormalised() ? 0
+                : 1 /* κ/n plaintext product + mask */ + Integer.numberOfTrailingZeros(attnPower) /* squarings */;
     }
 
     public int mlpDepth(int l) {

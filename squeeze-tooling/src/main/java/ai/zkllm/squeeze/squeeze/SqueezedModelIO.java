@@ -62,12 +62,14 @@ public final class SqueezedModelIO {
             String p = "h." + l + ".";
             putNorm(t, p + "ln_1", L.ln1, P);
             putMatrix(t, p + "attn.qkv", L.qkv);
-            t.put(p + "attn.shift", Tensor.ofDoubles(new int[] {H}, L.attnShift));
-            double[] kappa = new double[H * P];
-            for (int h = 0; h < H; h++) {
-                System.arraycopy(L.attnKappa[h], 0, kappa, h * P, P);
+            if (!m.clientNormalised()) {
+                t.put(p + "attn.shift", Tensor.ofDoubles(new int[] {H}, L.attnShift));
+                double[] kappa = new double[H * P];
+                for (int h = 0; h < H; h++) {
+                    System.arraycopy(L.attnKappa[h], 0, kappa, h * P, P);
+                }
+                t.put(p + "attn.kappa", Tensor.ofDoubles(new int[] {H, P}, kappa));
             }
-            t.put(p + "attn.kappa", Tensor.ofDoubles(new int[] {H, P}, kappa));
             putMatrix(t, p + "attn.proj", L.attnProj);
             putNorm(t, p + "ln_2", L.ln2, P);
             putMatrix(t, p + "mlp.fc", L.fc);
@@ -80,12 +82,13 @@ public final class SqueezedModelIO {
         return t;
     }
 
-    /** squeezed.json: format, attention power, weight bits, depth table. */
+    /** squeezed.json: format, attention power, normalisation, weight bits, depth table. */
     public static String spec(SqueezedModel m) throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.put("format", "zkllm-squeezed");
         n.put("version", FORMAT_VERSION);
         n.put("attn_power", m.attnPower());
+        n.put("normalisation", m.normalisation().name().toLowerCase());
         n.put("weight_bits", m.head().bits());
         ArrayNode layers = n.putArray("layers");
         for (int l = 0; l < m.layers().length; l++) {
@@ -99,7 +102,11 @@ public final class SqueezedModelIO {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n";
     }
 
+    /** The client's exact form has no tensor: squeezed.json's normalisation and config.json's ε define it. */
     private static void putNorm(Map<String, Tensor> t, String name, NormApprox n, int P) {
+        if (n.atClient()) {
+            return;
+        }
         if (n.poly != null) {
             t.put(name + ".inv_sqrt.interval", Tensor.ofDoubles(new int[] {2}, new double[] {n.poly.lo(), n.poly.hi()}));
             t.put(name + ".inv_sqrt.chebyshev", Tensor.ofDoubles(new int[] {n.poly.degree() + 1}, n.poly.coefficients()));
@@ -147,7 +154,14 @@ public final class SqueezedModelIO {
         int d = c.nEmbd();
         int P = c.nPositions();
         int H = c.nHead();
-        Loader ld = new Loader(st, tensorsFile);
+        SqueezeParams.Normalisation normalisation;
+        try {
+            normalisation = SqueezeParams.normalisation(spec.path("normalisation").asText("calibrated"));
+        } catch (IOException e) {
+            throw new ArtifactException("squeezed model spec: " + e.getMessage(), e);
+        }
+        boolean client = normalisation == SqueezeParams.Normalisation.CLIENT;
+        Loader ld = new Loader(st, tensorsFile, client ? c.layerNormEps() : Double.NaN);
         float[] wte = ld.floats("wte", c.vocabSize(), d);
         float[] wpe = ld.floats("wpe", P, d);
         SqueezedModel.Layer[] layers = new SqueezedModel.Layer[c.nLayer()];
@@ -156,11 +170,13 @@ public final class SqueezedModelIO {
             SqueezedModel.Layer L = new SqueezedModel.Layer();
             L.ln1 = ld.norm(p + "ln_1", P);
             L.qkv = ld.matrix(p + "attn.qkv", d, 3 * d, bits);
-            L.attnShift = ld.doubles(p + "attn.shift", H);
-            double[] kappa = ld.doubles(p + "attn.kappa", H, P);
-            L.attnKappa = new double[H][];
-            for (int h = 0; h < H; h++) {
-                L.attnKappa[h] = Arrays.copyOfRange(kappa, h * P, h * P + P);
+            if (!client) {
+                L.attnShift = ld.doubles(p + "attn.shift", H);
+                double[] kappa = ld.doubles(p + "attn.kappa", H, P);
+                L.attnKappa = new double[H][];
+                for (int h = 0; h < H; h++) {
+                    L.attnKappa[h] = Arrays.copyOfRange(kappa, h * P, h * P + P);
+                }
             }
             L.attnProj = ld.matrix(p + "attn.proj", d, d, bits);
             L.ln2 = ld.norm(p + "ln_2", P);
@@ -176,7 +192,8 @@ public final class SqueezedModelIO {
         }
         NormApprox lnf = ld.norm("ln_f", P);
         QuantizedMatrix head = ld.matrix("head", d, c.vocabSize(), bits);
-        return new SqueezedModel(c, wte, wpe, layers, spec.path("attn_power").asInt(), lnf, head);
+        return new SqueezedModel(c, wte, wpe, layers, spec.path("attn_power").asInt(), normalisation, lnf,
+                head);
     }
 
     /** SHA-256 of the manifest, which itself lists the hash of every file: the model's content hash. */
@@ -187,10 +204,13 @@ public final class SqueezedModelIO {
     private static final class Loader {
         private final SafeTensors.Contents st;
         private final Path file;
+        /** ε of the client's LayerNorm, NaN for the calibrated forms. */
+        private final double clientEps;
 
-        Loader(SafeTensors.Contents st, Path file) {
+        Loader(SafeTensors.Contents st, Path file, double clientEps) {
             this.st = st;
             this.file = file;
+            this.clientEps = clientEps;
         }
 
         Tensor get(String name, int... shape) throws ArtifactException {
@@ -215,6 +235,9 @@ public final class SqueezedModelIO {
         }
 
         NormApprox norm(String name, int P) throws ArtifactException {
+            if (!Double.isNaN(clientEps)) {
+                return NormApprox.client(clientEps);
+            }
             if (st.tensors().containsKey(name + ".inv_sqrt.chebyshev")) {
                 double[] iv = doubles(name + ".inv_sqrt.interval", 2);
                 Tensor c = st.require(name + ".inv_sqrt.chebyshev", file);

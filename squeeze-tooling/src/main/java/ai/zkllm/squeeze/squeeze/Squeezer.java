@@ -26,26 +26,29 @@ public final class Squeezer {
         for (int l = 0; l < layers.length; l++) {
             Gpt2Weights.Layer L = w.layers[l];
             SqueezedModel.Layer S = new SqueezedModel.Layer();
-            S.ln1 = norm(p, 2 * l, p.ln1Inv[l]);
+            S.ln1 = norm(p, c, 2 * l, p.ln1Inv[l]);
             double[][] qkv = foldNorm(L.ln1W, L.ln1B, L.attnW, L.attnB, d, 3 * d);
             int dh = c.headDim();
+            boolean client = p.normalisation == SqueezeParams.Normalisation.CLIENT;
             for (int o = 0; o < d; o++) {
-                double qs = p.attnScale[l][o / dh] / Math.sqrt(dh);
+                double qs = (client ? 1 : p.attnScale[l][o / dh]) / Math.sqrt(dh);
                 for (int i = 0; i < d; i++) {
                     qkv[0][i * 3 * d + o] *= qs;
                 }
                 qkv[1][o] *= qs;
             }
             S.qkv = QuantizedMatrix.quantize(qkv[0], qkv[1], d, 3 * d, p.weightBits);
-            S.attnShift = Precision.f32(p.attnShift[l]);
-            S.attnKappa = new double[H][P];
-            for (int h = 0; h < H; h++) {
-                for (int t = 0; t < P; t++) {
-                    S.attnKappa[h][t] = Precision.f32(Math.pow(p.attnInvDen[l][h][t], 1.0 / p.attnPower));
+            if (!client) {
+                S.attnShift = Precision.f32(p.attnShift[l]);
+                S.attnKappa = new double[H][P];
+                for (int h = 0; h < H; h++) {
+                    for (int t = 0; t < P; t++) {
+                        S.attnKappa[h][t] = Precision.f32(Math.pow(p.attnInvDen[l][h][t], 1.0 / p.attnPower));
+                    }
                 }
             }
             S.attnProj = QuantizedMatrix.quantize(toD(L.attnProjW), toD(L.attnProjB), d, d, p.weightBits);
-            S.ln2 = norm(p, 2 * l + 1, p.ln2Inv[l]);
+            S.ln2 = norm(p, c, 2 * l + 1, p.ln2Inv[l]);
             S.gelu = Chebyshev.fit(Gpt2Teacher::gelu, p.geluInterval[l][0], p.geluInterval[l][1], p.geluDegree);
             int inner = c.nInner();
             double[][] fc = foldNorm(L.ln2W, L.ln2B, L.fcW, L.fcB, d, inner);
@@ -70,7 +73,8 @@ public final class Squeezer {
         }
         double[][] head = foldNorm(w.lnFW, w.lnFB, wteT, new double[V], d, V);
         QuantizedMatrix hq = QuantizedMatrix.quantize(head[0], head[1], d, V, p.weightBits);
-        return new SqueezedModel(c, w.wte.clone(), w.wpe.clone(), layers, p.attnPower, norm(p, 2 * c.nLayer(), p.lnfInv), hq);
+        return new SqueezedModel(c, w.wte.clone(), w.wpe.clone(), layers, p.attnPower, p.normalisation,
+                norm(p, c, 2 * c.nLayer(), p.lnfInv), hq);
     }
 
     /**
@@ -105,8 +109,14 @@ public final class Squeezer {
         return new double[][] {m, c};
     }
 
-    /** The squeezed LayerNorm scale of site {@code site}: a 1/sqrt polynomial, or constants when lnDegree is 0. */
-    public static NormApprox norm(SqueezeParams p, int site, double[] perPosition) {
+    /**
+     * The squeezed LayerNorm scale of site {@code site}: the client's exact one with client
+     * normalisation, else a 1/sqrt polynomial, or constants when lnDegree is 0.
+     */
+    public static NormApprox norm(SqueezeParams p, Gpt2Config c, int site, double[] perPosition) {
+        if (p.normalisation == SqueezeParams.Normalisation.CLIENT) {
+            return NormApprox.client(c.layerNormEps());
+        }
         if (p.lnDegree > 0) {
             return new NormApprox(Chebyshev.fit(v -> 1 / Math.sqrt(v), p.lnInterval[site][0], p.lnInterval[site][1],
                     p.lnDegree), null);

@@ -167,6 +167,7 @@ public final class FheReport {
             for (int deg : o.degrees()) {
                 for (int bits : o.bits()) {
                     SqueezeParams params = Calibration.run(teacher, calib, bits, deg, m.attnPower()).params();
+                    params.normalisation = m.normalisation();
                     Gpt2Weights weights = teacherWeights;
                     if (o.sweepAlignSteps() > 0) {
                         Aligner.Result aligned = Aligner.align(teacherWeights, params, train,

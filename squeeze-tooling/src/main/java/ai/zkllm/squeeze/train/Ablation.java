@@ -2,8 +2,10 @@ package ai.zkllm.squeeze.train;
 
 /**
  * Which squeezed sites of the DJL student are swapped back for their exact form, to measure what
- * each approximation costs ({@code zkllm squeeze ablate}). The exact forms are not FHE-computable
- * as they stand: an ablated student is for measurement only and is never compiled.
+ * each approximation costs ({@code zkllm squeeze ablate}). The miner cannot compute the exact forms
+ * under CKKS: an ablated student is for measurement only and is never compiled. (Softmax with exact
+ * LayerNorm is what client normalisation computes, at the client; such a model is squeezed with
+ * {@code SqueezeParams.Normalisation.CLIENT}, not ablated.)
  *
  * @param attention the attention form
  * @param exactLayerNorm LayerNorm with the token's own 1/σ instead of the calibrated scale

@@ -23,7 +23,8 @@ import java.util.Random;
  * the non-linear sites are the squeezed ones, computed exactly as {@code SqueezedModel} computes
  * them (before folding and quantization): LayerNorm with calibrated per-position 1/σ, power
  * attention with calibrated shift and denominators, Chebyshev GELU; an {@link Ablation} swaps
- * attention or LayerNorm back to an exact form for measurement.
+ * attention or LayerNorm back to an exact form for measurement. With client normalisation the
+ * student has the exact softmax and LayerNorm that the client computes.
  *
  * <p>Constant arrays (causal mask, temperatures, shifts) are created once with the model, never per
  * forward pass: PyTorch keeps arrays made from Java buffers without copying them, and autograd saves
@@ -48,7 +49,9 @@ public final class DjlGpt2 implements AutoCloseable {
         this.manager = manager;
         this.c = c;
         this.sq = sq;
-        this.ablation = ablation;
+        // client normalisation computes exactly what the exact forms of an ablation compute
+        this.ablation = sq != null && sq.normalisation == SqueezeParams.Normalisation.CLIENT
+                ? new Ablation(Ablation.Attention.SOFTMAX, true) : ablation;
         this.gelu = sq == null ? null : new Chebyshev[c.nLayer()];
         this.attnScale = sq == null ? null : new NDArray[c.nLayer()];
         this.attnShift = sq == null ? null : new NDArray[c.nLayer()];
@@ -67,12 +70,12 @@ public final class DjlGpt2 implements AutoCloseable {
                 attnScale[l] = manager.create(toF(sq.attnScale[l]), perHead);
                 attnShift[l] = manager.create(toF(sq.attnShift[l]), perHead);
                 if (sq.lnDegree > 0) {
-                    normPoly.put("h." + l + ".ln_1", Squeezer.norm(sq, 2 * l, null).poly);
-                    normPoly.put("h." + l + ".ln_2", Squeezer.norm(sq, 2 * l + 1, null).poly);
+                    normPoly.put("h." + l + ".ln_1", Squeezer.norm(sq, c, 2 * l, null).poly);
+                    normPoly.put("h." + l + ".ln_2", Squeezer.norm(sq, c, 2 * l + 1, null).poly);
                 }
             }
             if (sq.lnDegree > 0) {
-                normPoly.put("ln_f", Squeezer.norm(sq, 2 * c.nLayer(), null).poly);
+                normPoly.put("ln_f", Squeezer.norm(sq, c, 2 * c.nLayer(), null).poly);
             }
         }
     }

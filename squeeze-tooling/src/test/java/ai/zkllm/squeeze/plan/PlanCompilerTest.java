@@ -43,6 +43,20 @@ class PlanCompilerTest {
     }
 
     @Test
+    void clientNormalisationEndsARoundAfterEveryStage() {
+        SqueezedModel m = TinyModels.clientNormalised();
+        PlanCompiler pc = new PlanCompiler(m, CostModel.JAVA_N14, 5.0, 16);
+        Plan p = pc.compile(System.out::println);
+        assertEquals(pc.stages().size(), p.roundCount(), "one stage per round, even when round trips are dear");
+        assertEquals(1, pc.depth(new Stage(Stage.Kind.SCORES, 0)), "q·k only: the client takes the softmax");
+        assertEquals(2 + Integer.numberOfTrailingZeros(TinyModels.reference().attnPower()),
+                new PlanCompiler(TinyModels.reference(), CostModel.JAVA_N14, 5.0, 16)
+                        .depth(new Stage(Stage.Kind.SCORES, 0)));
+        // no stage shares a round, so any depth beyond the deepest stage (the MLP) is pure cost
+        assertEquals(pc.depth(new Stage(Stage.Kind.MLP, 0)), p.depth());
+    }
+
+    @Test
     void costScalesWithContext() {
         SqueezedModel m = TinyModels.reference();
         PlanCompiler pc = new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 64);

@@ -7,15 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.zkllm.fhe.io.CanonicalDigest;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.squeeze.runtime.LocalRunner;
+import ai.zkllm.squeeze.squeeze.SqueezeParams;
 import ai.zkllm.squeeze.squeeze.SqueezedModel;
 import ai.zkllm.squeeze.tool.Fidelity;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class SqueezedFheProgramTest {
-    @Test
-    void fheLogitsMatchPlaintextSqueezedModel() {
-        SqueezedModel m = TinyModels.reference();
+    @ParameterizedTest
+    @EnumSource(SqueezeParams.Normalisation.class)
+    void fheLogitsMatchPlaintextSqueezedModel(SqueezeParams.Normalisation normalisation) {
+        SqueezedModel m = TinyModels.of(normalisation);
         Plan plan = new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 4).compile(System.out::println);
         assertTrue(plan.parameters().securityBits() >= 128);
         SqueezedFheProgram p = new SqueezedFheProgram(m, plan, "test");
@@ -41,13 +45,13 @@ class SqueezedFheProgramTest {
         assertEquals(Fidelity.argmax(plain), Fidelity.argmax(fhe));
     }
 
-    /** The SHIPPED squeezed reference model (aligned, per-position LayerNorm constants) under 128-bit FHE. */
+    /** The SHIPPED squeezed reference model (aligned, client normalisation) under 128-bit FHE. */
     @Test
     void shippedSqueezedModelUnderFheMatchesPlaintext() throws java.io.IOException {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("zkllm-shipped-sq");
         SqueezedModel m = ai.zkllm.squeeze.squeeze.SqueezedModelIO.load(
                 ai.zkllm.squeeze.tool.SqueezeTool.shippedSqueezed(dir.resolve("sq")));
-        assertTrue(m.layer(0).ln1.poly == null, "the shipped LayerNorm form is per-position constants");
+        assertTrue(m.clientNormalised(), "the shipped model leaves softmax and LayerNorm to the client");
         Plan plan = new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 4).compile(System.out::println);
         assertTrue(plan.parameters().securityBits() >= 128);
         SqueezedFheProgram p = new SqueezedFheProgram(m, plan, "shipped");

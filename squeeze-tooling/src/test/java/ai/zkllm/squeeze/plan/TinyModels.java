@@ -4,6 +4,7 @@ import ai.zkllm.squeeze.calib.Calibration;
 import ai.zkllm.squeeze.model.Gpt2Config;
 import ai.zkllm.squeeze.model.Gpt2Teacher;
 import ai.zkllm.squeeze.model.Gpt2Weights;
+import ai.zkllm.squeeze.squeeze.SqueezeParams;
 import ai.zkllm.squeeze.squeeze.SqueezedModel;
 import ai.zkllm.squeeze.squeeze.Squeezer;
 import ai.zkllm.squeeze.tool.ReferenceModel;
@@ -13,10 +14,15 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Random;
 
-/** A squeezed model of the reference architecture from seeded random weights, calibrated on the corpus. */
+/**
+ * A squeezed model of the reference architecture from seeded random weights, calibrated on the
+ * corpus: with calibrated normalisations ({@link #reference}) or client normalisation.
+ */
 final class TinyModels {
     private static SqueezedModel model;
+    private static SqueezedModel clientNormalised;
     private static Gpt2Weights teacher;
+    private static SqueezeParams params;
 
     private TinyModels() {}
 
@@ -43,11 +49,26 @@ final class TinyModels {
                 Calibration cal = Calibration.run(new Gpt2Teacher(w), windows, 8, 15, 4);
                 model = Squeezer.squeeze(w, cal.params());
                 teacher = w;
+                params = cal.params();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return model;
+    }
+
+    static synchronized SqueezedModel clientNormalised() {
+        if (clientNormalised == null) {
+            reference();
+            SqueezeParams p = params.copy();
+            p.normalisation = SqueezeParams.Normalisation.CLIENT;
+            clientNormalised = Squeezer.squeeze(teacher, p);
+        }
+        return clientNormalised;
+    }
+
+    static SqueezedModel of(SqueezeParams.Normalisation normalisation) {
+        return normalisation == SqueezeParams.Normalisation.CLIENT ? clientNormalised() : reference();
     }
 
     static synchronized Gpt2Weights teacher() {

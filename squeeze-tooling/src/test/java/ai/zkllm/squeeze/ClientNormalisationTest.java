@@ -1,0 +1,87 @@
+package ai.zkllm.squeeze;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.zkllm.squeeze.io.SafeTensors;
+import ai.zkllm.squeeze.model.Gpt2Teacher;
+import ai.zkllm.squeeze.model.Gpt2Weights;
+import ai.zkllm.squeeze.squeeze.SqueezeParams;
+import ai.zkllm.squeeze.squeeze.SqueezedModel;
+import ai.zkllm.squeeze.squeeze.SqueezedModelIO;
+import ai.zkllm.squeeze.squeeze.Squeezer;
+import ai.zkllm.squeeze.tool.Fidelity;
+import ai.zkllm.squeeze.tool.SqueezeTool;
+import ai.zkllm.squeeze.train.Ablation;
+import ai.zkllm.squeeze.train.Aligner;
+import ai.zkllm.squeeze.train.Corpus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Client normalisation: the client's softmax and LayerNorm are the teacher's, so with near-exact
+ * weights (16 bits) and GELU (degree 31) the squeezed model is the teacher again, in the plaintext
+ * mirror and in the DJL student alike, without any alignment.
+ */
+class ClientNormalisationTest {
+    private static final Gpt2Weights TEACHER = Shipped.reference();
+    private static final List<int[]> HELD_OUT = Corpus.windows(Shipped.corpus().heldOut(), 65, 4);
+
+    @TempDir
+    Path dir;
+
+    private static SqueezeParams params(int bits, SqueezeParams.Normalisation normalisation) {
+        SqueezeParams p = SqueezeTool.calibrate(TEACHER, SqueezeTool.windows(Shipped.corpus().train(), 64, 8), bits,
+                31, 4).params();
+        p.normalisation = normalisation;
+        return p;
+    }
+
+    @Test
+    void nearExactWeightsAndGeluGiveTheTeacher() {
+        SqueezedModel m = Squeezer.squeeze(TEACHER, params(16, SqueezeParams.Normalisation.CLIENT));
+        int[] ctx = Arrays.copyOfRange(Shipped.corpus().heldOut(), 300, 364);
+        double[][] teacher = new Gpt2Teacher(TEACHER).forward(ctx);
+        double[][] squeezed = m.logitsAll(ctx);
+        double err = 0;
+        for (int t = 0; t < ctx.length; t++) {
+            for (int v = 0; v < teacher[t].length; v++) {
+                err = Math.max(err, Math.abs(teacher[t][v] - squeezed[t][v]));
+            }
+        }
+        assertTrue(err < 5e-2, "max logit difference to the teacher " + err);
+        // the calibrated normalisations at the same bits and degree are far from it before alignment
+        Fidelity calibrated = Fidelity.measure(new Gpt2Teacher(TEACHER),
+                Squeezer.squeeze(TEACHER, params(16, SqueezeParams.Normalisation.CALIBRATED)), HELD_OUT);
+        assertTrue(calibrated.top1Agreement() < 0.9, calibrated.toString());
+    }
+
+    @Test
+    void theDjlStudentComputesTheClientForms() {
+        Fidelity f = SqueezeTool.ablate(TEACHER, params(8, SqueezeParams.Normalisation.CLIENT), Ablation.NONE,
+                Shipped.corpus().train(), Aligner.Options.recipe(0, 2e-3, 0), HELD_OUT, null);
+        assertTrue(f.top1Agreement() >= 0.99 && f.meanKl() < 1e-3, f.toString());
+    }
+
+    @Test
+    void artifactHoldsNoCalibratedNormalisationConstants() throws Exception {
+        SqueezedModel m = Squeezer.squeeze(TEACHER, params(8, SqueezeParams.Normalisation.CLIENT));
+        Path out = dir.resolve("sq");
+        SqueezedModelIO.save(m, out);
+        assertTrue(Files.readString(out.resolve(SqueezedModelIO.SPEC)).contains("\"normalisation\" : \"client\""));
+        for (String name : SafeTensors.read(out.resolve(SqueezedModelIO.TENSORS)).tensors().keySet()) {
+            assertFalse(name.contains("inv_sigma") || name.contains("attn.kappa") || name.contains("attn.shift"), name);
+        }
+        SqueezedModel back = SqueezedModelIO.load(out);
+        assertTrue(back.clientNormalised() && back.layer(1).ln2.atClient());
+        int[] ctx = Arrays.copyOfRange(Shipped.corpus().heldOut(), 100, 140);
+        assertArrayEquals(m.logits(ctx), back.logits(ctx), 1e-5); // constants are stored as f32
+        assertEquals(4, m.attentionDepth(), "QKV, q·k, P·V, proj: nothing between scores and probabilities");
+    }
+}
