@@ -3,6 +3,7 @@ package ai.zkllm.squeeze;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.squeeze.io.SafeTensors;
@@ -67,6 +68,14 @@ class ClientNormalisationTest {
         Fidelity f = SqueezeTool.ablate(TEACHER, params(8, SqueezeParams.Normalisation.CLIENT), Ablation.NONE,
                 Shipped.corpus().train(), Aligner.Options.recipe(0, 2e-3, 0), HELD_OUT, null);
         assertTrue(f.top1Agreement() >= 0.99 && f.meanKl() < 1e-3, f.toString());
+    }
+
+    @Test
+    void aClientCalibrationHasNothingToAblate() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SqueezeTool.ablate(TEACHER,
+                params(8, SqueezeParams.Normalisation.CLIENT), new Ablation(Ablation.Attention.ROW_NORMALISED, false),
+                Shipped.corpus().train(), Aligner.Options.recipe(0, 2e-3, 0), HELD_OUT, null));
+        assertTrue(e.getMessage().contains("--normalisation CALIBRATED"), e.getMessage());
     }
 
     @Test

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "ablate", mixinStandardHelpOptions = true, description = {
     "Measures what a squeezed site costs: aligns the student with attention and/or LayerNorm in an exact form.",
     "Prints top-1 agreement and perplexity against the teacher on the held-out text (float student, before quantization).",
-    "The exact forms are not FHE-computable, so nothing is written."})
+    "The miner cannot compute the exact forms, so nothing is written. Needs a calibration made with"
+        + " --normalisation CALIBRATED."})
 public final class AblateCommand implements Callable<Integer> {
     @Mixin DistillationOptions distillation;
     @Option(names = "--attention", defaultValue = "CALIBRATED",

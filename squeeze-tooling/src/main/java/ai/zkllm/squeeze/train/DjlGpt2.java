@@ -49,9 +49,13 @@ public final class DjlGpt2 implements AutoCloseable {
         this.manager = manager;
         this.c = c;
         this.sq = sq;
+        boolean client = sq != null && sq.normalisation == SqueezeParams.Normalisation.CLIENT;
+        if (client && !ablation.equals(Ablation.NONE)) {
+            throw new IllegalArgumentException("nothing to ablate: this calibration leaves softmax and LayerNorm to"
+                    + " the client, exactly (calibrate with --normalisation CALIBRATED to measure the squeezed sites)");
+        }
         // client normalisation computes exactly what the exact forms of an ablation compute
-        this.ablation = sq != null && sq.normalisation == SqueezeParams.Normalisation.CLIENT
-                ? new Ablation(Ablation.Attention.SOFTMAX, true) : ablation;
+        this.ablation = client ? new Ablation(Ablation.Attention.SOFTMAX, true) : ablation;
         this.gelu = sq == null ? null : new Chebyshev[c.nLayer()];
         this.attnScale = sq == null ? null : new NDArray[c.nLayer()];
         this.attnShift = sq == null ? null : new NDArray[c.nLayer()];
