@@ -25,11 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SqueezedFidelityTest {
     /**
-     * Measured 0.884 agreement and +0.46 % perplexity on 100 held-out windows (README), 0.886 and -0.14 % on
-     * this 20-window slice; the bounds sit just under, so a worse re-alignment fails.
+     * Measured 0.976 agreement and +0.11 % perplexity on 100 held-out windows (README), 0.968 and +0.15 % on
+     * this 20-window slice; the agreement bound is the issue's target (95 %), so a re-alignment that misses
+     * it fails.
      */
-    static final double MIN_AGREEMENT = 0.86;
-    static final double MAX_PPL_INCREASE = 0.03;
+    static final double MIN_AGREEMENT = 0.95;
+    static final double MAX_PPL_INCREASE = 0.01;
 
     @TempDir
     Path dir;
@@ -73,6 +74,7 @@ class SqueezedFidelityTest {
     void alignmentBeatsCalibrationAlone() {
         Gpt2Weights w = Shipped.reference();
         var cal = SqueezeTool.calibrate(w, SqueezeTool.windows(Shipped.corpus().train(), 64, 32), 8, 7, 4);
+        cal.params().normalisation = Shipped.squeezed().normalisation();
         SqueezedModel m = SqueezeTool.squeeze(w, cal.params());
         List<int[]> held = Corpus.windows(Shipped.corpus().heldOut(), w.config.nPositions() + 1, 10);
         Fidelity calibrated = Fidelity.measure(new Gpt2Teacher(w), m, held);
