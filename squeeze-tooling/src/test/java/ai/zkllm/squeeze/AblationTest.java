@@ -21,8 +21,7 @@ import org.junit.jupiter.api.Test;
 class AblationTest {
     private static final Gpt2Weights TEACHER = Shipped.reference();
     /** GELU degree 31: its polynomial error is far below what flips a top-1 token. */
-    private static final SqueezeParams CALIBRATED = SqueezeTool.calibrate(TEACHER,
-            SqueezeTool.windows(Shipped.corpus().train(), 64, 8), 8, 31, 4).params();
+    private static final SqueezeParams CALIBRATED = calibrated();
     private static final List<int[]> HELD_OUT = Corpus.windows(Shipped.corpus().heldOut(), 65, 4);
     private static final Aligner.Options NO_ALIGNMENT = Aligner.Options.recipe(0, 2e-3, 0);
 
@@ -51,6 +50,13 @@ class AblationTest {
         Fidelity f = SqueezeTool.ablate(TEACHER, CALIBRATED, new Ablation(Ablation.Attention.ROW_NORMALISED, true),
                 Shipped.corpus().train(), new Aligner.Options(2, 2, 1e-4, 0, 1L), HELD_OUT, null);
         assertTrue(Double.isFinite(f.studentPpl()) && f.positions() == 4 * 64, f.toString());
+    }
+
+    private static SqueezeParams calibrated() {
+        SqueezeParams p = SqueezeTool.calibrate(TEACHER, SqueezeTool.windows(Shipped.corpus().train(), 64, 8), 8, 31, 4)
+                .params();
+        p.normalisation = SqueezeParams.Normalisation.CALIBRATED;
+        return p;
     }
 
     private static double agreement(Ablation a) {

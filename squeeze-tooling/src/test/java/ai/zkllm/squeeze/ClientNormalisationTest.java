@@ -18,6 +18,9 @@ import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.squeeze.train.Ablation;
 import ai.zkllm.squeeze.train.Aligner;
 import ai.zkllm.squeeze.train.Corpus;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -68,6 +71,19 @@ class ClientNormalisationTest {
         Fidelity f = SqueezeTool.ablate(TEACHER, params(8, SqueezeParams.Normalisation.CLIENT), Ablation.NONE,
                 Shipped.corpus().train(), Aligner.Options.recipe(0, 2e-3, 0), HELD_OUT, null);
         assertTrue(f.top1Agreement() >= 0.99 && f.meanKl() < 1e-3, f.toString());
+    }
+
+    @Test
+    void paramsFilesNameTheirNormalisation() throws Exception {
+        String json = params(8, SqueezeParams.Normalisation.CLIENT).toJson();
+        assertEquals(SqueezeParams.Normalisation.CLIENT, SqueezeParams.fromJson(json).normalisation);
+        ObjectNode n = (ObjectNode) new ObjectMapper().readTree(json);
+        n.remove("normalisation");
+        assertEquals(SqueezeParams.Normalisation.CALIBRATED, SqueezeParams.fromJson(n.toString()).normalisation,
+                "a file from before the field holds the calibrated form");
+        n.put("normalisation", "server");
+        IOException e = assertThrows(IOException.class, () -> SqueezeParams.fromJson(n.toString()));
+        assertTrue(e.getMessage().contains("\"server\""), e.getMessage());
     }
 
     @Test

@@ -45,7 +45,8 @@ public final class SqueezeParams {
     public int attnPower = 4;
     /** LayerNorm 1/σ: a Chebyshev polynomial of the variance of this degree (0: the per-position constants). */
     public int lnDegree = 0;
-    public Normalisation normalisation = Normalisation.CALIBRATED;
+    /** The shipped form by default; files written before the field existed read as CALIBRATED. */
+    public Normalisation normalisation = Normalisation.CLIENT;
     /** Interval [lo, hi] of the variance for the 1/sqrt polynomial, per LN site: 2l = ln_1, 2l+1 = ln_2, 2L = ln_f. */
     public double[][] lnInterval;
     public double[][] ln1Inv;

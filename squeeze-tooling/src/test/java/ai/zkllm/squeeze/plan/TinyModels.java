@@ -47,6 +47,7 @@ final class TinyModels {
             try {
                 List<int[]> windows = Corpus.windows(Corpus.shipped().train(), c.nPositions(), 64);
                 Calibration cal = Calibration.run(new Gpt2Teacher(w), windows, 8, 15, 4);
+                cal.params().normalisation = SqueezeParams.Normalisation.CALIBRATED;
                 model = Squeezer.squeeze(w, cal.params());
                 teacher = w;
                 params = cal.params();
