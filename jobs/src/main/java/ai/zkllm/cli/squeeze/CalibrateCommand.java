@@ -32,7 +32,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--normalisation", defaultValue = "CLIENT",
             description = "Who computes softmax and LayerNorm's 1/σ: CLIENT (exactly, at the refresh before each;"
                     + " every stage ends a round) or CALIBRATED (the miner, as power attention and per-position"
-                    + " constants; fewer rounds, lower fidelity). Default: ${DEFAULT-VALUE}.")
+                    + " constants; stages may share a round, fidelity is lower). Default: ${DEFAULT-VALUE}.")
     SqueezeParams.Normalisation normalisation;
 
     @Override
