@@ -75,27 +75,20 @@ public final class Gpt2Teacher {
         for (int hd = 0; hd < H; hd++) {
             for (int i = 0; i < T; i++) {
                 double[] s = new double[i + 1];
-                double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j <= i; j++) {
                     double dot = 0;
                     for (int k = 0; k < dh; k++) {
                         dot += qkv[i][hd * dh + k] * qkv[j][d + hd * dh + k];
                     }
                     s[j] = dot * scale;
-                    max = Math.max(max, s[j]);
                 }
                 if (probe != null) {
                     probe.attentionScores(l, hd, i, s.clone());
                 }
-                double sum = 0;
+                double[] p = Linalg.softmax(s);
                 for (int j = 0; j <= i; j++) {
-                    s[j] = Math.exp(s[j] - max);
-                    sum += s[j];
-                }
-                for (int j = 0; j <= i; j++) {
-                    double p = s[j] / sum;
                     for (int k = 0; k < dh; k++) {
-                        att[i][hd * dh + k] += p * qkv[j][2 * d + hd * dh + k];
+                        att[i][hd * dh + k] += p[j] * qkv[j][2 * d + hd * dh + k];
                     }
                 }
             }

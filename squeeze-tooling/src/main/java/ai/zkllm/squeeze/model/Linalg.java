@@ -46,6 +46,24 @@ public final class Linalg {
         return y;
     }
 
+    /** softmax(s), max-subtracted so that no exponential overflows. */
+    public static double[] softmax(double[] s) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : s) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] p = new double[s.length];
+        for (int j = 0; j < s.length; j++) {
+            p[j] = Math.exp(s[j] - max);
+            sum += p[j];
+        }
+        for (int j = 0; j < s.length; j++) {
+            p[j] /= sum;
+        }
+        return p;
+    }
+
     /** Tied LM head: logits[t][v] = h[t] · wte[v]. */
     public static double[][] lmHead(double[][] h, float[] wte, int vocab, int d) {
         double[][] y = new double[h.length][vocab];

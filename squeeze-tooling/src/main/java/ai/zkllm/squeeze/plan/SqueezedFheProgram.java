@@ -9,6 +9,7 @@ import ai.zkllm.fhe.circuits.ChebyshevApproximation;
 import ai.zkllm.fhe.circuits.DiagonalTransform;
 import ai.zkllm.fhe.circuits.PolynomialEvaluator;
 import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.squeeze.model.Linalg;
 import ai.zkllm.squeeze.runtime.FheProgram;
 import ai.zkllm.squeeze.squeeze.NormApprox;
 import ai.zkllm.squeeze.squeeze.QuantizedMatrix;
@@ -332,7 +333,7 @@ public final class SqueezedFheProgram implements FheProgram {
                     int pair = layout.pairIndex(i, j, h);
                     row[j] = chunks.get(pair / layout.slots())[pair % layout.slots()];
                 }
-                p[h][i] = model.clientNormalised() ? SqueezedModel.softmax(row) : row;
+                p[h][i] = model.clientNormalised() ? Linalg.softmax(row) : row;
             }
         }
         return p;

@@ -1,6 +1,7 @@
 package ai.zkllm.squeeze.squeeze;
 
 import ai.zkllm.squeeze.model.Gpt2Config;
+import ai.zkllm.squeeze.model.Linalg;
 import ai.zkllm.squeeze.squeeze.SqueezeParams.Normalisation;
 
 /**
@@ -156,7 +157,8 @@ public final class SqueezedModel {
                         s[j] += qkv[i][h * dh + k] * qkv[j][d + h * dh + k];
                     }
                 }
-                double[] p = clientNormalised() ? softmax(s) : powerAttention(L, h, i, s);
+                // client normalisation: the exact softmax (the 1/sqrt(dh) is folded into Q)
+                double[] p = clientNormalised() ? Linalg.softmax(s) : powerAttention(L, h, i, s);
                 for (int j = 0; j <= i; j++) {
                     for (int k = 0; k < dh; k++) {
                         att[i][h * dh + k] += p[j] * qkv[j][2 * d + h * dh + k];
@@ -186,24 +188,6 @@ public final class SqueezedModel {
             for (int sq = n; sq > 1; sq >>= 1) {
                 p[j] = p[j] * p[j];
             }
-        }
-        return p;
-    }
-
-    /** Client: the exact softmax of one query's causal scores (the 1/sqrt(dh) is folded into Q). */
-    public static double[] softmax(double[] s) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : s) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        double[] p = new double[s.length];
-        for (int j = 0; j < s.length; j++) {
-            p[j] = Math.exp(s[j] - max);
-            sum += p[j];
-        }
-        for (int j = 0; j < s.length; j++) {
-            p[j] /= sum;
         }
         return p;
     }
