@@ -5,16 +5,16 @@ import ai.zkllm.client.Generation;
 import ai.zkllm.client.SecretKeyFile;
 import ai.zkllm.client.ZkllmClient;
 import ai.zkllm.jobs.BlobStoreOptions;
-import ai.zkllm.squeeze.runtime.FheProgram;
+import ai.zkllm.program.FheProgram;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code zkllm chat --brain B "prompt"}. */
 @Command(name = "chat", description = {

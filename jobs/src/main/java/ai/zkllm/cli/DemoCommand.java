@@ -7,17 +7,17 @@ import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.jobs.InferenceJobConfig;
 import ai.zkllm.jobs.embedded.EmbeddedRuntime;
-import ai.zkllm.operators.inference.FheEngines;
-import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
-import ai.zkllm.squeeze.runtime.FheProgram;
+import ai.zkllm.program.FheEngines;
+import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.ServiceLoaderProgramRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code zkllm demo}: broker, MiniCluster, InferenceJob and a client, all in this process. */
 @Command(name = "demo", description = {

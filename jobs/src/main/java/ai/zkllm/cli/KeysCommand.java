@@ -1,14 +1,14 @@
 package ai.zkllm.cli;
 
 import ai.zkllm.client.SecretKeyFile;
-import ai.zkllm.squeeze.runtime.FheProgram;
+import ai.zkllm.program.FheProgram;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code zkllm keys}: the client's key material. */
 @Command(name = "keys", description = "Manage the local secret key.", subcommands = KeysCommand.New.class)

@@ -1,12 +1,12 @@
 package ai.zkllm.cli;
 
-import ai.zkllm.squeeze.artifact.ShippedReferenceProgram;
-import ai.zkllm.squeeze.runtime.FheProgram;
+import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.artifact.ShippedReferenceProgram;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /** Finds the program a command runs: by model hash (or a prefix), else the shipped reference model or the only one installed. */
 final class Programs {

@@ -7,18 +7,18 @@ import ai.zkllm.jobs.validation.CanaryProber;
 import ai.zkllm.jobs.validation.PlaintextReference;
 import ai.zkllm.jobs.validation.ValidationJob;
 import ai.zkllm.jobs.validation.ValidationJobConfig;
-import ai.zkllm.operators.inference.ServiceLoaderProgramRegistry;
-import ai.zkllm.squeeze.artifact.ShippedReferenceProgram;
-import ai.zkllm.squeeze.runtime.FheProgram;
+import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.ServiceLoaderProgramRegistry;
+import ai.zkllm.program.artifact.ShippedReferenceProgram;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code zkllm validate}: the ValidationJob on a local Flink MiniCluster, plus the canary prober. */
 @Command(name = "validate", description = {

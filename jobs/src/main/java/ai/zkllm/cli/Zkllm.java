@@ -1,9 +1,9 @@
 package ai.zkllm.cli;
 
 import ai.zkllm.cli.squeeze.SqueezeCommand;
-import ai.zkllm.squeeze.io.ArtifactException;
-import picocli.CommandLine;
+import ai.zkllm.program.io.ArtifactException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code zkllm} command line: one entry point, a subcommand per task. */
 @Command(

@@ -1,6 +1,7 @@
 package ai.zkllm.jobs;
 
-import ai.zkllm.operators.inference.BlobStore;
+import ai.zkllm.operators.inference.FlinkBlobFileSystem;
+import ai.zkllm.program.blob.BlobStore;
 import java.io.Serializable;
 import picocli.CommandLine.Option;
 
@@ -18,6 +19,6 @@ public class BlobStoreOptions implements Serializable {
     public long maxBytes = 1L << 30;
 
     public BlobStore open() {
-        return new BlobStore(root, maxBytes);
+        return new BlobStore(root, maxBytes, new FlinkBlobFileSystem());
     }
 }

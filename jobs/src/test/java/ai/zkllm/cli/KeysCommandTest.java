@@ -1,23 +1,22 @@
 package ai.zkllm.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import ai.zkllm.client.EvaluationKeyFile;
 import ai.zkllm.client.SecretKeyFile;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.io.FheCodec;
 import ai.zkllm.fhe.ring.RingBackends;
-import ai.zkllm.operators.inference.FheEngines;
 import ai.zkllm.jobs.demo.LinearSquareProgram;
+import ai.zkllm.program.FheEngines;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

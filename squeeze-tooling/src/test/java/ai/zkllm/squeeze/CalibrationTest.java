@@ -3,10 +3,10 @@ package ai.zkllm.squeeze;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.program.model.Gpt2Weights;
+import ai.zkllm.program.squeezed.SqueezeParams;
 import ai.zkllm.squeeze.calib.Calibration;
 import ai.zkllm.squeeze.calib.SiteStats;
-import ai.zkllm.squeeze.model.Gpt2Weights;
-import ai.zkllm.squeeze.squeeze.SqueezeParams;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import java.util.List;
 import org.junit.jupiter.api.Test;

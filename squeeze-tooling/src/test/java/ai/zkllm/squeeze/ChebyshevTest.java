@@ -3,8 +3,8 @@ package ai.zkllm.squeeze;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.program.squeezed.Chebyshev;
 import ai.zkllm.squeeze.model.Gpt2Teacher;
-import ai.zkllm.squeeze.squeeze.Chebyshev;
 import org.junit.jupiter.api.Test;
 
 class ChebyshevTest {

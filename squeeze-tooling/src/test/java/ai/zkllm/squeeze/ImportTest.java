@@ -3,11 +3,11 @@ package ai.zkllm.squeeze;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.zkllm.squeeze.io.SafeTensors;
-import ai.zkllm.squeeze.io.Tensor;
+import ai.zkllm.program.io.SafeTensors;
+import ai.zkllm.program.io.Tensor;
+import ai.zkllm.program.model.Gpt2Weights;
+import ai.zkllm.program.tokenize.TextTokenizer;
 import ai.zkllm.squeeze.model.Gpt2Teacher;
-import ai.zkllm.squeeze.model.Gpt2Weights;
-import ai.zkllm.squeeze.tokenize.TextTokenizer;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.zkllm.squeeze.io.ArtifactException;
-import ai.zkllm.squeeze.io.SafeTensors;
-import ai.zkllm.squeeze.io.Tensor;
-import ai.zkllm.squeeze.model.Checkpoint;
-import ai.zkllm.squeeze.model.Gpt2Config;
-import ai.zkllm.squeeze.model.Gpt2Weights;
+import ai.zkllm.program.io.ArtifactException;
+import ai.zkllm.program.io.SafeTensors;
+import ai.zkllm.program.io.Tensor;
+import ai.zkllm.program.model.Checkpoint;
+import ai.zkllm.program.model.Gpt2Config;
+import ai.zkllm.program.model.Gpt2Weights;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

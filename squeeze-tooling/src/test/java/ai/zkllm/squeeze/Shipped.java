@@ -1,8 +1,8 @@
 package ai.zkllm.squeeze;
 
-import ai.zkllm.squeeze.model.Gpt2Weights;
-import ai.zkllm.squeeze.squeeze.SqueezedModel;
-import ai.zkllm.squeeze.squeeze.SqueezedModelIO;
+import ai.zkllm.program.model.Gpt2Weights;
+import ai.zkllm.program.squeezed.SqueezedModel;
+import ai.zkllm.program.squeezed.SqueezedModelIO;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.squeeze.train.Corpus;
 import java.io.IOException;

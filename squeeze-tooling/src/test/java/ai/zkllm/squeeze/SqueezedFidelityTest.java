@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.program.model.Gpt2Weights;
+import ai.zkllm.program.squeezed.QuantizedMatrix;
+import ai.zkllm.program.squeezed.SqueezedModel;
+import ai.zkllm.program.squeezed.SqueezedModelIO;
 import ai.zkllm.squeeze.model.Gpt2Teacher;
-import ai.zkllm.squeeze.model.Gpt2Weights;
-import ai.zkllm.squeeze.squeeze.QuantizedMatrix;
-import ai.zkllm.squeeze.squeeze.SqueezedModel;
-import ai.zkllm.squeeze.squeeze.SqueezedModelIO;
 import ai.zkllm.squeeze.tool.Fidelity;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.squeeze.train.Corpus;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.zkllm.program.model.Gpt2Weights;
 import ai.zkllm.squeeze.model.Gpt2Teacher;
-import ai.zkllm.squeeze.model.Gpt2Weights;
 import ai.zkllm.squeeze.train.Djl;
 import ai.zkllm.squeeze.train.DjlGpt2;
 import java.util.Arrays;

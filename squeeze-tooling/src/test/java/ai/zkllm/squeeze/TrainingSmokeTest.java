@@ -2,9 +2,9 @@ package ai.zkllm.squeeze;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.zkllm.squeeze.model.Gpt2Config;
-import ai.zkllm.squeeze.model.Gpt2Weights;
-import ai.zkllm.squeeze.squeeze.SqueezeParams;
+import ai.zkllm.program.model.Gpt2Config;
+import ai.zkllm.program.model.Gpt2Weights;
+import ai.zkllm.program.squeezed.SqueezeParams;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.squeeze.train.Aligner;
 import ai.zkllm.squeeze.train.Trainer;

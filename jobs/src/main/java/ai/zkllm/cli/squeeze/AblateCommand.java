@@ -1,7 +1,7 @@
 package ai.zkllm.cli.squeeze;
 
-import ai.zkllm.squeeze.model.Gpt2Weights;
-import ai.zkllm.squeeze.squeeze.SqueezeParams;
+import ai.zkllm.program.model.Gpt2Weights;
+import ai.zkllm.program.squeezed.SqueezeParams;
 import ai.zkllm.squeeze.tool.Fidelity;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.squeeze.train.Ablation;

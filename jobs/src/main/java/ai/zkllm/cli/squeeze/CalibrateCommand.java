@@ -1,9 +1,9 @@
 package ai.zkllm.cli.squeeze;
 
+import ai.zkllm.program.io.AtomicFiles;
+import ai.zkllm.program.model.Gpt2Weights;
+import ai.zkllm.program.squeezed.SqueezeParams;
 import ai.zkllm.squeeze.calib.Calibration;
-import ai.zkllm.squeeze.io.AtomicFiles;
-import ai.zkllm.squeeze.model.Gpt2Weights;
-import ai.zkllm.squeeze.squeeze.SqueezeParams;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.squeeze.train.Corpus;
 import java.nio.file.Files;

@@ -2,11 +2,11 @@ package ai.zkllm.cli.squeeze;
 
 import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingBackends;
-import ai.zkllm.squeeze.artifact.ArtifactStore;
-import ai.zkllm.squeeze.artifact.FheArtifact;
-import ai.zkllm.squeeze.plan.CostModel;
-import ai.zkllm.squeeze.squeeze.SqueezedModel;
-import ai.zkllm.squeeze.squeeze.SqueezedModelIO;
+import ai.zkllm.program.artifact.ArtifactStore;
+import ai.zkllm.program.artifact.FheArtifact;
+import ai.zkllm.program.squeezed.SqueezedModel;
+import ai.zkllm.program.squeezed.SqueezedModelIO;
+import ai.zkllm.squeeze.compile.CostModel;
 import ai.zkllm.squeeze.tool.FheReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,8 +1,8 @@
 package ai.zkllm.cli.squeeze;
 
+import ai.zkllm.program.model.Gpt2Weights;
+import ai.zkllm.program.squeezed.SqueezeParams;
 import ai.zkllm.squeeze.calib.Calibration;
-import ai.zkllm.squeeze.model.Gpt2Weights;
-import ai.zkllm.squeeze.squeeze.SqueezeParams;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.squeeze.train.Aligner;
 import java.io.IOException;

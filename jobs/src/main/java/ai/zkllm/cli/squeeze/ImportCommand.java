@@ -1,7 +1,7 @@
 package ai.zkllm.cli.squeeze;
 
-import ai.zkllm.squeeze.model.Gpt2Weights;
-import ai.zkllm.squeeze.tokenize.TextTokenizer;
+import ai.zkllm.program.model.Gpt2Weights;
+import ai.zkllm.program.tokenize.TextTokenizer;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

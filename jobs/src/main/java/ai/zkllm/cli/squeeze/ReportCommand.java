@@ -1,11 +1,11 @@
 package ai.zkllm.cli.squeeze;
 
-import ai.zkllm.squeeze.artifact.ArtifactStore;
-import ai.zkllm.squeeze.artifact.FheArtifact;
-import ai.zkllm.squeeze.io.AtomicFiles;
-import ai.zkllm.squeeze.model.Checkpoint;
-import ai.zkllm.squeeze.model.Gpt2Weights;
-import ai.zkllm.squeeze.tokenize.ByteTokenizer;
+import ai.zkllm.program.artifact.ArtifactStore;
+import ai.zkllm.program.artifact.FheArtifact;
+import ai.zkllm.program.io.AtomicFiles;
+import ai.zkllm.program.model.Checkpoint;
+import ai.zkllm.program.model.Gpt2Weights;
+import ai.zkllm.program.tokenize.ByteTokenizer;
 import ai.zkllm.squeeze.tool.FheReport;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package ai.zkllm.cli.squeeze;
 
-import ai.zkllm.squeeze.model.Gpt2Weights;
-import ai.zkllm.squeeze.squeeze.SqueezeParams;
-import ai.zkllm.squeeze.squeeze.SqueezedModel;
-import ai.zkllm.squeeze.squeeze.SqueezedModelIO;
+import ai.zkllm.program.model.Gpt2Weights;
+import ai.zkllm.program.squeezed.SqueezeParams;
+import ai.zkllm.program.squeezed.SqueezedModel;
+import ai.zkllm.program.squeezed.SqueezedModelIO;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.squeeze.train.Aligner;
 import ai.zkllm.squeeze.train.Corpus;

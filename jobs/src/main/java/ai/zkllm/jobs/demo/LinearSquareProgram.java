@@ -7,7 +7,7 @@ import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.Plaintext;
 import ai.zkllm.fhe.ring.RingBackends;
-import ai.zkllm.squeeze.runtime.FheProgram;
+import ai.zkllm.program.FheProgram;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

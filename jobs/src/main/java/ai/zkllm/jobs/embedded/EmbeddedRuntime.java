@@ -2,8 +2,8 @@ package ai.zkllm.jobs.embedded;
 
 import ai.zkllm.jobs.InferenceJob;
 import ai.zkllm.jobs.InferenceJobConfig;
-import ai.zkllm.operators.inference.ProgramRegistry;
 import ai.zkllm.operators.inference.PromptEnvelope;
+import ai.zkllm.program.ProgramRegistry;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;

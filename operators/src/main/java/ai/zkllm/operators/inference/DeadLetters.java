@@ -1,5 +1,6 @@
 package ai.zkllm.operators.inference;
 
+import ai.zkllm.program.blob.Sha256;
 import ai.zkllm.schemas.v1.DeadLetter;
 import ai.zkllm.schemas.v1.DeadLetterReason;
 import ai.zkllm.schemas.v1.SourceRef;

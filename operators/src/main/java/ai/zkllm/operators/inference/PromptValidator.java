@@ -1,9 +1,11 @@
 package ai.zkllm.operators.inference;
 
+import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.ProgramRegistry;
+import ai.zkllm.program.blob.Sha256;
 import ai.zkllm.schemas.v1.CiphertextPayload;
 import ai.zkllm.schemas.v1.DeadLetterReason;
 import ai.zkllm.schemas.v1.EncryptedPrompt;
-import ai.zkllm.squeeze.runtime.FheProgram;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.Optional;
 import org.apache.flink.streaming.api.functions.ProcessFunction;

@@ -2,6 +2,7 @@ package ai.zkllm.operators.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.zkllm.program.blob.Sha256;
 import ai.zkllm.schemas.v1.BlobRef;
 import ai.zkllm.schemas.v1.CiphertextPayload;
 import ai.zkllm.schemas.v1.DeadLetter;

@@ -3,7 +3,8 @@ package ai.zkllm.operators.inference;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Parameters;
-import ai.zkllm.squeeze.runtime.FheProgram;
+import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.ProgramRegistry;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,9 +1,9 @@
 package ai.zkllm.squeeze.calib;
 
-import ai.zkllm.squeeze.model.Gpt2Config;
+import ai.zkllm.program.io.ArtifactException;
+import ai.zkllm.program.model.Gpt2Config;
+import ai.zkllm.program.squeezed.SqueezeParams;
 import ai.zkllm.squeeze.model.Gpt2Teacher;
-import ai.zkllm.squeeze.io.ArtifactException;
-import ai.zkllm.squeeze.squeeze.SqueezeParams;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,9 @@
 package ai.zkllm.squeeze.model;
 
+import ai.zkllm.program.model.Gpt2Config;
+import ai.zkllm.program.model.Gpt2Weights;
+import ai.zkllm.program.model.Linalg;
+
 /**
  * The GPT-2 forward pass in plain Java doubles: the plaintext reference model (no libtorch
  * needed). Optionally reports the inputs of every non-linear site to a {@link Probe}.

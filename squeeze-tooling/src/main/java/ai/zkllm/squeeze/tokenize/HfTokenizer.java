@@ -2,7 +2,8 @@ package ai.zkllm.squeeze.tokenize;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.zkllm.squeeze.io.ArtifactException;
+import ai.zkllm.program.io.ArtifactException;
+import ai.zkllm.program.tokenize.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package ai.zkllm.squeeze.tool;
 
+import ai.zkllm.program.squeezed.SqueezedModel;
 import ai.zkllm.squeeze.model.Gpt2Teacher;
-import ai.zkllm.squeeze.squeeze.SqueezedModel;
 import java.util.List;
 import java.util.function.Function;
 

@@ -1,6 +1,6 @@
 package ai.zkllm.squeeze.tool;
 
-import ai.zkllm.squeeze.model.Gpt2Config;
+import ai.zkllm.program.model.Gpt2Config;
 import ai.zkllm.squeeze.train.Trainer;
 
 /** The project's reference model: its architecture and the training recipe that produced the shipped checkpoint. */

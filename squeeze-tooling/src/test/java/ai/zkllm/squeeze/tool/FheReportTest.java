@@ -3,10 +3,10 @@ package ai.zkllm.squeeze.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.zkllm.squeeze.artifact.ArtifactStore;
-import ai.zkllm.squeeze.artifact.FheArtifact;
-import ai.zkllm.squeeze.model.Checkpoint;
-import ai.zkllm.squeeze.plan.TinyModelsAccess;
+import ai.zkllm.program.artifact.ArtifactStore;
+import ai.zkllm.program.artifact.FheArtifact;
+import ai.zkllm.program.model.Checkpoint;
+import ai.zkllm.squeeze.compile.TinyModelsAccess;
 import ai.zkllm.squeeze.train.Corpus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;

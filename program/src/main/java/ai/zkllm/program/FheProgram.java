@@ -1,0 +1,70 @@
+package ai.zkllm.program;
+
+import ai.zkllm.fhe.ckks.Ciphertext;
+import ai.zkllm.fhe.ckks.Evaluator;
+import ai.zkllm.fhe.ckks.Parameters;
+import java.util.List;
+
+/**
+ * A squeezed model compiled to an FHE program: the contract between the client that drives a
+ * token and the miner that computes it. The model is public (loaded by its content hash), so one
+ * object serves both sides; only the client ever holds a secret key, and it does the encryption
+ * and decryption around these calls.
+ *
+ * <p>One token is {@link #rounds()} rounds. Round 0 takes the encryption of
+ * {@link #encodeContext}; between rounds the client decrypts, applies {@link #refresh} and
+ * encrypts the result afresh (client-aided refresh); after the last round {@link #logits} turns
+ * the decrypted outputs into next-token logits. Each round is stateless on the miner side, so a
+ * validator can replay it from the round's input ciphertexts alone.
+ */
+public interface FheProgram {
+
+    /** Content hash of the artifact this program was compiled from. */
+    String modelHash();
+
+    /** The 128-bit parameter set every ciphertext of this program uses. */
+    Parameters parameters();
+
+    /** Rotation steps whose Galois keys the client must generate (conjugation is not used). */
+    int[] rotationSteps();
+
+    /** Rounds (client round trips) per token. */
+    int rounds();
+
+    /** Longest context, in tokens, that one evaluation accepts. */
+    int maxContext();
+
+    /** Size of the token vocabulary, that is, of the logits vector. */
+    int vocabularySize();
+
+    /** Client: the slot vectors to encrypt for round 0, from the token ids of the context so far. */
+    List<double[]> encodeContext(int[] tokens);
+
+    /**
+     * Miner: round {@code round} on the client's ciphertexts. Deterministic: the same inputs and
+     * evaluation keys give the same output bytes on every backend.
+     */
+    List<Ciphertext> evaluate(int round, List<Ciphertext> inputs, Evaluator evaluator);
+
+    /** Client: the decrypted outputs of round {@code round} become the inputs of the next round. */
+    List<double[]> refresh(int round, List<double[]> decrypted);
+
+    /** Client: next-token logits from the decrypted outputs of the last round. */
+    double[] logits(List<double[]> decrypted);
+
+    /**
+     * Client: the token ids of {@code text} in this program's vocabulary (byte-level UTF-8 for the
+     * squeezed reference model). Programs without a text vocabulary refuse.
+     */
+    default int[] encodeText(String text) {
+        throw new UnsupportedOperationException("program " + modelHash() + " has no text vocabulary");
+    }
+
+    /**
+     * Client: the text of {@code tokens}; the decodings of consecutive pieces concatenate to the
+     * decoding of the whole (so a stream prints token by token).
+     */
+    default String decodeTokens(int[] tokens) {
+        throw new UnsupportedOperationException("program " + modelHash() + " has no text vocabulary");
+    }
+}
