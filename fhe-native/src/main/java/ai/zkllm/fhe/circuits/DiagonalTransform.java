@@ -1,8 +1,6 @@
 package ai.zkllm.fhe.circuits;
 
 import ai.zkllm.fhe.ckks.Ciphertext;
-import ai.zkllm.fhe.ckks.CkksContext;
-import ai.zkllm.fhe.ckks.Encoder;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Plaintext;
 import java.util.Arrays;
@@ -32,8 +30,7 @@ import java.util.TreeSet;
  * output bytes are the same.
  */
 public final class DiagonalTransform {
-    private final CkksContext context;
-    private final Encoder encoder;
+    private final int slots;
     private final int babyStride;
     /** Pre-rotated non-zero diagonals by giant offset g, then baby offset b. */
     private final Map<Integer, Map<Integer, double[]>> diagonals = new TreeMap<>();
@@ -41,19 +38,17 @@ public final class DiagonalTransform {
     private final Map<Integer, Map<Integer, Map<Integer, Plaintext>>> encodedByLevel = new ConcurrentHashMap<>();
 
     /**
+     * @param slots the slot count of the parameter set it will run on
      * @param diagonals offset k → the slot vector d_k (length slots); all-zero diagonals are dropped
      * @param babyStride n1 ≥ 1, or 0 to pick ≈ √(span of the offsets)
      */
-    public DiagonalTransform(CkksContext context, Encoder encoder, Map<Integer, double[]> diagonals, int babyStride) {
-        this(context, encoder, diagonals, babyStride, false);
+    public DiagonalTransform(int slots, Map<Integer, double[]> diagonals, int babyStride) {
+        this(slots, diagonals, babyStride, false);
     }
 
-    public DiagonalTransform(CkksContext context, Encoder encoder, Map<Integer, double[]> diagonals, int babyStride,
-            boolean cacheEncodings) {
+    public DiagonalTransform(int slots, Map<Integer, double[]> diagonals, int babyStride, boolean cacheEncodings) {
         this.cacheEncodings = cacheEncodings;
-        this.context = context;
-        this.encoder = encoder;
-        int slots = context.slots();
+        this.slots = slots;
         TreeMap<Integer, double[]> normalized = new TreeMap<>();
         for (Map.Entry<Integer, double[]> e : diagonals.entrySet()) {
             if (e.getValue().length != slots) {
@@ -169,8 +164,12 @@ public final class DiagonalTransform {
             if (level < 1) {
                 throw new IllegalArgumentException("diagonal transform needs 1 level, the ciphertext has 0 left");
             }
+            if (evaluator.context().slots() != t.slots) {
+                throw new IllegalArgumentException("transform over " + t.slots + " slots, evaluator has "
+                        + evaluator.context().slots());
+            }
             Map<Integer, Map<Integer, Plaintext>> encoded = t.cacheEncodings
-                    ? t.encodedByLevel.computeIfAbsent(level, t::encodeAt) : null;
+                    ? t.encodedByLevel.computeIfAbsent(level, l -> t.encodeAt(evaluator, l)) : null;
             for (Map.Entry<Integer, Map<Integer, double[]>> giant : t.diagonals.entrySet()) {
                 Ciphertext partial = partials.get(giant.getKey());
                 for (Map.Entry<Integer, double[]> baby : giant.getValue().entrySet()) {
@@ -179,7 +178,8 @@ public final class DiagonalTransform {
                         throw new IllegalArgumentException("baby rotation " + baby.getKey() + " not supplied");
                     }
                     Plaintext p = encoded != null ? encoded.get(giant.getKey()).get(baby.getKey())
-                            : t.encoder.encode(baby.getValue(), level, t.context.qModulus(level).value());
+                            : evaluator.encoder().encode(baby.getValue(), level,
+                                    evaluator.context().qModulus(level).value());
                     Ciphertext term = evaluator.multiply(r, p);
                     partial = partial == null ? term : evaluator.add(partial, term);
                 }
@@ -197,12 +197,12 @@ public final class DiagonalTransform {
         return result;
     }
 
-    private Map<Integer, Map<Integer, Plaintext>> encodeAt(int level) {
-        double scale = context.qModulus(level).value();
+    private Map<Integer, Map<Integer, Plaintext>> encodeAt(Evaluator evaluator, int level) {
+        double scale = evaluator.context().qModulus(level).value();
         Map<Integer, Map<Integer, Plaintext>> encoded = new TreeMap<>();
         diagonals.forEach((giant, babies) -> babies.forEach((baby, diagonal) -> encoded
                 .computeIfAbsent(giant, g -> new TreeMap<>())
-                .put(baby, encoder.encode(diagonal, level, scale))));
+                .put(baby, evaluator.encoder().encode(diagonal, level, scale))));
         return encoded;
     }
 }

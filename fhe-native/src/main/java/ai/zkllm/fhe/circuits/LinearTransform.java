@@ -1,8 +1,6 @@
 package ai.zkllm.fhe.circuits;
 
 import ai.zkllm.fhe.ckks.Ciphertext;
-import ai.zkllm.fhe.ckks.CkksContext;
-import ai.zkllm.fhe.ckks.Encoder;
 import ai.zkllm.fhe.ckks.Evaluator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,18 +29,17 @@ import java.util.TreeMap;
  * as diagonals), with the encoded diagonals kept per level.
  */
 public final class LinearTransform {
-    private final CkksContext context;
+    private final int slots;
     private final int rows;
     private final int cols;
     private final int inPeriod;
     private final int outPeriod;
     private final DiagonalTransform transform;
 
-    public LinearTransform(CkksContext context, Encoder encoder, double[][] matrix) {
-        this.context = context;
+    public LinearTransform(int slots, double[][] matrix) {
+        this.slots = slots;
         this.rows = matrix.length;
         this.cols = rows == 0 ? 0 : matrix[0].length;
-        int slots = context.slots();
         if (rows == 0 || cols == 0 || Math.max(rows, cols) > slots) {
             throw new IllegalArgumentException("matrix must be non-empty with rows and cols ≤ " + slots
                     + " slots, got " + rows + " × " + cols);
@@ -66,7 +63,7 @@ public final class LinearTransform {
             }
             diagonals.put(k, diagonal);
         }
-        this.transform = new DiagonalTransform(context, encoder, diagonals, babyStride, true);
+        this.transform = new DiagonalTransform(slots, diagonals, babyStride, true);
     }
 
     public int rows() { return rows; }
@@ -79,12 +76,12 @@ public final class LinearTransform {
         if (x.length != cols) {
             throw new IllegalArgumentException("input must have " + cols + " entries, got " + x.length);
         }
-        double[] slots = new double[context.slots()];
-        for (int j = 0; j < slots.length; j++) {
+        double[] packed = new double[slots];
+        for (int j = 0; j < packed.length; j++) {
             int i = j % inPeriod;
-            slots[j] = i < cols ? x[i] : 0;
+            packed[j] = i < cols ? x[i] : 0;
         }
-        return slots;
+        return packed;
     }
 
     /** Exactly the left rotations {@link #apply} performs, ascending: the Galois keys it needs. */

@@ -31,9 +31,9 @@ public final class PolynomialEvaluator {
     private final Encoder encoder;
     private final Evaluator evaluator;
 
-    public PolynomialEvaluator(CkksContext context, Encoder encoder, Evaluator evaluator) {
-        this.context = context;
-        this.encoder = encoder;
+    public PolynomialEvaluator(Evaluator evaluator) {
+        this.context = evaluator.context();
+        this.encoder = evaluator.encoder();
         this.evaluator = evaluator;
     }
 

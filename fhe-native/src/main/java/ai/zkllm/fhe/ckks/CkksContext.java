@@ -19,6 +19,7 @@ public final class CkksContext {
     private final KeySwitcher keySwitcher;
     /** rescaleInverse[l][i] = q_l^-1 mod q_i for i &lt; l. */
     private final long[][] rescaleInverse;
+    private volatile Encoder encoder;
 
     /** A context on {@link RingBackends#preferred()}: native kernels when they load, else Java. */
     public CkksContext(Parameters params) {
@@ -42,6 +43,20 @@ public final class CkksContext {
     }
 
     public Parameters params() { return params; }
+
+    /** The encoder of this context (its tables are immutable, so one is shared by every caller). */
+    public Encoder encoder() {
+        Encoder e = encoder;
+        if (e == null) {
+            synchronized (this) {
+                if (encoder == null) {
+                    encoder = new Encoder(this);
+                }
+                e = encoder;
+            }
+        }
+        return e;
+    }
     public RingContext ring() { return ring; }
     public RingBackend backend() { return ring.backend(); }
     public int maxLevel() { return params.maxLevel(); }

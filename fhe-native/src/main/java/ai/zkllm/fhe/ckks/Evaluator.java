@@ -34,6 +34,16 @@ public final class Evaluator {
         this.keys = keys;
     }
 
+    /** The context every operand must belong to (its parameters and ring backend). */
+    public CkksContext context() {
+        return context;
+    }
+
+    /** The context's encoder, for plaintext operands at the level and scale an operation needs. */
+    public Encoder encoder() {
+        return context.encoder();
+    }
+
     // ---- addition ----
 
     public Ciphertext add(Ciphertext a, Ciphertext b) {

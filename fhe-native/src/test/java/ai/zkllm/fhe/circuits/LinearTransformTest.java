@@ -33,7 +33,7 @@ class LinearTransformTest {
 
     @Test
     void tallMatrixNeedsOnlyInPeriodDiagonals() {
-        LinearTransform transform = new LinearTransform(FIXTURE.context, FIXTURE.encoder, randomMatrix(32, 8));
+        LinearTransform transform = new LinearTransform(FIXTURE.context.slots(), randomMatrix(32, 8));
         // inPeriod 8, baby stride 4: baby steps 1..3, giant step 4.
         assertArrayEquals(new int[] {1, 2, 3, 4}, transform.requiredRotations());
     }
@@ -45,13 +45,13 @@ class LinearTransformTest {
             m[i][i] = 1;            // diagonal 0
             m[i][(i + 5) % 16] = 2; // diagonal 5 = 1·4 + 1
         }
-        LinearTransform transform = new LinearTransform(FIXTURE.context, FIXTURE.encoder, m);
+        LinearTransform transform = new LinearTransform(FIXTURE.context.slots(), m);
         assertArrayEquals(new int[] {1, 4}, transform.requiredRotations());
     }
 
     @Test
     void missingRotationKeyIsReported() {
-        LinearTransform transform = new LinearTransform(FIXTURE.context, FIXTURE.encoder, randomMatrix(16, 16));
+        LinearTransform transform = new LinearTransform(FIXTURE.context.slots(), randomMatrix(16, 16));
         int[] steps = transform.requiredRotations();
         Ciphertext x = FIXTURE.encrypt(transform.packInput(randomVector(16)));
         for (int removed : new int[] {steps[0], steps[steps.length - 1]}) {
@@ -67,7 +67,7 @@ class LinearTransformTest {
     private void checkAgainstPlainProduct(int rows, int cols) {
         double[][] m = randomMatrix(rows, cols);
         double[] x = randomVector(cols);
-        LinearTransform transform = new LinearTransform(FIXTURE.context, FIXTURE.encoder, m);
+        LinearTransform transform = new LinearTransform(FIXTURE.context.slots(), m);
         Evaluator evaluator = FIXTURE.evaluator(transform.requiredRotations(), false);
         Ciphertext input = FIXTURE.encrypt(transform.packInput(x));
         Ciphertext output = transform.apply(evaluator, input);

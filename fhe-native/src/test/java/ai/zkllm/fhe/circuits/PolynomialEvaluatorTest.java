@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 class PolynomialEvaluatorTest {
     private static final int DEPTH = 6;
     private static final FheFixture FIXTURE = new FheFixture(FheFixture.small(10, DEPTH, 2));
-    private static final PolynomialEvaluator EVALUATOR = new PolynomialEvaluator(FIXTURE.context, FIXTURE.encoder,
-            FIXTURE.evaluator(new int[0], true));
+    private static final PolynomialEvaluator EVALUATOR = new PolynomialEvaluator(FIXTURE.evaluator(new int[0], true));
     private final Random random = new Random(5);
 
     static double gelu(double x) {
@@ -57,11 +56,11 @@ class PolynomialEvaluatorTest {
                 m[i][j] = (2 * random.nextDouble() - 1) / 4; // keeps |M·v| ≤ 4
             }
         }
-        LinearTransform transform = new LinearTransform(FIXTURE.context, FIXTURE.encoder, m);
+        LinearTransform transform = new LinearTransform(FIXTURE.context.slots(), m);
         ChebyshevApproximation p = ChebyshevApproximation.interpolate(PolynomialEvaluatorTest::gelu, -4, 4, 15);
         Evaluator evaluator = FIXTURE.evaluator(transform.requiredRotations(), true);
         Ciphertext input = FIXTURE.encrypt(transform.packInput(v));
-        Ciphertext output = new PolynomialEvaluator(FIXTURE.context, FIXTURE.encoder, evaluator)
+        Ciphertext output = new PolynomialEvaluator(evaluator)
                 .evaluate(transform.apply(evaluator, input), p);
         assertEquals(input.level() - 1 - PolynomialEvaluator.depth(p), output.level());
         double[] expected = new double[n];

@@ -1,12 +1,10 @@
 package ai.zkllm.jobs.demo;
 
 import ai.zkllm.fhe.ckks.Ciphertext;
-import ai.zkllm.fhe.ckks.CkksContext;
 import ai.zkllm.fhe.ckks.Encoder;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.Plaintext;
-import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.program.FheProgram;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -58,8 +56,6 @@ public final class LinearSquareProgram implements FheProgram {
             throw new IllegalStateException(e);
         }
     }
-
-    private volatile Weights weights;
 
     private record Weights(Plaintext a, Plaintext c, Plaintext b) {
     }
@@ -118,7 +114,7 @@ public final class LinearSquareProgram implements FheProgram {
         Ciphertext x = inputs.get(0);
         switch (round) {
             case 0 -> {
-                Weights w = weights();
+                Weights w = weights(ev);
                 Ciphertext ax = ev.multiply(x, w.a);
                 Ciphertext cx = ev.multiply(ev.rotate(x, 1), w.c);
                 Ciphertext y = ev.rescale(ev.add(ax, cx));
@@ -157,25 +153,16 @@ public final class LinearSquareProgram implements FheProgram {
         return z;
     }
 
-    private Weights weights() {
-        Weights w = weights;
-        if (w == null) {
-            synchronized (this) {
-                if (weights == null) {
-                    CkksContext context = new CkksContext(PARAMS, RingBackends.preferred());
-                    Encoder encoder = new Encoder(context);
-                    int top = PARAMS.maxLevel();
-                    // a and c at scale q_top, so the rescale after them brings the scale back to exactly Δ.
-                    double qTop = PARAMS.qPrimes().get(top);
-                    weights = new Weights(
-                            encoder.encode(Arrays.copyOf(A, PARAMS.slots()), top, qTop),
-                            encoder.encode(Arrays.copyOf(C, PARAMS.slots()), top, qTop),
-                            encoder.encode(Arrays.copyOf(B, PARAMS.slots()), top - 1, PARAMS.scale()));
-                }
-                w = weights;
-            }
-        }
-        return w;
+    /** The plaintext weights, encoded by the evaluator's encoder (a few slots: cheap per call). */
+    private static Weights weights(Evaluator ev) {
+        Encoder encoder = ev.encoder();
+        int top = PARAMS.maxLevel();
+        // a and c at scale q_top, so the rescale after them brings the scale back to exactly Δ.
+        double qTop = PARAMS.qPrimes().get(top);
+        return new Weights(
+                encoder.encode(Arrays.copyOf(A, PARAMS.slots()), top, qTop),
+                encoder.encode(Arrays.copyOf(C, PARAMS.slots()), top, qTop),
+                encoder.encode(Arrays.copyOf(B, PARAMS.slots()), top - 1, PARAMS.scale()));
     }
 
     /** Words of {@link DemoVocabulary}. */

@@ -4,22 +4,19 @@ import ai.zkllm.fhe.circuits.ChebyshevApproximation;
 import ai.zkllm.fhe.circuits.DiagonalTransform;
 import ai.zkllm.fhe.circuits.PolynomialEvaluator;
 import ai.zkllm.fhe.ckks.Ciphertext;
-import ai.zkllm.fhe.ckks.CkksContext;
-import ai.zkllm.fhe.ckks.Encoder;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Parameters;
-import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.model.Linalg;
 import ai.zkllm.program.squeezed.NormApprox;
 import ai.zkllm.program.squeezed.QuantizedMatrix;
 import ai.zkllm.program.squeezed.SqueezedModel;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The squeezed GPT-2 ({@code SQUEEZED_MODEL.md}) as an FHE program, following a {@link Plan}.
@@ -44,7 +41,7 @@ public final class SqueezedFheProgram implements FheProgram {
     private final Parameters params;
     private final Layout layout;
     private final int n;
-    private volatile Engine engine;
+    private final Map<String, DiagonalTransform[]> transforms = new ConcurrentHashMap<>();
     private final boolean cacheEncodings;
 
     public SqueezedFheProgram(SqueezedModel model, Plan plan, String modelHash) {
@@ -78,37 +75,20 @@ public final class SqueezedFheProgram implements FheProgram {
 
     // ---------------------------------------------------------------- shared plaintext machinery
 
-    /** Context, encoder and the block transforms (diagonals only; plaintexts encoded per call). */
-    private final class Engine {
-        final CkksContext context = new CkksContext(params, RingBackends.preferred());
-        final Encoder encoder = new Encoder(context);
-        final int stride = DiagonalTransform.defaultStride(layout.dp());
-        final Map<String, DiagonalTransform[]> transforms = new HashMap<>();
-
-        synchronized DiagonalTransform[] blocks(String key, QuantizedMatrix m, int inBlock, double[] inScale) {
-            return transforms.computeIfAbsent(key + "/" + inBlock, k -> {
-                int outBlocks = (m.out() + layout.d() - 1) / layout.d();
-                DiagonalTransform[] t = new DiagonalTransform[outBlocks];
-                for (int b = 0; b < outBlocks; b++) {
-                    t[b] = new DiagonalTransform(context, encoder, diagonals(m, inBlock, b, inScale), stride,
-                            cacheEncodings);
-                }
-                return t;
-            });
-        }
-    }
-
-    private Engine engine() {
-        Engine e = engine;
-        if (e == null) {
-            synchronized (this) {
-                if (engine == null) {
-                    engine = new Engine();
-                }
-                e = engine;
+    /**
+     * The block transforms of a matrix (diagonals only; plaintexts are encoded by the evaluator of
+     * each call, or cached per level with {@code cacheEncodings}).
+     */
+    private DiagonalTransform[] blocks(String key, QuantizedMatrix m, int inBlock, double[] inScale) {
+        return transforms.computeIfAbsent(key + "/" + inBlock, k -> {
+            int outBlocks = (m.out() + layout.d() - 1) / layout.d();
+            DiagonalTransform[] t = new DiagonalTransform[outBlocks];
+            for (int b = 0; b < outBlocks; b++) {
+                t[b] = new DiagonalTransform(params.slots(), diagonals(m, inBlock, b, inScale),
+                        DiagonalTransform.defaultStride(layout.dp()), cacheEncodings);
             }
-        }
-        return e;
+            return t;
+        });
     }
 
     /** Diagonals of the [d, d] block (inBlock, outBlock) of m acting on every token in the rep layout. */
@@ -168,23 +148,23 @@ public final class SqueezedFheProgram implements FheProgram {
     }
 
     private DiagonalTransform[] qkv(int l) {
-        return engine().blocks("qkv" + l, model.layer(l).qkv, 0, foldedScale(model.layer(l).ln1, "h." + l + ".ln_1"));
+        return blocks("qkv" + l, model.layer(l).qkv, 0, foldedScale(model.layer(l).ln1, "h." + l + ".ln_1"));
     }
 
     private DiagonalTransform[] proj(int l) {
-        return engine().blocks("proj" + l, model.layer(l).attnProj, 0, null);
+        return blocks("proj" + l, model.layer(l).attnProj, 0, null);
     }
 
     private DiagonalTransform[] fc(int l) {
-        return engine().blocks("fc" + l, model.layer(l).fc, 0, foldedScale(model.layer(l).ln2, "h." + l + ".ln_2"));
+        return blocks("fc" + l, model.layer(l).fc, 0, foldedScale(model.layer(l).ln2, "h." + l + ".ln_2"));
     }
 
     private DiagonalTransform[] fcProj(int l, int inBlock) {
-        return engine().blocks("fcproj" + l, model.layer(l).fcProj, inBlock, null);
+        return blocks("fcproj" + l, model.layer(l).fcProj, inBlock, null);
     }
 
     private DiagonalTransform[] head() {
-        return engine().blocks("head", model.head(), 0, foldedScale(model.lnf(), "ln_f"));
+        return blocks("head", model.head(), 0, foldedScale(model.lnf(), "ln_f"));
     }
 
     private int innerBlocks() {
@@ -370,6 +350,10 @@ public final class SqueezedFheProgram implements FheProgram {
         if (round < 0 || round >= rounds()) {
             throw new IllegalArgumentException("round " + round + " outside [0, " + rounds() + ")");
         }
+        if (!ev.context().params().equals(params)) {
+            throw new IllegalArgumentException("evaluator for parameters " + ev.context().params().id()
+                    + ", program " + modelHash + " uses " + params.id());
+        }
         List<Ciphertext> cur = inputs;
         List<Stage> stages = plan.rounds().get(round);
         for (int i = 0; i < stages.size(); i++) {
@@ -407,7 +391,7 @@ public final class SqueezedFheProgram implements FheProgram {
     }
 
     private Ciphertext addVector(Evaluator ev, Ciphertext a, double[] v) {
-        return ev.add(a, engine().encoder.encode(v, a.level(), a.scale()));
+        return ev.add(a, ev.encoder().encode(v, a.level(), a.scale()));
     }
 
     /** a + x, x (higher level) brought to a's level and exact scale by one product with 1. */
@@ -419,8 +403,8 @@ public final class SqueezedFheProgram implements FheProgram {
         Ciphertext xl = ev.dropLevel(x, work);
         double[] ones = new double[layout.slots()];
         java.util.Arrays.fill(ones, 1.0);
-        double ptScale = a.scale() * engine().context.qModulus(work).value() / xl.scale();
-        Ciphertext matched = ev.rescale(ev.multiply(xl, engine().encoder.encode(ones, work, ptScale)));
+        double ptScale = a.scale() * ev.context().qModulus(work).value() / xl.scale();
+        Ciphertext matched = ev.rescale(ev.multiply(xl, ev.encoder().encode(ones, work, ptScale)));
         return ev.add(a, matched);
     }
 
@@ -502,8 +486,8 @@ public final class SqueezedFheProgram implements FheProgram {
             mul[slot] = kappa / n;
             add[slot] = kappa * (1 - L.attnShift[h] / n);
         }
-        Ciphertext b = ev.rescale(ev.multiply(s, engine().encoder.encode(mul, s.level(),
-                engine().context.qModulus(s.level()).value())));
+        Ciphertext b = ev.rescale(ev.multiply(s, ev.encoder().encode(mul, s.level(),
+                ev.context().qModulus(s.level()).value())));
         b = addVector(ev, b, add);
         for (int sq = n; sq > 1; sq >>= 1) {
             b = ev.rescale(ev.multiplyRelin(b, b));
@@ -537,7 +521,7 @@ public final class SqueezedFheProgram implements FheProgram {
         Map<Integer, Ciphertext> rot = DiagonalTransform.babyRotations(ev, normInput(in), babySteps(f));
         double[] fcBias = L.fc.bias();
         ChebyshevApproximation gelu = L.gelu.unit();
-        PolynomialEvaluator poly = new PolynomialEvaluator(engine().context, engine().encoder, ev);
+        PolynomialEvaluator poly = new PolynomialEvaluator(ev);
         List<DiagonalTransform> projs = new ArrayList<>();
         List<Map<Integer, Ciphertext>> gRot = new ArrayList<>();
         for (int b = 0; b < f.length; b++) {
