@@ -5,12 +5,14 @@ import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.io.InvalidFheDataException;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.ProgramKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -56,14 +58,15 @@ public final class EvaluationKeyFile {
         if (Files.isRegularFile(file)) {
             byte[] bytes = Files.readAllBytes(file);
             try {
-                if (ZkllmClient.covers(engine.codec().evaluationKeysFromBytes(bytes), program)) {
+                EvaluationKeys cached = engine.codec().evaluationKeysFromBytes(bytes);
+                if (ProgramKeys.missing(cached, program, engine.context()).isEmpty()) {
                     return bytes;
                 }
             } catch (InvalidFheDataException e) {
                 // fall through: regenerate and replace the damaged file
             }
         }
-        EvaluationKeys keys = ZkllmClient.evaluationKeys(program, sk);
+        EvaluationKeys keys = ProgramKeys.generate(program, engine.context(), sk, new SecureRandom());
         byte[] bytes = engine.codec().toBytes(keys);
         SecretKeyFile.writeOwnerOnly(file, bytes);
         return bytes;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.client.Generation;
-import ai.zkllm.client.RejectedPromptException;
 import ai.zkllm.client.TokenListener;
 import ai.zkllm.client.ZkllmClient;
 import ai.zkllm.fhe.ckks.Ciphertext;
@@ -14,8 +13,6 @@ import ai.zkllm.fhe.ckks.CkksContext;
 import ai.zkllm.fhe.ckks.Decryptor;
 import ai.zkllm.fhe.ckks.Encoder;
 import ai.zkllm.fhe.ckks.Encryptor;
-import ai.zkllm.fhe.ckks.EvaluationKeys;
-import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.SecretKey;
@@ -27,6 +24,8 @@ import ai.zkllm.jobs.embedded.EmbeddedRuntime;
 import ai.zkllm.operators.inference.PromptEnvelope;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.LocalRunner;
+import ai.zkllm.program.RejectedPromptException;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
 import ai.zkllm.program.blob.BlobStore;
 import ai.zkllm.schemas.v1.BlobRef;
@@ -43,6 +42,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -350,48 +350,29 @@ class InferenceJobEndToEndTest {
     }
 
     /**
-     * Not an assertion: the same plan on the bare engine (encrypt, serialize, evaluate, serialize,
-     * decrypt; no Kafka, no Flink), to print the stream's overhead per round.
+     * Not an assertion: the same rounds in-process ({@link LocalRunner}: the client loop and the
+     * miner's round executor with the same bytes; no Kafka, no Flink), to print the stream's
+     * overhead per round.
      */
     @Test
     @Order(4)
     void bareEngineBaseline() throws Exception {
-        Parameters params = PROGRAM.parameters();
-        CkksContext ctx = FheEngines.get(params, RingBackends.preferred()).context();
-        Encoder encoder = new Encoder(ctx);
-        Encryptor enc = new Encryptor(ctx, sk, new SecureRandom());
-        Decryptor dec = new Decryptor(ctx, sk);
-        EvaluationKeys keys = CODEC.evaluationKeysFromBytes(CODEC.toBytes(ZkllmClient.evaluationKeys(PROGRAM, sk)));
-        Evaluator ev = new Evaluator(ctx, keys);
         int[] prompt = DemoVocabulary.encode("the cat sat on");
         int tokens = 4;
+        LocalRunner local = new LocalRunner(PROGRAM, RingBackends.preferred(), new SecureRandom());
+        int[] context = Arrays.copyOf(prompt, prompt.length + tokens);
         long start = System.nanoTime();
-        List<Integer> context = new ArrayList<>();
-        for (int t : prompt) {
-            context.add(t);
-        }
         for (int i = 0; i < tokens; i++) {
-            List<double[]> slots = PROGRAM.encodeContext(context.stream().mapToInt(Integer::intValue).toArray());
-            List<double[]> out = null;
-            for (int round = 0; round < PROGRAM.rounds(); round++) {
-                byte[] in = CODEC.toBytes(enc.encrypt(encoder.encode(slots.get(0), params.maxLevel(), params.scale())));
-                Ciphertext result = PROGRAM.evaluate(round, List.of(CODEC.ciphertextFromBytes(in)), ev).get(0);
-                byte[] bytes = CODEC.toBytes(result);
-                out = List.of(encoder.decode(dec.decrypt(CODEC.ciphertextFromBytes(bytes))));
-                if (round + 1 < PROGRAM.rounds()) {
-                    slots = PROGRAM.refresh(round, out);
-                }
-            }
-            double[] logits = PROGRAM.logits(out);
+            double[] logits = local.nextTokenLogits(Arrays.copyOf(context, prompt.length + i));
             int best = 0;
             for (int j = 1; j < logits.length; j++) {
                 best = logits[j] > logits[best] ? j : best;
             }
-            context.add(best);
+            context[prompt.length + i] = best;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("bare engine: %.3f s/token, %.3f s/round (backend %s)%n", seconds / tokens,
-                seconds / tokens / PROGRAM.rounds(), ctx.backend().name());
+        System.out.printf("in-process: %.3f s/token, %.3f s/round (backend %s)%n", seconds / tokens,
+                seconds / tokens / PROGRAM.rounds(), RingBackends.preferred().name());
 
         long t0 = System.nanoTime();
         try (ZkllmClient client = client()) {

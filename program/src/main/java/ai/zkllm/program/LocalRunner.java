@@ -1,94 +1,103 @@
 package ai.zkllm.program;
 
-import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.CkksContext;
-import ai.zkllm.fhe.ckks.Decryptor;
-import ai.zkllm.fhe.ckks.Encoder;
-import ai.zkllm.fhe.ckks.Encryptor;
 import ai.zkllm.fhe.ckks.EvaluationKeys;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackend;
+import ai.zkllm.program.RoundOutcome.Answered;
+import ai.zkllm.program.RoundOutcome.Refused;
+import ai.zkllm.program.blob.BlobStore;
+import ai.zkllm.program.blob.MemoryBlobFileSystem;
+import ai.zkllm.schemas.v1.BlobRef;
+import ai.zkllm.schemas.v1.CiphertextPayload;
+import ai.zkllm.schemas.v1.EncryptedPrompt;
+import ai.zkllm.schemas.v1.EncryptedResponse;
+import ai.zkllm.schemas.v1.FheCiphertext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The client driver of an {@link FheProgram}, with the miner in-process: key generation (the
- * rotation set the program names, a relinearization key), then per token: encrypt, evaluate
- * round by round with decrypt → refresh → re-encrypt in between, decrypt, logits. The streaming
- * client uses the same steps with the miner behind Kafka.
+ * A client and a miner in one process: the client's {@link RoundLoop} with the miner's
+ * {@link RoundExecutor} as its transport, over an in-memory blob store. The bytes, checks and
+ * digests are those of the stream; only Kafka is missing. Used to measure a program
+ * ({@code zkllm squeeze report}) and in tests.
  */
 public final class LocalRunner {
     private final FheProgram program;
     private final CkksContext context;
-    private final Encoder encoder;
-    private final SecretKey secretKey;
     private final EvaluationKeys keys;
-    private final Encryptor encryptor;
-    private final Decryptor decryptor;
-    private final Evaluator evaluator;
+    private final RoundLoop.Session session;
+    private final RoundLoop loop;
     private final double keySeconds;
-    /** Optional observer of every round's outputs (round, ciphertexts): digests, sizes. */
-    private Consumer<RoundOutput> observer = r -> { };
-
-    public record RoundOutput(int round, List<Ciphertext> inputs, List<Ciphertext> outputs, double seconds) {}
+    private RoundLoop.Listener listener = RoundLoop.Listener.NONE;
 
     public LocalRunner(FheProgram program, RingBackend backend, SecureRandom random) {
         long t0 = System.nanoTime();
         this.program = program;
-        this.context = new CkksContext(program.parameters(), backend);
-        this.encoder = new Encoder(context);
-        KeyGenerator kg = new KeyGenerator(context, random);
-        this.secretKey = kg.secretKey();
-        this.keys = kg.evaluationKeys(secretKey, program.rotationSteps());
-        this.encryptor = new Encryptor(context, secretKey, random);
-        this.decryptor = new Decryptor(context, secretKey);
-        this.evaluator = new Evaluator(context, keys);
+        FheEngines.Engine engine = FheEngines.get(program.parameters(), backend);
+        this.context = engine.context();
+        SecretKey secretKey = new KeyGenerator(context, random).secretKey();
+        this.keys = ProgramKeys.generate(program, context, secretKey, random);
         this.keySeconds = (System.nanoTime() - t0) / 1e9;
+        BlobStore blobs = new BlobStore("memory:/", Integer.MAX_VALUE - 16, new MemoryBlobFileSystem());
+        BlobRef keysRef;
+        try {
+            keysRef = blobs.put(engine.codec().toBytes(keys));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.session = new RoundLoop.Session("local", "0", keysRef, null);
+        ProgramRegistry only = hash -> hash.equals(program.modelHash()) ? Optional.of(program) : Optional.empty();
+        RoundExecutor miner = new RoundExecutor(only, blobs, backend,
+                new EvaluationKeyCache(Long.MAX_VALUE, 1, Long.MAX_VALUE, System::currentTimeMillis));
+        this.loop = new RoundLoop(program, engine, secretKey, random, prompt -> answer(miner, prompt));
     }
 
-    public LocalRunner observe(Consumer<RoundOutput> o) {
-        this.observer = o;
+    private static EncryptedResponse answer(RoundExecutor miner, EncryptedPrompt prompt) throws RejectedPromptException {
+        RoundOutcome outcome = miner.execute(prompt);
+        if (outcome instanceof Refused refused) {
+            throw new RejectedPromptException(refused.reason(), refused.detail());
+        }
+        EncryptedResponse.Builder response = EncryptedResponse.newBuilder()
+                .setRequestId(prompt.getRequestId())
+                .setSessionId(prompt.getSessionId())
+                .setModelHash(prompt.getModelHash())
+                .setRound(prompt.getRound())
+                .setTokenIndex(prompt.getTokenIndex());
+        for (FheCiphertext output : ((Answered) outcome).outputs()) {
+            response.addOutputs(CiphertextPayload.newBuilder().setInline(output.toByteString()));
+        }
+        return response.build();
+    }
+
+    /** Observes every round trip (prompt and response as they would travel, and the seconds taken). */
+    public LocalRunner observe(RoundLoop.Listener roundListener) {
+        this.listener = roundListener;
         return this;
     }
 
+    public FheProgram program() { return program; }
     public EvaluationKeys keys() { return keys; }
-    public Evaluator evaluator() { return evaluator; }
     public double keySeconds() { return keySeconds; }
 
-    public List<Ciphertext> encrypt(List<double[]> slots) {
-        List<Ciphertext> out = new ArrayList<>(slots.size());
-        int level = context.maxLevel();
-        for (double[] s : slots) {
-            out.add(encryptor.encrypt(encoder.encode(s, level, context.params().scale())));
-        }
-        return out;
+    /** An evaluator with this runner's keys, as a miner would build it. */
+    public Evaluator evaluator() {
+        return new Evaluator(context, keys);
     }
 
-    public List<double[]> decrypt(List<Ciphertext> cts) {
-        List<double[]> out = new ArrayList<>(cts.size());
-        for (Ciphertext c : cts) {
-            out.add(encoder.decode(decryptor.decrypt(c)));
-        }
-        return out;
-    }
-
-    /** Next-token logits of {@code context}, computed under encryption. */
+    /** Next-token logits of {@code tokens}, computed under encryption. */
     public double[] nextTokenLogits(int[] tokens) {
-        List<Ciphertext> in = encrypt(program.encodeContext(tokens));
-        for (int r = 0; r < program.rounds(); r++) {
-            long t0 = System.nanoTime();
-            List<Ciphertext> out = program.evaluate(r, in, evaluator);
-            observer.accept(new RoundOutput(r, in, out, (System.nanoTime() - t0) / 1e9));
-            List<double[]> dec = decrypt(out);
-            if (r + 1 == program.rounds()) {
-                return program.logits(dec);
-            }
-            in = encrypt(program.refresh(r, dec));
+        try {
+            return loop.nextTokenLogits(session, 0, tokens, listener);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the in-process miner refused a round: " + e.getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("an in-process round cannot time out", e);
         }
-        throw new IllegalStateException("program has no rounds");
     }
 }

@@ -1,7 +1,7 @@
 package ai.zkllm.jobs.validation;
 
 import ai.zkllm.client.Generation;
-import ai.zkllm.client.RejectedPromptException;
+import ai.zkllm.program.RejectedPromptException;
 import ai.zkllm.client.TokenListener;
 import ai.zkllm.client.ZkllmClient;
 import ai.zkllm.fhe.ckks.SecretKey;

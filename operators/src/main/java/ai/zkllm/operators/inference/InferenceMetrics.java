@@ -1,5 +1,6 @@
 package ai.zkllm.operators.inference;
 
+import ai.zkllm.program.EvaluationKeyCache;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;

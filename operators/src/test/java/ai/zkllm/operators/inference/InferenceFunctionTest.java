@@ -17,6 +17,7 @@ import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.io.CanonicalDigest;
 import ai.zkllm.fhe.io.FheCodec;
 import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.program.EvaluationKeyCache;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.blob.BlobStore;
 import ai.zkllm.program.blob.Sha256;
@@ -196,7 +197,7 @@ class InferenceFunctionTest {
                 new GaloisKeys(Map.of()));
         var key = evk.relinearization().key();
         long expected = 2L * key.digitCount() * ctx.qpLimbCount() * P.n() * 8;
-        assertEquals(expected, InferenceFunction.memoryBytes(evk));
-        assertTrue(InferenceFunction.memoryBytes(evk) > 3.9 * codec.toBytes(evk).length);
+        assertEquals(expected, EvaluationKeyCache.memoryBytes(evk));
+        assertTrue(EvaluationKeyCache.memoryBytes(evk) > 3.9 * codec.toBytes(evk).length);
     }
 }

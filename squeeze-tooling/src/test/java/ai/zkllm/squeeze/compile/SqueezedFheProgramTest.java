@@ -4,15 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.fhe.ckks.Ciphertext;
+import ai.zkllm.fhe.ckks.CkksContext;
+import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.io.CanonicalDigest;
+import ai.zkllm.fhe.io.FheCodec;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.program.LocalRunner;
+import ai.zkllm.program.RoundLoop;
 import ai.zkllm.program.plan.Plan;
 import ai.zkllm.program.plan.SqueezedFheProgram;
 import ai.zkllm.program.squeezed.SqueezeParams;
 import ai.zkllm.program.squeezed.SqueezedModel;
 import ai.zkllm.squeeze.tool.Fidelity;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,7 +35,7 @@ class SqueezedFheProgramTest {
         long t0 = System.nanoTime();
         LocalRunner runner = new LocalRunner(p, RingBackends.preferred(), new SecureRandom())
                 .observe(r -> System.out.printf("round %d: %.2f s, %d in, %d out%n", r.round(), r.seconds(),
-                        r.inputs().size(), r.outputs().size()));
+                        r.prompt().getInputsCount(), r.response().getOutputsCount()));
         System.out.printf("keys: %.2f s, %d rotations%n", (System.nanoTime() - t0) / 1e9, p.rotationSteps().length);
         int[] ctx = {72, 101, 108, 108};
         t0 = System.nanoTime();
@@ -88,35 +95,44 @@ class SqueezedFheProgramTest {
     }
 
     @Test
-    void roundsAreDeterministic() {
+    void roundsAreDeterministic() throws Exception {
         SqueezedModel m = TinyModels.reference();
         Plan plan = new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 4).compile(s -> { });
         SqueezedFheProgram p = new SqueezedFheProgram(m, plan, "test");
-        LocalRunner runner = new LocalRunner(p, RingBackends.preferred(), new SecureRandom());
-        int[] ctx = {5, 6, 7};
-        java.util.List<ai.zkllm.fhe.ckks.Ciphertext> in = runner.encrypt(p.encodeContext(ctx));
-        // the second round (scores) is the cheapest; get its inputs through round 0 and a refresh
-        in = runner.encrypt(p.refresh(0, runner.decrypt(p.evaluate(0, in, runner.evaluator()))));
+        List<RoundLoop.RoundTrip> trips = new ArrayList<>();
+        LocalRunner runner = new LocalRunner(p, RingBackends.preferred(), new SecureRandom()).observe(trips::add);
+        runner.nextTokenLogits(new int[] {5, 6, 7});
+        FheCodec codec = new FheCodec(new CkksContext(p.parameters(), RingBackends.preferred()));
         CanonicalDigest digest = new CanonicalDigest(p.parameters());
-        java.util.List<ai.zkllm.fhe.ckks.Ciphertext> a = p.evaluate(1, in, runner.evaluator());
-        // a fresh program object and evaluator (a validator's replay) gives the same bytes
+
+        // a fresh program object and evaluator (a validator's replay) gives the bytes the runner's miner
+        // delivered; the second round (scores) is the cheapest
+        RoundLoop.RoundTrip scores = trips.get(1);
         SqueezedFheProgram replay = new SqueezedFheProgram(m, plan, "test");
-        java.util.List<ai.zkllm.fhe.ckks.Ciphertext> b = replay.evaluate(1, in,
-                new ai.zkllm.fhe.ckks.Evaluator(new ai.zkllm.fhe.ckks.CkksContext(p.parameters(),
-                        RingBackends.preferred()), runner.keys()));
-        assertEquals(a.size(), b.size());
-        for (int i = 0; i < a.size(); i++) {
-            assertArrayEquals(digest.digest(a.get(i)), digest.digest(b.get(i)), "output " + i);
+        List<Ciphertext> b = replay.evaluate(1, inputs(codec, scores),
+                new Evaluator(new CkksContext(p.parameters(), RingBackends.preferred()), runner.keys()));
+        assertEquals(scores.response().getOutputsCount(), b.size());
+        for (int i = 0; i < b.size(); i++) {
+            assertArrayEquals(digest.digest(codec.ciphertextFromBytes(scores.response().getOutputs(i).getInline().toByteArray())),
+                    digest.digest(b.get(i)), "output " + i);
         }
         // cached plaintext diagonals give the same bytes as encoding per call (round 0 has transforms)
-        java.util.List<ai.zkllm.fhe.ckks.Ciphertext> in0 = runner.encrypt(p.encodeContext(ctx));
+        List<Ciphertext> in0 = inputs(codec, trips.get(0));
         SqueezedFheProgram cached = new SqueezedFheProgram(m, plan, "test", true);
-        java.util.List<ai.zkllm.fhe.ckks.Ciphertext> c1 = cached.evaluate(0, in0, runner.evaluator());
-        java.util.List<ai.zkllm.fhe.ckks.Ciphertext> c2 = cached.evaluate(0, in0, runner.evaluator());
-        java.util.List<ai.zkllm.fhe.ckks.Ciphertext> u = p.evaluate(0, in0, runner.evaluator());
+        List<Ciphertext> c1 = cached.evaluate(0, in0, runner.evaluator());
+        List<Ciphertext> c2 = cached.evaluate(0, in0, runner.evaluator());
+        List<Ciphertext> u = p.evaluate(0, in0, runner.evaluator());
         for (int i = 0; i < u.size(); i++) {
             assertArrayEquals(digest.digest(u.get(i)), digest.digest(c1.get(i)), "cached output " + i);
             assertArrayEquals(digest.digest(u.get(i)), digest.digest(c2.get(i)), "cached output " + i);
         }
+    }
+
+    private static List<Ciphertext> inputs(FheCodec codec, RoundLoop.RoundTrip trip) throws Exception {
+        List<Ciphertext> inputs = new ArrayList<>();
+        for (var payload : trip.prompt().getInputsList()) {
+            inputs.add(codec.ciphertextFromBytes(payload.getInline().toByteArray()));
+        }
+        return inputs;
     }
 }

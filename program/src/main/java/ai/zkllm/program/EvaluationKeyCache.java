@@ -1,4 +1,4 @@
-package ai.zkllm.operators.inference;
+package ai.zkllm.program;
 
 import ai.zkllm.fhe.ckks.EvaluationKeys;
 import java.util.Iterator;
@@ -93,5 +93,28 @@ public final class EvaluationKeyCache {
 
     public synchronized long misses() {
         return misses;
+    }
+
+    /**
+     * What decoded keys hold in memory: b and the a expanded from the seed, as 8-byte residues. The
+     * wire form (b + seed, 4-byte residues) is about 4x smaller, so the cache is bounded by this.
+     */
+    public static long memoryBytes(EvaluationKeys keys) {
+        long total = 0;
+        if (keys.relinearization() != null) {
+            total += memoryBytes(keys.relinearization().key());
+        }
+        for (int g : keys.galois().elements()) {
+            total += memoryBytes(keys.galois().get(g));
+        }
+        return total;
+    }
+
+    private static long memoryBytes(ai.zkllm.fhe.ckks.SwitchingKey key) {
+        long total = 0;
+        for (int j = 0; j < key.digitCount(); j++) {
+            total += 8L * (key.b(j).limbCount() * (long) key.b(j).n() + key.a(j).limbCount() * (long) key.a(j).n());
+        }
+        return total;
     }
 }

@@ -1,4 +1,4 @@
-package ai.zkllm.client;
+package ai.zkllm.program;
 
 import ai.zkllm.schemas.v1.DeadLetterReason;
 import java.io.IOException;

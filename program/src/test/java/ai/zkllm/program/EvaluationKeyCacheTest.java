@@ -1,4 +1,4 @@
-package ai.zkllm.operators.inference;
+package ai.zkllm.program;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

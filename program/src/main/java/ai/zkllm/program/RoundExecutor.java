@@ -1,0 +1,137 @@
+package ai.zkllm.program;
+
+import ai.zkllm.fhe.ckks.Ciphertext;
+import ai.zkllm.fhe.ckks.CkksContext;
+import ai.zkllm.fhe.ckks.EvaluationKeys;
+import ai.zkllm.fhe.ckks.Evaluator;
+import ai.zkllm.fhe.ckks.Parameters;
+import ai.zkllm.fhe.io.InvalidFheDataException;
+import ai.zkllm.fhe.ring.RingBackend;
+import ai.zkllm.program.RoundOutcome.Answered;
+import ai.zkllm.program.RoundOutcome.Refused;
+import ai.zkllm.program.RoundOutcome.Timings;
+import ai.zkllm.program.blob.BlobStore;
+import ai.zkllm.schemas.v1.CiphertextPayload;
+import ai.zkllm.schemas.v1.DeadLetterReason;
+import ai.zkllm.schemas.v1.EncryptedPrompt;
+import ai.zkllm.schemas.v1.FheCiphertext;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One round of one prompt, the same way for the miner that answers it and the validator that
+ * replays it: evaluation keys by content hash (cache, else blob store) → decode every input and
+ * check it against the program's contract → evaluate → encode the outputs with their canonical
+ * digests. Bit-exact replay is the network's proof of work, so every check a round makes lives
+ * here once; whatever fails one is {@link Refused} with the dead-letter reason and a detail.
+ *
+ * <p>The checks: a program for the model hash; keys that decode under the program's parameters and
+ * hold its relinearization key and every rotation it names; inputs that decode (the codec checks
+ * every field of untrusted bytes) and are fresh, that is, 2-polynomial ciphertexts at the top
+ * level, where a client encrypts. Thread-safe when the key cache is.
+ */
+public final class RoundExecutor {
+    private final ProgramRegistry programs;
+    private final BlobStore blobs;
+    private final RingBackend backend;
+    private final EvaluationKeyCache keyCache;
+
+    public RoundExecutor(ProgramRegistry programs, BlobStore blobs, RingBackend backend, EvaluationKeyCache keyCache) {
+        this.programs = programs;
+        this.blobs = blobs;
+        this.backend = backend;
+        this.keyCache = keyCache;
+    }
+
+    public RingBackend backend() {
+        return backend;
+    }
+
+    /** The engine (context, codec, digests) of a program's parameters on this executor's backend. */
+    public FheEngines.Engine engine(FheProgram program) {
+        return FheEngines.get(program.parameters(), backend);
+    }
+
+    public Optional<FheProgram> program(String modelHash) {
+        return programs.find(modelHash);
+    }
+
+    public RoundOutcome execute(EncryptedPrompt prompt) {
+        Optional<FheProgram> found = programs.find(prompt.getModelHash());
+        if (found.isEmpty()) {
+            return new Refused(DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL, "no program for " + prompt.getModelHash());
+        }
+        FheProgram program = found.get();
+        FheEngines.Engine engine = engine(program);
+        CkksContext context = engine.context();
+        Parameters params = program.parameters();
+
+        long t0 = System.nanoTime();
+        String keysSha = prompt.getEvaluationKeys().getSha256();
+        EvaluationKeys keys = keyCache.get(keysSha);
+        if (keys == null) {
+            byte[] keyBytes;
+            try {
+                keyBytes = blobs.get(prompt.getEvaluationKeys());
+            } catch (FileNotFoundException e) {
+                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS, e.getMessage());
+            } catch (IOException e) {
+                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
+                        "evaluation keys unreadable: " + e.getMessage());
+            }
+            try {
+                keys = engine.codec().evaluationKeysFromBytes(keyBytes);
+            } catch (InvalidFheDataException e) {
+                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
+                        "evaluation keys " + keysSha + " invalid: " + e.getMessage());
+            }
+            keyCache.put(keysSha, keys, EvaluationKeyCache.memoryBytes(keys));
+        }
+        Optional<String> missing = ProgramKeys.missing(keys, program, context);
+        if (missing.isPresent()) {
+            return new Refused(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS, missing.get());
+        }
+        long t1 = System.nanoTime();
+
+        List<Ciphertext> inputs = new ArrayList<>(prompt.getInputsCount());
+        List<String> inputDigests = new ArrayList<>(prompt.getInputsCount());
+        for (int i = 0; i < prompt.getInputsCount(); i++) {
+            CiphertextPayload payload = prompt.getInputs(i);
+            Ciphertext ct;
+            try {
+                byte[] bytes = payload.hasBlob() ? blobs.get(payload.getBlob()) : payload.getInline().toByteArray();
+                ct = engine.codec().ciphertextFromBytes(bytes);
+            } catch (InvalidFheDataException e) {
+                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "]: " + e.getMessage());
+            } catch (IOException e) {
+                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "input blob: " + e.getMessage());
+            }
+            if (ct.level() != params.maxLevel() || ct.size() != 2) {
+                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "] at level "
+                        + ct.level() + " with " + ct.size() + " polynomials; round inputs must be fresh (level "
+                        + params.maxLevel() + ", 2 polynomials)");
+            }
+            inputs.add(ct);
+            inputDigests.add(engine.digestHex(ct));
+        }
+        long t2 = System.nanoTime();
+
+        List<Ciphertext> outputs = program.evaluate(prompt.getRound(), inputs, new Evaluator(context, keys));
+        long t3 = System.nanoTime();
+
+        List<FheCiphertext> encoded = new ArrayList<>(outputs.size());
+        List<String> outputDigests = new ArrayList<>(outputs.size());
+        for (Ciphertext ct : outputs) {
+            FheCiphertext message = engine.codec().toProto(ct); // its sha256 is the canonical digest
+            encoded.add(message);
+            outputDigests.add(HexFormat.of().formatHex(message.getSha256().toByteArray()));
+        }
+        long t4 = System.nanoTime();
+        return new Answered(program, inputDigests, encoded, outputDigests,
+                new Timings((t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000, (t4 - t3) / 1000));
+    }
+}
