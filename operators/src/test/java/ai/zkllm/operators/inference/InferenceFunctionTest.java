@@ -18,6 +18,7 @@ import ai.zkllm.fhe.io.CanonicalDigest;
 import ai.zkllm.fhe.io.FheCodec;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.program.EvaluationKeyCache;
+import ai.zkllm.program.ProgramKeys;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.blob.BlobStore;
 import ai.zkllm.program.blob.Sha256;
@@ -65,7 +66,8 @@ class InferenceFunctionTest {
         ctx = engine.context();
         codec = engine.codec();
         sk = new KeyGenerator(ctx, new SecureRandom()).secretKey();
-        keys = blobs.put(codec.toBytes(new EvaluationKeys(null, new GaloisKeys(Map.of()))));
+        // the one recipe a client uses: a relinearization key and the program's rotations (none here)
+        keys = blobs.put(codec.toBytes(ProgramKeys.generate(TestPrograms.ADD_ONE, ctx, sk, new SecureRandom())));
     }
 
     static Ciphertext encrypt(int level) {
