@@ -6,6 +6,8 @@ import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.SecretKey;
 import java.security.SecureRandom;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The one evaluation-key recipe of a program: a relinearization key and the Galois keys of exactly
@@ -21,6 +23,15 @@ public final class ProgramKeys {
         KeyGenerator generator = new KeyGenerator(context, random);
         return new EvaluationKeys(generator.relinearizationKey(secretKey),
                 generator.galoisKeys(secretKey, program.rotationSteps(), false));
+    }
+
+    /** The Galois elements of the program's rotations: the only Galois keys a miner accepts for it. */
+    public static Set<Integer> galoisElements(FheProgram program, CkksContext context) {
+        Set<Integer> elements = new TreeSet<>();
+        for (int step : program.rotationSteps()) {
+            elements.add(context.galoisElementForRotation(step));
+        }
+        return elements;
     }
 
     /** What {@code keys} lack for {@code program}, or empty when they cover every round. */

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One round of one prompt, the same way for the miner that answers it and the validator that
@@ -29,8 +30,9 @@ import java.util.Optional;
  * digests. Bit-exact replay is the network's proof of work, so every check a round makes lives
  * here once; whatever fails one is {@link Refused} with the dead-letter reason and a detail.
  *
- * <p>The checks: a program for the model hash; keys that decode under the program's parameters and
- * hold its relinearization key and every rotation it names; inputs that decode (the codec checks
+ * <p>The checks: a program for the model hash; keys no larger than the program's key set can be,
+ * fetched only then, holding no Galois key the program does not use (checked before any key is
+ * decoded), and holding its relinearization key and every rotation it names; inputs that decode (the codec checks
  * every field of untrusted bytes) and are fresh, that is, 2-polynomial ciphertexts at the top
  * level, where a client encrypts. Thread-safe when the key cache is.
  */
@@ -74,6 +76,13 @@ public final class RoundExecutor {
         String keysSha = prompt.getEvaluationKeys().getSha256();
         EvaluationKeys keys = keyCache.get(keysSha);
         if (keys == null) {
+            Set<Integer> rotations = ProgramKeys.galoisElements(program, context);
+            long bound = engine.codec().evaluationKeysBytesBound(rotations.size());
+            if (prompt.getEvaluationKeys().getSizeBytes() > bound) {
+                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_OVERSIZED, "evaluation keys of "
+                        + prompt.getEvaluationKeys().getSizeBytes() + " bytes, over the bound of " + bound
+                        + " for this program's relinearization key and " + rotations.size() + " rotations");
+            }
             byte[] keyBytes;
             try {
                 keyBytes = blobs.get(prompt.getEvaluationKeys());
@@ -84,7 +93,7 @@ public final class RoundExecutor {
                         "evaluation keys unreadable: " + e.getMessage());
             }
             try {
-                keys = engine.codec().evaluationKeysFromBytes(keyBytes);
+                keys = engine.codec().evaluationKeysFromBytes(keyBytes, rotations);
             } catch (InvalidFheDataException e) {
                 return new Refused(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
                         "evaluation keys " + keysSha + " invalid: " + e.getMessage());

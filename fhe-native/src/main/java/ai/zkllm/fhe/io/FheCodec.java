@@ -30,6 +30,7 @@ import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -298,36 +299,85 @@ public final class FheCodec {
         return evaluationKeysFromProto(parse(bytes, FheEvaluationKeys.parser(), "FheEvaluationKeys", limits));
     }
 
+    /**
+     * Evaluation keys that may hold a relinearization key and Galois keys of {@code allowedElements}
+     * only (a program's rotation set): the size is held against
+     * {@link #evaluationKeysBytesBound(int)} before parsing, every element against the set and the
+     * set's digest against its keys' claimed digests before any key is decoded, so a forged set costs
+     * at most its own bounded bytes.
+     */
+    public EvaluationKeys evaluationKeysFromBytes(byte[] bytes, Set<Integer> allowedElements) {
+        String type = "FheEvaluationKeys";
+        long bound = evaluationKeysBytesBound(allowedElements.size());
+        if (bytes != null && bytes.length > bound) {
+            throw new InvalidFheDataException(type + " is " + bytes.length + " bytes, over the bound of " + bound
+                    + " for a relinearization key and " + allowedElements.size() + " Galois keys");
+        }
+        return evaluationKeysFromProto(parse(bytes, FheEvaluationKeys.parser(), type, limits), allowedElements);
+    }
+
     /** Each contained key's own sha256 is checked, then the set's digest over those. */
     public EvaluationKeys evaluationKeysFromProto(FheEvaluationKeys m) {
+        return evaluationKeysFromProto(m, null);
+    }
+
+    /** @param allowedElements the Galois elements a key may have, or null for any (up to the limit) */
+    private EvaluationKeys evaluationKeysFromProto(FheEvaluationKeys m, Set<Integer> allowedElements) {
         String type = "FheEvaluationKeys";
         requireHeader(type, m.getSerializedSize(), m.getParameterId());
         int count = m.getGaloisKeysCount();
-        if (count > limits.maxGaloisKeys()) {
-            throw new InvalidFheDataException(type + " has " + count + " galois_keys, over the limit of "
-                    + limits.maxGaloisKeys());
+        int maxCount = allowedElements == null ? limits.maxGaloisKeys() : allowedElements.size();
+        if (count > maxCount) {
+            throw new InvalidFheDataException(type + " has " + count + " galois_keys, over the limit of " + maxCount);
         }
-        RelinearizationKey relinearization = null;
-        byte[] relinearizationDigest = null;
-        if (m.hasRelinearization()) {
-            relinearization = new RelinearizationKey(
-                    switchingKeyFromProto(m.getRelinearization(), type + ".relinearization"));
-            relinearizationDigest = m.getRelinearization().getSha256().toByteArray();
-        }
-        Map<Integer, SwitchingKey> galois = new HashMap<>();
+        byte[] relinearizationDigest = m.hasRelinearization()
+                ? requireDigestField(type + ".relinearization", m.getRelinearization().getSha256()) : null;
         SortedMap<Integer, byte[]> galoisDigests = new TreeMap<>();
         for (int i = 0; i < count; i++) {
             FheGaloisKey entry = m.getGaloisKeys(i);
             String field = type + ".galois_keys[" + i + "]";
             int g = requireGaloisElement(field, entry.getGaloisElement());
-            if (galois.containsKey(g)) {
+            if (allowedElements != null && !allowedElements.contains(g)) {
+                throw new InvalidFheDataException(field + ".galois_element = " + g + " is not a rotation of this program");
+            }
+            if (galoisDigests.put(g, requireDigestField(field + ".key", entry.getKey().getSha256())) != null) {
                 throw new InvalidFheDataException(field + ".galois_element = " + g + " appears twice");
             }
-            galois.put(g, switchingKeyFromProto(entry.getKey(), field + ".key"));
-            galoisDigests.put(g, entry.getKey().getSha256().toByteArray());
         }
+        // The set's digest is over its keys' digests: check it before decoding (expanding) any key.
         requireDigest(type, m.getSha256(), digests.evaluationKeysDigest(relinearizationDigest, galoisDigests));
+        RelinearizationKey relinearization = m.hasRelinearization()
+                ? new RelinearizationKey(switchingKeyFromProto(m.getRelinearization(), type + ".relinearization"))
+                : null;
+        Map<Integer, SwitchingKey> galois = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            FheGaloisKey entry = m.getGaloisKeys(i);
+            galois.put(entry.getGaloisElement(), switchingKeyFromProto(entry.getKey(), type + ".galois_keys[" + i + "].key"));
+        }
         return new EvaluationKeys(relinearization, new GaloisKeys(galois));
+    }
+
+    /**
+     * The largest serialized size of an evaluation-key set with a relinearization key and
+     * {@code galoisKeys} Galois keys under this context: every key has a fixed-width encoding, and
+     * each length prefix and field tag is counted at its widest.
+     */
+    public long evaluationKeysBytesBound(int galoisKeys) {
+        long key = switchingKeyBytes();
+        long field = 1 + 10; // tag and length prefix of a length-delimited field
+        long galoisEntry = field + (1 + 5) + field + key; // element (varint) and the key
+        long header = field + parameterId.length() + field + 32;
+        return header + field + key + (long) galoisKeys * galoisEntry;
+    }
+
+    /** Serialized size of one switching key: fixed, since residues and seed have fixed widths. */
+    private long switchingKeyBytes() {
+        int limbs = context.qpLimbCount();
+        RnsPoly[] zero = new RnsPoly[digitCount];
+        for (int j = 0; j < digitCount; j++) {
+            zero[j] = new RnsPoly(new long[limbs][ring.n()], true);
+        }
+        return toProto(new SwitchingKey(zero, zero, new byte[32])).getSerializedSize();
     }
 
     // ---- secret key (the user's local key file only) ----
@@ -427,5 +477,13 @@ public final class FheCodec {
             throw new InvalidFheDataException(type + ".sha256 = " + HexFormat.of().formatHex(declared.toByteArray())
                     + " does not match the canonical digest " + HexFormat.of().formatHex(computed));
         }
+    }
+
+    /** A digest field that a later check relies on: present and 32 bytes. */
+    private static byte[] requireDigestField(String type, ByteString declared) {
+        if (declared.size() != 32) {
+            throw new InvalidFheDataException(type + ".sha256 has " + declared.size() + " bytes, expected 32");
+        }
+        return declared.toByteArray();
     }
 }

@@ -68,7 +68,8 @@ public final class BlobStore implements Serializable {
         if (!files.exists(path)) {
             throw new FileNotFoundException("no blob " + ref.getSha256() + " in " + root);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) ref.getSizeBytes());
+        // Grown as bytes arrive: a reference claiming a gigabyte for a small blob allocates nothing extra.
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(ref.getSizeBytes(), 1 << 16));
         try (InputStream in = files.open(path)) {
             byte[] chunk = new byte[1 << 16];
             int read;
