@@ -30,11 +30,12 @@ import java.util.Set;
  * digests. Bit-exact replay is the network's proof of work, so every check a round makes lives
  * here once; whatever fails one is {@link Refused} with the dead-letter reason and a detail.
  *
- * <p>The checks: a program for the model hash; keys no larger than the program's key set can be,
- * fetched only then, holding no Galois key the program does not use (checked before any key is
- * decoded), and holding its relinearization key and every rotation it names; inputs that decode (the codec checks
- * every field of untrusted bytes) and are fresh, that is, 2-polynomial ciphertexts at the top
- * level, where a client encrypts. Thread-safe when the key cache is.
+ * <p>The checks: a program for the model hash and a round it has; keys no larger than the
+ * program's key set can be, fetched only then, holding no Galois key the program does not use
+ * (checked before any key is decoded) and holding its relinearization key and every rotation it
+ * names; inputs that decode (the codec checks every field of untrusted bytes) and are fresh, that
+ * is, 2-polynomial ciphertexts at the top level and the parameter set's scale, as a client
+ * encrypts them. Thread-safe when the key cache is.
  */
 public final class RoundExecutor {
     private final ProgramRegistry programs;
@@ -65,9 +66,13 @@ public final class RoundExecutor {
     public RoundOutcome execute(EncryptedPrompt prompt) {
         Optional<FheProgram> found = programs.find(prompt.getModelHash());
         if (found.isEmpty()) {
-            return new Refused(DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL, "no program for " + prompt.getModelHash());
+            return Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL, "no program for " + prompt.getModelHash());
         }
         FheProgram program = found.get();
+        if (prompt.getRound() < 0 || prompt.getRound() >= program.rounds()) {
+            return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_INVALID, "round " + prompt.getRound()
+                    + " outside [0, " + program.rounds() + ") of program " + program.modelHash());
+        }
         FheEngines.Engine engine = engine(program);
         CkksContext context = engine.context();
         Parameters params = program.parameters();
@@ -79,7 +84,7 @@ public final class RoundExecutor {
             Set<Integer> rotations = ProgramKeys.galoisElements(program, context);
             long bound = engine.codec().evaluationKeysBytesBound(rotations.size());
             if (prompt.getEvaluationKeys().getSizeBytes() > bound) {
-                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_OVERSIZED, "evaluation keys of "
+                return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_OVERSIZED, "evaluation keys of "
                         + prompt.getEvaluationKeys().getSizeBytes() + " bytes, over the bound of " + bound
                         + " for this program's relinearization key and " + rotations.size() + " rotations");
             }
@@ -87,22 +92,22 @@ public final class RoundExecutor {
             try {
                 keyBytes = blobs.get(prompt.getEvaluationKeys());
             } catch (FileNotFoundException e) {
-                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS, e.getMessage());
+                return Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS, e.getMessage());
             } catch (IOException e) {
-                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
+                return Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
                         "evaluation keys unreadable: " + e.getMessage());
             }
             try {
                 keys = engine.codec().evaluationKeysFromBytes(keyBytes, rotations);
             } catch (InvalidFheDataException e) {
-                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
+                return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
                         "evaluation keys " + keysSha + " invalid: " + e.getMessage());
             }
             keyCache.put(keysSha, keys, EvaluationKeyCache.memoryBytes(keys));
         }
         Optional<String> missing = ProgramKeys.missing(keys, program, context);
         if (missing.isPresent()) {
-            return new Refused(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS, missing.get());
+            return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS, missing.get());
         }
         long t1 = System.nanoTime();
 
@@ -115,14 +120,14 @@ public final class RoundExecutor {
                 byte[] bytes = payload.hasBlob() ? blobs.get(payload.getBlob()) : payload.getInline().toByteArray();
                 ct = engine.codec().ciphertextFromBytes(bytes);
             } catch (InvalidFheDataException e) {
-                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "]: " + e.getMessage());
+                return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "]: " + e.getMessage());
             } catch (IOException e) {
-                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "input blob: " + e.getMessage());
+                return Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "input blob: " + e.getMessage());
             }
-            if (ct.level() != params.maxLevel() || ct.size() != 2) {
-                return new Refused(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "] at level "
-                        + ct.level() + " with " + ct.size() + " polynomials; round inputs must be fresh (level "
-                        + params.maxLevel() + ", 2 polynomials)");
+            if (ct.level() != params.maxLevel() || ct.size() != 2 || ct.scale() != params.scale()) {
+                return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "] at level "
+                        + ct.level() + ", scale " + ct.scale() + ", with " + ct.size() + " polynomials; round inputs"
+                        + " must be fresh (level " + params.maxLevel() + ", scale " + params.scale() + ", 2 polynomials)");
             }
             inputs.add(ct);
             inputDigests.add(engine.digestHex(ct));

@@ -15,8 +15,20 @@ public sealed interface RoundOutcome {
                     List<String> outputDigests, Timings timings) implements RoundOutcome {
     }
 
-    /** The prompt does not meet the program's contract or its material is missing. */
-    record Refused(DeadLetterReason reason, String detail) implements RoundOutcome {
+    /**
+     * The round was not run. {@code breaksContract}: the prompt itself is at fault, which anyone can
+     * check from public material (so a miner that answered it answered wrongly); otherwise something
+     * it references could not be had (a program this node lacks, a blob that is gone).
+     */
+    record Refused(DeadLetterReason reason, String detail, boolean breaksContract) implements RoundOutcome {
+
+        static Refused breach(DeadLetterReason reason, String detail) {
+            return new Refused(reason, detail, true);
+        }
+
+        static Refused unavailable(DeadLetterReason reason, String detail) {
+            return new Refused(reason, detail, false);
+        }
     }
 
     /** Microseconds spent getting the keys, decoding and checking the inputs, evaluating and encoding. */

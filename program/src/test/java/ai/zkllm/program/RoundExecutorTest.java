@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.fhe.ckks.Ciphertext;
+import ai.zkllm.fhe.ckks.Encryptor;
 import ai.zkllm.fhe.ckks.EvaluationKeys;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.GaloisKeys;
@@ -12,8 +13,10 @@ import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.fhe.ring.RnsPoly;
 import ai.zkllm.program.blob.BlobStore;
 import ai.zkllm.schemas.v1.BlobRef;
+import ai.zkllm.schemas.v1.CiphertextPayload;
 import ai.zkllm.schemas.v1.DeadLetterReason;
 import ai.zkllm.schemas.v1.EncryptedPrompt;
 import ai.zkllm.schemas.v1.FheEvaluationKeys;
@@ -130,5 +133,29 @@ class RoundExecutorTest {
         RoundOutcome outcome = executor().execute(prompt(blobs.put(engine.codec().toBytes(partial))));
         RoundOutcome.Refused refused = assertInstanceOf(RoundOutcome.Refused.class, outcome);
         assertEquals("no Galois key for rotation 1", refused.detail());
+    }
+
+    /** Scales a client never sends (4.9e-324, 1.8e308, off by one bit) are refused before evaluation. */
+    @Test
+    void inputsAtAnotherScaleAreRefused() throws Exception {
+        BlobRef ref = blobs.put(engine.codec().toBytes(keys));
+        Encryptor encryptor = new Encryptor(engine.context(), sk, new SecureRandom());
+        Ciphertext fresh = encryptor.encrypt(engine.context().encoder().encode(new double[] {1}, PARAMS.maxLevel(),
+                PARAMS.scale()));
+        for (double scale : new double[] {Double.MIN_VALUE, Double.MAX_VALUE, Math.nextUp(PARAMS.scale())}) {
+            Ciphertext odd = new Ciphertext(new RnsPoly[] {fresh.poly(0), fresh.poly(1)}, fresh.level(), scale,
+                    fresh.seed());
+            EncryptedPrompt prompt = prompt(ref).toBuilder().addInputs(CiphertextPayload.newBuilder()
+                    .setInline(engine.codec().toProto(odd).toByteString())).build();
+            RoundOutcome.Refused refused = assertInstanceOf(RoundOutcome.Refused.class, executor().execute(prompt));
+            assertEquals(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, refused.reason(), refused.detail());
+            assertTrue(refused.breaksContract());
+        }
+        EncryptedPrompt good = prompt(ref).toBuilder().addInputs(CiphertextPayload.newBuilder()
+                .setInline(engine.codec().toProto(fresh).toByteString())).build();
+        assertInstanceOf(RoundOutcome.Answered.class, executor().execute(good));
+        RoundOutcome.Refused round = assertInstanceOf(RoundOutcome.Refused.class,
+                executor().execute(good.toBuilder().setRound(1).build()));
+        assertEquals(DeadLetterReason.DEAD_LETTER_REASON_INVALID, round.reason(), round.detail());
     }
 }

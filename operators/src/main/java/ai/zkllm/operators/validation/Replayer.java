@@ -27,7 +27,8 @@ import java.util.List;
  *   <li>the digests of the response actually delivered (a receipt could lie).</li>
  * </ol>
  * The engine is deterministic across backends (31-bit words), so any difference proves a wrong
- * answer without any secret key. A round the executor refuses, or whose material is gone, cannot be
+ * answer without any secret key. A round the executor refuses for the prompt's own fault should
+ * never have been answered: MISMATCH; one whose program or blobs this node cannot get cannot be
  * judged: UNVERIFIABLE. Not thread-safe (one key set is cached): one {@link #copy()} per thread.
  */
 public final class Replayer implements Serializable {
@@ -74,8 +75,10 @@ public final class Replayer implements Serializable {
             return unverifiable(receipt, "request " + id + ": replay failed: " + e);
         }
         if (outcome instanceof RoundOutcome.Refused refused) {
-            return unverifiable(receipt, "request " + id + ": cannot replay the round: " + refused.reason()
-                    + " (" + refused.detail() + ")");
+            String why = refused.reason() + " (" + refused.detail() + ")";
+            return refused.breaksContract()
+                    ? mismatch(receipt, "request " + id + ": answered a round that breaks the program's contract: " + why)
+                    : unverifiable(receipt, "request " + id + ": cannot replay the round: " + why);
         }
         RoundOutcome.Answered replayed = (RoundOutcome.Answered) outcome;
         List<String> inputs = replayed.inputDigests();

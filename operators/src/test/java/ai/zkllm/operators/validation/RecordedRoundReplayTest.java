@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A round answered by the miner of an earlier release (commit 186198b, before the round executor
- * existed): its prompt, response, receipt and evaluation keys, as they travelled. Today's replay
+ * existed): its prompt, response, receipt and evaluation keys (made as that release's client made
+ * them: a relinearization key and the program's rotations), as they travelled. Today's replay
  * must still verify it on every backend, so a refactoring that changes an output byte, a digest or
  * a wire format fails here.
  */

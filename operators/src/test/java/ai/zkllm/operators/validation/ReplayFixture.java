@@ -9,8 +9,10 @@ import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.fhe.ring.RnsPoly;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.ProgramKeys;
 import ai.zkllm.program.ProgramRegistry;
 import ai.zkllm.program.blob.BlobStore;
 import ai.zkllm.schemas.v1.BlobRef;
@@ -66,7 +68,7 @@ final class ReplayFixture {
         blobs = new BlobStore(dir.toString(), 1L << 30);
         KeyGenerator gen = new KeyGenerator(engine.context(), new SecureRandom());
         sk = gen.secretKey();
-        keys = gen.evaluationKeys(sk);
+        keys = ProgramKeys.generate(SQUARE, engine.context(), sk, new SecureRandom());
         keyRef = blobs.put(engine.codec().toBytes(keys));
         encryptor = new Encryptor(engine.context(), sk, new SecureRandom());
         encoder = new Encoder(engine.context());
@@ -77,9 +79,15 @@ final class ReplayFixture {
     }
 
     EncryptedPrompt prompt(String requestId, double value) {
+        return prompt(requestId, value, PARAMS.scale());
+    }
+
+    /** A prompt whose input claims {@code scale} (a client always uses the parameter set's). */
+    EncryptedPrompt prompt(String requestId, double value, double scale) {
         double[] v = new double[PARAMS.slots()];
         Arrays.fill(v, 0, 4, value);
-        Ciphertext ct = encryptor.encrypt(encoder.encode(v, PARAMS.maxLevel(), PARAMS.scale()));
+        Ciphertext fresh = encryptor.encrypt(encoder.encode(v, PARAMS.maxLevel(), PARAMS.scale()));
+        Ciphertext ct = new Ciphertext(new RnsPoly[] {fresh.poly(0), fresh.poly(1)}, fresh.level(), scale, fresh.seed());
         return EncryptedPrompt.newBuilder().setRequestId(requestId).setSessionId("s").setBrainId("3")
                 .setModelHash(SQUARE.modelHash()).setParameterHash(PARAMS.id()).setRound(0)
                 .addInputs(CiphertextPayload.newBuilder().setInline(engine.codec().toProto(ct).toByteString()))

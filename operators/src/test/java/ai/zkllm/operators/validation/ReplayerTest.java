@@ -75,7 +75,31 @@ class ReplayerTest {
         assertEquals(ReplayVerdict.UNVERIFIABLE, f.replayer().replay(unknown, a.response(), a.receipt()).status());
         EncryptedPrompt garbled = p.toBuilder().setInputs(0, CiphertextPayload.newBuilder()
                 .setInline(com.google.protobuf.ByteString.copyFromUtf8("not a ciphertext"))).build();
-        assertEquals(ReplayVerdict.UNVERIFIABLE, f.replayer().replay(garbled, a.response(), a.receipt()).status());
+        // a miner had to dead-letter a prompt whose input does not decode: answering it is wrong
+        ReplayVerdict g = f.replayer().replay(garbled, a.response(), a.receipt());
+        assertEquals(ReplayVerdict.MISMATCH, g.status(), g.reason());
+        assertTrue(g.reason().contains("breaks the program's contract"), g.reason());
+    }
+
+    /**
+     * Inputs that decode but are not what a client sends (another scale, a round the program does
+     * not have): a miner that computes on them anyway, receipt and all consistent, is caught; the
+     * miner's own executor dead-letters them.
+     */
+    @Test
+    void anAnswerToInputsOutsideTheRoundContractIsAMismatch() {
+        for (double scale : new double[] {ReplayFixture.PARAMS.scale() / 2, Math.nextDown(ReplayFixture.PARAMS.scale())}) {
+            EncryptedPrompt p = f.prompt("req-scale-" + scale, 0.5, scale);
+            ReplayFixture.Answer a = f.answer(p, "12", UnaryOperator.identity());
+            ReplayVerdict v = f.replayer().replay(p, a.response(), a.receipt());
+            assertEquals(ReplayVerdict.MISMATCH, v.status(), v.reason());
+            assertTrue(v.reason().contains("round inputs must be fresh"), v.reason());
+        }
+        EncryptedPrompt noSuchRound = f.prompt("req-round", 0.5).toBuilder().setRound(1).build();
+        ReplayFixture.Answer a = f.answer(noSuchRound, "12", UnaryOperator.identity());
+        ReplayVerdict v = f.replayer().replay(noSuchRound, a.response(), a.receipt());
+        assertEquals(ReplayVerdict.MISMATCH, v.status(), v.reason());
+        assertTrue(v.reason().contains("round 1 outside [0, 1)"), v.reason());
     }
 
     @Test
