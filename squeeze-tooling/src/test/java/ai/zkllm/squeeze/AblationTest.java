@@ -53,10 +53,8 @@ class AblationTest {
     }
 
     private static SqueezeParams calibrated() {
-        SqueezeParams p = SqueezeTool.calibrate(TEACHER, SqueezeTool.windows(Shipped.corpus().train(), 64, 8), 8, 31, 4)
-                .params();
-        p.normalisation = SqueezeParams.Normalisation.CALIBRATED;
-        return p;
+        return SqueezeTool.calibrate(TEACHER, SqueezeTool.windows(Shipped.corpus().train(), 64, 8), 8, 31, 4)
+                .params().withNormalisation(SqueezeParams.Normalisation.CALIBRATED);
     }
 
     private static double agreement(Ablation a) {

@@ -41,10 +41,8 @@ class ClientNormalisationTest {
     Path dir;
 
     private static SqueezeParams params(int bits, SqueezeParams.Normalisation normalisation) {
-        SqueezeParams p = SqueezeTool.calibrate(TEACHER, SqueezeTool.windows(Shipped.corpus().train(), 64, 8), bits,
-                31, 4).params();
-        p.normalisation = normalisation;
-        return p;
+        return SqueezeTool.calibrate(TEACHER, SqueezeTool.windows(Shipped.corpus().train(), 64, 8), bits, 31, 4)
+                .params().withNormalisation(normalisation);
     }
 
     @Test

@@ -74,8 +74,7 @@ class SqueezedFidelityTest {
     void alignmentBeatsCalibrationAlone() {
         Gpt2Weights w = Shipped.reference();
         var cal = SqueezeTool.calibrate(w, SqueezeTool.windows(Shipped.corpus().train(), 64, 32), 8, 7, 4);
-        cal.params().normalisation = Shipped.squeezed().normalisation();
-        SqueezedModel m = SqueezeTool.squeeze(w, cal.params());
+        SqueezedModel m = SqueezeTool.squeeze(w, cal.params().withNormalisation(Shipped.squeezed().normalisation()));
         List<int[]> held = Corpus.windows(Shipped.corpus().heldOut(), w.config.nPositions() + 1, 10);
         Fidelity calibrated = Fidelity.measure(new Gpt2Teacher(w), m, held);
         Fidelity aligned = Fidelity.measure(new Gpt2Teacher(w), Shipped.squeezed(), held);

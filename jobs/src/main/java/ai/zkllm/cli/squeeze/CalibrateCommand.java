@@ -40,8 +40,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         Gpt2Weights w = SqueezeTool.importCheckpoint(model);
         int[] tokens = text == null ? Corpus.shipped().train()
                 : SqueezeTool.tokenizer(model, w.config).encode(Files.readString(text));
-        Calibration c = SqueezeTool.calibrate(w, SqueezeTool.windows(tokens, w.config.nPositions(), windows), bits, degree, power);
-        c.params().normalisation = normalisation;
+        Calibration c = SqueezeTool.calibrate(w, SqueezeTool.windows(tokens, w.config.nPositions(), windows), bits, degree, power)
+                .withNormalisation(normalisation);
         AtomicFiles.writeString(out, c.toJson());
         System.out.println("calibrated " + c.sites().size() + " sites -> " + out);
         return 0;

@@ -30,14 +30,18 @@ public final class Gpt2Weights {
             "attn.c_proj.weight", "attn.c_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight", "mlp.c_fc.bias",
             "mlp.c_proj.weight", "mlp.c_proj.bias"};
 
-        public float[] ln1W, ln1B, attnW, attnB, attnProjW, attnProjB, ln2W, ln2B, fcW, fcB, fcProjW, fcProjB;
+        public final float[] ln1W, ln1B, attnW, attnB, attnProjW, attnProjB, ln2W, ln2B, fcW, fcB, fcProjW, fcProjB;
+
+        public Layer(float[] ln1W, float[] ln1B, float[] attnW, float[] attnB, float[] attnProjW, float[] attnProjB,
+                float[] ln2W, float[] ln2B, float[] fcW, float[] fcB, float[] fcProjW, float[] fcProjB) {
+            this.ln1W = ln1W; this.ln1B = ln1B; this.attnW = attnW; this.attnB = attnB;
+            this.attnProjW = attnProjW; this.attnProjB = attnProjB; this.ln2W = ln2W; this.ln2B = ln2B;
+            this.fcW = fcW; this.fcB = fcB; this.fcProjW = fcProjW; this.fcProjB = fcProjB;
+        }
 
         /** A block from its tensors in the order of {@link #NAMES}. */
         static Layer of(float[][] v) {
-            Layer l = new Layer();
-            l.ln1W = v[0]; l.ln1B = v[1]; l.attnW = v[2]; l.attnB = v[3]; l.attnProjW = v[4]; l.attnProjB = v[5];
-            l.ln2W = v[6]; l.ln2B = v[7]; l.fcW = v[8]; l.fcB = v[9]; l.fcProjW = v[10]; l.fcProjB = v[11];
-            return l;
+            return new Layer(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
         }
 
         /** The block's tensors in the order of {@link #NAMES}. */

@@ -33,6 +33,11 @@ public record Layout(int slots, int d, int dp, int heads, int headDim, int posit
         return 2 * dp;
     }
 
+    /** Left rotation that copies the lower halves of the rep layout into the upper halves. */
+    public int replicateStep() {
+        return slots - dp;
+    }
+
     public int slot(int t, int c) {
         return t * period() + c;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * The calibrated constants that replace the non-linear sites of a GPT-2 (set by calibration, then
@@ -36,64 +37,122 @@ public final class SqueezeParams {
         CLIENT
     }
 
-    public int layers;
-    public int heads;
-    public int positions;
-    public int weightBits = 8;
-    public int geluDegree = 15;
+    public final int layers;
+    public final int heads;
+    public final int positions;
+    public final int weightBits;
+    public final int geluDegree;
     /** n in (1 + x/n)^n, a power of two: log2(n) squarings. */
-    public int attnPower = 4;
+    public final int attnPower;
     /** LayerNorm 1/σ: a Chebyshev polynomial of the variance of this degree (0: the per-position constants). */
-    public int lnDegree = 0;
-    /** The shipped form by default; files written before the field existed read as CALIBRATED. */
-    public Normalisation normalisation = Normalisation.CLIENT;
+    public final int lnDegree;
+    public final Normalisation normalisation;
     /** Interval [lo, hi] of the variance for the 1/sqrt polynomial, per LN site: 2l = ln_1, 2l+1 = ln_2, 2L = ln_f. */
-    public double[][] lnInterval;
-    public double[][] ln1Inv;
-    public double[][] ln2Inv;
-    public double[] lnfInv;
-    public double[][] attnShift;
+    public final double[][] lnInterval;
+    public final double[][] ln1Inv;
+    public final double[][] ln2Inv;
+    public final double[] lnfInv;
+    public final double[][] attnShift;
     /** Per layer and head: temperature τ on the scores (folded into the Q columns of the QKV matrix). */
-    public double[][] attnScale;
-    public double[][][] attnInvDen;
-    public double[][] geluInterval;
+    public final double[][] attnScale;
+    public final double[][][] attnInvDen;
+    public final double[][] geluInterval;
 
-    public SqueezeParams(int layers, int heads, int positions) {
-        this.layers = layers;
-        this.heads = heads;
-        this.positions = positions;
-        ln1Inv = new double[layers][positions];
-        lnInterval = new double[2 * layers + 1][2];
-        ln2Inv = new double[layers][positions];
-        lnfInv = new double[positions];
-        attnShift = new double[layers][heads];
-        attnScale = new double[layers][heads];
-        attnInvDen = new double[layers][heads][positions];
-        geluInterval = new double[layers][2];
+    private SqueezeParams(Builder b) {
+        layers = b.layers;
+        heads = b.heads;
+        positions = b.positions;
+        weightBits = b.weightBits;
+        geluDegree = b.geluDegree;
+        attnPower = b.attnPower;
+        lnDegree = b.lnDegree;
+        normalisation = b.normalisation;
+        lnInterval = b.lnInterval;
+        ln1Inv = b.ln1Inv;
+        ln2Inv = b.ln2Inv;
+        lnfInv = b.lnfInv;
+        attnShift = b.attnShift;
+        attnScale = b.attnScale;
+        attnInvDen = b.attnInvDen;
+        geluInterval = b.geluInterval;
     }
 
-    public SqueezeParams copy() {
-        SqueezeParams p = new SqueezeParams(layers, heads, positions);
-        p.weightBits = weightBits;
-        p.geluDegree = geluDegree;
-        p.attnPower = attnPower;
-        p.lnDegree = lnDegree;
-        p.normalisation = normalisation;
-        for (int i = 0; i < lnInterval.length; i++) {
-            p.lnInterval[i] = lnInterval[i].clone();
+    /** Zero constants and the default settings for this shape, for calibration to fill in. */
+    public static Builder builder(int layers, int heads, int positions) {
+        return new Builder(layers, heads, positions);
+    }
+
+    /** A builder that starts from a deep copy of these constants (alignment refines some of them). */
+    public Builder toBuilder() {
+        Builder b = new Builder(layers, heads, positions);
+        b.weightBits = weightBits;
+        b.geluDegree = geluDegree;
+        b.attnPower = attnPower;
+        b.lnDegree = lnDegree;
+        b.normalisation = normalisation;
+        b.lnInterval = deepCopy(lnInterval);
+        b.ln1Inv = deepCopy(ln1Inv);
+        b.ln2Inv = deepCopy(ln2Inv);
+        b.lnfInv = lnfInv.clone();
+        b.attnShift = deepCopy(attnShift);
+        b.attnScale = deepCopy(attnScale);
+        b.attnInvDen = Arrays.stream(attnInvDen).map(SqueezeParams::deepCopy).toArray(double[][][]::new);
+        b.geluInterval = deepCopy(geluInterval);
+        return b;
+    }
+
+    /** The same constants with another side computing the normalisations. */
+    public SqueezeParams withNormalisation(Normalisation normalisation) {
+        Builder b = toBuilder();
+        b.normalisation = normalisation;
+        return b.build();
+    }
+
+    /**
+     * The mutable form of {@link SqueezeParams} (fields as documented there), for the code that
+     * computes the constants.
+     */
+    public static final class Builder {
+        public final int layers;
+        public final int heads;
+        public final int positions;
+        public int weightBits = 8;
+        public int geluDegree = 15;
+        public int attnPower = 4;
+        public int lnDegree = 0;
+        /** The shipped form by default; files written before the field existed read as CALIBRATED. */
+        public Normalisation normalisation = Normalisation.CLIENT;
+        public double[][] lnInterval;
+        public double[][] ln1Inv;
+        public double[][] ln2Inv;
+        public double[] lnfInv;
+        public double[][] attnShift;
+        public double[][] attnScale;
+        public double[][][] attnInvDen;
+        public double[][] geluInterval;
+
+        private Builder(int layers, int heads, int positions) {
+            this.layers = layers;
+            this.heads = heads;
+            this.positions = positions;
+            ln1Inv = new double[layers][positions];
+            lnInterval = new double[2 * layers + 1][2];
+            ln2Inv = new double[layers][positions];
+            lnfInv = new double[positions];
+            attnShift = new double[layers][heads];
+            attnScale = new double[layers][heads];
+            attnInvDen = new double[layers][heads][positions];
+            geluInterval = new double[layers][2];
         }
-        for (int l = 0; l < layers; l++) {
-            p.ln1Inv[l] = ln1Inv[l].clone();
-            p.ln2Inv[l] = ln2Inv[l].clone();
-            p.attnShift[l] = attnShift[l].clone();
-            p.attnScale[l] = attnScale[l].clone();
-            p.geluInterval[l] = geluInterval[l].clone();
-            for (int h = 0; h < heads; h++) {
-                p.attnInvDen[l][h] = attnInvDen[l][h].clone();
-            }
+
+        /** The constants, which take over this builder's arrays: build last. */
+        public SqueezeParams build() {
+            return new SqueezeParams(this);
         }
-        p.lnfInv = lnfInv.clone();
-        return p;
+    }
+
+    private static double[][] deepCopy(double[][] a) {
+        return Arrays.stream(a).map(double[]::clone).toArray(double[][]::new);
     }
 
     public static void checkPower(int n) {
@@ -129,8 +188,7 @@ public final class SqueezeParams {
 
     public static SqueezeParams fromJson(String text) throws IOException {
         JsonNode n = JSON.readTree(text);
-        SqueezeParams p = new SqueezeParams(field(n, "layers").asInt(), field(n, "heads").asInt(),
-                field(n, "positions").asInt());
+        Builder p = builder(field(n, "layers").asInt(), field(n, "heads").asInt(), field(n, "positions").asInt());
         p.weightBits = field(n, "weight_bits").asInt();
         p.geluDegree = field(n, "gelu_degree").asInt();
         p.attnPower = field(n, "attn_power").asInt();
@@ -144,7 +202,7 @@ public final class SqueezeParams {
         p.attnScale = JSON.treeToValue(field(n, "attn_scale"), double[][].class);
         p.attnInvDen = JSON.treeToValue(field(n, "attn_inv_den"), double[][][].class);
         p.geluInterval = JSON.treeToValue(field(n, "gelu_interval"), double[][].class);
-        return p;
+        return p.build();
     }
 
     /** The {@code normalisation} value of a JSON file (absent in files older than the field: calibrated). */

@@ -17,19 +17,37 @@ public final class SqueezedModel {
     /** One squeezed transformer block. */
     public static final class Layer {
         /** ln_1's 1/σ: polynomial of the variance (or calibrated per-position constants). */
-        public NormApprox ln1;
+        public final NormApprox ln1;
         /** Fused QKV projection [d, 3d]: mean subtraction, ln_1 γ/β, 1/sqrt(dh) on the Q columns folded in. */
-        public QuantizedMatrix qkv;
+        public final QuantizedMatrix qkv;
         /** Per head: shift m of the power attention (null with client normalisation). */
-        public double[] attnShift;
+        public final double[] attnShift;
         /** Per head and query position: κ = invDen^(1/n) (null with client normalisation). */
-        public double[][] attnKappa;
-        public QuantizedMatrix attnProj;
-        public NormApprox ln2;
+        public final double[][] attnKappa;
+        public final QuantizedMatrix attnProj;
+        public final NormApprox ln2;
         /** [d, inner]: mean subtraction, ln_2 γ/β and the GELU interval map x → t folded in; outputs t. */
-        public QuantizedMatrix fc;
-        public Chebyshev gelu;
-        public QuantizedMatrix fcProj;
+        public final QuantizedMatrix fc;
+        public final Chebyshev gelu;
+        public final QuantizedMatrix fcProj;
+
+        public Layer(NormApprox ln1, QuantizedMatrix qkv, double[] attnShift, double[][] attnKappa,
+                QuantizedMatrix attnProj, NormApprox ln2, QuantizedMatrix fc, Chebyshev gelu, QuantizedMatrix fcProj) {
+            this.ln1 = ln1;
+            this.qkv = qkv;
+            this.attnShift = attnShift;
+            this.attnKappa = attnKappa;
+            this.attnProj = attnProj;
+            this.ln2 = ln2;
+            this.fc = fc;
+            this.gelu = gelu;
+            this.fcProj = fcProj;
+        }
+
+        /** This block with another ln_2 scale. */
+        public Layer withLn2(NormApprox ln2) {
+            return new Layer(ln1, qkv, attnShift, attnKappa, attnProj, ln2, fc, gelu, fcProj);
+        }
     }
 
     private final Gpt2Config config;
@@ -59,8 +77,16 @@ public final class SqueezedModel {
         return config;
     }
 
+    /** A copy of the blocks array: the model's own stays as built. */
     public Layer[] layers() {
-        return layers;
+        return layers.clone();
+    }
+
+    /** This model with block l replaced. */
+    public SqueezedModel withLayer(int l, Layer layer) {
+        Layer[] changed = layers();
+        changed[l] = layer;
+        return new SqueezedModel(config, wte, wpe, changed, attnPower, normalisation, lnf, head);
     }
 
     public Layer layer(int l) {

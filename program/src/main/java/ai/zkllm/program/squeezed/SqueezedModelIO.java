@@ -167,28 +167,29 @@ public final class SqueezedModelIO {
         SqueezedModel.Layer[] layers = new SqueezedModel.Layer[c.nLayer()];
         for (int l = 0; l < layers.length; l++) {
             String p = "h." + l + ".";
-            SqueezedModel.Layer L = new SqueezedModel.Layer();
-            L.ln1 = ld.norm(p + "ln_1", P);
-            L.qkv = ld.matrix(p + "attn.qkv", d, 3 * d, bits);
+            NormApprox ln1 = ld.norm(p + "ln_1", P);
+            QuantizedMatrix qkv = ld.matrix(p + "attn.qkv", d, 3 * d, bits);
+            double[] attnShift = null;
+            double[][] attnKappa = null;
             if (!client) {
-                L.attnShift = ld.doubles(p + "attn.shift", H);
+                attnShift = ld.doubles(p + "attn.shift", H);
                 double[] kappa = ld.doubles(p + "attn.kappa", H, P);
-                L.attnKappa = new double[H][];
+                attnKappa = new double[H][];
                 for (int h = 0; h < H; h++) {
-                    L.attnKappa[h] = Arrays.copyOfRange(kappa, h * P, h * P + P);
+                    attnKappa[h] = Arrays.copyOfRange(kappa, h * P, h * P + P);
                 }
             }
-            L.attnProj = ld.matrix(p + "attn.proj", d, d, bits);
-            L.ln2 = ld.norm(p + "ln_2", P);
-            L.fc = ld.matrix(p + "mlp.fc", d, c.nInner(), bits);
+            QuantizedMatrix attnProj = ld.matrix(p + "attn.proj", d, d, bits);
+            NormApprox ln2 = ld.norm(p + "ln_2", P);
+            QuantizedMatrix fc = ld.matrix(p + "mlp.fc", d, c.nInner(), bits);
             double[] iv = ld.doubles(p + "mlp.gelu.interval", 2);
             Tensor cheb = st.require(p + "mlp.gelu.chebyshev", tensorsFile);
             if (cheb.shape().length != 1 || cheb.shape()[0] < 1) {
                 throw new ArtifactException("shape mismatch for tensor '" + p + "mlp.gelu.chebyshev' in " + tensorsFile);
             }
-            L.gelu = new Chebyshev(iv[0], iv[1], cheb.toDoubles());
-            L.fcProj = ld.matrix(p + "mlp.fc_proj", c.nInner(), d, bits);
-            layers[l] = L;
+            Chebyshev gelu = new Chebyshev(iv[0], iv[1], cheb.toDoubles());
+            QuantizedMatrix fcProj = ld.matrix(p + "mlp.fc_proj", c.nInner(), d, bits);
+            layers[l] = new SqueezedModel.Layer(ln1, qkv, attnShift, attnKappa, attnProj, ln2, fc, gelu, fcProj);
         }
         NormApprox lnf = ld.norm("ln_f", P);
         QuantizedMatrix head = ld.matrix("head", d, c.vocabSize(), bits);

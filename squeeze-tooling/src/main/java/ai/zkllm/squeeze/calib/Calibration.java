@@ -52,6 +52,11 @@ public final class Calibration {
         return params;
     }
 
+    /** This calibration with another side computing the normalisations (the statistics do not depend on it). */
+    public Calibration withNormalisation(SqueezeParams.Normalisation normalisation) {
+        return new Calibration(sites, params.withNormalisation(normalisation), attnBelowBase);
+    }
+
     /** Fraction of calibration scores for which 1 + (s - m)/n is negative (power attention not monotone there). */
     public double attnBelowBase() {
         return attnBelowBase;
@@ -124,7 +129,7 @@ public final class Calibration {
         Map<String, SiteStats> stats = new LinkedHashMap<>();
         b.forEach((k, v) -> stats.put(k, v.build()));
 
-        SqueezeParams p = new SqueezeParams(L, H, P);
+        SqueezeParams.Builder p = SqueezeParams.builder(L, H, P);
         p.weightBits = weightBits;
         p.geluDegree = geluDegree;
         p.lnDegree = Integer.getInteger("zkllm.squeeze.lnDegree", 0);
@@ -193,7 +198,7 @@ public final class Calibration {
             p.geluInterval[l][0] = g.min() - margin;
             p.geluInterval[l][1] = g.max() + margin;
         }
-        return new Calibration(stats, p, total == 0 ? 0 : (double) below / total);
+        return new Calibration(stats, p.build(), total == 0 ? 0 : (double) below / total);
     }
 
     /** The squeeze constants of a calibration file written by {@link #toJson} ({@code zkllm squeeze calibrate}). */

@@ -31,8 +31,7 @@ public final class Squeezer {
         SqueezedModel.Layer[] layers = new SqueezedModel.Layer[c.nLayer()];
         for (int l = 0; l < layers.length; l++) {
             Gpt2Weights.Layer L = w.layers[l];
-            SqueezedModel.Layer S = new SqueezedModel.Layer();
-            S.ln1 = norm(p, c, 2 * l, p.ln1Inv[l]);
+            NormApprox ln1 = norm(p, c, 2 * l, p.ln1Inv[l]);
             double[][] qkv = foldNorm(L.ln1W, L.ln1B, L.attnW, L.attnB, d, 3 * d);
             int dh = c.headDim();
             boolean client = p.normalisation == SqueezeParams.Normalisation.CLIENT;
@@ -43,32 +42,34 @@ public final class Squeezer {
                 }
                 qkv[1][o] *= qs;
             }
-            S.qkv = QuantizedMatrix.quantize(qkv[0], qkv[1], d, 3 * d, p.weightBits);
+            QuantizedMatrix qkvMatrix = QuantizedMatrix.quantize(qkv[0], qkv[1], d, 3 * d, p.weightBits);
+            double[] attnShift = null;
+            double[][] attnKappa = null;
             if (!client) {
-                S.attnShift = Precision.f32(p.attnShift[l]);
-                S.attnKappa = new double[H][P];
+                attnShift = Precision.f32(p.attnShift[l]);
+                attnKappa = new double[H][P];
                 for (int h = 0; h < H; h++) {
                     for (int t = 0; t < P; t++) {
-                        S.attnKappa[h][t] = Precision.f32(Math.pow(p.attnInvDen[l][h][t], 1.0 / p.attnPower));
+                        attnKappa[h][t] = Precision.f32(Math.pow(p.attnInvDen[l][h][t], 1.0 / p.attnPower));
                     }
                 }
             }
-            S.attnProj = QuantizedMatrix.quantize(toD(L.attnProjW), toD(L.attnProjB), d, d, p.weightBits);
-            S.ln2 = norm(p, c, 2 * l + 1, p.ln2Inv[l]);
-            S.gelu = Chebyshev.fit(Gpt2Teacher::gelu, p.geluInterval[l][0], p.geluInterval[l][1], p.geluDegree);
+            QuantizedMatrix attnProj = QuantizedMatrix.quantize(toD(L.attnProjW), toD(L.attnProjB), d, d, p.weightBits);
+            NormApprox ln2 = norm(p, c, 2 * l + 1, p.ln2Inv[l]);
+            Chebyshev gelu = Chebyshev.fit(Gpt2Teacher::gelu, p.geluInterval[l][0], p.geluInterval[l][1], p.geluDegree);
             int inner = c.nInner();
             double[][] fc = foldNorm(L.ln2W, L.ln2B, L.fcW, L.fcB, d, inner);
-            double a = S.gelu.alpha();
-            double b = S.gelu.beta();
+            double a = gelu.alpha();
+            double b = gelu.beta();
             for (int i = 0; i < fc[0].length; i++) {
                 fc[0][i] *= a;
             }
             for (int o = 0; o < inner; o++) {
                 fc[1][o] = a * fc[1][o] + b;
             }
-            S.fc = QuantizedMatrix.quantize(fc[0], fc[1], d, inner, p.weightBits);
-            S.fcProj = QuantizedMatrix.quantize(toD(L.fcProjW), toD(L.fcProjB), inner, d, p.weightBits);
-            layers[l] = S;
+            layers[l] = new SqueezedModel.Layer(ln1, qkvMatrix, attnShift, attnKappa, attnProj, ln2,
+                    QuantizedMatrix.quantize(fc[0], fc[1], d, inner, p.weightBits), gelu,
+                    QuantizedMatrix.quantize(toD(L.fcProjW), toD(L.fcProjB), inner, d, p.weightBits));
         }
         int V = c.vocabSize();
         double[] wteT = new double[d * V];

@@ -166,8 +166,8 @@ public final class FheReport {
             List<int[]> calib = Corpus.windows(train, teacherWeights.config.nPositions(), 64);
             for (int deg : o.degrees()) {
                 for (int bits : o.bits()) {
-                    SqueezeParams params = Calibration.run(teacher, calib, bits, deg, m.attnPower()).params();
-                    params.normalisation = m.normalisation();
+                    SqueezeParams params = Calibration.run(teacher, calib, bits, deg, m.attnPower()).params()
+                            .withNormalisation(m.normalisation());
                     Gpt2Weights weights = teacherWeights;
                     if (o.sweepAlignSteps() > 0) {
                         Aligner.Result aligned = Aligner.align(teacherWeights, params, train,

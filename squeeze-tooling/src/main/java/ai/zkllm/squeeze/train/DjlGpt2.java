@@ -118,7 +118,7 @@ public final class DjlGpt2 implements AutoCloseable {
     /** The squeezed student with the sites {@code ablation} names swapped for their exact form. */
     public static DjlGpt2 fromWeights(NDManager manager, Gpt2Weights w, SqueezeParams sq, boolean trainable,
             Ablation ablation) {
-        DjlGpt2 m = new DjlGpt2(manager, w.config, sq == null ? null : sq.copy(), ablation);
+        DjlGpt2 m = new DjlGpt2(manager, w.config, sq, ablation);
         w.toTensors().forEach((k, v) -> m.params.put(k, m.array(v.floats(), v.shape(), trainable)));
         if (sq != null) {
             int L = w.config.nLayer();
@@ -287,7 +287,7 @@ public final class DjlGpt2 implements AutoCloseable {
         if (sq == null) {
             throw new IllegalStateException("not a squeezed student");
         }
-        SqueezeParams p = sq.copy();
+        SqueezeParams.Builder p = sq.toBuilder();
         int H = c.nHead();
         int P = c.nPositions();
         for (int l = 0; l < c.nLayer(); l++) {
@@ -301,7 +301,7 @@ public final class DjlGpt2 implements AutoCloseable {
             }
         }
         p.lnfInv = toD(sqParams.get("ln_f_inv").toFloatArray());
-        return p;
+        return p.build();
     }
 
     private static double[] toD(float[] f) {

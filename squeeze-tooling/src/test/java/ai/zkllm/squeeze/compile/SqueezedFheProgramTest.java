@@ -81,17 +81,12 @@ class SqueezedFheProgramTest {
 
     @Test
     void polynomialLayerNormIsRefusedAtCompileTime() {
-        SqueezedModel m = TinyModels.reference();
-        ai.zkllm.program.squeezed.NormApprox saved = m.layer(1).ln2;
-        try {
-            m.layer(1).ln2 = new ai.zkllm.program.squeezed.NormApprox(
-                    ai.zkllm.program.squeezed.Chebyshev.fit(v -> 1 / Math.sqrt(v), 0.1, 4, 3), null);
-            UnsupportedOperationException e = org.junit.jupiter.api.Assertions.assertThrows(
-                    UnsupportedOperationException.class, () -> new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 4));
-            assertTrue(e.getMessage().contains("h.1.ln_2"), e.getMessage());
-        } finally {
-            m.layer(1).ln2 = saved;
-        }
+        SqueezedModel reference = TinyModels.reference();
+        SqueezedModel m = reference.withLayer(1, reference.layer(1).withLn2(new ai.zkllm.program.squeezed.NormApprox(
+                ai.zkllm.program.squeezed.Chebyshev.fit(v -> 1 / Math.sqrt(v), 0.1, 4, 3), null)));
+        UnsupportedOperationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                UnsupportedOperationException.class, () -> new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 4));
+        assertTrue(e.getMessage().contains("h.1.ln_2"), e.getMessage());
     }
 
     @Test

@@ -33,24 +33,22 @@ final class TinyModels {
             int d = c.nEmbd();
             Gpt2Weights.Layer[] layers = new Gpt2Weights.Layer[c.nLayer()];
             for (int l = 0; l < layers.length; l++) {
-                Gpt2Weights.Layer L = new Gpt2Weights.Layer();
-                L.ln1W = ones(d); L.ln1B = gauss(r, d, 0.02);
-                L.attnW = gauss(r, d * 3 * d, 0.07); L.attnB = gauss(r, 3 * d, 0.02);
-                L.attnProjW = gauss(r, d * d, 0.08); L.attnProjB = gauss(r, d, 0.02);
-                L.ln2W = ones(d); L.ln2B = gauss(r, d, 0.02);
-                L.fcW = gauss(r, d * c.nInner(), 0.06); L.fcB = gauss(r, c.nInner(), 0.02);
-                L.fcProjW = gauss(r, c.nInner() * d, 0.05); L.fcProjB = gauss(r, d, 0.02);
-                layers[l] = L;
+                // arguments are evaluated in order, so r draws as when the fields were set one by one
+                layers[l] = new Gpt2Weights.Layer(ones(d), gauss(r, d, 0.02),
+                        gauss(r, d * 3 * d, 0.07), gauss(r, 3 * d, 0.02),
+                        gauss(r, d * d, 0.08), gauss(r, d, 0.02),
+                        ones(d), gauss(r, d, 0.02),
+                        gauss(r, d * c.nInner(), 0.06), gauss(r, c.nInner(), 0.02),
+                        gauss(r, c.nInner() * d, 0.05), gauss(r, d, 0.02));
             }
             Gpt2Weights w = new Gpt2Weights(c, gauss(r, c.vocabSize() * d, 0.3), gauss(r, c.nPositions() * d, 0.1),
                     layers, ones(d), gauss(r, d, 0.02));
             try {
                 List<int[]> windows = Corpus.windows(Corpus.shipped().train(), c.nPositions(), 64);
                 Calibration cal = Calibration.run(new Gpt2Teacher(w), windows, 8, 15, 4);
-                cal.params().normalisation = SqueezeParams.Normalisation.CALIBRATED;
-                model = Squeezer.squeeze(w, cal.params());
+                params = cal.params().withNormalisation(SqueezeParams.Normalisation.CALIBRATED);
+                model = Squeezer.squeeze(w, params);
                 teacher = w;
-                params = cal.params();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -61,9 +59,7 @@ final class TinyModels {
     static synchronized SqueezedModel clientNormalised() {
         if (clientNormalised == null) {
             reference();
-            SqueezeParams p = params.copy();
-            p.normalisation = SqueezeParams.Normalisation.CLIENT;
-            clientNormalised = Squeezer.squeeze(teacher, p);
+            clientNormalised = Squeezer.squeeze(teacher, params.withNormalisation(SqueezeParams.Normalisation.CLIENT));
         }
         return clientNormalised;
     }
