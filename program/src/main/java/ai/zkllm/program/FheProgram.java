@@ -37,6 +37,12 @@ public interface FheProgram {
     /** Size of the token vocabulary, that is, of the logits vector. */
     int vocabularySize();
 
+    /**
+     * Whether round {@code round} takes {@code count} input ciphertexts. The round executor refuses
+     * any other count before it fetches or decodes anything.
+     */
+    boolean acceptsInputCount(int round, int count);
+
     /** Client: the slot vectors to encrypt for round 0, from the token ids of the context so far. */
     List<double[]> encodeContext(int[] tokens);
 

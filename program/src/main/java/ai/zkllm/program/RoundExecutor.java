@@ -30,7 +30,7 @@ import java.util.Set;
  * digests. Bit-exact replay is the network's proof of work, so every check a round makes lives
  * here once; whatever fails one is {@link Refused} with the dead-letter reason and a detail.
  *
- * <p>The checks: a program for the model hash and a round it has; keys no larger than the
+ * <p>The checks: a program for the model hash, a round it has and as many inputs as that round takes; keys no larger than the
  * program's key set can be, fetched only then, holding no Galois key the program does not use
  * (checked before any key is decoded) and holding its relinearization key and every rotation it
  * names; inputs that decode (the codec checks every field of untrusted bytes) and are fresh, that
@@ -72,6 +72,10 @@ public final class RoundExecutor {
         if (prompt.getRound() < 0 || prompt.getRound() >= program.rounds()) {
             return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_INVALID, "round " + prompt.getRound()
                     + " outside [0, " + program.rounds() + ") of program " + program.modelHash());
+        }
+        if (!program.acceptsInputCount(prompt.getRound(), prompt.getInputsCount())) {
+            return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_INVALID, "round " + prompt.getRound() + " of program "
+                    + program.modelHash() + " does not take " + prompt.getInputsCount() + " input ciphertexts");
         }
         FheEngines.Engine engine = engine(program);
         CkksContext context = engine.context();

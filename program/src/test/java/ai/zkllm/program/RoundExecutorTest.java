@@ -1,6 +1,7 @@
 package ai.zkllm.program;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,7 @@ class RoundExecutorTest {
         @Override public Parameters parameters() { return PARAMS; }
         @Override public int[] rotationSteps() { return new int[] {1}; }
         @Override public int rounds() { return 1; }
+        @Override public boolean acceptsInputCount(int round, int count) { return count == 1; }
         @Override public int maxContext() { return 1; }
         @Override public int vocabularySize() { return 2; }
         @Override public List<double[]> encodeContext(int[] tokens) { return List.of(new double[PARAMS.slots()]); }
@@ -72,9 +74,11 @@ class RoundExecutorTest {
                 RingBackends.preferred(), new EvaluationKeyCache(1L << 30, 8, 60_000, System::currentTimeMillis));
     }
 
+    /** A prompt of round 0 with one (empty) input, which the key checks come before. */
     static EncryptedPrompt prompt(BlobRef evaluationKeys) {
         return EncryptedPrompt.newBuilder().setRequestId("r").setSessionId("s").setModelHash(ROTATE.modelHash())
-                .setParameterHash(PARAMS.id()).setEvaluationKeys(evaluationKeys).build();
+                .setParameterHash(PARAMS.id()).setEvaluationKeys(evaluationKeys)
+                .addInputs(CiphertextPayload.getDefaultInstance()).build();
     }
 
     static long allocatedBytes() {
@@ -145,17 +149,34 @@ class RoundExecutorTest {
         for (double scale : new double[] {Double.MIN_VALUE, Double.MAX_VALUE, Math.nextUp(PARAMS.scale())}) {
             Ciphertext odd = new Ciphertext(new RnsPoly[] {fresh.poly(0), fresh.poly(1)}, fresh.level(), scale,
                     fresh.seed());
-            EncryptedPrompt prompt = prompt(ref).toBuilder().addInputs(CiphertextPayload.newBuilder()
+            EncryptedPrompt prompt = prompt(ref).toBuilder().setInputs(0, CiphertextPayload.newBuilder()
                     .setInline(engine.codec().toProto(odd).toByteString())).build();
             RoundOutcome.Refused refused = assertInstanceOf(RoundOutcome.Refused.class, executor().execute(prompt));
             assertEquals(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, refused.reason(), refused.detail());
             assertTrue(refused.breaksContract());
         }
-        EncryptedPrompt good = prompt(ref).toBuilder().addInputs(CiphertextPayload.newBuilder()
+        EncryptedPrompt good = prompt(ref).toBuilder().setInputs(0, CiphertextPayload.newBuilder()
                 .setInline(engine.codec().toProto(fresh).toByteString())).build();
         assertInstanceOf(RoundOutcome.Answered.class, executor().execute(good));
         RoundOutcome.Refused round = assertInstanceOf(RoundOutcome.Refused.class,
                 executor().execute(good.toBuilder().setRound(1).build()));
         assertEquals(DeadLetterReason.DEAD_LETTER_REASON_INVALID, round.reason(), round.detail());
+    }
+
+    /** A round with more or fewer inputs than it takes is refused before anything is fetched. */
+    @Test
+    void aRoundWithTheWrongInputCountIsRefused() {
+        BlobRef nowhere = BlobRef.newBuilder().setSha256("ee".repeat(32)).setSizeBytes(9).build();
+        EncryptedPrompt two = prompt(nowhere).toBuilder().addInputs(CiphertextPayload.getDefaultInstance()).build();
+        RoundOutcome.Refused refused = assertInstanceOf(RoundOutcome.Refused.class, executor().execute(two));
+        assertEquals(DeadLetterReason.DEAD_LETTER_REASON_INVALID, refused.reason(), refused.detail());
+        assertTrue(refused.detail().endsWith("does not take 2 input ciphertexts"), refused.detail());
+
+        // the shipped model's first round takes x, the client's LayerNorm scale and the mask
+        FheProgram shipped = new ai.zkllm.program.artifact.ShippedReferenceProgram();
+        assertTrue(shipped.acceptsInputCount(0, 3));
+        assertFalse(shipped.acceptsInputCount(0, 6));
+        assertFalse(shipped.acceptsInputCount(0, 64));
+        assertFalse(shipped.acceptsInputCount(shipped.rounds(), 3));
     }
 }

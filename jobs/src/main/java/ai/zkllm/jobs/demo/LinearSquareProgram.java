@@ -107,6 +107,11 @@ public final class LinearSquareProgram implements FheProgram {
     }
 
     @Override
+    public boolean acceptsInputCount(int round, int count) {
+        return count == 1;
+    }
+
+    @Override
     public List<Ciphertext> evaluate(int round, List<Ciphertext> inputs, Evaluator ev) {
         if (inputs.size() != 1) {
             throw new IllegalArgumentException("one input ciphertext per round, got " + inputs.size());

@@ -16,6 +16,7 @@ final class TestPrograms {
         @Override public Parameters parameters() { return PARAMS; }
         @Override public int[] rotationSteps() { return new int[0]; }
         @Override public int rounds() { return 1; }
+        @Override public boolean acceptsInputCount(int round, int count) { return count == 1; }
         @Override public int maxContext() { return 1; }
         @Override public int vocabularySize() { return 2; }
         @Override public List<double[]> encodeContext(int[] tokens) { return List.of(new double[PARAMS.slots()]); }

@@ -48,6 +48,11 @@ public final class ShippedReferenceProgram implements FheProgram {
     @Override public List<double[]> encodeContext(int[] tokens) { return program().encodeContext(tokens); }
 
     @Override
+    public boolean acceptsInputCount(int round, int count) {
+        return program().acceptsInputCount(round, count);
+    }
+
+    @Override
     public List<Ciphertext> evaluate(int round, List<Ciphertext> inputs, Evaluator evaluator) {
         return program().evaluate(round, inputs, evaluator);
     }

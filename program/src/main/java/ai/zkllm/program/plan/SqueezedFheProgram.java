@@ -93,6 +93,11 @@ public final class SqueezedFheProgram implements FheProgram {
     }
 
     @Override
+    public boolean acceptsInputCount(int round, int count) {
+        return round >= 0 && round < rounds() && stages.acceptsInputCount(plan.rounds().get(round).get(0), count);
+    }
+
+    @Override
     public List<Ciphertext> evaluate(int round, List<Ciphertext> inputs, Evaluator ev) {
         if (round < 0 || round >= rounds()) {
             throw new IllegalArgumentException("round " + round + " outside [0, " + rounds() + ")");

@@ -28,6 +28,21 @@ final class StageEvaluator {
         this.weights = weights;
     }
 
+    /**
+     * Whether a round starting with {@code first} takes {@code count} inputs: [x, (a,) mask] for QKV
+     * and MLP, [x or a, mask] for HEAD, 2·dh·C + 3 for SCORES and 2·T + 2 for P·V, with at most as
+     * many chunks C or positions T as the context has.
+     */
+    boolean acceptsInputCount(Stage first, int count) {
+        int dh = layout.headDim();
+        return switch (first.kind()) {
+            case QKV, MLP -> count == (model.clientNormalised() ? 3 : 2);
+            case HEAD -> count == 2;
+            case SCORES -> count > 3 && (count - 3) % (2 * dh) == 0 && (count - 3) / (2 * dh) <= model.maxContext();
+            case PV_PROJ -> count >= 4 && count % 2 == 0 && (count - 2) / 2 <= model.maxContext();
+        };
+    }
+
     List<Ciphertext> evaluate(Stage st, List<Ciphertext> in, Evaluator ev) {
         return switch (st.kind()) {
             case QKV -> qkv(st.layer(), in, ev);
