@@ -21,37 +21,37 @@ class FheCodecFuzzTest {
     static final Limits LIMITS = new Limits(1 << 20, 8);
     static final FheCodec CODEC = new FheCodec(FIX.context, LIMITS);
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "45s")
     void parameters(byte[] bytes) {
         decodesCanonicallyOrRefuses(bytes, b -> FheCodec.parametersFromBytes(b, LIMITS), FheCodec::toBytes);
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "45s")
     void plaintext(byte[] bytes) {
         decodesCanonicallyOrRefuses(bytes, CODEC::plaintextFromBytes, CODEC::toBytes);
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "45s")
     void ciphertext(byte[] bytes) {
         decodesCanonicallyOrRefuses(bytes, CODEC::ciphertextFromBytes, CODEC::toBytes);
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "45s")
     void publicKey(byte[] bytes) {
         decodesCanonicallyOrRefuses(bytes, CODEC::publicKeyFromBytes, CODEC::toBytes);
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "45s")
     void switchingKey(byte[] bytes) {
         decodesCanonicallyOrRefuses(bytes, CODEC::switchingKeyFromBytes, CODEC::toBytes);
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "45s")
     void evaluationKeys(byte[] bytes) {
         decodesCanonicallyOrRefuses(bytes, CODEC::evaluationKeysFromBytes, CODEC::toBytes);
     }
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "45s")
     void secretKey(byte[] bytes) {
         decodesCanonicallyOrRefuses(bytes, CODEC::secretKeyFromBytes, CODEC::toBytes);
     }
