@@ -1,15 +1,19 @@
 package ai.zkllm.squeeze.io;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Fuzz target for the safetensors reader, the first reader of a downloaded model. Property: the
- * file reads, or fails with {@link ArtifactException}; any other throwable (an IOException that
- * does not name the problem, a runtime exception, an OOM) is a finding. Seeds and findings are in
+ * file reads into tensors that hold exactly what their shapes say, or fails with
+ * {@link ArtifactException}; any other throwable (an IOException that does not name the problem, a
+ * runtime exception, an OOM) is a finding. Seeds and findings are in
  * SafeTensorsFuzzTestInputs/read/.
  */
 class SafeTensorsFuzzTest {
@@ -23,10 +27,15 @@ class SafeTensorsFuzzTest {
             return;
         }
         Files.write(FILE, bytes);
+        SafeTensors.Contents contents;
         try {
-            SafeTensors.read(FILE);
+            contents = SafeTensors.read(FILE);
         } catch (ArtifactException refused) {
-            // the documented outcome of a bad file
+            return;
+        }
+        for (Tensor t : contents.tensors().values()) {
+            long values = Arrays.stream(t.shape()).asLongStream().reduce(1, Math::multiplyExact);
+            assertEquals(values, t.isFloat() ? t.floats().length : t.ints().length, "a tensor holds what its shape says");
         }
     }
 
