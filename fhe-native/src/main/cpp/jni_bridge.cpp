@@ -227,7 +227,12 @@ ZKLLM_JNI(void, nativeAddScalar)(JNIEnv* env, jclass, jlongArray a, jlong s, jlo
 ZKLLM_JNI(jint, nativePermute)(JNIEnv* env, jclass, jlongArray a, jintArray perm, jlongArray out) {
     jsize n = lengthOf(env, out);
     jsize sourceLength = lengthOf(env, a);
-    if (sourceLength < 0 || !hasLength(env, n, {perm, out})) {
+    if (sourceLength < 0) {
+        // -1 would read as "permuted", so a null source must surface as an exception.
+        throwIllegalArgument(env, "native permute: source array is null");
+        return -1;
+    }
+    if (!hasLength(env, n, {perm, out})) {
         return -1;
     }
     PinnedLongs pa(env, a), po(env, out);

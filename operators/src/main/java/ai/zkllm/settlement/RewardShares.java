@@ -10,6 +10,8 @@ public record RewardShares(BigDecimal ownerPercent, BigDecimal minersPercent, Bi
 
     /** Declared before DEFAULT, whose construction checks against it. */
     private static final BigDecimal HUNDRED = new BigDecimal(100);
+    /** Far finer than one base unit (10^-18 token) of any emission. */
+    private static final int MAX_DECIMALS = 30;
 
     public static final RewardShares DEFAULT =
             new RewardShares(new BigDecimal("18"), new BigDecimal("41"), new BigDecimal("41"));
@@ -28,6 +30,10 @@ public record RewardShares(BigDecimal ownerPercent, BigDecimal minersPercent, Bi
     private static void requirePercent(String field, BigDecimal percent) {
         if (percent == null || percent.signum() < 0 || percent.compareTo(HUNDRED) > 0) {
             throw new InvalidEpochException(field, "must be a percentage in [0, 100]");
+        }
+        // A percentage like 1e-999999999 is in range, but summing it would need a billion digits.
+        if (percent.stripTrailingZeros().scale() > MAX_DECIMALS) {
+            throw new InvalidEpochException(field, "must have at most " + MAX_DECIMALS + " decimal places");
         }
     }
 }

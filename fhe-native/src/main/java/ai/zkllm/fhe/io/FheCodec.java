@@ -24,11 +24,15 @@ import ai.zkllm.schemas.v1.FheSecretKey;
 import ai.zkllm.schemas.v1.FheSwitchingKey;
 import ai.zkllm.schemas.v1.RnsPolynomial;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -40,6 +44,7 @@ import java.util.TreeMap;
  * <p>Reading treats every message as hostile: the size is bounded before parsing, then the
  * parameter id, levels, limb counts, ring degree, residues, scale, seeds, galois elements and
  * finally the sha256 are checked against this codec's context before an engine object exists,
+ * and only the canonical encoding of a message is accepted (see {@link #parse}),
  * so the ring backend (which trusts its inputs) never sees unchecked data. Every failure is an
  * {@link InvalidFheDataException} naming the field and values. Seeded halves are re-expanded
  * exactly as {@code KeyGenerator} and {@code Encryptor} expanded them.
@@ -408,18 +413,49 @@ public final class FheCodec {
 
     // ---- checks shared by every type ----
 
-    /** Bounds the size before the parser allocates anything for the message. */
-    private static <M> M parse(byte[] bytes, Parser<M> parser, String type, Limits limits) {
+    /**
+     * Bounds the size before the parser allocates anything for the message, then requires the one
+     * canonical encoding: blobs are addressed by the SHA-256 of their bytes, so a second encoding of
+     * the same object (fields out of order or repeated, a bool sent as 5, unknown fields) would be
+     * the same object under another address. Java's serialization of a message is deterministic,
+     * so canonical means "no unknown fields, and re-serializes to exactly these bytes".
+     */
+    private static <M extends Message> M parse(byte[] bytes, Parser<M> parser, String type, Limits limits) {
         if (bytes == null) {
             throw new InvalidFheDataException(type + ": no bytes (null)");
         }
         requireSize(type, bytes.length, limits);
+        M message;
         try {
-            return parser.parseFrom(bytes);
+            message = parser.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidFheDataException("cannot parse " + type + " (" + bytes.length + " bytes): "
                     + e.getMessage(), e);
         }
+        if (hasUnknownFields(message) || !Arrays.equals(message.toByteArray(), bytes)) {
+            throw new InvalidFheDataException(type + " (" + bytes.length + " bytes) is a non-canonical encoding: "
+                    + "unknown, repeated or reordered fields, or values not in their shortest form");
+        }
+        return message;
+    }
+
+    /** Unknown fields re-serialize as they came, so they are looked for in every nested message. */
+    private static boolean hasUnknownFields(Message message) {
+        if (message.getUnknownFields().getSerializedSize() != 0) {
+            return true;
+        }
+        for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
+            if (field.getKey().getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
+                continue;
+            }
+            List<?> values = field.getKey().isRepeated() ? (List<?>) field.getValue() : List.of(field.getValue());
+            for (Object value : values) {
+                if (hasUnknownFields((Message) value)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void requireSize(String type, int bytes, Limits limits) {

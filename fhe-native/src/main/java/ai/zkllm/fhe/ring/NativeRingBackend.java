@@ -1,5 +1,7 @@
 package ai.zkllm.fhe.ring;
 
+import java.util.Objects;
+
 /**
  * The ring kernels in C++ (fhe-native/src/main/cpp), with AVX2 paths chosen at run time when the
  * CPU has them. Outputs equal {@link JavaRingBackend}'s bit for bit.
@@ -102,6 +104,7 @@ public final class NativeRingBackend implements RingBackend {
 
     @Override
     public void permute(long[] a, int[] perm, long[] out) {
+        Objects.requireNonNull(a, "permute: source a");
         if (perm.length != out.length) {
             throw new IllegalArgumentException("permutation has " + perm.length + " entries for " + out.length + " outputs");
         }

@@ -227,6 +227,35 @@ class FheCodecRejectionTest {
                 () -> FheCodec.parametersFromBytes(new byte[] {(byte) 0xFF}, Limits.DEFAULT));
     }
 
+    /** Each would otherwise decode to the same object as the canonical bytes, under another blob address. */
+    @Test
+    void nonCanonicalEncodingsAreRefused() {
+        byte[] canonical = CIPHERTEXT.toByteArray();
+        CODEC.ciphertextFromBytes(canonical);
+        byte[] unknownField = concat(canonical, new byte[] {(byte) 0x78, 1});
+        assertRejected("non-canonical encoding", () -> CODEC.ciphertextFromBytes(unknownField));
+        byte[] digestFirst = concat(FheCiphertext.newBuilder().setSha256(CIPHERTEXT.getSha256()).build().toByteArray(),
+                CIPHERTEXT.toBuilder().clearSha256().build().toByteArray());
+        assertRejected("non-canonical encoding", () -> CODEC.ciphertextFromBytes(digestFirst));
+        byte[] idTwice = concat(canonical,
+                FheCiphertext.newBuilder().setParameterId(CIPHERTEXT.getParameterId()).build().toByteArray());
+        assertRejected("non-canonical encoding", () -> CODEC.ciphertextFromBytes(idTwice));
+
+        FheParameters params = FheCodec.toProto(FIX.params);
+        byte[] boolAsFive = concat(params.toBuilder().clearInsecureForTests().clearParameterId().clearSha256().build()
+                        .toByteArray(), new byte[] {(byte) 0x30, 5},
+                params.toBuilder().clearLogN().clearLogScale().clearDnum().clearQPrimes().clearPPrimes()
+                        .clearInsecureForTests().build().toByteArray());
+        FheCodec.parametersFromBytes(params.toByteArray(), Limits.DEFAULT);
+        assertRejected("non-canonical encoding", () -> FheCodec.parametersFromBytes(boolAsFive, Limits.DEFAULT));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteBuffer out = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(p -> p.length).sum());
+        Arrays.stream(parts).forEach(out::put);
+        return out.array();
+    }
+
     private static void assertRejected(String expectedInMessage, Executable decode) {
         InvalidFheDataException e = assertThrows(InvalidFheDataException.class, decode);
         assertTrue(e.getMessage().contains(expectedInMessage),

@@ -2,11 +2,14 @@ package ai.zkllm.fhe.ring;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -183,6 +186,19 @@ class NativeRingBackendTest {
         REFERENCE.convertBasis(in, expected, converter);
         backend.convertBasis(in, new long[][] {in[0]}, converter);
         assertArrayEquals(expected[0], in[0]);
+    }
+
+    @Test
+    void aNullPermutationSourceRaisesInJavaAndInTheNativeGuard() throws Exception {
+        NativeRingBackend backend = NativeRingBackend.create();
+        assertThrows(NullPointerException.class, () -> backend.permute(null, new int[] {0, 1}, new long[2]));
+        // The native guard on its own: it used to return "permuted" and leave out untouched.
+        Method nativePermute = NativeRingBackend.class.getDeclaredMethod("nativePermute",
+                long[].class, int[].class, long[].class);
+        nativePermute.setAccessible(true);
+        InvocationTargetException e = assertThrows(InvocationTargetException.class,
+                () -> nativePermute.invoke(null, null, new int[] {0, 1}, new long[2]));
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
     }
 
     @Test

@@ -87,7 +87,11 @@ public final class BlobStore implements Serializable {
         return bytes;
     }
 
+    /** IOException for a name that is not a SHA-256, as {@link #get} does: it must not reach the path. */
     public boolean contains(String sha256) throws IOException {
+        if (!Sha256.isHex(sha256)) {
+            throw new IOException("not a SHA-256 blob name: " + sha256);
+        }
         return files.exists(uriOf(sha256));
     }
 

@@ -111,7 +111,7 @@ public final class SafeTensors {
         long begin = off.get(0).asLong();
         long end = off.get(1).asLong();
         int width = width(dtype, name, file);
-        long n = Tensor.numel(shape);
+        long n = exactNumel(shape, name, file);
         if (begin < 0 || end < begin || end - begin != n * width) {
             throw new ArtifactException("tensor '" + name + "' in " + file + ": data_offsets [" + begin + ", " + end
                     + "] do not fit shape " + java.util.Arrays.toString(shape) + " of " + dtype);
@@ -119,9 +119,6 @@ public final class SafeTensors {
         if (end > dataLen) {
             throw new ArtifactException("truncated safetensors file " + file + ": tensor '" + name + "' ends at byte "
                     + end + " of the data section, which has only " + dataLen);
-        }
-        if (n > Integer.MAX_VALUE) {
-            throw new ArtifactException("tensor '" + name + "' in " + file + " is too large");
         }
         ByteBuffer buf = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, buf, dataStart + begin, file);
@@ -187,6 +184,19 @@ public final class SafeTensors {
             default:
                 throw new ArtifactException("unsupported dtype " + dtype + " of tensor '" + name + "' in " + file);
         }
+    }
+
+    /** Tensor.numel wraps: 65536^4 values would read as 0 and match empty data_offsets. */
+    private static long exactNumel(int[] shape, String name, Path file) throws ArtifactException {
+        long n = 1;
+        for (int d : shape) {
+            if (d != 0 && n > Integer.MAX_VALUE / d) {
+                throw new ArtifactException("tensor '" + name + "' in " + file + ": shape "
+                        + java.util.Arrays.toString(shape) + " holds more than 2^31 values");
+            }
+            n *= d;
+        }
+        return n;
     }
 
     static float halfToFloat(short h) {

@@ -51,4 +51,13 @@ class BlobStoreTest {
         assertThrows(IOException.class, () -> store.put(new byte[17]));
         assertThrows(IOException.class, () -> store.get(BlobRef.newBuilder().setSha256("../etc/passwd").build()));
     }
+
+    @Test
+    void containsRefusesWhatIsNotASha256LikeGet() throws Exception {
+        BlobStore store = new BlobStore(dir.toString(), 16);
+        assertTrue(store.contains(store.put(new byte[] {1}).getSha256()));
+        for (String name : new String[] {"../etc/passwd", "a", "", null, "AB".repeat(32)}) {
+            assertThrows(IOException.class, () -> store.contains(name), String.valueOf(name));
+        }
+    }
 }
