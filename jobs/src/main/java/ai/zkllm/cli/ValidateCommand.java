@@ -2,7 +2,6 @@ package ai.zkllm.cli;
 
 import ai.zkllm.client.EvaluationKeyFile;
 import ai.zkllm.client.SecretKeyFile;
-import ai.zkllm.jobs.demo.LinearSquareProgram;
 import ai.zkllm.jobs.validation.CanaryProber;
 import ai.zkllm.jobs.validation.PlaintextReference;
 import ai.zkllm.jobs.validation.ValidationJob;
@@ -46,9 +45,6 @@ public final class ValidateCommand implements Callable<Integer> {
 
     /** The plaintext reference of a program, where one is installed. */
     static PlaintextReference reference(FheProgram program) {
-        if (program instanceof LinearSquareProgram demo) {
-            return demo::plainLogits;
-        }
         if (program instanceof ShippedReferenceProgram) {
             return ShippedReferenceProgram.program().model()::logits;
         }
