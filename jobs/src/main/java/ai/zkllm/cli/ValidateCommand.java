@@ -2,10 +2,10 @@ package ai.zkllm.cli;
 
 import ai.zkllm.client.EvaluationKeyFile;
 import ai.zkllm.client.SecretKeyFile;
+import ai.zkllm.jobs.ValidationJob;
+import ai.zkllm.jobs.ValidationJobConfig;
 import ai.zkllm.jobs.validation.CanaryProber;
 import ai.zkllm.jobs.validation.PlaintextReference;
-import ai.zkllm.jobs.validation.ValidationJob;
-import ai.zkllm.jobs.validation.ValidationJobConfig;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
 import ai.zkllm.program.artifact.ShippedReferenceProgram;

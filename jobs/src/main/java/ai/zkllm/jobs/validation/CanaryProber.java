@@ -1,12 +1,14 @@
 package ai.zkllm.jobs.validation;
 
 import ai.zkllm.client.Generation;
-import ai.zkllm.program.RejectedPromptException;
 import ai.zkllm.client.TokenListener;
 import ai.zkllm.client.ZkllmClient;
 import ai.zkllm.fhe.ckks.SecretKey;
+import ai.zkllm.jobs.ValidationJob;
+import ai.zkllm.jobs.ValidationJobConfig;
 import ai.zkllm.operators.validation.CanaryGrader;
 import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.RejectedPromptException;
 import ai.zkllm.program.blob.BlobStore;
 import ai.zkllm.schemas.v1.CanaryResult;
 import java.io.IOException;

@@ -1,6 +1,5 @@
-package ai.zkllm.jobs.validation;
+package ai.zkllm.jobs;
 
-import ai.zkllm.jobs.BlobStoreOptions;
 import java.io.Serializable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,6 +1,10 @@
-package ai.zkllm.jobs.validation;
+package ai.zkllm.jobs;
 
 import ai.zkllm.analytics.NetworkCatalog;
+import ai.zkllm.jobs.validation.CanaryProber;
+import ai.zkllm.jobs.validation.PriorFlags;
+import ai.zkllm.jobs.validation.ScoresSink;
+import ai.zkllm.jobs.validation.ValidationSources;
 import ai.zkllm.operators.validation.EpochScoreFunction;
 import ai.zkllm.operators.validation.MinerEpochScore;
 import ai.zkllm.operators.validation.Observation;
@@ -84,7 +88,7 @@ public final class ValidationJob {
                 .uid("scores-sink").name("iceberg scores");
     }
 
-    /** {@code flink run zkllm-jobs.jar ai.zkllm.jobs.validation.ValidationJob --brain 3 --validator-id 1 ...}. */
+    /** {@code flink run zkllm-jobs.jar ai.zkllm.jobs.ValidationJob --brain 3 --validator-id 1 ...}. */
     public static void main(String[] args) throws Exception {
         ValidationJobConfig cfg = new ValidationJobConfig();
         new CommandLine(cfg).parseArgs(args);

@@ -1,4 +1,4 @@
-package ai.zkllm.jobs.validation;
+package ai.zkllm.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.zkllm.analytics.IcebergWriter;
 import ai.zkllm.analytics.NetworkCatalog;
 import ai.zkllm.analytics.NetworkTables;
-import ai.zkllm.analytics.SettlementJob;
 import ai.zkllm.cli.Zkllm;
 import ai.zkllm.client.TokenListener;
 import ai.zkllm.client.ZkllmClient;
@@ -16,11 +15,10 @@ import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
-import ai.zkllm.jobs.InferenceJob;
-import ai.zkllm.jobs.InferenceJobConfig;
 import ai.zkllm.jobs.demo.DemoVocabulary;
 import ai.zkllm.jobs.demo.LinearSquareProgram;
 import ai.zkllm.jobs.embedded.EmbeddedKafka;
+import ai.zkllm.jobs.validation.CanaryProber;
 import ai.zkllm.operators.inference.PromptEnvelope;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;

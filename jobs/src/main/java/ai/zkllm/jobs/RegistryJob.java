@@ -1,5 +1,8 @@
-package ai.zkllm.analytics;
+package ai.zkllm.jobs;
 
+import ai.zkllm.analytics.NetworkCatalog;
+import ai.zkllm.analytics.NetworkTables;
+import ai.zkllm.analytics.RegistrationRows;
 import ai.zkllm.registry.RegistrationFunction;
 import ai.zkllm.registry.RegistrationParser;
 import ai.zkllm.registry.RegistrationRequest;
