@@ -58,12 +58,12 @@ public final class DemoCommand implements Callable<Integer> {
         try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, parallelism)) {
             runtime.startJob(new ServiceLoaderProgramRegistry(), null);
             System.err.printf("broker %s, InferenceJob running (parallelism %d); model %s, %s%n",
-                    cfg.bootstrapServers, parallelism, program.modelHash().substring(0, 16), program.parameters());
+                    cfg.kafka.bootstrapServers, parallelism, program.modelHash().substring(0, 16), program.parameters());
             // The demo's key lives in memory only; `zkllm keys new` + `zkllm chat` keep one on disk.
             SecretKey sk = new KeyGenerator(FheEngines.get(program.parameters(), RingBackends.preferred()).context(),
                     new SecureRandom()).secretKey();
-            ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
-                    cfg.responsesTopic, "demo-brain", Duration.ofSeconds(120), Duration.ofSeconds(120), cfg.deadLetterTopic);
+            ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.prompts.name,
+                    cfg.kafka.responsesTopic, "demo-brain", Duration.ofSeconds(120), Duration.ofSeconds(120), cfg.kafka.deadLetterTopic);
             try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk,
                     cfg.blobs.open())) {
                 System.out.print(prompt);

@@ -70,8 +70,8 @@ public final class InferenceJob {
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(0);
 
         KafkaSource<PromptEnvelope> source = KafkaSource.<PromptEnvelope>builder()
-                .setBootstrapServers(cfg.bootstrapServers)
-                .setTopics(cfg.promptsTopic)
+                .setBootstrapServers(cfg.kafka.bootstrapServers)
+                .setTopics(cfg.prompts.name)
                 .setGroupId(cfg.groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new PromptRecordDeserializer())
@@ -108,17 +108,17 @@ public final class InferenceJob {
                 .process(new OutcomeRouter())
                 .uid("route").name("route outcomes");
 
-        responses.sinkTo(sink(cfg, cfg.responsesTopic, "responses")).uid("responses-sink").name("responses");
+        responses.sinkTo(sink(cfg, cfg.kafka.responsesTopic, "responses")).uid("responses-sink").name("responses");
         responses.getSideOutput(OutcomeRouter.RECEIPTS)
-                .sinkTo(sink(cfg, cfg.receiptsTopic, "receipts")).uid("receipts-sink").name("receipts");
+                .sinkTo(sink(cfg, cfg.kafka.receiptsTopic, "receipts")).uid("receipts-sink").name("receipts");
         validated.getSideOutput(DeadLetters.TAG)
                 .union(unique.getSideOutput(DeadLetters.TAG), responses.getSideOutput(DeadLetters.TAG))
-                .sinkTo(sink(cfg, cfg.deadLetterTopic, "dead-letters")).uid("dead-letter-sink").name("dead letters");
+                .sinkTo(sink(cfg, cfg.kafka.deadLetterTopic, "dead-letters")).uid("dead-letter-sink").name("dead letters");
     }
 
     private static KafkaSink<OutRecord> sink(InferenceJobConfig cfg, String topic, String name) {
         return KafkaSink.<OutRecord>builder()
-                .setBootstrapServers(cfg.bootstrapServers)
+                .setBootstrapServers(cfg.kafka.bootstrapServers)
                 .setRecordSerializer(new OutRecordSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(cfg.transactionalIdPrefix + "-" + name)

@@ -117,7 +117,7 @@ class InferenceJobEndToEndTest {
     }
 
     static ZkllmClient client() {
-        return new ZkllmClient(new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic, cfg.responsesTopic,
+        return new ZkllmClient(new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.prompts.name, cfg.kafka.responsesTopic,
                 "brain-1", Duration.ofSeconds(60), Duration.ofSeconds(60)), PROGRAM, sk, blobs);
     }
 
@@ -166,7 +166,7 @@ class InferenceJobEndToEndTest {
                         g.bytesDown() / g.roundTrips(), g.keyBytesUploaded());
             }
         }
-        List<ConsumerRecord<String, byte[]>> receipts = TopicReader.readUntil(cfg.bootstrapServers, cfg.receiptsTopic,
+        List<ConsumerRecord<String, byte[]>> receipts = TopicReader.readUntil(cfg.kafka.bootstrapServers, cfg.kafka.receiptsTopic,
                 Duration.ofSeconds(20), l -> l.size() >= 12);
         assertTrue(receipts.size() >= 12, "a receipt per round, got " + receipts.size());
         WorkReceipt r = WorkReceipt.parseFrom(receipts.get(0).value());
@@ -249,8 +249,8 @@ class InferenceJobEndToEndTest {
             FheProgram unknown = (FheProgram) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {FheProgram.class}, (proxy, m, a) -> m.getName().equals("modelHash")
                             ? "99".repeat(32) : m.invoke(PROGRAM, a));
-            try (ZkllmClient watching = new ZkllmClient(new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
-                    cfg.responsesTopic, "brain-1", Duration.ofSeconds(60), null, cfg.deadLetterTopic), unknown, sk, blobs)) {
+            try (ZkllmClient watching = new ZkllmClient(new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.prompts.name,
+                    cfg.kafka.responsesTopic, "brain-1", Duration.ofSeconds(60), null, cfg.kafka.deadLetterTopic), unknown, sk, blobs)) {
                 RejectedPromptException e = assertThrows(RejectedPromptException.class,
                         () -> watching.generate("rejected-session", new int[] {1}, 1, 0, 1, TokenListener.NONE));
                 assertEquals(DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL, e.reason());
@@ -262,8 +262,8 @@ class InferenceJobEndToEndTest {
             Generation g = client.generate("session-c", prompt, 1, 0, 1, TokenListener.NONE);
             assertArrayEquals(plainGreedy(prompt, 1), g.tokens());
 
-            List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(cfg.bootstrapServers,
-                    cfg.deadLetterTopic, Duration.ofSeconds(30), l -> l.size() >= expected.size());
+            List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(cfg.kafka.bootstrapServers,
+                    cfg.kafka.deadLetterTopic, Duration.ofSeconds(30), l -> l.size() >= expected.size());
             Map<DeadLetterReason, Integer> reasons = new HashMap<>();
             for (ConsumerRecord<String, byte[]> r : letters) {
                 DeadLetter d = DeadLetter.parseFrom(r.value());
@@ -282,8 +282,8 @@ class InferenceJobEndToEndTest {
                 assertEquals(times, reasons.getOrDefault(reason, 0), reason + " in " + reasons);
             }
             // The first copy of the replayed prompt was answered, once.
-            List<ConsumerRecord<String, byte[]>> responses = TopicReader.readUntil(cfg.bootstrapServers,
-                    cfg.responsesTopic, Duration.ofSeconds(20), l -> l.stream().anyMatch(r -> r.key().equals("replay-session")));
+            List<ConsumerRecord<String, byte[]>> responses = TopicReader.readUntil(cfg.kafka.bootstrapServers,
+                    cfg.kafka.responsesTopic, Duration.ofSeconds(20), l -> l.stream().anyMatch(r -> r.key().equals("replay-session")));
             long answers = responses.stream().filter(r -> {
                 try {
                     return EncryptedResponse.parseFrom(r.value()).getRequestId().equals("replayed-id");
@@ -310,11 +310,11 @@ class InferenceJobEndToEndTest {
                         .build().toByteArray());
             }
         }
-        List<ConsumerRecord<String, byte[]>> responses = TopicReader.readUntil(cfg.bootstrapServers,
-                cfg.responsesTopic, Duration.ofSeconds(90), l -> count(l, ids) >= n);
+        List<ConsumerRecord<String, byte[]>> responses = TopicReader.readUntil(cfg.kafka.bootstrapServers,
+                cfg.kafka.responsesTopic, Duration.ofSeconds(90), l -> count(l, ids) >= n);
         // Keep reading a little longer: a duplicate would show up here.
         Thread.sleep(1000);
-        responses = TopicReader.readUntil(cfg.bootstrapServers, cfg.responsesTopic, Duration.ofSeconds(3), l -> false);
+        responses = TopicReader.readUntil(cfg.kafka.bootstrapServers, cfg.kafka.responsesTopic, Duration.ofSeconds(3), l -> false);
         assertTrue(CRASHED.get(), "the injected failure happened");
         Map<String, Integer> seen = new HashMap<>();
         CkksContext ctx = FheEngines.get(PROGRAM.parameters(), RingBackends.preferred()).context();
@@ -331,7 +331,7 @@ class InferenceJobEndToEndTest {
         }
         assertEquals(n, seen.size(), "every request answered: " + seen);
         seen.forEach((id, c) -> assertEquals(1, c, id + " answered " + c + " times"));
-        List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(cfg.bootstrapServers, cfg.deadLetterTopic,
+        List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(cfg.kafka.bootstrapServers, cfg.kafka.deadLetterTopic,
                 Duration.ofSeconds(3), l -> false);
         for (ConsumerRecord<String, byte[]> r : letters) {
             DeadLetter d = DeadLetter.parseFrom(r.value());
@@ -383,7 +383,7 @@ class InferenceJobEndToEndTest {
                     g.seconds() / g.roundTrips() - seconds / tokens / PROGRAM.rounds(),
                     100 * (g.seconds() / (seconds) - 1));
         }
-        List<ConsumerRecord<String, byte[]>> receipts = TopicReader.readUntil(cfg.bootstrapServers, cfg.receiptsTopic,
+        List<ConsumerRecord<String, byte[]>> receipts = TopicReader.readUntil(cfg.kafka.bootstrapServers, cfg.kafka.receiptsTopic,
                 Duration.ofSeconds(3), l -> false);
         long rounds = 0;
         long queued = 0;

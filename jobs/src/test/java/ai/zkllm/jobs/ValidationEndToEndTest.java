@@ -105,8 +105,8 @@ class ValidationEndToEndTest {
     JobClient startMiner(String bootstrap, String miner, String blobs, MapFunction<PromptEnvelope, PromptEnvelope> hook)
             throws Exception {
         InferenceJobConfig cfg = new InferenceJobConfig();
-        cfg.bootstrapServers = bootstrap;
-        cfg.promptsTopic = "zkllm.prompts." + miner;
+        cfg.kafka.bootstrapServers = bootstrap;
+        cfg.prompts.name = "zkllm.prompts." + miner;
         cfg.minerId = miner;
         cfg.groupId = "miner-" + miner;
         cfg.transactionalIdPrefix = "miner-" + miner;
@@ -129,7 +129,7 @@ class ValidationEndToEndTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(16 << 20)) {
             String bootstrap = kafka.bootstrapServers();
             ValidationJobConfig cfg = new ValidationJobConfig();
-            cfg.bootstrapServers = bootstrap;
+            cfg.kafka.bootstrapServers = bootstrap;
             cfg.brain = BRAIN;
             cfg.validatorId = VALIDATOR;
             cfg.blobs.root = blobDir;
@@ -144,7 +144,7 @@ class ValidationEndToEndTest {
             cfg.checkpointIntervalMs = 1000;
             cfg.warehouse = tmp.resolve("warehouse").toString();
             kafka.createTopics(1, 16 << 20, "zkllm.prompts." + HONEST, "zkllm.prompts." + LAZY,
-                    "zkllm.prompts." + CHEATER, cfg.responsesTopic, cfg.receiptsTopic, cfg.deadLetterTopic,
+                    "zkllm.prompts." + CHEATER, cfg.kafka.responsesTopic, cfg.kafka.receiptsTopic, cfg.kafka.deadLetterTopic,
                     cfg.canaryTopic());
             miners.add(startMiner(bootstrap, HONEST, blobDir, null));
             miners.add(startMiner(bootstrap, LAZY, blobDir, new Lazy()));
@@ -155,8 +155,8 @@ class ValidationEndToEndTest {
                     new SecureRandom()).secretKey();
             for (String m : List.of(HONEST, LAZY, CHEATER)) {
                 try (ZkllmClient user = new ZkllmClient(new ZkllmClient.Config(bootstrap, "zkllm.prompts." + m,
-                        cfg.responsesTopic, Integer.toString(BRAIN), Duration.ofSeconds(60), Duration.ofSeconds(60),
-                        cfg.deadLetterTopic), program, userKey, blobs)) {
+                        cfg.kafka.responsesTopic, Integer.toString(BRAIN), Duration.ofSeconds(60), Duration.ofSeconds(60),
+                        cfg.kafka.deadLetterTopic), program, userKey, blobs)) {
                     user.generate("user-" + m, DemoVocabulary.encode("the cat sat on"), 1, 0, 1, TokenListener.NONE);
                 }
             }

@@ -33,9 +33,9 @@ public final class EmbeddedRuntime implements AutoCloseable {
     public static EmbeddedRuntime startKafka(InferenceJobConfig config, int partitions) throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start(MAX_MESSAGE_BYTES);
         try {
-            config.bootstrapServers = kafka.bootstrapServers();
-            kafka.createTopics(partitions, MAX_MESSAGE_BYTES, config.promptsTopic, config.responsesTopic,
-                    config.receiptsTopic, config.deadLetterTopic);
+            config.kafka.bootstrapServers = kafka.bootstrapServers();
+            kafka.createTopics(partitions, MAX_MESSAGE_BYTES, config.prompts.name, config.kafka.responsesTopic,
+                    config.kafka.receiptsTopic, config.kafka.deadLetterTopic);
             return new EmbeddedRuntime(kafka, config);
         } catch (Exception e) {
             kafka.close();

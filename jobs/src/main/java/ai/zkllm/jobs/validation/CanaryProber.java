@@ -60,7 +60,7 @@ public final class CanaryProber implements AutoCloseable {
         this.blobs = blobs;
         this.keyCache = keyCache;
         this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers,
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafka.bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
                 ProducerConfig.LINGER_MS_CONFIG, "0"),
@@ -70,8 +70,8 @@ public final class CanaryProber implements AutoCloseable {
     private ZkllmClient client(String miner) {
         return clients.computeIfAbsent(miner, m -> {
             Duration timeout = Duration.ofMillis(cfg.canaryTimeoutMs);
-            return new ZkllmClient(new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic(m), cfg.responsesTopic,
-                    Integer.toString(cfg.brain), timeout, timeout, cfg.deadLetterTopic), program, secretKey, blobs)
+            return new ZkllmClient(new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.promptsTopic(m), cfg.kafka.responsesTopic,
+                    Integer.toString(cfg.brain), timeout, timeout, cfg.kafka.deadLetterTopic), program, secretKey, blobs)
                     .cacheEvaluationKeysIn(keyCache);
         });
     }

@@ -33,8 +33,8 @@ public final class ValidationSources {
         KafkaSourceBuilder<StreamEvent> b = base(cfg, StreamEvent.class, new EventDeserializer(kind));
         switch (kind) {
             case StreamEvent.PROMPT -> b.setTopicPattern(Pattern.compile(Pattern.quote(cfg.promptsTopicPrefix + ".") + ".+"));
-            case StreamEvent.RESPONSE -> b.setTopics(cfg.responsesTopic);
-            default -> b.setTopics(cfg.receiptsTopic);
+            case StreamEvent.RESPONSE -> b.setTopics(cfg.kafka.responsesTopic);
+            default -> b.setTopics(cfg.kafka.receiptsTopic);
         }
         return b.build();
     }
@@ -46,7 +46,7 @@ public final class ValidationSources {
     private static <T> KafkaSourceBuilder<T> base(ValidationJobConfig cfg, Class<T> type,
                                                   KafkaRecordDeserializationSchema<T> deserializer) {
         KafkaSourceBuilder<T> b = KafkaSource.<T>builder()
-                .setBootstrapServers(cfg.bootstrapServers)
+                .setBootstrapServers(cfg.kafka.bootstrapServers)
                 .setGroupId(cfg.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(deserializer)
