@@ -56,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
         cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
         System.err.println("starting the embedded Kafka broker and the Flink MiniCluster...");
         try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, parallelism)) {
-            runtime.startJob(new ServiceLoaderProgramRegistry(), null);
+            runtime.startJob(new ServiceLoaderProgramRegistry());
             System.err.printf("broker %s, InferenceJob running (parallelism %d); model %s, %s%n",
                     cfg.kafka.bootstrapServers, parallelism, program.modelHash().substring(0, 16), program.parameters());
             // The demo's key lives in memory only; `zkllm keys new` + `zkllm chat` keep one on disk.

@@ -2,6 +2,7 @@ package ai.zkllm.cli;
 
 import ai.zkllm.client.EvaluationKeyFile;
 import ai.zkllm.client.SecretKeyFile;
+import ai.zkllm.jobs.ValidationConnectors;
 import ai.zkllm.jobs.ValidationJob;
 import ai.zkllm.jobs.ValidationJobConfig;
 import ai.zkllm.jobs.validation.CanaryProber;
@@ -55,7 +56,7 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(cfg.parallelism, new Configuration());
-        ValidationJob.build(env, cfg, new ServiceLoaderProgramRegistry());
+        ValidationJob.build(env, cfg, new ServiceLoaderProgramRegistry(), ValidationConnectors.of(cfg));
         if (cfg.bounded) {
             env.execute("zkllm-validation-" + cfg.validatorId);
             spec.commandLine().getOut().println("scored: brain " + cfg.brain + ", validator " + cfg.validatorId

@@ -65,7 +65,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The InferenceJob end to end: a real in-process KRaft broker, a Flink MiniCluster (parallelism 2,
  * 2 partitions), the demo's two-round program over N = 2^14 128-bit parameters, and the client SDK.
  * One job serves every test: good prompts from several sessions, bad input, and a session whose
- * prompts hit an injected failure that restarts the job from its last checkpoint.
+ * prompts hit an injected failure (on reading, {@link InjectedPrompts}) that restarts the job from
+ * its last checkpoint.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InferenceJobEndToEndTest {
@@ -83,14 +84,22 @@ class InferenceJobEndToEndTest {
     static BlobStore blobs;
     static SecretKey sk;
 
-    /** Fails the job once, on the third prompt of {@link #CRASH_SESSION}. */
+    /** Fails the job once, on reading the third prompt of {@link #CRASH_SESSION} (the record key). */
     static final class FailOnce implements MapFunction<PromptEnvelope, PromptEnvelope> {
         @Override
-        public PromptEnvelope map(PromptEnvelope e) {
-            if (CRASH_SESSION.equals(e.sessionId) && CRASH_SEEN.incrementAndGet() == 3 && CRASHED.compareAndSet(false, true)) {
+        public PromptEnvelope map(PromptEnvelope e) throws Exception {
+            if (CRASH_SESSION.equals(session(e)) && CRASH_SEEN.incrementAndGet() == 3 && CRASHED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure for the restart test");
             }
             return e;
+        }
+
+        private static String session(PromptEnvelope e) {
+            try {
+                return EncryptedPrompt.parseFrom(e.value).getSessionId();
+            } catch (com.google.protobuf.InvalidProtocolBufferException notAPrompt) {
+                return "";
+            }
         }
     }
 
@@ -103,7 +112,7 @@ class InferenceJobEndToEndTest {
         cfg.checkpointIntervalMs = Long.getLong("zkllm.test.checkpointMs", 200);
         cfg.maxInFlight = 4;
         runtime = EmbeddedRuntime.startKafka(cfg, 2);
-        runtime.startJob(new ServiceLoaderProgramRegistry(), new FailOnce());
+        runtime.startJob(new ServiceLoaderProgramRegistry(), InjectedPrompts.connectors(cfg, new FailOnce()));
         blobs = cfg.blobs.open();
         CkksContext ctx = FheEngines.get(PROGRAM.parameters(), RingBackends.preferred()).context();
         sk = new KeyGenerator(ctx, new SecureRandom()).secretKey();

@@ -43,7 +43,7 @@ class ReferenceModelEndToEndTest {
         cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
         cfg.checkpointIntervalMs = 500;
         try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, 2)) {
-            runtime.startJob(new ServiceLoaderProgramRegistry(), null);
+            runtime.startJob(new ServiceLoaderProgramRegistry());
             ExecutorService sessions = Executors.newFixedThreadPool(2);
             try {
                 Future<?> a = sessions.submit(() -> session(cfg, program, "ref-a", "The", "It"));

@@ -115,7 +115,8 @@ class ValidationEndToEndTest {
         cfg.maxMessageBytes = 2 << 20;
         cfg.checkpointIntervalMs = 200;
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
-        InferenceJob.build(env, cfg, new ServiceLoaderProgramRegistry(), hook);
+        InferenceJob.build(env, cfg, new ServiceLoaderProgramRegistry(),
+                hook == null ? InferenceConnectors.kafka(cfg) : InjectedPrompts.connectors(cfg, hook));
         return env.executeAsync("miner-" + miner);
     }
 
@@ -179,7 +180,7 @@ class ValidationEndToEndTest {
 
             // The validator: replay every receipt, close epoch 0, write scores (bounded run).
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
-            ValidationJob.build(env, cfg, new ServiceLoaderProgramRegistry());
+            ValidationJob.build(env, cfg, new ServiceLoaderProgramRegistry(), ValidationConnectors.of(cfg));
             env.execute("validator-" + VALIDATOR);
             System.out.printf("validation done after %.1f s%n", (System.currentTimeMillis() - t0) / 1e3);
         } finally {
