@@ -27,8 +27,8 @@ import picocli.CommandLine;
  * The miner's streaming job:
  * <pre>
  * prompts (KafkaSource, read_committed) → PromptValidator ─(bad)→ dead letters
- *   → keyBy(request id) RequestDeduplicator ─(replay)→ dead letters
- *   → keyBy(session id) async InferenceFunction (bounded FHE worker pool) → OutcomeRouter
+ *   → keyBy(session id) RequestDeduplicator ─(replay)→ dead letters
+ *   → async InferenceFunction (bounded FHE worker pool, same subtask) → OutcomeRouter
  *   → responses, receipts, dead letters (KafkaSinks, EXACTLY_ONCE)
  * </pre>
  * Sources and sinks come from the caller ({@link InferenceConnectors}); production's are Kafka.
@@ -63,12 +63,12 @@ public final class InferenceJob {
         SingleOutputStreamOperator<PromptEnvelope> validated = raw
                 .process(new PromptValidator(programs, cfg.maxMessageBytes))
                 .uid("validate").name("validate");
+        // Dedup and inference share one exchange by session: the dedup's output stays on its subtask.
         SingleOutputStreamOperator<PromptEnvelope> unique = validated
-                .keyBy(e -> e.requestId)
+                .keyBy(e -> e.sessionId)
                 .process(new RequestDeduplicator(Duration.ofSeconds(cfg.dedupRetentionSeconds)))
-                .uid("dedup").name("dedup by request id");
-        SingleOutputStreamOperator<InferenceOutcome> outcomes = AsyncDataStream.orderedWait(
-                        unique.keyBy(e -> e.sessionId),
+                .uid("dedup-by-session").name("dedup request ids per session");
+        SingleOutputStreamOperator<InferenceOutcome> outcomes = AsyncDataStream.orderedWait(unique,
                         new InferenceFunction(programs, blobs, settings),
                         cfg.evaluationTimeoutMs, TimeUnit.MILLISECONDS, cfg.maxInFlight)
                 .returns(TypeInformation.of(InferenceOutcome.class))
