@@ -5,6 +5,8 @@ import ai.zkllm.client.Generation;
 import ai.zkllm.client.SecretKeyFile;
 import ai.zkllm.client.ZkllmClient;
 import ai.zkllm.jobs.BlobStoreOptions;
+import ai.zkllm.jobs.KafkaTopics;
+import ai.zkllm.jobs.PromptsTopic;
 import ai.zkllm.program.FheProgram;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,17 +40,11 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped squeezed reference model, else the only installed one).")
     private String model;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    private String bootstrap = "127.0.0.1:9092";
+    @Mixin
+    private KafkaTopics kafka = new KafkaTopics();
 
-    @Option(names = "--prompts-topic", description = "Topic the brain reads prompts from (default: ${DEFAULT-VALUE})")
-    private String promptsTopic = "zkllm.prompts";
-
-    @Option(names = "--responses-topic", description = "Topic the answers come back on (default: ${DEFAULT-VALUE})")
-    private String responsesTopic = "zkllm.responses";
-
-    @Option(names = "--dead-letter-topic", description = "Where rejected prompts are reported (default: ${DEFAULT-VALUE}).")
-    private String deadLetterTopic = "zkllm.dead-letters";
+    @Mixin
+    private PromptsTopic promptsTopic = new PromptsTopic();
 
     @Mixin
     private BlobStoreOptions blobs = new BlobStoreOptions();
@@ -72,8 +68,8 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FheProgram program = Programs.select(spec, model);
         var sk = SecretKeyFile.read(key, program.parameters());
-        ZkllmClient.Config cfg = new ZkllmClient.Config(bootstrap, promptsTopic, responsesTopic, brain,
-                Duration.ofSeconds(roundTimeout), Duration.ofSeconds(roundTimeout), deadLetterTopic);
+        ZkllmClient.Config cfg = new ZkllmClient.Config(kafka.bootstrapServers, promptsTopic.name, kafka.responsesTopic, brain,
+                Duration.ofSeconds(roundTimeout), Duration.ofSeconds(roundTimeout), kafka.deadLetterTopic);
         try (ZkllmClient client = new ZkllmClient(cfg, program, sk, blobs.open())
                 .cacheEvaluationKeysIn(EvaluationKeyFile.besideSecretKey(key, program, sk))) {
             System.out.print(prompt);

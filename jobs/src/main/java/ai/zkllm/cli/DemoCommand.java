@@ -10,6 +10,7 @@ import ai.zkllm.jobs.embedded.EmbeddedRuntime;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
+import ai.zkllm.program.artifact.ShippedReferenceProgram;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code zkllm demo}: broker, MiniCluster, InferenceJob and a client, all in this process. */
 @Command(name = "demo", description = {
@@ -34,9 +34,6 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--tokens", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
     private int tokens = 3;
 
-    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped squeezed reference model, byte-level GPT-2).")
-    private String model;
-
     @Option(names = "--parallelism", description = "Flink parallelism of the InferenceJob (default: ${DEFAULT-VALUE})")
     private int parallelism = 1;
 
@@ -46,12 +43,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "Ring backend: auto, java or native (default: ${DEFAULT-VALUE}).")
     private String backend = "auto";
 
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        FheProgram program = Programs.select(spec, model);
+        FheProgram program = new ShippedReferenceProgram();
         Path blobs = Files.createTempDirectory("zkllm-demo-blobs-");
         InferenceJobConfig cfg = new InferenceJobConfig();
         cfg.parallelism = parallelism;
@@ -62,14 +56,14 @@ public final class DemoCommand implements Callable<Integer> {
         cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
         System.err.println("starting the embedded Kafka broker and the Flink MiniCluster...");
         try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, parallelism)) {
-            runtime.startJob(new ServiceLoaderProgramRegistry(), null);
+            runtime.startJob(new ServiceLoaderProgramRegistry());
             System.err.printf("broker %s, InferenceJob running (parallelism %d); model %s, %s%n",
-                    cfg.bootstrapServers, parallelism, program.modelHash().substring(0, 16), program.parameters());
+                    cfg.kafka.bootstrapServers, parallelism, program.modelHash().substring(0, 16), program.parameters());
             // The demo's key lives in memory only; `zkllm keys new` + `zkllm chat` keep one on disk.
             SecretKey sk = new KeyGenerator(FheEngines.get(program.parameters(), RingBackends.preferred()).context(),
                     new SecureRandom()).secretKey();
-            ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
-                    cfg.responsesTopic, "demo-brain", Duration.ofSeconds(120), Duration.ofSeconds(120), cfg.deadLetterTopic);
+            ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.prompts.name,
+                    cfg.kafka.responsesTopic, "demo-brain", Duration.ofSeconds(120), Duration.ofSeconds(120), cfg.kafka.deadLetterTopic);
             try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk,
                     cfg.blobs.open())) {
                 System.out.print(prompt);

@@ -1,13 +1,13 @@
 package ai.zkllm.cli;
 
-import ai.zkllm.analytics.RegistryJob;
+import ai.zkllm.jobs.RegistryJob;
 import ai.zkllm.registry.RegistryCaps;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code zkllm registry}: runs the registry job (Kafka topic → caps → Iceberg table registrations). */
 @Command(

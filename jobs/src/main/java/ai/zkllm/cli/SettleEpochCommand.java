@@ -1,7 +1,7 @@
 package ai.zkllm.cli;
 
 import ai.zkllm.analytics.NetworkCatalog;
-import ai.zkllm.analytics.SettlementJob;
+import ai.zkllm.jobs.SettlementJob;
 import ai.zkllm.settlement.EmissionSchedule;
 import ai.zkllm.settlement.EpochSettlement;
 import ai.zkllm.settlement.InvalidEpochException;
@@ -9,10 +9,10 @@ import ai.zkllm.settlement.RewardShares;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code zkllm settle-epoch}: the SettlementJob for one brain's epoch, from and to the Iceberg tables. */
 @Command(

@@ -3,7 +3,6 @@ package ai.zkllm.cli;
 import ai.zkllm.analytics.FlinkSql;
 import ai.zkllm.analytics.NetworkCatalog;
 import ai.zkllm.analytics.NetworkTables;
-import ai.zkllm.analytics.TextTable;
 import java.io.Closeable;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,11 +14,11 @@ import org.apache.flink.table.api.internal.TableEnvironmentInternal;
 import org.apache.flink.table.operations.ModifyOperation;
 import org.apache.flink.table.operations.StatementSetOperation;
 import org.apache.flink.types.Row;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code zkllm sql}: one Flink SQL statement, in batch mode, over the network's Iceberg tables.

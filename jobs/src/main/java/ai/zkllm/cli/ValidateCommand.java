@@ -2,11 +2,11 @@ package ai.zkllm.cli;
 
 import ai.zkllm.client.EvaluationKeyFile;
 import ai.zkllm.client.SecretKeyFile;
-import ai.zkllm.jobs.demo.LinearSquareProgram;
+import ai.zkllm.jobs.ValidationConnectors;
+import ai.zkllm.jobs.ValidationJob;
+import ai.zkllm.jobs.ValidationJobConfig;
 import ai.zkllm.jobs.validation.CanaryProber;
 import ai.zkllm.jobs.validation.PlaintextReference;
-import ai.zkllm.jobs.validation.ValidationJob;
-import ai.zkllm.jobs.validation.ValidationJobConfig;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
 import ai.zkllm.program.artifact.ShippedReferenceProgram;
@@ -46,9 +46,6 @@ public final class ValidateCommand implements Callable<Integer> {
 
     /** The plaintext reference of a program, where one is installed. */
     static PlaintextReference reference(FheProgram program) {
-        if (program instanceof LinearSquareProgram demo) {
-            return demo::plainLogits;
-        }
         if (program instanceof ShippedReferenceProgram) {
             return ShippedReferenceProgram.program().model()::logits;
         }
@@ -59,7 +56,7 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(cfg.parallelism, new Configuration());
-        ValidationJob.build(env, cfg, new ServiceLoaderProgramRegistry());
+        ValidationJob.build(env, cfg, new ServiceLoaderProgramRegistry(), ValidationConnectors.of(cfg));
         if (cfg.bounded) {
             env.execute("zkllm-validation-" + cfg.validatorId);
             spec.commandLine().getOut().println("scored: brain " + cfg.brain + ", validator " + cfg.validatorId

@@ -11,20 +11,11 @@ import picocli.CommandLine.Option;
 public class InferenceJobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    public String bootstrapServers = "127.0.0.1:9092";
+    @Mixin
+    public KafkaTopics kafka = new KafkaTopics();
 
-    @Option(names = "--prompts-topic", description = "EncryptedPrompt input topic (default: ${DEFAULT-VALUE})")
-    public String promptsTopic = "zkllm.prompts";
-
-    @Option(names = "--responses-topic", description = "EncryptedResponse output topic (default: ${DEFAULT-VALUE})")
-    public String responsesTopic = "zkllm.responses";
-
-    @Option(names = "--receipts-topic", description = "WorkReceipt output topic (default: ${DEFAULT-VALUE})")
-    public String receiptsTopic = "zkllm.receipts";
-
-    @Option(names = "--dead-letter-topic", description = "DeadLetter output topic (default: ${DEFAULT-VALUE})")
-    public String deadLetterTopic = "zkllm.dead-letters";
+    @Mixin
+    public PromptsTopic prompts = new PromptsTopic();
 
     @Option(names = "--group-id", description = "Kafka consumer group (default: ${DEFAULT-VALUE})")
     public String groupId = "zkllm-miner";

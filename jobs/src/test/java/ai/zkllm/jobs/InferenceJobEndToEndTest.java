@@ -65,7 +65,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The InferenceJob end to end: a real in-process KRaft broker, a Flink MiniCluster (parallelism 2,
  * 2 partitions), the demo's two-round program over N = 2^14 128-bit parameters, and the client SDK.
  * One job serves every test: good prompts from several sessions, bad input, and a session whose
- * prompts hit an injected failure that restarts the job from its last checkpoint.
+ * prompts hit an injected failure (on reading, {@link InjectedPrompts}) that restarts the job from
+ * its last checkpoint.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InferenceJobEndToEndTest {
@@ -83,14 +84,22 @@ class InferenceJobEndToEndTest {
     static BlobStore blobs;
     static SecretKey sk;
 
-    /** Fails the job once, on the third prompt of {@link #CRASH_SESSION}. */
+    /** Fails the job once, on reading the third prompt of {@link #CRASH_SESSION} (the record key). */
     static final class FailOnce implements MapFunction<PromptEnvelope, PromptEnvelope> {
         @Override
-        public PromptEnvelope map(PromptEnvelope e) {
-            if (CRASH_SESSION.equals(e.sessionId) && CRASH_SEEN.incrementAndGet() == 3 && CRASHED.compareAndSet(false, true)) {
+        public PromptEnvelope map(PromptEnvelope e) throws Exception {
+            if (CRASH_SESSION.equals(session(e)) && CRASH_SEEN.incrementAndGet() == 3 && CRASHED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure for the restart test");
             }
             return e;
+        }
+
+        private static String session(PromptEnvelope e) {
+            try {
+                return EncryptedPrompt.parseFrom(e.value).getSessionId();
+            } catch (com.google.protobuf.InvalidProtocolBufferException notAPrompt) {
+                return "";
+            }
         }
     }
 
@@ -103,7 +112,7 @@ class InferenceJobEndToEndTest {
         cfg.checkpointIntervalMs = Long.getLong("zkllm.test.checkpointMs", 200);
         cfg.maxInFlight = 4;
         runtime = EmbeddedRuntime.startKafka(cfg, 2);
-        runtime.startJob(new ServiceLoaderProgramRegistry(), new FailOnce());
+        runtime.startJob(new ServiceLoaderProgramRegistry(), InjectedPrompts.connectors(cfg, new FailOnce()));
         blobs = cfg.blobs.open();
         CkksContext ctx = FheEngines.get(PROGRAM.parameters(), RingBackends.preferred()).context();
         sk = new KeyGenerator(ctx, new SecureRandom()).secretKey();
@@ -117,7 +126,7 @@ class InferenceJobEndToEndTest {
     }
 
     static ZkllmClient client() {
-        return new ZkllmClient(new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic, cfg.responsesTopic,
+        return new ZkllmClient(new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.prompts.name, cfg.kafka.responsesTopic,
                 "brain-1", Duration.ofSeconds(60), Duration.ofSeconds(60)), PROGRAM, sk, blobs);
     }
 
@@ -166,7 +175,7 @@ class InferenceJobEndToEndTest {
                         g.bytesDown() / g.roundTrips(), g.keyBytesUploaded());
             }
         }
-        List<ConsumerRecord<String, byte[]>> receipts = TopicReader.readUntil(cfg.bootstrapServers, cfg.receiptsTopic,
+        List<ConsumerRecord<String, byte[]>> receipts = TopicReader.readUntil(cfg.kafka.bootstrapServers, cfg.kafka.receiptsTopic,
                 Duration.ofSeconds(20), l -> l.size() >= 12);
         assertTrue(receipts.size() >= 12, "a receipt per round, got " + receipts.size());
         WorkReceipt r = WorkReceipt.parseFrom(receipts.get(0).value());
@@ -249,8 +258,8 @@ class InferenceJobEndToEndTest {
             FheProgram unknown = (FheProgram) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {FheProgram.class}, (proxy, m, a) -> m.getName().equals("modelHash")
                             ? "99".repeat(32) : m.invoke(PROGRAM, a));
-            try (ZkllmClient watching = new ZkllmClient(new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
-                    cfg.responsesTopic, "brain-1", Duration.ofSeconds(60), null, cfg.deadLetterTopic), unknown, sk, blobs)) {
+            try (ZkllmClient watching = new ZkllmClient(new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.prompts.name,
+                    cfg.kafka.responsesTopic, "brain-1", Duration.ofSeconds(60), null, cfg.kafka.deadLetterTopic), unknown, sk, blobs)) {
                 RejectedPromptException e = assertThrows(RejectedPromptException.class,
                         () -> watching.generate("rejected-session", new int[] {1}, 1, 0, 1, TokenListener.NONE));
                 assertEquals(DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL, e.reason());
@@ -262,8 +271,8 @@ class InferenceJobEndToEndTest {
             Generation g = client.generate("session-c", prompt, 1, 0, 1, TokenListener.NONE);
             assertArrayEquals(plainGreedy(prompt, 1), g.tokens());
 
-            List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(cfg.bootstrapServers,
-                    cfg.deadLetterTopic, Duration.ofSeconds(30), l -> l.size() >= expected.size());
+            List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(cfg.kafka.bootstrapServers,
+                    cfg.kafka.deadLetterTopic, Duration.ofSeconds(30), l -> l.size() >= expected.size());
             Map<DeadLetterReason, Integer> reasons = new HashMap<>();
             for (ConsumerRecord<String, byte[]> r : letters) {
                 DeadLetter d = DeadLetter.parseFrom(r.value());
@@ -282,8 +291,8 @@ class InferenceJobEndToEndTest {
                 assertEquals(times, reasons.getOrDefault(reason, 0), reason + " in " + reasons);
             }
             // The first copy of the replayed prompt was answered, once.
-            List<ConsumerRecord<String, byte[]>> responses = TopicReader.readUntil(cfg.bootstrapServers,
-                    cfg.responsesTopic, Duration.ofSeconds(20), l -> l.stream().anyMatch(r -> r.key().equals("replay-session")));
+            List<ConsumerRecord<String, byte[]>> responses = TopicReader.readUntil(cfg.kafka.bootstrapServers,
+                    cfg.kafka.responsesTopic, Duration.ofSeconds(20), l -> l.stream().anyMatch(r -> r.key().equals("replay-session")));
             long answers = responses.stream().filter(r -> {
                 try {
                     return EncryptedResponse.parseFrom(r.value()).getRequestId().equals("replayed-id");
@@ -310,11 +319,11 @@ class InferenceJobEndToEndTest {
                         .build().toByteArray());
             }
         }
-        List<ConsumerRecord<String, byte[]>> responses = TopicReader.readUntil(cfg.bootstrapServers,
-                cfg.responsesTopic, Duration.ofSeconds(90), l -> count(l, ids) >= n);
+        List<ConsumerRecord<String, byte[]>> responses = TopicReader.readUntil(cfg.kafka.bootstrapServers,
+                cfg.kafka.responsesTopic, Duration.ofSeconds(90), l -> count(l, ids) >= n);
         // Keep reading a little longer: a duplicate would show up here.
         Thread.sleep(1000);
-        responses = TopicReader.readUntil(cfg.bootstrapServers, cfg.responsesTopic, Duration.ofSeconds(3), l -> false);
+        responses = TopicReader.readUntil(cfg.kafka.bootstrapServers, cfg.kafka.responsesTopic, Duration.ofSeconds(3), l -> false);
         assertTrue(CRASHED.get(), "the injected failure happened");
         Map<String, Integer> seen = new HashMap<>();
         CkksContext ctx = FheEngines.get(PROGRAM.parameters(), RingBackends.preferred()).context();
@@ -331,7 +340,7 @@ class InferenceJobEndToEndTest {
         }
         assertEquals(n, seen.size(), "every request answered: " + seen);
         seen.forEach((id, c) -> assertEquals(1, c, id + " answered " + c + " times"));
-        List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(cfg.bootstrapServers, cfg.deadLetterTopic,
+        List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(cfg.kafka.bootstrapServers, cfg.kafka.deadLetterTopic,
                 Duration.ofSeconds(3), l -> false);
         for (ConsumerRecord<String, byte[]> r : letters) {
             DeadLetter d = DeadLetter.parseFrom(r.value());
@@ -383,7 +392,7 @@ class InferenceJobEndToEndTest {
                     g.seconds() / g.roundTrips() - seconds / tokens / PROGRAM.rounds(),
                     100 * (g.seconds() / (seconds) - 1));
         }
-        List<ConsumerRecord<String, byte[]>> receipts = TopicReader.readUntil(cfg.bootstrapServers, cfg.receiptsTopic,
+        List<ConsumerRecord<String, byte[]>> receipts = TopicReader.readUntil(cfg.kafka.bootstrapServers, cfg.kafka.receiptsTopic,
                 Duration.ofSeconds(3), l -> false);
         long rounds = 0;
         long queued = 0;

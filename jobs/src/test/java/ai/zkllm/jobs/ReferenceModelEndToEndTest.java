@@ -43,7 +43,7 @@ class ReferenceModelEndToEndTest {
         cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
         cfg.checkpointIntervalMs = 500;
         try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, 2)) {
-            runtime.startJob(new ServiceLoaderProgramRegistry(), null);
+            runtime.startJob(new ServiceLoaderProgramRegistry());
             ExecutorService sessions = Executors.newFixedThreadPool(2);
             try {
                 Future<?> a = sessions.submit(() -> session(cfg, program, "ref-a", "The", "It"));
@@ -62,8 +62,8 @@ class ReferenceModelEndToEndTest {
         SqueezedModel model = ShippedReferenceProgram.program().model();
         SecretKey sk = new KeyGenerator(FheEngines.get(program.parameters(), RingBackends.preferred()).context(),
                 new SecureRandom()).secretKey();
-        ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic,
-                cfg.responsesTopic, "brain-ref", Duration.ofSeconds(300), Duration.ofSeconds(300));
+        ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.prompts.name,
+                cfg.kafka.responsesTopic, "brain-ref", Duration.ofSeconds(300), Duration.ofSeconds(300));
         try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk, cfg.blobs.open())) {
             for (String text : prompts) {
                 int[] prompt = program.encodeText(text);

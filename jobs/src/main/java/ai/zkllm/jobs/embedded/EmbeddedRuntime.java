@@ -1,11 +1,10 @@
 package ai.zkllm.jobs.embedded;
 
+import ai.zkllm.jobs.InferenceConnectors;
 import ai.zkllm.jobs.InferenceJob;
 import ai.zkllm.jobs.InferenceJobConfig;
-import ai.zkllm.operators.inference.PromptEnvelope;
 import ai.zkllm.program.ProgramRegistry;
 import java.time.Duration;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -33,9 +32,9 @@ public final class EmbeddedRuntime implements AutoCloseable {
     public static EmbeddedRuntime startKafka(InferenceJobConfig config, int partitions) throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start(MAX_MESSAGE_BYTES);
         try {
-            config.bootstrapServers = kafka.bootstrapServers();
-            kafka.createTopics(partitions, MAX_MESSAGE_BYTES, config.promptsTopic, config.responsesTopic,
-                    config.receiptsTopic, config.deadLetterTopic);
+            config.kafka.bootstrapServers = kafka.bootstrapServers();
+            kafka.createTopics(partitions, MAX_MESSAGE_BYTES, config.prompts.name, config.kafka.responsesTopic,
+                    config.kafka.receiptsTopic, config.kafka.deadLetterTopic);
             return new EmbeddedRuntime(kafka, config);
         } catch (Exception e) {
             kafka.close();
@@ -43,8 +42,13 @@ public final class EmbeddedRuntime implements AutoCloseable {
         }
     }
 
-    /** Submits the InferenceJob to a fresh MiniCluster; returns once it is submitted. */
-    public JobClient startJob(ProgramRegistry programs, MapFunction<PromptEnvelope, PromptEnvelope> interceptor) throws Exception {
+    /** Submits the InferenceJob on the broker's topics to a fresh MiniCluster; returns once it is submitted. */
+    public JobClient startJob(ProgramRegistry programs) throws Exception {
+        return startJob(programs, InferenceConnectors.kafka(config));
+    }
+
+    /** As {@link #startJob(ProgramRegistry)}, reading and writing through {@code io}. */
+    public JobClient startJob(ProgramRegistry programs, InferenceConnectors io) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -56,7 +60,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
         conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 checkpoints.toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, conf);
-        InferenceJob.build(env, config, programs, interceptor);
+        InferenceJob.build(env, config, programs, io);
         job = env.executeAsync("zkllm-inference");
         return job;
     }

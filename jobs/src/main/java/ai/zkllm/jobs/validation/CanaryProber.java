@@ -1,12 +1,14 @@
 package ai.zkllm.jobs.validation;
 
 import ai.zkllm.client.Generation;
-import ai.zkllm.program.RejectedPromptException;
 import ai.zkllm.client.TokenListener;
 import ai.zkllm.client.ZkllmClient;
 import ai.zkllm.fhe.ckks.SecretKey;
+import ai.zkllm.jobs.ValidationJob;
+import ai.zkllm.jobs.ValidationJobConfig;
 import ai.zkllm.operators.validation.CanaryGrader;
 import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.RejectedPromptException;
 import ai.zkllm.program.blob.BlobStore;
 import ai.zkllm.schemas.v1.CanaryResult;
 import java.io.IOException;
@@ -58,7 +60,7 @@ public final class CanaryProber implements AutoCloseable {
         this.blobs = blobs;
         this.keyCache = keyCache;
         this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers,
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafka.bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
                 ProducerConfig.LINGER_MS_CONFIG, "0"),
@@ -68,8 +70,8 @@ public final class CanaryProber implements AutoCloseable {
     private ZkllmClient client(String miner) {
         return clients.computeIfAbsent(miner, m -> {
             Duration timeout = Duration.ofMillis(cfg.canaryTimeoutMs);
-            return new ZkllmClient(new ZkllmClient.Config(cfg.bootstrapServers, cfg.promptsTopic(m), cfg.responsesTopic,
-                    Integer.toString(cfg.brain), timeout, timeout, cfg.deadLetterTopic), program, secretKey, blobs)
+            return new ZkllmClient(new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.promptsTopic(m), cfg.kafka.responsesTopic,
+                    Integer.toString(cfg.brain), timeout, timeout, cfg.kafka.deadLetterTopic), program, secretKey, blobs)
                     .cacheEvaluationKeysIn(keyCache);
         });
     }

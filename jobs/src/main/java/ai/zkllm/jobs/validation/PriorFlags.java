@@ -18,12 +18,12 @@ import org.apache.iceberg.io.CloseableIterable;
  * flagged_by_replay = true): per miner, the earliest epoch and its reason. Read when the job is
  * built, so that sticky flags survive a restart without a savepoint.
  */
-final class PriorFlags {
+public final class PriorFlags {
     private static final String PREFIX = "flagged by replay: ";
 
     private PriorFlags() {}
 
-    static Map<Long, PriorFlag> read(NetworkCatalog network, int brain, long validator) throws IOException {
+    public static Map<Long, PriorFlag> read(NetworkCatalog network, int brain, long validator) throws IOException {
         Map<Long, PriorFlag> flags = new HashMap<>();
         Catalog catalog = network.open();
         try {

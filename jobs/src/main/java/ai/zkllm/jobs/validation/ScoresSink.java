@@ -28,13 +28,13 @@ import org.apache.iceberg.expressions.Expressions;
  * validators' alone. Replacing rather than appending makes a write repeated after a restore
  * idempotent: the rows of a closed epoch are a function of the input. Run at parallelism 1.
  */
-final class ScoresSink implements Sink<MinerEpochScore> {
+public final class ScoresSink implements Sink<MinerEpochScore> {
     private static final long serialVersionUID = 1L;
 
     private final String warehouse;
     private final Map<String, String> properties;
 
-    ScoresSink(String warehouse, Map<String, String> properties) {
+    public ScoresSink(String warehouse, Map<String, String> properties) {
         this.warehouse = warehouse;
         this.properties = new LinkedHashMap<>(properties);
     }

@@ -1,5 +1,7 @@
 package ai.zkllm.jobs.validation;
 
+import ai.zkllm.jobs.ValidationJob;
+import ai.zkllm.jobs.ValidationJobConfig;
 import ai.zkllm.operators.validation.Observation;
 import ai.zkllm.operators.validation.StreamEvent;
 import ai.zkllm.schemas.v1.CanaryResult;
@@ -23,28 +25,28 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * {@link StreamEvent}s keyed by request id, and this validator's canary results as
  * {@link Observation}s. Unparseable records are skipped: the miners' own dead letters cover them.
  */
-final class ValidationSources {
+public final class ValidationSources {
 
     private ValidationSources() {}
 
-    static KafkaSource<StreamEvent> events(ValidationJobConfig cfg, int kind) {
+    public static KafkaSource<StreamEvent> events(ValidationJobConfig cfg, int kind) {
         KafkaSourceBuilder<StreamEvent> b = base(cfg, StreamEvent.class, new EventDeserializer(kind));
         switch (kind) {
             case StreamEvent.PROMPT -> b.setTopicPattern(Pattern.compile(Pattern.quote(cfg.promptsTopicPrefix + ".") + ".+"));
-            case StreamEvent.RESPONSE -> b.setTopics(cfg.responsesTopic);
-            default -> b.setTopics(cfg.receiptsTopic);
+            case StreamEvent.RESPONSE -> b.setTopics(cfg.kafka.responsesTopic);
+            default -> b.setTopics(cfg.kafka.receiptsTopic);
         }
         return b.build();
     }
 
-    static KafkaSource<Observation> canaries(ValidationJobConfig cfg) {
+    public static KafkaSource<Observation> canaries(ValidationJobConfig cfg) {
         return base(cfg, Observation.class, new CanaryDeserializer()).setTopics(cfg.canaryTopic()).build();
     }
 
     private static <T> KafkaSourceBuilder<T> base(ValidationJobConfig cfg, Class<T> type,
                                                   KafkaRecordDeserializationSchema<T> deserializer) {
         KafkaSourceBuilder<T> b = KafkaSource.<T>builder()
-                .setBootstrapServers(cfg.bootstrapServers)
+                .setBootstrapServers(cfg.kafka.bootstrapServers)
                 .setGroupId(cfg.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(deserializer)

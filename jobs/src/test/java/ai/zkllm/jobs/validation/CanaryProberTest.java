@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.jobs.ValidationJobConfig;
 import ai.zkllm.jobs.demo.LinearSquareProgram;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.blob.BlobStore;

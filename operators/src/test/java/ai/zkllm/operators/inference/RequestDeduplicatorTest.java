@@ -16,13 +16,17 @@ class RequestDeduplicatorTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, PromptEnvelope, PromptEnvelope> harness() throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new RequestDeduplicator(Duration.ofMinutes(10)),
-                e -> e.requestId, Types.STRING);
+                e -> e.sessionId, Types.STRING);
     }
 
     static PromptEnvelope prompt(String id, long offset) {
+        return prompt("s", id, offset);
+    }
+
+    static PromptEnvelope prompt(String session, String id, long offset) {
         PromptEnvelope e = PromptEnvelope.of("prompts", 0, offset, 0, id.getBytes());
         e.requestId = id;
-        e.sessionId = "s";
+        e.sessionId = session;
         return e;
     }
 
@@ -39,13 +43,25 @@ class RequestDeduplicatorTest {
     }
 
     @Test
+    void idsAreRememberedPerSession() throws Exception {
+        var h = harness();
+        h.processElement(prompt("s1", "a", 1), 0);
+        h.processElement(prompt("s2", "b", 2), 0);
+        h.processElement(prompt("s1", "b", 3), 0);
+        h.processElement(prompt("s2", "b", 4), 0);
+        assertEquals(3, h.extractOutputValues().size());
+        DeadLetter d = DeadLetter.parseFrom(h.getSideOutput(DeadLetters.TAG).peek().getValue().value);
+        assertEquals(4, d.getSource().getOffset());
+    }
+
+    @Test
     void seenIdsSurviveARestoreFromCheckpoint() throws Exception {
         var h = harness();
         h.processElement(prompt("a", 1), 0);
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
         h.close();
         var restored = new KeyedOneInputStreamOperatorTestHarness<String, PromptEnvelope, PromptEnvelope>(
-                new KeyedProcessOperator<>(new RequestDeduplicator(Duration.ofMinutes(10))), e -> e.requestId, Types.STRING);
+                new KeyedProcessOperator<>(new RequestDeduplicator(Duration.ofMinutes(10))), e -> e.sessionId, Types.STRING);
         restored.initializeState(snapshot);
         restored.open();
         restored.processElement(prompt("a", 1), 0);

@@ -1,5 +1,7 @@
-package ai.zkllm.analytics;
+package ai.zkllm.jobs;
 
+import ai.zkllm.analytics.IcebergWriter;
+import ai.zkllm.analytics.NetworkTables;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;

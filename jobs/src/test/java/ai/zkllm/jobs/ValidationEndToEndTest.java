@@ -1,4 +1,4 @@
-package ai.zkllm.jobs.validation;
+package ai.zkllm.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.zkllm.analytics.IcebergWriter;
 import ai.zkllm.analytics.NetworkCatalog;
 import ai.zkllm.analytics.NetworkTables;
-import ai.zkllm.analytics.SettlementJob;
 import ai.zkllm.cli.Zkllm;
 import ai.zkllm.client.TokenListener;
 import ai.zkllm.client.ZkllmClient;
@@ -16,11 +15,10 @@ import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
-import ai.zkllm.jobs.InferenceJob;
-import ai.zkllm.jobs.InferenceJobConfig;
 import ai.zkllm.jobs.demo.DemoVocabulary;
 import ai.zkllm.jobs.demo.LinearSquareProgram;
 import ai.zkllm.jobs.embedded.EmbeddedKafka;
+import ai.zkllm.jobs.validation.CanaryProber;
 import ai.zkllm.operators.inference.PromptEnvelope;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
@@ -107,8 +105,8 @@ class ValidationEndToEndTest {
     JobClient startMiner(String bootstrap, String miner, String blobs, MapFunction<PromptEnvelope, PromptEnvelope> hook)
             throws Exception {
         InferenceJobConfig cfg = new InferenceJobConfig();
-        cfg.bootstrapServers = bootstrap;
-        cfg.promptsTopic = "zkllm.prompts." + miner;
+        cfg.kafka.bootstrapServers = bootstrap;
+        cfg.prompts.name = "zkllm.prompts." + miner;
         cfg.minerId = miner;
         cfg.groupId = "miner-" + miner;
         cfg.transactionalIdPrefix = "miner-" + miner;
@@ -117,7 +115,8 @@ class ValidationEndToEndTest {
         cfg.maxMessageBytes = 2 << 20;
         cfg.checkpointIntervalMs = 200;
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
-        InferenceJob.build(env, cfg, new ServiceLoaderProgramRegistry(), hook);
+        InferenceJob.build(env, cfg, new ServiceLoaderProgramRegistry(),
+                hook == null ? InferenceConnectors.kafka(cfg) : InjectedPrompts.connectors(cfg, hook));
         return env.executeAsync("miner-" + miner);
     }
 
@@ -131,7 +130,7 @@ class ValidationEndToEndTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(16 << 20)) {
             String bootstrap = kafka.bootstrapServers();
             ValidationJobConfig cfg = new ValidationJobConfig();
-            cfg.bootstrapServers = bootstrap;
+            cfg.kafka.bootstrapServers = bootstrap;
             cfg.brain = BRAIN;
             cfg.validatorId = VALIDATOR;
             cfg.blobs.root = blobDir;
@@ -146,7 +145,7 @@ class ValidationEndToEndTest {
             cfg.checkpointIntervalMs = 1000;
             cfg.warehouse = tmp.resolve("warehouse").toString();
             kafka.createTopics(1, 16 << 20, "zkllm.prompts." + HONEST, "zkllm.prompts." + LAZY,
-                    "zkllm.prompts." + CHEATER, cfg.responsesTopic, cfg.receiptsTopic, cfg.deadLetterTopic,
+                    "zkllm.prompts." + CHEATER, cfg.kafka.responsesTopic, cfg.kafka.receiptsTopic, cfg.kafka.deadLetterTopic,
                     cfg.canaryTopic());
             miners.add(startMiner(bootstrap, HONEST, blobDir, null));
             miners.add(startMiner(bootstrap, LAZY, blobDir, new Lazy()));
@@ -157,8 +156,8 @@ class ValidationEndToEndTest {
                     new SecureRandom()).secretKey();
             for (String m : List.of(HONEST, LAZY, CHEATER)) {
                 try (ZkllmClient user = new ZkllmClient(new ZkllmClient.Config(bootstrap, "zkllm.prompts." + m,
-                        cfg.responsesTopic, Integer.toString(BRAIN), Duration.ofSeconds(60), Duration.ofSeconds(60),
-                        cfg.deadLetterTopic), program, userKey, blobs)) {
+                        cfg.kafka.responsesTopic, Integer.toString(BRAIN), Duration.ofSeconds(60), Duration.ofSeconds(60),
+                        cfg.kafka.deadLetterTopic), program, userKey, blobs)) {
                     user.generate("user-" + m, DemoVocabulary.encode("the cat sat on"), 1, 0, 1, TokenListener.NONE);
                 }
             }
@@ -181,7 +180,7 @@ class ValidationEndToEndTest {
 
             // The validator: replay every receipt, close epoch 0, write scores (bounded run).
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
-            ValidationJob.build(env, cfg, new ServiceLoaderProgramRegistry());
+            ValidationJob.build(env, cfg, new ServiceLoaderProgramRegistry(), ValidationConnectors.of(cfg));
             env.execute("validator-" + VALIDATOR);
             System.out.printf("validation done after %.1f s%n", (System.currentTimeMillis() - t0) / 1e3);
         } finally {

@@ -1,5 +1,8 @@
-package ai.zkllm.analytics;
+package ai.zkllm.jobs;
 
+import ai.zkllm.analytics.NetworkCatalog;
+import ai.zkllm.analytics.NetworkTables;
+import ai.zkllm.analytics.RegistrationRows;
 import ai.zkllm.registry.RegistrationFunction;
 import ai.zkllm.registry.RegistrationParser;
 import ai.zkllm.registry.RegistrationRequest;
@@ -9,6 +12,7 @@ import java.io.IOException;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -45,8 +49,8 @@ public final class RegistryJob {
         return builder.build();
     }
 
-    /** Adds the registry to {@code env}; creates the tables when missing. */
-    public static void wire(StreamExecutionEnvironment env, KafkaSource<String> source, NetworkCatalog network,
+    /** Adds the registry to {@code env}, reading {@code source} (production: {@link #source}); creates the tables when missing. */
+    public static void wire(StreamExecutionEnvironment env, Source<String, ?, ?> source, NetworkCatalog network,
                             RegistryCaps caps) {
         Catalog catalog = network.open();
         try {

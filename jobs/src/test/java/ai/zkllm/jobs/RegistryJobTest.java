@@ -1,8 +1,10 @@
-package ai.zkllm.analytics;
+package ai.zkllm.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.analytics.NetworkCatalog;
+import ai.zkllm.analytics.NetworkTables;
 import ai.zkllm.registry.RegistryCaps;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,10 @@
-package ai.zkllm.analytics;
+package ai.zkllm.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.zkllm.analytics.NetworkCatalog;
+import ai.zkllm.analytics.NetworkTables;
 import ai.zkllm.settlement.EpochInput;
 import ai.zkllm.settlement.EpochSettlement;
 import ai.zkllm.settlement.Settlement;

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A tiny but real two-round FHE program over a 128-bit parameter set (N = 2^14, depth 2): the
- * stand-in the demo and the stream tests run until the squeezed model's program lands. It is not
- * a language model.
+ * A tiny but real two-round FHE program over a 128-bit parameter set (N = 2^14, depth 2): test
+ * only, for the stream tests that need fast rounds (registered by the test class path's
+ * {@code META-INF/services}). It is not a language model.
  *
  * <p>Over a vocabulary of {@link DemoVocabulary#SIZE} tokens, with x the context encoding
  * (one-hot of the last token plus a bag of all tokens):

@@ -1,6 +1,8 @@
-package ai.zkllm.jobs.validation;
+package ai.zkllm.jobs;
 
 import ai.zkllm.analytics.NetworkCatalog;
+import ai.zkllm.jobs.validation.CanaryProber;
+import ai.zkllm.jobs.validation.PriorFlags;
 import ai.zkllm.operators.validation.EpochScoreFunction;
 import ai.zkllm.operators.validation.MinerEpochScore;
 import ai.zkllm.operators.validation.Observation;
@@ -33,6 +35,7 @@ import picocli.CommandLine;
  *   ∪ verdicts → keyBy(brain) EpochScoreFunction: per (epoch, miner) tallies, closed on the watermark
  *   → ScoresSink: Iceberg scores, one replace per (brain, epoch, validator)
  * </pre>
+ * Sources and sink come from the caller ({@link ValidationConnectors}); production's are Kafka and Iceberg.
  * Event time is the Kafka record time, watermarks allow {@code --grace-ms} of disorder, and idle
  * sources do not hold an epoch open. Replay flags this validator wrote before are read back from
  * {@code scores} when the job is built ({@link PriorFlags}) and stay in force. The canaries themselves are sent by {@link CanaryProber},
@@ -42,8 +45,8 @@ public final class ValidationJob {
 
     private ValidationJob() {}
 
-    public static void build(StreamExecutionEnvironment env, ValidationJobConfig cfg, ProgramRegistry programs)
-            throws java.io.IOException {
+    public static void build(StreamExecutionEnvironment env, ValidationJobConfig cfg, ProgramRegistry programs,
+                             ValidationConnectors io) throws java.io.IOException {
         Map<Long, EpochScoreFunction.PriorFlag> priorFlags =
                 PriorFlags.read(NetworkCatalog.of(cfg.warehouse, cfg.catalogProperties), cfg.brain, cfg.validatorId);
         env.setParallelism(cfg.parallelism);
@@ -51,12 +54,10 @@ public final class ValidationJob {
         WatermarkStrategy<StreamEvent> eventTime = WatermarkStrategy
                 .<StreamEvent>forBoundedOutOfOrderness(Duration.ofMillis(cfg.graceMs))
                 .withIdleness(Duration.ofSeconds(30));
-        DataStream<StreamEvent> prompts = env.fromSource(ValidationSources.events(cfg, StreamEvent.PROMPT), eventTime,
+        DataStream<StreamEvent> prompts = env.fromSource(io.prompts(), eventTime,
                 "prompts").uid("prompts-source");
-        DataStream<StreamEvent> responses = env.fromSource(ValidationSources.events(cfg, StreamEvent.RESPONSE),
-                eventTime, "responses").uid("responses-source");
-        DataStream<StreamEvent> receipts = env.fromSource(ValidationSources.events(cfg, StreamEvent.RECEIPT),
-                eventTime, "receipts").uid("receipts-source");
+        DataStream<StreamEvent> responses = env.fromSource(io.responses(), eventTime, "responses").uid("responses-source");
+        DataStream<StreamEvent> receipts = env.fromSource(io.receipts(), eventTime, "receipts").uid("receipts-source");
         Replayer replayer = new Replayer(programs, cfg.blobs.open(), cfg.backend);
         DataStream<ReplayTask> joined = prompts.union(responses, receipts)
                 .keyBy(e -> e.requestId)
@@ -69,7 +70,7 @@ public final class ValidationJob {
                         cfg.replayMaxInFlight)
                 .returns(TypeInformation.of(Observation.class))
                 .uid("replay").name("replay (bit-exact)");
-        DataStream<Observation> canaries = env.fromSource(ValidationSources.canaries(cfg),
+        DataStream<Observation> canaries = env.fromSource(io.canaries(),
                 WatermarkStrategy.<Observation>forBoundedOutOfOrderness(Duration.ofMillis(cfg.graceMs))
                         .withIdleness(Duration.ofSeconds(30)), "canaries").uid("canaries-source");
         String brain = Integer.toString(cfg.brain);
@@ -80,16 +81,16 @@ public final class ValidationJob {
                         cfg.epochOriginMs, cfg.epochLengthMs, cfg.graceMs, cfg.latencyTargetMs, priorFlags)))
                 .returns(TypeInformation.of(MinerEpochScore.class))
                 .setParallelism(1).uid("score").name("score epochs");
-        scores.sinkTo(new ScoresSink(cfg.warehouse, cfg.catalogProperties)).setParallelism(1)
+        scores.sinkTo(io.scores()).setParallelism(1)
                 .uid("scores-sink").name("iceberg scores");
     }
 
-    /** {@code flink run zkllm-jobs.jar ai.zkllm.jobs.validation.ValidationJob --brain 3 --validator-id 1 ...}. */
+    /** {@code flink run zkllm-jobs.jar ai.zkllm.jobs.ValidationJob --brain 3 --validator-id 1 ...}. */
     public static void main(String[] args) throws Exception {
         ValidationJobConfig cfg = new ValidationJobConfig();
         new CommandLine(cfg).parseArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        build(env, cfg, new ServiceLoaderProgramRegistry());
+        build(env, cfg, new ServiceLoaderProgramRegistry(), ValidationConnectors.of(cfg));
         env.execute("zkllm-validation-" + cfg.validatorId);
     }
 }

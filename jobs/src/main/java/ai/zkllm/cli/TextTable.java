@@ -1,4 +1,4 @@
-package ai.zkllm.analytics;
+package ai.zkllm.cli;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +11,11 @@ import org.apache.flink.types.Row;
  * right-aligned (their headers too), text left-aligned, SQL NULL as {@code NULL}; then a row count. DECIMAL money
  * prints in full (no exponent).
  */
-public final class TextTable {
+final class TextTable {
 
     private TextTable() {}
 
-    public static String render(ResolvedSchema schema, List<Row> rows) {
+    static String render(ResolvedSchema schema, List<Row> rows) {
         List<String> names = schema.getColumnNames();
         int columns = names.size();
         boolean[] numeric = new boolean[columns];

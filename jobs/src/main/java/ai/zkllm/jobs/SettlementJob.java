@@ -1,5 +1,11 @@
-package ai.zkllm.analytics;
+package ai.zkllm.jobs;
 
+import ai.zkllm.analytics.EpochReader;
+import ai.zkllm.analytics.FlinkSql;
+import ai.zkllm.analytics.IcebergWriter;
+import ai.zkllm.analytics.NetworkCatalog;
+import ai.zkllm.analytics.NetworkTables;
+import ai.zkllm.analytics.SettlementRows;
 import ai.zkllm.settlement.EmissionSchedule;
 import ai.zkllm.settlement.EpochSettlement;
 import ai.zkllm.settlement.RewardShares;

@@ -1,6 +1,5 @@
-package ai.zkllm.jobs.validation;
+package ai.zkllm.jobs;
 
-import ai.zkllm.jobs.BlobStoreOptions;
 import java.io.Serializable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,8 +11,8 @@ import picocli.CommandLine.Option;
 public class ValidationJobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    public String bootstrapServers = "127.0.0.1:9092";
+    @Mixin
+    public KafkaTopics kafka = new KafkaTopics();
 
     @Option(names = "--brain", required = true, description = "the brain id (0..1023) this validator scores")
     public int brain;
@@ -26,15 +25,6 @@ public class ValidationJobConfig implements Serializable {
 
     @Option(names = "--prompts-topic-prefix", description = "miner m reads <prefix>.<m> (default: ${DEFAULT-VALUE})")
     public String promptsTopicPrefix = "zkllm.prompts";
-
-    @Option(names = "--responses-topic", description = "topic the miners answer on (default: ${DEFAULT-VALUE})")
-    public String responsesTopic = "zkllm.responses";
-
-    @Option(names = "--receipts-topic", description = "topic of the validators' receipts (default: ${DEFAULT-VALUE})")
-    public String receiptsTopic = "zkllm.receipts";
-
-    @Option(names = "--dead-letter-topic", description = "where miners report refused prompts; a refused canary is seen there (default: ${DEFAULT-VALUE})")
-    public String deadLetterTopic = "zkllm.dead-letters";
 
     @Option(names = "--canary-topic", description = "canary results of this validator; default zkllm.canaries.<validator-id>")
     public String canaryTopic;
