@@ -36,9 +36,4 @@ public final class FheEngines {
             return new Engine(context, new FheCodec(context), new CanonicalDigest(params));
         });
     }
-
-    /** Engines currently held (for tests and metrics). */
-    public static int size() {
-        return ENGINES.size();
-    }
 }
