@@ -2,6 +2,7 @@ package ai.zkllm.operators.inference;
 
 import ai.zkllm.fhe.io.InvalidFheDataException;
 import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.operators.WorkerPools;
 import ai.zkllm.program.EvaluationKeyCache;
 import ai.zkllm.program.ProgramRegistry;
 import ai.zkllm.program.RoundExecutor;
@@ -16,9 +17,6 @@ import ai.zkllm.schemas.v1.Timings;
 import ai.zkllm.schemas.v1.WorkReceipt;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -56,12 +54,7 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
 
     @Override
     public void open(OpenContext openContext) {
-        pool = new ThreadPoolExecutor(settings.workers(), settings.workers(), 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "zkllm-fhe-worker");
-                    t.setDaemon(true);
-                    return t;
-                });
+        pool = WorkerPools.fixed("zkllm-fhe-worker", settings.workers());
         EvaluationKeyCache keyCache = new EvaluationKeyCache(settings.keyCacheBytes(), settings.keyCacheEntries(),
                 settings.keyCacheTtlMs(), System::currentTimeMillis);
         executor = new RoundExecutor(programs, blobs, RingBackends.named(settings.backend()), keyCache);

@@ -1,14 +1,12 @@
 package ai.zkllm.operators.validation;
 
+import ai.zkllm.operators.WorkerPools;
 import ai.zkllm.schemas.v1.EncryptedPrompt;
 import ai.zkllm.schemas.v1.EncryptedResponse;
 import ai.zkllm.schemas.v1.WorkReceipt;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -41,11 +39,7 @@ public class ReplayFunction extends RichAsyncFunction<ReplayTask, Observation> {
 
     @Override
     public void open(OpenContext ctx) {
-        pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "zkllm-replay-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        pool = WorkerPools.fixed("zkllm-replay-worker", workers);
         replayers = ThreadLocal.withInitial(template::copy);
     }
 
