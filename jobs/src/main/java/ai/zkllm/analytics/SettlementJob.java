@@ -1,11 +1,13 @@
 package ai.zkllm.analytics;
 
 import ai.zkllm.settlement.EmissionSchedule;
+import ai.zkllm.settlement.EpochInput;
 import ai.zkllm.settlement.EpochSettlement;
 import ai.zkllm.settlement.RewardShares;
 import ai.zkllm.settlement.Settlement;
 import java.io.Closeable;
 import java.io.IOException;
+import java.math.BigDecimal;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -21,10 +23,11 @@ import org.apache.iceberg.catalog.Catalog;
 public final class SettlementJob {
 
     /** What to settle and with which parameters. */
-    public record Params(int brain, long epoch, double kappa, double alpha, EmissionSchedule emission, RewardShares shares) {
+    public record Params(int brain, long epoch, BigDecimal kappa, BigDecimal alpha, EmissionSchedule emission,
+            RewardShares shares) {
 
         public static Params defaults(int brain, long epoch) {
-            return new Params(brain, epoch, 0.5, 0.1,
+            return new Params(brain, epoch, EpochInput.DEFAULT_KAPPA, EpochInput.DEFAULT_ALPHA,
                     new EmissionSchedule(EmissionSchedule.BASE_UNITS_PER_TOKEN, EmissionSchedule.DEFAULT_BLOCKS_PER_EPOCH),
                     RewardShares.DEFAULT);
         }
@@ -51,7 +54,7 @@ public final class SettlementJob {
             int brain = params.brain();
             long epoch = params.epoch();
             IcebergWriter.replaceEpoch(consensus, brain, epoch, SettlementRows.consensus(consensus, settlement));
-            IcebergWriter.replaceEpoch(dividends, brain, epoch, SettlementRows.dividends(dividends, settlement, read.stakes()));
+            IcebergWriter.replaceEpoch(dividends, brain, epoch, SettlementRows.dividends(dividends, settlement, read.input().stakes()));
             IcebergWriter.replaceEpoch(bonds, brain, epoch, SettlementRows.bonds(bonds, settlement));
             long snapshot = IcebergWriter.replaceEpoch(rewards, brain, epoch, SettlementRows.rewards(rewards, settlement));
             return new Result(settlement, read.ignoredScores(), snapshot);

@@ -3,6 +3,7 @@ package ai.zkllm.analytics;
 import ai.zkllm.settlement.ConsensusResult;
 import ai.zkllm.settlement.EpochSettlement;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.Table;
@@ -23,11 +24,11 @@ public final class SettlementRows {
         return rows;
     }
 
-    public static List<Record> dividends(Table table, EpochSettlement s, BigDecimal[] stakes) {
+    public static List<Record> dividends(Table table, EpochSettlement s, BigInteger[] stakes) {
         List<Record> rows = new ArrayList<>();
         for (int i = 0; i < s.validatorIds().length; i++) {
             rows.add(IcebergWriter.record(table, s.brain(), s.epoch(), (long) s.validatorIds()[i],
-                    stakes[i].setScale(0), s.consensus().dividends()[i]));
+                    new BigDecimal(stakes[i]), s.consensus().dividends()[i]));
         }
         return rows;
     }

@@ -6,6 +6,7 @@ import ai.zkllm.settlement.EmissionSchedule;
 import ai.zkllm.settlement.EpochSettlement;
 import ai.zkllm.settlement.InvalidEpochException;
 import ai.zkllm.settlement.RewardShares;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -38,11 +39,13 @@ public final class SettleEpochCommand implements Callable<Integer> {
     @Option(names = "--epoch", required = true, description = "The epoch number.")
     private long epoch;
 
-    @Option(names = "--kappa", defaultValue = "0.5", description = "Consensus quorum in (0, 1] (default: ${DEFAULT-VALUE}).")
-    private double kappa;
+    @Option(names = "--kappa", defaultValue = "0.5",
+            description = "Consensus quorum in (0, 1], an exact decimal (default: ${DEFAULT-VALUE}).")
+    private BigDecimal kappa;
 
-    @Option(names = "--alpha", defaultValue = "0.1", description = "Bond smoothing in [0, 1] (default: ${DEFAULT-VALUE}).")
-    private double alpha;
+    @Option(names = "--alpha", defaultValue = "0.1",
+            description = "Bond smoothing in [0, 1], an exact decimal (default: ${DEFAULT-VALUE}).")
+    private BigDecimal alpha;
 
     @Option(names = "--block-emission", defaultValue = "1000000000000000000", paramLabel = "BASE_UNITS",
             description = "Base units per block in the first year (default: ${DEFAULT-VALUE}, one token).")

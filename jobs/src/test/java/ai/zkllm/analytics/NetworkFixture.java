@@ -19,6 +19,9 @@ final class NetworkFixture {
 
     static final int BRAIN = 3;
     static final long EPOCH = 42;
+    /** The validators' stakes in base units, as settled. */
+    static final BigInteger[] STAKES = {tokens(5000).toBigIntegerExact(), tokens(3000).toBigIntegerExact(),
+            tokens(2000).toBigIntegerExact()};
     static final OffsetDateTime AT = OffsetDateTime.of(2026, 11, 25, 9, 0, 0, 0, ZoneOffset.UTC);
 
     private NetworkFixture() {}

@@ -95,8 +95,8 @@ class SettlementJobTest {
         // Epoch 43 has no scores: the bonds of epoch 42 are read back and carried forward.
         SettlementJob.Result next = SettlementJob.run(network, SettlementJob.Params.defaults(NetworkFixture.BRAIN, epoch + 1));
         EpochInput input = next.settlement() == null ? null : new EpochInput(NetworkFixture.BRAIN, epoch + 1,
-                new int[] {0, 1, 2}, new double[] {5000, 3000, 2000}, new int[] {10, 11}, new double[3][2],
-                first.settlement().consensus().bonds(), 0.5, 0.1,
+                new int[] {0, 1, 2}, NetworkFixture.STAKES, new int[] {10, 11}, new double[3][2],
+                first.settlement().consensus().bonds(), EpochInput.DEFAULT_KAPPA, EpochInput.DEFAULT_ALPHA,
                 SettlementJob.Params.defaults(0, 0).emission(), SettlementJob.Params.defaults(0, 0).shares());
         EpochSettlement expected = Settlement.settle(input);
         for (int i = 0; i < 3; i++) {
