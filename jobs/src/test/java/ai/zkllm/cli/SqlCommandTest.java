@@ -138,9 +138,9 @@ class SqlCommandTest {
     void withoutAllowWritesOnlyQueriesRun() {
         seed();
         String where = warehouse.toString();
-        for (String write : List.of("DROP TABLE rewards", "/* a comment first */ DROP TABLE rewards",
-                "\n-- a line comment\nDELETE FROM rewards", "INSERT INTO scores SELECT * FROM scores",
-                "CREATE TABLE t (x INT)", "ALTER TABLE rewards RENAME TO r", "SET 'a' = 'b'")) {
+        for (String write : List.of("DROP TABLE zkllm.network.rewards", "/* a comment first */ DROP TABLE zkllm.network.rewards",
+                "\n-- a line comment\nDELETE FROM zkllm.network.rewards", "INSERT INTO zkllm.network.scores SELECT * FROM scores",
+                "CREATE TABLE t (x INT)", "ALTER TABLE zkllm.network.rewards RENAME TO r", "SET 'a' = 'b'")) {
             Run refused = zkllm("sql", "--warehouse", where, write);
             assertEquals(2, refused.exitCode(), write + ": " + refused.out());
             assertEquals(1, refused.err().lines().count(), refused.err());
@@ -155,7 +155,7 @@ class SqlCommandTest {
         assertEquals("4", scoreCount(where), "nothing was written");
 
         Run insert = zkllm("sql", "--warehouse", where, "--allow-writes",
-                "INSERT INTO scores SELECT * FROM scores WHERE miner = 7");
+                "INSERT INTO zkllm.network.scores SELECT * FROM scores WHERE miner = 7");
         assertEquals(0, insert.exitCode(), insert.err());
         assertEquals("6", scoreCount(where));
     }
