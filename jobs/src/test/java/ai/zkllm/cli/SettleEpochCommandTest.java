@@ -99,5 +99,19 @@ class SettleEpochCommandTest {
             paid = paid.add(new BigInteger(line.trim()));
         }
         assertEquals(new BigInteger("360000000000000000000"), paid);
+
+        // Auditing history, as docs/analytics.md shows it: every revision's rewards by SQL, the Iceberg
+        // snapshots with their epoch and run, and a table as of one snapshot.
+        List<String> history = sql("SELECT e.revision, e.reason, SUM(r.amount) AS paid FROM zkllm.network.rewards r"
+                + " JOIN epochs e ON r.brain = e.brain AND r.epoch = e.epoch AND r.run_id = e.run_id"
+                + " WHERE e.brain = 5 AND e.epoch = 0 GROUP BY e.revision, e.reason ORDER BY e.revision").lines().toList();
+        assertEquals("(2 rows)", history.get(history.size() - 1), String.join("\n", history));
+        List<String> snapshots = sql("SELECT snapshot_id, summary['zkllm.epoch'] AS epoch, summary['zkllm.run-id'] AS run_id"
+                + " FROM zkllm.network.`rewards$snapshots` ORDER BY committed_at").lines().toList();
+        assertEquals("(2 rows)", snapshots.get(snapshots.size() - 1), String.join("\n", snapshots));
+        String firstSnapshot = snapshots.get(2).trim().split("\\s+")[0];
+        List<String> asOfFirst = sql("SELECT role, id, amount FROM zkllm.network.rewards /*+ OPTIONS('snapshot-id'='"
+                + firstSnapshot + "') */").lines().toList();
+        assertEquals("(5 rows)", asOfFirst.get(asOfFirst.size() - 1), "revision 1's rows only, as first committed");
     }
 }
