@@ -5,6 +5,7 @@ import ai.zkllm.settlement.EpochInput;
 import ai.zkllm.settlement.InvalidEpochException;
 import ai.zkllm.settlement.RewardShares;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,8 +27,8 @@ import org.apache.flink.types.Row;
  */
 public final class EpochReader {
 
-    /** What was read: the settlement input, the exact stakes, and how many score rows were ignored. */
-    public record Read(EpochInput input, BigDecimal[] stakes, int ignoredScores) {}
+    /** What was read: the settlement input and how many score rows were ignored. */
+    public record Read(EpochInput input, int ignoredScores) {}
 
     private final TableEnvironment tableEnv;
 
@@ -35,14 +36,14 @@ public final class EpochReader {
         this.tableEnv = tableEnv;
     }
 
-    public Read read(int brain, long epoch, double kappa, double alpha, EmissionSchedule emission, RewardShares shares) {
-        TreeMap<Long, BigDecimal> validators = new TreeMap<>();
+    public Read read(int brain, long epoch, BigDecimal kappa, BigDecimal alpha, EmissionSchedule emission, RewardShares shares) {
+        TreeMap<Long, BigInteger> validators = new TreeMap<>();
         TreeMap<Long, Boolean> miners = new TreeMap<>();
         List<Row> scores = new ArrayList<>();
         List<Row> bonds = new ArrayList<>();
         for (Row row : FlinkSql.query(tableEnv, inputsQuery(brain, epoch))) {
             switch ((String) row.getField(0)) {
-                case "validator" -> validators.put((Long) row.getField(1), (BigDecimal) row.getField(3));
+                case "validator" -> validators.put((Long) row.getField(1), ((BigDecimal) row.getField(3)).toBigIntegerExact());
                 case "miner" -> miners.put((Long) row.getField(1), true);
                 case "score" -> scores.add(row);
                 case "bond" -> bonds.add(row);
@@ -80,14 +81,10 @@ public final class EpochReader {
             }
         }
 
-        BigDecimal[] stakes = validators.values().toArray(BigDecimal[]::new);
-        double[] stakeRatios = new double[stakes.length];
-        for (int i = 0; i < stakes.length; i++) {
-            stakeRatios[i] = stakes[i].doubleValue();
-        }
-        EpochInput input = new EpochInput(brain, epoch, ids(validators.keySet()), stakeRatios, ids(miners.keySet()),
+        EpochInput input = new EpochInput(brain, epoch, ids(validators.keySet()),
+                validators.values().toArray(BigInteger[]::new), ids(miners.keySet()),
                 weights, previousBonds, kappa, alpha, emission, shares);
-        return new Read(input, stakes, ignored);
+        return new Read(input, ignored);
     }
 
     /**

@@ -17,7 +17,8 @@ public final class FlinkSql {
 
     /**
      * A batch TableEnvironment (local MiniCluster unless run by {@code flink run}) with the
-     * network catalog registered and {@code zkllm.network} current; times shown in UTC.
+     * network catalog registered as {@code zkllm} and the {@link SettledViews} current, so
+     * {@code rewards} shows settled epochs only; times shown in UTC.
      */
     public static TableEnvironment batch(NetworkCatalog catalog, int parallelism) {
         Configuration config = new Configuration();
@@ -26,6 +27,7 @@ public final class FlinkSql {
         TableEnvironment tableEnv = TableEnvironment.create(
                 EnvironmentSettings.newInstance().inBatchMode().withConfiguration(config).build());
         catalog.register(tableEnv);
+        SettledViews.register(tableEnv);
         return tableEnv;
     }
 

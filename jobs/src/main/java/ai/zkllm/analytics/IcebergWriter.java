@@ -17,14 +17,15 @@ import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.encryption.EncryptedOutputFile;
-import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 
 /**
  * Small, driver-side writes with the Iceberg Java API: one Parquet file per partition and one
  * atomic commit per call. Used where a job's result is computed in one place (settlement's
- * per-brain result) and by tests and demos that seed tables.
+ * per-brain result, the scores of one validator's epoch) and by tests and demos that seed tables.
  */
 public final class IcebergWriter {
 
@@ -50,33 +51,37 @@ public final class IcebergWriter {
     }
 
     /**
-     * Replaces everything of one (brain, epoch) with {@code rows}, in one atomic commit: readers
-     * see the old partition or the new one, never both, so re-running an epoch never doubles a
-     * row. An explicit row filter (rather than "replace the partitions written to") also clears
-     * an epoch whose new result is empty. Returns the new snapshot id.
+     * Replaces the rows matching {@code filter} with {@code rows} in one atomic commit (e.g. one
+     * validator's scores of one epoch, leaving the other validators' rows alone).
      */
-    public static long replaceEpoch(Table table, int brain, long epoch, List<Record> rows) {
-        OverwriteFiles overwrite = table.newOverwrite()
-                .overwriteByRowFilter(Expressions.and(
-                        Expressions.equal("brain", brain), Expressions.equal("epoch", epoch)));
-        for (Record row : rows) {
-            if (!Integer.valueOf(brain).equals(row.getField("brain")) || !Long.valueOf(epoch).equals(row.getField("epoch"))) {
-                throw new IllegalArgumentException("row outside brain " + brain + " epoch " + epoch + ": " + row);
-            }
-        }
+    public static long replace(Table table, Expression filter, List<Record> rows) {
+        return replace(table, filter, rows, Map.of());
+    }
+
+    /**
+     * As {@link #replace(Table, Expression, List)}, with {@code summary} added to the new snapshot's
+     * summary (e.g. which epoch and run it belongs to), for whoever audits the table's history.
+     */
+    public static long replace(Table table, Expression filter, List<Record> rows, Map<String, String> summary) {
+        OverwriteFiles overwrite = table.newOverwrite().overwriteByRowFilter(filter);
         writeFiles(table, rows).forEach(overwrite::addFile);
+        summary.forEach(overwrite::set);
         overwrite.commit();
         return table.currentSnapshot().snapshotId();
     }
 
     /**
-     * Replaces the rows matching {@code filter} with {@code rows} in one atomic commit (e.g. one
-     * validator's scores of one epoch, leaving the other validators' rows alone).
+     * Appends {@code rows} in one commit unless, since snapshot {@code since} (null: since the table
+     * began), another commit added rows matching {@code conflicts}: a compare-and-swap on a table
+     * that is only appended to. Throws Iceberg's {@link ValidationException} when it lost the race.
      */
-    public static long replace(Table table, org.apache.iceberg.expressions.Expression filter, List<Record> rows) {
-        OverwriteFiles overwrite = table.newOverwrite().overwriteByRowFilter(filter);
-        writeFiles(table, rows).forEach(overwrite::addFile);
-        overwrite.commit();
+    public static long appendUnlessAdded(Table table, Long since, Expression conflicts, List<Record> rows) {
+        OverwriteFiles append = table.newOverwrite();
+        writeFiles(table, rows).forEach(append::addFile);
+        if (since != null) {
+            append.validateFromSnapshot(since);
+        }
+        append.conflictDetectionFilter(conflicts).validateNoConflictingData().commit();
         return table.currentSnapshot().snapshotId();
     }
 

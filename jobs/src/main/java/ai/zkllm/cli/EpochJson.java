@@ -22,6 +22,8 @@ import java.util.List;
  * Parsing is strict: unknown fields, trailing content, nulls inside number arrays and fractional
  * ids are errors. Amounts of base units are written as strings, since they exceed what a JSON
  * reader holding numbers as doubles keeps exactly; they may be read as strings or numbers.
+ * Money never passes through a double: stakes are read as integers of any size, κ and α as exact
+ * decimals from their digits (a fractional stake is an error, not rounded).
  */
 final class EpochJson {
 
@@ -29,18 +31,20 @@ final class EpochJson {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
     private EpochJson() {}
 
-    record Validator(Integer id, Double stake) {}
+    record Validator(Integer id, BigInteger stake) {}
 
     record Emission(BigInteger blockEmission, Long blocksPerEpoch,
             BigDecimal ownerPercent, BigDecimal minersPercent, BigDecimal validatorsPercent) {}
 
     record Input(Integer brain, Long epoch, List<Validator> validators, int[] miners,
-            double[][] weights, double[][] previousBonds, Double kappa, Double alpha, Emission emission) {}
+            double[][] weights, double[][] previousBonds, BigDecimal kappa, BigDecimal alpha, Emission emission) {}
 
     /**
      * @throws JsonProcessingException when the text is not JSON of this shape
@@ -51,7 +55,7 @@ final class EpochJson {
         Input input = MAPPER.readValue(json, Input.class);
         List<Validator> validators = required(input.validators(), "validators");
         int[] validatorIds = new int[validators.size()];
-        double[] stakes = new double[validators.size()];
+        BigInteger[] stakes = new BigInteger[validators.size()];
         for (int i = 0; i < validators.size(); i++) {
             Validator validator = required(validators.get(i), "validators[" + i + "]");
             validatorIds[i] = required(validator.id(), "validators[" + i + "].id");

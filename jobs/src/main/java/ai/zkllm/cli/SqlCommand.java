@@ -5,6 +5,7 @@ import ai.zkllm.analytics.NetworkCatalog;
 import ai.zkllm.analytics.NetworkTables;
 import java.io.Closeable;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.table.api.SqlParserException;
 import org.apache.flink.table.api.TableEnvironment;
@@ -12,6 +13,7 @@ import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.internal.TableEnvironmentInternal;
 import org.apache.flink.table.operations.ModifyOperation;
+import org.apache.flink.table.operations.Operation;
 import org.apache.flink.table.operations.StatementSetOperation;
 import org.apache.flink.types.Row;
 import picocli.CommandLine.Command;
@@ -22,14 +24,17 @@ import picocli.CommandLine;
 
 /**
  * {@code zkllm sql}: one Flink SQL statement, in batch mode, over the network's Iceberg tables.
- * Queries print their rows; an {@code INSERT} waits for its job, so its rows are committed on exit.
+ * Read-only unless {@code --allow-writes}: the tables hold settled money, and a stray DROP or
+ * INSERT must not be one typo away ({@link ReadOnlySql}). Queries print their rows; an allowed
+ * {@code INSERT} waits for its job, so its rows are committed on exit.
  */
 @Command(
         name = "sql",
         description = {
             "Runs one Flink SQL statement (batch mode) over the Iceberg tables and prints an aligned table.",
             "Catalog 'zkllm', current database 'network'. Tables: registrations, scores, consensus, dividends, bonds,",
-            "rewards (docs/analytics.md). Exit code 2, with one line on stderr, when the SQL is invalid."
+            "rewards (docs/analytics.md). Read-only: SELECT, WITH, SHOW, DESCRIBE and EXPLAIN; anything else",
+            "needs --allow-writes. Exit code 2, with one line on stderr, when the SQL is invalid or refused."
         })
 public final class SqlCommand implements Callable<Integer> {
 
@@ -41,6 +46,10 @@ public final class SqlCommand implements Callable<Integer> {
 
     @Mixin
     private CatalogOptions catalogOptions;
+
+    @Option(names = "--allow-writes",
+            description = "Also run statements that change the catalog or the tables (INSERT, CREATE, DROP, ALTER, SET, …).")
+    private boolean allowWrites;
 
     @Option(names = "--parallelism", defaultValue = "1", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     private int parallelism;
@@ -63,7 +72,13 @@ public final class SqlCommand implements Callable<Integer> {
                 closeable.close();
             }
             TableEnvironment tableEnv = FlinkSql.batch(network, parallelism);
-            modifies = ((TableEnvironmentInternal) tableEnv).getParser().parse(sql).stream()
+            List<Operation> operations = ((TableEnvironmentInternal) tableEnv).getParser().parse(sql);
+            Optional<String> write = ReadOnlySql.firstWrite(operations);
+            if (write.isPresent() && !allowWrites) {
+                return fail(INVALID_SQL, "refused " + write.get() + ": zkllm sql is read-only"
+                        + " (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN); add --allow-writes to change the catalog or the tables");
+            }
+            modifies = operations.stream()
                     .anyMatch(operation -> operation instanceof ModifyOperation || operation instanceof StatementSetOperation);
             result = tableEnv.executeSql(sql);
         } catch (SqlParserException | ValidationException e) {

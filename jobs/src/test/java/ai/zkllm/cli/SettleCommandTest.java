@@ -106,7 +106,7 @@ class SettleCommandTest {
 
         assertEquals(SettleCommand.INVALID_INPUT, run.exitCode());
         assertOneLine(run.err(), "zkllm settle: invalid epoch in " + input
-                + ": validators[id=1].stake: must be finite and ≥ 0, got -3.0");
+                + ": validators[id=1].stake: must be ≥ 0, got -3");
         assertEquals("previous", Files.readString(output));
     }
 
@@ -116,11 +116,13 @@ class SettleCommandTest {
         Path noBrain = Files.writeString(folder.resolve("a.json"), example.replace("\"brain\": 3,", ""));
         Path wrongType = Files.writeString(folder.resolve("b.json"), example.replace("[10, 11]", "[10, \"x\"]"));
         Path unknown = Files.writeString(folder.resolve("c.json"), example.replace("\"kappa\"", "\"kapa\""));
+        Path fractionalStake = Files.writeString(folder.resolve("d.json"), example.replace("\"stake\": 3000", "\"stake\": 3000.5"));
 
         assertOneLine(zkllm("settle", "--input", noBrain.toString()).err(),
                 "zkllm settle: invalid epoch in " + noBrain + ": brain: is required");
         assertOneLine(zkllm("settle", "--input", wrongType.toString()).err(), "(miners[1])");
         assertOneLine(zkllm("settle", "--input", unknown.toString()).err(), "unknown field \"kapa\"");
+        assertOneLine(zkllm("settle", "--input", fractionalStake.toString()).err(), "(validators[1].stake)");
     }
 
     @Test

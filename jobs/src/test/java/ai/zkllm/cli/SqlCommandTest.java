@@ -135,6 +135,36 @@ class SqlCommandTest {
     }
 
     @Test
+    void withoutAllowWritesOnlyQueriesRun() {
+        seed();
+        String where = warehouse.toString();
+        for (String write : List.of("DROP TABLE zkllm.network.rewards", "/* a comment first */ DROP TABLE zkllm.network.rewards",
+                "\n-- a line comment\nDELETE FROM zkllm.network.rewards", "INSERT INTO zkllm.network.scores SELECT * FROM scores",
+                "CREATE TABLE t (x INT)", "ALTER TABLE zkllm.network.rewards RENAME TO r", "SET 'a' = 'b'")) {
+            Run refused = zkllm("sql", "--warehouse", where, write);
+            assertEquals(2, refused.exitCode(), write + ": " + refused.out());
+            assertEquals(1, refused.err().lines().count(), refused.err());
+            assertTrue(refused.err().startsWith("zkllm sql: ") && refused.err().contains("--allow-writes"), refused.err());
+        }
+        for (String query : List.of("SELECT COUNT(*) AS n FROM scores", "/* a comment */ SHOW TABLES",
+                "WITH s AS (SELECT * FROM scores) SELECT COUNT(*) AS n FROM s", "DESCRIBE rewards",
+                "EXPLAIN SELECT * FROM rewards")) {
+            Run allowed = zkllm("sql", "--warehouse", where, query);
+            assertEquals(0, allowed.exitCode(), query + ": " + allowed.err());
+        }
+        assertEquals("4", scoreCount(where), "nothing was written");
+
+        Run insert = zkllm("sql", "--warehouse", where, "--allow-writes",
+                "INSERT INTO zkllm.network.scores SELECT * FROM scores WHERE miner = 7");
+        assertEquals(0, insert.exitCode(), insert.err());
+        assertEquals("6", scoreCount(where));
+    }
+
+    private static String scoreCount(String where) {
+        return zkllm("sql", "--warehouse", where, "SELECT COUNT(*) AS n FROM scores").out().lines().toList().get(2).trim();
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"sql", "settle-epoch", "registry", "settle"}) {
             Run help = zkllm(command, "--help");

@@ -15,12 +15,15 @@ import org.apache.iceberg.data.Record;
 /**
  * Seeds a warehouse with the epoch of examples/epoch.json (brain 3, epoch 42): validators 0, 1, 2
  * staking 5000, 3000, 2000 tokens, miners 10 and 11, the example's weights, and its previous
- * bonds as epoch 41's bonds table. Its settlement is hand-checked in docs/settlement.md.
+ * bonds as epoch 41's settled bonds (rows of one run, and the ledger row naming it). Its settlement is hand-checked in docs/settlement.md.
  */
 final class NetworkFixture {
 
     static final int BRAIN = 3;
     static final long EPOCH = 42;
+    /** The validators' stakes in base units, as settled. */
+    static final BigInteger[] STAKES = {tokens(5000).toBigIntegerExact(), tokens(3000).toBigIntegerExact(),
+            tokens(2000).toBigIntegerExact()};
     static final OffsetDateTime AT = OffsetDateTime.of(2026, 11, 25, 9, 0, 0, 0, ZoneOffset.UTC);
 
     private NetworkFixture() {}
@@ -65,9 +68,13 @@ final class NetworkFixture {
         scoreRows.add(IcebergWriter.record(scores, BRAIN, EPOCH, 0L, 99L, 1.0, 50.0, false, "unregistered", AT));
         IcebergWriter.append(scores, scoreRows);
 
+        // Epoch 41 as if settled: its bonds under run 41, and the ledger row that makes them count.
         Table bonds = NetworkTables.load(catalog, NetworkTables.BONDS);
-        IcebergWriter.replaceEpoch(bonds, BRAIN, EPOCH - 1, List.of(
-                IcebergWriter.record(bonds, BRAIN, EPOCH - 1, 0L, 10L, 1.0),
-                IcebergWriter.record(bonds, BRAIN, EPOCH - 1, 2L, 11L, 1.0)));
+        IcebergWriter.append(bonds, List.of(
+                IcebergWriter.record(bonds, BRAIN, EPOCH - 1, 0L, 10L, 1.0, 41L),
+                IcebergWriter.record(bonds, BRAIN, EPOCH - 1, 2L, 11L, 1.0, 41L)));
+        Table epochs = NetworkTables.load(catalog, NetworkTables.EPOCHS);
+        IcebergWriter.append(epochs, List.of(IcebergWriter.record(epochs, BRAIN, EPOCH - 1, 1, 41L, "seeded", null, null,
+                AT, "0.5", "0.1", tokens(360))));
     }
 }

@@ -2,7 +2,11 @@ package ai.zkllm.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.zkllm.analytics.FlinkSql;
 import ai.zkllm.analytics.NetworkCatalog;
 import ai.zkllm.analytics.NetworkTables;
 import ai.zkllm.settlement.EpochInput;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.types.Row;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -86,8 +91,8 @@ class SettlementJobTest {
         assertEquals(3, dividends.size());
         assertEquals(5, bonds.size(), "the zero bond (validator 2, miner 10) is not stored");
 
-        // Settling again replaces the partitions: the same rows, the same total, nothing doubled.
-        SettlementJob.run(network, SettlementJob.Params.defaults(NetworkFixture.BRAIN, epoch));
+        // Settling again with the same inputs changes nothing: the same rows, the same total, nothing doubled.
+        assertFalse(SettlementJob.run(network, SettlementJob.Params.defaults(NetworkFixture.BRAIN, epoch)).committed());
         assertEquals(paid, rewards(catalog, epoch));
         assertEquals(rewardRows, rows(catalog, NetworkTables.REWARDS, epoch));
         assertEquals(consensus, rows(catalog, NetworkTables.CONSENSUS, epoch));
@@ -97,8 +102,8 @@ class SettlementJobTest {
         // Epoch 43 has no scores: the bonds of epoch 42 are read back and carried forward.
         SettlementJob.Result next = SettlementJob.run(network, SettlementJob.Params.defaults(NetworkFixture.BRAIN, epoch + 1));
         EpochInput input = next.settlement() == null ? null : new EpochInput(NetworkFixture.BRAIN, epoch + 1,
-                new int[] {0, 1, 2}, new double[] {5000, 3000, 2000}, new int[] {10, 11}, new double[3][2],
-                first.settlement().consensus().bonds(), 0.5, 0.1,
+                new int[] {0, 1, 2}, NetworkFixture.STAKES, new int[] {10, 11}, new double[3][2],
+                first.settlement().consensus().bonds(), EpochInput.DEFAULT_KAPPA, EpochInput.DEFAULT_ALPHA,
                 SettlementJob.Params.defaults(0, 0).emission(), SettlementJob.Params.defaults(0, 0).shares());
         EpochSettlement expected = Settlement.settle(input);
         for (int i = 0; i < 3; i++) {
@@ -108,5 +113,73 @@ class SettlementJobTest {
         assertEquals(expected.validatorRewards()[0], paidNext.get("validator:0"));
         assertEquals(emission, paidNext.values().stream().reduce(BigInteger.ZERO, BigInteger::add));
         assertEquals(paid, rewards(catalog, epoch), "settling epoch 43 leaves epoch 42 alone");
+    }
+    /** How many rows of (brain 3, epoch) a SQL reader sees in consensus, dividends, bonds and rewards. */
+    private static List<Long> visibleRows(NetworkCatalog network, long epoch) {
+        String where = " WHERE brain = " + NetworkFixture.BRAIN + " AND epoch = " + epoch;
+        List<Long> counts = new ArrayList<>();
+        for (String table : List.of(NetworkTables.CONSENSUS, NetworkTables.DIVIDENDS, NetworkTables.BONDS, NetworkTables.REWARDS)) {
+            counts.add((Long) FlinkSql.query(FlinkSql.batch(network, 1), "SELECT COUNT(*) FROM " + table + where)
+                    .get(0).getField(0));
+        }
+        return counts;
+    }
+
+    @Test
+    void aCrashBeforeTheLastTableLeavesTheEpochInvisibleAndARerunCompletesIt() throws Exception {
+        NetworkCatalog network = NetworkCatalog.of(warehouse.toString(), Map.of("io-impl", CrashingFileIO.class.getName()));
+        NetworkFixture.seedExample(network.open());
+        long epoch = NetworkFixture.EPOCH;
+
+        CrashingFileIO.crashOnPathContaining("/network/rewards/");
+        try {
+            assertThrows(RuntimeException.class,
+                    () -> SettlementJob.run(network, SettlementJob.Params.defaults(NetworkFixture.BRAIN, epoch)));
+        } finally {
+            CrashingFileIO.disarm();
+        }
+        assertEquals(List.of(0L, 0L, 0L, 0L), visibleRows(network, epoch), "nothing of the crashed epoch is visible");
+
+        SettlementJob.run(network, SettlementJob.Params.defaults(NetworkFixture.BRAIN, epoch));
+        assertEquals(List.of(2L, 3L, 5L, 6L), visibleRows(network, epoch), "the rerun completes the epoch");
+        assertEquals(new BigInteger("83426086956521737349"), rewards(network.open(), epoch).get("miner:10"));
+    }
+
+    @Test
+    void aCrashDuringAResettlementLeavesTheSettledRevisionWholeAndARerunReplacesIt() throws Exception {
+        NetworkCatalog network = NetworkCatalog.of(warehouse.toString(), Map.of("io-impl", CrashingFileIO.class.getName()));
+        NetworkFixture.seedExample(network.open());
+        long epoch = NetworkFixture.EPOCH;
+        SettlementJob.run(network, SettlementJob.Params.defaults(NetworkFixture.BRAIN, epoch));
+        Map<String, BigInteger> settled = visibleRewards(network, epoch);
+        SettlementJob.Params defaults = SettlementJob.Params.defaults(NetworkFixture.BRAIN, epoch);
+        SettlementJob.Params resettle = new SettlementJob.Params(defaults.brain(), epoch, new BigDecimal("0.6"),
+                defaults.alpha(), defaults.emission(), defaults.shares(), "quorum raised to 0.6");
+
+        CrashingFileIO.crashOnPathContaining("/network/rewards/");
+        try {
+            assertThrows(RuntimeException.class, () -> SettlementJob.run(network, resettle));
+        } finally {
+            CrashingFileIO.disarm();
+        }
+        assertEquals(settled, visibleRewards(network, epoch), "revision 1 stays whole");
+        assertEquals(List.of(2L, 3L, 5L, 6L), visibleRows(network, epoch));
+
+        SettlementJob.Result rerun = SettlementJob.run(network, resettle);
+        assertEquals(2, rerun.revision());
+        Map<String, BigInteger> resettled = visibleRewards(network, epoch);
+        assertNotEquals(settled, resettled);
+        assertEquals(new BigInteger("360000000000000000000"), resettled.values().stream().reduce(BigInteger.ZERO, BigInteger::add));
+        assertEquals(List.of(2L, 3L, 5L, 6L), visibleRows(network, epoch), "revision 2's rows only");
+    }
+
+    /** The rewards of (brain 3, epoch) as a SQL reader sees them, by payee. */
+    private static Map<String, BigInteger> visibleRewards(NetworkCatalog network, long epoch) {
+        Map<String, BigInteger> rewards = new TreeMap<>();
+        for (Row row : FlinkSql.query(FlinkSql.batch(network, 1), "SELECT role, id, amount FROM "
+                + NetworkTables.REWARDS + " WHERE brain = " + NetworkFixture.BRAIN + " AND epoch = " + epoch)) {
+            rewards.put(row.getField(0) + ":" + row.getField(1), ((BigDecimal) row.getField(2)).toBigIntegerExact());
+        }
+        return rewards;
     }
 }

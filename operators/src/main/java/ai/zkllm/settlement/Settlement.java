@@ -15,7 +15,7 @@ import java.util.Set;
  * incentive and the validator pool by dividends. Every epoch pays all of its emission, so when
  * no miner earned incentive (no weights, or all clipped away) the miner pool goes to the
  * validators, and when the dividends are all zero (no bonds yet, e.g. α = 0 at the first epoch)
- * the validators are paid by stake.
+ * the validators are paid by stake, split exactly on the integer stakes.
  */
 public final class Settlement {
 
@@ -50,8 +50,10 @@ public final class Settlement {
             minerRewards = zeros(input.minerIds().length);
             validatorPool = validatorPool.add(minerPool);
         }
-        double[] validatorWeights = hasPositive(consensus.dividends()) ? consensus.dividends() : input.stakes();
-        BigInteger[] validatorRewards = LargestRemainder.split(validatorPool, validatorWeights, input.validatorIds());
+        BigInteger[] validatorRewards = hasPositive(consensus.dividends())
+                ? LargestRemainder.split(validatorPool, consensus.dividends(), input.validatorIds())
+                : LargestRemainder.split(validatorPool,
+                        Arrays.stream(input.stakes()).map(BigDecimal::new).toArray(BigDecimal[]::new), input.validatorIds());
 
         return new EpochSettlement(input.brain(), input.epoch(), input.validatorIds(), input.minerIds(),
                 consensus, emission, pools[0], minerRewards, validatorRewards);
@@ -65,8 +67,10 @@ public final class Settlement {
         require(input.emission() != null, "emission", "is required");
         require(input.shares() != null, "emission", "reward shares are required");
         input.emission().firstBlock(input.epoch());
-        require(input.kappa() > 0 && input.kappa() <= 1, "kappa", "must be in (0, 1], got " + input.kappa());
-        require(input.alpha() >= 0 && input.alpha() <= 1, "alpha", "must be in [0, 1], got " + input.alpha());
+        require(input.kappa() != null && input.kappa().signum() > 0 && input.kappa().compareTo(BigDecimal.ONE) <= 0,
+                "kappa", "must be in (0, 1], got " + plain(input.kappa()));
+        require(input.alpha() != null && input.alpha().signum() >= 0 && input.alpha().compareTo(BigDecimal.ONE) <= 0,
+                "alpha", "must be in [0, 1], got " + plain(input.alpha()));
 
         int[] validatorIds = input.validatorIds();
         int[] minerIds = input.minerIds();
@@ -78,13 +82,14 @@ public final class Settlement {
         requireDistinctIds("validators", validatorIds);
         requireDistinctIds("miners", minerIds);
 
-        double[] stakes = input.stakes();
+        BigInteger[] stakes = input.stakes();
         require(stakes != null && stakes.length == validatorIds.length, "validators", "every validator needs a stake");
         for (int i = 0; i < stakes.length; i++) {
-            requireNonNegativeFinite(stakes[i], "validators[id=" + validatorIds[i] + "].stake");
+            String field = "validators[id=" + validatorIds[i] + "].stake";
+            require(stakes[i] != null, field, "is required");
+            require(stakes[i].signum() >= 0, field, "must be ≥ 0, got " + stakes[i]);
         }
-        require(Double.isFinite(sum(stakes)), "validators", "stakes must sum to a finite number");
-        require(sum(stakes) > 0, "validators", "stakes must not all be zero");
+        require(Arrays.stream(stakes).anyMatch(s -> s.signum() > 0), "validators", "stakes must not all be zero");
 
         requireMatrix("weights", input.weights(), validatorIds, minerIds, Double.POSITIVE_INFINITY);
         for (int i = 0; i < validatorIds.length; i++) {
@@ -131,6 +136,10 @@ public final class Settlement {
 
     private static boolean hasPositive(double[] values) {
         return Arrays.stream(values).anyMatch(v -> v > 0);
+    }
+
+    private static String plain(BigDecimal value) {
+        return value == null ? "null" : value.toPlainString();
     }
 
     private static double sum(double[] values) {

@@ -1,6 +1,8 @@
 package ai.zkllm.settlement;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -10,10 +12,11 @@ import java.util.stream.IntStream;
  * consensus per miner, weights clipped to it, rank and incentive from the clipped weights,
  * exponentially smoothed bonds and dividends from them.
  *
- * <p>The math runs on doubles, except one comparison: whether a set of validators holds at least
- * κ of the stake is decided on exact decimal sums of the raw stakes, so a tie at κ (for example
- * two validators of equal stake and κ = 0.5) counts as "at least" whatever the rounding of the
- * normalised stakes would have said.
+ * <p>The decision of who stands behind a weight is exact: whether a set of validators holds at
+ * least κ of the stake compares the integer stake sum with κ·total as exact decimals, so a stake
+ * exactly at κ counts, one base unit short does not, and stakes beyond 2^53 never collapse into
+ * one another. What follows from the consensus (rank, incentive, bonds, dividends) are scores, not
+ * money, and run on doubles; the payouts split them exactly ({@link LargestRemainder}).
  *
  * <p>Edge cases: a validator whose weight row is all zero keeps an all-zero row (no division by
  * zero); a miner column whose bond increment is all zero keeps its previous bonds, renormalised,
@@ -24,17 +27,18 @@ public final class YumaConsensus {
     private YumaConsensus() {}
 
     /**
-     * @param stakes S, one per validator, finite and ≥ 0, not all zero
+     * @param stakes S, one per validator, integers ≥ 0, not all zero
      * @param weights W, one row per validator, one column per miner, finite and ≥ 0
      * @param previousBonds B_prev, same shape as {@code weights}, finite and ≥ 0
      * @param kappa the stake fraction that must back a weight for it to count, in (0, 1]
      * @param alpha how much of this epoch's bond increment enters the bonds, in [0, 1]
      */
     public static ConsensusResult compute(
-            double[] stakes, double[][] weights, double[][] previousBonds, double kappa, double alpha) {
+            BigInteger[] stakes, double[][] weights, double[][] previousBonds, BigDecimal kappa, BigDecimal alpha) {
         int validators = stakes.length;
         int miners = validators == 0 ? 0 : weights[0].length;
         double[] stake = normalised(stakes);
+        double smoothing = alpha.doubleValue();
         double[][] weight = new double[validators][];
         for (int i = 0; i < validators; i++) {
             weight[i] = normalised(weights[i]);
@@ -57,7 +61,7 @@ public final class YumaConsensus {
         for (int i = 0; i < validators; i++) {
             for (int j = 0; j < miners; j++) {
                 double normalisedIncrement = rank[j] == 0 ? 0 : increment[i][j] / rank[j];
-                bonds[i][j] = alpha * normalisedIncrement + (1 - alpha) * previousBonds[i][j];
+                bonds[i][j] = smoothing * normalisedIncrement + (1 - smoothing) * previousBonds[i][j];
             }
         }
         normaliseColumns(bonds);
@@ -69,6 +73,14 @@ public final class YumaConsensus {
             }
         }
         return new ConsensusResult(consensus, rank, incentive, normalised(dividends), bonds);
+    }
+
+    /** S / ΣS as doubles, each the exact ratio rounded once (34 digits, then to the nearest double). */
+    static double[] normalised(BigInteger[] stakes) {
+        BigDecimal total = new BigDecimal(Arrays.stream(stakes).reduce(BigInteger.ZERO, BigInteger::add));
+        return Arrays.stream(stakes)
+                .mapToDouble(s -> new BigDecimal(s).divide(total, MathContext.DECIMAL128).doubleValue())
+                .toArray();
     }
 
     /** x / Σx, or all zero when Σx = 0 (an all-zero weight row stays zero). */
@@ -106,13 +118,13 @@ public final class YumaConsensus {
 
     /** Decides, with exact stake sums, the largest weight that κ of the stake stands behind. */
     private static final class StakeQuorum {
-        private final BigDecimal[] stakes;
+        private final BigInteger[] stakes;
+        /** κ·ΣS, exact: a product of decimals is a decimal, so nothing is rounded. */
         private final BigDecimal required;
 
-        StakeQuorum(double[] rawStakes, double kappa) {
-            stakes = Arrays.stream(rawStakes).mapToObj(BigDecimal::new).toArray(BigDecimal[]::new);
-            BigDecimal total = Arrays.stream(stakes).reduce(BigDecimal.ZERO, BigDecimal::add);
-            required = total.multiply(new BigDecimal(kappa));
+        StakeQuorum(BigInteger[] stakes, BigDecimal kappa) {
+            this.stakes = stakes;
+            required = new BigDecimal(Arrays.stream(stakes).reduce(BigInteger.ZERO, BigInteger::add)).multiply(kappa);
         }
 
         /**
@@ -125,13 +137,13 @@ public final class YumaConsensus {
             Integer[] byWeightDescending = IntStream.range(0, column.length).boxed()
                     .sorted(Comparator.comparingDouble((Integer i) -> column[i]).reversed())
                     .toArray(Integer[]::new);
-            BigDecimal backing = BigDecimal.ZERO;
+            BigInteger backing = BigInteger.ZERO;
             for (int k = 0; k < byWeightDescending.length; k++) {
                 int validator = byWeightDescending[k];
                 backing = backing.add(stakes[validator]);
                 boolean lastOfGroup = k + 1 == byWeightDescending.length
                         || column[byWeightDescending[k + 1]] != column[validator];
-                if (lastOfGroup && backing.compareTo(required) >= 0) {
+                if (lastOfGroup && new BigDecimal(backing).compareTo(required) >= 0) {
                     return column[validator];
                 }
             }

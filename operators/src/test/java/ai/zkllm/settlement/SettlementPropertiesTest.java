@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Properties that must hold for any valid epoch, checked on seeded random inputs. */
@@ -16,12 +18,14 @@ class SettlementPropertiesTest {
 
     private static final int TRIALS = 300;
 
-    /** A random epoch: sparse weights, some zero rows and stakes, awkward emission amounts. */
+    /** A random epoch: sparse weights, some zero rows and stakes, stakes up to ~10^27, awkward emission amounts. */
     private static EpochInput randomEpoch(Random random) {
         int validators = 1 + random.nextInt(8);
         int miners = 1 + random.nextInt(12);
-        double[] stakes = random.doubles(validators).map(s -> random.nextInt(5) == 0 ? 0 : s * 1e6).toArray();
-        stakes[random.nextInt(validators)] += 1; // never all zero
+        BigInteger[] stakes = Stream.generate(() -> random.nextInt(5) == 0 ? BigInteger.ZERO : new BigInteger(1 + random.nextInt(90), random))
+                .limit(validators).toArray(BigInteger[]::new);
+        int someone = random.nextInt(validators);
+        stakes[someone] = stakes[someone].add(BigInteger.ONE); // never all zero
         double[][] weights = new double[validators][miners];
         double[][] bonds = new double[validators][miners];
         for (int i = 0; i < validators; i++) {
@@ -35,7 +39,8 @@ class SettlementPropertiesTest {
         return new EpochInput(random.nextInt(Settlement.MAX_BRAINS), random.nextInt(100_000),
                 distinctIds(random, validators), stakes, distinctIds(random, miners), weights,
                 random.nextBoolean() ? bonds : null,
-                0.05 + 0.95 * random.nextDouble(), random.nextDouble(), emission, RewardShares.DEFAULT);
+                BigDecimal.valueOf(0.05 + 0.95 * random.nextDouble()), BigDecimal.valueOf(random.nextDouble()),
+                emission, RewardShares.DEFAULT);
     }
 
     private static int[] distinctIds(Random random, int count) {
@@ -90,12 +95,13 @@ class SettlementPropertiesTest {
         // weight any other validator gives miner 0, only validator 0 remains, short of the quorum;
         // so its weight is clipped to at most that, and its excess adds nothing to miner 0's rank.
         forRandomEpochs(input -> {
-            double[] stakes = input.stakes();
-            double others = Arrays.stream(stakes).sum() - stakes[0];
-            if (others == 0) {
+            BigInteger[] stakes = input.stakes();
+            BigInteger others = Arrays.stream(stakes).reduce(BigInteger.ZERO, BigInteger::add).subtract(stakes[0]);
+            if (others.signum() == 0) {
                 return;
             }
-            stakes[0] = Math.min(stakes[0], others) * input.kappa() * 0.99;
+            stakes[0] = new BigDecimal(stakes[0].min(others)).multiply(input.kappa())
+                    .multiply(new BigDecimal("0.99")).toBigInteger();
             Arrays.fill(input.weights()[0], 0);
             input.weights()[0][0] = 1;
 
@@ -138,7 +144,8 @@ class SettlementPropertiesTest {
             weights[i] = random.doubles(miners).toArray();
         }
         EpochInput input = new EpochInput(Settlement.MAX_BRAINS - 1, 7, IntStream.range(0, validators).toArray(),
-                random.doubles(validators).toArray(), IntStream.range(0, miners).toArray(), weights, null,
+                Stream.generate(() -> new BigInteger(80, random)).limit(validators).toArray(BigInteger[]::new),
+                IntStream.range(0, miners).toArray(), weights, null,
                 EpochInput.DEFAULT_KAPPA, EpochInput.DEFAULT_ALPHA,
                 new EmissionSchedule(EmissionSchedule.BASE_UNITS_PER_TOKEN, 360), RewardShares.DEFAULT);
 

@@ -3,6 +3,9 @@ package ai.zkllm.settlement;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class YumaConsensusTest {
@@ -19,14 +22,20 @@ class YumaConsensusTest {
      * I = (0.52/0.92, 0.40/0.92) = (13/23, 10/23).
      * ΔB column 0 = (0.40, 0.12, 0)/0.52 = (10/13, 3/13, 0); column 1 = (0.10, 0.18, 0.12)/0.40 = (1/4, 9/20, 3/10).
      */
-    private static final double[] STAKES = {5, 3, 2};
+    private static final BigInteger[] STAKES = stakes(5, 3, 2);
+    private static final BigDecimal HALF = new BigDecimal("0.5");
+    private static final BigDecimal TENTH = new BigDecimal("0.1");
+
+    private static BigInteger[] stakes(long... values) {
+        return Arrays.stream(values).mapToObj(BigInteger::valueOf).toArray(BigInteger[]::new);
+    }
     private static final double[][] WEIGHTS = {{8, 2}, {4, 6}, {0, 5}};
 
     @Test
     void firstEpochBondsAreTheNormalisedIncrement() {
         // B_prev = 0, so B = 0.1·ΔB, which normalises back to ΔB.
         // D = (10/13·13/23 + 1/4·10/23, 3/13·13/23 + 9/20·10/23, 3/10·10/23) = (12.5, 7.5, 3)/23, sums to 1.
-        ConsensusResult result = YumaConsensus.compute(STAKES, WEIGHTS, new double[3][2], 0.5, 0.1);
+        ConsensusResult result = YumaConsensus.compute(STAKES, WEIGHTS, new double[3][2], HALF, TENTH);
 
         assertArrayEquals(new double[] {0.8, 0.6}, result.consensus(), EPS);
         assertArrayEquals(new double[] {0.52, 0.40}, result.rank(), EPS);
@@ -44,7 +53,7 @@ class YumaConsensusTest {
         // column 1 = (0.025, 0.045, 0.03 + 0.9) = (0.025, 0.045, 0.93).
         // D = (12.7/23 + 0.25/23, 0.3/23 + 0.45/23, 9.3/23) = (12.95, 0.75, 9.3)/23.
         double[][] previous = {{1, 0}, {0, 0}, {0, 1}};
-        ConsensusResult result = YumaConsensus.compute(STAKES, WEIGHTS, previous, 0.5, 0.1);
+        ConsensusResult result = YumaConsensus.compute(STAKES, WEIGHTS, previous, HALF, TENTH);
 
         assertArrayEquals(new double[] {12.7 / 13, 0.025}, result.bonds()[0], EPS);
         assertArrayEquals(new double[] {0.3 / 13, 0.045}, result.bonds()[1], EPS);
@@ -57,17 +66,27 @@ class YumaConsensusTest {
         // Two equal stakes, κ = 0.5: the validator weighting miner 0 at 1.0 alone holds exactly κ,
         // which satisfies "at least κ", so C0 = 1.0 and nothing is clipped.
         ConsensusResult result = YumaConsensus.compute(
-                new double[] {1, 1}, new double[][] {{1, 0}, {0, 1}}, new double[2][2], 0.5, 0.1);
+                stakes(1, 1), new double[][] {{1, 0}, {0, 1}}, new double[2][2], HALF, TENTH);
 
         assertArrayEquals(new double[] {1, 1}, result.consensus(), EPS);
         assertArrayEquals(new double[] {0.5, 0.5}, result.incentive(), EPS);
     }
 
     @Test
+    void stakesBeyondTwoToThe53AreComparedExactly() {
+        // 10^24 + 1 against 10^24 (equal as doubles): only the larger holds half, κ = 0.5.
+        BigInteger large = BigInteger.TEN.pow(24);
+        ConsensusResult result = YumaConsensus.compute(new BigInteger[] {large.add(BigInteger.ONE), large},
+                new double[][] {{1, 0}, {0, 1}}, new double[2][2], HALF, TENTH);
+
+        assertArrayEquals(new double[] {1, 0}, result.consensus(), EPS);
+    }
+
+    @Test
     void stakeJustBelowKappaIsClippedToTheNextWeight() {
         // κ = 0.6 needs both validators, so each miner's consensus is the smaller weight, 0.
         ConsensusResult result = YumaConsensus.compute(
-                new double[] {1, 1}, new double[][] {{1, 0}, {0, 1}}, new double[2][2], 0.6, 0.1);
+                stakes(1, 1), new double[][] {{1, 0}, {0, 1}}, new double[2][2], new BigDecimal("0.6"), TENTH);
 
         assertArrayEquals(new double[] {0, 0}, result.consensus(), EPS);
         assertArrayEquals(new double[] {0, 0}, result.incentive(), EPS);
@@ -78,7 +97,7 @@ class YumaConsensusTest {
     void allZeroWeightRowStaysZeroInsteadOfDividingByZero() {
         // V1 (stake 0.25) sets no weights; V0 (0.75) puts everything on miner 0: C = (1, 0), I = (1, 0).
         ConsensusResult result = YumaConsensus.compute(
-                new double[] {3, 1}, new double[][] {{1, 0}, {0, 0}}, new double[2][2], 0.5, 0.1);
+                stakes(3, 1), new double[][] {{1, 0}, {0, 0}}, new double[2][2], HALF, TENTH);
 
         assertArrayEquals(new double[] {1, 0}, result.consensus(), EPS);
         assertArrayEquals(new double[] {1, 0}, result.incentive(), EPS);
@@ -90,7 +109,7 @@ class YumaConsensusTest {
     void minerWithoutIncrementKeepsItsPreviousBonds() {
         // Nobody weights miner 1 now, so its bond column is 0.9·B_prev renormalised = B_prev / ΣB_prev.
         ConsensusResult result = YumaConsensus.compute(
-                new double[] {1, 1}, new double[][] {{1, 0}, {1, 0}}, new double[][] {{0, 3}, {0, 1}}, 0.5, 0.1);
+                stakes(1, 1), new double[][] {{1, 0}, {1, 0}}, new double[][] {{0, 3}, {0, 1}}, HALF, TENTH);
 
         assertEquals(0.75, result.bonds()[0][1], EPS);
         assertEquals(0.25, result.bonds()[1][1], EPS);
