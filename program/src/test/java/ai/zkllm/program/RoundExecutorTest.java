@@ -116,6 +116,18 @@ class RoundExecutorTest {
         assertTrue(allocated < 64L << 20, allocated + " bytes allocated");
         assertTrue(ms < 1000, ms + " ms");
         assertTrue(engine.codec().toBytes(keys).length <= bound, "the honest set fits its bound");
+
+        // the same blob under a reference that understates its size: the read stops at the claim
+        BlobRef understated = ref.toBuilder().setSizeBytes(bound).build();
+        bytes0 = allocatedBytes();
+        t0 = System.nanoTime();
+        refused = assertInstanceOf(RoundOutcome.Refused.class, executor.execute(prompt(understated)));
+        ms = (System.nanoTime() - t0) / 1e6;
+        allocated = allocatedBytes() - bytes0;
+        System.out.printf("the same set under a reference claiming %d bytes: %s in %.1f ms, %d bytes allocated%n",
+                bound, refused.detail(), ms, allocated);
+        assertEquals(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS, refused.reason(), refused.detail());
+        assertTrue(allocated < 64L << 20, allocated + " bytes allocated");
     }
 
     /** A set within the bound holding another rotation's key is refused before any key is decoded. */
