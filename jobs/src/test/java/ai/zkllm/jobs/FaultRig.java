@@ -2,7 +2,6 @@ package ai.zkllm.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.client.Generation;
@@ -152,9 +151,9 @@ final class FaultRig implements AutoCloseable {
         throw new AssertionError("no response after the fault");
     }
 
-    /** The fault must have hit the job: Flink recorded a failure (and restarted, since it answers). */
-    void assertJobFailedAndRecovered() throws Exception {
-        assertNotNull(flink.getExecutionGraph(job).get().getFailureInfo(), "the fault did not fail the job");
+    /** Whether Flink recorded a failure of the job (it then restarted, if it still answers). */
+    boolean jobFailed() throws Exception {
+        return flink.getExecutionGraph(job).get().getFailureInfo() != null;
     }
 
     /**

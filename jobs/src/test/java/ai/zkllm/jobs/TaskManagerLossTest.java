@@ -1,5 +1,7 @@
 package ai.zkllm.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +25,7 @@ class TaskManagerLossTest {
             System.out.printf("fault TaskManager lost: recovery %.2f s (fault to first response after it)%n",
                     rig.recoverySeconds(fault));
             rig.awaitGenerations();
-            rig.assertJobFailedAndRecovered();
+            assertTrue(rig.jobFailed(), "losing the TaskManager did not fail the job");
             rig.assertEveryPromptAnsweredOnce();
         }
     }
