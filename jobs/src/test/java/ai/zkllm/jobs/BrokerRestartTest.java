@@ -18,8 +18,9 @@ class BrokerRestartTest {
         try (FaultRig rig = new FaultRig(tmp, io -> io)) {
             rig.startGenerations();
             rig.awaitFirstToken();
-            long fault = System.nanoTime();
             rig.kafka.kafka().stop();
+            // From the moment the broker is down: while it shuts down it still delivers commits.
+            long fault = System.nanoTime();
             // Down long enough for the job's checkpoint (a transaction commit) to fail at least once.
             Thread.sleep(3000);
             rig.kafka.kafka().restart();
