@@ -21,16 +21,7 @@ final class TopicReader {
     /** Polls until {@code done} holds for the records read so far, or the timeout passes. */
     static List<ConsumerRecord<String, byte[]>> readUntil(String bootstrap, String topic, Duration timeout,
                                                           Predicate<List<ConsumerRecord<String, byte[]>>> done) {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20)),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
-            c.assign(parts);
-            c.seekToBeginning(parts);
+        try (KafkaConsumer<String, byte[]> c = fromBeginning(bootstrap, topic)) {
             List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
             long until = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < until && !done.test(out)) {
@@ -38,5 +29,20 @@ final class TopicReader {
             }
             return out;
         }
+    }
+
+    /** A read_committed consumer assigned to every partition of {@code topic}, at the beginning. */
+    static KafkaConsumer<String, byte[]> fromBeginning(String bootstrap, String topic) {
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20)),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        return c;
     }
 }

@@ -33,11 +33,13 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class EmbeddedKafka implements AutoCloseable {
     private static final int ATTEMPTS = 5;
     private final Path dir;
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
+    private volatile KafkaRaftServer server;
     private final String bootstrap;
 
-    private EmbeddedKafka(Path dir, KafkaRaftServer server, String bootstrap) {
+    private EmbeddedKafka(Path dir, KafkaConfig config, KafkaRaftServer server, String bootstrap) {
         this.dir = dir;
+        this.config = config;
         this.server = server;
         this.bootstrap = bootstrap;
     }
@@ -98,7 +100,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(dir, server, "127.0.0.1:" + brokerPort);
+        EmbeddedKafka kafka = new EmbeddedKafka(dir, config, server, "127.0.0.1:" + brokerPort);
         try (Admin admin = kafka.admin()) {
             admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -106,6 +108,18 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw e;
         }
         return kafka;
+    }
+
+    /** Stops the broker; {@link #restart()} brings it back on the same ports and log (fault tests). */
+    public void stop() {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    /** Starts the broker again after {@link #stop()}, on the same ports and log directory. */
+    public void restart() {
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
     }
 
     public String bootstrapServers() {
