@@ -97,19 +97,15 @@ public final class CanaryProber implements AutoCloseable {
             Generation g = client.generate(session, context, cfg.canaryTokens, 0, random.nextLong(), TokenListener.NONE);
             // Every token is graded on the context the miner actually saw: the prompt + the tokens so far.
             boolean accurate = true;
-            double maxError = 0;
             int[] ctx = context;
             for (int t = 0; t < g.tokens().length; t++) {
-                CanaryGrader.Grade grade = CanaryGrader.grade(g.logits().get(t),
-                        reference.logits(tail(ctx, program.maxContext())), cfg.tolerance);
-                accurate &= grade.accurate();
-                maxError = Math.max(maxError, grade.maxAbsError());
+                accurate &= CanaryGrader.accurate(g.logits().get(t), reference.logits(tail(ctx, program.maxContext())),
+                        cfg.tolerance);
                 ctx = java.util.Arrays.copyOf(ctx, ctx.length + 1);
                 ctx[ctx.length - 1] = g.tokens()[t];
             }
             double meanRound = g.roundSeconds().stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            r.setAnswered(true).setAccurate(accurate).setMaxAbsError(maxError)
-                    .setMeanRoundLatencyMs(Math.round(meanRound * 1000));
+            r.setAnswered(true).setAccurate(accurate).setMeanRoundLatencyMs(Math.round(meanRound * 1000));
         } catch (TimeoutException e) {
             r.setAnswered(false).setDetail("timeout: " + e.getMessage());
         } catch (RejectedPromptException e) {
