@@ -54,6 +54,7 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +80,16 @@ class ValidationEndToEndTest {
 
     @TempDir
     Path tmp;
+    final long t0 = System.currentTimeMillis();
+    final LinearSquareProgram program = new LinearSquareProgram();
+    String blobDir;
+    BlobStore blobs;
+
+    @BeforeEach
+    void blobStore() {
+        blobDir = tmp.resolve("blobs").toString();
+        blobs = new BlobStore(blobDir, 1L << 30);
+    }
 
     /** Fault injection, test only: the lazy miner's extra latency. */
     static final class Lazy implements MapFunction<PromptEnvelope, PromptEnvelope> {
@@ -145,14 +156,10 @@ class ValidationEndToEndTest {
 
     @Test
     void replayFlagsTheCheaterAndTheHonestMinerEarnsTheMost() throws Exception {
-        long t0 = System.currentTimeMillis();
-        String blobDir = tmp.resolve("blobs").toString();
-        BlobStore blobs = new BlobStore(blobDir, 1L << 30);
-        LinearSquareProgram program = new LinearSquareProgram();
         List<JobClient> miners = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(16 << 20)) {
             String bootstrap = kafka.bootstrapServers();
-            ValidationJobConfig cfg = validatorConfig(bootstrap, blobDir, t0);
+            ValidationJobConfig cfg = validatorConfig(bootstrap);
             cfg.replayFraction = 1.0;
             kafka.createTopics(1, 16 << 20, "zkllm.prompts." + HONEST, "zkllm.prompts." + LAZY,
                     "zkllm.prompts." + CHEATER, cfg.kafka.responsesTopic, cfg.kafka.receiptsTopic, cfg.kafka.deadLetterTopic,
@@ -252,16 +259,12 @@ class ValidationEndToEndTest {
      */
     @Test
     void canariesCatchAMinerThatCheatsOnlyUnderUnseenKeys() throws Exception {
-        long t0 = System.currentTimeMillis();
-        String blobDir = tmp.resolve("blobs").toString();
-        BlobStore blobs = new BlobStore(blobDir, 1L << 30);
-        LinearSquareProgram program = new LinearSquareProgram();
         String miner = "13";
         int sessions = 3;
         JobClient job = null;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(16 << 20)) {
             String bootstrap = kafka.bootstrapServers();
-            ValidationJobConfig cfg = validatorConfig(bootstrap, blobDir, t0);
+            ValidationJobConfig cfg = validatorConfig(bootstrap);
             cfg.replayFraction = 0;
             kafka.createTopics(1, 16 << 20, "zkllm.prompts." + miner, cfg.kafka.responsesTopic, cfg.kafka.receiptsTopic,
                     cfg.kafka.deadLetterTopic, cfg.canaryTopic());
@@ -313,8 +316,8 @@ class ValidationEndToEndTest {
         assertEquals(0.0, (Double) row.getField("score"), (String) row.getField("reason"));
     }
 
-    /** The bounded validator of these tests: brain 3, validator 1, one-token canaries, epoch 0 from {@code t0}. */
-    ValidationJobConfig validatorConfig(String bootstrap, String blobDir, long t0) {
+    /** The bounded validator of these tests: brain 3, validator 1, one-token canaries, epoch 0 from the test's start. */
+    ValidationJobConfig validatorConfig(String bootstrap) {
         ValidationJobConfig cfg = new ValidationJobConfig();
         cfg.kafka.bootstrapServers = bootstrap;
         cfg.brain = BRAIN;
