@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -66,8 +65,7 @@ public final class EvaluationKeyFile {
                 // fall through: regenerate and replace the damaged file
             }
         }
-        EvaluationKeys keys = ProgramKeys.generate(program, engine.context(), sk, new SecureRandom());
-        byte[] bytes = engine.codec().toBytes(keys);
+        byte[] bytes = SessionKeys.evaluationKeys(program, sk);
         SecretKeyFile.writeOwnerOnly(file, bytes);
         return bytes;
     }

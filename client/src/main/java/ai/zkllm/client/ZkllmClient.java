@@ -5,7 +5,6 @@ import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.FheProgram;
-import ai.zkllm.program.ProgramKeys;
 import ai.zkllm.program.RoundLoop;
 import ai.zkllm.program.blob.BlobStore;
 import ai.zkllm.program.blob.Sha256;
@@ -51,6 +50,7 @@ public final class ZkllmClient implements AutoCloseable {
     private BlobRef evaluationKeys;
     private long keyBytesUploaded;
     private Path evaluationKeyFile;
+    private byte[] evaluationKeyBytes;
 
     public ZkllmClient(Config config, FheProgram program, SecretKey secretKey, BlobStore blobs) {
         Parameters params = program.parameters();
@@ -64,6 +64,12 @@ public final class ZkllmClient implements AutoCloseable {
         this.secretKey = secretKey;
         this.transport = new KafkaTransport(config);
         this.loop = new RoundLoop(program, engine, secretKey, new SecureRandom(), transport);
+    }
+
+    /** A client for one session under {@code keys}: made ahead of time, nothing generated at upload. */
+    public ZkllmClient(Config config, FheProgram program, SessionKeys keys, BlobStore blobs) {
+        this(config, program, keys.secretKey(), blobs);
+        this.evaluationKeyBytes = keys.evaluationKeys();
     }
 
     /** The shared context + codec of a parameter set (one per process). */
@@ -87,9 +93,9 @@ public final class ZkllmClient implements AutoCloseable {
      */
     public BlobRef uploadEvaluationKeys() throws IOException {
         if (evaluationKeys == null) {
-            byte[] bytes = evaluationKeyFile != null
-                    ? EvaluationKeyFile.loadOrCreate(evaluationKeyFile, program, secretKey)
-                    : engine.codec().toBytes(ProgramKeys.generate(program, engine.context(), secretKey, new SecureRandom()));
+            byte[] bytes = evaluationKeyBytes != null ? evaluationKeyBytes
+                    : evaluationKeyFile != null ? EvaluationKeyFile.loadOrCreate(evaluationKeyFile, program, secretKey)
+                    : SessionKeys.evaluationKeys(program, secretKey);
             boolean present = blobs.contains(Sha256.hex(bytes));
             evaluationKeys = blobs.put(bytes);
             keyBytesUploaded = present ? 0 : bytes.length;

@@ -1,7 +1,5 @@
 package ai.zkllm.cli;
 
-import ai.zkllm.client.EvaluationKeyFile;
-import ai.zkllm.client.SecretKeyFile;
 import ai.zkllm.jobs.ValidationConnectors;
 import ai.zkllm.jobs.ValidationJob;
 import ai.zkllm.jobs.ValidationJobConfig;
@@ -10,7 +8,6 @@ import ai.zkllm.jobs.validation.PlaintextReference;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
 import ai.zkllm.program.artifact.ShippedReferenceProgram;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -23,7 +20,7 @@ import picocli.CommandLine;
 /** {@code zkllm validate}: the ValidationJob on a local Flink MiniCluster, plus the canary prober. */
 @Command(name = "validate", description = {
     "Scores a brain's miners with encrypted canaries and bit-exact replays into Iceberg.",
-    "Validates a brain's miners: sends canaries (encrypted under this validator's key) to each miner's prompts",
+    "Validates a brain's miners: sends canaries (each a session under fresh keys) to each miner's prompts",
     "topic <prefix>.<miner>, grades the decrypted answers against the plaintext model, replays a sample of the",
     "miners' receipts bit-exactly, and writes per-epoch scores and weights to the Iceberg table `scores`.",
     "Runs until interrupted; with --bounded, scores what the topics hold now (no canaries) and exits.",
@@ -34,9 +31,6 @@ public final class ValidateCommand implements Callable<Integer> {
 
     @Mixin
     private ValidationJobConfig cfg;
-
-    @Option(names = "--key", paramLabel = "FILE", description = "The validator's canary secret key, from `zkllm keys new` (default: ${DEFAULT-VALUE}).")
-    private Path key = KeysCommand.DEFAULT_KEY;
 
     @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the only installed model).")
     private String model;
@@ -65,15 +59,13 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         FheProgram program = Programs.select(spec, model);
         PlaintextReference reference = cfg.canaryRatePerMinute > 0 ? reference(program) : null;
-        var sk = SecretKeyFile.read(key, program.parameters());
         JobClient job = env.executeAsync("zkllm-validation-" + cfg.validatorId);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> job.cancel()));
         if (reference == null || cfg.miners.isEmpty()) {
             job.getJobExecutionResult().get();
             return 0;
         }
-        try (CanaryProber prober = new CanaryProber(cfg, program, reference, sk, cfg.blobs.open(),
-                EvaluationKeyFile.besideSecretKey(key, program, sk))) {
+        try (CanaryProber prober = new CanaryProber(cfg, program, reference, cfg.blobs.open())) {
             prober.run(cfg.miners, () -> job.getJobStatus().join().isGloballyTerminalState());
         }
         return 0;

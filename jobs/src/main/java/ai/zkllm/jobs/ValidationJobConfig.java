@@ -59,9 +59,6 @@ public class ValidationJobConfig implements Serializable {
     @Option(names = "--canary-tokens", description = "tokens per canary generation, as `zkllm chat --tokens` (default: ${DEFAULT-VALUE})")
     public int canaryTokens = 8;
 
-    @Option(names = "--canary-jitter", description = "relative jitter of the canary interval, in [0, 1) (default: ${DEFAULT-VALUE})")
-    public double canaryJitter = 0.5;
-
     @Option(names = "--canary-timeout-ms", description = "a canary round unanswered this long counts as unavailable (default: ${DEFAULT-VALUE})")
     public long canaryTimeoutMs = 30_000;
 

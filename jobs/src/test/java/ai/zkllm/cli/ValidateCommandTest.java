@@ -19,8 +19,8 @@ class ValidateCommandTest {
         String help = out.toString();
         System.out.println(help);
         for (String flag : new String[] {"--bootstrap-servers", "--brain", "--validator-id", "--miners", "--replay-fraction",
-                "--canary-rate", "--canary-tokens", "--canary-jitter", "--tolerance", "--latency-target-ms", "--epoch-length-ms",
-                "--epoch-origin-ms", "--grace-ms", "--bounded", "--warehouse", "--catalog-property", "--key"}) {
+                "--canary-rate", "--canary-tokens", "--tolerance", "--latency-target-ms", "--epoch-length-ms",
+                "--epoch-origin-ms", "--grace-ms", "--bounded", "--warehouse", "--catalog-property", "--model"}) {
             assertTrue(help.contains(flag), flag);
         }
     }

@@ -20,12 +20,14 @@ import ai.zkllm.jobs.demo.LinearSquareProgram;
 import ai.zkllm.jobs.embedded.EmbeddedKafka;
 import ai.zkllm.jobs.validation.CanaryProber;
 import ai.zkllm.operators.inference.PromptEnvelope;
+import ai.zkllm.operators.validation.CanaryGrader;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
 import ai.zkllm.program.blob.BlobStore;
 import ai.zkllm.schemas.v1.CanaryResult;
 import ai.zkllm.schemas.v1.CiphertextPayload;
 import ai.zkllm.schemas.v1.EncryptedPrompt;
+import com.google.protobuf.UnknownFieldSet;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -38,7 +40,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
@@ -49,6 +53,8 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,10 +73,23 @@ class ValidationEndToEndTest {
     static final String LAZY = "11";
     static final String CHEATER = "12";
     static final long LAZY_DELAY_MS = 2500;
+    /** {@code CanaryResult.max_abs_error}, reserved since: a published CKKS decryption error helps recover the key. */
+    static final int MAX_ABS_ERROR_FIELD = 9;
     static final AtomicInteger CHEATER_SEEN = new AtomicInteger();
+    static final Set<String> SEEN_KEYS = ConcurrentHashMap.newKeySet();
 
     @TempDir
     Path tmp;
+    final long t0 = System.currentTimeMillis();
+    final LinearSquareProgram program = new LinearSquareProgram();
+    String blobDir;
+    BlobStore blobs;
+
+    @BeforeEach
+    void blobStore() {
+        blobDir = tmp.resolve("blobs").toString();
+        blobs = new BlobStore(blobDir, 1L << 30);
+    }
 
     /** Fault injection, test only: the lazy miner's extra latency. */
     static final class Lazy implements MapFunction<PromptEnvelope, PromptEnvelope> {
@@ -88,18 +107,33 @@ class ValidationEndToEndTest {
     static final class Cheat implements MapFunction<PromptEnvelope, PromptEnvelope> {
         @Override
         public PromptEnvelope map(PromptEnvelope e) throws Exception {
-            if (CHEATER_SEEN.getAndIncrement() % 2 != 0) {
-                return e;
-            }
-            EncryptedPrompt p = EncryptedPrompt.parseFrom(e.value);
-            LinearSquareProgram program = new LinearSquareProgram();
-            FheEngines.Engine engine = FheEngines.get(program.parameters(), RingBackends.preferred());
-            Ciphertext in = engine.codec().ciphertextFromBytes(p.getInputs(0).getInline().toByteArray());
-            Ciphertext wrong = new Evaluator(engine.context(), null).negate(in);
-            e.value = p.toBuilder().setInputs(0, CiphertextPayload.newBuilder()
-                    .setInline(engine.codec().toProto(wrong).toByteString())).build().toByteArray();
-            return e;
+            return CHEATER_SEEN.getAndIncrement() % 2 != 0 ? e : negateInput(e);
         }
+    }
+
+    /**
+     * Fault injection, test only: a miner that answers honestly only under evaluation keys it has
+     * served before (a returning user, or a validator that reuses its keys) and cheats on the first
+     * round under a key set it has never seen.
+     */
+    static final class CheatOnUnseenKeys implements MapFunction<PromptEnvelope, PromptEnvelope> {
+        @Override
+        public PromptEnvelope map(PromptEnvelope e) throws Exception {
+            String keys = EncryptedPrompt.parseFrom(e.value).getEvaluationKeys().getSha256();
+            return SEEN_KEYS.add(keys) ? negateInput(e) : e;
+        }
+    }
+
+    /** The prompt with its input 0 replaced by its negation: a well-formed question nobody asked. */
+    static PromptEnvelope negateInput(PromptEnvelope e) throws Exception {
+        EncryptedPrompt p = EncryptedPrompt.parseFrom(e.value);
+        LinearSquareProgram program = new LinearSquareProgram();
+        FheEngines.Engine engine = FheEngines.get(program.parameters(), RingBackends.preferred());
+        Ciphertext in = engine.codec().ciphertextFromBytes(p.getInputs(0).getInline().toByteArray());
+        Ciphertext wrong = new Evaluator(engine.context(), null).negate(in);
+        e.value = p.toBuilder().setInputs(0, CiphertextPayload.newBuilder()
+                .setInline(engine.codec().toProto(wrong).toByteString())).build().toByteArray();
+        return e;
     }
 
     JobClient startMiner(String bootstrap, String miner, String blobs, MapFunction<PromptEnvelope, PromptEnvelope> hook)
@@ -122,28 +156,11 @@ class ValidationEndToEndTest {
 
     @Test
     void replayFlagsTheCheaterAndTheHonestMinerEarnsTheMost() throws Exception {
-        long t0 = System.currentTimeMillis();
-        String blobDir = tmp.resolve("blobs").toString();
-        BlobStore blobs = new BlobStore(blobDir, 1L << 30);
-        LinearSquareProgram program = new LinearSquareProgram();
         List<JobClient> miners = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(16 << 20)) {
             String bootstrap = kafka.bootstrapServers();
-            ValidationJobConfig cfg = new ValidationJobConfig();
-            cfg.kafka.bootstrapServers = bootstrap;
-            cfg.brain = BRAIN;
-            cfg.validatorId = VALIDATOR;
-            cfg.blobs.root = blobDir;
+            ValidationJobConfig cfg = validatorConfig(bootstrap);
             cfg.replayFraction = 1.0;
-            cfg.canaryTimeoutMs = 60_000;
-            cfg.canaryTokens = 1;              // short canaries: the test's users send one token too
-            cfg.latencyTargetMs = 1000;
-            cfg.epochOriginMs = t0;            // the whole scenario is epoch 0
-            cfg.epochLengthMs = 3_600_000;
-            cfg.graceMs = 1000;
-            cfg.bounded = true;
-            cfg.checkpointIntervalMs = 1000;
-            cfg.warehouse = tmp.resolve("warehouse").toString();
             kafka.createTopics(1, 16 << 20, "zkllm.prompts." + HONEST, "zkllm.prompts." + LAZY,
                     "zkllm.prompts." + CHEATER, cfg.kafka.responsesTopic, cfg.kafka.receiptsTopic, cfg.kafka.deadLetterTopic,
                     cfg.canaryTopic());
@@ -161,12 +178,9 @@ class ValidationEndToEndTest {
                     user.generate("user-" + m, DemoVocabulary.encode("the cat sat on"), 1, 0, 1, TokenListener.NONE);
                 }
             }
-            // Canaries: the validator's own key, through the same client path.
-            SecretKey validatorKey = new KeyGenerator(FheEngines.get(program.parameters(), RingBackends.preferred())
-                    .context(), new SecureRandom()).secretKey();
+            // Canaries: sessions under the validator's fresh keys, through the same client path.
             Map<String, List<CanaryResult>> canaries = new TreeMap<>();
-            try (CanaryProber prober = new CanaryProber(cfg, program, program::plainLogits, validatorKey, blobs,
-                    tmp.resolve("validator-eval.keys"))) {
+            try (CanaryProber prober = new CanaryProber(cfg, program, program::plainLogits, blobs)) {
                 for (int i = 0; i < 2; i++) {
                     for (String m : List.of(HONEST, LAZY, CHEATER)) {
                         canaries.computeIfAbsent(m, k -> new ArrayList<>()).add(prober.probe(m));
@@ -195,11 +209,7 @@ class ValidationEndToEndTest {
 
         NetworkCatalog network = NetworkCatalog.local(tmp.resolve("warehouse"));
         Catalog catalog = network.open();
-        Map<Long, Record> scores = new TreeMap<>();
-        Table scoreTable = NetworkTables.load(catalog, NetworkTables.SCORES);
-        try (CloseableIterable<Record> rows = IcebergGenerics.read(scoreTable).build()) {
-            rows.forEach(r -> scores.put((Long) r.getField("miner"), r));
-        }
+        Map<Long, Record> scores = scores(catalog);
         assertEquals(3, scores.size(), scores.toString());
         Record cheater = scores.get(12L);
         assertTrue((Boolean) cheater.getField("flagged_by_replay"));
@@ -240,6 +250,97 @@ class ValidationEndToEndTest {
         assertTrue(paid.get(10L).compareTo(paid.get(11L)) > 0, paid.toString());
         assertTrue(paid.get(11L).signum() > 0, paid.toString());
         assertEquals(BigInteger.ZERO, paid.get(12L), paid.toString());
+    }
+
+    /**
+     * A miner that cheats only under evaluation keys it has never served is caught by canaries,
+     * because every canary session comes with keys of its own; it stays honest to a returning user.
+     * Replay is off: the canaries alone must show it.
+     */
+    @Test
+    void canariesCatchAMinerThatCheatsOnlyUnderUnseenKeys() throws Exception {
+        String miner = "13";
+        int sessions = 3;
+        JobClient job = null;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(16 << 20)) {
+            String bootstrap = kafka.bootstrapServers();
+            ValidationJobConfig cfg = validatorConfig(bootstrap);
+            cfg.replayFraction = 0;
+            kafka.createTopics(1, 16 << 20, "zkllm.prompts." + miner, cfg.kafka.responsesTopic, cfg.kafka.receiptsTopic,
+                    cfg.kafka.deadLetterTopic, cfg.canaryTopic());
+            job = startMiner(bootstrap, miner, blobDir, new CheatOnUnseenKeys());
+
+            // A returning user: the first generation under its keys is cheated on, the second is not.
+            SecretKey userKey = new KeyGenerator(FheEngines.get(program.parameters(), RingBackends.preferred()).context(),
+                    new SecureRandom()).secretKey();
+            int[] prompt = DemoVocabulary.encode("the cat sat on");
+            List<Boolean> userAccurate = new ArrayList<>();
+            try (ZkllmClient user = new ZkllmClient(new ZkllmClient.Config(bootstrap, "zkllm.prompts." + miner,
+                    cfg.kafka.responsesTopic, Integer.toString(BRAIN), Duration.ofSeconds(60), Duration.ofSeconds(60),
+                    cfg.kafka.deadLetterTopic), program, userKey, blobs)) {
+                for (int i = 0; i < 2; i++) {
+                    double[] logits = user.generate("user-" + i, prompt, 1, 0, 1, TokenListener.NONE).logits().get(0);
+                    userAccurate.add(CanaryGrader.accurate(logits, program.plainLogits(prompt), cfg.tolerance));
+                }
+            }
+            assertEquals(List.of(false, true), userAccurate, "the miner cheats exactly on keys it has not seen");
+
+            List<CanaryResult> canaries = new ArrayList<>();
+            try (CanaryProber prober = new CanaryProber(cfg, program, program::plainLogits, blobs)) {
+                for (int i = 0; i < sessions; i++) {
+                    canaries.add(prober.probe(miner));
+                }
+            }
+            System.out.println("canaries: " + canaries);
+            canaries.forEach(c -> assertTrue(c.getAnswered() && !c.getAccurate(), "canary not cheated on: " + c));
+
+            // What the validator published: pass/fail and latency, never a decryption error.
+            List<ConsumerRecord<String, byte[]>> published = TopicReader.readUntil(bootstrap, cfg.canaryTopic(),
+                    Duration.ofSeconds(30), r -> r.size() >= sessions);
+            assertEquals(sessions, published.size());
+            for (ConsumerRecord<String, byte[]> r : published) {
+                assertFalse(UnknownFieldSet.parseFrom(r.value()).hasField(MAX_ABS_ERROR_FIELD), "an error value was published");
+            }
+
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
+            ValidationJob.build(env, cfg, new ServiceLoaderProgramRegistry(), ValidationConnectors.of(cfg));
+            env.execute("validator-" + VALIDATOR);
+        } finally {
+            if (job != null) {
+                job.cancel().get();
+            }
+        }
+        Record row = scores(NetworkCatalog.local(tmp.resolve("warehouse")).open()).get(Long.parseLong(miner));
+        System.out.println("reason miner " + miner + ": " + row.getField("reason"));
+        assertFalse((Boolean) row.getField("flagged_by_replay"));
+        assertEquals(0.0, (Double) row.getField("score"), (String) row.getField("reason"));
+    }
+
+    /** The bounded validator of these tests: brain 3, validator 1, one-token canaries, epoch 0 from the test's start. */
+    ValidationJobConfig validatorConfig(String bootstrap) {
+        ValidationJobConfig cfg = new ValidationJobConfig();
+        cfg.kafka.bootstrapServers = bootstrap;
+        cfg.brain = BRAIN;
+        cfg.validatorId = VALIDATOR;
+        cfg.blobs.root = blobDir;
+        cfg.canaryTimeoutMs = 60_000;
+        cfg.canaryTokens = 1;              // short canaries: the test's users send one token too
+        cfg.latencyTargetMs = 1000;
+        cfg.epochOriginMs = t0;            // the whole scenario is epoch 0
+        cfg.epochLengthMs = 3_600_000;
+        cfg.graceMs = 1000;
+        cfg.bounded = true;
+        cfg.checkpointIntervalMs = 1000;
+        cfg.warehouse = tmp.resolve("warehouse").toString();
+        return cfg;
+    }
+
+    static Map<Long, Record> scores(Catalog catalog) throws java.io.IOException {
+        Map<Long, Record> scores = new TreeMap<>();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(NetworkTables.load(catalog, NetworkTables.SCORES)).build()) {
+            rows.forEach(r -> scores.put((Long) r.getField("miner"), r));
+        }
+        return scores;
     }
 
     static String sql(Path warehouse, String query) {
