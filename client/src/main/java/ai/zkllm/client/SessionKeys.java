@@ -21,7 +21,7 @@ public final class SessionKeys {
         this.evaluationKeys = evaluationKeys;
     }
 
-    /** Fresh keys from the CSPRNG: seconds of work at N = 2^14 (docs/validation.md). */
+    /** Fresh keys from the CSPRNG: about 0.2 s for the shipped program at N = 2^14 (docs/validation.md). */
     public static SessionKeys generate(FheProgram program) {
         FheEngines.Engine engine = ZkllmClient.engine(program.parameters());
         SecretKey sk = new KeyGenerator(engine.context(), new SecureRandom()).secretKey();
