@@ -1,7 +1,6 @@
 package ai.zkllm.cli;
 
 import ai.zkllm.client.EvaluationKeyFile;
-import ai.zkllm.client.SecretKeyFile;
 import ai.zkllm.jobs.ValidationConnectors;
 import ai.zkllm.jobs.ValidationJob;
 import ai.zkllm.jobs.ValidationJobConfig;
@@ -65,7 +64,7 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         FheProgram program = Programs.select(spec, model);
         PlaintextReference reference = cfg.canaryRatePerMinute > 0 ? reference(program) : null;
-        var sk = SecretKeyFile.read(key, program.parameters());
+        var sk = KeyFiles.read(key, program, model);
         JobClient job = env.executeAsync("zkllm-validation-" + cfg.validatorId);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> job.cancel()));
         if (reference == null || cfg.miners.isEmpty()) {
