@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -32,6 +33,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * starts at the end of the topics as they are when this transport opens.
  */
 final class KafkaTransport implements RoundTransport, AutoCloseable {
+    /** How long opening waits for the brokers' metadata: a reachable cluster answers in milliseconds. */
+    static final Duration METADATA_TIMEOUT = Duration.ofSeconds(15);
+
     private final ZkllmClient.Config config;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -54,15 +58,36 @@ final class KafkaTransport implements RoundTransport, AutoCloseable {
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 << 20),
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20"),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : config.deadLetterTopic() == null ? List.of(config.responsesTopic())
-                : List.of(config.responsesTopic(), config.deadLetterTopic())) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : config.deadLetterTopic() == null ? List.of(config.responsesTopic())
+                    : List.of(config.responsesTopic(), config.deadLetterTopic())) {
+                partitionsOf(topic).forEach(partitions::add);
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve now: responses from here on are ours to read
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // resolve now: responses from here on are ours to read
+    }
+
+    /** The topic's partitions; a broker that does not answer, or lacks the topic, fails the client now rather than every round. */
+    private List<TopicPartition> partitionsOf(String topic) {
+        List<PartitionInfo> info;
+        try {
+            info = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new BrokerUnavailableException("no Kafka broker answered at " + config.bootstrapServers()
+                    + " within " + METADATA_TIMEOUT.toSeconds() + " s (reading topic " + topic
+                    + "); check the address and that the broker is running", e);
+        }
+        if (info.isEmpty()) {
+            throw new BrokerUnavailableException("the Kafka cluster at " + config.bootstrapServers() + " has no topic "
+                    + topic + "; create it or name the right one", null);
+        }
+        return info.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
     }
 
     @Override

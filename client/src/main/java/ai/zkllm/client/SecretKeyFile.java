@@ -7,6 +7,8 @@ import ai.zkllm.fhe.io.FheCodec;
 import ai.zkllm.fhe.io.InvalidFheDataException;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.program.FheEngines;
+import ai.zkllm.schemas.v1.FheSecretKey;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -29,11 +31,16 @@ public final class SecretKeyFile {
     private SecretKeyFile() {
     }
 
-    /** Generates a fresh secret key for {@code params} (CSPRNG) and writes it to {@code path}. */
+    /** Generates a fresh secret key for {@code params} (CSPRNG) and writes it to {@code path}, which must not exist. */
     public static SecretKey create(Path path, Parameters params) throws IOException {
         if (Files.exists(path)) {
             throw new FileAlreadyExistsException(path + " (refusing to overwrite a secret key)");
         }
+        return replace(path, params);
+    }
+
+    /** Generates a fresh secret key and writes it to {@code path}, atomically replacing any key there. */
+    public static SecretKey replace(Path path, Parameters params) throws IOException {
         SecretKey sk = new KeyGenerator(engine(params).context(), new SecureRandom()).secretKey();
         write(path, sk, params);
         return sk;
@@ -56,19 +63,38 @@ public final class SecretKeyFile {
         }
     }
 
-    /** Reads a key written for {@code params}; refuses a file others can read. */
+    /**
+     * Reads a key written for {@code params}; refuses a file others can read, a damaged one and one
+     * made for another parameter set ({@link KeyFileException}), and a missing one (NoSuchFileException).
+     */
     public static SecretKey read(Path path, Parameters params) throws IOException {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
         if (!OWNER_ONLY.containsAll(perms)) {
-            throw new IOException(path + " is accessible to others (" + PosixFilePermissions.toString(perms)
-                    + "); chmod 600 it");
+            throw new KeyFileException(path, KeyFileException.Problem.EXPOSED, path + " is readable by others ("
+                    + PosixFilePermissions.toString(perms) + "); chmod 600 " + path, null);
         }
+        byte[] bytes = Files.readAllBytes(path);
         try {
-            return engine(params).codec().secretKeyFromBytes(Files.readAllBytes(path));
+            return engine(params).codec().secretKeyFromBytes(bytes);
         } catch (InvalidFheDataException e) {
+            String madeFor = parameterId(bytes);
+            if (madeFor != null && !madeFor.equals(params.id())) {
+                throw new KeyFileException(path, KeyFileException.Problem.OTHER_PARAMETERS, path
+                        + " is a key for parameter set " + madeFor + ", not " + params.id(), e);
+            }
             // The codec's message names fields and ids, never key material.
-            throw new IOException(path + " is not a valid secret key for parameters " + params.id() + ": "
-                    + e.getMessage(), e);
+            throw new KeyFileException(path, KeyFileException.Problem.CORRUPT, path
+                    + " is truncated or corrupt (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The parameter id a key file claims, or null when it does not parse: tells a wrong model from damage. */
+    private static String parameterId(byte[] bytes) {
+        try {
+            String id = FheSecretKey.parseFrom(bytes).getParameterId();
+            return id.isEmpty() ? null : id;
+        } catch (InvalidProtocolBufferException e) {
+            return null;
         }
     }
 

@@ -1,8 +1,8 @@
 package ai.zkllm.cli;
 
+import ai.zkllm.client.BrokerUnavailableException;
 import ai.zkllm.client.EvaluationKeyFile;
 import ai.zkllm.client.Generation;
-import ai.zkllm.client.SecretKeyFile;
 import ai.zkllm.client.ZkllmClient;
 import ai.zkllm.jobs.BlobStoreOptions;
 import ai.zkllm.jobs.KafkaTopics;
@@ -28,8 +28,8 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean help;
 
-    @Option(names = "--brain", required = true, description = "Brain (subnet) id.")
-    private String brain;
+    @Option(names = "--brain", required = true, converter = BrainId.class, description = "Brain (subnet) id, a number.")
+    private int brain;
 
     @Parameters(index = "0", paramLabel = "PROMPT", description = "The prompt text.")
     private String prompt;
@@ -49,7 +49,7 @@ public final class ChatCommand implements Callable<Integer> {
     @Mixin
     private BlobStoreOptions blobs = new BlobStoreOptions();
 
-    @Option(names = "--tokens", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tokens", converter = PositiveInt.class, description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
     private int tokens = 8;
 
     @Option(names = "--temperature", description = "0 = greedy (default: ${DEFAULT-VALUE}).")
@@ -67,18 +67,22 @@ public final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FheProgram program = Programs.select(spec, model);
-        var sk = SecretKeyFile.read(key, program.parameters());
-        ZkllmClient.Config cfg = new ZkllmClient.Config(kafka.bootstrapServers, promptsTopic.name, kafka.responsesTopic, brain,
-                Duration.ofSeconds(roundTimeout), Duration.ofSeconds(roundTimeout), kafka.deadLetterTopic);
+        int[] promptTokens = PromptTokens.encode(program, prompt);
+        var sk = KeyFiles.read(key, program, model);
+        ZkllmClient.Config cfg = new ZkllmClient.Config(kafka.bootstrapServers, promptsTopic.name, kafka.responsesTopic,
+                Integer.toString(brain), Duration.ofSeconds(roundTimeout), Duration.ofSeconds(roundTimeout), kafka.deadLetterTopic);
         try (ZkllmClient client = new ZkllmClient(cfg, program, sk, blobs.open())
                 .cacheEvaluationKeysIn(EvaluationKeyFile.besideSecretKey(key, program, sk))) {
             System.out.print(prompt);
-            Generation g = client.generate("chat-" + UUID.randomUUID(), program.encodeText(prompt), tokens,
-                    temperature, seed, new ProgressPrinter(t -> program.decodeTokens(new int[] {t}), System.out, System.err));
+            ProgressPrinter printer = new ProgressPrinter(program::decodeTokens, System.out, System.err);
+            Generation g = client.generate("chat-" + UUID.randomUUID(), promptTokens, tokens, temperature, seed, printer);
+            printer.finish();
             System.out.println();
             System.err.printf("%n%.2f s/token, %d round trips, %s up + %s evaluation keys, %s down%n",
                     g.secondsPerToken(), g.roundTrips(), ProgressPrinter.bytes(g.bytesUp()),
                     ProgressPrinter.bytes(g.keyBytesUploaded()), ProgressPrinter.bytes(g.bytesDown()));
+        } catch (BrokerUnavailableException e) {
+            throw new UsageException(e.getMessage() + " (--bootstrap-servers)", e);
         }
         return 0;
     }

@@ -25,27 +25,31 @@ import picocli.CommandLine.Option;
     "Starts an in-process KRaft Kafka broker on 127.0.0.1 and the InferenceJob on a Flink MiniCluster,",
     "encrypts a prompt, and prints the generated continuation with seconds per token and bytes moved."})
 public final class DemoCommand implements Callable<Integer> {
+    /** Brain ids are numbers; the embedded stream serves any. */
+    private static final String DEMO_BRAIN = "0";
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean help;
 
     @Option(names = "--prompt", description = "Text to continue (default: ${DEFAULT-VALUE})")
     private String prompt = "The cat";
 
-    @Option(names = "--tokens", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tokens", converter = PositiveInt.class, description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
     private int tokens = 3;
 
-    @Option(names = "--parallelism", description = "Flink parallelism of the InferenceJob (default: ${DEFAULT-VALUE})")
+    @Option(names = "--parallelism", converter = PositiveInt.class, description = "Flink parallelism of the InferenceJob (default: ${DEFAULT-VALUE})")
     private int parallelism = 1;
 
     @Option(names = "--checkpoint-interval-ms", description = "Flink checkpoint interval of the InferenceJob (default: ${DEFAULT-VALUE})")
     private long checkpointMs = 200;
 
-    @Option(names = "--backend", description = "Ring backend: auto, java or native (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", converter = BackendName.class, description = "Ring backend: auto, java or native (default: ${DEFAULT-VALUE}).")
     private String backend = "auto";
 
     @Override
     public Integer call() throws Exception {
         FheProgram program = new ShippedReferenceProgram();
+        int[] promptTokens = PromptTokens.encode(program, prompt); // before the broker and the job start
         Path blobs = Files.createTempDirectory("zkllm-demo-blobs-");
         InferenceJobConfig cfg = new InferenceJobConfig();
         cfg.parallelism = parallelism;
@@ -63,12 +67,13 @@ public final class DemoCommand implements Callable<Integer> {
             SecretKey sk = new KeyGenerator(FheEngines.get(program.parameters(), RingBackends.preferred()).context(),
                     new SecureRandom()).secretKey();
             ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.prompts.name,
-                    cfg.kafka.responsesTopic, "demo-brain", Duration.ofSeconds(120), Duration.ofSeconds(120), cfg.kafka.deadLetterTopic);
+                    cfg.kafka.responsesTopic, DEMO_BRAIN, Duration.ofSeconds(120), Duration.ofSeconds(120), cfg.kafka.deadLetterTopic);
             try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk,
                     cfg.blobs.open())) {
                 System.out.print(prompt);
-                Generation g = client.generate("demo", program.encodeText(prompt), tokens, 0, 1,
-                        new ProgressPrinter(t -> program.decodeTokens(new int[] {t}), System.out, System.err));
+                ProgressPrinter printer = new ProgressPrinter(program::decodeTokens, System.out, System.err);
+                Generation g = client.generate("demo", promptTokens, tokens, 0, 1, printer);
+                printer.finish();
                 System.out.println();
                 System.err.printf("%n%d tokens in %.2f s: %.2f s/token (%.2f s/round, %d rounds per token); "
                                 + "moved %s up (prompts) + %s (evaluation keys, once), %s down%n",

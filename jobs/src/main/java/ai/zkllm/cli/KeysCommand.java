@@ -1,6 +1,5 @@
 package ai.zkllm.cli;
 
-import ai.zkllm.client.SecretKeyFile;
 import ai.zkllm.program.FheProgram;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,13 +39,16 @@ public final class KeysCommand implements Runnable {
         @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped squeezed reference model, else the only installed one).")
         private String model;
 
+        @Option(names = "--force", description = "Replace an existing key file (what was encrypted under it can no longer be decrypted).")
+        private boolean force;
+
         @CommandLine.Spec
         private CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             FheProgram program = Programs.select(spec, model);
-            SecretKeyFile.create(out, program.parameters());
+            KeyFiles.create(out, program, force);
             System.out.printf("secret key written to %s (%s), for parameters %s%n", out,
                     PosixFilePermissions.toString(Files.getPosixFilePermissions(out)), program.parameters().id());
             return 0;

@@ -13,10 +13,15 @@ final class Programs {
     private Programs() {
     }
 
-    static FheProgram select(CommandSpec spec, String model) {
+    /** Every program on the class path ({@code META-INF/services/ai.zkllm.program.FheProgram}). */
+    static List<FheProgram> installed() {
         List<FheProgram> all = new ArrayList<>();
         ServiceLoader.load(FheProgram.class).forEach(all::add);
-        List<FheProgram> matching = all.stream()
+        return all;
+    }
+
+    static FheProgram select(CommandSpec spec, String model) {
+        List<FheProgram> matching = installed().stream()
                 .filter(p -> model == null || p.modelHash().startsWith(model)).toList();
         if (model == null && matching.size() > 1) {
             // several installed and none named: the shipped squeezed reference model is the default
@@ -28,6 +33,7 @@ final class Programs {
         if (matching.size() != 1) {
             throw new ParameterException(spec.commandLine(), matching.isEmpty()
                     ? "no installed model matches " + (model == null ? "(none installed)" : model)
+                            + "; `zkllm models` lists them"
                     : "several models installed; pick one with --model: "
                             + matching.stream().map(FheProgram::modelHash).toList());
         }

@@ -2,27 +2,54 @@ package ai.zkllm.cli;
 
 import ai.zkllm.client.TokenListener;
 import java.io.PrintStream;
-import java.util.function.IntFunction;
+import java.util.Arrays;
+import java.util.function.Function;
 
-/** Streams tokens to stdout and keeps a progress line (tokens/s, round trips, bytes) on stderr. */
+/**
+ * Streams tokens to stdout and keeps a progress line (tokens/s, round trips, bytes) on stderr.
+ * Tokens may be pieces of a character (the shipped program's tokens are UTF-8 bytes): text whose
+ * decoding ends in a replacement character is held until the next tokens complete it, at most
+ * {@link #MAX_PENDING} tokens (the longest UTF-8 sequence), then printed as it is.
+ */
 final class ProgressPrinter implements TokenListener {
-    private final IntFunction<String> words;
+    private static final int MAX_PENDING = 4;
+    private static final char REPLACEMENT = '\uFFFD';
+
+    private final Function<int[], String> decode;
     private final PrintStream out;
     private final PrintStream err;
+    private int[] pending = new int[0];
 
-    ProgressPrinter(IntFunction<String> words, PrintStream out, PrintStream err) {
-        this.words = words;
+    ProgressPrinter(Function<int[], String> decode, PrintStream out, PrintStream err) {
+        this.decode = decode;
         this.out = out;
         this.err = err;
     }
 
     @Override
     public void onToken(int index, int token, Progress p) {
-        out.print(words.apply(token));
-        out.flush();
+        pending = Arrays.copyOf(pending, pending.length + 1);
+        pending[pending.length - 1] = token;
+        String text = decode.apply(pending);
+        if (pending.length >= MAX_PENDING || text.isEmpty() || text.charAt(text.length() - 1) != REPLACEMENT) {
+            print(text);
+        }
         err.printf("\r  [%d tokens, %.2f tok/s, %d round trips, %s up, %s down]   ", p.tokens(),
                 p.tokensPerSecond(), p.roundTrips(), bytes(p.bytesUp()), bytes(p.bytesDown()));
         err.flush();
+    }
+
+    /** Prints what is still held (a generation that stopped inside a character). */
+    void finish() {
+        if (pending.length > 0) {
+            print(decode.apply(pending));
+        }
+    }
+
+    private void print(String text) {
+        out.print(text);
+        out.flush();
+        pending = new int[0];
     }
 
     static String bytes(long b) {

@@ -35,7 +35,7 @@ public final class SettleEpochCommand implements Callable<Integer> {
     @Mixin
     private CatalogOptions catalogOptions;
 
-    @Option(names = "--brain", required = true, description = "The brain id.")
+    @Option(names = "--brain", required = true, converter = BrainId.class, description = "The brain id (a number).")
     private int brain;
 
     @Option(names = "--epoch", required = true, description = "The epoch number.")

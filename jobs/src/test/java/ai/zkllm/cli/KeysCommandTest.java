@@ -52,7 +52,7 @@ class KeysCommandTest {
         assertTrue(out.toString().contains("rw-------"));
         assertFalse(out.toString().length() > 400, "the command prints a line, not key material");
         // Refuses to overwrite, and refuses a key others can read.
-        assertEquals(1, new CommandLine(new Zkllm()).execute("keys", "new", "--out", key.toString(), "--model",
+        assertEquals(2, Zkllm.commandLine().execute("keys", "new", "--out", key.toString(), "--model",
                 new LinearSquareProgram().modelHash()));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
         assertThrows(IOException.class, () -> SecretKeyFile.read(key, program.parameters()));

@@ -1,5 +1,6 @@
 package ai.zkllm.fhe.ring;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -24,6 +25,9 @@ public final class RingBackends {
     private static final Logger LOG = LoggerFactory.getLogger(RingBackends.class);
     private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
     private static final RingBackend JAVA = new JavaRingBackend();
+
+    /** The names {@link #named} accepts. */
+    public static final List<String> NAMES = List.of("auto", "java", "native");
 
     private RingBackends() {}
 
@@ -59,7 +63,7 @@ public final class RingBackends {
                 return JAVA;
             default:
                 throw new IllegalArgumentException(
-                        "unknown ring backend '" + name + "' (expected auto, java or native)");
+                        "unknown ring backend '" + name + "' (expected " + String.join(", ", NAMES) + ")");
         }
     }
 

@@ -1,0 +1,46 @@
+package ai.zkllm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.zkllm.client.TokenListener;
+import ai.zkllm.program.tokenize.ByteTokenizer;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Byte tokens print as whole characters, never as replacement characters. */
+class ProgressPrinterTest {
+    private static final TokenListener.Progress PROGRESS = new TokenListener.Progress(1, 1, 0, 0, 1);
+
+    @Test
+    void aCharacterSplitAcrossTokensPrintsWhenComplete() {
+        String text = "é!😀.";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ProgressPrinter printer = printer(out);
+        StringBuilder afterEach = new StringBuilder();
+        for (int token : new ByteTokenizer().encode(text)) {
+            printer.onToken(0, token, PROGRESS);
+            afterEach.append(out.toString(StandardCharsets.UTF_8)).append('|');
+        }
+        printer.finish();
+        assertEquals(text, out.toString(StandardCharsets.UTF_8));
+        // the output after each token: nothing new for the first byte of 'é' or the first three of the emoji
+        assertEquals("|é|é!|é!|é!|é!|é!😀|é!😀.|", afterEach.toString());
+    }
+
+    @Test
+    void anInvalidByteIsPrintedOnceNoLongerSequenceCanFollow() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ProgressPrinter printer = printer(out);
+        printer.onToken(0, 0xC3, PROGRESS);
+        printer.finish();
+        assertEquals("\uFFFD", out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static ProgressPrinter printer(ByteArrayOutputStream out) {
+        return new ProgressPrinter(new ByteTokenizer()::decode, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(OutputStream.nullOutputStream()));
+    }
+}
