@@ -23,7 +23,6 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine;
 
 /**
  * The validator's streaming job (docs/validation.md):
@@ -88,7 +87,9 @@ public final class ValidationJob {
     /** {@code flink run zkllm-jobs.jar ai.zkllm.jobs.ValidationJob --brain 3 --validator-id 1 ...}. */
     public static void main(String[] args) throws Exception {
         ValidationJobConfig cfg = new ValidationJobConfig();
-        new CommandLine(cfg).parseArgs(args);
+        if (!JobFlags.parseOrExit(ValidationJob.class, cfg, args)) {
+            return;
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         build(env, cfg, new ServiceLoaderProgramRegistry(), ValidationConnectors.of(cfg));
         env.execute("zkllm-validation-" + cfg.validatorId);
