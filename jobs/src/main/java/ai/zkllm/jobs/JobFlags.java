@@ -13,7 +13,7 @@ import picocli.CommandLine.ParseResult;
  */
 public final class JobFlags {
 
-    static final int BAD_FLAGS = 2;
+    private static final int BAD_FLAGS = 2;
 
     private JobFlags() {}
 
