@@ -40,40 +40,6 @@ locals {
   # --- Iceberg catalog ----------------------------------------------------------------------
   catalog_uri = "http://iceberg-rest.${local.ns}.svc:8181"
 
-  # --- Intended zkllm job flags (see README: they may evolve with jobs/) ----------------------
-  common_args = [
-    "--warehouse", local.warehouse_uri,
-    "--catalog-uri", local.catalog_uri,
-    "--catalog-name", var.iceberg_catalog_name,
-  ]
-  kafka_args = [
-    "--bootstrap-servers", local.kafka_bootstrap,
-    "--blob-store", local.blob_store_uri,
-    # Client sizes must match the broker limits; transactions must fit the broker maximum.
-    "--kafka-property", "max.request.size=${local.kafka_max_message}",
-    "--kafka-property", "max.partition.fetch.bytes=${local.kafka_max_message}",
-    "--kafka-property", "transaction.timeout.ms=${min(900000, var.kafka_transaction_max_timeout_ms)}",
-    "--kafka-property", "isolation.level=read_committed",
-  ]
-  job_args = {
-    inference = concat(local.kafka_args, local.common_args, [
-      "--prompts-topic", local.topic["prompts"],
-      "--responses-topic", local.topic["responses"],
-      "--receipts-topic", local.topic["receipts"],
-      "--dead-letter-topic", local.topic["dead-letters"],
-      "--registrations-topic", local.topic["registrations"],
-    ])
-    validation = concat(local.kafka_args, local.common_args, [
-      "--prompts-topic", local.topic["prompts"],
-      "--responses-topic", local.topic["responses"],
-      "--receipts-topic", local.topic["receipts"],
-      "--dead-letter-topic", local.topic["dead-letters"],
-      "--replay-fraction", tostring(var.validation_replay_fraction),
-    ])
-    # Settlement holds no keys of any kind: no blob store, no Kafka; Iceberg in and out.
-    settlement = concat(local.common_args, ["--epoch", "latest-closed"])
-  }
-
   common_labels = {
     "app.kubernetes.io/part-of"    = "zkllm"
     "app.kubernetes.io/managed-by" = "terraform"

@@ -29,7 +29,7 @@ output "warehouse_uri" {
 }
 
 output "iceberg_catalog_uri" {
-  description = "Iceberg REST catalog endpoint (--catalog-uri and Flink SQL 'uri')."
+  description = "Iceberg REST catalog endpoint (--catalog-property uri=… and Flink SQL 'uri')."
   value       = local.catalog_uri
 }
 
@@ -44,7 +44,7 @@ output "flink_deployments" {
 }
 
 output "job_args" {
-  description = "The zkllm flags each job is started with (intended; they may evolve with jobs/)."
+  description = "The zkllm flags each job is started with (checked against the jobs by JobFlagsTerraformTest)."
   value       = local.job_args
 }
 

@@ -225,12 +225,6 @@ variable "iceberg_catalog_jdbc_uri" {
   default     = "jdbc:sqlite:file:/var/lib/iceberg-catalog/catalog.db"
 }
 
-variable "iceberg_catalog_name" {
-  description = "Name under which jobs and Flink SQL register the REST catalog."
-  type        = string
-  default     = "zkllm"
-}
-
 # ---------------------------------------------------------------------------------------------
 # Flink
 # ---------------------------------------------------------------------------------------------
@@ -265,7 +259,7 @@ variable "zkllm_jar_uri" {
 }
 
 variable "job_entry_classes" {
-  description = "Main classes of the three jobs (intended names; they follow the jobs/ module as it evolves)."
+  description = "Main classes of the three jobs; JobFlagsTerraformTest checks each has a main and takes the flags of local.job_args."
   type        = map(string)
   default = {
     inference  = "ai.zkllm.jobs.InferenceJob"
@@ -346,6 +340,18 @@ variable "validation_taskmanager" {
     memory = "16g"
     slots  = 2
   }
+}
+
+variable "brain" {
+  description = "The brain (0..1023) the validator scores and the settlement settles."
+  type        = number
+  default     = 0
+}
+
+variable "validator_id" {
+  description = "The ValidationJob's registered validator uid (--validator-id)."
+  type        = number
+  default     = 0
 }
 
 variable "validation_replay_fraction" {

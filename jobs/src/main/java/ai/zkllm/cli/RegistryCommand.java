@@ -2,6 +2,8 @@ package ai.zkllm.cli;
 
 import ai.zkllm.jobs.RegistryJob;
 import ai.zkllm.registry.RegistryCaps;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -28,6 +30,10 @@ public final class RegistryCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
     private String bootstrapServers;
 
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "A Kafka client property for the job's source, repeatable; e.g. security.protocol=SASL_SSL.")
+    private Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
     @Option(names = "--topic", defaultValue = RegistryJob.TOPIC, description = "The topic (default: ${DEFAULT-VALUE}).")
     private String topic;
 
@@ -48,7 +54,7 @@ public final class RegistryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(checkpointIntervalMs);
-        RegistryJob.wire(env, RegistryJob.source(bootstrapServers, topic, groupId, bounded),
+        RegistryJob.wire(env, RegistryJob.source(bootstrapServers, kafkaProperties, topic, groupId, bounded),
                 catalogOptions.catalog(), RegistryCaps.NETWORK);
         env.execute("zkllm registry");
         return 0;

@@ -54,7 +54,7 @@ public final class ValidateCommand implements Callable<Integer> {
         if (cfg.bounded) {
             env.execute("zkllm-validation-" + cfg.validatorId);
             spec.commandLine().getOut().println("scored: brain " + cfg.brain + ", validator " + cfg.validatorId
-                    + ", warehouse " + cfg.warehouse);
+                    + ", warehouse " + cfg.catalog.warehouse);
             return 0;
         }
         FheProgram program = Programs.select(spec, model);

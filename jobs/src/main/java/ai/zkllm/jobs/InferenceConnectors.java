@@ -8,7 +8,9 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -31,7 +33,7 @@ public record InferenceConnectors(Source<PromptEnvelope, ?, ?> prompts, Sink<Out
     /** The prompts topic as {@link #kafka} reads it, each record through {@code deserializer}. */
     public static KafkaSource<PromptEnvelope> prompts(InferenceJobConfig cfg,
                                                       KafkaRecordDeserializationSchema<PromptEnvelope> deserializer) {
-        return KafkaSource.<PromptEnvelope>builder()
+        KafkaSourceBuilder<PromptEnvelope> builder = KafkaSource.<PromptEnvelope>builder()
                 .setBootstrapServers(cfg.kafka.bootstrapServers)
                 .setTopics(cfg.prompts.name)
                 .setGroupId(cfg.groupId)
@@ -39,8 +41,9 @@ public record InferenceConnectors(Source<PromptEnvelope, ?, ?> prompts, Sink<Out
                 .setDeserializer(deserializer)
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("max.partition.fetch.bytes", Long.toString(Math.max(cfg.maxMessageBytes * 2, 1 << 20)))
-                .setProperty("fetch.max.bytes", Long.toString(Math.max(cfg.maxMessageBytes * 4, 50 << 20)))
-                .build();
+                .setProperty("fetch.max.bytes", Long.toString(Math.max(cfg.maxMessageBytes * 4, 50 << 20)));
+        cfg.kafka.properties.forEach(builder::setProperty);
+        return builder.build();
     }
 
     /** These connectors with another prompts source. */
@@ -49,14 +52,15 @@ public record InferenceConnectors(Source<PromptEnvelope, ?, ?> prompts, Sink<Out
     }
 
     private static KafkaSink<OutRecord> sink(InferenceJobConfig cfg, String topic, String name) {
-        return KafkaSink.<OutRecord>builder()
+        KafkaSinkBuilder<OutRecord> builder = KafkaSink.<OutRecord>builder()
                 .setBootstrapServers(cfg.kafka.bootstrapServers)
                 .setRecordSerializer(new OutRecordSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(cfg.transactionalIdPrefix + "-" + name)
                 .setProperty("transaction.timeout.ms", "600000")
                 .setProperty("max.request.size", Long.toString(Math.max(cfg.maxMessageBytes * 2, 1 << 20)))
-                .setProperty("linger.ms", "0")
-                .build();
+                .setProperty("linger.ms", "0");
+        cfg.kafka.properties.forEach(builder::setProperty);
+        return builder.build();
     }
 }

@@ -21,7 +21,6 @@ import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine;
 
 /**
  * The miner's streaming job:
@@ -87,7 +86,9 @@ public final class InferenceJob {
     /** {@code flink run zkllm-jobs.jar --bootstrap-servers ... [flags]}: programs from the class path. */
     public static void main(String[] args) throws Exception {
         InferenceJobConfig cfg = new InferenceJobConfig();
-        new CommandLine(cfg).parseArgs(args);
+        if (!JobFlags.parseOrExit(InferenceJob.class, cfg, args)) {
+            return;
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         build(env, cfg, new ServiceLoaderProgramRegistry(), InferenceConnectors.kafka(cfg));
         env.execute("zkllm-inference");

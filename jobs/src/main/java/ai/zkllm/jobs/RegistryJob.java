@@ -9,6 +9,7 @@ import ai.zkllm.registry.RegistrationRequest;
 import ai.zkllm.registry.RegistryCaps;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -34,15 +35,18 @@ public final class RegistryJob {
     private RegistryJob() {}
 
     /**
+     * @param kafkaProperties Kafka client properties (SASL/SSL, sizes), applied last
      * @param bounded stop at the topic's end as of the start (tests, backfills), else run forever
      */
-    public static KafkaSource<String> source(String bootstrapServers, String topic, String groupId, boolean bounded) {
+    public static KafkaSource<String> source(String bootstrapServers, Map<String, String> kafkaProperties, String topic,
+                                             String groupId, boolean bounded) {
         var builder = KafkaSource.<String>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setValueOnlyDeserializer(new SimpleStringSchema());
+        kafkaProperties.forEach(builder::setProperty);
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }

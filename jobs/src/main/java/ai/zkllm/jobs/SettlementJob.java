@@ -135,6 +135,18 @@ public final class SettlementJob {
         }
     }
 
+    /** {@code flink run -c ai.zkllm.jobs.SettlementJob zkllm-jobs-flink.jar --brain 3 --epoch latest-closed ...}. */
+    public static void main(String[] args) {
+        SettlementJobConfig cfg = new SettlementJobConfig();
+        if (!JobFlags.parseOrExit(SettlementJob.class, cfg, args)) {
+            return;
+        }
+        long epoch = cfg.epoch(System.currentTimeMillis());
+        Result result = run(cfg.catalog.network(), Params.defaults(cfg.brain, epoch));
+        System.out.printf("brain %d epoch %d revision %d (inputs sha256 %s): %s%n", cfg.brain, epoch, result.revision(),
+                result.inputsDigest(), result.committed() ? "committed" : "already settled with these inputs");
+    }
+
     /** The epoch's rows of runs no ledger revision names: left by interrupted settlements. */
     private static Expression leftoversOf(int brain, long epoch, EpochLedger ledger) {
         Expression epochRows = EpochLedger.of(brain, epoch);

@@ -20,6 +20,6 @@ public record ValidationConnectors(Source<StreamEvent, ?, ?> prompts, Source<Str
     public static ValidationConnectors of(ValidationJobConfig cfg) {
         return new ValidationConnectors(ValidationSources.events(cfg, StreamEvent.PROMPT),
                 ValidationSources.events(cfg, StreamEvent.RESPONSE), ValidationSources.events(cfg, StreamEvent.RECEIPT),
-                ValidationSources.canaries(cfg), new ScoresSink(cfg.warehouse, cfg.catalogProperties));
+                ValidationSources.canaries(cfg), new ScoresSink(cfg.catalog.warehouse, cfg.catalog.properties));
     }
 }

@@ -1,6 +1,5 @@
 package ai.zkllm.jobs;
 
-import ai.zkllm.analytics.NetworkCatalog;
 import ai.zkllm.jobs.validation.CanaryProber;
 import ai.zkllm.jobs.validation.PriorFlags;
 import ai.zkllm.operators.validation.EpochScoreFunction;
@@ -23,7 +22,6 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine;
 
 /**
  * The validator's streaming job (docs/validation.md):
@@ -48,11 +46,11 @@ public final class ValidationJob {
     public static void build(StreamExecutionEnvironment env, ValidationJobConfig cfg, ProgramRegistry programs,
                              ValidationConnectors io) throws java.io.IOException {
         Map<Long, EpochScoreFunction.PriorFlag> priorFlags =
-                PriorFlags.read(NetworkCatalog.of(cfg.warehouse, cfg.catalogProperties), cfg.brain, cfg.validatorId);
+                PriorFlags.read(cfg.catalog.network(), cfg.brain, cfg.validatorId);
         env.setParallelism(cfg.parallelism);
         env.enableCheckpointing(cfg.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
         WatermarkStrategy<StreamEvent> eventTime = WatermarkStrategy
-                .<StreamEvent>forBoundedOutOfOrderness(Duration.ofMillis(cfg.graceMs))
+                .<StreamEvent>forBoundedOutOfOrderness(Duration.ofMillis(cfg.epochs.graceMs))
                 .withIdleness(Duration.ofSeconds(30));
         DataStream<StreamEvent> prompts = env.fromSource(io.prompts(), eventTime,
                 "prompts").uid("prompts-source");
@@ -71,14 +69,14 @@ public final class ValidationJob {
                 .returns(TypeInformation.of(Observation.class))
                 .uid("replay").name("replay (bit-exact)");
         DataStream<Observation> canaries = env.fromSource(io.canaries(),
-                WatermarkStrategy.<Observation>forBoundedOutOfOrderness(Duration.ofMillis(cfg.graceMs))
+                WatermarkStrategy.<Observation>forBoundedOutOfOrderness(Duration.ofMillis(cfg.epochs.graceMs))
                         .withIdleness(Duration.ofSeconds(30)), "canaries").uid("canaries-source");
         String brain = Integer.toString(cfg.brain);
         DataStream<MinerEpochScore> scores = canaries.union(verdicts)
                 .filter(o -> brain.equals(o.brainId)).uid("this-brain").name("this brain")
                 .keyBy(o -> o.brainId)
                 .process(new EpochScoreFunction(new EpochScoreFunction.Settings(cfg.brain, cfg.validatorId,
-                        cfg.epochOriginMs, cfg.epochLengthMs, cfg.graceMs, cfg.latencyTargetMs, priorFlags)))
+                        cfg.epochs.originMs, cfg.epochs.lengthMs, cfg.epochs.graceMs, cfg.latencyTargetMs, priorFlags)))
                 .returns(TypeInformation.of(MinerEpochScore.class))
                 .setParallelism(1).uid("score").name("score epochs");
         scores.sinkTo(io.scores()).setParallelism(1)
@@ -88,7 +86,9 @@ public final class ValidationJob {
     /** {@code flink run zkllm-jobs.jar ai.zkllm.jobs.ValidationJob --brain 3 --validator-id 1 ...}. */
     public static void main(String[] args) throws Exception {
         ValidationJobConfig cfg = new ValidationJobConfig();
-        new CommandLine(cfg).parseArgs(args);
+        if (!JobFlags.parseOrExit(ValidationJob.class, cfg, args)) {
+            return;
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         build(env, cfg, new ServiceLoaderProgramRegistry(), ValidationConnectors.of(cfg));
         env.execute("zkllm-validation-" + cfg.validatorId);

@@ -68,23 +68,14 @@ public class ValidationJobConfig implements Serializable {
     @Option(names = "--latency-target-ms", description = "timeliness is 1 up to this mean round latency, then target/latency (default: ${DEFAULT-VALUE})")
     public long latencyTargetMs = 1000;
 
-    @Option(names = "--epoch-length-ms", description = "wall-clock epoch length (default: ${DEFAULT-VALUE}, 360 blocks of 10 s)")
-    public long epochLengthMs = 3_600_000;
-
-    @Option(names = "--epoch-origin-ms", description = "start of epoch 0, Unix ms (default: ${DEFAULT-VALUE})")
-    public long epochOriginMs = 0;
-
-    @Option(names = "--grace-ms", description = "an epoch closes when the watermark passes its end plus this (default: ${DEFAULT-VALUE})")
-    public long graceMs = 120_000;
+    @Mixin
+    public EpochClock epochs = new EpochClock();
 
     @Option(names = "--bounded", description = "read the topics up to their current end, close every epoch seen, write and exit")
     public boolean bounded;
 
-    @Option(names = "--warehouse", description = "the Iceberg warehouse: a folder or a URI (default: ${DEFAULT-VALUE})")
-    public String warehouse = "warehouse";
-
-    @Option(names = "--catalog-property", description = "an Iceberg catalog property, repeatable; e.g. type=rest")
-    public java.util.Map<String, String> catalogProperties = new java.util.LinkedHashMap<>();
+    @Mixin
+    public IcebergCatalogFlags catalog = new IcebergCatalogFlags();
 
     @Option(names = "--checkpoint-interval-ms", description = "checkpoint interval; scores are written on checkpoints (default: ${DEFAULT-VALUE})")
     public long checkpointIntervalMs = 10_000;

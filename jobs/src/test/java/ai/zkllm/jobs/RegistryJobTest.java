@@ -78,7 +78,7 @@ class RegistryJobTest {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);
             env.enableCheckpointing(500);
-            RegistryJob.wire(env, RegistryJob.source(kafka.bootstrapServers(), RegistryJob.TOPIC, "test", true),
+            RegistryJob.wire(env, RegistryJob.source(kafka.bootstrapServers(), Map.of(), RegistryJob.TOPIC, "test", true),
                     network, new RegistryCaps(2, 3, 2));
             env.execute("registry test");
 

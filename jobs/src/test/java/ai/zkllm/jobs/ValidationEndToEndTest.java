@@ -326,12 +326,12 @@ class ValidationEndToEndTest {
         cfg.canaryTimeoutMs = 60_000;
         cfg.canaryTokens = 1;              // short canaries: the test's users send one token too
         cfg.latencyTargetMs = 1000;
-        cfg.epochOriginMs = t0;            // the whole scenario is epoch 0
-        cfg.epochLengthMs = 3_600_000;
-        cfg.graceMs = 1000;
+        cfg.epochs.originMs = t0;            // the whole scenario is epoch 0
+        cfg.epochs.lengthMs = 3_600_000;
+        cfg.epochs.graceMs = 1000;
         cfg.bounded = true;
         cfg.checkpointIntervalMs = 1000;
-        cfg.warehouse = tmp.resolve("warehouse").toString();
+        cfg.catalog.warehouse = tmp.resolve("warehouse").toString();
         return cfg;
     }
 

@@ -14,6 +14,7 @@ import ai.zkllm.schemas.v1.CanaryResult;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,12 +53,13 @@ public final class CanaryProber implements AutoCloseable {
         this.program = program;
         this.reference = reference;
         this.blobs = blobs;
-        this.producer = new KafkaProducer<>(Map.of(
+        Map<String, Object> producerConfig = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafka.bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.LINGER_MS_CONFIG, "0"),
-                new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.LINGER_MS_CONFIG, "0"));
+        producerConfig.putAll(cfg.kafka.properties);
+        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     }
 
     /**

@@ -54,6 +54,7 @@ public final class ValidationSources {
                 .setProperty("max.partition.fetch.bytes", Integer.toString(32 << 20))
                 .setProperty("fetch.max.bytes", Integer.toString(64 << 20))
                 .setProperty("partition.discovery.interval.ms", "10000");
+        cfg.kafka.properties.forEach(b::setProperty);
         if (cfg.bounded) {
             b.setBounded(OffsetsInitializer.latest());
         }
