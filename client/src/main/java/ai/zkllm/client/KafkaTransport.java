@@ -9,6 +9,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -44,20 +46,25 @@ final class KafkaTransport implements RoundTransport, AutoCloseable {
 
     KafkaTransport(ZkllmClient.Config config) {
         this.config = config;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.LINGER_MS_CONFIG, "0",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(64 << 20)),
-                new StringSerializer(), new ByteArraySerializer());
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 << 20),
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20"),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        // A bad user property (e.g. security.protocol=BOGUS) is the user's mistake: say which.
+        try {
+            this.producer = new KafkaProducer<>(withUserProperties(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                    ProducerConfig.LINGER_MS_CONFIG, "0",
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(64 << 20)), config),
+                    new StringSerializer(), new ByteArraySerializer());
+            this.consumer = new KafkaConsumer<>(withUserProperties(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 << 20),
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20"), config),
+                    new StringDeserializer(), new ByteArrayDeserializer());
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("Kafka client property: " + e.getMessage(), e);
+        }
         try {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : config.deadLetterTopic() == null ? List.of(config.responsesTopic())
@@ -150,5 +157,12 @@ final class KafkaTransport implements RoundTransport, AutoCloseable {
     public void close() {
         producer.close(Duration.ofSeconds(5));
         consumer.close(Duration.ofSeconds(5));
+    }
+
+    /** The client's own settings, then the user's Kafka properties over them (security, sizes). */
+    private static Map<String, Object> withUserProperties(Map<String, Object> own, ZkllmClient.Config config) {
+        Map<String, Object> all = new HashMap<>(own);
+        all.putAll(config.kafkaProperties());
+        return all;
     }
 }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeoutException;
 
@@ -32,11 +33,27 @@ public final class ZkllmClient implements AutoCloseable {
 
     /** Where and how to talk to a brain. */
     public record Config(String bootstrapServers, String promptsTopic, String responsesTopic, String brainId,
-                         Duration roundTimeout, Duration deadline, String deadLetterTopic) {
+                         Duration roundTimeout, Duration deadline, String deadLetterTopic,
+                         Map<String, String> kafkaProperties) {
+        public Config {
+            kafkaProperties = Map.copyOf(kafkaProperties);
+        }
+
+        public Config(String bootstrapServers, String promptsTopic, String responsesTopic, String brainId,
+                      Duration roundTimeout, Duration deadline, String deadLetterTopic) {
+            this(bootstrapServers, promptsTopic, responsesTopic, brainId, roundTimeout, deadline, deadLetterTopic, Map.of());
+        }
+
         /** Without a dead-letter topic: a rejected prompt then shows as a round timeout. */
         public Config(String bootstrapServers, String promptsTopic, String responsesTopic, String brainId,
                       Duration roundTimeout, Duration deadline) {
             this(bootstrapServers, promptsTopic, responsesTopic, brainId, roundTimeout, deadline, null);
+        }
+
+        /** Kafka client properties (e.g. {@code security.protocol}) that win over the client's own settings. */
+        public Config withKafkaProperties(Map<String, String> properties) {
+            return new Config(bootstrapServers, promptsTopic, responsesTopic, brainId, roundTimeout, deadline,
+                    deadLetterTopic, properties);
         }
     }
 

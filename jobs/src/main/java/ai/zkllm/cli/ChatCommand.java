@@ -70,7 +70,8 @@ public final class ChatCommand implements Callable<Integer> {
         int[] promptTokens = PromptTokens.encode(program, prompt);
         var sk = KeyFiles.read(key, program, model);
         ZkllmClient.Config cfg = new ZkllmClient.Config(kafka.bootstrapServers, promptsTopic.name, kafka.responsesTopic,
-                Integer.toString(brain), Duration.ofSeconds(roundTimeout), Duration.ofSeconds(roundTimeout), kafka.deadLetterTopic);
+                Integer.toString(brain), Duration.ofSeconds(roundTimeout), Duration.ofSeconds(roundTimeout), kafka.deadLetterTopic)
+                .withKafkaProperties(kafka.properties);
         try (ZkllmClient client = new ZkllmClient(cfg, program, sk, blobs.open())
                 .cacheEvaluationKeysIn(EvaluationKeyFile.besideSecretKey(key, program, sk))) {
             System.out.print(prompt);

@@ -103,6 +103,15 @@ class CliErrorsTest {
         assertContains(line, "no Kafka broker answered at " + address, "zkllm.responses", "--bootstrap-servers");
     }
 
+    /** --kafka-property reaches the client's Kafka clients: a bad value is refused by name. */
+    @Test
+    void aBadKafkaPropertyIsNamed() throws Exception {
+        Path key = dir.resolve("p.sk");
+        SecretKeyFile.create(key, REFERENCE.parameters());
+        assertContains(chat("--key", key.toString(), "--kafka-property", "security.protocol=BOGUS"),
+                "Kafka client property", "security.protocol", "BOGUS");
+    }
+
     @Test
     void verboseAddsTheStackTrace() {
         StringWriter err = new StringWriter();

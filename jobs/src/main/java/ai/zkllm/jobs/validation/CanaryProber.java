@@ -70,7 +70,8 @@ public final class CanaryProber implements AutoCloseable {
     private ZkllmClient session(String miner) {
         Duration timeout = Duration.ofMillis(cfg.canaryTimeoutMs);
         return new ZkllmClient(new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.promptsTopic(miner),
-                cfg.kafka.responsesTopic, Integer.toString(cfg.brain), timeout, timeout, cfg.kafka.deadLetterTopic),
+                cfg.kafka.responsesTopic, Integer.toString(cfg.brain), timeout, timeout, cfg.kafka.deadLetterTopic)
+                .withKafkaProperties(cfg.kafka.properties),
                 program, SessionKeys.generate(program), blobs);
     }
 
