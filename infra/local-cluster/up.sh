@@ -9,8 +9,8 @@ cd "$root"
 
 # --- classpaths, from Maven artifacts (flink-dist is not on Maven Central) ---
 for p in flink kafka; do
-  if [ ! -s "$dir/classpath-$p.txt" ] || [ "$here/pom.xml" -nt "$dir/classpath-$p.txt" ]; then
-    mvn -B -ntp -o -q -f "$here/pom.xml" -P "$p" dependency:build-classpath \
+  if [ ! -s "$dir/classpath-$p.txt" ] || [ "$here/classpaths.pom.xml" -nt "$dir/classpath-$p.txt" ]; then
+    mvn -B -ntp -o -q -f "$here/classpaths.pom.xml" -P "$p" dependency:build-classpath \
       -Dmdep.outputFile="$dir/classpath-$p.txt" >"$dir/logs/mvn-$p.log" 2>&1 \
       || { echo "up: mvn dependency:build-classpath -P $p failed, see $dir/logs/mvn-$p.log" >&2; exit 1; }
   fi
