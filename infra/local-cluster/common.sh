@@ -18,6 +18,7 @@ bootstrap="127.0.0.1:$ZK_KAFKA_PORT"
 catalog_props=(--catalog-property type=jdbc
                --catalog-property "uri=jdbc:postgresql://127.0.0.1:$ZK_PG_PORT/iceberg"
                --catalog-property jdbc.user=postgres
+               --catalog-property jdbc.schema-version=V1
                --warehouse "file:$shared/warehouse")
 opens="$(sed -n 's:.*<jvm.opens>\(.*\)</jvm.opens>.*:\1:p' "$root/pom.xml")"
 
