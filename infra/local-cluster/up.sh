@@ -114,7 +114,7 @@ taskmanager.rpc.port: 0
 taskmanager.numberOfTaskSlots: 2
 taskmanager.memory.process.size: 4096m
 taskmanager.memory.managed.fraction: 0.05
-cluster.evenly-spread-out-slots: true
+taskmanager.load-balance.mode: SLOTS
 parallelism.default: 2
 # a lost TaskManager is noticed within seconds, not the default 50 s
 heartbeat.interval: 1000
