@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
@@ -25,6 +26,7 @@ public final class NetworkCatalog {
     public static final String CATALOG = "zkllm";
     public static final String DATABASE = "network";
     public static final String DEFAULT_WAREHOUSE = "warehouse";
+    static final String JDBC_CATALOG_IMPL = "org.apache.iceberg.jdbc.JdbcCatalog";
 
     /** Iceberg catalog properties ({@code type}, {@code warehouse}, {@code uri}, …). */
     private final Map<String, String> properties;
@@ -42,6 +44,16 @@ public final class NetworkCatalog {
         properties.put(CatalogUtil.ICEBERG_CATALOG_TYPE, CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP);
         properties.put("warehouse", warehouseUri(warehouse == null ? DEFAULT_WAREHOUSE : warehouse));
         properties.putAll(overrides);
+        // type=jdbc is spelled as its implementation class, which Flink SQL's Iceberg catalog also takes.
+        if (CatalogUtil.ICEBERG_CATALOG_TYPE_JDBC.equals(properties.get(CatalogUtil.ICEBERG_CATALOG_TYPE))) {
+            properties.remove(CatalogUtil.ICEBERG_CATALOG_TYPE);
+            properties.putIfAbsent(CatalogProperties.CATALOG_IMPL, JDBC_CATALOG_IMPL);
+        }
+        // A catalog-impl (e.g. a JDBC catalog: catalog-impl=org.apache.iceberg.jdbc.JdbcCatalog, uri=jdbc:…)
+        // replaces the default type; Iceberg refuses both at once.
+        if (properties.containsKey(CatalogProperties.CATALOG_IMPL) && !overrides.containsKey(CatalogUtil.ICEBERG_CATALOG_TYPE)) {
+            properties.remove(CatalogUtil.ICEBERG_CATALOG_TYPE);
+        }
         return new NetworkCatalog(properties);
     }
 
@@ -67,6 +79,9 @@ public final class NetworkCatalog {
     }
 
     public CatalogLoader loader() {
+        if (properties.containsKey(CatalogProperties.CATALOG_IMPL)) {
+            return CatalogLoader.custom(CATALOG, properties, new Configuration(), properties.get(CatalogProperties.CATALOG_IMPL));
+        }
         String type = properties.getOrDefault(CatalogUtil.ICEBERG_CATALOG_TYPE, CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP);
         Map<String, String> rest = new LinkedHashMap<>(properties);
         rest.remove(CatalogUtil.ICEBERG_CATALOG_TYPE);
