@@ -114,6 +114,9 @@ taskmanager.rpc.port: 0
 taskmanager.numberOfTaskSlots: 2
 taskmanager.memory.process.size: 4096m
 taskmanager.memory.managed.fraction: 0.05
+# user code's direct memory: Kafka clients read the ~16 MB rounds through NIO, whose temporary direct
+# buffers would otherwise crowd out the batch shuffle's pool (the SettlementJob's SQL reads: OOM)
+taskmanager.memory.task.off-heap.size: 512m
 taskmanager.load-balance.mode: SLOTS
 parallelism.default: 2
 # a lost TaskManager is noticed within seconds, not the default 50 s
@@ -126,7 +129,7 @@ execution.checkpointing.storage: filesystem
 execution.checkpointing.dir: file://$shared/checkpoints
 execution.checkpointing.savepoint-dir: file://$shared/savepoints
 execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION
-env.java.opts.all: $opens
+env.java.opts.all: $opens -Djdk.nio.maxCachedBufferSize=1048576
 YAML
 # The memory flags flink's own scripts compute (BashJavaUtils): JVM options, then dynamic properties.
 resource_params() { # GET_JM_RESOURCE_PARAMS | GET_TM_RESOURCE_PARAMS

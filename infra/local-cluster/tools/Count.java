@@ -16,13 +16,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Counts prompts, responses, receipts and dead letters by request id on read_committed reads and
  * prints one line per topic plus a verdict: every prompt answered exactly once (one response, one
  * receipt), none dead-lettered. Also the times of the first response after MS (argument 2, epoch ms).
- * java -cp zkllm-jobs-flink.jar Count.java BOOTSTRAP [KILL_EPOCH_MS]
+ * java -cp zkllm-jobs-flink.jar Count.java BOOTSTRAP [KILL_EPOCH_MS [PROMPTS_TOPIC]]   (default zkllm.prompts)
  */
 public class Count {
     public static void main(String[] a) throws Exception {
         String bootstrap = a[0];
         long kill = a.length > 1 ? Long.parseLong(a[1]) : -1;
-        Map<String, Integer> prompts = count(bootstrap, "zkllm.prompts", b -> EncryptedPrompt.parseFrom(b).getRequestId(), -1, null);
+        String promptsTopic = a.length > 2 ? a[2] : "zkllm.prompts";
+        Map<String, Integer> prompts = count(bootstrap, promptsTopic, b -> EncryptedPrompt.parseFrom(b).getRequestId(), -1, null);
         long[] firstAfter = {Long.MAX_VALUE};
         Map<String, Integer> responses = count(bootstrap, "zkllm.responses", b -> EncryptedResponse.parseFrom(b).getRequestId(), kill, firstAfter);
         Map<String, Integer> receipts = count(bootstrap, "zkllm.receipts", b -> WorkReceipt.parseFrom(b).getRequestId(), -1, null);
