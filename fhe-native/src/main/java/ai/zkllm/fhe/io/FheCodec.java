@@ -59,6 +59,7 @@ public final class FheCodec {
     private final String parameterId;
     /** Digits of every switching key: ceil((L+1)/α), as the key switcher decomposes at level L. */
     private final int digitCount;
+    private volatile long switchingKeyBytes;
 
     public FheCodec(CkksContext context, Limits limits) {
         this.context = context;
@@ -375,8 +376,20 @@ public final class FheCodec {
         return header + field + key + (long) galoisKeys * galoisEntry;
     }
 
-    /** Serialized size of one switching key: fixed, since residues and seed have fixed widths. */
+    /**
+     * Serialized size of one switching key: fixed, since residues and seed have fixed widths. Measured
+     * once per codec (it encodes and digests a whole key), not per key set checked.
+     */
     private long switchingKeyBytes() {
+        long bytes = switchingKeyBytes;
+        if (bytes == 0) {
+            bytes = encodedSwitchingKeySize();
+            switchingKeyBytes = bytes; // racing threads compute the same value
+        }
+        return bytes;
+    }
+
+    private long encodedSwitchingKeySize() {
         int limbs = context.qpLimbCount();
         RnsPoly[] zero = new RnsPoly[digitCount];
         for (int j = 0; j < digitCount; j++) {
