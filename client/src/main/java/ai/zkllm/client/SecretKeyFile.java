@@ -5,8 +5,6 @@ import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.io.FheCodec;
 import ai.zkllm.fhe.io.InvalidFheDataException;
-import ai.zkllm.fhe.ring.RingBackends;
-import ai.zkllm.program.FheEngines;
 import ai.zkllm.schemas.v1.FheSecretKey;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
@@ -41,13 +39,13 @@ public final class SecretKeyFile {
 
     /** Generates a fresh secret key and writes it to {@code path}, atomically replacing any key there. */
     public static SecretKey replace(Path path, Parameters params) throws IOException {
-        SecretKey sk = new KeyGenerator(engine(params).context(), new SecureRandom()).secretKey();
+        SecretKey sk = new KeyGenerator(ZkllmClient.engine(params).context(), new SecureRandom()).secretKey();
         write(path, sk, params);
         return sk;
     }
 
     public static void write(Path path, SecretKey sk, Parameters params) throws IOException {
-        writeOwnerOnly(path, engine(params).codec().toBytes(sk));
+        writeOwnerOnly(path, ZkllmClient.engine(params).codec().toBytes(sk));
     }
 
     /** Writes {@code bytes} atomically to {@code path}, created mode 0600 from the start. */
@@ -75,7 +73,7 @@ public final class SecretKeyFile {
         }
         byte[] bytes = Files.readAllBytes(path);
         try {
-            return engine(params).codec().secretKeyFromBytes(bytes);
+            return ZkllmClient.engine(params).codec().secretKeyFromBytes(bytes);
         } catch (InvalidFheDataException e) {
             String madeFor = parameterId(bytes);
             if (madeFor != null && !madeFor.equals(params.id())) {
@@ -96,9 +94,5 @@ public final class SecretKeyFile {
         } catch (InvalidProtocolBufferException e) {
             return null;
         }
-    }
-
-    private static FheEngines.Engine engine(Parameters params) {
-        return FheEngines.get(params, RingBackends.preferred());
     }
 }
