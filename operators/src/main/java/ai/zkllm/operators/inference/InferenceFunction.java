@@ -1,6 +1,5 @@
 package ai.zkllm.operators.inference;
 
-import ai.zkllm.fhe.io.InvalidFheDataException;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.operators.WorkerPools;
 import ai.zkllm.program.EvaluationKeyCache;
@@ -75,8 +74,6 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
             InferenceOutcome outcome;
             try {
                 outcome = process(e);
-            } catch (InvalidFheDataException ex) {
-                outcome = reject(e, DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, ex.getMessage());
             } catch (Throwable t) {
                 LOG.warn("prompt {} failed", e.requestId, t);
                 outcome = reject(e, DeadLetterReason.DEAD_LETTER_REASON_EVALUATION_FAILED, t.toString());
