@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SettleCommandTest {
 
@@ -27,25 +24,13 @@ class SettleCommandTest {
     @TempDir
     Path folder;
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run zkllm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Zkllm.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exitCode = cli.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
     private static BigInteger amount(JsonNode node) {
         return new BigInteger(node.asText());
     }
 
     @Test
     void settlesTheExampleAndPaysExactlyItsEmission() throws IOException {
-        Run run = zkllm("settle", "--input", EXAMPLE.toString());
+        CliRun run = CliRun.of("settle", "--input", EXAMPLE.toString());
 
         assertEquals(0, run.exitCode(), run.err());
         JsonNode settlement = JSON.readTree(run.out());
@@ -73,11 +58,11 @@ class SettleCommandTest {
     void writesTheOutputFileWholeAndLeavesNothingElse() throws IOException {
         Path output = folder.resolve("settlement.json");
 
-        Run run = zkllm("settle", "--input", EXAMPLE.toString(), "--output", output.toString());
+        CliRun run = CliRun.of("settle", "--input", EXAMPLE.toString(), "--output", output.toString());
 
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("", run.out());
-        assertEquals(zkllm("settle", "--input", EXAMPLE.toString()).out(), Files.readString(output));
+        assertEquals(CliRun.of("settle", "--input", EXAMPLE.toString()).out(), Files.readString(output));
         try (Stream<Path> files = Files.list(folder)) {
             assertEquals(List.of(output), files.toList());
         }
@@ -88,7 +73,7 @@ class SettleCommandTest {
         Path input = Files.writeString(folder.resolve("epoch.json"), "{\"brain\": 1,");
         Path output = folder.resolve("settlement.json");
 
-        Run run = zkllm("settle", "--input", input.toString(), "--output", output.toString());
+        CliRun run = CliRun.of("settle", "--input", input.toString(), "--output", output.toString());
 
         assertEquals(SettleCommand.INVALID_INPUT, run.exitCode());
         assertOneLine(run.err(), "zkllm settle: invalid JSON in " + input + " at line 1");
@@ -102,7 +87,7 @@ class SettleCommandTest {
         Path input = Files.writeString(folder.resolve("epoch.json"), negativeStake);
         Path output = Files.writeString(folder.resolve("settlement.json"), "previous");
 
-        Run run = zkllm("settle", "--input", input.toString(), "--output", output.toString());
+        CliRun run = CliRun.of("settle", "--input", input.toString(), "--output", output.toString());
 
         assertEquals(SettleCommand.INVALID_INPUT, run.exitCode());
         assertOneLine(run.err(), "zkllm settle: invalid epoch in " + input
@@ -118,11 +103,11 @@ class SettleCommandTest {
         Path unknown = Files.writeString(folder.resolve("c.json"), example.replace("\"kappa\"", "\"kapa\""));
         Path fractionalStake = Files.writeString(folder.resolve("d.json"), example.replace("\"stake\": 3000", "\"stake\": 3000.5"));
 
-        assertOneLine(zkllm("settle", "--input", noBrain.toString()).err(),
+        assertOneLine(CliRun.of("settle", "--input", noBrain.toString()).err(),
                 "zkllm settle: invalid epoch in " + noBrain + ": brain: is required");
-        assertOneLine(zkllm("settle", "--input", wrongType.toString()).err(), "(miners[1])");
-        assertOneLine(zkllm("settle", "--input", unknown.toString()).err(), "unknown field \"kapa\"");
-        assertOneLine(zkllm("settle", "--input", fractionalStake.toString()).err(), "(validators[1].stake)");
+        assertOneLine(CliRun.of("settle", "--input", wrongType.toString()).err(), "(miners[1])");
+        assertOneLine(CliRun.of("settle", "--input", unknown.toString()).err(), "unknown field \"kapa\"");
+        assertOneLine(CliRun.of("settle", "--input", fractionalStake.toString()).err(), "(validators[1].stake)");
     }
 
     @Test
@@ -132,7 +117,7 @@ class SettleCommandTest {
                  "weights": [[1]], "emission": {"blockEmission": 7}}
                 """);
 
-        Run run = zkllm("settle", "--input", input.toString());
+        CliRun run = CliRun.of("settle", "--input", input.toString());
 
         assertEquals(0, run.exitCode(), run.err());
         JsonNode settlement = JSON.readTree(run.out());
@@ -145,7 +130,7 @@ class SettleCommandTest {
 
     @Test
     void helpListsTheOptions() {
-        Run run = zkllm("settle", "--help");
+        CliRun run = CliRun.of("settle", "--help");
 
         assertEquals(0, run.exitCode());
         assertTrue(run.out().contains("--input=FILE") && run.out().contains("--output=FILE"), run.out());

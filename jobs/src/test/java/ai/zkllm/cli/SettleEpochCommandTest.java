@@ -3,22 +3,11 @@ package ai.zkllm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.zkllm.analytics.IcebergWriter;
-import ai.zkllm.analytics.NetworkCatalog;
-import ai.zkllm.analytics.NetworkTables;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** A settled epoch is not silently rewritten: reruns are no-ops, changed inputs need --resettle --reason. */
 class SettleEpochCommandTest {
@@ -26,55 +15,25 @@ class SettleEpochCommandTest {
     @TempDir
     Path warehouse;
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run zkllm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Zkllm());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
-
-    private void seed() {
-        Catalog catalog = NetworkCatalog.local(warehouse).open();
-        NetworkTables.ensure(catalog);
-        OffsetDateTime at = OffsetDateTime.of(2026, 11, 25, 9, 0, 0, 0, ZoneOffset.UTC);
-        Table registrations = NetworkTables.load(catalog, NetworkTables.REGISTRATIONS);
-        BigDecimal token = new BigDecimal(BigInteger.TEN.pow(18));
-        IcebergWriter.append(registrations, List.of(
-                IcebergWriter.record(registrations, 5, "validator", 1L, "v1", token.multiply(BigDecimal.valueOf(600)), at, "accepted", null),
-                IcebergWriter.record(registrations, 5, "validator", 2L, "v2", token.multiply(BigDecimal.valueOf(400)), at, "accepted", null),
-                IcebergWriter.record(registrations, 5, "miner", 7L, "m7", BigDecimal.ZERO, at, "accepted", null),
-                IcebergWriter.record(registrations, 5, "miner", 8L, "m8", BigDecimal.ZERO, at, "accepted", null)));
-        Table scores = NetworkTables.load(catalog, NetworkTables.SCORES);
-        IcebergWriter.append(scores, List.of(
-                IcebergWriter.record(scores, 5, 0L, 1L, 7L, 0.9, 3.0, false, "canary", at),
-                IcebergWriter.record(scores, 5, 0L, 1L, 8L, 0.3, 1.0, false, "canary", at),
-                IcebergWriter.record(scores, 5, 0L, 2L, 7L, 0.8, 1.0, false, "canary", at),
-                IcebergWriter.record(scores, 5, 0L, 2L, 8L, 0.0, 0.0, true, "replay digest mismatch", at)));
-    }
-
     private String sql(String query) {
-        Run run = zkllm("sql", "--warehouse", warehouse.toString(), query);
+        CliRun run = CliRun.of("sql", "--warehouse", warehouse.toString(), query);
         assertEquals(0, run.exitCode(), query + ": " + run.err());
         return run.out();
     }
 
     @Test
     void aSettledEpochIsRewrittenOnlyWhenAskedWithAReason() {
-        seed();
+        SmallNetwork.seed(warehouse);
         String where = warehouse.toString();
-        assertEquals(0, zkllm("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0").exitCode());
+        assertEquals(0, CliRun.of("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0").exitCode());
         String rewards = sql("SELECT role, id, amount FROM rewards WHERE brain = 5 AND epoch = 0 ORDER BY role, id");
 
-        Run again = zkllm("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0");
+        CliRun again = CliRun.of("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0");
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("already settled with these inputs") && again.out().contains("nothing to do"),
                 again.out());
 
-        Run changed = zkllm("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0", "--kappa", "0.6");
+        CliRun changed = CliRun.of("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0", "--kappa", "0.6");
         assertEquals(2, changed.exitCode(), changed.out());
         assertEquals(1, changed.err().lines().count(), changed.err());
         assertTrue(changed.err().contains("already settled with other inputs") && changed.err().contains("--resettle"),
@@ -82,7 +41,7 @@ class SettleEpochCommandTest {
         assertEquals(rewards, sql("SELECT role, id, amount FROM rewards WHERE brain = 5 AND epoch = 0 ORDER BY role, id"),
                 "the refused rerun changed nothing");
 
-        Run resettled = zkllm("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0", "--kappa", "0.6",
+        CliRun resettled = CliRun.of("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0", "--kappa", "0.6",
                 "--resettle", "--reason", "validator 2 disputed the quorum");
         assertEquals(0, resettled.exitCode(), resettled.err());
         String ledger = sql("SELECT revision, kappa, reason, previous_digest IS NOT NULL AND previous_digest <> inputs_digest"

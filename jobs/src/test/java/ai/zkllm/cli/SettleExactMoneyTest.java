@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -39,13 +37,9 @@ class SettleExactMoneyTest {
                  "miners": [10, 11], "weights": %s, "kappa": %s,
                  "emission": {"blockEmission": "1000000000000000000"}}
                 """.formatted(stake0, stake1, weights, kappa));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = Zkllm.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        assertEquals(0, cli.execute("settle", "--input", input.toString()), err.toString());
-        return JSON.readTree(out.toString());
+        CliRun run = CliRun.of("settle", "--input", input.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        return JSON.readTree(run.out());
     }
 
     private static double consensus(JsonNode settlement, int miner) {
@@ -101,11 +95,9 @@ class SettleExactMoneyTest {
                  "miners": [10], "weights": [[0], [0], [0]],
                  "emission": {"blockEmission": "1000000000000000000"}}
                 """);
-        StringWriter out = new StringWriter();
-        var cli = Zkllm.commandLine();
-        cli.setOut(new PrintWriter(out));
-        assertEquals(0, cli.execute("settle", "--input", input.toString()));
-        JsonNode validators = JSON.readTree(out.toString()).get("validators");
+        CliRun run = CliRun.of("settle", "--input", input.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode validators = JSON.readTree(run.out()).get("validators");
 
         assertEquals("21866666482986666538", validators.get(0).get("reward").asText());
         assertEquals("174933333457973333421", validators.get(1).get("reward").asText());

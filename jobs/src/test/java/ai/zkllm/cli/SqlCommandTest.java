@@ -3,24 +3,11 @@ package ai.zkllm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import ai.zkllm.analytics.IcebergWriter;
-import ai.zkllm.analytics.NetworkCatalog;
-import ai.zkllm.analytics.NetworkTables;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code zkllm settle-epoch} then {@code zkllm sql} on a temporary warehouse, through the CLI. */
 class SqlCommandTest {
@@ -28,46 +15,15 @@ class SqlCommandTest {
     @TempDir
     Path warehouse;
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run zkllm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Zkllm());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
-
-    private void seed() {
-        Catalog catalog = NetworkCatalog.local(warehouse).open();
-        NetworkTables.ensure(catalog);
-        OffsetDateTime at = OffsetDateTime.of(2026, 11, 25, 9, 0, 0, 0, ZoneOffset.UTC);
-        Table registrations = NetworkTables.load(catalog, NetworkTables.REGISTRATIONS);
-        BigDecimal token = new BigDecimal(BigInteger.TEN.pow(18));
-        IcebergWriter.append(registrations, List.of(
-                IcebergWriter.record(registrations, 5, "validator", 1L, "v1", token.multiply(BigDecimal.valueOf(600)), at, "accepted", null),
-                IcebergWriter.record(registrations, 5, "validator", 2L, "v2", token.multiply(BigDecimal.valueOf(400)), at, "accepted", null),
-                IcebergWriter.record(registrations, 5, "miner", 7L, "m7", BigDecimal.ZERO, at, "accepted", null),
-                IcebergWriter.record(registrations, 5, "miner", 8L, "m8", BigDecimal.ZERO, at, "accepted", null)));
-        Table scores = NetworkTables.load(catalog, NetworkTables.SCORES);
-        List<Record> rows = new ArrayList<>();
-        rows.add(IcebergWriter.record(scores, 5, 0L, 1L, 7L, 0.9, 3.0, false, "canary", at));
-        rows.add(IcebergWriter.record(scores, 5, 0L, 1L, 8L, 0.3, 1.0, false, "canary", at));
-        rows.add(IcebergWriter.record(scores, 5, 0L, 2L, 7L, 0.8, 1.0, false, "canary", at));
-        rows.add(IcebergWriter.record(scores, 5, 0L, 2L, 8L, 0.0, 0.0, true, "replay digest mismatch", at));
-        IcebergWriter.append(scores, rows);
-    }
-
     @Test
     void settlesAnEpochAndQueriesItsRewards() {
-        seed();
+        SmallNetwork.seed(warehouse);
         String where = warehouse.toString();
-        Run settle = zkllm("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0");
+        CliRun settle = CliRun.of("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0");
         assertEquals(0, settle.exitCode(), settle.err());
         assertTrue(settle.out().startsWith("settled brain 5 epoch 0: emission 360000000000000000000 = owner"), settle.out());
 
-        Run sql = zkllm("sql", "--warehouse", where,
+        CliRun sql = CliRun.of("sql", "--warehouse", where,
                 "SELECT role, id, amount FROM rewards WHERE brain = 5 AND epoch = 0 ORDER BY amount DESC, id");
         assertEquals(0, sql.exitCode(), sql.err());
         System.out.println("zkllm sql \"SELECT role, id, amount FROM rewards ...\"\n" + sql.out());
@@ -85,7 +41,7 @@ class SqlCommandTest {
 
         // The example queries of docs/analytics.md run as written; their output is printed for the docs.
         for (String query : DOC_QUERIES) {
-            Run example = zkllm("sql", "--warehouse", where, query);
+            CliRun example = CliRun.of("sql", "--warehouse", where, query);
             assertEquals(0, example.exitCode(), query + "\n" + example.err());
             System.out.println("zkllm sql \"" + query + "\"\n" + example.out());
         }
@@ -117,18 +73,18 @@ class SqlCommandTest {
 
     @Test
     void badSqlIsOneLineAndExitCode2() {
-        Run unknownTable = zkllm("sql", "--warehouse", warehouse.toString(), "SELECT * FROM nope");
+        CliRun unknownTable = CliRun.of("sql", "--warehouse", warehouse.toString(), "SELECT * FROM nope");
         assertEquals(2, unknownTable.exitCode());
         assertEquals("", unknownTable.out());
         assertEquals(1, unknownTable.err().lines().count(), unknownTable.err());
         assertTrue(unknownTable.err().startsWith("zkllm sql: invalid SQL: ") && unknownTable.err().contains("nope"),
                 unknownTable.err());
 
-        Run parse = zkllm("sql", "--warehouse", warehouse.toString(), "SELEC 1");
+        CliRun parse = CliRun.of("sql", "--warehouse", warehouse.toString(), "SELEC 1");
         assertEquals(2, parse.exitCode());
         assertEquals(1, parse.err().lines().count(), parse.err());
 
-        Run noValidators = zkllm("settle-epoch", "--warehouse", warehouse.toString(), "--brain", "9", "--epoch", "0");
+        CliRun noValidators = CliRun.of("settle-epoch", "--warehouse", warehouse.toString(), "--brain", "9", "--epoch", "0");
         assertEquals(2, noValidators.exitCode());
         assertTrue(noValidators.err().startsWith("zkllm settle-epoch: cannot settle brain 9 epoch 0: validators: brain 9 has no accepted validator"),
                 noValidators.err());
@@ -136,12 +92,12 @@ class SqlCommandTest {
 
     @Test
     void withoutAllowWritesOnlyQueriesRun() {
-        seed();
+        SmallNetwork.seed(warehouse);
         String where = warehouse.toString();
         for (String write : List.of("DROP TABLE zkllm.network.rewards", "/* a comment first */ DROP TABLE zkllm.network.rewards",
                 "\n-- a line comment\nDELETE FROM zkllm.network.rewards", "INSERT INTO zkllm.network.scores SELECT * FROM scores",
                 "CREATE TABLE t (x INT)", "ALTER TABLE zkllm.network.rewards RENAME TO r", "SET 'a' = 'b'")) {
-            Run refused = zkllm("sql", "--warehouse", where, write);
+            CliRun refused = CliRun.of("sql", "--warehouse", where, write);
             assertEquals(2, refused.exitCode(), write + ": " + refused.out());
             assertEquals(1, refused.err().lines().count(), refused.err());
             assertTrue(refused.err().startsWith("zkllm sql: ") && refused.err().contains("--allow-writes"), refused.err());
@@ -149,25 +105,25 @@ class SqlCommandTest {
         for (String query : List.of("SELECT COUNT(*) AS n FROM scores", "/* a comment */ SHOW TABLES",
                 "WITH s AS (SELECT * FROM scores) SELECT COUNT(*) AS n FROM s", "DESCRIBE rewards",
                 "EXPLAIN SELECT * FROM rewards")) {
-            Run allowed = zkllm("sql", "--warehouse", where, query);
+            CliRun allowed = CliRun.of("sql", "--warehouse", where, query);
             assertEquals(0, allowed.exitCode(), query + ": " + allowed.err());
         }
         assertEquals("4", scoreCount(where), "nothing was written");
 
-        Run insert = zkllm("sql", "--warehouse", where, "--allow-writes",
+        CliRun insert = CliRun.of("sql", "--warehouse", where, "--allow-writes",
                 "INSERT INTO zkllm.network.scores SELECT * FROM scores WHERE miner = 7");
         assertEquals(0, insert.exitCode(), insert.err());
         assertEquals("6", scoreCount(where));
     }
 
     private static String scoreCount(String where) {
-        return zkllm("sql", "--warehouse", where, "SELECT COUNT(*) AS n FROM scores").out().lines().toList().get(2).trim();
+        return CliRun.of("sql", "--warehouse", where, "SELECT COUNT(*) AS n FROM scores").out().lines().toList().get(2).trim();
     }
 
     @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"sql", "settle-epoch", "registry", "settle"}) {
-            Run help = zkllm(command, "--help");
+            CliRun help = CliRun.of(command, "--help");
             assertEquals(0, help.exitCode(), command);
             assertTrue(help.out().startsWith("Usage: zkllm " + command), help.out());
         }
