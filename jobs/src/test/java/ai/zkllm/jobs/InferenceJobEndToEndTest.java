@@ -197,7 +197,7 @@ class InferenceJobEndToEndTest {
         CkksContext ctx = FheEngines.get(params, RingBackends.preferred()).context();
         Encoder encoder = new Encoder(ctx);
         Ciphertext ct = new Encryptor(ctx, sk, new SecureRandom())
-                .encrypt(encoder.encode(PROGRAM.encodeContext(new int[] {1, 2}).get(0), level, params.scale()));
+                .encrypt(encoder.encode(PROGRAM.newDecoder().start(new int[] {1, 2}).get(0), level, params.scale()));
         return EncryptedPrompt.newBuilder()
                 .setRequestId(requestId)
                 .setSessionId(session)

@@ -11,11 +11,12 @@ import java.util.List;
  * object serves both sides; only the client ever holds a secret key, and it does the encryption
  * and decryption around these calls.
  *
- * <p>One token is {@link #rounds()} rounds. Round 0 takes the encryption of
- * {@link #encodeContext}; between rounds the client decrypts, applies {@link #refresh} and
- * encrypts the result afresh (client-aided refresh); after the last round {@link #logits} turns
- * the decrypted outputs into next-token logits. Each round is stateless on the miner side, so a
- * validator can replay it from the round's input ciphertexts alone.
+ * <p>One token is {@link #rounds()} rounds, driven on the client by a {@link TokenDecoder}: round 0
+ * takes the encryption of {@link TokenDecoder#start}; between rounds the client decrypts, applies
+ * {@link TokenDecoder#refresh} and encrypts the result afresh at the next round's
+ * {@link #inputLevel} (client-aided refresh); after the last round {@link TokenDecoder#logits}
+ * gives the next-token logits. Each round is stateless on the miner side, so a validator can replay
+ * it from the round's input ciphertexts alone.
  */
 public interface FheProgram {
 
@@ -43,20 +44,19 @@ public interface FheProgram {
      */
     boolean acceptsInputCount(int round, int count);
 
-    /** Client: the slot vectors to encrypt for round 0, from the token ids of the context so far. */
-    List<double[]> encodeContext(int[] tokens);
+    /** The level at which the client encrypts round {@code round}'s inputs (fresh, at the scale 2^logScale). */
+    default int inputLevel(int round) {
+        return parameters().maxLevel();
+    }
+
+    /** Client: a decoder for one conversation (it keeps what later tokens can reuse). */
+    TokenDecoder newDecoder();
 
     /**
      * Miner: round {@code round} on the client's ciphertexts. Deterministic: the same inputs and
      * evaluation keys give the same output bytes on every backend.
      */
     List<Ciphertext> evaluate(int round, List<Ciphertext> inputs, Evaluator evaluator);
-
-    /** Client: the decrypted outputs of round {@code round} become the inputs of the next round. */
-    List<double[]> refresh(int round, List<double[]> decrypted);
-
-    /** Client: next-token logits from the decrypted outputs of the last round. */
-    double[] logits(List<double[]> decrypted);
 
     /**
      * Client: the token ids of {@code text} in this program's vocabulary (byte-level UTF-8 for the

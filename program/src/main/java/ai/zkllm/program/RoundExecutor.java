@@ -34,7 +34,7 @@ import java.util.Set;
  * program's key set can be, fetched only then, holding no Galois key the program does not use
  * (checked before any key is decoded) and holding its relinearization key and every rotation it
  * names; inputs that decode (the codec checks every field of untrusted bytes) and are fresh, that
- * is, 2-polynomial ciphertexts at the top level and the parameter set's scale, as a client
+ * is, 2-polynomial ciphertexts at the round's input level and the parameter set's scale, as a client
  * encrypts them. Thread-safe when the key cache is.
  */
 public final class RoundExecutor {
@@ -115,6 +115,7 @@ public final class RoundExecutor {
         }
         long t1 = System.nanoTime();
 
+        int inputLevel = program.inputLevel(prompt.getRound());
         List<Ciphertext> inputs = new ArrayList<>(prompt.getInputsCount());
         List<String> inputDigests = new ArrayList<>(prompt.getInputsCount());
         for (int i = 0; i < prompt.getInputsCount(); i++) {
@@ -128,10 +129,11 @@ public final class RoundExecutor {
             } catch (IOException e) {
                 return Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "input blob: " + e.getMessage());
             }
-            if (ct.level() != params.maxLevel() || ct.size() != 2 || ct.scale() != params.scale()) {
+            if (ct.level() != inputLevel || ct.size() != 2 || ct.scale() != params.scale()) {
                 return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "] at level "
-                        + ct.level() + ", scale " + ct.scale() + ", with " + ct.size() + " polynomials; round inputs"
-                        + " must be fresh (level " + params.maxLevel() + ", scale " + params.scale() + ", 2 polynomials)");
+                        + ct.level() + ", scale " + ct.scale() + ", with " + ct.size() + " polynomials; round "
+                        + prompt.getRound() + " takes fresh inputs (level " + inputLevel + ", scale " + params.scale()
+                        + ", 2 polynomials)");
             }
             inputs.add(ct);
             inputDigests.add(engine.digestHex(ct));

@@ -20,13 +20,16 @@ import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The client's side of one token, the only copy of it: encode the context, then round by round
- * encrypt → send a prompt through the {@link RoundTransport} → decrypt the response → refresh, and
- * after the last round the program's logits. The secret key never leaves this object's process.
+ * The client's side of one token, the only copy of it: the conversation's {@link TokenDecoder}
+ * starts the token, then round by round encrypt → send a prompt through the {@link RoundTransport}
+ * → decrypt the response → refresh, and after the last round the decoder's logits. The secret key
+ * and the decoder's cache never leave this object's process.
  *
  * <p>Round inputs are encrypted with the secret key (symmetric, seeded), so each travels as c_0 and
  * a 32-byte seed: half the bytes of a public-key encryption. Responses are decoded by the engine's
- * codec, which checks every field of the bytes. Not thread-safe: one token at a time.
+ * codec, which checks every field of the bytes. One loop is one conversation (its decoder reuses
+ * what a prefix of the next window shares; another window costs a full prefill, never a wrong
+ * answer). Not thread-safe: one token at a time.
  */
 public final class RoundLoop {
 
@@ -53,6 +56,7 @@ public final class RoundLoop {
     private final Encryptor encryptor;
     private final Decryptor decryptor;
     private final RoundTransport transport;
+    private final TokenDecoder decoder;
 
     public RoundLoop(FheProgram program, FheEngines.Engine engine, SecretKey secretKey, SecureRandom random,
                      RoundTransport transport) {
@@ -70,6 +74,7 @@ public final class RoundLoop {
         this.encryptor = new Encryptor(engine.context(), secretKey, random);
         this.decryptor = new Decryptor(engine.context(), secretKey);
         this.transport = transport;
+        this.decoder = program.newDecoder();
     }
 
     public FheProgram program() {
@@ -79,7 +84,7 @@ public final class RoundLoop {
     /** Next-token logits after {@code window} (at most the program's context), under encryption. */
     public double[] nextTokenLogits(Session session, int tokenIndex, int[] window, Listener listener)
             throws IOException, TimeoutException {
-        List<double[]> slots = program.encodeContext(window);
+        List<double[]> slots = decoder.start(window);
         for (int round = 0; ; round++) {
             long start = System.nanoTime();
             EncryptedPrompt prompt = prompt(session, tokenIndex, round, slots);
@@ -90,9 +95,9 @@ public final class RoundLoop {
             }
             listener.onRoundTrip(new RoundTrip(tokenIndex, round, prompt, response, (System.nanoTime() - start) / 1e9));
             if (round + 1 == program.rounds()) {
-                return program.logits(decrypted);
+                return decoder.logits(decrypted);
             }
-            slots = program.refresh(round, decrypted);
+            slots = decoder.refresh(round, decrypted);
         }
     }
 
@@ -111,8 +116,9 @@ public final class RoundLoop {
         if (session.deadline() != null) {
             p.setDeadlineUnixMs(now + session.deadline().toMillis());
         }
+        int level = program.inputLevel(round);
         for (double[] v : slots) {
-            Ciphertext ct = encryptor.encrypt(encoder.encode(v, params.maxLevel(), params.scale()));
+            Ciphertext ct = encryptor.encrypt(encoder.encode(v, level, params.scale()));
             p.addInputs(CiphertextPayload.newBuilder().setInline(codec.toProto(ct).toByteString()));
         }
         return p.build();

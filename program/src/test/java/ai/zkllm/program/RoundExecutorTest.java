@@ -46,12 +46,12 @@ class RoundExecutorTest {
         @Override public boolean acceptsInputCount(int round, int count) { return count == 1; }
         @Override public int maxContext() { return 1; }
         @Override public int vocabularySize() { return 2; }
-        @Override public List<double[]> encodeContext(int[] tokens) { return List.of(new double[PARAMS.slots()]); }
         @Override public List<Ciphertext> evaluate(int round, List<Ciphertext> in, Evaluator ev) {
             return List.of(ev.rotate(in.get(0), 1));
         }
-        @Override public List<double[]> refresh(int round, List<double[]> d) { return d; }
-        @Override public double[] logits(List<double[]> d) { return d.get(0); }
+        @Override public TokenDecoder newDecoder() {
+            return TokenDecoder.stateless(tokens -> List.of(new double[PARAMS.slots()]), (round, d) -> d, d -> d.get(0));
+        }
     };
 
     @TempDir

@@ -30,10 +30,8 @@ public class ServiceLoaderProgramRegistryTest {
         @Override public int maxContext() { return p.maxContext(); }
         @Override public int vocabularySize() { return p.vocabularySize(); }
         @Override public boolean acceptsInputCount(int round, int count) { return p.acceptsInputCount(round, count); }
-        @Override public List<double[]> encodeContext(int[] tokens) { return p.encodeContext(tokens); }
+        @Override public TokenDecoder newDecoder() { return p.newDecoder(); }
         @Override public List<Ciphertext> evaluate(int round, List<Ciphertext> in, Evaluator ev) { return p.evaluate(round, in, ev); }
-        @Override public List<double[]> refresh(int round, List<double[]> d) { return p.refresh(round, d); }
-        @Override public double[] logits(List<double[]> d) { return p.logits(d); }
     }
 
     public static class Insecure extends Secure {

@@ -6,6 +6,7 @@ import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ckks.Plaintext;
 import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.TokenDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,6 +29,7 @@ import java.util.Random;
  */
 public final class LinearSquareProgram implements FheProgram {
     private static final int V = DemoVocabulary.SIZE;
+    private static final int CONTEXT = 64;
     private static final Parameters PARAMS = Parameters.builder().logN(14).logScale(30).depth(2).dnum(3).build();
     private static final double[] A = new double[V];
     private static final double[] C = new double[V];
@@ -82,7 +84,7 @@ public final class LinearSquareProgram implements FheProgram {
 
     @Override
     public int maxContext() {
-        return 64;
+        return CONTEXT;
     }
 
     @Override
@@ -91,9 +93,15 @@ public final class LinearSquareProgram implements FheProgram {
     }
 
     @Override
-    public List<double[]> encodeContext(int[] tokens) {
-        if (tokens.length == 0 || tokens.length > maxContext()) {
-            throw new IllegalArgumentException("context must have 1.." + maxContext() + " tokens");
+    public TokenDecoder newDecoder() {
+        return TokenDecoder.stateless(LinearSquareProgram::encodeContext, LinearSquareProgram::refresh,
+                decrypted -> Arrays.copyOf(decrypted.get(0), V));
+    }
+
+    /** Round 0's input: one-hot of the last token plus a bag of all tokens. */
+    public static List<double[]> encodeContext(int[] tokens) {
+        if (tokens.length == 0 || tokens.length > CONTEXT) {
+            throw new IllegalArgumentException("context must have 1.." + CONTEXT + " tokens");
         }
         double[] x = new double[PARAMS.slots()];
         for (int t : tokens) {
@@ -132,19 +140,13 @@ public final class LinearSquareProgram implements FheProgram {
         }
     }
 
-    @Override
-    public List<double[]> refresh(int round, List<double[]> decrypted) {
+    private static List<double[]> refresh(int round, List<double[]> decrypted) {
         if (round != 0) {
             throw new IllegalArgumentException("only round 0 is followed by a refresh");
         }
         double[] y = new double[PARAMS.slots()];
         System.arraycopy(decrypted.get(0), 0, y, 0, V);
         return List.of(y);
-    }
-
-    @Override
-    public double[] logits(List<double[]> decrypted) {
-        return Arrays.copyOf(decrypted.get(0), V);
     }
 
     /** The plaintext model: the logits the encrypted rounds approximate. */

@@ -4,6 +4,7 @@ import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.TokenDecoder;
 import ai.zkllm.program.ProgramRegistry;
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +20,10 @@ final class TestPrograms {
         @Override public boolean acceptsInputCount(int round, int count) { return count == 1; }
         @Override public int maxContext() { return 1; }
         @Override public int vocabularySize() { return 2; }
-        @Override public List<double[]> encodeContext(int[] tokens) { return List.of(new double[PARAMS.slots()]); }
         @Override public List<Ciphertext> evaluate(int round, List<Ciphertext> in, Evaluator ev) { return List.of(ev.add(in.get(0), 1.0)); }
-        @Override public List<double[]> refresh(int round, List<double[]> d) { return d; }
-        @Override public double[] logits(List<double[]> d) { return d.get(0); }
+        @Override public TokenDecoder newDecoder() {
+            return TokenDecoder.stateless(tokens -> List.of(new double[PARAMS.slots()]), (round, d) -> d, d -> d.get(0));
+        }
     };
 
     /** Serializable, as the job needs; resolves only {@link #ADD_ONE}. */

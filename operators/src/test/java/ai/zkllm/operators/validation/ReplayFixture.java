@@ -12,6 +12,7 @@ import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.fhe.ring.RnsPoly;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.TokenDecoder;
 import ai.zkllm.program.ProgramKeys;
 import ai.zkllm.program.ProgramRegistry;
 import ai.zkllm.program.blob.BlobStore;
@@ -42,12 +43,12 @@ final class ReplayFixture {
         @Override public boolean acceptsInputCount(int round, int count) { return count == 1; }
         @Override public int maxContext() { return 1; }
         @Override public int vocabularySize() { return 4; }
-        @Override public List<double[]> encodeContext(int[] tokens) { return List.of(new double[PARAMS.slots()]); }
         @Override public List<Ciphertext> evaluate(int round, List<Ciphertext> in, Evaluator ev) {
             return List.of(ev.rescale(ev.multiplyRelin(in.get(0), in.get(0))));
         }
-        @Override public List<double[]> refresh(int round, List<double[]> d) { return d; }
-        @Override public double[] logits(List<double[]> d) { return Arrays.copyOf(d.get(0), 4); }
+        @Override public TokenDecoder newDecoder() {
+            return TokenDecoder.stateless(tokens -> List.of(new double[PARAMS.slots()]), (round, d) -> d, d -> Arrays.copyOf(d.get(0), 4));
+        }
     };
 
     static final class Registry implements ProgramRegistry {

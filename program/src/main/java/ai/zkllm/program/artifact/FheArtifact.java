@@ -26,7 +26,8 @@ import java.util.Map;
  */
 public record FheArtifact(SqueezedModel model, Plan plan) {
     public static final String FORMAT = "zkllm-fhe-program";
-    public static final int VERSION = 1;
+    /** 2: one stage per round, inputs at the round's depth, client-held cache (version 1 plans are refused). */
+    public static final int VERSION = 2;
     public static final String EXTENSION = ".zkfhe";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -92,7 +93,7 @@ public record FheArtifact(SqueezedModel model, Plan plan) {
 
     /**
      * As {@link #loadProgram(Path, String)}; {@code cacheEncodings} keeps the encoded diagonals
-     * (about 1.4 GB for the reference shape at depth 7; tokens after the first skip all diagonal encodings).
+     * (about 100 MB for the reference shape; tokens after the first skip all diagonal encodings).
      */
     public static SqueezedFheProgram loadProgram(Path fileOrStore, String hash, boolean cacheEncodings)
             throws IOException {

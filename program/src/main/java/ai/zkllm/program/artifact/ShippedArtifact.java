@@ -17,7 +17,7 @@ import java.nio.file.Path;
  */
 public final class ShippedArtifact {
     public static final double RTT_SECONDS = 0.1;
-    public static final int PLANNING_CONTEXT = 16;
+    public static final int PLANNING_CONTEXT = 1;
     public static final String HASH_RESOURCE = "/reference/bytegpt2-squeezed.zkfhe.sha256";
     public static final String STORE_RESOURCE = "/reference/fhe/";
 

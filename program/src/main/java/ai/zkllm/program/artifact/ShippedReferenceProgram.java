@@ -4,6 +4,7 @@ import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.TokenDecoder;
 import ai.zkllm.program.plan.SqueezedFheProgram;
 import ai.zkllm.program.tokenize.ByteTokenizer;
 import java.io.IOException;
@@ -45,7 +46,8 @@ public final class ShippedReferenceProgram implements FheProgram {
     @Override public int rounds() { return program().rounds(); }
     @Override public int maxContext() { return program().maxContext(); }
     @Override public int vocabularySize() { return program().vocabularySize(); }
-    @Override public List<double[]> encodeContext(int[] tokens) { return program().encodeContext(tokens); }
+    @Override public int inputLevel(int round) { return program().inputLevel(round); }
+    @Override public TokenDecoder newDecoder() { return program().newDecoder(); }
 
     @Override
     public boolean acceptsInputCount(int round, int count) {
@@ -56,13 +58,6 @@ public final class ShippedReferenceProgram implements FheProgram {
     public List<Ciphertext> evaluate(int round, List<Ciphertext> inputs, Evaluator evaluator) {
         return program().evaluate(round, inputs, evaluator);
     }
-
-    @Override
-    public List<double[]> refresh(int round, List<double[]> decrypted) {
-        return program().refresh(round, decrypted);
-    }
-
-    @Override public double[] logits(List<double[]> decrypted) { return program().logits(decrypted); }
 
     /** UTF-8 bytes. */
     @Override public int[] encodeText(String text) { return TOKENIZER.encode(text); }

@@ -1,97 +1,97 @@
 package ai.zkllm.program.plan;
 
 import ai.zkllm.program.model.Gpt2Config;
+import java.util.List;
 
 /**
- * The slot layouts of the squeezed program (N/2 slots, d = n_embd, dp = the power of two ≥ d).
- * <ul>
- *   <li><b>rep</b> (token-major, replicated): slot {@code t·2dp + c} and {@code t·2dp + dp + c} hold
- *       x[t][c]. A [d, d] block acting on every token is then Σ_{k<dp} d_k ⊙ rot(x, k) (dp diagonals,
- *       no wrap between tokens); the output fills the lower halves and one rotation by -dp
- *       replicates it.</li>
- *   <li><b>pairs</b> (scores): pair index {@code H·(i(i+1)/2 + j) + h} for j ≤ i, chunked by slots;
- *       one ciphertext per chunk and head channel k for Q and for K, so q·k is a sum of dh
- *       ct × ct products with no rotation. The enumeration is prefix-stable: constants do not depend on T.</li>
- *   <li><b>pv</b>: for each key position j, P_j (rep layout, slot (i, h·dh + c) = p[h][i][j]) and V_j
- *       (slot (i, h·dh + c) = v[j][h·dh + c]): o = Σ_j P_j ⊙ V_j lands in the rep layout.</li>
- *   <li><b>mask</b>: slots 0..T-1 hold 1; passed through every round, it tells the client T.</li>
- * </ul>
+ * The packed slot layout of every round (slots S = N/2). W is the power of two at least as wide as
+ * the widest row a round carries (d, 3d, the MLP's inner width, the vocabulary), and P = S / W
+ * positions share one ciphertext, interleaved: slot {@code c·P + t} holds column {@code c mod n} of
+ * position t's row, n the power of two ≥ the row's width (columns past the width are zero). Each
+ * row is thus replicated along c with period n, so a rotation by {@code k·P} slots shifts every
+ * position's columns by k at once, cyclically within the row: the diagonal method multiplies all P
+ * rows by a matrix with no masking (see {@link PackedMatrix}), and its output comes out replicated
+ * with the output width's period, ready for the next matrix.
+ *
+ * <p>Responses carry their rows times {@link #RESPONSE_FACTOR} (see {@link PackedMatrix}): values up
+ * to ±64 fit level 0; the client divides it out.
  */
-public record Layout(int slots, int d, int dp, int heads, int headDim, int positions) {
+public record Layout(int slots, int width, int positionsPerCiphertext) {
+    /** 2^-6: what the last matrix of a round multiplies its output by. */
+    public static final double RESPONSE_FACTOR = 1.0 / 64;
+
     public static Layout of(Gpt2Config c, int slots) {
-        int dp = Integer.highestOneBit(c.nEmbd()) == c.nEmbd() ? c.nEmbd() : Integer.highestOneBit(c.nEmbd()) << 1;
-        Layout l = new Layout(slots, c.nEmbd(), dp, c.nHead(), c.headDim(), c.nPositions());
-        if ((long) c.nPositions() * 2 * dp > slots) {
-            throw new IllegalArgumentException("context " + c.nPositions() + " × 2·" + dp + " does not fit " + slots
+        int width = width(c);
+        if (width > slots) {
+            throw new IllegalArgumentException("rows of " + width + " slots do not fit " + slots
                     + " slots; choose a larger ring");
         }
-        return l;
+        return new Layout(slots, width, slots / width);
     }
 
-    /** Slots per token in the rep layout. */
-    public int period() {
-        return 2 * dp;
+    /** W: the period of the widest row a round carries. */
+    public static int width(Gpt2Config c) {
+        return period(Math.max(Math.max(3 * c.nEmbd(), c.nInner()), c.vocabSize()));
     }
 
-    /** Left rotation that copies the lower halves of the rep layout into the upper halves. */
-    public int replicateStep() {
-        return slots - dp;
+    /** The replication period of a row of {@code columns} values: the power of two ≥ columns. */
+    public static int period(int columns) {
+        return columns <= 1 ? 1 : Integer.highestOneBit(columns - 1) << 1;
     }
 
-    public int slot(int t, int c) {
-        return t * period() + c;
+    /** Ciphertexts that carry {@code positions} rows. */
+    public int ciphertexts(int positions) {
+        return (positions + positionsPerCiphertext - 1) / positionsPerCiphertext;
     }
 
-    public int pairs(int t) {
-        return heads * t * (t + 1) / 2;
+    /** The slot rotation that shifts every row by {@code columns}. */
+    public int rotation(int columns) {
+        return columns * positionsPerCiphertext;
     }
 
-    public int pairIndex(int i, int j, int h) {
-        return heads * (i * (i + 1) / 2 + j) + h;
+    /** Rows of {@code columns} values, packed P to a slot vector. */
+    public List<double[]> pack(double[][] rows, int columns) {
+        int p = positionsPerCiphertext;
+        int n = period(columns);
+        double[][] out = new double[ciphertexts(rows.length)][slots];
+        for (int r = 0; r < rows.length; r++) {
+            double[] s = out[r / p];
+            int t = r % p;
+            for (int c = 0; c < width; c++) {
+                int col = c % n;
+                s[c * p + t] = col < columns ? rows[r][col] : 0;
+            }
+        }
+        return List.of(out);
     }
 
-    /** Ciphertexts per channel for the pairs of a T-token context. */
-    public int chunks(int t) {
-        return (pairs(t) + slots - 1) / slots;
-    }
-
-    /** x [T][d] in the rep layout. */
-    public double[] rep(double[][] x) {
+    /** The same row (a bias) at every position of a slot vector. */
+    public double[] everyPosition(double[] row) {
+        int n = period(row.length);
         double[] s = new double[slots];
-        for (int t = 0; t < x.length; t++) {
-            for (int c = 0; c < d; c++) {
-                s[slot(t, c)] = x[t][c];
-                s[slot(t, c) + dp] = x[t][c];
+        for (int c = 0; c < width; c++) {
+            int col = c % n;
+            for (int t = 0; t < positionsPerCiphertext; t++) {
+                s[c * positionsPerCiphertext + t] = col < row.length ? row[col] : 0;
             }
         }
         return s;
     }
 
-    /** Rows 0..T-1, columns 0..width-1 read from the lower halves. */
-    public double[][] rows(double[] s, int t, int width) {
-        double[][] x = new double[t][width];
-        for (int i = 0; i < t; i++) {
-            for (int c = 0; c < width; c++) {
-                x[i][c] = s[slot(i, c)];
+    /** The first {@code rows} rows of {@code columns} values back from packed slot vectors. */
+    public double[][] unpack(List<double[]> decrypted, int rows, int columns) {
+        if (decrypted.size() != ciphertexts(rows)) {
+            throw new IllegalArgumentException(decrypted.size() + " ciphertexts for " + rows + " positions, expected "
+                    + ciphertexts(rows));
+        }
+        int p = positionsPerCiphertext;
+        double[][] out = new double[rows][columns];
+        for (int r = 0; r < rows; r++) {
+            double[] s = decrypted.get(r / p);
+            for (int c = 0; c < columns; c++) {
+                out[r][c] = s[c * p + r % p];
             }
         }
-        return x;
-    }
-
-    public double[] mask(int t) {
-        double[] m = new double[slots];
-        for (int i = 0; i < t; i++) {
-            m[i] = 1;
-        }
-        return m;
-    }
-
-    /** T from a decrypted mask. */
-    public int length(double[] mask) {
-        int t = 0;
-        while (t < slots && mask[t] > 0.5) {
-            t++;
-        }
-        return t;
+        return out;
     }
 }

@@ -10,26 +10,39 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A compiled FHE plan: the parameter set, the rounds (runs of stages between client refreshes),
- * the level every stage starts at, and the latency estimate the planner chose it by.
+ * A compiled FHE plan: the parameter set, the rounds of one token (one {@link Stage} each) and the
+ * level each round's input is encrypted at, which is exactly the levels the round consumes: every
+ * response comes back at level 0, one limb per polynomial, the fewest bytes the client can decrypt.
  *
  * @param logN ring degree exponent
  * @param logScale scale primes' bits
- * @param depth levels one round may consume (the chain has depth + 1 scale primes: one spare
- *     level keeps every round's output above level 0, where |value| would have to be below 1)
+ * @param depth levels of the chain (scale primes): the deepest round's
  * @param dnum key-switching digits
- * @param rounds stages per round
- * @param stageLevels level at which each stage starts, per round
+ * @param rounds the stage of each round
+ * @param inputLevels the level of each round's inputs
  * @param estimatedSeconds the planner's latency estimate per token at {@code planningContext}
- * @param planningContext T the estimate is for
+ * @param planningContext positions per token the estimate is for (a prompt's prefill)
  * @param rttSeconds round-trip time the planner assumed
  */
-public record Plan(int logN, int logScale, int depth, int dnum, List<List<Stage>> rounds,
-        List<List<Integer>> stageLevels, double estimatedSeconds, int planningContext, double rttSeconds) {
+public record Plan(int logN, int logScale, int depth, int dnum, List<Stage> rounds, List<Integer> inputLevels,
+        double estimatedSeconds, int planningContext, double rttSeconds) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    public Plan {
+        rounds = List.copyOf(rounds);
+        inputLevels = List.copyOf(inputLevels);
+        if (rounds.size() != inputLevels.size()) {
+            throw new IllegalArgumentException(rounds.size() + " rounds, " + inputLevels.size() + " input levels");
+        }
+        for (int level : inputLevels) {
+            if (level < 1 || level > depth) {
+                throw new IllegalArgumentException("input level " + level + " outside [1, " + depth + "]");
+            }
+        }
+    }
+
     public Parameters parameters() {
-        return Parameters.builder().logN(logN).logScale(logScale).depth(depth + 1).dnum(dnum).build();
+        return Parameters.builder().logN(logN).logScale(logScale).depth(depth).dnum(dnum).build();
     }
 
     public int roundCount() {
@@ -44,14 +57,10 @@ public record Plan(int logN, int logScale, int depth, int dnum, List<List<Stage>
         n.put("dnum", dnum);
         ArrayNode rs = n.putArray("rounds");
         for (int r = 0; r < rounds.size(); r++) {
-            ArrayNode st = rs.addArray();
-            for (int s = 0; s < rounds.get(r).size(); s++) {
-                Stage stage = rounds.get(r).get(s);
-                ObjectNode o = st.addObject();
-                o.put("kind", stage.kind().name());
-                o.put("layer", stage.layer());
-                o.put("level", stageLevels.get(r).get(s));
-            }
+            ObjectNode o = rs.addObject();
+            o.put("kind", rounds.get(r).kind().name());
+            o.put("layer", rounds.get(r).layer());
+            o.put("input_level", inputLevels.get(r));
         }
         n.put("estimated_seconds_per_token", estimatedSeconds);
         n.put("planning_context", planningContext);
@@ -60,32 +69,22 @@ public record Plan(int logN, int logScale, int depth, int dnum, List<List<Stage>
     }
 
     public static Plan fromJson(JsonNode n) throws IOException {
-        List<List<Stage>> rounds = new ArrayList<>();
-        List<List<Integer>> levels = new ArrayList<>();
+        List<Stage> rounds = new ArrayList<>();
+        List<Integer> levels = new ArrayList<>();
         for (JsonNode r : n.get("rounds")) {
-            List<Stage> st = new ArrayList<>();
-            List<Integer> lv = new ArrayList<>();
-            for (JsonNode s : r) {
-                st.add(new Stage(Stage.Kind.valueOf(s.get("kind").asText()), s.get("layer").asInt()));
-                lv.add(s.get("level").asInt());
-            }
-            rounds.add(st);
-            levels.add(lv);
+            rounds.add(new Stage(Stage.Kind.valueOf(r.get("kind").asText()), r.get("layer").asInt()));
+            levels.add(r.get("input_level").asInt());
         }
         return new Plan(n.get("log_n").asInt(), n.get("log_scale").asInt(), n.get("depth").asInt(),
                 n.get("dnum").asInt(), rounds, levels, n.get("estimated_seconds_per_token").asDouble(),
                 n.get("planning_context").asInt(), n.get("rtt_seconds").asDouble());
     }
 
-    /** One line per round: its stages and start levels. */
+    /** One line per round: its stage and input level. */
     public String describe() {
         StringBuilder b = new StringBuilder();
         for (int r = 0; r < rounds.size(); r++) {
-            b.append(String.format("  round %d:", r));
-            for (int s = 0; s < rounds.get(r).size(); s++) {
-                b.append(' ').append(rounds.get(r).get(s)).append("@L").append(stageLevels.get(r).get(s));
-            }
-            b.append('\n');
+            b.append(String.format("  round %d: %s@L%d%n", r, rounds.get(r), inputLevels.get(r)));
         }
         return b.toString();
     }

@@ -47,10 +47,15 @@ public final class NormApprox {
     }
 
     public double[][] apply(double[][] x) {
+        return apply(x, 0);
+    }
+
+    /** a[t] = x[t]·r(t) for rows at positions {@code first}, {@code first + 1}, .... */
+    public double[][] apply(double[][] x, int first) {
         double[][] y = new double[x.length][];
         for (int t = 0; t < x.length; t++) {
             double r = atClient() ? 1 / Math.sqrt(variance(x[t]) + clientEps)
-                    : poly != null ? poly.eval(variance(x[t])) : perPosition[t];
+                    : poly != null ? poly.eval(variance(x[t])) : perPosition[first + t];
             y[t] = new double[x[t].length];
             for (int k = 0; k < x[t].length; k++) {
                 y[t][k] = x[t][k] * r;

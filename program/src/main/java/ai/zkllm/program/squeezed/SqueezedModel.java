@@ -5,13 +5,15 @@ import ai.zkllm.program.model.Linalg;
 import ai.zkllm.program.squeezed.SqueezeParams.Normalisation;
 
 /**
- * The squeezed GPT-2: the exact computation the FHE program performs, in plaintext doubles. Every
- * operation is an addition, a plaintext-constant product, a ciphertext-ciphertext product or a
- * linear transform (rotations); nothing else. The spec is {@code squeeze-tooling/SQUEEZED_MODEL.md}.
+ * The squeezed GPT-2: the exact computation the FHE program and its client perform, in plaintext
+ * doubles. The spec is {@code squeeze-tooling/SQUEEZED_MODEL.md}.
  *
- * <p>Client side: token and position embeddings (plaintext lookup before encryption), and with
- * {@link Normalisation#CLIENT} softmax and LayerNorm's 1/σ. Miner side: per layer an attention
- * segment and an MLP segment, then the LM head.
+ * <p>Miner side, under encryption: every weight (the quantized QKV, projection, fc and fc_proj
+ * matrices with their biases, the Chebyshev GELU between fc and fc_proj, the tied-embedding head),
+ * only additions, plaintext products, ciphertext products and rotations. Client side, in plaintext
+ * on the rows it decrypts: token and position embeddings, LayerNorm's 1/σ (exact with
+ * {@link Normalisation#CLIENT}, else the squeezed approximation), causal attention over the keys
+ * and values it keeps, and the residual sums.
  */
 public final class SqueezedModel {
     /** One squeezed transformer block. */
@@ -169,40 +171,47 @@ public final class SqueezedModel {
     /** Attention segment of layer l: x + Proj(Attention(QKV(a1[t]·x))). */
     public double[][] attentionSegment(int l, double[][] x) {
         Layer L = layers[l];
-        int T = x.length;
+        double[][] proj = L.attnProj.apply(attend(l, L.qkv.apply(L.ln1.apply(x)), 0));
+        double[][] y = new double[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            y[t] = x[t].clone();
+            for (int k = 0; k < y[t].length; k++) {
+                y[t][k] += proj[t][k];
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Causal attention of layer l for the query positions {@code from}..T-1, given the q, k, v rows
+     * ([T][3d]) of positions 0..T-1: the attention outputs [T - from][d]. With client
+     * normalisation the exact softmax (1/sqrt(dh) is folded into Q), else the power attention.
+     */
+    public double[][] attend(int l, double[][] qkv, int from) {
+        Layer L = layers[l];
         int d = config.nEmbd();
-        int H = config.nHead();
         int dh = config.headDim();
-        double[][] qkv = L.qkv.apply(L.ln1.apply(x));
-        double[][] att = new double[T][d];
-        for (int h = 0; h < H; h++) {
-            for (int i = 0; i < T; i++) {
+        double[][] att = new double[qkv.length - from][d];
+        for (int h = 0; h < config.nHead(); h++) {
+            for (int i = from; i < qkv.length; i++) {
                 double[] s = new double[i + 1];
                 for (int j = 0; j <= i; j++) {
                     for (int k = 0; k < dh; k++) {
                         s[j] += qkv[i][h * dh + k] * qkv[j][d + h * dh + k];
                     }
                 }
-                // client normalisation: the exact softmax (the 1/sqrt(dh) is folded into Q)
                 double[] p = clientNormalised() ? Linalg.softmax(s) : powerAttention(L, h, i, s);
                 for (int j = 0; j <= i; j++) {
                     for (int k = 0; k < dh; k++) {
-                        att[i][h * dh + k] += p[j] * qkv[j][2 * d + h * dh + k];
+                        att[i - from][h * dh + k] += p[j] * qkv[j][2 * d + h * dh + k];
                     }
                 }
             }
         }
-        double[][] proj = L.attnProj.apply(att);
-        double[][] y = new double[T][d];
-        for (int t = 0; t < T; t++) {
-            for (int k = 0; k < d; k++) {
-                y[t][k] = x[t][k] + proj[t][k];
-            }
-        }
-        return y;
+        return att;
     }
 
-    /** Miner: p = (s·κ/n + κ(1 - m/n))^n, one plaintext product and addition, then log2(n) squarings. */
+    /** Power attention: p = (s·κ/n + κ(1 - m/n))^n (κ per head and query position, m per head). */
     private double[] powerAttention(Layer L, int h, int i, double[] s) {
         int n = attnPower;
         double kappa = L.attnKappa[h][i];

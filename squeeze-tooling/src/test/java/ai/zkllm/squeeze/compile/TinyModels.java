@@ -45,7 +45,7 @@ final class TinyModels {
                     layers, ones(d), gauss(r, d, 0.02));
             try {
                 List<int[]> windows = Corpus.windows(Corpus.shipped().train(), c.nPositions(), 64);
-                Calibration cal = Calibration.run(new Gpt2Teacher(w), windows, 8, 15, 4);
+                Calibration cal = Calibration.run(new Gpt2Teacher(w), windows, 8, 7, 4); // GELU degree 7, as shipped
                 params = cal.params().withNormalisation(SqueezeParams.Normalisation.CALIBRATED);
                 model = Squeezer.squeeze(w, params);
                 teacher = w;
