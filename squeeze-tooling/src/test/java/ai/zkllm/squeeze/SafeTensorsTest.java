@@ -9,7 +9,6 @@ import ai.zkllm.program.io.ArtifactException;
 import ai.zkllm.program.io.SafeTensors;
 import ai.zkllm.program.io.Tensor;
 import ai.zkllm.program.model.Checkpoint;
-import ai.zkllm.program.model.Gpt2Config;
 import ai.zkllm.program.model.Gpt2Weights;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -66,6 +65,26 @@ class SafeTensorsTest {
     }
 
     @Test
+    void boolAndUnsignedBytesAreReadAndWrittenBackAsI32() throws Exception {
+        String header = "{\"m\":{\"dtype\":\"BOOL\",\"shape\":[2,2],\"data_offsets\":[0,4]},"
+                + "\"u\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[4,6]}}";
+        byte[] hb = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.allocate(8 + hb.length + 6).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(hb.length).put(hb).put(new byte[] {1, 0, 1, 1, (byte) 200, 7});
+        Path f = dir.resolve("b.safetensors");
+        Files.write(f, buf.array());
+        SafeTensors.Contents c = SafeTensors.read(f);
+        assertArrayEquals(new int[] {1, 0, 1, 1}, c.tensors().get("m").ints());
+        assertArrayEquals(new int[] {200, 7}, c.tensors().get("u").ints());
+        Path again = dir.resolve("again.safetensors");
+        SafeTensors.write(again, c.tensors(), null);
+        SafeTensors.Contents d = SafeTensors.read(again);
+        assertEquals("I32", d.tensors().get("u").dtype());
+        assertArrayEquals(new int[] {200, 7}, d.tensors().get("u").ints());
+        assertArrayEquals(new int[] {1, 0, 1, 1}, d.tensors().get("m").ints());
+    }
+
+    @Test
     void truncatedFileIsRefusedNamingFileAndTensor() throws Exception {
         Path f = dir.resolve("t.safetensors");
         SafeTensors.write(f, Map.of("w", Tensor.ofFloats(new int[] {64}, new float[64])), null);
@@ -90,23 +109,9 @@ class SafeTensorsTest {
         assertTrue(assertThrows(ArtifactException.class, () -> SafeTensors.read(f)).getMessage().contains("header length"));
     }
 
-    private static Gpt2Weights tiny() {
-        Gpt2Config c = Gpt2Config.of(1, 2, 8, 4, 16);
-        Map<String, float[]> v = new LinkedHashMap<>();
-        java.util.Random r = new java.util.Random(1);
-        Gpt2Weights.expectedShapes(c).forEach((k, s) -> {
-            float[] f = new float[(int) Tensor.numel(s)];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) r.nextGaussian() * 0.1f;
-            }
-            v.put(k, f);
-        });
-        return Gpt2Weights.fromNamed(c, v);
-    }
-
     @Test
     void missingTensorIsNamed() throws Exception {
-        Gpt2Weights w = tiny();
+        Gpt2Weights w = TinyGpt2.weights();
         Map<String, Tensor> t = new LinkedHashMap<>(w.toTensors());
         t.remove("h.0.mlp.c_fc.bias");
         Path f = dir.resolve("m.safetensors");
@@ -117,7 +122,7 @@ class SafeTensorsTest {
 
     @Test
     void shapeMismatchIsNamed() throws Exception {
-        Gpt2Weights w = tiny();
+        Gpt2Weights w = TinyGpt2.weights();
         Map<String, Tensor> t = new LinkedHashMap<>(w.toTensors());
         t.put("h.0.attn.c_attn.weight", Tensor.ofFloats(new int[] {24, 8}, new float[192]));
         Path f = dir.resolve("s.safetensors");
@@ -130,7 +135,7 @@ class SafeTensorsTest {
     @Test
     void unsupportedArchitectureIsRefused() throws Exception {
         Path d = dir.resolve("llama");
-        Checkpoint.save(tiny(), d, Map.of(), null);
+        Checkpoint.save(TinyGpt2.weights(), d, Map.of(), null);
         Files.writeString(d.resolve("config.json"), "{\"model_type\":\"llama\",\"architectures\":[\"LlamaForCausalLM\"],"
                 + "\"n_layer\":1,\"n_head\":2,\"n_embd\":8,\"n_positions\":4,\"vocab_size\":16}");
         Files.delete(d.resolve("manifest.json"));
@@ -146,7 +151,7 @@ class SafeTensorsTest {
     @Test
     void hashMismatchIsRefusedNamingTheFile() throws Exception {
         Path d = dir.resolve("ck");
-        Checkpoint.save(tiny(), d, Map.of(), null);
+        Checkpoint.save(TinyGpt2.weights(), d, Map.of(), null);
         Checkpoint.load(d);
         Path w = d.resolve("model.safetensors");
         byte[] b = Files.readAllBytes(w);
@@ -160,8 +165,8 @@ class SafeTensorsTest {
     @Test
     void saveReplacesAtomicallyAndLeavesNoTempFolders() throws Exception {
         Path d = dir.resolve("ck");
-        Checkpoint.save(tiny(), d, Map.of(), null);
-        Checkpoint.save(tiny(), d, Map.of("again", "1"), null);
+        Checkpoint.save(TinyGpt2.weights(), d, Map.of(), null);
+        Checkpoint.save(TinyGpt2.weights(), d, Map.of("again", "1"), null);
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(1, s.count());
         }

@@ -158,7 +158,8 @@ public final class SafeTensors {
                 }
                 return Tensor.raw(dtype, shape, null, a);
             }
-            case "U8": {
+            case "U8":
+            case "BOOL": {
                 int[] a = new int[count];
                 for (int i = 0; i < count; i++) {
                     a[i] = buf.get() & 0xff;
@@ -227,6 +228,7 @@ public final class SafeTensors {
                 return 2;
             case "I8":
             case "U8":
+            case "BOOL":
                 return 1;
             default:
                 throw new ArtifactException("unsupported dtype " + dtype + " of tensor '" + name + "' in " + file);
@@ -256,8 +258,7 @@ public final class SafeTensors {
             Tensor t = e.getValue();
             byte[] bytes = encode(t);
             ObjectNode entry = header.putObject(e.getKey());
-            entry.put("dtype", t.dtype().equals("F64") || t.dtype().equals("F16") || t.dtype().equals("BF16")
-                    ? "F32" : t.dtype());
+            entry.put("dtype", writtenDtype(t));
             ArrayNode shape = entry.putArray("shape");
             for (int s : t.shape()) {
                 shape.add(s);
@@ -291,6 +292,11 @@ public final class SafeTensors {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Floats are written as F32, integers as I8 or else I32 (what {@link #encode} writes). */
+    private static String writtenDtype(Tensor t) {
+        return t.isFloat() ? "F32" : t.dtype().equals("I8") ? "I8" : "I32";
     }
 
     private static byte[] encode(Tensor t) {

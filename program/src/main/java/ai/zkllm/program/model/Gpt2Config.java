@@ -7,18 +7,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The subset of a Hugging Face GPT-2 {@code config.json} that the forward pass needs. Only the
  * GPT-2 architecture (pre-LayerNorm decoder, learned positions, Conv1D projections, tanh GELU,
- * tied LM head) is accepted; anything else is refused by name.
+ * attention scores scaled by 1/sqrt(head size), tied LM head) is accepted; a field that would make
+ * Hugging Face compute something else is refused by name, in one line.
  */
 public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int vocabSize, int nInner,
         String activation, double layerNormEps) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> TANH_GELU = Set.of("gelu_new", "gelu_pytorch_tanh", "gelu_fast");
+    /** Hugging Face's names of one function, 0.5 x (1 + tanh(sqrt(2/π) (x + 0.044715 x³))). */
+    private static final List<String> TANH_GELU = List.of("gelu_new", "gelu_pytorch_tanh", "gelu_fast");
 
     public Gpt2Config {
         if (nLayer <= 0 || nHead <= 0 || nEmbd <= 0 || nPositions <= 0 || vocabSize <= 0 || nInner <= 0) {
@@ -74,20 +76,25 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
         }
         String act = n.path("activation_function").asText("gelu_new");
         if (!TANH_GELU.contains(act)) {
-            throw new ArtifactException("unsupported activation_function '" + act + "' in " + file
-                    + " (supported: " + TANH_GELU + ")");
+            throw unsupported(file, n, "activation_function", "the teacher computes the tanh GELU " + TANH_GELU);
         }
         for (String k : new String[] {"n_layer", "n_head", "n_embd", "n_positions", "vocab_size"}) {
             if (!n.hasNonNull(k)) {
                 throw new ArtifactException("config " + file + " lacks '" + k + "'");
             }
         }
-        if (n.path("scale_attn_weights").isBoolean() && !n.get("scale_attn_weights").asBoolean()) {
-            throw new ArtifactException("unsupported config in " + file + ": scale_attn_weights=false");
+        if (!n.path("scale_attn_weights").asBoolean(true)) {
+            throw unsupported(file, n, "scale_attn_weights", "attention scores are divided by sqrt(head size)");
+        }
+        if (n.path("scale_attn_by_inverse_layer_idx").asBoolean(false)) {
+            throw unsupported(file, n, "scale_attn_by_inverse_layer_idx",
+                    "attention scores are not divided by the layer number");
         }
         if (n.path("add_cross_attention").asBoolean(false)) {
-            throw new ArtifactException("unsupported config in " + file + ": add_cross_attention=true");
+            throw unsupported(file, n, "add_cross_attention", "a decoder-only model has no cross-attention");
         }
+        // reorder_and_upcast_attn is accepted: it only moves the scaling and computes it in float32 under
+        // autocast; the scores are the same real numbers, and the teacher computes them in doubles anyway.
         int embd = n.get("n_embd").asInt();
         int inner = n.hasNonNull("n_inner") ? n.get("n_inner").asInt() : 4 * embd;
         try {
@@ -97,6 +104,12 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
         } catch (IllegalArgumentException e) {
             throw new ArtifactException("invalid config " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** One line naming the field, its value and what the teacher computes instead. */
+    private static ArtifactException unsupported(String file, JsonNode config, String field, String instead) {
+        return new ArtifactException(file + ": " + field + " = " + config.get(field) + " is not supported ("
+                + instead + ")");
     }
 
     public String toJson() {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * GPT-2 parameters under their Hugging Face names. Matrices keep the Conv1D orientation
@@ -22,6 +23,11 @@ public final class Gpt2Weights {
     public final Layer[] layers;
     public final float[] lnFW;
     public final float[] lnFB;
+
+    /** GPT2LMHeadModel's output projection, never prefixed; the teacher's is {@code wte} (tied). */
+    private static final String LM_HEAD = "lm_head.weight";
+    /** Causal-mask buffers that Hugging Face saves (bool or float) and that carry no parameter. */
+    private static final Pattern CAUSAL_MASK = Pattern.compile("h\\.\\d+\\.attn\\.(bias|masked_bias)");
 
     /** One transformer block. */
     public static final class Layer {
@@ -78,13 +84,28 @@ public final class Gpt2Weights {
         return m;
     }
 
-    /** Reads a checkpoint; names may carry the {@code transformer.} prefix of GPT2LMHeadModel. */
+    /**
+     * Reads a checkpoint; names may carry the {@code transformer.} prefix of GPT2LMHeadModel. Besides
+     * {@link #expectedShapes} a file may hold only the causal-mask buffers {@code h.<i>.attn.bias} and
+     * {@code h.<i>.attn.masked_bias} (skipped: the teacher masks by construction) and an {@code lm_head.weight}
+     * equal to {@code wte.weight}; any other tensor is refused by name, since Hugging Face would compute with it.
+     */
     public static Gpt2Weights fromSafeTensors(Gpt2Config c, Path file) throws IOException {
         SafeTensors.Contents st = SafeTensors.read(file);
         boolean prefixed = !st.tensors().containsKey("wte.weight") && st.tensors().containsKey("transformer.wte.weight");
         String prefix = prefixed ? "transformer." : "";
+        Map<String, int[]> expected = expectedShapes(c);
+        for (String name : st.tensors().keySet()) {
+            String local = name.startsWith(prefix) ? name.substring(prefix.length()) : name;
+            boolean known = name.startsWith(prefix)
+                    && (expected.containsKey(local) || CAUSAL_MASK.matcher(local).matches());
+            if (!known && !name.equals(LM_HEAD)) {
+                throw new ArtifactException("unexpected tensor '" + name + "' in " + file
+                        + " (not part of a GPT-2 LM: the teacher would not compute with it)");
+            }
+        }
         Map<String, float[]> got = new LinkedHashMap<>();
-        for (Map.Entry<String, int[]> e : expectedShapes(c).entrySet()) {
+        for (Map.Entry<String, int[]> e : expected.entrySet()) {
             String name = prefix + e.getKey();
             Tensor t = st.require(name, file);
             if (!Arrays.equals(t.shape(), e.getValue())) {
@@ -101,6 +122,12 @@ public final class Gpt2Weights {
                 }
             }
             got.put(e.getKey(), f);
+        }
+        Tensor head = st.tensors().get(LM_HEAD);
+        if (head != null && !(Arrays.equals(head.shape(), expected.get("wte.weight")) && head.isFloat()
+                && Arrays.equals(head.floats(), got.get("wte.weight")))) {
+            throw new ArtifactException("tensor '" + LM_HEAD + "' in " + file + " differs from '" + prefix
+                    + "wte.weight': an untied LM head is not supported (the teacher's head is wte)");
         }
         return fromNamed(c, got);
     }
