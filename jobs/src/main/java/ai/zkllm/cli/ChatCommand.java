@@ -6,6 +6,7 @@ import ai.zkllm.client.Generation;
 import ai.zkllm.client.ZkllmClient;
 import ai.zkllm.jobs.BlobStoreOptions;
 import ai.zkllm.jobs.KafkaTopics;
+import ai.zkllm.jobs.PositiveInt;
 import ai.zkllm.jobs.PromptsTopic;
 import ai.zkllm.program.FheProgram;
 import java.nio.file.Path;
