@@ -5,6 +5,7 @@ import ai.zkllm.fhe.bench.NttBenchmark;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ring.NativeLibrary;
 import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.jobs.BackendName;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;

@@ -6,8 +6,10 @@ import ai.zkllm.client.Generation;
 import ai.zkllm.client.ZkllmClient;
 import ai.zkllm.jobs.BlobStoreOptions;
 import ai.zkllm.jobs.KafkaTopics;
+import ai.zkllm.jobs.PositiveInt;
 import ai.zkllm.jobs.PromptsTopic;
 import ai.zkllm.program.FheProgram;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -74,14 +76,18 @@ public final class ChatCommand implements Callable<Integer> {
                 .withKafkaProperties(kafka.properties);
         try (ZkllmClient client = new ZkllmClient(cfg, program, sk, blobs.open())
                 .cacheEvaluationKeysIn(EvaluationKeyFile.besideSecretKey(key, program, sk))) {
-            System.out.print(prompt);
-            ProgressPrinter printer = new ProgressPrinter(program::decodeTokens, System.out, System.err);
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            out.print(prompt);
+            ProgressPrinter printer = new ProgressPrinter(program::decodeTokens, out, err);
             Generation g = client.generate("chat-" + UUID.randomUUID(), promptTokens, tokens, temperature, seed, printer);
             printer.finish();
-            System.out.println();
-            System.err.printf("%n%.2f s/token, %d round trips, %s up + %s evaluation keys, %s down%n",
+            out.println();
+            out.flush();
+            err.printf("%n%.2f s/token, %d round trips, %s up + %s evaluation keys, %s down%n",
                     g.secondsPerToken(), g.roundTrips(), ProgressPrinter.bytes(g.bytesUp()),
                     ProgressPrinter.bytes(g.keyBytesUploaded()), ProgressPrinter.bytes(g.bytesDown()));
+            err.flush();
         } catch (BrokerUnavailableException e) {
             throw new UsageException(e.getMessage() + " (--bootstrap-servers)", e);
         }

@@ -4,13 +4,18 @@ import ai.zkllm.client.Generation;
 import ai.zkllm.client.ZkllmClient;
 import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.SecretKey;
+import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingBackends;
+import ai.zkllm.jobs.BackendName;
 import ai.zkllm.jobs.InferenceJobConfig;
+import ai.zkllm.jobs.PositiveInt;
 import ai.zkllm.jobs.embedded.EmbeddedRuntime;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
 import ai.zkllm.program.artifact.ShippedReferenceProgram;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -18,12 +23,15 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code zkllm demo}: broker, MiniCluster, InferenceJob and a client, all in this process. */
 @Command(name = "demo", description = {
     "Runs one encrypted prompt through the whole stream on this machine.",
     "Starts an in-process KRaft Kafka broker on 127.0.0.1 and the InferenceJob on a Flink MiniCluster,",
-    "encrypts a prompt, and prints the generated continuation with seconds per token and bytes moved."})
+    "encrypts a prompt, and prints the prompt, the generated continuation, seconds per token and bytes moved.",
+    "With --json, stdout is one JSON object: prompt, continuation, tokens, seconds_per_token, rounds_per_token,",
+    "bytes_up_per_token, bytes_down_per_token, evaluation_key_bytes, ring_degrees, backend."})
 public final class DemoCommand implements Callable<Integer> {
     /** Brain ids are numbers; the embedded stream serves any. */
     private static final String DEMO_BRAIN = "0";
@@ -46,23 +54,36 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--backend", converter = BackendName.class, description = "Ring backend: auto, java or native (default: ${DEFAULT-VALUE}).")
     private String backend = "auto";
 
+    @Option(names = "--json", description = "Print one JSON object on stdout and nothing else; progress goes to stderr.")
+    private boolean json;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         FheProgram program = new ShippedReferenceProgram();
         int[] promptTokens = PromptTokens.encode(program, prompt); // before the broker and the job start
+        // resolved here, once: the job runs on this backend and the report names it ("auto" is not a backend)
+        RingBackend ring = RingBackends.named(backend);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Path blobs = Files.createTempDirectory("zkllm-demo-blobs-");
         InferenceJobConfig cfg = new InferenceJobConfig();
         cfg.parallelism = parallelism;
         cfg.checkpointIntervalMs = checkpointMs;
-        cfg.backend = backend;
+        cfg.backend = ring.name();
         cfg.blobs.root = blobs.toString();
         // the reference model's scores round sends 2·dh + 3 ciphertexts (~16 MB at N = 2^14): allow the broker's limit
         cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
-        System.err.println("starting the embedded Kafka broker and the Flink MiniCluster...");
+        err.println("starting the embedded Kafka broker and the Flink MiniCluster...");
+        err.flush();
         try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, parallelism)) {
             runtime.startJob(new ServiceLoaderProgramRegistry());
-            System.err.printf("broker %s, InferenceJob running (parallelism %d); model %s, %s%n",
-                    cfg.kafka.bootstrapServers, parallelism, program.modelHash().substring(0, 16), program.parameters());
+            err.printf("broker %s, InferenceJob running (parallelism %d, %s backend); model %s, %s%n",
+                    cfg.kafka.bootstrapServers, parallelism, ring.name(), program.modelHash().substring(0, 16),
+                    program.parameters());
+            err.flush();
             // The demo's key lives in memory only; `zkllm keys new` + `zkllm chat` keep one on disk.
             SecretKey sk = new KeyGenerator(FheEngines.get(program.parameters(), RingBackends.preferred()).context(),
                     new SecureRandom()).secretKey();
@@ -70,16 +91,27 @@ public final class DemoCommand implements Callable<Integer> {
                     cfg.kafka.responsesTopic, DEMO_BRAIN, Duration.ofSeconds(120), Duration.ofSeconds(120), cfg.kafka.deadLetterTopic);
             try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk,
                     cfg.blobs.open())) {
-                System.out.print(prompt);
-                ProgressPrinter printer = new ProgressPrinter(program::decodeTokens, System.out, System.err);
-                Generation g = client.generate("demo", promptTokens, tokens, 0, 1, printer);
-                printer.finish();
-                System.out.println();
-                System.err.printf("%n%d tokens in %.2f s: %.2f s/token (%.2f s/round, %d rounds per token); "
+                if (!json) {
+                    out.println("prompt:       " + prompt);
+                    out.flush();
+                }
+                // the continuation is printed whole at the end: streamed token by token, it would share its
+                // terminal line with the progress line on stderr
+                ProgressPrinter progress = new ProgressPrinter(program::decodeTokens,
+                        new PrintWriter(Writer.nullWriter()), err);
+                Generation g = client.generate("demo", promptTokens, tokens, 0, 1, progress);
+                err.println(); // ends the progress line
+                err.flush();
+                DemoReport report = DemoReport.of(prompt, program, g, client.uploadEvaluationKeys().getSizeBytes(),
+                        ring.name());
+                out.println(json ? report.json() : "continuation: " + report.continuation());
+                out.flush();
+                err.printf("%d tokens in %.2f s: %.2f s/token (%.2f s/round, %d rounds per token); "
                                 + "moved %s up (prompts) + %s (evaluation keys, once), %s down%n",
                         tokens, g.seconds(), g.secondsPerToken(), g.seconds() / g.roundTrips(), program.rounds(),
                         ProgressPrinter.bytes(g.bytesUp()), ProgressPrinter.bytes(g.keyBytesUploaded()),
                         ProgressPrinter.bytes(g.bytesDown()));
+                err.flush();
             }
         } finally {
             try (var walk = Files.walk(blobs)) {

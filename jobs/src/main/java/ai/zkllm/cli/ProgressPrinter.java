@@ -1,7 +1,7 @@
 package ai.zkllm.cli;
 
 import ai.zkllm.client.TokenListener;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.function.Function;
 
@@ -16,11 +16,11 @@ final class ProgressPrinter implements TokenListener {
     private static final char REPLACEMENT = '\uFFFD';
 
     private final Function<int[], String> decode;
-    private final PrintStream out;
-    private final PrintStream err;
+    private final PrintWriter out;
+    private final PrintWriter err;
     private int[] pending = new int[0];
 
-    ProgressPrinter(Function<int[], String> decode, PrintStream out, PrintStream err) {
+    ProgressPrinter(Function<int[], String> decode, PrintWriter out, PrintWriter err) {
         this.decode = decode;
         this.out = out;
         this.err = err;

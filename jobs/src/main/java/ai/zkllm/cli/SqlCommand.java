@@ -3,6 +3,7 @@ package ai.zkllm.cli;
 import ai.zkllm.analytics.FlinkSql;
 import ai.zkllm.analytics.NetworkCatalog;
 import ai.zkllm.analytics.NetworkTables;
+import ai.zkllm.jobs.PositiveInt;
 import java.io.Closeable;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +52,7 @@ public final class SqlCommand implements Callable<Integer> {
             description = "Also run statements that change the catalog or the tables (INSERT, CREATE, DROP, ALTER, SET, …).")
     private boolean allowWrites;
 
-    @Option(names = "--parallelism", defaultValue = "1", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", defaultValue = "1", converter = PositiveInt.class, description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     private int parallelism;
 
     @Parameters(index = "0", paramLabel = "SQL", description = "The statement, e.g. \"SELECT * FROM rewards\".")

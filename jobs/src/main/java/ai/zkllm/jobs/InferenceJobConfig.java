@@ -26,7 +26,7 @@ public class InferenceJobConfig implements Serializable {
     @Option(names = "--transactional-id-prefix", description = "prefix of the sinks' Kafka transactional ids (default: ${DEFAULT-VALUE})")
     public String transactionalIdPrefix = "zkllm-inference";
 
-    @Option(names = "--parallelism", description = "job parallelism (default: ${DEFAULT-VALUE})")
+    @Option(names = "--parallelism", converter = PositiveInt.class, description = "job parallelism (default: ${DEFAULT-VALUE})")
     public int parallelism = 1;
 
     @Option(names = "--workers", description = "FHE worker threads per inference subtask (default: ${DEFAULT-VALUE})")
@@ -47,7 +47,7 @@ public class InferenceJobConfig implements Serializable {
     @Mixin
     public BlobStoreOptions blobs = new BlobStoreOptions();
 
-    @Option(names = "--backend", description = "ring backend: auto, java or native (default: ${DEFAULT-VALUE})")
+    @Option(names = "--backend", converter = BackendName.class, description = "ring backend: auto, java or native (default: ${DEFAULT-VALUE})")
     public String backend = "auto";
 
     @Option(names = "--max-message-bytes", description = "larger prompts go to the dead letters (default: ${DEFAULT-VALUE})")

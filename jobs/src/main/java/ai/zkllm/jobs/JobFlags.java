@@ -49,18 +49,26 @@ public final class JobFlags {
         return true;
     }
 
-    /** {@link #parse} for a job's main: true to run; on bad flags, one line and the usage on stderr, exit 2. */
+    /** {@link #parse} for a job's main: true to run; on bad flags, {@link #refusal} on stderr and exit code 2. */
     public static boolean parseOrExit(Class<?> job, Object config, String[] args) {
         CommandLine commandLine = commandLine(job, config);
         try {
             return parse(commandLine, args);
         } catch (CommandLine.ParameterException e) {
-            commandLine.getErr().println(e.getMessage());
-            commandLine.usage(commandLine.getErr());
+            commandLine.getErr().println(refusal(e));
             commandLine.getErr().flush();
             System.exit(BAD_FLAGS);
             return false;
         }
+    }
+
+    /**
+     * The one line a bad flag gets: what is wrong and where the flags are listed. The usage itself
+     * (some fifty lines) would push the reason out of a scheduler's log excerpt.
+     */
+    static String refusal(CommandLine.ParameterException e) {
+        String name = e.getCommandLine().getCommandSpec().name();
+        return (e.getMessage() + " (see '" + name + " --help')").replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** The defaults must be known before picocli parses, so --config is found ahead of it. */

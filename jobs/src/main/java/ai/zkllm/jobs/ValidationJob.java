@@ -45,6 +45,8 @@ public final class ValidationJob {
 
     public static void build(StreamExecutionEnvironment env, ValidationJobConfig cfg, ProgramRegistry programs,
                              ValidationConnectors io) throws java.io.IOException {
+        // checks its flag: a refused fraction must not leave a warehouse behind, so before the catalog is opened
+        ReplaySampler sampler = new ReplaySampler(cfg.replayFraction);
         Map<Long, EpochScoreFunction.PriorFlag> priorFlags =
                 PriorFlags.read(cfg.catalog.network(), cfg.brain, cfg.validatorId);
         env.setParallelism(cfg.parallelism);
@@ -59,7 +61,7 @@ public final class ValidationJob {
         Replayer replayer = new Replayer(programs, cfg.blobs.open(), cfg.backend);
         DataStream<ReplayTask> joined = prompts.union(responses, receipts)
                 .keyBy(e -> e.requestId)
-                .process(new ReplayJoinFunction(new ReplaySampler(cfg.replayFraction),
+                .process(new ReplayJoinFunction(sampler,
                         Duration.ofSeconds(cfg.replayRetentionSeconds)))
                 .returns(TypeInformation.of(ReplayTask.class))
                 .uid("replay-join").name("join sampled rounds");

@@ -35,7 +35,7 @@ public class ValidationJobConfig implements Serializable {
     @Mixin
     public BlobStoreOptions blobs = new BlobStoreOptions();
 
-    @Option(names = "--backend", description = "ring backend for replays: auto, java or native (default: ${DEFAULT-VALUE})")
+    @Option(names = "--backend", converter = BackendName.class, description = "ring backend for replays: auto, java or native (default: ${DEFAULT-VALUE})")
     public String backend = "auto";
 
     @Option(names = "--replay-fraction", description = "fraction of receipts replayed, by SHA-256 of the request id (default: ${DEFAULT-VALUE})")
@@ -80,7 +80,7 @@ public class ValidationJobConfig implements Serializable {
     @Option(names = "--checkpoint-interval-ms", description = "checkpoint interval; scores are written on checkpoints (default: ${DEFAULT-VALUE})")
     public long checkpointIntervalMs = 10_000;
 
-    @Option(names = "--parallelism", description = "replay parallelism (default: ${DEFAULT-VALUE})")
+    @Option(names = "--parallelism", converter = PositiveInt.class, description = "replay parallelism (default: ${DEFAULT-VALUE})")
     public int parallelism = 1;
 
     public String canaryTopic() {

@@ -67,12 +67,26 @@ class CliErrorsTest {
         assertContains(refused("demo", "--prompt", prompt), context);
     }
 
+    /** Every command with a --backend or --parallelism flag refuses a bad value when parsed, before anything starts. */
+    @Test
+    void backendAndParallelismAreCheckedWhenParsedByEveryCommand() {
+        String[] validate = {"validate", "--brain", "3", "--validator-id", "1"};
+        for (String[] command : new String[][] {{"demo"}, validate, {"bench", "fhe"}}) {
+            assertContains(refused(with(command, "--backend", "cuda")),
+                    "--backend", "unknown backend 'cuda'; valid names: auto, java, native");
+        }
+        assertContains(refused("chat", "--brain", "3", "--backend", "cuda", "hi"), "Unknown option", "'--backend'");
+        for (String[] command : new String[][] {{"demo"}, validate, {"sql", "SELECT 1"}}) {
+            for (String count : new String[] {"0", "-1"}) {
+                assertContains(refused(with(command, "--parallelism", count)),
+                        "--parallelism", "must be at least 1, got " + count);
+            }
+        }
+    }
+
     @Test
     void flagValuesAreCheckedWhenParsed() {
-        assertContains(refused("demo", "--parallelism", "0"), "--parallelism", "must be at least 1, got 0");
         assertContains(refused("chat", "--brain", "3", "--tokens", "0", "hi"), "--tokens", "must be at least 1");
-        assertContains(refused("demo", "--backend", "cuda"), "unknown backend 'cuda'; valid names: auto, java, native");
-        assertContains(refused("bench", "fhe", "--backend", "cuda"), "unknown backend 'cuda'");
         assertContains(refused("chat", "--brain", "3", "--model", "ffff0000", "hi"),
                 "no installed model matches ffff0000", "zkllm models");
         Path missing = dir.resolve("model.zkfhe");
@@ -123,10 +137,13 @@ class CliErrorsTest {
 
     /** {@code zkllm chat} with the reference model, as far as the given flags let it go. */
     private String chat(String... flags) {
-        String[] args = {"chat", "--brain", "3", "--tokens", "1", "hi"};
+        return refused(with(new String[] {"chat", "--brain", "3", "--tokens", "1", "hi"}, flags));
+    }
+
+    private static String[] with(String[] args, String... flags) {
         String[] all = Arrays.copyOf(args, args.length + flags.length);
         System.arraycopy(flags, 0, all, args.length, flags.length);
-        return refused(all);
+        return all;
     }
 
     /** Runs zkllm, expects exit code 2 and one clean line on stderr, and returns that line. */

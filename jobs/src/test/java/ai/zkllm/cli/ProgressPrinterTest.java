@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.zkllm.client.TokenListener;
 import ai.zkllm.program.tokenize.ByteTokenizer;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +40,7 @@ class ProgressPrinterTest {
     }
 
     private static ProgressPrinter printer(ByteArrayOutputStream out) {
-        return new ProgressPrinter(new ByteTokenizer()::decode, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(OutputStream.nullOutputStream()));
+        return new ProgressPrinter(new ByteTokenizer()::decode, new PrintWriter(out, true, StandardCharsets.UTF_8),
+                new PrintWriter(Writer.nullWriter()));
     }
 }

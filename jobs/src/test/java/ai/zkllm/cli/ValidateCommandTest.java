@@ -2,14 +2,20 @@ package ai.zkllm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.program.artifact.ShippedReferenceProgram;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ValidateCommandTest {
+    @TempDir
+    Path tmp;
 
     @Test
     void helpListsTheFlags() {
@@ -41,9 +47,11 @@ class ValidateCommandTest {
         assertTrue(err.toString().contains("--brain"), err.toString());
 
         StringWriter err2 = new StringWriter();
+        Path warehouse = tmp.resolve("warehouse");
         int code2 = Zkllm.commandLine().setErr(new PrintWriter(err2)).execute("validate", "--brain", "3",
-                "--validator-id", "1", "--replay-fraction", "1.5", "--bounded");
+                "--validator-id", "1", "--replay-fraction", "1.5", "--bounded", "--warehouse", warehouse.toString());
         assertEquals(2, code2);
         assertTrue(err2.toString().contains("replay fraction must be in [0, 1], got 1.5"), err2.toString());
+        assertFalse(Files.exists(warehouse), "a refused run creates no warehouse");
     }
 }

@@ -10,8 +10,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -79,6 +81,28 @@ class JobFlagsTest {
         CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class, () -> JobFlags.parse(
                 JobFlags.commandLine(InferenceJob.class, new InferenceJobConfig()), new String[] {"--config", file.toString()}));
         assertTrue(e.getMessage().contains("catalog-uri is not a flag"), e.getMessage());
+    }
+
+    /** The jobs' mains check --backend and --parallelism as the CLI does, and refuse in one line. */
+    @Test
+    void aBadBackendOrParallelismIsRefusedInOneLineBeforeTheJobIsBuilt() {
+        Map<CommandLine, String[]> jobs = Map.of(
+                JobFlags.commandLine(InferenceJob.class, new InferenceJobConfig()), new String[0],
+                JobFlags.commandLine(ValidationJob.class, new ValidationJobConfig()),
+                new String[] {"--brain", "3", "--validator-id", "1"});
+        String[][] badFlags = {{"--backend", "cuda"}, {"--parallelism", "0"}, {"--parallelism", "-1"}};
+        jobs.forEach((commandLine, required) -> {
+            for (String[] flag : badFlags) {
+                String[] args = Stream.concat(Arrays.stream(required), Arrays.stream(flag))
+                        .toArray(String[]::new);
+                CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                        () -> JobFlags.parse(commandLine, args));
+                String line = JobFlags.refusal(e);
+                assertEquals(1, line.lines().count(), line);
+                assertTrue(line.contains("'" + flag[0] + "'") && line.contains(flag[1]), line);
+                assertTrue(line.endsWith(" --help')"), line);
+            }
+        });
     }
 
     @Test

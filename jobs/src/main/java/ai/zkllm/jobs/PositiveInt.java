@@ -1,10 +1,13 @@
-package ai.zkllm.cli;
+package ai.zkllm.jobs;
 
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** A count that must be at least 1 ({@code --tokens}, {@code --parallelism}): 0 would do nothing or hang. */
-final class PositiveInt implements ITypeConverter<Integer> {
+/**
+ * A count that must be at least 1 ({@code --tokens}, {@code --parallelism}), checked when the command
+ * line is parsed: 0 would do nothing or hang, and Flink would refuse it only once the job starts.
+ */
+public final class PositiveInt implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {
         int n;
