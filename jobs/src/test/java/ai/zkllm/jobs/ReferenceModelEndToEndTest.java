@@ -17,6 +17,7 @@ import ai.zkllm.program.squeezed.SqueezedModel;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The REAL program through Kafka + Flink: the shipped squeezed reference model (registered by
- * ServiceLoader, loaded from its shipped artifact by hash) answers three encrypted byte prompts from
- * two sessions, each under its own secret key, running side by side; every answer decrypts to
- * SqueezedModel's plaintext next token. (The fast stream tests — dead letters, restarts — use the toy
+ * ServiceLoader, loaded from its shipped artifact by hash) continues two encrypted byte prompts from
+ * two sessions, each under its own secret key, running side by side: one of 40 bytes (its later
+ * tokens send one position each) and one that fills the whole 64-byte context (its later tokens
+ * slide the window). Every token decrypts to SqueezedModel's plaintext next token of its window. (The fast stream tests — dead letters, restarts — use the toy
  * LinearSquareProgram in {@link InferenceJobEndToEndTest}.)
  */
 class ReferenceModelEndToEndTest {
@@ -35,7 +37,7 @@ class ReferenceModelEndToEndTest {
     Path tmp;
 
     @Test
-    void referenceModelAnswersThreePromptsFromTwoSessions() throws Exception {
+    void referenceModelContinuesAPromptAndAFullContextFromTwoSessions() throws Exception {
         ShippedReferenceProgram program = new ShippedReferenceProgram();
         InferenceJobConfig cfg = new InferenceJobConfig();
         cfg.parallelism = 2;
@@ -46,8 +48,10 @@ class ReferenceModelEndToEndTest {
             runtime.startJob(new ServiceLoaderProgramRegistry());
             ExecutorService sessions = Executors.newFixedThreadPool(2);
             try {
-                Future<?> a = sessions.submit(() -> session(cfg, program, "ref-a", "The", "It"));
-                Future<?> b = sessions.submit(() -> session(cfg, program, "ref-b", "A c"));
+                Future<?> a = sessions.submit(() -> session(cfg, program, "ref-a",
+                        "The cat sat on the mat and looked at the", 3));
+                Future<?> b = sessions.submit(() -> session(cfg, program, "ref-b",
+                        "A hacker is a person who enjoys exploring the details of program", 2));
                 a.get();
                 b.get();
             } finally {
@@ -56,33 +60,37 @@ class ReferenceModelEndToEndTest {
         }
     }
 
-    /** One user: a fresh secret key, one next token per prompt, each checked against the plaintext model. */
+    /** One user: a fresh secret key, greedy tokens, each checked against the plaintext model on its window. */
     private static Void session(InferenceJobConfig cfg, ShippedReferenceProgram program, String sessionId,
-            String... prompts) throws Exception {
+            String text, int tokens) throws Exception {
         SqueezedModel model = ShippedReferenceProgram.program().model();
         SecretKey sk = new KeyGenerator(FheEngines.get(program.parameters(), RingBackends.preferred()).context(),
                 new SecureRandom()).secretKey();
         ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.prompts.name,
                 cfg.kafka.responsesTopic, "brain-ref", Duration.ofSeconds(300), Duration.ofSeconds(300));
         try (ZkllmClient client = new ZkllmClient(clientCfg, program, sk, cfg.blobs.open())) {
-            for (String text : prompts) {
-                int[] prompt = program.encodeText(text);
-                Generation g = client.generate(sessionId, prompt, 1, 0, 1, TokenListener.NONE);
-                double[] plain = model.logits(prompt);
-                double[] fhe = g.logits().get(0);
+            int[] prompt = program.encodeText(text);
+            Generation g = client.generate(sessionId, prompt, tokens, 0, 1, TokenListener.NONE);
+            int[] context = Arrays.copyOf(prompt, prompt.length + tokens);
+            for (int i = 0; i < tokens; i++) {
+                int length = prompt.length + i;
+                int[] window = Arrays.copyOfRange(context, Math.max(0, length - model.maxContext()), length);
+                double[] plain = model.logits(window);
+                double[] fhe = g.logits().get(i);
                 double err = 0;
                 int best = 0;
-                for (int i = 0; i < plain.length; i++) {
-                    err = Math.max(err, Math.abs(plain[i] - fhe[i]));
-                    best = plain[i] > plain[best] ? i : best;
+                for (int v = 0; v < plain.length; v++) {
+                    err = Math.max(err, Math.abs(plain[v] - fhe[v]));
+                    best = plain[v] > plain[best] ? v : best;
                 }
-                System.out.printf("reference model e2e %s '%s' -> '%s': %.2f s/token, %d rounds, max logit error %.2e,"
-                                + " %d B up, %d B down, keys %d B%n", sessionId, text, program.decodeTokens(g.tokens()),
-                        g.secondsPerToken(), g.roundTrips(), err, g.bytesUp(), g.bytesDown(), g.keyBytesUploaded());
-                assertEquals(best, g.tokens()[0], sessionId + " '" + text + "': the plaintext squeezed model's next token");
-                assertTrue(err <= 1e-2, sessionId + " '" + text + "': max logit error " + err);
-                assertEquals(program.rounds(), g.roundTrips());
+                assertEquals(best, g.tokens()[i], sessionId + " token " + i + ": the plaintext squeezed model's next token");
+                assertTrue(err <= 1e-2, sessionId + " token " + i + ": max logit error " + err);
+                context[length] = g.tokens()[i];
             }
+            System.out.printf("reference model e2e %s (%d bytes) -> '%s': %.2f s/token, %d round trips, %d B up,"
+                            + " %d B down, keys %d B%n", sessionId, prompt.length, program.decodeTokens(g.tokens()),
+                    g.secondsPerToken(), g.roundTrips(), g.bytesUp(), g.bytesDown(), g.keyBytesUploaded());
+            assertEquals(program.rounds() * tokens, g.roundTrips());
         }
         return null;
     }
