@@ -93,7 +93,7 @@ class ReplayerTest {
             ReplayFixture.Answer a = f.answer(p, "12", UnaryOperator.identity());
             ReplayVerdict v = f.replayer().replay(p, a.response(), a.receipt());
             assertEquals(ReplayVerdict.MISMATCH, v.status(), v.reason());
-            assertTrue(v.reason().contains("round inputs must be fresh"), v.reason());
+            assertTrue(v.reason().contains("takes fresh inputs"), v.reason());
         }
         EncryptedPrompt noSuchRound = f.prompt("req-round", 0.5).toBuilder().setRound(1).build();
         ReplayFixture.Answer a = f.answer(noSuchRound, "12", UnaryOperator.identity());
