@@ -23,8 +23,9 @@ public final class CompileCommand implements Callable<Integer> {
     Path store;
     @Option(names = "--rtt", defaultValue = "0.1", description = "client round-trip seconds the planner weighs (default: ${DEFAULT-VALUE})")
     double rtt;
-    @Option(names = "--context", defaultValue = "16", description = "context length T the latency is planned for (default: ${DEFAULT-VALUE})")
-    int context;
+    @Option(names = "--positions", defaultValue = "1", description = "positions one token sends, the latency is planned "
+            + "for: 1 for a token after the prompt, the prompt's length for its first (default: ${DEFAULT-VALUE})")
+    int positions;
     @Option(names = "--cost", defaultValue = "fixed", description = "operation costs the planner weighs: fixed (the "
             + "Java N = 2^14 fit, reproducible bytes, as shipped) or measure (fit now on this machine's backend; "
             + "default: ${DEFAULT-VALUE})")
@@ -44,7 +45,7 @@ public final class CompileCommand implements Callable<Integer> {
             }
             default -> throw new IllegalArgumentException("--cost must be fixed or measure, got '" + cost + "'");
         };
-        FheArtifact a = FheReport.compile(m, costs, rtt, context, System.out::println);
+        FheArtifact a = FheReport.compile(m, costs, rtt, positions, System.out::println);
         ArtifactStore artifacts = new ArtifactStore(store);
         String hash = artifacts.put(a);
         System.out.println("artifact " + artifacts.path(hash));
