@@ -30,9 +30,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Rounds through Kafka: the prompt is produced to the brain's prompts topic keyed by session
- * (idempotent, acks=all), and the response awaited on the responses topic (read_committed: only
- * what the miner's transaction committed), or its dead letter on the dead-letter topic. Reading
- * starts at the end of the topics as they are when this transport opens.
+ * (idempotent, acks=all), and the response awaited on the responses topic, or its dead letter on the
+ * dead-letter topic. Reading starts at the end of the topics as they are when this transport opens.
+ *
+ * <p>Miners deliver responses and dead letters at least once (a restarted job writes again what it
+ * wrote since its last checkpoint), and this transport deduplicates by request id: a round awaits
+ * the one request id it sent, so a repeat of a round already answered, or of another client's, is
+ * skipped. The topics are read read_uncommitted, so no round waits for a transaction of any writer.
  */
 final class KafkaTransport implements RoundTransport, AutoCloseable {
     /** How long opening waits for the brokers' metadata: a reachable cluster answers in milliseconds. */
@@ -57,7 +61,7 @@ final class KafkaTransport implements RoundTransport, AutoCloseable {
                     new StringSerializer(), new ByteArraySerializer());
             this.consumer = new KafkaConsumer<>(withUserProperties(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                     ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 << 20),
                     ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20"), config),
@@ -129,6 +133,7 @@ final class KafkaTransport implements RoundTransport, AutoCloseable {
         }
     }
 
+    /** The response or dead letter of {@code requestId}; every other record, repeats included, is skipped. */
     private EncryptedResponse await(String requestId) throws RejectedPromptException, TimeoutException {
         long until = System.nanoTime() + config.roundTimeout().toNanos();
         while (System.nanoTime() < until) {

@@ -22,12 +22,17 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public record InferenceConnectors(Source<PromptEnvelope, ?, ?> prompts, Sink<OutRecord> responses,
                                   Sink<OutRecord> receipts, Sink<OutRecord> deadLetters) {
 
-    /** The prompts topic (read_committed) and the three output topics (transactional, exactly once). */
+    /**
+     * The prompts topic (read_committed) and the three output topics. Responses and dead letters are
+     * the user's answer to a round, so they go out at once, at least once: a restart may write a round's
+     * answer again, and clients keep the first per request id. Receipts, which validators and payouts
+     * count, stay transactional (exactly once, committed on checkpoints).
+     */
     public static InferenceConnectors kafka(InferenceJobConfig cfg) {
         return new InferenceConnectors(prompts(cfg, new PromptRecordDeserializer()),
-                sink(cfg, cfg.kafka.responsesTopic, "responses"),
-                sink(cfg, cfg.kafka.receiptsTopic, "receipts"),
-                sink(cfg, cfg.kafka.deadLetterTopic, "dead-letters"));
+                sink(cfg, cfg.kafka.responsesTopic, DeliveryGuarantee.AT_LEAST_ONCE, "responses"),
+                sink(cfg, cfg.kafka.receiptsTopic, DeliveryGuarantee.EXACTLY_ONCE, "receipts"),
+                sink(cfg, cfg.kafka.deadLetterTopic, DeliveryGuarantee.AT_LEAST_ONCE, "dead-letters"));
     }
 
     /** The prompts topic as {@link #kafka} reads it, each record through {@code deserializer}. */
@@ -51,15 +56,24 @@ public record InferenceConnectors(Source<PromptEnvelope, ?, ?> prompts, Sink<Out
         return new InferenceConnectors(source, responses, receipts, deadLetters);
     }
 
-    private static KafkaSink<OutRecord> sink(InferenceJobConfig cfg, String topic, String name) {
+    /**
+     * A sink to {@code topic}. Every record is sent as it is written (linger.ms 0); at least once, it is
+     * then readable as soon as the broker has it, and a checkpoint only waits for the broker's acks
+     * (the writer flushes before its snapshot), so nothing is lost. Exactly once, it is readable
+     * (read_committed) only when the checkpoint after it commits the transaction.
+     */
+    private static KafkaSink<OutRecord> sink(InferenceJobConfig cfg, String topic, DeliveryGuarantee guarantee,
+                                             String name) {
         KafkaSinkBuilder<OutRecord> builder = KafkaSink.<OutRecord>builder()
                 .setBootstrapServers(cfg.kafka.bootstrapServers)
                 .setRecordSerializer(new OutRecordSerializer(topic))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(cfg.transactionalIdPrefix + "-" + name)
-                .setProperty("transaction.timeout.ms", "600000")
+                .setDeliveryGuarantee(guarantee)
                 .setProperty("max.request.size", Long.toString(Math.max(cfg.maxMessageBytes * 2, 1 << 20)))
                 .setProperty("linger.ms", "0");
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            builder.setTransactionalIdPrefix(cfg.transactionalIdPrefix + "-" + name)
+                    .setProperty("transaction.timeout.ms", "600000");
+        }
         cfg.kafka.properties.forEach(builder::setProperty);
         return builder.build();
     }

@@ -28,11 +28,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * prompts (KafkaSource, read_committed) → PromptValidator ─(bad)→ dead letters
  *   → keyBy(session id) RequestDeduplicator ─(replay)→ dead letters
  *   → async InferenceFunction (bounded FHE worker pool, same subtask) → OutcomeRouter
- *   → responses, receipts, dead letters (KafkaSinks, EXACTLY_ONCE)
+ *   → responses, dead letters (KafkaSinks, AT_LEAST_ONCE) | receipts (KafkaSink, EXACTLY_ONCE)
  * </pre>
  * Sources and sinks come from the caller ({@link InferenceConnectors}); production's are Kafka.
- * Checkpoints commit the sinks' Kafka transactions, so a client reading read_committed sees each
- * answer once, after the checkpoint that covers it.
+ * A client reads its answer as soon as it is written, and after a restart perhaps again (it keeps
+ * the first per request id); checkpoints commit the receipts' Kafka transactions, so validators
+ * reading read_committed count each round once.
  */
 public final class InferenceJob {
 

@@ -23,7 +23,7 @@ public class InferenceJobConfig implements Serializable {
     @Option(names = "--miner-id", description = "written into responses and receipts (default: ${DEFAULT-VALUE})")
     public String minerId = "miner-0";
 
-    @Option(names = "--transactional-id-prefix", description = "prefix of the sinks' Kafka transactional ids (default: ${DEFAULT-VALUE})")
+    @Option(names = "--transactional-id-prefix", description = "prefix of the receipts sink's Kafka transactional ids (default: ${DEFAULT-VALUE})")
     public String transactionalIdPrefix = "zkllm-inference";
 
     @Option(names = "--parallelism", converter = PositiveInt.class, description = "job parallelism (default: ${DEFAULT-VALUE})")
@@ -38,7 +38,7 @@ public class InferenceJobConfig implements Serializable {
     @Option(names = "--evaluation-timeout-ms", description = "one round's timeout, then a dead letter (default: ${DEFAULT-VALUE})")
     public long evaluationTimeoutMs = 120_000;
 
-    @Option(names = "--checkpoint-interval-ms", description = "checkpoint (and transaction commit) interval; bounds the added latency per round (default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-interval-ms", description = "checkpoint (and receipts transaction commit) interval (default: ${DEFAULT-VALUE})")
     public long checkpointIntervalMs = 200;
 
     @Option(names = "--buffer-timeout-ms", description = "network buffer flush timeout; 0 flushes after every record (default: ${DEFAULT-VALUE})")

@@ -304,12 +304,15 @@ class InferenceJobEndToEndTest {
         }
     }
 
+    /**
+     * After the restart the responses written since the last checkpoint are written again (at least
+     * once, the copies alike); every round still has exactly one receipt, and none is dead-lettered.
+     */
     @Test
     @Order(3)
-    void aFailureAndRestartLosesNoAnswerAndDuplicatesNone() throws Exception {
+    void aFailureAndRestartLosesNoAnswerAndRepeatsNoReceipt() throws Exception {
         int n = 6;
         Set<String> ids = new HashSet<>();
-        Map<String, double[]> expected = new HashMap<>();
         try (ZkllmClient client = client()) {
             BlobRef keys = client.uploadEvaluationKeys();
             for (int i = 0; i < n; i++) {
@@ -319,27 +322,22 @@ class InferenceJobEndToEndTest {
                         .build().toByteArray());
             }
         }
-        List<ConsumerRecord<String, byte[]>> responses = TopicReader.readUntil(cfg.kafka.bootstrapServers,
-                cfg.kafka.responsesTopic, Duration.ofSeconds(90), l -> count(l, ids) >= n);
-        // Keep reading a little longer: a duplicate would show up here.
-        Thread.sleep(1000);
-        responses = TopicReader.readUntil(cfg.kafka.bootstrapServers, cfg.kafka.responsesTopic, Duration.ofSeconds(3), l -> false);
+        Deliveries<EncryptedResponse> responses = Deliveries.responses(settled(cfg.kafka.responsesTopic, ids,
+                v -> EncryptedResponse.parseFrom(v).getRequestId()), ids::contains);
+        Deliveries<WorkReceipt> receipts = Deliveries.receipts(settled(cfg.kafka.receiptsTopic, ids,
+                v -> WorkReceipt.parseFrom(v).getRequestId()), ids::contains);
         assertTrue(CRASHED.get(), "the injected failure happened");
-        Map<String, Integer> seen = new HashMap<>();
+        responses.assertAtLeastOnceAlike(ids, Deliveries::rerunIndependent);
+        receipts.assertExactlyOnce(ids);
+        System.out.printf("restart: %d responses for %d prompts, %d receipts%n", responses.count(), n, receipts.count());
         CkksContext ctx = FheEngines.get(PROGRAM.parameters(), RingBackends.preferred()).context();
         Encoder encoder = new Encoder(ctx);
         Decryptor decryptor = new Decryptor(ctx, sk);
-        for (ConsumerRecord<String, byte[]> r : responses) {
-            EncryptedResponse resp = EncryptedResponse.parseFrom(r.value());
-            if (ids.contains(resp.getRequestId())) {
-                seen.merge(resp.getRequestId(), 1, Integer::sum);
-                double[] y = encoder.decode(decryptor.decrypt(
-                        CODEC.ciphertextFromBytes(resp.getOutputs(0).getInline().toByteArray())));
-                assertTrue(Double.isFinite(y[0]));
-            }
+        for (EncryptedResponse resp : responses.firstCopies()) {
+            double[] y = encoder.decode(decryptor.decrypt(
+                    CODEC.ciphertextFromBytes(resp.getOutputs(0).getInline().toByteArray())));
+            assertTrue(Double.isFinite(y[0]));
         }
-        assertEquals(n, seen.size(), "every request answered: " + seen);
-        seen.forEach((id, c) -> assertEquals(1, c, id + " answered " + c + " times"));
         List<ConsumerRecord<String, byte[]>> letters = TopicReader.readUntil(cfg.kafka.bootstrapServers, cfg.kafka.deadLetterTopic,
                 Duration.ofSeconds(3), l -> false);
         for (ConsumerRecord<String, byte[]> r : letters) {
@@ -348,50 +346,84 @@ class InferenceJobEndToEndTest {
         }
     }
 
-    private static long count(List<ConsumerRecord<String, byte[]>> records, Set<String> ids) {
-        return records.stream().filter(r -> {
-            try {
-                return ids.contains(EncryptedResponse.parseFrom(r.value()).getRequestId());
-            } catch (Exception e) {
-                return false;
+    /**
+     * The whole topic once every request in {@code ids} has a message there, read again a second
+     * later: a copy written after the first one shows up too.
+     */
+    private static List<ConsumerRecord<String, byte[]>> settled(String topic, Set<String> ids,
+                                                                Deliveries.Parser<String> requestId) throws InterruptedException {
+        TopicReader.readUntil(cfg.kafka.bootstrapServers, topic, Duration.ofSeconds(90), l -> {
+            Set<String> seen = new HashSet<>();
+            for (ConsumerRecord<String, byte[]> r : l) {
+                try {
+                    seen.add(requestId.parse(r.value()));
+                } catch (com.google.protobuf.InvalidProtocolBufferException notOurs) {
+                    // another test's record
+                }
             }
-        }).count();
+            return seen.containsAll(ids);
+        });
+        Thread.sleep(1000);
+        return TopicReader.readUntil(cfg.kafka.bootstrapServers, topic, Duration.ofSeconds(3), l -> false);
+    }
+
+    /**
+     * Responses are delivered at least once: a response delivered a second time, here while the
+     * client awaits its next round, is skipped by request id; the generation gets one answer per
+     * round and the plaintext model's tokens.
+     */
+    @Test
+    @Order(4)
+    void aResponseDeliveredTwiceIsAnsweredOnce() throws Exception {
+        int[] prompt = DemoVocabulary.encode("the cat sat on");
+        int tokens = 2;
+        Generation g;
+        try (ResponseRepeater repeater = new ResponseRepeater(cfg, "repeat-session"); ZkllmClient client = client()) {
+            g = client.generate("repeat-session", prompt, tokens, 0, 1, TokenListener.NONE);
+            assertTrue(repeater.copies() >= 1, "responses delivered twice: " + repeater.copies());
+        }
+        assertArrayEquals(plainGreedy(prompt, tokens), g.tokens());
+        assertEquals(tokens * PROGRAM.rounds(), g.roundTrips());
     }
 
     /**
      * Not an assertion: the same rounds in-process ({@link LocalRunner}: the client loop and the
-     * miner's round executor with the same bytes; no Kafka, no Flink), to print the stream's
-     * overhead per round.
+     * miner's round executor with the same bytes; no Kafka, no Flink) and through the stream, to
+     * print the stream's overhead per round: the median round trip through Kafka + Flink minus the
+     * median in-process one (each round timed alike by the client loop, encryption to decryption).
+     * Both sides run a token first, unmeasured (JIT warm-up, the miner's first key load), and then
+     * take turns, so that load from elsewhere on the machine falls on both alike; also when this
+     * test runs alone: {@code mvn -o -q test -pl jobs -am -Dtest='InferenceJobEndToEndTest#bareEngineBaseline'}.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void bareEngineBaseline() throws Exception {
         int[] prompt = DemoVocabulary.encode("the cat sat on");
         int tokens = 4;
+        int turns = 3;
+        List<Double> bare = new ArrayList<>();
+        List<Double> stream = new ArrayList<>();
         LocalRunner local = new LocalRunner(PROGRAM, RingBackends.preferred(), new SecureRandom());
-        int[] context = Arrays.copyOf(prompt, prompt.length + tokens);
-        long start = System.nanoTime();
-        for (int i = 0; i < tokens; i++) {
-            double[] logits = local.nextTokenLogits(Arrays.copyOf(context, prompt.length + i));
-            int best = 0;
-            for (int j = 1; j < logits.length; j++) {
-                best = logits[j] > logits[best] ? j : best;
-            }
-            context[prompt.length + i] = best;
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("in-process: %.3f s/token, %.3f s/round (backend %s)%n", seconds / tokens,
-                seconds / tokens / PROGRAM.rounds(), RingBackends.preferred().name());
-
         long t0 = System.nanoTime();
         try (ZkllmClient client = client()) {
-            Generation g = client.generate("bench", prompt, tokens, 0, 1, TokenListener.NONE);
-            System.out.printf("stream (Kafka + Flink, checkpoint %d ms): %.3f s/token, %.3f s/round, %d B up and %d B down per round; "
-                            + "overhead %.3f s/round (%.0f%%)%n", cfg.checkpointIntervalMs, g.secondsPerToken(),
-                    g.seconds() / g.roundTrips(), g.bytesUp() / g.roundTrips(), g.bytesDown() / g.roundTrips(),
-                    g.seconds() / g.roundTrips() - seconds / tokens / PROGRAM.rounds(),
-                    100 * (g.seconds() / (seconds) - 1));
+            greedyInProcess(local, prompt, 1);
+            client.generate("bench-warm-up", prompt, 1, 0, 1, TokenListener.NONE);
+            local.observe(trip -> bare.add(trip.seconds()));
+            for (int turn = 0; turn < turns; turn++) {
+                greedyInProcess(local, prompt, tokens);
+                Generation g = client.generate("bench", prompt, tokens, 0, 1, TokenListener.NONE);
+                stream.addAll(g.roundSeconds());
+                if (turn == 0) {
+                    System.out.printf("stream: %d B up and %d B down per round%n", g.bytesUp() / g.roundTrips(),
+                            g.bytesDown() / g.roundTrips());
+                }
+            }
         }
+        double bareRound = median(bare);
+        double streamRound = median(stream);
+        System.out.printf("per round, median of %d: bare engine (in-process, backend %s) %.3f s, through Kafka + Flink"
+                        + " (checkpoint %d ms) %.3f s; added by the stream %.3f s/round%n", stream.size(),
+                RingBackends.preferred().name(), bareRound, cfg.checkpointIntervalMs, streamRound, streamRound - bareRound);
         List<ConsumerRecord<String, byte[]>> receipts = TopicReader.readUntil(cfg.kafka.bootstrapServers, cfg.kafka.receiptsTopic,
                 Duration.ofSeconds(3), l -> false);
         long rounds = 0;
@@ -409,5 +441,23 @@ class InferenceJobEndToEndTest {
                 + "operator (keys, decode, evaluate, encode)%n", rounds, queued / 1e6 / rounds, fhe / 1e6 / rounds);
         assertTrue(Files.isDirectory(tmp.resolve("blobs")));
         assertTrue(System.nanoTime() > t0);
+    }
+
+    /** {@code tokens} greedy tokens after {@code prompt}, in-process. */
+    private static void greedyInProcess(LocalRunner local, int[] prompt, int tokens) {
+        int[] context = Arrays.copyOf(prompt, prompt.length + tokens);
+        for (int i = 0; i < tokens; i++) {
+            double[] logits = local.nextTokenLogits(Arrays.copyOf(context, prompt.length + i));
+            int best = 0;
+            for (int j = 1; j < logits.length; j++) {
+                best = logits[j] > logits[best] ? j : best;
+            }
+            context[prompt.length + i] = best;
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 }
