@@ -13,6 +13,7 @@ import java.nio.file.Path;
 /** The shipped artifacts, loaded once per test JVM through the importer (never retrained). */
 final class Shipped {
     private static Gpt2Weights reference;
+    private static Gpt2Weights english;
     private static SqueezedModel squeezed;
     private static Corpus corpus;
 
@@ -28,6 +29,18 @@ final class Shipped {
             }
         }
         return reference;
+    }
+
+    static synchronized Gpt2Weights english() {
+        if (english == null) {
+            try {
+                Path d = Files.createTempDirectory("zkllm-english");
+                english = SqueezeTool.importCheckpoint(SqueezeTool.shippedEnglish(d.resolve("austen-gpt2")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return english;
     }
 
     static synchronized SqueezedModel squeezed() {

@@ -1,5 +1,6 @@
 package ai.zkllm.squeeze;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.program.model.Gpt2Config;
@@ -8,10 +9,12 @@ import ai.zkllm.program.squeezed.SqueezeParams;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.squeeze.train.Aligner;
 import ai.zkllm.squeeze.train.Trainer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Three steps of training and of alignment (with the adversarial term): the code paths work. */
+/** A few steps of training and of alignment (with the adversarial term): the code paths work. */
 class TrainingSmokeTest {
     @Test
     void threeTrainingStepsReduceTheLoss() {
@@ -22,6 +25,16 @@ class TrainingSmokeTest {
         assertTrue(Double.isFinite(l[2]) && l[2] < l[0], Arrays.toString(l));
         Trainer.Result again = Trainer.train(c, tokens, new Trainer.Options(3, 4, 1e-2, 1L), null);
         assertTrue(Arrays.equals(l, again.losses()), "seeded: a retrain repeats the losses");
+    }
+
+    @Test
+    void checkpointsArriveEveryNStepsBeforeTheEnd() {
+        Gpt2Config c = Gpt2Config.of(1, 2, 16, 16, 256);
+        int[] tokens = Arrays.copyOf(Shipped.corpus().train(), 20000);
+        List<Integer> saved = new ArrayList<>();
+        Trainer.train(c, tokens, new Trainer.Options(5, 4, 1e-2, 1L), null,
+                new Trainer.Checkpoints(2, (step, w) -> saved.add(step)));
+        assertEquals(List.of(2, 4), saved, "the caller saves the final weights itself");
     }
 
     @Test

@@ -7,6 +7,7 @@ import ai.zkllm.program.squeezed.SqueezedModelIO;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.squeeze.train.Aligner;
 import ai.zkllm.squeeze.train.Corpus;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,14 +23,18 @@ public final class SqueezeModelCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--adversarial", defaultValue = "0", description = "Weight of the adversarial term (0 = KL only).")
     double adversarial;
+    @Option(names = "--text", paramLabel = "FILE",
+            description = "Alignment text, e.g. the teacher's training text (default: the shipped corpus' training part).")
+    Path text;
 
     @Override
     public Integer call() throws Exception {
         Gpt2Weights w = distillation.teacher();
         SqueezeParams p = distillation.calibrated();
         if (distillation.alignSteps > 0) {
-            Aligner.Result r = SqueezeTool.align(w, p, Corpus.shipped().train(), distillation.alignment(adversarial),
-                    System.err::println);
+            int[] tokens = text == null ? Corpus.shipped().train()
+                    : SqueezeTool.tokenizer(distillation.model, w.config).encode(Files.readString(text));
+            Aligner.Result r = SqueezeTool.align(w, p, tokens, distillation.alignment(adversarial), System.err::println);
             w = r.weights();
             p = r.params();
         }

@@ -45,6 +45,25 @@ public record Fidelity(int positions, double teacherPpl, double studentPpl, doub
         return new Fidelity(n, Math.exp(nllT / n), Math.exp(nllS / n), (double) agree / n, kl / n);
     }
 
+    /** Perplexity of one model: exp of its mean next-token loss over every position of windows of length T+1. */
+    public static double perplexity(Function<int[], double[][]> model, List<int[]> windows) {
+        double nll = 0;
+        long n = 0;
+        for (int[] w : windows) {
+            double[][] logits = model.apply(java.util.Arrays.copyOf(w, w.length - 1));
+            for (int t = 0; t < logits.length; t++) {
+                nll -= logSoftmax(logits[t])[w[t + 1]];
+                n++;
+            }
+        }
+        return Math.exp(nll / n);
+    }
+
+    /** Bits per token (per byte for a byte vocabulary) of a perplexity per token. */
+    public static double bits(double perplexity) {
+        return Math.log(perplexity) / Math.log(2);
+    }
+
     public static double[] logSoftmax(double[] x) {
         double m = Double.NEGATIVE_INFINITY;
         for (double v : x) {

@@ -24,6 +24,7 @@ import ai.zkllm.squeeze.train.DjlGpt2;
 import ai.zkllm.squeeze.train.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,14 +38,34 @@ import java.util.function.Consumer;
 public final class SqueezeTool {
     private SqueezeTool() {}
 
-    /** Trains the reference model with the shipped recipe (or {@code steps} steps) and saves it. */
-    public static Trainer.Result train(Path out, int steps, Consumer<String> log) throws IOException {
-        Trainer.Options r = ReferenceModel.RECIPE;
+    /**
+     * Trains a reference model with its recipe (or {@code steps} steps) and saves it to {@code out}; every
+     * {@code checkpointEvery} steps (0: never) the weights so far are saved there too, so an interrupted run
+     * still leaves a model.
+     */
+    public static Trainer.Result train(TrainingRecipe recipe, Path out, int steps, int checkpointEvery,
+            Consumer<String> log) throws IOException {
+        Trainer.Options r = recipe.options();
         Trainer.Options o = new Trainer.Options(steps > 0 ? steps : r.steps(), r.batch(), r.lr(), r.seed());
-        Trainer.Result res = Trainer.train(ReferenceModel.CONFIG, Corpus.shipped().train(), o, log);
-        Checkpoint.save(res.weights(), out, Map.of("trainer", "zkllm-squeeze", "steps", "" + o.steps(),
-                "seed", "" + o.seed(), "corpus", "jargon-4.4.7.txt[0:95%]"), null);
+        Trainer.Checkpoints checkpoints = new Trainer.Checkpoints(checkpointEvery, (step, w) -> {
+            try {
+                saveTrained(w, out, step, o, recipe);
+                if (log != null) {
+                    log.accept("checkpoint: step " + step + " -> " + out);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        Trainer.Result res = Trainer.train(recipe.config(), recipe.corpus().train(), o, log, checkpoints);
+        saveTrained(res.weights(), out, o.steps(), o, recipe);
         return res;
+    }
+
+    private static void saveTrained(Gpt2Weights w, Path out, int step, Trainer.Options o, TrainingRecipe recipe)
+            throws IOException {
+        Checkpoint.save(w, out, Map.of("trainer", "zkllm-squeeze", "steps", "" + step, "seed", "" + o.seed(),
+                "corpus", recipe.corpusName()), null);
     }
 
     /** Imports (loads and checks) a Hugging Face GPT-2 folder: config.json, model.safetensors, [tokenizer.json]. */
@@ -109,6 +130,13 @@ public final class SqueezeTool {
         }
     }
 
+    /** The teacher's perplexity per token on windows of length T+1 ({@link Fidelity#perplexity}), in DJL. */
+    public static double perplexity(Gpt2Weights teacher, List<int[]> windows) {
+        try (NDManager m = Djl.engine().newBaseManager(); DjlGpt2 t = DjlGpt2.fromWeights(m, teacher, null, false)) {
+            return Fidelity.perplexity(ctx -> logits(m, t, ctx), windows);
+        }
+    }
+
     private static double[][] logits(NDManager m, DjlGpt2 model, int[] context) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -141,6 +169,12 @@ public final class SqueezeTool {
     /** The shipped reference checkpoint, copied to {@code out}. */
     public static Path shippedReference(Path out) throws IOException {
         return extractResourceDir(ReferenceModel.RESOURCE_DIR,
+                List.of(Checkpoint.CONFIG, Checkpoint.WEIGHTS, Checkpoint.MANIFEST), out);
+    }
+
+    /** The shipped English reference checkpoint (Jane Austen), copied to {@code out}. */
+    public static Path shippedEnglish(Path out) throws IOException {
+        return extractResourceDir(ReferenceModel.ENGLISH_RESOURCE_DIR,
                 List.of(Checkpoint.CONFIG, Checkpoint.WEIGHTS, Checkpoint.MANIFEST), out);
     }
 

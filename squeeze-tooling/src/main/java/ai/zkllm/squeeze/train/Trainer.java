@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -27,9 +28,19 @@ public final class Trainer {
     /** Result: weights and the loss of every step. */
     public record Result(Gpt2Weights weights, double[] losses, double seconds) {}
 
+    /** Receives the weights every {@code every} steps, so that an interrupted run still leaves a model. */
+    public record Checkpoints(int every, BiConsumer<Integer, Gpt2Weights> save) {
+        public static final Checkpoints NONE = new Checkpoints(0, (step, w) -> {});
+    }
+
     private Trainer() {}
 
     public static Result train(Gpt2Config config, int[] tokens, Options o, Consumer<String> log) {
+        return train(config, tokens, o, log, Checkpoints.NONE);
+    }
+
+    public static Result train(Gpt2Config config, int[] tokens, Options o, Consumer<String> log,
+            Checkpoints checkpoints) {
         Engine engine = Djl.engine();
         engine.setRandomSeed((int) o.seed());
         long t0 = System.nanoTime();
@@ -63,6 +74,9 @@ public final class Trainer {
                     log.accept(String.format("step %d loss %.4f grad-norm %.3f skipped %d (%.1f s)", step, losses[step],
                             norm, adam.skipped(),
                             (System.nanoTime() - t0) / 1e9));
+                }
+                if (checkpoints.every() > 0 && (step + 1) % checkpoints.every() == 0 && step + 1 < o.steps()) {
+                    checkpoints.save().accept(step + 1, model.toWeights());
                 }
             }
             return new Result(model.toWeights(), losses, (System.nanoTime() - t0) / 1e9);
