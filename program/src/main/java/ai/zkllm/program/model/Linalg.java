@@ -47,6 +47,18 @@ public final class Linalg {
     }
 
     /** softmax(s), max-subtracted so that no exponential overflows. */
+    /** a + b, row by row, into new rows (a residual sum). */
+    public static double[][] add(double[][] a, double[][] b) {
+        double[][] y = new double[a.length][];
+        for (int t = 0; t < a.length; t++) {
+            y[t] = a[t].clone();
+            for (int k = 0; k < y[t].length; k++) {
+                y[t][k] += b[t][k];
+            }
+        }
+        return y;
+    }
+
     public static double[] softmax(double[] s) {
         double max = Double.NEGATIVE_INFINITY;
         for (double v : s) {

@@ -1,7 +1,7 @@
 package ai.zkllm.program.plan;
 
 import ai.zkllm.program.TokenDecoder;
-import ai.zkllm.program.squeezed.NormApprox;
+import ai.zkllm.program.model.Linalg;
 import ai.zkllm.program.squeezed.SqueezedModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,14 +71,7 @@ final class SqueezedDecoder implements TokenDecoder {
         int l = done.layer();
         switch (done.kind()) {
             case QKV -> newQkv.set(l, response(decrypted, x.length, 3 * d));
-            case PROJ, MLP -> {
-                double[][] y = response(decrypted, x.length, d);
-                for (int t = 0; t < x.length; t++) {
-                    for (int k = 0; k < d; k++) {
-                        x[t][k] += y[t][k];
-                    }
-                }
-            }
+            case PROJ, MLP -> x = Linalg.add(x, response(decrypted, x.length, d));
             case HEAD -> throw new IllegalStateException("the head ends the token");
         }
         return inputsOf(plan.rounds().get(round + 1));

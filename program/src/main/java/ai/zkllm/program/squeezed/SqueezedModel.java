@@ -171,15 +171,7 @@ public final class SqueezedModel {
     /** Attention segment of layer l: x + Proj(Attention(QKV(a1[t]·x))). */
     public double[][] attentionSegment(int l, double[][] x) {
         Layer L = layers[l];
-        double[][] proj = L.attnProj.apply(attend(l, L.qkv.apply(L.ln1.apply(x)), 0));
-        double[][] y = new double[x.length][];
-        for (int t = 0; t < x.length; t++) {
-            y[t] = x[t].clone();
-            for (int k = 0; k < y[t].length; k++) {
-                y[t][k] += proj[t][k];
-            }
-        }
-        return y;
+        return Linalg.add(x, L.attnProj.apply(attend(l, L.qkv.apply(L.ln1.apply(x)), 0)));
     }
 
     /**
@@ -229,22 +221,19 @@ public final class SqueezedModel {
 
     /** MLP segment of layer l: x + FcProj(ChebGELU(Fc(a2[t]·x))). */
     public double[][] mlpSegment(int l, double[][] x) {
+        return Linalg.add(x, mlp(l, layers[l].ln2.apply(x)));
+    }
+
+    /** The MLP of layer l on LayerNorm outputs a: FcProj(ChebGELU(Fc(a))), what its encrypted round computes. */
+    public double[][] mlp(int l, double[][] a) {
         Layer L = layers[l];
-        double[][] t = L.fc.apply(L.ln2.apply(x));
+        double[][] t = L.fc.apply(a);
         for (double[] row : t) {
             for (int k = 0; k < row.length; k++) {
                 row[k] = L.gelu.evalT(row[k]);
             }
         }
-        double[][] m = L.fcProj.apply(t);
-        double[][] y = new double[x.length][];
-        for (int r = 0; r < x.length; r++) {
-            y[r] = x[r].clone();
-            for (int k = 0; k < y[r].length; k++) {
-                y[r][k] += m[r][k];
-            }
-        }
-        return y;
+        return L.fcProj.apply(t);
     }
 
     /** LM head: logits = (af[t]·x) · Head. */

@@ -108,15 +108,7 @@ class SqueezedDecoderTest {
         double[][] out = switch (st.kind()) {
             case QKV -> layer.qkv.apply(rows);
             case PROJ -> layer.attnProj.apply(rows);
-            case MLP -> {
-                double[][] t = layer.fc.apply(rows);
-                for (double[] row : t) {
-                    for (int k = 0; k < row.length; k++) {
-                        row[k] = layer.gelu.evalT(row[k]);
-                    }
-                }
-                yield layer.fcProj.apply(t);
-            }
+            case MLP -> MODEL.mlp(st.layer(), rows);
             case HEAD -> MODEL.head().apply(rows);
         };
         for (double[] row : out) {

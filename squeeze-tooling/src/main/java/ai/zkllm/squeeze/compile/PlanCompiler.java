@@ -122,11 +122,11 @@ public final class PlanCompiler {
                 case MLP -> {
                     int d = model.config().nEmbd();
                     int inner = model.config().nInner();
-                    int degree = model.layer(s.layer()).gelu.degree();
+                    var gelu = model.layer(s.layer()).gelu;
                     int g = l - 1;
                     yield matrix(c, alpha, l, d, inner)
-                            + (degree + 1) * (c.ctMul(g) + c.keySwitch(g, alpha) + c.rescale(g) + c.encode(g))
-                            + matrix(c, alpha, 1, inner, d);
+                            + (gelu.degree() + 1) * (c.ctMul(g) + c.keySwitch(g, alpha) + c.rescale(g) + c.encode(g))
+                            + matrix(c, alpha, g - gelu.depth(), inner, d);
                 }
                 case HEAD -> matrix(c, alpha, l, model.config().nEmbd(), model.vocabularySize());
             };
