@@ -1,5 +1,6 @@
 package ai.zkllm.squeeze;
 
+import ai.zkllm.program.artifact.ShippedArtifact;
 import ai.zkllm.program.model.Gpt2Weights;
 import ai.zkllm.program.squeezed.SqueezedModel;
 import ai.zkllm.program.squeezed.SqueezedModelIO;
@@ -47,7 +48,7 @@ final class Shipped {
         if (squeezed == null) {
             try {
                 Path d = Files.createTempDirectory("zkllm-sq");
-                squeezed = SqueezedModelIO.load(SqueezeTool.shippedSqueezed(d.resolve("sq")));
+                squeezed = SqueezedModelIO.load(SqueezeTool.shippedSqueezed(ShippedArtifact.REFERENCE, d.resolve("sq")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -9,25 +9,43 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The shipped FHE artifact of the shipped squeezed reference model ({@code reference/bytegpt2-squeezed}),
- * compiled by {@code zkllm squeeze compile} logic ({@link ai.zkllm.squeeze.tool.FheReport#compile}, RTT
- * {@value #RTT_SECONDS} s, planning context {@value #PLANNING_CONTEXT}) and stored on the class path as
- * {@code reference/fhe/<sha256>.zkfhe}; {@value #HASH_RESOURCE} names the hash. Loading checks the hash of
- * the bytes, as {@link ArtifactStore} does.
+ * A shipped squeezed model ({@code reference/<name>/}) and its FHE artifact, compiled by {@code zkllm squeeze
+ * compile} logic ({@link ai.zkllm.squeeze.tool.FheReport#compile}, RTT {@value #RTT_SECONDS} s, planning context
+ * {@value #PLANNING_CONTEXT}) and stored on the class path as {@code reference/fhe/<sha256>.zkfhe};
+ * {@code reference/<name>.zkfhe.sha256} names the hash. Loading checks the hash of the bytes, as
+ * {@link ArtifactStore} does.
  */
-public final class ShippedArtifact {
+public enum ShippedArtifact {
+    /** Byte-level GPT-2, 2 layers, d = 64, trained on the Jargon File: small and fast, the tests' fixture. */
+    REFERENCE("bytegpt2-squeezed"),
+    /** Byte-level GPT-2, 4 layers, d = 128, trained on Jane Austen: writes English, the default of demo and chat. */
+    ENGLISH("austen-gpt2-squeezed");
+
     public static final double RTT_SECONDS = 0.1;
     public static final int PLANNING_CONTEXT = 1;
-    public static final String HASH_RESOURCE = "/reference/bytegpt2-squeezed.zkfhe.sha256";
     public static final String STORE_RESOURCE = "/reference/fhe/";
 
-    private ShippedArtifact() {}
+    private final String name;
+
+    ShippedArtifact(String name) {
+        this.name = name;
+    }
+
+    /** Class-path folder of the squeezed model the artifact was compiled from. */
+    public String squeezedResourceDir() {
+        return "/reference/" + name;
+    }
+
+    /** Class-path resource holding the artifact's hash. */
+    public String hashResource() {
+        return "/reference/" + name + ".zkfhe.sha256";
+    }
 
     /** SHA-256 of the shipped artifact (its model hash on the network). */
-    public static String hash() {
-        try (InputStream in = ShippedArtifact.class.getResourceAsStream(HASH_RESOURCE)) {
+    public String hash() {
+        try (InputStream in = ShippedArtifact.class.getResourceAsStream(hashResource())) {
             if (in == null) {
-                throw new ArtifactException("missing resource " + HASH_RESOURCE);
+                throw new ArtifactException("missing resource " + hashResource());
             }
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
         } catch (IOException e) {
@@ -36,7 +54,7 @@ public final class ShippedArtifact {
     }
 
     /** Copies the artifact out of the class path and reads it, checking its hash. */
-    public static FheArtifact load() throws IOException {
+    public FheArtifact load() throws IOException {
         String hash = hash();
         String res = STORE_RESOURCE + hash + FheArtifact.EXTENSION;
         Path tmp = Files.createTempFile("zkllm-", FheArtifact.EXTENSION);

@@ -15,7 +15,6 @@ public final class ReferenceModel {
     public static final Trainer.Options RECIPE = new Trainer.Options(800, 32, 2e-3, SEED);
     /** Classpath folder of the shipped checkpoint. */
     public static final String RESOURCE_DIR = "/reference/bytegpt2";
-    public static final String SQUEEZED_RESOURCE_DIR = "/reference/bytegpt2-squeezed";
 
     /** 4 layers, d = 128, 4 heads, context 128, n_inner 512, byte vocabulary (the FHE head width stays 256). */
     public static final Gpt2Config ENGLISH_CONFIG = Gpt2Config.of(4, 4, 128, 128, 256);

@@ -2,6 +2,7 @@ package ai.zkllm.squeeze.tool;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.zkllm.program.artifact.ShippedArtifact;
 import ai.zkllm.program.io.ArtifactException;
 import ai.zkllm.program.io.AtomicFiles;
 import ai.zkllm.program.model.Checkpoint;
@@ -178,9 +179,9 @@ public final class SqueezeTool {
                 List.of(Checkpoint.CONFIG, Checkpoint.WEIGHTS, Checkpoint.MANIFEST), out);
     }
 
-    /** The shipped squeezed (aligned) model, copied to {@code out}. */
-    public static Path shippedSqueezed(Path out) throws IOException {
-        return extractResourceDir(ReferenceModel.SQUEEZED_RESOURCE_DIR, List.of(Checkpoint.CONFIG,
+    /** A shipped squeezed (aligned) model, copied to {@code out}. */
+    public static Path shippedSqueezed(ShippedArtifact model, Path out) throws IOException {
+        return extractResourceDir(model.squeezedResourceDir(), List.of(Checkpoint.CONFIG,
                 SqueezedModelIO.SPEC, SqueezedModelIO.TENSORS, Checkpoint.MANIFEST), out);
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.program.artifact.ShippedArtifact;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.CkksContext;
 import ai.zkllm.fhe.ckks.Evaluator;
@@ -77,7 +78,7 @@ class SqueezedFheProgramTest {
     /** The SHIPPED squeezed reference model (aligned, client normalisation) under 128-bit FHE. */
     @Test
     void shippedSqueezedModelUnderFheMatchesPlaintext() throws Exception {
-        SqueezedModel m = SqueezedModelIO.load(SqueezeTool.shippedSqueezed(
+        SqueezedModel m = SqueezedModelIO.load(SqueezeTool.shippedSqueezed(ShippedArtifact.REFERENCE,
                 Files.createTempDirectory("zkllm-shipped-sq").resolve("sq")));
         assertTrue(m.clientNormalised(), "the shipped model leaves softmax and LayerNorm to the client");
         Plan plan = new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 1).compile(System.out::println);
