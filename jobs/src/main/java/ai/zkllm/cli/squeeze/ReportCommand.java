@@ -7,6 +7,7 @@ import ai.zkllm.program.model.Checkpoint;
 import ai.zkllm.program.model.Gpt2Weights;
 import ai.zkllm.program.tokenize.ByteTokenizer;
 import ai.zkllm.squeeze.tool.FheReport;
+import ai.zkllm.squeeze.train.Corpus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--sweep-align-steps", defaultValue = "200", description = "alignment steps for each re-squeeze of "
             + "the bits/degree sweep; 0 = calibration only (default: ${DEFAULT-VALUE})")
     int sweepAlignSteps;
+    @Option(names = "--train-text", paramLabel = "FILE", description = "the teacher's training text, which the sweep "
+            + "calibrates and aligns on (default: the shipped corpus' training part)")
+    Path trainText;
     @Option(names = "--out", defaultValue = "squeeze-report", description = "output prefix: PREFIX.json, PREFIX.png (default: ${DEFAULT-VALUE})")
     String out;
 
@@ -63,7 +67,9 @@ public final class ReportCommand implements Callable<Integer> {
         int[] tokens = ByteTokenizer.encodeBytes(Files.readAllBytes(text));
         Gpt2Weights tw = teacher == null ? null : Checkpoint.load(teacher);
         ObjectNode r = FheReport.run(a, hash, tw, tokens, new FheReport.Options(fhePositions, fheContext, windows,
-                new int[] {4, 6, 8}, new int[] {7, 15}, sweepAlignSteps), System.out::println);
+                new int[] {4, 6, 8}, new int[] {7, 15}, sweepAlignSteps,
+                trainText == null ? Corpus.shipped().train() : ByteTokenizer.encodeBytes(Files.readAllBytes(trainText))),
+                System.out::println);
         Path json = Path.of(out + ".json");
         Path png = Path.of(out + ".png");
         FheReport.write(r, json, png);

@@ -31,7 +31,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -59,9 +58,10 @@ public final class FheReport {
      * @param degrees GELU degrees of the sweep
      * @param sweepAlignSteps KL alignment steps given to each re-squeeze of the sweep (0: calibration only,
      *     where polynomial blow-ups dominate and the sweep shows little)
+     * @param trainText the teacher's training text: the sweep's calibration and alignment text
      */
     public record Options(int fhePositions, int fheContext, int windows, int[] bits, int[] degrees,
-            int sweepAlignSteps) {}
+            int sweepAlignSteps, int[] trainText) {}
 
     private FheReport() {}
 
@@ -71,8 +71,7 @@ public final class FheReport {
         Plan plan = artifact.plan();
         ObjectNode r = JSON.createObjectNode();
         r.put("model_hash", hash);
-        int ctxLen = Math.min(m.maxContext(), 64);
-        List<int[]> windows = Corpus.windows(text, Math.min(ctxLen, text.length - 1) + 1, o.windows());
+        List<int[]> windows = Corpus.windows(text, Math.min(m.maxContext(), text.length - 1) + 1, o.windows());
         Gpt2Teacher teacher = teacherWeights == null ? null : new Gpt2Teacher(teacherWeights);
 
         // --- plaintext columns
@@ -82,15 +81,18 @@ public final class FheReport {
             plain.put("positions", f.positions());
             plain.put("teacher_perplexity", f.teacherPpl());
             plain.put("squeezed_perplexity", f.studentPpl());
+            plain.put("teacher_bits_per_byte", Fidelity.bits(f.teacherPpl()));
+            plain.put("squeezed_bits_per_byte", Fidelity.bits(f.studentPpl()));
             plain.put("top1_agreement_teacher", f.top1Agreement());
         } else {
             Fidelity f = Fidelity.measure(m::logitsAll, m::logitsAll, windows);
             plain.put("positions", f.positions());
             plain.put("squeezed_perplexity", f.studentPpl());
+            plain.put("squeezed_bits_per_byte", Fidelity.bits(f.studentPpl()));
         }
 
         // --- FHE columns
-        SqueezedFheProgram program = artifact.program(hash, false);
+        SqueezedFheProgram program = artifact.program(hash, true); // as a miner runs it: encodings kept
         RingBackend backend = RingBackends.preferred();
         LocalRunner runner = new LocalRunner(program, backend, new SecureRandom());
         int t = Math.min(o.fheContext(), m.maxContext());
@@ -137,9 +139,12 @@ public final class FheReport {
         fheNode.put("positions", n);
         fheNode.put("context_length", t);
         fheNode.put("perplexity", n == 0 ? Double.NaN : Math.exp(nllFhe / n));
+        fheNode.put("bits_per_byte", n == 0 ? Double.NaN : nllFhe / n / Math.log(2));
         fheNode.put("squeezed_plaintext_perplexity_same_positions", n == 0 ? Double.NaN : Math.exp(nllPlain / n));
+        fheNode.put("squeezed_plaintext_bits_per_byte_same_positions", n == 0 ? Double.NaN : nllPlain / n / Math.log(2));
         if (teacher != null) {
             fheNode.put("teacher_perplexity_same_positions", n == 0 ? Double.NaN : Math.exp(nllTeacher / n));
+            fheNode.put("teacher_bits_per_byte_same_positions", n == 0 ? Double.NaN : nllTeacher / n / Math.log(2));
             fheNode.put("top1_agreement_teacher", n == 0 ? Double.NaN : (double) agreeTeacher / n);
         }
         fheNode.put("top1_agreement_squeezed_plaintext", n == 0 ? Double.NaN : (double) agreePlain / n);
@@ -167,10 +172,10 @@ public final class FheReport {
         shape.set("plan", plan.toJson());
 
         // --- sweep: fidelity vs weight bits and GELU degree (re-squeezes of the teacher, calibrated and
-        // aligned on the shipped corpus' training part, measured on the report's held-out windows)
+        // aligned on its training text, measured on the report's held-out windows)
         ArrayNode sweep = r.putArray("sweep");
         if (teacher != null) {
-            int[] train = shippedTrainingText();
+            int[] train = o.trainText();
             List<int[]> calib = Corpus.windows(train, teacherWeights.config.nPositions(), 64);
             for (int deg : o.degrees()) {
                 for (int bits : o.bits()) {
@@ -196,14 +201,6 @@ public final class FheReport {
             }
         }
         return r;
-    }
-
-    private static int[] shippedTrainingText() {
-        try {
-            return Corpus.shipped().train();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Writes {@code prefix.json} and {@code prefix.png} atomically. */

@@ -8,6 +8,7 @@ import ai.zkllm.program.artifact.FheArtifact;
 import ai.zkllm.program.model.Checkpoint;
 import ai.zkllm.squeeze.compile.TinyModelsAccess;
 import ai.zkllm.squeeze.train.Corpus;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ class FheReportTest {
         int[] held = Corpus.shipped().heldOut();
         Files.write(demo.resolve("heldout.txt"), toBytes(Arrays.copyOf(held, 2000)));
         ObjectNode r = FheReport.run(a, hash, TinyModelsAccess.teacher(), Arrays.copyOf(held, 2000),
-                new FheReport.Options(1, 4, 4, new int[] {4, 8}, new int[] {7, 15}, 2), System.out::println);
+                new FheReport.Options(1, 4, 4, new int[] {4, 8}, new int[] {7, 15}, 2, Corpus.shipped().train()),
+                System.out::println);
         FheReport.write(r, demo.resolve("report.json"), demo.resolve("report.png"));
         System.out.println(r.toPrettyString());
         assertEquals(1, r.path("fhe").path("positions").asInt());
@@ -36,6 +38,12 @@ class FheReportTest {
         assertEquals(1.0, r.path("fhe").path("top1_agreement_squeezed_plaintext").asDouble());
         assertEquals(0.05, r.path("fhe").path("top1_agreement_squeezed_plaintext_lower95").asDouble(), 1e-9);
         assertTrue(r.path("plaintext").path("teacher_perplexity").asDouble() > 1);
+        JsonNode plain = r.path("plaintext");
+        assertEquals(Math.log(plain.path("squeezed_perplexity").asDouble()) / Math.log(2),
+                plain.path("squeezed_bits_per_byte").asDouble(), 1e-12);
+        assertEquals(Math.log(r.path("fhe").path("perplexity").asDouble()) / Math.log(2),
+                r.path("fhe").path("bits_per_byte").asDouble(), 1e-9);
+        assertTrue(r.path("fhe").has("teacher_bits_per_byte_same_positions"));
         assertEquals(4, r.path("sweep").size());
         assertEquals(2, r.path("sweep").get(0).path("align_steps").asInt());
         assertTrue(r.path("program").path("evaluation_key_bytes").asLong() > 1_000_000);
