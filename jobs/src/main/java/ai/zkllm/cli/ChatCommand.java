@@ -39,7 +39,7 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "FILE", description = "Secret key from `zkllm keys new` (default: ${DEFAULT-VALUE}).")
     private Path key = KeysCommand.DEFAULT_KEY;
 
-    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped squeezed reference model, else the only installed one).")
+    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped English model, else the only installed one).")
     private String model;
 
     @Mixin

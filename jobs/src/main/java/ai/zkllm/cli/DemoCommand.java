@@ -13,7 +13,6 @@ import ai.zkllm.jobs.embedded.EmbeddedRuntime;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
-import ai.zkllm.program.artifact.ShippedReferenceProgram;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -40,10 +39,10 @@ public final class DemoCommand implements Callable<Integer> {
     private boolean help;
 
     @Option(names = "--prompt", description = "Text to continue (default: ${DEFAULT-VALUE})")
-    private String prompt = "The cat";
+    private String prompt = "It is a truth universally acknowledged";
 
     @Option(names = "--tokens", converter = PositiveInt.class, description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
-    private int tokens = 3;
+    private int tokens = 20;
 
     @Option(names = "--parallelism", converter = PositiveInt.class, description = "Flink parallelism of the InferenceJob (default: ${DEFAULT-VALUE})")
     private int parallelism = 1;
@@ -54,6 +53,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--backend", converter = BackendName.class, description = "Ring backend: auto, java or native (default: ${DEFAULT-VALUE}).")
     private String backend = "auto";
 
+    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped English "
+            + "model; `zkllm models` lists them).")
+    private String model;
+
     @Option(names = "--json", description = "Print one JSON object on stdout and nothing else; progress goes to stderr.")
     private boolean json;
 
@@ -62,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FheProgram program = new ShippedReferenceProgram();
+        FheProgram program = Programs.select(spec, model);
         int[] promptTokens = PromptTokens.encode(program, prompt); // before the broker and the job start
         // resolved here, once: the job runs on this backend and the report names it ("auto" is not a backend)
         RingBackend ring = RingBackends.named(backend);
@@ -74,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
         cfg.checkpointIntervalMs = checkpointMs;
         cfg.backend = ring.name();
         cfg.blobs.root = blobs.toString();
-        // the reference model's scores round sends 2·dh + 3 ciphertexts (~16 MB at N = 2^14): allow the broker's limit
+        // a first token sends its whole prompt (a ciphertext per 8 or 16 positions): allow the broker's limit
         cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
         err.println("starting the embedded Kafka broker and the Flink MiniCluster...");
         err.flush();

@@ -36,7 +36,7 @@ public final class KeysCommand implements Runnable {
         @Option(names = "--out", paramLabel = "FILE", description = "Where to write the key (default: ${DEFAULT-VALUE}).")
         private Path out = DEFAULT_KEY;
 
-        @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped squeezed reference model, else the only installed one).")
+        @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped English model, else the only installed one).")
         private String model;
 
         @Option(names = "--force", description = "Replace an existing key file (what was encrypted under it can no longer be decrypted).")

@@ -1,14 +1,14 @@
 package ai.zkllm.cli;
 
 import ai.zkllm.program.FheProgram;
-import ai.zkllm.program.artifact.ShippedReferenceProgram;
+import ai.zkllm.program.artifact.ShippedEnglishProgram;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
-/** Finds the program a command runs: by model hash (or a prefix), else the shipped reference model or the only one installed. */
+/** Finds the program a command runs: by model hash (or a prefix), else the shipped English model or the only one installed. */
 final class Programs {
     private Programs() {
     }
@@ -24,10 +24,10 @@ final class Programs {
         List<FheProgram> matching = installed().stream()
                 .filter(p -> model == null || p.modelHash().startsWith(model)).toList();
         if (model == null && matching.size() > 1) {
-            // several installed and none named: the shipped squeezed reference model is the default
-            List<FheProgram> reference = matching.stream().filter(p -> p instanceof ShippedReferenceProgram).toList();
-            if (reference.size() == 1) {
-                return reference.get(0);
+            // several installed and none named: the shipped English model is the default
+            List<FheProgram> english = matching.stream().filter(p -> p instanceof ShippedEnglishProgram).toList();
+            if (english.size() == 1) {
+                return english.get(0);
             }
         }
         if (matching.size() != 1) {

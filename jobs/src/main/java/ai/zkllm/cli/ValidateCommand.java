@@ -7,7 +7,7 @@ import ai.zkllm.jobs.validation.CanaryProber;
 import ai.zkllm.jobs.validation.PlaintextReference;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
-import ai.zkllm.program.artifact.ShippedReferenceProgram;
+import ai.zkllm.program.artifact.ShippedProgram;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -32,7 +32,7 @@ public final class ValidateCommand implements Callable<Integer> {
     @Mixin
     private ValidationJobConfig cfg;
 
-    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the only installed model).")
+    @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped English model, else the only installed one).")
     private String model;
 
     @CommandLine.Spec
@@ -40,8 +40,8 @@ public final class ValidateCommand implements Callable<Integer> {
 
     /** The plaintext reference of a program, where one is installed. */
     static PlaintextReference reference(FheProgram program) {
-        if (program instanceof ShippedReferenceProgram) {
-            return ShippedReferenceProgram.program().model()::logits;
+        if (program instanceof ShippedProgram shipped) {
+            return shipped.compiled().model()::logits;
         }
         throw new IllegalArgumentException("no plaintext reference installed for model " + program.modelHash()
                 + "; run with --canary-rate 0 to only replay receipts");

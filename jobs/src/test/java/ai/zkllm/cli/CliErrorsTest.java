@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.zkllm.client.SecretKeyFile;
 import ai.zkllm.jobs.demo.LinearSquareProgram;
 import ai.zkllm.program.FheProgram;
-import ai.zkllm.program.artifact.ShippedReferenceProgram;
+import ai.zkllm.program.artifact.ShippedEnglishProgram;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CliErrorsTest {
     private static final FheProgram TOY = new LinearSquareProgram();
-    private static final FheProgram REFERENCE = new ShippedReferenceProgram();
+    private static final FheProgram DEFAULT_MODEL = new ShippedEnglishProgram();
 
     @TempDir
     Path dir;
@@ -43,12 +43,12 @@ class CliErrorsTest {
         assertContains(chat("--key", missing.toString()), "no secret key at " + missing, "zkllm keys new");
 
         Path exposed = dir.resolve("exposed.sk");
-        SecretKeyFile.create(exposed, REFERENCE.parameters());
+        SecretKeyFile.create(exposed, DEFAULT_MODEL.parameters());
         Files.setPosixFilePermissions(exposed, PosixFilePermissions.fromString("rw-r-----"));
         assertContains(chat("--key", exposed.toString()), exposed + " is readable by others", "chmod 600 " + exposed);
 
         Path truncated = dir.resolve("truncated.sk");
-        SecretKeyFile.create(truncated, REFERENCE.parameters());
+        SecretKeyFile.create(truncated, DEFAULT_MODEL.parameters());
         byte[] bytes = Files.readAllBytes(truncated);
         Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
         assertContains(chat("--key", truncated.toString()), truncated + " is truncated or corrupt", "--force");
@@ -56,13 +56,13 @@ class CliErrorsTest {
         Path otherModel = dir.resolve("toy.sk");
         SecretKeyFile.create(otherModel, TOY.parameters());
         assertContains(chat("--key", otherModel.toString()), otherModel + " is a key for parameter set "
-                + TOY.parameters().id(), "zkllm keys new --model " + REFERENCE.modelHash().substring(0, 16));
+                + TOY.parameters().id(), "zkllm keys new --model " + DEFAULT_MODEL.modelHash().substring(0, 16));
     }
 
     @Test
     void aPromptLongerThanTheContextIsRefusedBeforeAnythingStarts() {
-        String prompt = "a".repeat(REFERENCE.maxContext() + 1);
-        String context = "longer than the model's context of " + REFERENCE.maxContext();
+        String prompt = "a".repeat(DEFAULT_MODEL.maxContext() + 1);
+        String context = "longer than the model's context of " + DEFAULT_MODEL.maxContext();
         assertContains(refused("chat", "--brain", "3", "--key", dir.resolve("none.sk").toString(), prompt), context);
         assertContains(refused("demo", "--prompt", prompt), context);
     }
@@ -105,7 +105,7 @@ class CliErrorsTest {
     @Test
     void anUnreachableBrokerIsNamedWithinThirtySeconds() throws Exception {
         Path key = dir.resolve("k.sk");
-        SecretKeyFile.create(key, REFERENCE.parameters());
+        SecretKeyFile.create(key, DEFAULT_MODEL.parameters());
         String address;
         try (ServerSocket free = new ServerSocket(0)) {
             address = "127.0.0.1:" + free.getLocalPort(); // closed below: nothing listens there
@@ -121,7 +121,7 @@ class CliErrorsTest {
     @Test
     void aBadKafkaPropertyIsNamed() throws Exception {
         Path key = dir.resolve("p.sk");
-        SecretKeyFile.create(key, REFERENCE.parameters());
+        SecretKeyFile.create(key, DEFAULT_MODEL.parameters());
         assertContains(chat("--key", key.toString(), "--kafka-property", "security.protocol=BOGUS"),
                 "Kafka client property", "security.protocol", "BOGUS");
     }

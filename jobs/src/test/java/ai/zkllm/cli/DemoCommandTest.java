@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.fhe.ring.NativeLibrary;
 import ai.zkllm.program.FheProgram;
-import ai.zkllm.program.artifact.ShippedReferenceProgram;
+import ai.zkllm.program.artifact.ShippedEnglishProgram;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.HashSet;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code zkllm demo} in-process, as the launcher runs it: broker, MiniCluster, job and client, a token or two. */
 class DemoCommandTest {
-    private static final FheProgram PROGRAM = new ShippedReferenceProgram();
+    private static final FheProgram PROGRAM = new ShippedEnglishProgram(); // the default
     private static final int TOKENS = 2;
 
     @Test

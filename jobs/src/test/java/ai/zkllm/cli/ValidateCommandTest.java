@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.program.artifact.ShippedArtifact;
+import ai.zkllm.program.artifact.ShippedEnglishProgram;
+import ai.zkllm.program.artifact.ShippedProgram;
 import ai.zkllm.program.artifact.ShippedReferenceProgram;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,11 +35,14 @@ class ValidateCommandTest {
     }
 
     @Test
-    void canariesOfTheShippedModelAreGradedAgainstTheSqueezedModelInPlaintext() {
-        ShippedReferenceProgram program = new ShippedReferenceProgram();
-        int[] context = program.encodeText("The");
-        assertArrayEquals(ShippedReferenceProgram.program().model().logits(context),
-                ValidateCommand.reference(program).logits(context));
+    void canariesOfTheShippedModelsAreGradedAgainstTheirSqueezedModelsInPlaintext() {
+        for (ShippedArtifact shipped : ShippedArtifact.values()) {
+            ShippedProgram program = shipped == ShippedArtifact.ENGLISH ? new ShippedEnglishProgram()
+                    : new ShippedReferenceProgram();
+            int[] context = program.encodeText("The");
+            assertArrayEquals(ShippedProgram.program(shipped).model().logits(context),
+                    ValidateCommand.reference(program).logits(context), shipped.toString());
+        }
     }
 
     @Test
