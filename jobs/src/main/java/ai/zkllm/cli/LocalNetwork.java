@@ -183,8 +183,8 @@ public final class LocalNetwork {
         return JSON.createObjectNode();
     }
 
-    /** {@code value} as a JSON object, to add fields to. */
-    static com.fasterxml.jackson.databind.node.ObjectNode tree(Object value) {
+    /** {@code value} as a JSON tree (an object for a record, an array for a list), to add fields to. */
+    static <T extends com.fasterxml.jackson.databind.JsonNode> T tree(Object value) {
         return JSON.valueToTree(value);
     }
 

@@ -67,7 +67,7 @@ public final class StatusCommand implements Callable<Integer> {
         if (json) {
             ObjectNode report = LocalNetwork.tree(s);
             report.put("up", true).put("broker_reachable", reachable).put("job_states_age_ms", age);
-            report.set("jobs", LocalNetwork.tree(jobs));
+            report.set("jobs", LocalNetwork.<com.fasterxml.jackson.databind.JsonNode>tree(jobs));
             out.println(report.toPrettyString());
         } else {
             out.printf("network up in %s (pid %d, since %s)%n", s.stateDir(), s.pid(), s.started());
