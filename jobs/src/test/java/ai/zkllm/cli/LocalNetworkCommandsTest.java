@@ -131,6 +131,37 @@ class LocalNetworkCommandsTest {
         assertEquals("no network is up in " + state + "; nothing to stop or remove", run("down").out().strip());
     }
 
+    /** Without a network: status says so (exit 3), down has nothing to do, up leaves a folder it did not make alone. */
+    @Test
+    void withoutANetworkStatusAndDownSaySoAndUpRefusesAForeignFolder() throws Exception {
+        Path none = tmp.resolve("none");
+        CliRun status = CliRun.of("status", "--state-dir", none.toString());
+        assertEquals(3, status.exitCode(), status.out());
+        assertEquals("no network is up in " + none + ": `zkllm up --state-dir " + none + "` starts one", status.out().strip());
+        CliRun json = CliRun.of("status", "--json", "--state-dir", none.toString());
+        assertEquals(3, json.exitCode(), json.out());
+        assertFalse(new ObjectMapper().readTree(json.out()).get("up").asBoolean(), json.out());
+        CliRun down = CliRun.in(none, "down");
+        assertEquals(0, down.exitCode(), down.err());
+        assertEquals("no network is up in " + none + "; nothing to stop or remove", down.out().strip());
+
+        Path foreign = Files.createDirectories(tmp.resolve("foreign"));
+        Files.writeString(foreign.resolve("notes.txt"), "mine");
+        CliRun up = CliRun.in(foreign, "up");
+        assertEquals(2, up.exitCode(), up.out());
+        assertEquals("zkllm up: " + foreign + " is not empty and was not made by `zkllm up`; pick another --state-dir",
+                up.err().strip());
+        assertEquals("mine", Files.readString(foreign.resolve("notes.txt")));
+        assertEquals(0, CliRun.in(foreign, "down").exitCode());
+        assertTrue(Files.exists(foreign.resolve("notes.txt")), "down removes only a folder that up made");
+
+        for (String command : List.of("up", "status", "down")) {
+            CliRun help = CliRun.of(command, "--help");
+            assertEquals(0, help.exitCode(), command);
+            assertTrue(help.out().startsWith("Usage: zkllm " + command) && help.out().contains("--state-dir"), help.out());
+        }
+    }
+
     /** No process outlives the test, whatever failed. */
     @AfterAll
     static void stopTheNetwork() {
