@@ -111,6 +111,12 @@ class LocalNetworkCommandsTest {
             assertTrue(registered.out().contains("miner       1  accepted") && registered.out().contains("validator   1  accepted"),
                     registered.out());
 
+            // a flag given wins over the network's: another (empty) warehouse
+            CliRun elsewhere = run("sql", "--warehouse", tmp.resolve("other-warehouse").toString(),
+                    "SELECT COUNT(*) AS n FROM registrations");
+            assertEquals(0, elsewhere.exitCode(), elsewhere.err());
+            assertEquals("0", elsewhere.out().lines().toList().get(2).strip(), elsewhere.out());
+
             CliRun stillUp = run("status", "--json");
             assertEquals(0, stillUp.exitCode(), stillUp.out());
             JsonNode report = new ObjectMapper().readTree(stillUp.out());
