@@ -27,7 +27,8 @@ public final class RegistryCommand implements Callable<Integer> {
     @Mixin
     private CatalogOptions catalogOptions;
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Kafka brokers (default: the local network's, while `zkllm up` runs one; else required).")
     private String bootstrapServers;
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
@@ -52,11 +53,19 @@ public final class RegistryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (bootstrapServers == null) {
+            throw new UsageException("--bootstrap-servers is required: no local network is up (`zkllm up` starts one)");
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(checkpointIntervalMs);
         RegistryJob.wire(env, RegistryJob.source(bootstrapServers, kafkaProperties, topic, groupId, bounded),
                 catalogOptions.catalog(), RegistryCaps.NETWORK);
         env.execute("zkllm registry");
+        if (bounded) {
+            spec.commandLine().getOut().println("registry: read " + topic + " to its end; every request is in the"
+                    + " registrations table of " + catalogOptions.warehouse);
+            spec.commandLine().getOut().flush();
+        }
         return 0;
     }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine;
         description = "Private LLM inference over RNS-CKKS, streamed with Kafka and Flink.",
         subcommands = {DemoCommand.class, KeysCommand.class, ChatCommand.class, ModelsCommand.class,
                 SqueezeCommand.class, BenchCommand.class, SettleCommand.class, SettleEpochCommand.class,
-                SqlCommand.class, RegistryCommand.class, ValidateCommand.class})
+                SqlCommand.class, RegistryCommand.class, ValidateCommand.class, UpCommand.class, StatusCommand.class,
+                DownCommand.class})
 public final class Zkllm implements Runnable {
     /** Exit code of a refused input: the user can fix it. */
     static final int USAGE = 2;
@@ -50,8 +51,18 @@ public final class Zkllm implements Runnable {
      * missing file. Anything else is a bug: one line and exit code 1, the stack trace with --verbose.
      */
     public static CommandLine commandLine() {
+        return commandLine(LocalNetwork.defaultStateDir());
+    }
+
+    /**
+     * {@link #commandLine()} with the local network of {@code stateDir} as the default one: its
+     * {@code --state-dir} and, while a network is up there, the broker, warehouse, blob store and
+     * prompts topic every command uses unless given ({@link LocalNetwork#defaults}).
+     */
+    public static CommandLine commandLine(java.nio.file.Path stateDir) {
         Zkllm root = new Zkllm();
         CommandLine cli = new CommandLine(root);
+        cli.setDefaultValueProvider(LocalNetwork.defaults(stateDir));
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();
             String name = cmd.getCommandSpec().qualifiedName();

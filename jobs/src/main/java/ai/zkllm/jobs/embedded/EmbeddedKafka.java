@@ -44,11 +44,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.bootstrap = bootstrap;
     }
 
-    /** Starts a broker whose largest message is {@code maxMessageBytes}. */
+    /** Starts a broker whose largest message is {@code maxMessageBytes}, its log in a temporary folder. */
     public static EmbeddedKafka start(int maxMessageBytes) throws Exception {
+        return start(maxMessageBytes, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** As {@link #start(int)}, its log in a fresh folder {@code zkllm-kafka-*} under {@code parent}, deleted on {@link #close()}. */
+    public static EmbeddedKafka start(int maxMessageBytes, Path parent) throws Exception {
         Exception last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Path dir = Files.createTempDirectory("zkllm-kafka-");
+            Path dir = Files.createTempDirectory(parent, "zkllm-kafka-");
             int brokerPort = freePort();
             int controllerPort = freePort();
             try {

@@ -49,20 +49,29 @@ public final class EmbeddedRuntime implements AutoCloseable {
 
     /** As {@link #startJob(ProgramRegistry)}, reading and writing through {@code io}. */
     public JobClient startJob(ProgramRegistry programs, InferenceConnectors io) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-        // In-flight prompts are operator state: a round of the reference model is ~16 MB, over the 5 MB the
-        // JobManager (memory) checkpoint storage allows, so checkpoints go to a local folder.
         checkpoints = java.nio.file.Files.createTempDirectory("zkllm-checkpoints-");
-        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                checkpoints.toUri().toString());
+        Configuration conf = configuration(checkpoints);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, conf);
         InferenceJob.build(env, config, programs, io);
         job = env.executeAsync("zkllm-inference");
         return job;
+    }
+
+    /**
+     * The Flink configuration of an embedded run: a few quick restarts, and checkpoints in the folder
+     * {@code checkpoints}. In-flight prompts are operator state: a round of the reference model is
+     * ~16 MB, over the 5 MB the JobManager (memory) checkpoint storage allows, so checkpoints go to a
+     * local folder.
+     */
+    public static Configuration configuration(java.nio.file.Path checkpoints) {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                checkpoints.toUri().toString());
+        return conf;
     }
 
     public EmbeddedKafka kafka() {
