@@ -25,7 +25,7 @@ struct zkc_ctx {
 
 struct zkc_limbs {
     LimbSet set;      // device pointers into storage
-    void* storage;
+    void* storage;    // owned; null for a view
 };
 
 struct zkc_basis {
@@ -73,47 +73,28 @@ __global__ void inverseGlobalKernel(size_t total, uint64_t* a, unsigned logT, Li
 // One block per (row, tile); blockDim.x = tile / 2.
 __global__ void forwardTileKernel(uint64_t* a, LimbSet set) {
     __shared__ uint64_t sh[kTile];
-    unsigned logTile = tileLog(set.logN);
-    size_t n = size_t{1} << set.logN;
-    size_t tilesPerRow = n >> logTile;
-    size_t row = blockIdx.x / tilesPerRow;
-    size_t tile = blockIdx.x % tilesPerRow;
-    size_t l = row % set.limbs;
-    size_t threads = blockDim.x;
-    uint64_t* g = a + row * n + tile * 2 * threads;
+    TileBlock b = tileBlock(blockIdx.x, set);
     size_t tid = threadIdx.x;
-    sh[tid] = g[tid];
-    sh[tid + threads] = g[tid + threads];
+    tileLoadThread(sh, a, b, tid);
     __syncthreads();
-    for (int logT = static_cast<int>(logTile) - 1; logT >= 0; logT--) {
-        forwardTileThread(sh, tile, tid, static_cast<unsigned>(logT), l, set);
+    for (int logT = static_cast<int>(tileLog(set.logN)) - 1; logT >= 0; logT--) {
+        forwardTileThread(sh, b.tile, tid, static_cast<unsigned>(logT), b.limb, set);
         __syncthreads();
     }
-    uint64_t q = set.q[l];
-    g[tid] = forwardFinish(sh[tid], q);
-    g[tid + threads] = forwardFinish(sh[tid + threads], q);
+    tileStoreForwardThread(sh, a, b, tid, set);
 }
 
 __global__ void inverseTileKernel(uint64_t* a, LimbSet set) {
     __shared__ uint64_t sh[kTile];
-    unsigned logTile = tileLog(set.logN);
-    size_t n = size_t{1} << set.logN;
-    size_t tilesPerRow = n >> logTile;
-    size_t row = blockIdx.x / tilesPerRow;
-    size_t tile = blockIdx.x % tilesPerRow;
-    size_t l = row % set.limbs;
-    size_t threads = blockDim.x;
-    uint64_t* g = a + row * n + tile * 2 * threads;
+    TileBlock b = tileBlock(blockIdx.x, set);
     size_t tid = threadIdx.x;
-    sh[tid] = g[tid];
-    sh[tid + threads] = g[tid + threads];
+    tileLoadThread(sh, a, b, tid);
     __syncthreads();
-    for (unsigned logT = 0; logT < logTile; logT++) {
-        inverseTileThread(sh, tile, tid, logT, l, set);
+    for (unsigned logT = 0; logT < tileLog(set.logN); logT++) {
+        inverseTileThread(sh, b.tile, tid, logT, b.limb, set);
         __syncthreads();
     }
-    g[tid] = sh[tid];
-    g[tid + threads] = sh[tid + threads];
+    tileStoreInverseThread(sh, a, b, tid);
 }
 
 __global__ void keySwitchKernel(size_t total, const uint64_t* digits, const uint64_t* keyB, const uint64_t* keyA,
@@ -227,6 +208,10 @@ int zkc_download(zkc_ctx* ctx, uint64_t* host, const uint64_t* device, size_t wo
     return record(ctx, cudaStreamSynchronize(ctx->stream));
 }
 
+int zkc_copy(zkc_ctx* ctx, uint64_t* dst, const uint64_t* src, size_t words) {
+    return record(ctx, cudaMemcpyAsync(dst, src, words * 8, cudaMemcpyDeviceToDevice, ctx->stream));
+}
+
 int32_t* zkc_upload_permutation(zkc_ctx* ctx, const int32_t* host, size_t n) {
     void* p = nullptr;
     if (record(ctx, cudaMalloc(&p, n * sizeof(int32_t)))) return nullptr;
@@ -278,6 +263,15 @@ zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t
                        d + 6 * limbs + limbs * n, d + 6 * limbs + 2 * limbs * n, d + 6 * limbs + 3 * limbs * n,
                        d + limbs, d + 2 * limbs};
     return set;
+}
+
+zkc_limbs* zkc_limbs_view(zkc_ctx* ctx, const zkc_limbs* set, size_t first, size_t count) {
+    if (set == nullptr || count == 0 || first + count > set->set.limbs) {
+        ctx->lastError = "view out of range";
+        return nullptr;
+    }
+    zkc_limbs* view = new (std::nothrow) zkc_limbs{shiftRows(set->set, first, count), nullptr};
+    return view;
 }
 
 void zkc_limbs_destroy(zkc_ctx* ctx, zkc_limbs* set) {

@@ -45,6 +45,8 @@ uint64_t* zkc_alloc(zkc_ctx* ctx, size_t words);
 void zkc_free(zkc_ctx* ctx, void* device);
 int zkc_upload(zkc_ctx* ctx, uint64_t* device, const uint64_t* host, size_t words);
 int zkc_download(zkc_ctx* ctx, uint64_t* host, const uint64_t* device, size_t words);
+/** Device-to-device copy of `words` words, queued on the stream. */
+int zkc_copy(zkc_ctx* ctx, uint64_t* dst, const uint64_t* src, size_t words);
 /** A permutation of n indices (int32) on the device; free with zkc_free. */
 int32_t* zkc_upload_permutation(zkc_ctx* ctx, const int32_t* host, size_t n);
 
@@ -57,6 +59,11 @@ zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t
                             const uint64_t* psi, const uint64_t* psiShoup, const uint64_t* inversePsi,
                             const uint64_t* inversePsiShoup, const uint64_t* nInverse,
                             const uint64_t* nInverseShoup);
+/**
+ * Rows [first, first + count) of a table as a table of its own (no copy: it must not outlive
+ * `set`); destroy it with zkc_limbs_destroy.
+ */
+zkc_limbs* zkc_limbs_view(zkc_ctx* ctx, const zkc_limbs* set, size_t first, size_t count);
 void zkc_limbs_destroy(zkc_ctx* ctx, zkc_limbs* set);
 
 /*

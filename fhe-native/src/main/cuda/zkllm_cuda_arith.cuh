@@ -235,6 +235,14 @@ struct LimbSet {
     const uint64_t* nInverseShoup;   // [limbs]
 };
 
+/** Rows [first, first + count) of a LimbSet (pointer offsets only). */
+inline LimbSet shiftRows(const LimbSet& s, size_t first, size_t count) {
+    size_t n = size_t{1} << s.logN;
+    return LimbSet{count, s.logN, s.q + first, s.barrett + first, s.psi + first * n, s.psiShoup + first * n,
+                   s.inversePsi + first * n, s.inversePsiShoup + first * n, s.nInverse + first,
+                   s.nInverseShoup + first};
+}
+
 /** Per-limb scalars of the scalar kernels, passed by value as a kernel parameter. */
 constexpr size_t kMaxScalarLimbs = 64;
 struct LimbScalars {
@@ -325,7 +333,45 @@ ZK_HD void inverseTileThread(uint64_t* sh, size_t tile, size_t tid, unsigned log
     sh[b.first - base + t] = x;
 }
 
-/** Stages done in the tile kernel: logT < tileLog(logN). Global stages: logT >= tileLog(logN). */
+/**
+ * Stages done in the tile kernel: logT < tileLog(logN); global stages: logT >= tileLog(logN).
+ * Block b of the tile kernel handles tile b mod tilesPerRow of row b / tilesPerRow.
+ */
+struct TileBlock {
+    size_t row;
+    size_t tile;
+    size_t limb;
+    size_t threads;   // blockDim.x = tile words / 2
+    size_t offset;    // first word of the tile in the batch
+};
+
+ZK_HD TileBlock tileBlock(size_t block, const LimbSet& set) {
+    unsigned logTile = tileLog(set.logN);
+    size_t tilesPerRow = size_t{1} << (set.logN - logTile);
+    size_t row = block / tilesPerRow;
+    size_t tile = block % tilesPerRow;
+    size_t threads = (size_t{1} << logTile) / 2;
+    return TileBlock{row, tile, row % set.limbs, threads, (row << set.logN) + tile * 2 * threads};
+}
+
+/** Thread tid's share of loading a tile: words tid and tid + threads. */
+ZK_HD void tileLoadThread(uint64_t* sh, const uint64_t* a, const TileBlock& b, size_t tid) {
+    sh[tid] = a[b.offset + tid];
+    sh[tid + b.threads] = a[b.offset + tid + b.threads];
+}
+
+/** Storing a tile after the forward stages: the final reduction to [0, q). */
+ZK_HD void tileStoreForwardThread(const uint64_t* sh, uint64_t* a, const TileBlock& b, size_t tid,
+                                  const LimbSet& set) {
+    uint64_t q = set.q[b.limb];
+    a[b.offset + tid] = forwardFinish(sh[tid], q);
+    a[b.offset + tid + b.threads] = forwardFinish(sh[tid + b.threads], q);
+}
+
+ZK_HD void tileStoreInverseThread(const uint64_t* sh, uint64_t* a, const TileBlock& b, size_t tid) {
+    a[b.offset + tid] = sh[tid];
+    a[b.offset + tid + b.threads] = sh[tid + b.threads];
+}
 
 /** acc0/acc1 element e of the key-switching inner product (layouts in zkllm_cuda.h). */
 ZK_HD void keySwitchThread(size_t e, const uint64_t* digits, const uint64_t* keyB, const uint64_t* keyA,
