@@ -71,7 +71,7 @@ __global__ void inverseGlobalKernel(size_t total, uint64_t* a, unsigned logT, Li
 }
 
 // One block per (row, tile); blockDim.x = tile / 2.
-__global__ void forwardTileKernel(uint64_t* a, LimbSet set) {
+__global__ void __launch_bounds__(kTileThreads) forwardTileKernel(uint64_t* a, LimbSet set) {
     __shared__ uint64_t sh[kTile];
     TileBlock b = tileBlock(blockIdx.x, set);
     size_t tid = threadIdx.x;
@@ -84,7 +84,7 @@ __global__ void forwardTileKernel(uint64_t* a, LimbSet set) {
     tileStoreForwardThread(sh, a, b, tid, set);
 }
 
-__global__ void inverseTileKernel(uint64_t* a, LimbSet set) {
+__global__ void __launch_bounds__(kTileThreads) inverseTileKernel(uint64_t* a, LimbSet set) {
     __shared__ uint64_t sh[kTile];
     TileBlock b = tileBlock(blockIdx.x, set);
     size_t tid = threadIdx.x;
