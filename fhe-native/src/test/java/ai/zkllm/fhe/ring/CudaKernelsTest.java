@@ -33,7 +33,7 @@ class CudaKernelsTest {
     void hostEmulationOfEveryKernelMatchesTheCpuKernels() throws Exception {
         assumeFalse(Boolean.getBoolean("native.skip"), "built with -Dnative.skip=true");
         Path exe = BUILD.resolve("zkllm_cuda_hostcheck");
-        assertTrue(Files.isExecutable(exe), exe + " was not built");
+        assertTrue(Files.isExecutable(exe), exe + " was not built (it needs CMake >= 3.18; see the CMake output)");
         Run run = run(exe, "--quick");
         assertEquals(0, run.exit, run.output);
         assertTrue(run.output.contains(" 0 failed"), run.output);
