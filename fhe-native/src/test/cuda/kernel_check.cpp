@@ -584,6 +584,8 @@ void bench(const std::vector<uint64_t>& primes, size_t n, size_t L, size_t K, si
         Dev dbig(big);
         double g = medianMs([&] { zkc_ntt_forward(ctx, set, dbig.p, polys, LK); }, 10);
         double gi = medianMs([&] { zkc_ntt_inverse(ctx, set, dbig.p, polys, LK); }, 10);
+        // 11 forward then 11 inverse NTTs (warm-up + 10 each): the batch must come back unchanged.
+        expectSame(tag("bench batch: inverseNtt^11(ntt^11(a)) == a", n, polys, LK), big, dbig.get());
         timings.push_back({"ntt(batch of 16 polys; cpu = 16 x 1 poly)", n, LK, polys, g, -1, -1});
         timings.push_back({"inverseNtt(batch of 16 polys)", n, LK, polys, gi, -1, -1});
     }
@@ -701,6 +703,9 @@ int main(int argc, char** argv) {
     std::printf("%zu checks, %zu failed, %.1f s\n", results.size(), failed, seconds);
     if (doBench) {
         bench(primes, 65536, benchLimbs, benchSpecial, benchDnum, haveAvx2);
+        failed = 0;
+        for (const Result& r : results) failed += r.pass ? 0 : 1;
+        std::printf("after the benchmark's check: %zu checks, %zu failed\n", results.size(), failed);
         for (const Timing& t : timings)
             std::printf("bench %-28s n=%zu limbs=%zu  kernel %.3f ms  cpu scalar %.3f ms  cpu avx2 %.3f ms\n",
                         t.op.c_str(), t.n, t.limbs, t.kernelMs, t.scalarMs, t.avx2Ms);
