@@ -6,6 +6,8 @@
 #include "zkllm_cuda.h"
 #include "zkllm_cuda_arith.cuh"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -71,6 +73,45 @@ int pointwise(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint6
     size_t total = polys * limbs << sub.logN;
     for (size_t e = 0; e < total; e++) pointwiseThread<Op>(e, a, b, out, sub, scalars);
     return 0;
+}
+
+/**
+ * The emulation runs a stage's threads one after another; that equals the GPU's (any) schedule
+ * only if no two butterflies of a stage touch the same word. Checked once per n: every word of a
+ * limb is touched by exactly one butterfly in every stage (for the tile kernel's stages too,
+ * since tile-local indices are limb indices minus the tile's start).
+ */
+void checkStagesDisjoint(unsigned logN) {
+    static std::vector<bool> checked(64, false);
+    if (checked[logN]) return;
+    size_t n = size_t{1} << logN;
+    std::vector<int> touched(n);
+    for (unsigned logT = 0; logT < logN; logT++) {
+        std::fill(touched.begin(), touched.end(), 0);
+        for (size_t k = 0; k < n / 2; k++) {
+            ButterflyIndex b = butterflyIndex(k, logT, logN);
+            touched[b.first]++;
+            touched[b.first + (size_t{1} << logT)]++;
+            size_t m = size_t{1} << (logN - 1 - logT);
+            if (b.twiddle < m || b.twiddle >= 2 * m) std::abort();
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (touched[i] != 1) {
+                std::fprintf(stderr, "stage logT=%u of n=2^%u touches word %zu %d times\n", logT, logN, i, touched[i]);
+                std::abort();
+            }
+        }
+        if (logT < tileLog(logN)) {  // the tile kernel's stages stay inside their tile
+            size_t threads = (size_t{1} << tileLog(logN)) / 2;
+            for (size_t k = 0; k < n / 2; k++) {
+                ButterflyIndex b = butterflyIndex(k, logT, logN);
+                size_t tile = k / threads;
+                size_t base = tile * 2 * threads;
+                if (b.first < base || b.first + (size_t{1} << logT) >= base + 2 * threads) std::abort();
+            }
+        }
+    }
+    checked[logN] = true;
 }
 
 }  // namespace
@@ -140,6 +181,7 @@ void zkc_limbs_destroy(zkc_ctx*, zkc_limbs* set) { delete set; }
 
 int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
+    checkStagesDisjoint(table->set.logN);
     LimbSet set = subset(table, limbs);
     unsigned logN = set.logN;
     size_t rows = polys * limbs;
@@ -166,6 +208,7 @@ int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t po
 
 int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
+    checkStagesDisjoint(table->set.logN);
     LimbSet set = subset(table, limbs);
     unsigned logN = set.logN;
     size_t rows = polys * limbs;

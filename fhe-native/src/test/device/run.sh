@@ -2,13 +2,14 @@
 # The CUDA kernels on the device machine (CUDA, CMake, no JDK): build with CMake/nvcc, check every
 # kernel on the GPU against the CPU kernels bit for bit (several n, limb counts, batches of polys,
 # and a depth-7 chain of kernels), then time each operation against the single-thread CPU
-# kernels (scalar and AVX2) on the same machine. Writes at most 6 files to $OUT:
+# kernels (scalar and AVX2) on the same machine. Writes at most 7 files to $OUT:
 #   env.json           GPU, driver, nvcc, CPU, and which steps ran
 #   build.log          the CMake configure + build output
 #   hostcheck.json     the host emulation checker (the same run CI does), as a baseline
 #   device_check.json  the GPU checks and the timings (ms; medians)
 #   device_check.log   its console output
 #   sanitizer.log      compute-sanitizer memcheck of the quick checks, when the tool works
+#   racecheck.log      compute-sanitizer racecheck of the quick checks (informative; 90 s cap)
 # Usage, from the repository root:   bash fhe-native/src/test/device/run.sh
 # Exit status: 0 when the build and every check passed. Budget: about 1-3 minutes.
 set -u
@@ -37,7 +38,7 @@ start=$(date +%s)
 build_s=$(( $(date +%s) - start ))
 grep -E "CUDA kernels" "$OUT/build.log" || true
 
-hostcheck_rc=-1; device_rc=-1; sanitizer_rc=-1
+hostcheck_rc=-1; device_rc=-1; sanitizer_rc=-1; racecheck_rc=-1
 if [ -x "$BUILD/zkllm_cuda_hostcheck" ]; then
   step "host emulation checker"
   timeout 120 "$BUILD/zkllm_cuda_hostcheck" --json "$OUT/hostcheck.json" | tail -5
@@ -56,6 +57,10 @@ if [ "$DRY_RUN" != 1 ]; then
       timeout 90 compute-sanitizer --tool memcheck --print-limit 20 "$BUILD/zkllm_cuda_check" --quick >"$OUT/sanitizer.log" 2>&1
       sanitizer_rc=$?
       tail -3 "$OUT/sanitizer.log"
+      step "compute-sanitizer racecheck (shared memory of the tile kernels; quick checks)"
+      timeout 90 compute-sanitizer --tool racecheck --print-limit 20 "$BUILD/zkllm_cuda_check" --quick >"$OUT/racecheck.log" 2>&1
+      racecheck_rc=$?
+      tail -3 "$OUT/racecheck.log"
     fi
   else
     echo "zkllm_cuda_check not built (no CUDA compiler?)"; status=1
@@ -76,6 +81,7 @@ cat >"$OUT/env.json" <<JSON
   "hostcheck_exit": $hostcheck_rc,
   "device_check_exit": $device_rc,
   "sanitizer_exit": $sanitizer_rc,
+  "racecheck_exit": $racecheck_rc,
   "dry_run": $([ "$DRY_RUN" = 1 ] && echo true || echo false),
   "status": $status
 }
