@@ -655,6 +655,28 @@ void bench(const std::vector<uint64_t>& primes, size_t n, size_t L, size_t K, si
                            g, c.first, c.second});
         zkc_basis_destroy(ctx, dbasis);
     }
+    {
+        // rescale of one poly of LK limbs by its top limb: LK - 1 limbs out
+        size_t limbs = LK - 1;
+        Words sr(limbs), srs(limbs);
+        for (size_t l = 0; l < limbs; l++) sr[l] = inverse(q[limbs] % q[l], q[l]), srs[l] = shoup(sr[l], q[l]);
+        Words out(limbs * n);
+        Dev dres(limbs * n), dscratch(limbs * n);
+        double g = medianMs([&] {
+            zkc_rescale(ctx, set, da.p, LK * n, da.p + limbs * n, LK * n, q[limbs], sr.data(), srs.data(), dres.p,
+                        limbs * n, dscratch.p, 1, limbs);
+        }, 20);
+        Words ref(limbs * n);
+        cpuRescale(a, ref, t, q[limbs], sr, srs, 1, limbs);
+        expectSame(tag("bench rescale", n, 1, limbs), ref, dres.get());
+        auto c = cpuTime([&](const RingKernels& k) {
+            const RingKernels* saved = cpu;
+            cpu = &k;
+            cpuRescale(a, out, t, q[limbs], sr, srs, 1, limbs);
+            cpu = saved;
+        });
+        timings.push_back({"rescale", n, limbs, 1, g, c.first, c.second});
+    }
     zkc_limbs_destroy(ctx, set);
 }
 
