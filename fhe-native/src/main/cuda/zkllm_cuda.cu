@@ -1,0 +1,436 @@
+// CUDA ring kernels behind zkllm_cuda.h. Each kernel is a grid-stride loop over a per-thread
+// body of zkllm_cuda_arith.cuh (shared with the host emulation); nothing here computes.
+//
+// NTT: the stages with half-width t >= 2048 (n > 2048 only) run one launch each over all
+// butterflies of the batch (global memory); the stages with t < 2048 run in one launch of the
+// tile kernel, one block of 1024 threads per 2048-word tile in shared memory. Each stage is the
+// CPU's stage (same butterflies, same twiddles, same lazy ranges), so the output is the CPU's.
+#include "zkllm_cuda.h"
+#include "zkllm_cuda_arith.cuh"
+
+#include <cuda_runtime.h>
+
+#include <cstring>
+#include <new>
+#include <string>
+
+using namespace zkllm::cuda;
+
+struct zkc_ctx {
+    int device;
+    cudaStream_t stream;
+    cudaError_t firstError;
+    std::string lastError;
+};
+
+struct zkc_limbs {
+    LimbSet set;      // device pointers into storage
+    void* storage;    // owned; null for a view
+};
+
+struct zkc_basis {
+    BasisView view;
+    uint64_t* storage;
+};
+
+namespace {
+
+constexpr unsigned kThreads = 256;
+
+int record(zkc_ctx* ctx, cudaError_t e) {
+    if (e != cudaSuccess) {
+        if (ctx->firstError == cudaSuccess) ctx->firstError = e;
+        ctx->lastError = cudaGetErrorString(e);
+        return static_cast<int>(e);
+    }
+    return 0;
+}
+
+int launched(zkc_ctx* ctx) { return record(ctx, cudaGetLastError()); }
+
+unsigned blocksFor(size_t total) {
+    size_t blocks = (total + kThreads - 1) / kThreads;
+    return static_cast<unsigned>(blocks < (size_t{1} << 20) ? (blocks ? blocks : 1) : (size_t{1} << 20));
+}
+
+#define GRID_STRIDE(e, total) \
+    for (size_t e = blockIdx.x * size_t{blockDim.x} + threadIdx.x; e < (total); e += size_t{gridDim.x} * blockDim.x)
+
+template <int Op>
+__global__ void pointwiseKernel(size_t total, const uint64_t* a, const uint64_t* b, uint64_t* out, LimbSet set,
+                                LimbScalars s) {
+    GRID_STRIDE(e, total) { pointwiseThread<Op>(e, a, b, out, set, s); }
+}
+
+__global__ void forwardGlobalKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set) {
+    GRID_STRIDE(g, total) { forwardGlobalThread(g, a, logT, set); }
+}
+
+__global__ void inverseGlobalKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set) {
+    GRID_STRIDE(g, total) { inverseGlobalThread(g, a, logT, set); }
+}
+
+// One block per (row, tile); blockDim.x = tile / 2.
+__global__ void __launch_bounds__(kTileThreads) forwardTileKernel(uint64_t* a, LimbSet set) {
+    __shared__ uint64_t sh[kTile];
+    TileBlock b = tileBlock(blockIdx.x, set);
+    size_t tid = threadIdx.x;
+    tileLoadThread(sh, a, b, tid);
+    __syncthreads();
+    for (int logT = static_cast<int>(tileLog(set.logN)) - 1; logT >= 0; logT--) {
+        forwardTileThread(sh, b.tile, tid, static_cast<unsigned>(logT), b.limb, set);
+        __syncthreads();
+    }
+    tileStoreForwardThread(sh, a, b, tid, set);
+}
+
+__global__ void __launch_bounds__(kTileThreads) inverseTileKernel(uint64_t* a, LimbSet set) {
+    __shared__ uint64_t sh[kTile];
+    TileBlock b = tileBlock(blockIdx.x, set);
+    size_t tid = threadIdx.x;
+    tileLoadThread(sh, a, b, tid);
+    __syncthreads();
+    for (unsigned logT = 0; logT < tileLog(set.logN); logT++) {
+        inverseTileThread(sh, b.tile, tid, logT, b.limb, set);
+        __syncthreads();
+    }
+    tileStoreInverseThread(sh, a, b, tid);
+}
+
+__global__ void keySwitchKernel(size_t total, const uint64_t* digits, const uint64_t* keyB, const uint64_t* keyA,
+                                size_t count, const int32_t* perm, uint64_t* acc0, uint64_t* acc1, LimbSet set) {
+    GRID_STRIDE(e, total) { keySwitchThread(e, digits, keyB, keyA, count, perm, acc0, acc1, set); }
+}
+
+__global__ void permuteKernel(size_t total, const uint64_t* a, const int32_t* perm, uint64_t* out, unsigned logN) {
+    GRID_STRIDE(e, total) { permuteThread(e, a, perm, out, logN); }
+}
+
+__global__ void convertBasisKernel(size_t total, const uint64_t* in, uint64_t* out, unsigned logN, BasisView c) {
+    GRID_STRIDE(e, total) { convertBasisThread(e, in, out, logN, c); }
+}
+
+__global__ void liftKernel(size_t total, const uint64_t* top, size_t topStride, uint64_t t, uint64_t* scratch,
+                           LimbSet set) {
+    GRID_STRIDE(e, total) { liftThread(e, top, topStride, t, scratch, set); }
+}
+
+__global__ void rescaleFinishKernel(size_t total, const uint64_t* a, size_t aStride, const uint64_t* lifted,
+                                    uint64_t* out, size_t outStride, LimbSet set, LimbScalars s) {
+    GRID_STRIDE(e, total) { rescaleFinishThread(e, a, aStride, lifted, out, outStride, set, s); }
+}
+
+LimbSet subset(const zkc_limbs* set, size_t limbs) {
+    LimbSet s = set->set;
+    s.limbs = limbs;
+    return s;
+}
+
+int checkLimbs(zkc_ctx* ctx, const zkc_limbs* set, size_t limbs) {
+    if (set == nullptr || limbs == 0 || limbs > set->set.limbs) {
+        ctx->lastError = "limbs out of range for the table";
+        return -1;
+    }
+    return 0;
+}
+
+template <int Op>
+int pointwise(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out, size_t polys,
+              size_t limbs, const uint64_t* s = nullptr, const uint64_t* sShoup = nullptr) {
+    if (int r = checkLimbs(ctx, set, limbs)) return r;
+    LimbScalars scalars;
+    std::memset(&scalars, 0, sizeof scalars);
+    if (s != nullptr) {
+        if (limbs > kMaxScalarLimbs) {
+            ctx->lastError = "scalar kernels take at most 64 limbs";
+            return -1;
+        }
+        for (size_t l = 0; l < limbs; l++) {
+            scalars.s[l] = s[l];
+            scalars.sShoup[l] = sShoup != nullptr ? sShoup[l] : 0;
+        }
+    }
+    size_t total = polys * limbs << set->set.logN;
+    pointwiseKernel<Op><<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, a, b, out, subset(set, limbs), scalars);
+    return launched(ctx);
+}
+
+}  // namespace
+
+extern "C" {
+
+int zkc_device_count(void) {
+    int count = 0;
+    return cudaGetDeviceCount(&count) == cudaSuccess ? count : 0;
+}
+
+zkc_ctx* zkc_create(int device) {
+    if (cudaSetDevice(device) != cudaSuccess) return nullptr;
+    zkc_ctx* ctx = new (std::nothrow) zkc_ctx{device, nullptr, cudaSuccess, {}};
+    if (ctx == nullptr) return nullptr;
+    if (cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking) != cudaSuccess) {
+        delete ctx;
+        return nullptr;
+    }
+    return ctx;
+}
+
+void zkc_destroy(zkc_ctx* ctx) {
+    if (ctx == nullptr) return;
+    cudaStreamDestroy(ctx->stream);
+    delete ctx;
+}
+
+const char* zkc_last_error(const zkc_ctx* ctx) { return ctx->lastError.c_str(); }
+
+int zkc_sync(zkc_ctx* ctx) {
+    if (int r = record(ctx, cudaStreamSynchronize(ctx->stream))) return r;
+    return ctx->firstError == cudaSuccess ? 0 : static_cast<int>(ctx->firstError);
+}
+
+uint64_t* zkc_alloc(zkc_ctx* ctx, size_t words) {
+    void* p = nullptr;
+    if (record(ctx, cudaMalloc(&p, words * sizeof(uint64_t)))) return nullptr;
+    return static_cast<uint64_t*>(p);
+}
+
+void zkc_free(zkc_ctx* ctx, void* device) {
+    if (device != nullptr) record(ctx, cudaFree(device));
+}
+
+int zkc_upload(zkc_ctx* ctx, uint64_t* device, const uint64_t* host, size_t words) {
+    if (int r = record(ctx, cudaMemcpyAsync(device, host, words * 8, cudaMemcpyHostToDevice, ctx->stream))) return r;
+    return record(ctx, cudaStreamSynchronize(ctx->stream));
+}
+
+int zkc_download(zkc_ctx* ctx, uint64_t* host, const uint64_t* device, size_t words) {
+    if (int r = record(ctx, cudaMemcpyAsync(host, device, words * 8, cudaMemcpyDeviceToHost, ctx->stream))) return r;
+    return record(ctx, cudaStreamSynchronize(ctx->stream));
+}
+
+int zkc_copy(zkc_ctx* ctx, uint64_t* dst, const uint64_t* src, size_t words) {
+    return record(ctx, cudaMemcpyAsync(dst, src, words * 8, cudaMemcpyDeviceToDevice, ctx->stream));
+}
+
+int32_t* zkc_upload_permutation(zkc_ctx* ctx, const int32_t* host, size_t n) {
+    void* p = nullptr;
+    if (record(ctx, cudaMalloc(&p, n * sizeof(int32_t)))) return nullptr;
+    if (record(ctx, cudaMemcpy(p, host, n * sizeof(int32_t), cudaMemcpyHostToDevice))) {
+        cudaFree(p);
+        return nullptr;
+    }
+    return static_cast<int32_t*>(p);
+}
+
+zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t* moduli, const uint64_t* psi,
+                            const uint64_t* psiShoup, const uint64_t* inversePsi, const uint64_t* inversePsiShoup,
+                            const uint64_t* nInverse, const uint64_t* nInverseShoup) {
+    unsigned logN = 0;
+    while ((size_t{1} << logN) < n) logN++;
+    if (limbs == 0 || n < 2 || (size_t{1} << logN) != n || logN > 17) {
+        ctx->lastError = "n must be a power of two in [2, 2^17] and limbs > 0";
+        return nullptr;
+    }
+    // Layout: q[L], nInv[L], nInvShoup[L], barrett[L] (3 words each), then 4 tables [L][n].
+    size_t words = 3 * limbs + 3 * limbs + 4 * limbs * n;
+    uint64_t* host = new (std::nothrow) uint64_t[words];
+    if (host == nullptr) return nullptr;
+    uint64_t* p = host;
+    std::memcpy(p, moduli, limbs * 8);
+    std::memcpy(p + limbs, nInverse, limbs * 8);
+    std::memcpy(p + 2 * limbs, nInverseShoup, limbs * 8);
+    static_assert(sizeof(BarrettConst) == 24, "BarrettConst is 3 words");
+    for (size_t l = 0; l < limbs; l++) {
+        BarrettConst b = makeBarrett(moduli[l]);
+        std::memcpy(p + 3 * limbs + 3 * l, &b, sizeof b);
+    }
+    const uint64_t* tables[4] = {psi, psiShoup, inversePsi, inversePsiShoup};
+    for (int t = 0; t < 4; t++) std::memcpy(p + 6 * limbs + t * limbs * n, tables[t], limbs * n * 8);
+    uint64_t* d = zkc_alloc(ctx, words);
+    if (d == nullptr || zkc_upload(ctx, d, host, words) != 0) {
+        delete[] host;
+        zkc_free(ctx, d);
+        return nullptr;
+    }
+    delete[] host;
+    zkc_limbs* set = new (std::nothrow) zkc_limbs;
+    if (set == nullptr) {
+        zkc_free(ctx, d);
+        return nullptr;
+    }
+    set->storage = d;
+    set->set = LimbSet{limbs, logN, d, reinterpret_cast<const BarrettConst*>(d + 3 * limbs), d + 6 * limbs,
+                       d + 6 * limbs + limbs * n, d + 6 * limbs + 2 * limbs * n, d + 6 * limbs + 3 * limbs * n,
+                       d + limbs, d + 2 * limbs};
+    return set;
+}
+
+zkc_limbs* zkc_limbs_view(zkc_ctx* ctx, const zkc_limbs* set, size_t first, size_t count) {
+    if (set == nullptr || count == 0 || first + count > set->set.limbs) {
+        ctx->lastError = "view out of range";
+        return nullptr;
+    }
+    zkc_limbs* view = new (std::nothrow) zkc_limbs{shiftRows(set->set, first, count), nullptr};
+    return view;
+}
+
+void zkc_limbs_destroy(zkc_ctx* ctx, zkc_limbs* set) {
+    if (set == nullptr) return;
+    zkc_free(ctx, set->storage);
+    delete set;
+}
+
+int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, table, limbs)) return r;
+    LimbSet set = subset(table, limbs);
+    unsigned logN = set.logN;
+    size_t rows = polys * limbs;
+    if (rows == 0) return 0;
+    size_t butterflies = rows << (logN - 1);
+    unsigned logTile = tileLog(logN);
+    for (int logT = static_cast<int>(logN) - 1; logT >= static_cast<int>(logTile); logT--) {
+        forwardGlobalKernel<<<blocksFor(butterflies), kThreads, 0, ctx->stream>>>(butterflies, a,
+                                                                                   static_cast<unsigned>(logT), set);
+        if (int r = launched(ctx)) return r;
+    }
+    size_t blocks = rows << (logN - logTile);
+    forwardTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(a, set);
+    return launched(ctx);
+}
+
+int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, table, limbs)) return r;
+    LimbSet set = subset(table, limbs);
+    unsigned logN = set.logN;
+    size_t rows = polys * limbs;
+    if (rows == 0) return 0;
+    size_t butterflies = rows << (logN - 1);
+    unsigned logTile = tileLog(logN);
+    size_t blocks = rows << (logN - logTile);
+    inverseTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(a, set);
+    if (int r = launched(ctx)) return r;
+    for (unsigned logT = logTile; logT < logN; logT++) {
+        inverseGlobalKernel<<<blocksFor(butterflies), kThreads, 0, ctx->stream>>>(butterflies, a, logT, set);
+        if (int r = launched(ctx)) return r;
+    }
+    return 0;
+}
+
+int zkc_add(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out, size_t polys,
+            size_t limbs) {
+    return pointwise<kAdd>(ctx, set, a, b, out, polys, limbs);
+}
+int zkc_sub(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out, size_t polys,
+            size_t limbs) {
+    return pointwise<kSub>(ctx, set, a, b, out, polys, limbs);
+}
+int zkc_negate(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, uint64_t* out, size_t polys, size_t limbs) {
+    return pointwise<kNegate>(ctx, set, a, nullptr, out, polys, limbs);
+}
+int zkc_mul(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out, size_t polys,
+            size_t limbs) {
+    return pointwise<kMul>(ctx, set, a, b, out, polys, limbs);
+}
+int zkc_mul_add(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* acc,
+                size_t polys, size_t limbs) {
+    return pointwise<kMulAdd>(ctx, set, a, b, acc, polys, limbs);
+}
+int zkc_mul_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* s, const uint64_t* sShoup,
+                   uint64_t* out, size_t polys, size_t limbs) {
+    return pointwise<kMulScalar>(ctx, set, a, nullptr, out, polys, limbs, s, sShoup);
+}
+int zkc_add_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* s, uint64_t* out,
+                   size_t polys, size_t limbs) {
+    return pointwise<kAddScalar>(ctx, set, a, nullptr, out, polys, limbs, s, nullptr);
+}
+int zkc_sub_mul_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, const uint64_t* s,
+                       const uint64_t* sShoup, uint64_t* out, size_t polys, size_t limbs) {
+    return pointwise<kSubMulScalar>(ctx, set, a, b, out, polys, limbs, s, sShoup);
+}
+
+int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* out, size_t rows, size_t n) {
+    unsigned logN = 0;
+    while ((size_t{1} << logN) < n) logN++;
+    size_t total = rows * n;
+    if (total == 0) return 0;
+    permuteKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, a, perm, out, logN);
+    return launched(ctx);
+}
+
+int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* digits, const uint64_t* keyB,
+                           const uint64_t* keyA, size_t count, const int32_t* perm, uint64_t* acc0, uint64_t* acc1,
+                           size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, set, limbs)) return r;
+    size_t total = polys * limbs << set->set.logN;
+    if (total == 0) return 0;
+    keySwitchKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, digits, keyB, keyA, count, perm, acc0,
+                                                                      acc1, subset(set, limbs));
+    return launched(ctx);
+}
+
+zkc_basis* zkc_basis_create(zkc_ctx* ctx, size_t k, size_t m, const uint64_t* fromModuli, const uint64_t* qHatInverse,
+                            const uint64_t* qHatInverseShoup, const uint64_t* toModuli, const uint64_t* qHatModP,
+                            const uint64_t* qHatModPShoup) {
+    size_t words = basisFlatWords(k, m);
+    uint64_t* host = new (std::nothrow) uint64_t[words];
+    if (host == nullptr) return nullptr;
+    std::memcpy(host, fromModuli, k * 8);
+    std::memcpy(host + k, qHatInverse, k * 8);
+    std::memcpy(host + 2 * k, qHatInverseShoup, k * 8);
+    std::memcpy(host + 3 * k, toModuli, m * 8);
+    std::memcpy(host + 3 * k + m, qHatModP, m * k * 8);
+    std::memcpy(host + 3 * k + m + m * k, qHatModPShoup, m * k * 8);
+    uint64_t* d = zkc_alloc(ctx, words);
+    if (d == nullptr || zkc_upload(ctx, d, host, words) != 0) {
+        delete[] host;
+        zkc_free(ctx, d);
+        return nullptr;
+    }
+    delete[] host;
+    zkc_basis* basis = new (std::nothrow) zkc_basis{basisView(d, k, m), d};
+    if (basis == nullptr) zkc_free(ctx, d);
+    return basis;
+}
+
+void zkc_basis_destroy(zkc_ctx* ctx, zkc_basis* basis) {
+    if (basis == nullptr) return;
+    zkc_free(ctx, basis->storage);
+    delete basis;
+}
+
+int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* in, uint64_t* out, size_t polys,
+                      size_t n) {
+    unsigned logN = 0;
+    while ((size_t{1} << logN) < n) logN++;
+    size_t total = polys * basis->view.m * n;
+    if (total == 0) return 0;
+    convertBasisKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, in, out, logN, basis->view);
+    return launched(ctx);
+}
+
+int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* a, size_t aStride, const uint64_t* top,
+                size_t topStride, uint64_t t, const uint64_t* s, const uint64_t* sShoup, uint64_t* out,
+                size_t outStride, uint64_t* scratch, size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, table, limbs)) return r;
+    if (limbs > kMaxScalarLimbs) {
+        ctx->lastError = "rescale takes at most 64 limbs";
+        return -1;
+    }
+    LimbSet set = subset(table, limbs);
+    size_t total = polys * limbs << set.logN;
+    if (total == 0) return 0;
+    LimbScalars scalars;
+    std::memset(&scalars, 0, sizeof scalars);
+    for (size_t l = 0; l < limbs; l++) {
+        scalars.s[l] = s[l];
+        scalars.sShoup[l] = sShoup[l];
+    }
+    liftKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, top, topStride, t, scratch, set);
+    if (int r = launched(ctx)) return r;
+    if (int r = zkc_ntt_forward(ctx, table, scratch, polys, limbs)) return r;
+    rescaleFinishKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, a, aStride, scratch, out, outStride,
+                                                                          set, scalars);
+    return launched(ctx);
+}
+
+}  // extern "C"

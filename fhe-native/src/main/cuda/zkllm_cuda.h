@@ -1,0 +1,133 @@
+/*
+ * C API of the CUDA ring kernels (libzkllm_cuda.so). Buffers live on the device and stay there
+ * between calls, so a caller (a later JNI layer, or the device harness) can keep ciphertexts
+ * resident and pay the PCIe copies once. Every kernel call is asynchronous on the context's
+ * stream; zkc_sync waits for it and reports the first error.
+ *
+ * Contracts are RingBackend's (fhe-native/src/main/java/ai/zkllm/fhe/ring/RingBackend.java):
+ * residues of primes q < 2^31 in 64-bit words, inputs canonical in [0, q), outputs canonical,
+ * the forward NTT in bit-reversed evaluation order a(ψ^(2·brv(i)+1)). Outputs are identical, bit
+ * for bit, to kernels_scalar.cpp and kernels_avx2.cpp.
+ *
+ * Layout: a batch of `polys` polynomials of `limbs` limbs of n words each is one contiguous
+ * [polys][limbs][n] array; limb l of every poly uses row l of a zkc_limbs table. Batching over
+ * ciphertexts is batching over polys (a ciphertext is 2 polys).
+ *
+ * Return values: 0 on success, a nonzero CUDA error code otherwise (zkc_last_error says which).
+ */
+#ifndef ZKLLM_CUDA_H
+#define ZKLLM_CUDA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ZKC_MAX_SCALAR_LIMBS 64
+
+typedef struct zkc_ctx zkc_ctx;       /* a device, a stream, the last error */
+typedef struct zkc_limbs zkc_limbs;   /* per-limb moduli, Barrett constants, NTT twiddles */
+typedef struct zkc_basis zkc_basis;   /* constants of one fast basis extension */
+
+/** Number of CUDA devices (0 when no driver or no GPU). */
+int zkc_device_count(void);
+/** A context on device `device` with its own stream; NULL when no device is usable. */
+zkc_ctx* zkc_create(int device);
+void zkc_destroy(zkc_ctx* ctx);
+const char* zkc_last_error(const zkc_ctx* ctx);
+/** Waits for every call queued on the stream. */
+int zkc_sync(zkc_ctx* ctx);
+
+/** Device words (8 bytes each); NULL on failure. */
+uint64_t* zkc_alloc(zkc_ctx* ctx, size_t words);
+void zkc_free(zkc_ctx* ctx, void* device);
+int zkc_upload(zkc_ctx* ctx, uint64_t* device, const uint64_t* host, size_t words);
+int zkc_download(zkc_ctx* ctx, uint64_t* host, const uint64_t* device, size_t words);
+/** Device-to-device copy of `words` words, queued on the stream. */
+int zkc_copy(zkc_ctx* ctx, uint64_t* dst, const uint64_t* src, size_t words);
+/** A permutation of n indices (int32) on the device; free with zkc_free. */
+int32_t* zkc_upload_permutation(zkc_ctx* ctx, const int32_t* host, size_t n);
+
+/**
+ * Uploads the tables of `limbs` primes for ring degree n (a power of two, 2..2^17): for limb l,
+ * moduli[l] and rows l of the NttTable arrays (psiPowers, psiPowersShoup, inversePsiPowers,
+ * inversePsiPowersShoup; each [limbs][n]) and nInverse[l], nInverseShoup[l].
+ */
+zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t* moduli,
+                            const uint64_t* psi, const uint64_t* psiShoup, const uint64_t* inversePsi,
+                            const uint64_t* inversePsiShoup, const uint64_t* nInverse,
+                            const uint64_t* nInverseShoup);
+/**
+ * Rows [first, first + count) of a table as a table of its own (no copy: it must not outlive
+ * `set`); destroy it with zkc_limbs_destroy.
+ */
+zkc_limbs* zkc_limbs_view(zkc_ctx* ctx, const zkc_limbs* set, size_t first, size_t count);
+void zkc_limbs_destroy(zkc_ctx* ctx, zkc_limbs* set);
+
+/*
+ * Kernels over a [polys][limbs][n] batch; limbs <= the table's limbs. Outputs may alias inputs
+ * unless said otherwise.
+ */
+int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, size_t polys, size_t limbs);
+int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, size_t polys, size_t limbs);
+int zkc_add(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out,
+            size_t polys, size_t limbs);
+int zkc_sub(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out,
+            size_t polys, size_t limbs);
+int zkc_negate(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, uint64_t* out, size_t polys,
+               size_t limbs);
+int zkc_mul(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out,
+            size_t polys, size_t limbs);
+/** acc = acc + a·b. */
+int zkc_mul_add(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* acc,
+                size_t polys, size_t limbs);
+/* Scalar kernels: s[l], sShoup[l] (host arrays, limbs <= ZKC_MAX_SCALAR_LIMBS) for limb l. */
+int zkc_mul_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* s,
+                   const uint64_t* sShoup, uint64_t* out, size_t polys, size_t limbs);
+int zkc_add_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* s, uint64_t* out,
+                   size_t polys, size_t limbs);
+/** out = (a - b)·s. */
+int zkc_sub_mul_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b,
+                       const uint64_t* s, const uint64_t* sShoup, uint64_t* out, size_t polys, size_t limbs);
+
+/** out[row][i] = a[row][perm[i]] over rows of n words; out must not alias a. */
+int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* out, size_t rows, size_t n);
+
+/**
+ * Key-switching inner product: acc0 = Σ_j π(d_j)·keyB_j, acc1 = Σ_j π(d_j)·keyA_j per limb, with
+ * digits [polys][count][limbs][n], keyB and keyA [count][limbs][n] (shared by the polys), acc0
+ * and acc1 [polys][limbs][n], perm a device permutation or NULL. acc0/acc1 alias nothing.
+ */
+int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* digits, const uint64_t* keyB,
+                           const uint64_t* keyA, size_t count, const int32_t* perm, uint64_t* acc0,
+                           uint64_t* acc1, size_t polys, size_t limbs);
+
+/**
+ * Basis-extension constants (BasisConverter): from k primes to m primes; qHatModP and
+ * qHatModPShoup are [m][k] (row j, column i: [Q/q_i]_{p_j}, Shoup companion mod p_j).
+ */
+zkc_basis* zkc_basis_create(zkc_ctx* ctx, size_t k, size_t m, const uint64_t* fromModuli,
+                            const uint64_t* qHatInverse, const uint64_t* qHatInverseShoup,
+                            const uint64_t* toModuli, const uint64_t* qHatModP, const uint64_t* qHatModPShoup);
+void zkc_basis_destroy(zkc_ctx* ctx, zkc_basis* basis);
+/** in [polys][k][n] (coefficient domain) to out [polys][m][n]; out must not alias in. */
+int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* in, uint64_t* out, size_t polys,
+                      size_t n);
+
+/**
+ * RingBackend.rescaleLimb on `limbs` limbs of each of `polys` polys: out_l = (a_l - NTT_l(c(top)))
+ * · s_l with c the centered lift mod t. a: limb l of poly p at a + p·aStride + l·n (NTT form);
+ * top: poly p at top + p·topStride (coefficients in [0, t)); out like a with outStride (may alias
+ * a when outStride == aStride); scratch: polys·limbs·n device words.
+ */
+int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, size_t aStride, const uint64_t* top,
+                size_t topStride, uint64_t t, const uint64_t* s, const uint64_t* sShoup, uint64_t* out,
+                size_t outStride, uint64_t* scratch, size_t polys, size_t limbs);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,444 @@
+// Per-element arithmetic and per-thread index mappings of the CUDA ring kernels.
+//
+// Every function here is __host__ __device__ and is the ONLY place where the kernels in
+// zkllm_cuda.cu compute: the kernels are thin launchers that compute a thread's element index
+// and call these. The host harness (src/test/cuda/host_check.cpp) compiles this same header with
+// g++ and replays each kernel's grid on the CPU (host_emulation.hpp) against the scalar CPU
+// kernels of src/main/cpp, so the arithmetic and the index mapping are checked without a GPU.
+//
+// Contracts are RingBackend's: residues of primes q < 2^31 held in 64-bit words, canonical
+// outputs in [0, q), and the same formulas (lazy ranges included) as modular.hpp, so the bytes
+// are identical to kernels_scalar.cpp and kernels_avx2.cpp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(__CUDACC__)
+#define ZK_HD __host__ __device__ __forceinline__
+#else
+#define ZK_HD inline
+#endif
+
+namespace zkllm::cuda {
+
+/** x - bound when x >= bound. */
+ZK_HD uint64_t reduceOnce(uint64_t x, uint64_t bound) { return x >= bound ? x - bound : x; }
+
+/** x · w mod q in [0, 2q) for x < 2^32, with ws = floor(w · 2^32 / q) (Shoup). */
+ZK_HD uint64_t mulShoupLazy(uint64_t x, uint64_t w, uint64_t ws, uint64_t q) {
+    return x * w - ((x * ws) >> 32) * q;
+}
+
+/** Canonical Shoup product. */
+ZK_HD uint64_t mulShoup(uint64_t x, uint64_t w, uint64_t ws, uint64_t q) {
+    return reduceOnce(mulShoupLazy(x, w, ws, q), q);
+}
+
+/**
+ * Barrett constants of modular.hpp's Barrett (HAC 14.42, base 2), computed once on the host per
+ * modulus: with L = bits(q), lowShift = L - 1, highShift = L + 1, mu = floor(2^(2L) / q).
+ */
+struct BarrettConst {
+    uint64_t q;
+    uint64_t mu;
+    uint32_t lowShift;
+    uint32_t highShift;
+};
+
+inline BarrettConst makeBarrett(uint64_t q) {
+    unsigned bits = 0;
+    while ((q >> bits) != 0) bits++;
+    return BarrettConst{q, (uint64_t{1} << (2 * bits)) / q, bits - 1, bits + 1};
+}
+
+/** x mod q for x < 2^(2L): the quotient estimate undershoots by at most 2. */
+ZK_HD uint64_t barrettReduce(uint64_t x, const BarrettConst& b) {
+    uint64_t estimate = ((x >> b.lowShift) * b.mu) >> b.highShift;
+    return reduceOnce(reduceOnce(x - estimate * b.q, 2 * b.q), b.q);
+}
+
+// ---- pointwise operations (one output element each) ----------------------------------------
+
+ZK_HD uint64_t opAdd(uint64_t a, uint64_t b, uint64_t q) { return reduceOnce(a + b, q); }
+ZK_HD uint64_t opSub(uint64_t a, uint64_t b, uint64_t q) { return reduceOnce(a - b + q, q); }
+ZK_HD uint64_t opNegate(uint64_t a, uint64_t q) { return reduceOnce(q - a, q); }
+ZK_HD uint64_t opMul(uint64_t a, uint64_t b, const BarrettConst& br) { return barrettReduce(a * b, br); }
+ZK_HD uint64_t opMulAdd(uint64_t a, uint64_t b, uint64_t acc, const BarrettConst& br) {
+    return barrettReduce(a * b + acc, br);
+}
+ZK_HD uint64_t opMulScalar(uint64_t a, uint64_t s, uint64_t sShoup, uint64_t q) {
+    return mulShoup(a, s, sShoup, q);
+}
+ZK_HD uint64_t opAddScalar(uint64_t a, uint64_t s, uint64_t q) { return reduceOnce(a + s, q); }
+ZK_HD uint64_t opSubMulScalar(uint64_t a, uint64_t b, uint64_t s, uint64_t sShoup, uint64_t q) {
+    return mulShoup(a - b + q, s, sShoup, q);
+}
+
+/** c(r) mod q with c the centered remainder mod t (RingBackend.rescaleLimb), r < t < 2^31. */
+ZK_HD uint64_t opLiftCentered(uint64_t r, uint64_t t, uint64_t q) {
+    uint64_t half = t >> 1;
+    uint64_t shift = (q - t % q) % q;
+    uint64_t oneShoup = (uint64_t{1} << 32) / q;
+    uint64_t rq = mulShoup(r, 1, oneShoup, q);
+    uint64_t shifted = reduceOnce(rq + shift, q);
+    return r > half ? shifted : rq;
+}
+
+/** One step of the key-switching inner product: s + d·k mod q (kernels_scalar's order). */
+ZK_HD uint64_t opKeySwitchStep(uint64_t s, uint64_t d, uint64_t k, const BarrettConst& br) {
+    return reduceOnce(s + barrettReduce(d * k, br), br.q);
+}
+
+// ---- negacyclic NTT -------------------------------------------------------------------------
+
+/** Cooley–Tukey butterfly on lazy values in [0, 4q); outputs stay in [0, 4q). */
+ZK_HD void forwardButterfly(uint64_t& u, uint64_t& x, uint64_t w, uint64_t ws, uint64_t q) {
+    uint64_t twoQ = 2 * q;
+    uint64_t u2 = reduceOnce(u, twoQ);
+    uint64_t v = mulShoupLazy(reduceOnce(x, twoQ), w, ws, q);
+    u = u2 + v;
+    x = u2 - v + twoQ;
+}
+
+/** Gentleman–Sande butterfly on lazy values in [0, 2q); outputs stay in [0, 2q). */
+ZK_HD void inverseButterfly(uint64_t& u, uint64_t& x, uint64_t w, uint64_t ws, uint64_t q) {
+    uint64_t twoQ = 2 * q;
+    uint64_t sum = reduceOnce(u + x, twoQ);
+    uint64_t difference = reduceOnce(u - x + twoQ, twoQ);
+    u = sum;
+    x = mulShoupLazy(difference, w, ws, q);
+}
+
+/**
+ * Where butterfly k (0 <= k < n/2) of the stage with half-width t = 2^logT acts: on elements
+ * `first` and first + t, with twiddle index m + k/t, m = n / (2t). This is the loop nest
+ * "for i < m, for j < t: (2it + j, 2it + j + t), w[m + i]" of kernels_scalar.cpp flattened, so
+ * the stage computes exactly the CPU's butterflies (each butterfly of a stage is independent).
+ */
+struct ButterflyIndex {
+    size_t first;
+    size_t twiddle;
+};
+
+ZK_HD ButterflyIndex butterflyIndex(size_t k, unsigned logT, unsigned logN) {
+    size_t t = size_t{1} << logT;
+    size_t i = k >> logT;
+    size_t j = k & (t - 1);
+    size_t m = size_t{1} << (logN - 1 - logT);
+    return ButterflyIndex{2 * i * t + j, m + i};
+}
+
+/** Forward butterfly k of stage logT on one limb a (global or shared memory). */
+ZK_HD void forwardStageElement(uint64_t* a, size_t k, unsigned logT, unsigned logN, const uint64_t* w,
+                               const uint64_t* ws, uint64_t q) {
+    ButterflyIndex b = butterflyIndex(k, logT, logN);
+    size_t t = size_t{1} << logT;
+    uint64_t u = a[b.first], x = a[b.first + t];
+    forwardButterfly(u, x, w[b.twiddle], ws[b.twiddle], q);
+    a[b.first] = u;
+    a[b.first + t] = x;
+}
+
+/** The forward NTT's final reduction of lazy [0, 4q) values to [0, q). */
+ZK_HD uint64_t forwardFinish(uint64_t v, uint64_t q) { return reduceOnce(reduceOnce(v, 2 * q), q); }
+
+/**
+ * Inverse butterfly k of stage logT; on the last stage (t = n/2) with `scale` set it also
+ * multiplies both outputs by n^-1 (the CPU's final mulScalar, fused: same formula, same input).
+ */
+ZK_HD void inverseStageElement(uint64_t* a, size_t k, unsigned logT, unsigned logN, const uint64_t* w,
+                               const uint64_t* ws, uint64_t q, bool scale, uint64_t nInverse,
+                               uint64_t nInverseShoup) {
+    ButterflyIndex b = butterflyIndex(k, logT, logN);
+    size_t t = size_t{1} << logT;
+    uint64_t u = a[b.first], x = a[b.first + t];
+    inverseButterfly(u, x, w[b.twiddle], ws[b.twiddle], q);
+    if (scale) {
+        u = mulShoup(u, nInverse, nInverseShoup, q);
+        x = mulShoup(x, nInverse, nInverseShoup, q);
+    }
+    a[b.first] = u;
+    a[b.first + t] = x;
+}
+
+/**
+ * The shared-memory NTT kernel works on aligned tiles of kTile elements with kTile / 2 threads:
+ * a butterfly of half-width t <= kTile / 2 never leaves its tile. Butterfly k of the limb lies in
+ * tile k / (kTile / 2); tid = k mod (kTile / 2).
+ */
+constexpr unsigned kLogTile = 11;
+constexpr size_t kTile = size_t{1} << kLogTile;      // 2048 words = 16 KiB of shared memory
+constexpr size_t kTileThreads = kTile / 2;           // 1024 butterflies per stage
+
+// ---- basis extension ------------------------------------------------------------------------
+
+/**
+ * Flattened constants of one fast basis extension (kernels.hpp's BasisConversion), in one
+ * buffer so the device copy is a single allocation: fromModuli[k], qHatInverse[k],
+ * qHatInverseShoup[k], toModuli[m], qHatModP[m*k], qHatModPShoup[m*k].
+ */
+struct BasisView {
+    size_t k;
+    size_t m;
+    const uint64_t* fromModuli;
+    const uint64_t* qHatInverse;
+    const uint64_t* qHatInverseShoup;
+    const uint64_t* toModuli;
+    const uint64_t* qHatModP;
+    const uint64_t* qHatModPShoup;
+};
+
+ZK_HD BasisView basisView(const uint64_t* flat, size_t k, size_t m) {
+    return BasisView{k, m, flat, flat + k, flat + 2 * k, flat + 3 * k, flat + 3 * k + m,
+                     flat + 3 * k + m + m * k};
+}
+
+ZK_HD size_t basisFlatWords(size_t k, size_t m) { return 3 * k + m + 2 * m * k; }
+
+/**
+ * out_j[x] for one column x: Σ_i [in_i[x] · qHatInv_i]_{q_i} · [Q/q_i]_{p_j} mod p_j, with the
+ * CPU's exact reduction order. in points at limb 0 of the input poly (k limbs of n words).
+ */
+ZK_HD uint64_t convertBasisElement(const uint64_t* in, size_t n, size_t x, size_t j, const BasisView& c) {
+    uint64_t p = c.toModuli[j];
+    const uint64_t* hat = c.qHatModP + j * c.k;
+    const uint64_t* hatShoup = c.qHatModPShoup + j * c.k;
+    uint64_t acc = 0;
+    for (size_t i = 0; i < c.k; i++) {
+        uint64_t qi = c.fromModuli[i];
+        uint64_t y = mulShoup(in[i * n + x], c.qHatInverse[i], c.qHatInverseShoup[i], qi);
+        acc = reduceOnce(acc + mulShoup(y, hat[i], hatShoup[i], p), p);
+    }
+    return acc;
+}
+
+}  // namespace zkllm::cuda
+
+// ---- per-thread bodies: what one CUDA thread does, given its flat index --------------------
+// zkllm_cuda.cu's kernels are grid-stride loops over these; host_emulation.hpp runs the same
+// loops sequentially (stage by stage where the kernel synchronizes).
+
+namespace zkllm::cuda {
+
+/** Per-limb constants of a set of RNS primes of one ring degree n = 2^logN (device or host). */
+struct LimbSet {
+    size_t limbs;
+    unsigned logN;
+    const uint64_t* q;               // [limbs]
+    const BarrettConst* barrett;     // [limbs]
+    const uint64_t* psi;             // [limbs][n]  ψ^brv(i)
+    const uint64_t* psiShoup;        // [limbs][n]
+    const uint64_t* inversePsi;      // [limbs][n]  ψ^-brv(i)
+    const uint64_t* inversePsiShoup; // [limbs][n]
+    const uint64_t* nInverse;        // [limbs]
+    const uint64_t* nInverseShoup;   // [limbs]
+};
+
+/** Rows [first, first + count) of a LimbSet (pointer offsets only). */
+inline LimbSet shiftRows(const LimbSet& s, size_t first, size_t count) {
+    size_t n = size_t{1} << s.logN;
+    return LimbSet{count, s.logN, s.q + first, s.barrett + first, s.psi + first * n, s.psiShoup + first * n,
+                   s.inversePsi + first * n, s.inversePsiShoup + first * n, s.nInverse + first,
+                   s.nInverseShoup + first};
+}
+
+/** Per-limb scalars of the scalar kernels, passed by value as a kernel parameter. */
+constexpr size_t kMaxScalarLimbs = 64;
+struct LimbScalars {
+    uint64_t s[kMaxScalarLimbs];
+    uint64_t sShoup[kMaxScalarLimbs];
+};
+
+/** Element e of `polys` × `limbs` × n words lies in limb (e / n) mod limbs. */
+ZK_HD size_t limbOf(size_t e, unsigned logN, size_t limbs) { return (e >> logN) % limbs; }
+
+enum PointwiseOp : int { kAdd, kSub, kNegate, kMul, kMulAdd, kMulScalar, kAddScalar, kSubMulScalar };
+
+/** out[e] (acc = out for kMulAdd) of a pointwise kernel; b unused by the unary ones. */
+template <int Op>
+ZK_HD void pointwiseThread(size_t e, const uint64_t* a, const uint64_t* b, uint64_t* out,
+                           const LimbSet& set, const LimbScalars& s) {
+    size_t l = limbOf(e, set.logN, set.limbs);
+    uint64_t q = set.q[l];
+    if constexpr (Op == kAdd) out[e] = opAdd(a[e], b[e], q);
+    else if constexpr (Op == kSub) out[e] = opSub(a[e], b[e], q);
+    else if constexpr (Op == kNegate) out[e] = opNegate(a[e], q);
+    else if constexpr (Op == kMul) out[e] = opMul(a[e], b[e], set.barrett[l]);
+    else if constexpr (Op == kMulAdd) out[e] = opMulAdd(a[e], b[e], out[e], set.barrett[l]);
+    else if constexpr (Op == kMulScalar) out[e] = opMulScalar(a[e], s.s[l], s.sShoup[l], q);
+    else if constexpr (Op == kAddScalar) out[e] = opAddScalar(a[e], s.s[l], q);
+    else if constexpr (Op == kSubMulScalar) out[e] = opSubMulScalar(a[e], b[e], s.s[l], s.sShoup[l], q);
+}
+
+/** Butterfly g of one global forward stage over rows of n words (row r uses limb r mod limbs). */
+ZK_HD void forwardGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set) {
+    unsigned logN = set.logN;
+    size_t n = size_t{1} << logN;
+    size_t row = g >> (logN - 1);
+    size_t k = g & (n / 2 - 1);
+    size_t l = row % set.limbs;
+    forwardStageElement(a + row * n, k, logT, logN, set.psi + l * n, set.psiShoup + l * n, set.q[l]);
+}
+
+/** Butterfly g of one global inverse stage; the stage t = n/2 also scales by n^-1. */
+ZK_HD void inverseGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set) {
+    unsigned logN = set.logN;
+    size_t n = size_t{1} << logN;
+    size_t row = g >> (logN - 1);
+    size_t k = g & (n / 2 - 1);
+    size_t l = row % set.limbs;
+    bool last = logT == logN - 1;
+    inverseStageElement(a + row * n, k, logT, logN, set.inversePsi + l * n, set.inversePsiShoup + l * n,
+                        set.q[l], last, set.nInverse[l], set.nInverseShoup[l]);
+}
+
+/** Geometry of the tile kernel: a tile of min(n, kTile) words, half as many threads. */
+ZK_HD unsigned tileLog(unsigned logN) { return logN < kLogTile ? logN : kLogTile; }
+
+/**
+ * Butterfly tid of tile `tile` (tile index within its row) at stage logT, on the tile's copy in
+ * `sh` (shared memory on the GPU): the butterfly index within the limb is tile · threads + tid,
+ * and its elements are at their limb index minus the tile's first index.
+ */
+ZK_HD void forwardTileThread(uint64_t* sh, size_t tile, size_t tid, unsigned logT, size_t l,
+                             const LimbSet& set) {
+    unsigned logN = set.logN;
+    size_t n = size_t{1} << logN;
+    size_t threads = (size_t{1} << tileLog(logN)) / 2;
+    ButterflyIndex b = butterflyIndex(tile * threads + tid, logT, logN);
+    size_t t = size_t{1} << logT;
+    size_t base = tile * 2 * threads;
+    uint64_t u = sh[b.first - base], x = sh[b.first - base + t];
+    forwardButterfly(u, x, set.psi[l * n + b.twiddle], set.psiShoup[l * n + b.twiddle], set.q[l]);
+    sh[b.first - base] = u;
+    sh[b.first - base + t] = x;
+}
+
+ZK_HD void inverseTileThread(uint64_t* sh, size_t tile, size_t tid, unsigned logT, size_t l,
+                             const LimbSet& set) {
+    unsigned logN = set.logN;
+    size_t n = size_t{1} << logN;
+    size_t threads = (size_t{1} << tileLog(logN)) / 2;
+    ButterflyIndex b = butterflyIndex(tile * threads + tid, logT, logN);
+    size_t t = size_t{1} << logT;
+    size_t base = tile * 2 * threads;
+    uint64_t u = sh[b.first - base], x = sh[b.first - base + t];
+    inverseButterfly(u, x, set.inversePsi[l * n + b.twiddle], set.inversePsiShoup[l * n + b.twiddle], set.q[l]);
+    if (logT == logN - 1) {  // the whole NTT fits in one tile: this is the last stage
+        u = mulShoup(u, set.nInverse[l], set.nInverseShoup[l], set.q[l]);
+        x = mulShoup(x, set.nInverse[l], set.nInverseShoup[l], set.q[l]);
+    }
+    sh[b.first - base] = u;
+    sh[b.first - base + t] = x;
+}
+
+/**
+ * Stages done in the tile kernel: logT < tileLog(logN); global stages: logT >= tileLog(logN).
+ * Block b of the tile kernel handles tile b mod tilesPerRow of row b / tilesPerRow.
+ */
+struct TileBlock {
+    size_t row;
+    size_t tile;
+    size_t limb;
+    size_t threads;   // blockDim.x = tile words / 2
+    size_t offset;    // first word of the tile in the batch
+};
+
+ZK_HD TileBlock tileBlock(size_t block, const LimbSet& set) {
+    unsigned logTile = tileLog(set.logN);
+    size_t tilesPerRow = size_t{1} << (set.logN - logTile);
+    size_t row = block / tilesPerRow;
+    size_t tile = block % tilesPerRow;
+    size_t threads = (size_t{1} << logTile) / 2;
+    return TileBlock{row, tile, row % set.limbs, threads, (row << set.logN) + tile * 2 * threads};
+}
+
+/** Thread tid's share of loading a tile: words tid and tid + threads. */
+ZK_HD void tileLoadThread(uint64_t* sh, const uint64_t* a, const TileBlock& b, size_t tid) {
+    sh[tid] = a[b.offset + tid];
+    sh[tid + b.threads] = a[b.offset + tid + b.threads];
+}
+
+/** Storing a tile after the forward stages: the final reduction to [0, q). */
+ZK_HD void tileStoreForwardThread(const uint64_t* sh, uint64_t* a, const TileBlock& b, size_t tid,
+                                  const LimbSet& set) {
+    uint64_t q = set.q[b.limb];
+    a[b.offset + tid] = forwardFinish(sh[tid], q);
+    a[b.offset + tid + b.threads] = forwardFinish(sh[tid + b.threads], q);
+}
+
+ZK_HD void tileStoreInverseThread(const uint64_t* sh, uint64_t* a, const TileBlock& b, size_t tid) {
+    a[b.offset + tid] = sh[tid];
+    a[b.offset + tid + b.threads] = sh[tid + b.threads];
+}
+
+/** acc0/acc1 element e of the key-switching inner product (layouts in zkllm_cuda.h). */
+ZK_HD void keySwitchThread(size_t e, const uint64_t* digits, const uint64_t* keyB, const uint64_t* keyA,
+                           size_t count, const int32_t* perm, uint64_t* acc0, uint64_t* acc1,
+                           const LimbSet& set) {
+    unsigned logN = set.logN;
+    size_t n = size_t{1} << logN;
+    size_t limbs = set.limbs;
+    size_t i = e & (n - 1);
+    size_t row = e >> logN;          // poly · limbs + l
+    size_t l = row % limbs;
+    size_t poly = row / limbs;
+    size_t source = perm != nullptr ? static_cast<size_t>(perm[i]) : i;
+    const BarrettConst br = set.barrett[l];
+    uint64_t s0 = 0, s1 = 0;
+    for (size_t j = 0; j < count; j++) {
+        uint64_t d = digits[((poly * count + j) * limbs + l) * n + source];
+        size_t key = (j * limbs + l) * n + i;
+        s0 = opKeySwitchStep(s0, d, keyB[key], br);
+        s1 = opKeySwitchStep(s1, d, keyA[key], br);
+    }
+    acc0[e] = s0;
+    acc1[e] = s1;
+}
+
+/** out element e of permute over rows of n words: out[row][i] = a[row][perm[i]]. */
+ZK_HD void permuteThread(size_t e, const uint64_t* a, const int32_t* perm, uint64_t* out, unsigned logN) {
+    size_t n = size_t{1} << logN;
+    size_t i = e & (n - 1);
+    out[e] = a[(e - i) + static_cast<size_t>(perm[i])];
+}
+
+/** out element e = (poly · m + j) · n + x of the basis extension; in is [polys][k][n]. */
+ZK_HD void convertBasisThread(size_t e, const uint64_t* in, uint64_t* out, unsigned logN, const BasisView& c) {
+    size_t n = size_t{1} << logN;
+    size_t x = e & (n - 1);
+    size_t row = e >> logN;
+    size_t j = row % c.m;
+    size_t poly = row / c.m;
+    out[e] = convertBasisElement(in + poly * c.k * n, n, x, j, c);
+}
+
+/** scratch element e = (poly · limbs + l) · n + x of rescale: the centered lift of top. */
+ZK_HD void liftThread(size_t e, const uint64_t* top, size_t topStride, uint64_t t, uint64_t* scratch,
+                      const LimbSet& set) {
+    unsigned logN = set.logN;
+    size_t n = size_t{1} << logN;
+    size_t x = e & (n - 1);
+    size_t row = e >> logN;
+    size_t l = row % set.limbs;
+    size_t poly = row / set.limbs;
+    scratch[e] = opLiftCentered(top[poly * topStride + x], t, set.q[l]);
+}
+
+/**
+ * Element e (an index into the compact [polys][limbs][n] scratch) of rescale's last step:
+ * out = (a - NTT(lift)) · s_l, where a and out have aStride and outStride words per poly.
+ */
+ZK_HD void rescaleFinishThread(size_t e, const uint64_t* a, size_t aStride, const uint64_t* lifted,
+                               uint64_t* out, size_t outStride, const LimbSet& set, const LimbScalars& s) {
+    unsigned logN = set.logN;
+    size_t n = size_t{1} << logN;
+    size_t within = e % (set.limbs * n);
+    size_t poly = e / (set.limbs * n);
+    size_t l = within >> logN;
+    out[poly * outStride + within] =
+        opSubMulScalar(a[poly * aStride + within], lifted[e], s.s[l], s.sShoup[l], set.q[l]);
+}
+
+}  // namespace zkllm::cuda

@@ -1,0 +1,318 @@
+// zkllm_cuda.h implemented on the host: every "launch" runs the kernel's grid sequentially,
+// calling the same per-thread bodies (zkllm_cuda_arith.cuh) as zkllm_cuda.cu, and the tile
+// kernels run thread by thread within each stage, stage by stage (what __syncthreads orders).
+// Built with g++ into zkllm_cuda_hostcheck, so the kernels' arithmetic and index mapping are
+// checked against the CPU kernels on a machine without a GPU. Device pointers are host memory.
+#include "zkllm_cuda.h"
+#include "zkllm_cuda_arith.cuh"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+using namespace zkllm::cuda;
+
+struct zkc_ctx {
+    std::string lastError;
+};
+
+struct zkc_limbs {
+    LimbSet set;
+    std::vector<uint64_t> storage;
+    std::vector<BarrettConst> barrett;
+};
+
+struct zkc_basis {
+    BasisView view;
+    std::vector<uint64_t> storage;
+};
+
+namespace {
+
+unsigned log2Of(size_t n) {
+    unsigned l = 0;
+    while ((size_t{1} << l) < n) l++;
+    return l;
+}
+
+LimbSet subset(const zkc_limbs* set, size_t limbs) {
+    LimbSet s = set->set;
+    s.limbs = limbs;
+    return s;
+}
+
+int checkLimbs(zkc_ctx* ctx, const zkc_limbs* set, size_t limbs) {
+    if (set == nullptr || limbs == 0 || limbs > set->set.limbs) {
+        ctx->lastError = "limbs out of range for the table";
+        return -1;
+    }
+    return 0;
+}
+
+LimbScalars scalarsOf(const uint64_t* s, const uint64_t* sShoup, size_t limbs) {
+    LimbScalars scalars;
+    std::memset(&scalars, 0, sizeof scalars);
+    for (size_t l = 0; s != nullptr && l < limbs && l < kMaxScalarLimbs; l++) {
+        scalars.s[l] = s[l];
+        scalars.sShoup[l] = sShoup != nullptr ? sShoup[l] : 0;
+    }
+    return scalars;
+}
+
+template <int Op>
+int pointwise(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out, size_t polys,
+              size_t limbs, const uint64_t* s = nullptr, const uint64_t* sShoup = nullptr) {
+    if (int r = checkLimbs(ctx, set, limbs)) return r;
+    if (s != nullptr && limbs > kMaxScalarLimbs) return -1;
+    LimbSet sub = subset(set, limbs);
+    LimbScalars scalars = scalarsOf(s, sShoup, limbs);
+    size_t total = polys * limbs << sub.logN;
+    for (size_t e = 0; e < total; e++) pointwiseThread<Op>(e, a, b, out, sub, scalars);
+    return 0;
+}
+
+/**
+ * The emulation runs a stage's threads one after another; that equals the GPU's (any) schedule
+ * only if no two butterflies of a stage touch the same word. Checked once per n: every word of a
+ * limb is touched by exactly one butterfly in every stage (for the tile kernel's stages too,
+ * since tile-local indices are limb indices minus the tile's start).
+ */
+void checkStagesDisjoint(unsigned logN) {
+    static std::vector<bool> checked(64, false);
+    if (checked[logN]) return;
+    size_t n = size_t{1} << logN;
+    std::vector<int> touched(n);
+    for (unsigned logT = 0; logT < logN; logT++) {
+        std::fill(touched.begin(), touched.end(), 0);
+        for (size_t k = 0; k < n / 2; k++) {
+            ButterflyIndex b = butterflyIndex(k, logT, logN);
+            touched[b.first]++;
+            touched[b.first + (size_t{1} << logT)]++;
+            size_t m = size_t{1} << (logN - 1 - logT);
+            if (b.twiddle < m || b.twiddle >= 2 * m) std::abort();
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (touched[i] != 1) {
+                std::fprintf(stderr, "stage logT=%u of n=2^%u touches word %zu %d times\n", logT, logN, i, touched[i]);
+                std::abort();
+            }
+        }
+        if (logT < tileLog(logN)) {  // the tile kernel's stages stay inside their tile
+            size_t threads = (size_t{1} << tileLog(logN)) / 2;
+            for (size_t k = 0; k < n / 2; k++) {
+                ButterflyIndex b = butterflyIndex(k, logT, logN);
+                size_t tile = k / threads;
+                size_t base = tile * 2 * threads;
+                if (b.first < base || b.first + (size_t{1} << logT) >= base + 2 * threads) std::abort();
+            }
+        }
+    }
+    checked[logN] = true;
+}
+
+}  // namespace
+
+extern "C" {
+
+int zkc_device_count(void) { return 1; }
+zkc_ctx* zkc_create(int) { return new (std::nothrow) zkc_ctx{}; }
+void zkc_destroy(zkc_ctx* ctx) { delete ctx; }
+const char* zkc_last_error(const zkc_ctx* ctx) { return ctx->lastError.c_str(); }
+int zkc_sync(zkc_ctx*) { return 0; }
+uint64_t* zkc_alloc(zkc_ctx*, size_t words) { return static_cast<uint64_t*>(std::malloc((words ? words : 1) * 8)); }
+void zkc_free(zkc_ctx*, void* device) { std::free(device); }
+int zkc_upload(zkc_ctx*, uint64_t* device, const uint64_t* host, size_t words) {
+    std::memcpy(device, host, words * 8);
+    return 0;
+}
+int zkc_download(zkc_ctx*, uint64_t* host, const uint64_t* device, size_t words) {
+    std::memcpy(host, device, words * 8);
+    return 0;
+}
+int zkc_copy(zkc_ctx*, uint64_t* dst, const uint64_t* src, size_t words) {
+    std::memmove(dst, src, words * 8);
+    return 0;
+}
+
+int32_t* zkc_upload_permutation(zkc_ctx*, const int32_t* host, size_t n) {
+    int32_t* p = static_cast<int32_t*>(std::malloc((n ? n : 1) * sizeof(int32_t)));
+    std::memcpy(p, host, n * sizeof(int32_t));
+    return p;
+}
+
+zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t* moduli, const uint64_t* psi,
+                            const uint64_t* psiShoup, const uint64_t* inversePsi, const uint64_t* inversePsiShoup,
+                            const uint64_t* nInverse, const uint64_t* nInverseShoup) {
+    unsigned logN = log2Of(n);
+    if (limbs == 0 || n < 2 || (size_t{1} << logN) != n || logN > 17) {
+        ctx->lastError = "n must be a power of two in [2, 2^17] and limbs > 0";
+        return nullptr;
+    }
+    zkc_limbs* set = new zkc_limbs;
+    set->storage.resize(3 * limbs + 4 * limbs * n);
+    uint64_t* p = set->storage.data();
+    std::memcpy(p, moduli, limbs * 8);
+    std::memcpy(p + limbs, nInverse, limbs * 8);
+    std::memcpy(p + 2 * limbs, nInverseShoup, limbs * 8);
+    const uint64_t* tables[4] = {psi, psiShoup, inversePsi, inversePsiShoup};
+    for (int t = 0; t < 4; t++) std::memcpy(p + 3 * limbs + t * limbs * n, tables[t], limbs * n * 8);
+    for (size_t l = 0; l < limbs; l++) set->barrett.push_back(makeBarrett(moduli[l]));
+    uint64_t* tab = p + 3 * limbs;
+    set->set = LimbSet{limbs, logN, p, set->barrett.data(), tab, tab + limbs * n, tab + 2 * limbs * n,
+                       tab + 3 * limbs * n, p + limbs, p + 2 * limbs};
+    return set;
+}
+
+zkc_limbs* zkc_limbs_view(zkc_ctx* ctx, const zkc_limbs* set, size_t first, size_t count) {
+    if (set == nullptr || count == 0 || first + count > set->set.limbs) {
+        ctx->lastError = "view out of range";
+        return nullptr;
+    }
+    zkc_limbs* view = new zkc_limbs;
+    view->set = shiftRows(set->set, first, count);
+    return view;
+}
+
+void zkc_limbs_destroy(zkc_ctx*, zkc_limbs* set) { delete set; }
+
+int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, table, limbs)) return r;
+    checkStagesDisjoint(table->set.logN);
+    LimbSet set = subset(table, limbs);
+    unsigned logN = set.logN;
+    size_t rows = polys * limbs;
+    if (rows == 0) return 0;
+    size_t butterflies = rows << (logN - 1);
+    unsigned logTile = tileLog(logN);
+    for (int logT = static_cast<int>(logN) - 1; logT >= static_cast<int>(logTile); logT--) {
+        for (size_t g = 0; g < butterflies; g++) forwardGlobalThread(g, a, static_cast<unsigned>(logT), set);
+    }
+    size_t blocks = rows << (logN - logTile);
+    std::vector<uint64_t> sh(kTile);
+    for (size_t block = 0; block < blocks; block++) {
+        TileBlock b = tileBlock(block, set);
+        for (size_t tid = 0; tid < b.threads; tid++) tileLoadThread(sh.data(), a, b, tid);
+        for (int logT = static_cast<int>(logTile) - 1; logT >= 0; logT--) {
+            for (size_t tid = 0; tid < b.threads; tid++) {
+                forwardTileThread(sh.data(), b.tile, tid, static_cast<unsigned>(logT), b.limb, set);
+            }
+        }
+        for (size_t tid = 0; tid < b.threads; tid++) tileStoreForwardThread(sh.data(), a, b, tid, set);
+    }
+    return 0;
+}
+
+int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, table, limbs)) return r;
+    checkStagesDisjoint(table->set.logN);
+    LimbSet set = subset(table, limbs);
+    unsigned logN = set.logN;
+    size_t rows = polys * limbs;
+    if (rows == 0) return 0;
+    size_t butterflies = rows << (logN - 1);
+    unsigned logTile = tileLog(logN);
+    size_t blocks = rows << (logN - logTile);
+    std::vector<uint64_t> sh(kTile);
+    for (size_t block = 0; block < blocks; block++) {
+        TileBlock b = tileBlock(block, set);
+        for (size_t tid = 0; tid < b.threads; tid++) tileLoadThread(sh.data(), a, b, tid);
+        for (unsigned logT = 0; logT < logTile; logT++) {
+            for (size_t tid = 0; tid < b.threads; tid++) inverseTileThread(sh.data(), b.tile, tid, logT, b.limb, set);
+        }
+        for (size_t tid = 0; tid < b.threads; tid++) tileStoreInverseThread(sh.data(), a, b, tid);
+    }
+    for (unsigned logT = logTile; logT < logN; logT++) {
+        for (size_t g = 0; g < butterflies; g++) inverseGlobalThread(g, a, logT, set);
+    }
+    return 0;
+}
+
+int zkc_add(zkc_ctx* c, const zkc_limbs* s, const uint64_t* a, const uint64_t* b, uint64_t* o, size_t p, size_t l) {
+    return pointwise<kAdd>(c, s, a, b, o, p, l);
+}
+int zkc_sub(zkc_ctx* c, const zkc_limbs* s, const uint64_t* a, const uint64_t* b, uint64_t* o, size_t p, size_t l) {
+    return pointwise<kSub>(c, s, a, b, o, p, l);
+}
+int zkc_negate(zkc_ctx* c, const zkc_limbs* s, const uint64_t* a, uint64_t* o, size_t p, size_t l) {
+    return pointwise<kNegate>(c, s, a, nullptr, o, p, l);
+}
+int zkc_mul(zkc_ctx* c, const zkc_limbs* s, const uint64_t* a, const uint64_t* b, uint64_t* o, size_t p, size_t l) {
+    return pointwise<kMul>(c, s, a, b, o, p, l);
+}
+int zkc_mul_add(zkc_ctx* c, const zkc_limbs* s, const uint64_t* a, const uint64_t* b, uint64_t* acc, size_t p,
+                size_t l) {
+    return pointwise<kMulAdd>(c, s, a, b, acc, p, l);
+}
+int zkc_mul_scalar(zkc_ctx* c, const zkc_limbs* set, const uint64_t* a, const uint64_t* s, const uint64_t* sShoup,
+                   uint64_t* o, size_t p, size_t l) {
+    return pointwise<kMulScalar>(c, set, a, nullptr, o, p, l, s, sShoup);
+}
+int zkc_add_scalar(zkc_ctx* c, const zkc_limbs* set, const uint64_t* a, const uint64_t* s, uint64_t* o, size_t p,
+                   size_t l) {
+    return pointwise<kAddScalar>(c, set, a, nullptr, o, p, l, s, nullptr);
+}
+int zkc_sub_mul_scalar(zkc_ctx* c, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, const uint64_t* s,
+                       const uint64_t* sShoup, uint64_t* o, size_t p, size_t l) {
+    return pointwise<kSubMulScalar>(c, set, a, b, o, p, l, s, sShoup);
+}
+
+int zkc_permute(zkc_ctx*, const uint64_t* a, const int32_t* perm, uint64_t* out, size_t rows, size_t n) {
+    unsigned logN = log2Of(n);
+    for (size_t e = 0; e < rows * n; e++) permuteThread(e, a, perm, out, logN);
+    return 0;
+}
+
+int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* digits, const uint64_t* keyB,
+                           const uint64_t* keyA, size_t count, const int32_t* perm, uint64_t* acc0, uint64_t* acc1,
+                           size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, table, limbs)) return r;
+    LimbSet set = subset(table, limbs);
+    size_t total = polys * limbs << set.logN;
+    for (size_t e = 0; e < total; e++) keySwitchThread(e, digits, keyB, keyA, count, perm, acc0, acc1, set);
+    return 0;
+}
+
+zkc_basis* zkc_basis_create(zkc_ctx*, size_t k, size_t m, const uint64_t* fromModuli, const uint64_t* qHatInverse,
+                            const uint64_t* qHatInverseShoup, const uint64_t* toModuli, const uint64_t* qHatModP,
+                            const uint64_t* qHatModPShoup) {
+    zkc_basis* basis = new zkc_basis;
+    basis->storage.resize(basisFlatWords(k, m));
+    uint64_t* host = basis->storage.data();
+    std::memcpy(host, fromModuli, k * 8);
+    std::memcpy(host + k, qHatInverse, k * 8);
+    std::memcpy(host + 2 * k, qHatInverseShoup, k * 8);
+    std::memcpy(host + 3 * k, toModuli, m * 8);
+    std::memcpy(host + 3 * k + m, qHatModP, m * k * 8);
+    std::memcpy(host + 3 * k + m + m * k, qHatModPShoup, m * k * 8);
+    basis->view = basisView(host, k, m);
+    return basis;
+}
+
+void zkc_basis_destroy(zkc_ctx*, zkc_basis* basis) { delete basis; }
+
+int zkc_convert_basis(zkc_ctx*, const zkc_basis* basis, const uint64_t* in, uint64_t* out, size_t polys, size_t n) {
+    unsigned logN = log2Of(n);
+    size_t total = polys * basis->view.m * n;
+    for (size_t e = 0; e < total; e++) convertBasisThread(e, in, out, logN, basis->view);
+    return 0;
+}
+
+int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* a, size_t aStride, const uint64_t* top,
+                size_t topStride, uint64_t t, const uint64_t* s, const uint64_t* sShoup, uint64_t* out,
+                size_t outStride, uint64_t* scratch, size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, table, limbs)) return r;
+    if (limbs > kMaxScalarLimbs) return -1;
+    LimbSet set = subset(table, limbs);
+    size_t total = polys * limbs << set.logN;
+    LimbScalars scalars = scalarsOf(s, sShoup, limbs);
+    for (size_t e = 0; e < total; e++) liftThread(e, top, topStride, t, scratch, set);
+    if (int r = zkc_ntt_forward(ctx, table, scratch, polys, limbs)) return r;
+    for (size_t e = 0; e < total; e++) rescaleFinishThread(e, a, aStride, scratch, out, outStride, set, scalars);
+    return 0;
+}
+
+}  // extern "C"

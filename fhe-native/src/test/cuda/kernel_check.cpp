@@ -1,0 +1,759 @@
+// Checks the kernels behind zkllm_cuda.h against the CPU kernels of src/main/cpp, bit for bit.
+//
+// Linked two ways (CMakeLists.txt):
+//   zkllm_cuda_hostcheck  with host_emulation.cpp: the kernels' per-thread code run on the CPU
+//                         (g++, no GPU); the Maven test CudaHostEmulationTest runs it.
+//   zkllm_cuda_check      with libzkllm_cuda.so: the same checks on the GPU, plus a random chain
+//                         of kernels and per-operation timings against the single-thread CPU
+//                         kernels (src/test/device/run.sh runs it on the device machine).
+//
+// Usage: <exe> [--quick] [--bench] [--json FILE]. Exit status 0 when every check passed.
+#include "kernels.hpp"
+#include "zkllm_cuda.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+using zkllm::fhe::RingKernels;
+using Words = std::vector<uint64_t>;
+
+namespace {
+
+// ---- parameters (primes, NTT tables, basis constants), from the algorithms -------------------
+
+uint64_t mulMod(uint64_t a, uint64_t b, uint64_t m) { return static_cast<uint64_t>((unsigned __int128)a * b % m); }
+
+uint64_t powMod(uint64_t b, uint64_t e, uint64_t m) {
+    uint64_t r = 1 % m;
+    b %= m;
+    for (; e; e >>= 1, b = mulMod(b, b, m)) if (e & 1) r = mulMod(r, b, m);
+    return r;
+}
+
+bool isPrime(uint64_t n) {
+    if (n < 2) return false;
+    for (uint64_t p : {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37}) {
+        if (n % p == 0) return n == p;
+    }
+    uint64_t d = n - 1;
+    int s = 0;
+    while ((d & 1) == 0) d >>= 1, s++;
+    for (uint64_t a : {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37}) {
+        uint64_t x = powMod(a, d, n);
+        if (x == 1 || x == n - 1) continue;
+        bool composite = true;
+        for (int r = 1; r < s && composite; r++) {
+            x = mulMod(x, x, n);
+            if (x == n - 1) composite = false;
+        }
+        if (composite) return false;
+    }
+    return true;
+}
+
+/** Primes below 2^bits, ≡ 1 mod 2^(logM + 1), largest first, not in `taken`. */
+uint64_t nttPrime(unsigned bits, unsigned logN, std::vector<uint64_t>& taken) {
+    uint64_t step = uint64_t{2} << logN;
+    for (uint64_t c = ((uint64_t{1} << bits) - 1) / step * step + 1; c > (uint64_t{1} << (bits - 1)); c -= step) {
+        if (isPrime(c) && std::find(taken.begin(), taken.end(), c) == taken.end()) {
+            taken.push_back(c);
+            return c;
+        }
+    }
+    std::fprintf(stderr, "no prime\n");
+    std::exit(2);
+}
+
+uint64_t smallestGenerator(uint64_t q) {
+    std::vector<uint64_t> factors;
+    uint64_t m = q - 1;
+    for (uint64_t p = 2; p * p <= m; p++) {
+        if (m % p == 0) {
+            factors.push_back(p);
+            while (m % p == 0) m /= p;
+        }
+    }
+    if (m > 1) factors.push_back(m);
+    for (uint64_t g = 2;; g++) {
+        bool ok = true;
+        for (uint64_t f : factors) ok = ok && powMod(g, (q - 1) / f, q) != 1;
+        if (ok) return g;
+    }
+}
+
+uint64_t shoup(uint64_t w, uint64_t q) { return (w << 32) / q; }
+uint64_t inverse(uint64_t a, uint64_t q) { return powMod(a, q - 2, q); }
+
+unsigned bitReverse(size_t x, unsigned bits) {
+    unsigned r = 0;
+    for (unsigned b = 0; b < bits; b++) r |= ((x >> b) & 1u) << (bits - 1 - b);
+    return static_cast<unsigned>(r);
+}
+
+/** NttTable's arrays for several primes, row per limb. */
+struct Tables {
+    size_t n;
+    unsigned logN;
+    Words q, psi, psiShoup, inversePsi, inversePsiShoup, nInverse, nInverseShoup;
+};
+
+Tables makeTables(const std::vector<uint64_t>& primes, size_t n) {
+    Tables t{n, 0, primes, {}, {}, {}, {}, {}, {}};
+    while ((size_t{1} << t.logN) < n) t.logN++;
+    size_t L = primes.size();
+    t.psi.resize(L * n), t.psiShoup.resize(L * n), t.inversePsi.resize(L * n), t.inversePsiShoup.resize(L * n);
+    for (size_t l = 0; l < L; l++) {
+        uint64_t q = primes[l];
+        uint64_t psi = powMod(smallestGenerator(q), (q - 1) / (2 * n), q);
+        uint64_t psiInv = inverse(psi, q);
+        uint64_t p = 1, pi = 1;
+        for (size_t i = 0; i < n; i++) {
+            size_t r = l * n + bitReverse(i, t.logN);
+            t.psi[r] = p, t.psiShoup[r] = shoup(p, q);
+            t.inversePsi[r] = pi, t.inversePsiShoup[r] = shoup(pi, q);
+            p = mulMod(p, psi, q), pi = mulMod(pi, psiInv, q);
+        }
+        uint64_t ni = inverse(n % q, q);
+        t.nInverse.push_back(ni), t.nInverseShoup.push_back(shoup(ni, q));
+    }
+    return t;
+}
+
+/** BasisConverter's constants, qHatModP row j column i. */
+struct Basis {
+    Words from, to, qHatInverse, qHatInverseShoup, qHatModP, qHatModPShoup;
+};
+
+Basis makeBasis(const Words& from, const Words& to) {
+    Basis b{from, to, {}, {}, {}, {}};
+    size_t k = from.size();
+    for (size_t i = 0; i < k; i++) {
+        uint64_t hat = 1;
+        for (size_t l = 0; l < k; l++) if (l != i) hat = mulMod(hat, from[l] % from[i], from[i]);
+        b.qHatInverse.push_back(inverse(hat, from[i]));
+        b.qHatInverseShoup.push_back(shoup(b.qHatInverse.back(), from[i]));
+    }
+    for (uint64_t p : to) {
+        for (size_t i = 0; i < k; i++) {
+            uint64_t hat = 1;
+            for (size_t l = 0; l < k; l++) if (l != i) hat = mulMod(hat, from[l] % p, p);
+            b.qHatModP.push_back(hat);
+            b.qHatModPShoup.push_back(shoup(hat, p));
+        }
+    }
+    return b;
+}
+
+uint64_t rngState = 0x9e3779b97f4a7c15ULL;
+uint64_t next() {
+    uint64_t z = (rngState += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/** polys × limbs × n residues, limb l mod q[l]. */
+Words randomPolys(size_t polys, const Words& q, size_t n) {
+    Words v(polys * q.size() * n);
+    for (size_t p = 0; p < polys; p++)
+        for (size_t l = 0; l < q.size(); l++)
+            for (size_t i = 0; i < n; i++) v[(p * q.size() + l) * n + i] = next() % q[l];
+    return v;
+}
+
+std::vector<int32_t> randomPermutation(size_t n) {
+    std::vector<int32_t> perm(n);
+    for (size_t i = 0; i < n; i++) perm[i] = static_cast<int32_t>(i);
+    for (size_t i = n - 1; i > 0; i--) std::swap(perm[i], perm[next() % (i + 1)]);
+    return perm;
+}
+
+// ---- device-side helpers ---------------------------------------------------------------------
+
+zkc_ctx* ctx = nullptr;
+
+struct Dev {
+    uint64_t* p = nullptr;
+    size_t words = 0;
+    explicit Dev(size_t w) : p(zkc_alloc(ctx, w)), words(w) {
+        if (p == nullptr) { std::fprintf(stderr, "alloc failed: %s\n", zkc_last_error(ctx)); std::exit(2); }
+    }
+    explicit Dev(const Words& h) : Dev(h.size()) { zkc_upload(ctx, p, h.data(), h.size()); }
+    ~Dev() { zkc_free(ctx, p); }
+    Dev(const Dev&) = delete;
+    Words get() const {
+        Words h(words);
+        if (zkc_sync(ctx) != 0) std::fprintf(stderr, "kernel error: %s\n", zkc_last_error(ctx));
+        zkc_download(ctx, h.data(), p, words);
+        return h;
+    }
+    void put(const Words& h) { zkc_upload(ctx, p, h.data(), h.size()); }
+};
+
+zkc_limbs* upload(const Tables& t) {
+    return zkc_limbs_create(ctx, t.q.size(), t.n, t.q.data(), t.psi.data(), t.psiShoup.data(), t.inversePsi.data(),
+                            t.inversePsiShoup.data(), t.nInverse.data(), t.nInverseShoup.data());
+}
+
+zkc_basis* upload(const Basis& b) {
+    return zkc_basis_create(ctx, b.from.size(), b.to.size(), b.from.data(), b.qHatInverse.data(),
+                            b.qHatInverseShoup.data(), b.to.data(), b.qHatModP.data(), b.qHatModPShoup.data());
+}
+
+// ---- CPU reference over batches (the RingKernels of src/main/cpp) ---------------------------
+
+const RingKernels* cpu = nullptr;
+
+void cpuForward(Words& a, const Tables& t, size_t polys, size_t limbs) {
+    for (size_t p = 0; p < polys; p++)
+        for (size_t l = 0; l < limbs; l++)
+            cpu->forwardNtt(&a[(p * limbs + l) * t.n], t.n, &t.psi[l * t.n], &t.psiShoup[l * t.n], t.q[l]);
+}
+
+void cpuInverse(Words& a, const Tables& t, size_t polys, size_t limbs) {
+    for (size_t p = 0; p < polys; p++)
+        for (size_t l = 0; l < limbs; l++)
+            cpu->inverseNtt(&a[(p * limbs + l) * t.n], t.n, &t.inversePsi[l * t.n], &t.inversePsiShoup[l * t.n], t.q[l],
+                            t.nInverse[l], t.nInverseShoup[l]);
+}
+
+template <class F>
+void eachRow(size_t polys, size_t limbs, size_t n, F f) {
+    for (size_t p = 0; p < polys; p++)
+        for (size_t l = 0; l < limbs; l++) f((p * limbs + l) * n, l);
+}
+
+void cpuConvert(const Words& in, Words& out, const Basis& b, size_t polys, size_t n) {
+    size_t k = b.from.size(), m = b.to.size();
+    zkllm::fhe::BasisConversion c{k, m, b.from.data(), b.qHatInverse.data(), b.qHatInverseShoup.data(),
+                                  b.to.data(), b.qHatModP.data(), b.qHatModPShoup.data()};
+    Words scratch(k * zkllm::fhe::kBasisBlock);
+    for (size_t p = 0; p < polys; p++) {
+        std::vector<const uint64_t*> ins(k);
+        std::vector<uint64_t*> outs(m);
+        for (size_t i = 0; i < k; i++) ins[i] = &in[(p * k + i) * n];
+        for (size_t j = 0; j < m; j++) outs[j] = &out[(p * m + j) * n];
+        cpu->convertBasis(ins.data(), outs.data(), 0, n, c, scratch.data());
+    }
+}
+
+void cpuKeySwitch(const Words& digits, const Words& keyB, const Words& keyA, size_t count, const int32_t* perm,
+                  Words& acc0, Words& acc1, const Tables& t, size_t polys, size_t limbs) {
+    size_t n = t.n;
+    for (size_t p = 0; p < polys; p++)
+        for (size_t l = 0; l < limbs; l++) {
+            std::vector<const uint64_t*> d(count), b(count), a(count);
+            for (size_t j = 0; j < count; j++) {
+                d[j] = &digits[((p * count + j) * limbs + l) * n];
+                b[j] = &keyB[(j * limbs + l) * n];
+                a[j] = &keyA[(j * limbs + l) * n];
+            }
+            cpu->keySwitchProduct(d.data(), b.data(), a.data(), count, perm, &acc0[(p * limbs + l) * n],
+                                  &acc1[(p * limbs + l) * n], n, t.q[l]);
+        }
+}
+
+/** rescale of [polys][limbs + 1][n] (NTT form, top limb in coefficients) to [polys][limbs][n]. */
+void cpuRescale(const Words& a, Words& out, const Tables& t, uint64_t top, const Words& s, const Words& sShoup,
+                size_t polys, size_t limbs) {
+    size_t n = t.n;
+    Words lifted(n);
+    for (size_t p = 0; p < polys; p++)
+        for (size_t l = 0; l < limbs; l++) {
+            cpu->liftCentered(&a[(p * (limbs + 1) + limbs) * n], top, lifted.data(), n, t.q[l]);
+            cpu->forwardNtt(lifted.data(), n, &t.psi[l * n], &t.psiShoup[l * n], t.q[l]);
+            cpu->subMulScalar(&a[(p * (limbs + 1) + l) * n], lifted.data(), s[l], sShoup[l], &out[(p * limbs + l) * n],
+                              n, t.q[l]);
+        }
+}
+
+// ---- the checks ------------------------------------------------------------------------------
+
+struct Result {
+    std::string name;
+    bool pass;
+    size_t words;
+};
+std::vector<Result> results;
+
+bool expectSame(const std::string& name, const Words& cpuOut, const Words& devOut) {
+    bool same = cpuOut.size() == devOut.size() && std::memcmp(cpuOut.data(), devOut.data(), cpuOut.size() * 8) == 0;
+    size_t first = 0;
+    if (!same) {
+        while (first < cpuOut.size() && first < devOut.size() && cpuOut[first] == devOut[first]) first++;
+        std::printf("FAIL %s: first difference at word %zu (cpu %llu, kernel %llu)\n", name.c_str(), first,
+                    first < cpuOut.size() ? (unsigned long long)cpuOut[first] : 0ULL,
+                    first < devOut.size() ? (unsigned long long)devOut[first] : 0ULL);
+    }
+    results.push_back({name, same, cpuOut.size()});
+    return same;
+}
+
+std::string tag(const char* op, size_t n, size_t polys, size_t limbs) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%s n=%zu polys=%zu limbs=%zu", op, n, polys, limbs);
+    return buf;
+}
+
+void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size_t limbs) {
+    Words q(primes.begin(), primes.begin() + static_cast<long>(limbs) + 1);
+    Tables t = makeTables(q, n);
+    zkc_limbs* set = upload(t);
+    Words qa(q.begin(), q.begin() + static_cast<long>(limbs));
+    Words a = randomPolys(polys, qa, n), b = randomPolys(polys, qa, n), c = randomPolys(polys, qa, n);
+    size_t words = a.size();
+    Dev da(a), db(b), dout(words);
+
+    Words ref = a;
+    cpuForward(ref, t, polys, limbs);
+    zkc_ntt_forward(ctx, set, da.p, polys, limbs);
+    expectSame(tag("ntt", n, polys, limbs), ref, da.get());
+    cpuInverse(ref, t, polys, limbs);
+    zkc_ntt_inverse(ctx, set, da.p, polys, limbs);
+    expectSame(tag("inverseNtt", n, polys, limbs), ref, da.get());
+    expectSame(tag("inverseNtt(ntt(a)) == a", n, polys, limbs), a, ref);
+    Words brt = b;
+    cpuInverse(brt, t, polys, limbs);  // inverse of an arbitrary (non-NTT-image) input
+    Dev dbrt(b);
+    zkc_ntt_inverse(ctx, set, dbrt.p, polys, limbs);
+    expectSame(tag("inverseNtt(random)", n, polys, limbs), brt, dbrt.get());
+
+    Words out(words), s(limbs), sShoup(limbs);
+    for (size_t l = 0; l < limbs; l++) s[l] = next() % q[l], sShoup[l] = shoup(s[l], q[l]);
+    auto check = [&](const char* op, const std::function<void(size_t, size_t)>& cpuRow,
+                     const std::function<void()>& dev) {
+        eachRow(polys, limbs, n, cpuRow);
+        dev();
+        expectSame(tag(op, n, polys, limbs), out, dout.get());
+    };
+    check("add", [&](size_t r, size_t l) { cpu->add(&a[r], &b[r], &out[r], n, q[l]); },
+          [&] { zkc_add(ctx, set, da.p, db.p, dout.p, polys, limbs); });
+    check("sub", [&](size_t r, size_t l) { cpu->sub(&a[r], &b[r], &out[r], n, q[l]); },
+          [&] { zkc_sub(ctx, set, da.p, db.p, dout.p, polys, limbs); });
+    check("negate", [&](size_t r, size_t l) { cpu->negate(&a[r], &out[r], n, q[l]); },
+          [&] { zkc_negate(ctx, set, da.p, dout.p, polys, limbs); });
+    check("mul", [&](size_t r, size_t l) { cpu->mul(&a[r], &b[r], &out[r], n, q[l]); },
+          [&] { zkc_mul(ctx, set, da.p, db.p, dout.p, polys, limbs); });
+    out = c;
+    dout.put(c);
+    check("mulAdd", [&](size_t r, size_t l) { cpu->mulAdd(&a[r], &b[r], &out[r], n, q[l]); },
+          [&] { zkc_mul_add(ctx, set, da.p, db.p, dout.p, polys, limbs); });
+    check("mulScalar", [&](size_t r, size_t l) { cpu->mulScalar(&a[r], s[l], sShoup[l], &out[r], n, q[l]); },
+          [&] { zkc_mul_scalar(ctx, set, da.p, s.data(), sShoup.data(), dout.p, polys, limbs); });
+    check("addScalar", [&](size_t r, size_t l) { cpu->addScalar(&a[r], s[l], &out[r], n, q[l]); },
+          [&] { zkc_add_scalar(ctx, set, da.p, s.data(), dout.p, polys, limbs); });
+    check("subMulScalar",
+          [&](size_t r, size_t l) { cpu->subMulScalar(&a[r], &b[r], s[l], sShoup[l], &out[r], n, q[l]); },
+          [&] { zkc_sub_mul_scalar(ctx, set, da.p, db.p, s.data(), sShoup.data(), dout.p, polys, limbs); });
+    // Edge values: 0 and q - 1 everywhere.
+    Words edge(words);
+    eachRow(polys, limbs, n, [&](size_t r, size_t l) {
+        for (size_t i = 0; i < n; i++) edge[r + i] = (next() & 1) ? q[l] - 1 : 0;
+    });
+    Dev dedge(edge);
+    check("mul(edge)", [&](size_t r, size_t l) { cpu->mul(&edge[r], &edge[r], &out[r], n, q[l]); },
+          [&] { zkc_mul(ctx, set, dedge.p, dedge.p, dout.p, polys, limbs); });
+    Words edgeRef = edge;
+    cpuForward(edgeRef, t, polys, limbs);
+    zkc_ntt_forward(ctx, set, dedge.p, polys, limbs);
+    expectSame(tag("ntt(edge)", n, polys, limbs), edgeRef, dedge.get());
+
+    // permute: a random permutation (the contract) and out[i] = a[perm[i]] over every row.
+    std::vector<int32_t> perm = randomPermutation(n);
+    int32_t* dperm = zkc_upload_permutation(ctx, perm.data(), n);
+    check("permute", [&](size_t r, size_t) { for (size_t i = 0; i < n; i++) out[r + i] = a[r + perm[i]]; },
+          [&] { zkc_permute(ctx, da.p, dperm, dout.p, polys * limbs, n); });
+
+    // key switching: 3 digits, with and without the permutation.
+    size_t count = 3;
+    Words digits = randomPolys(polys * count, qa, n), keyB = randomPolys(count, qa, n), keyA = randomPolys(count, qa, n);
+    Dev dd(digits), dkb(keyB), dka(keyA), dacc0(words), dacc1(words);
+    for (int withPerm = 0; withPerm < 2; withPerm++) {
+        Words acc0(words), acc1(words);
+        cpuKeySwitch(digits, keyB, keyA, count, withPerm ? perm.data() : nullptr, acc0, acc1, t, polys, limbs);
+        zkc_key_switch_product(ctx, set, dd.p, dkb.p, dka.p, count, withPerm ? dperm : nullptr, dacc0.p, dacc1.p, polys,
+                               limbs);
+        const char* name0 = withPerm ? "keySwitchProduct(perm).acc0" : "keySwitchProduct.acc0";
+        const char* name1 = withPerm ? "keySwitchProduct(perm).acc1" : "keySwitchProduct.acc1";
+        expectSame(tag(name0, n, polys, limbs), acc0, dacc0.get());
+        expectSame(tag(name1, n, polys, limbs), acc1, dacc1.get());
+    }
+    zkc_free(ctx, dperm);
+
+    // basis extension: the limbs primes -> 2 others (the special primes of the table's neighbours).
+    {
+        Words to = {primes[primes.size() - 1], primes[primes.size() - 2]};
+        Basis basis = makeBasis(qa, to);
+        zkc_basis* db2 = upload(basis);
+        Words conv(polys * to.size() * n);
+        cpuConvert(a, conv, basis, polys, n);
+        Dev dconv(conv.size());
+        zkc_convert_basis(ctx, db2, da.p, dconv.p, polys, n);
+        expectSame(tag("convertBasis", n, polys, limbs), conv, dconv.get());
+        zkc_basis_destroy(ctx, db2);
+    }
+
+    // rescale: [polys][limbs + 1][n], the top limb (prime q[limbs]) dropped; s = t^-1 mod q_l.
+    {
+        Words full = randomPolys(polys, q, n);
+        uint64_t top = q[limbs];
+        Words sr(limbs), srs(limbs);
+        for (size_t l = 0; l < limbs; l++) sr[l] = inverse(top % q[l], q[l]), srs[l] = shoup(sr[l], q[l]);
+        Words ref2(words);
+        cpuRescale(full, ref2, t, top, sr, srs, polys, limbs);
+        Dev dfull(full), dres(words), dscratch(words);
+        zkc_rescale(ctx, set, dfull.p, (limbs + 1) * n, dfull.p + limbs * n, (limbs + 1) * n, top, sr.data(), srs.data(),
+                    dres.p, limbs * n, dscratch.p, polys, limbs);
+        expectSame(tag("rescale", n, polys, limbs), ref2, dres.get());
+        // in place: out aliases a (same stride)
+        zkc_rescale(ctx, set, dfull.p, (limbs + 1) * n, dfull.p + limbs * n, (limbs + 1) * n, top, sr.data(),
+                    srs.data(), dfull.p, (limbs + 1) * n, dscratch.p, polys, limbs);
+        Words back = dfull.get(), packed(words);
+        eachRow(polys, limbs, n, [&](size_t r, size_t l) {
+            size_t p = r / (limbs * n);
+            std::memcpy(&packed[r], &back[(p * (limbs + 1) + l) * n], n * 8);
+        });
+        expectSame(tag("rescale(in place)", n, polys, limbs), ref2, packed);
+    }
+    zkc_limbs_destroy(ctx, set);
+}
+
+/**
+ * A random chain of `depth` rounds over a batch of polys, on the CPU and through the API with
+ * the data device-resident throughout, compared byte for byte every round. One round on L limbs:
+ * NTT, mul, mulAdd, inverse NTT, ModUp (convertBasis to K special primes) and NTT there, the
+ * key-switch product with an automorphism, ModDown-like return (inverse NTT, convertBasis back
+ * to the L primes, NTT, add), then rescale by the top limb (its inverse NTT first) and an inverse
+ * NTT, leaving L - 1 limbs in coefficient form for the next round.
+ */
+void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t depth, size_t polys) {
+    size_t K = 2;
+    Words all(primes.begin(), primes.begin() + static_cast<long>(L0 + K));
+    Words special(all.begin() + static_cast<long>(L0), all.end());
+    Tables t = makeTables(Words(all.begin(), all.begin() + static_cast<long>(L0)), n);
+    Tables ts = makeTables(special, n);
+    zkc_limbs* set = upload(t);
+    zkc_limbs* sset = upload(ts);
+    Words q(all.begin(), all.begin() + static_cast<long>(L0));
+    Words x = randomPolys(polys, q, n);  // coefficient domain
+    size_t maxWords = polys * L0 * n;
+    Dev dx(x), dy(maxWords), dz(maxWords), dzc(maxWords), dback(maxWords), dscratch(maxWords);
+    Dev dext(polys * K * n), dacc0(polys * K * n), dacc1(polys * K * n);
+    std::vector<int32_t> perm = randomPermutation(n);
+    int32_t* dperm = zkc_upload_permutation(ctx, perm.data(), n);
+    auto first = [](const Dev& d, size_t words) {
+        Words h = d.get();
+        h.resize(words);
+        return h;
+    };
+    size_t L = L0;
+    bool ok = true;
+    for (size_t round = 0; round < depth && L >= 2; round++) {
+        std::string r = "chain n=" + std::to_string(n) + " round " + std::to_string(round) + " L=" + std::to_string(L);
+        q.assign(all.begin(), all.begin() + static_cast<long>(L));
+        size_t words = polys * L * n;
+        Words w = randomPolys(polys, q, n);
+        Words keyB = randomPolys(1, special, n), keyA = randomPolys(1, special, n);
+        Basis up = makeBasis(q, special), down = makeBasis(special, q);
+        Words sr(L - 1), srs(L - 1);
+        for (size_t l = 0; l + 1 < L; l++) sr[l] = inverse(q[L - 1] % q[l], q[l]), srs[l] = shoup(sr[l], q[l]);
+
+        // CPU
+        Words y = x;
+        cpuForward(y, t, polys, L);
+        Words z(words);
+        eachRow(polys, L, n, [&](size_t row, size_t l) { cpu->mul(&y[row], &w[row], &z[row], n, q[l]); });
+        eachRow(polys, L, n, [&](size_t row, size_t l) { cpu->mulAdd(&y[row], &y[row], &z[row], n, q[l]); });
+        Words zc = z;
+        cpuInverse(zc, t, polys, L);
+        Words ext(polys * K * n);
+        cpuConvert(zc, ext, up, polys, n);
+        cpuForward(ext, ts, polys, K);
+        Words acc0(polys * K * n), acc1(polys * K * n);
+        cpuKeySwitch(ext, keyB, keyA, 1, perm.data(), acc0, acc1, ts, polys, K);
+        cpuInverse(acc0, ts, polys, K);
+        Words back(words);
+        cpuConvert(acc0, back, down, polys, n);
+        cpuForward(back, t, polys, L);
+        eachRow(polys, L, n, [&](size_t row, size_t l) { cpu->add(&z[row], &back[row], &z[row], n, q[l]); });
+        for (size_t p = 0; p < polys; p++) {
+            size_t top = (p * L + L - 1) * n;
+            cpu->inverseNtt(&z[top], n, &t.inversePsi[(L - 1) * n], &t.inversePsiShoup[(L - 1) * n], q[L - 1],
+                            t.nInverse[L - 1], t.nInverseShoup[L - 1]);
+        }
+        Words next(polys * (L - 1) * n);
+        cpuRescale(z, next, t, q[L - 1], sr, srs, polys, L - 1);
+        cpuInverse(next, t, polys, L - 1);
+
+        // device
+        Dev dw(w), dkb(keyB), dka(keyA);
+        zkc_basis* dup = upload(up);
+        zkc_basis* ddown = upload(down);
+        zkc_limbs* topRow = zkc_limbs_view(ctx, set, L - 1, 1);
+        zkc_copy(ctx, dy.p, dx.p, words);
+        zkc_ntt_forward(ctx, set, dy.p, polys, L);
+        zkc_mul(ctx, set, dy.p, dw.p, dz.p, polys, L);
+        zkc_mul_add(ctx, set, dy.p, dy.p, dz.p, polys, L);
+        zkc_copy(ctx, dzc.p, dz.p, words);
+        zkc_ntt_inverse(ctx, set, dzc.p, polys, L);
+        zkc_convert_basis(ctx, dup, dzc.p, dext.p, polys, n);
+        zkc_ntt_forward(ctx, sset, dext.p, polys, K);
+        zkc_key_switch_product(ctx, sset, dext.p, dkb.p, dka.p, 1, dperm, dacc0.p, dacc1.p, polys, K);
+        ok &= expectSame(r + " keySwitchProduct.acc1", acc1, first(dacc1, polys * K * n));
+        zkc_ntt_inverse(ctx, sset, dacc0.p, polys, K);
+        zkc_convert_basis(ctx, ddown, dacc0.p, dback.p, polys, n);
+        zkc_ntt_forward(ctx, set, dback.p, polys, L);
+        zkc_add(ctx, set, dz.p, dback.p, dz.p, polys, L);
+        for (size_t p = 0; p < polys; p++) zkc_ntt_inverse(ctx, topRow, dz.p + (p * L + L - 1) * n, 1, 1);
+        ok &= expectSame(r + " before rescale", z, first(dz, words));
+        zkc_rescale(ctx, set, dz.p, L * n, dz.p + (L - 1) * n, L * n, q[L - 1], sr.data(), srs.data(), dx.p,
+                    (L - 1) * n, dscratch.p, polys, L - 1);
+        zkc_ntt_inverse(ctx, set, dx.p, polys, L - 1);
+        ok &= expectSame(r + " after rescale", next, first(dx, polys * (L - 1) * n));
+        zkc_basis_destroy(ctx, dup);
+        zkc_basis_destroy(ctx, ddown);
+        zkc_limbs_destroy(ctx, topRow);
+        x = next;
+        L--;
+    }
+    results.push_back({"chain n=" + std::to_string(n) + " depth " + std::to_string(depth) + " (all rounds)", ok, 0});
+    zkc_free(ctx, dperm);
+    zkc_limbs_destroy(ctx, set);
+    zkc_limbs_destroy(ctx, sset);
+}
+
+// ---- timings ---------------------------------------------------------------------------------
+
+struct Timing {
+    std::string op;
+    size_t n, limbs, polys;
+    double kernelMs, scalarMs, avx2Ms;
+};
+std::vector<Timing> timings;
+
+template <class F>
+double medianMs(F f, int reps) {
+    std::vector<double> t;
+    f();  // warm-up
+    zkc_sync(ctx);
+    for (int r = 0; r < reps; r++) {
+        auto s = std::chrono::steady_clock::now();
+        f();
+        zkc_sync(ctx);
+        t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s).count());
+    }
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
+}
+
+void bench(const std::vector<uint64_t>& primes, size_t n, size_t L, size_t K, size_t dnum, bool haveAvx2) {
+    Words q(primes.begin(), primes.begin() + static_cast<long>(L + K));
+    Tables t = makeTables(q, n);
+    zkc_limbs* set = upload(t);
+    size_t LK = L + K;
+    Words a = randomPolys(1, q, n), b = randomPolys(1, q, n);
+    Dev da(a), db(b), dout(a.size());
+    const RingKernels* cpus[2] = {&zkllm::fhe::scalarKernels(), haveAvx2 ? &zkllm::fhe::avx2Kernels() : nullptr};
+    auto cpuTime = [&](const std::function<void(const RingKernels&)>& f) {
+        double r[2] = {-1, -1};
+        for (int i = 0; i < 2; i++) {
+            if (cpus[i] == nullptr) continue;
+            const RingKernels& k = *cpus[i];
+            std::vector<double> v;
+            for (int rep = 0; rep < 3; rep++) {
+                auto s = std::chrono::steady_clock::now();
+                f(k);
+                v.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s).count());
+            }
+            std::sort(v.begin(), v.end());
+            r[i] = v[1];
+        }
+        return std::pair<double, double>(r[0], r[1]);
+    };
+    // NTT of a batch of 16 polys (8 ciphertexts) of LK limbs; the CPU figure is 16 single-poly runs
+    {
+        size_t polys = 16;
+        Words big = randomPolys(polys, q, n);
+        Dev dbig(big);
+        double g = medianMs([&] { zkc_ntt_forward(ctx, set, dbig.p, polys, LK); }, 10);
+        double gi = medianMs([&] { zkc_ntt_inverse(ctx, set, dbig.p, polys, LK); }, 10);
+        // 11 forward then 11 inverse NTTs (warm-up + 10 each): the batch must come back unchanged.
+        expectSame(tag("bench batch: inverseNtt^11(ntt^11(a)) == a", n, polys, LK), big, dbig.get());
+        timings.push_back({"ntt(batch of 16 polys; cpu = 16 x 1 poly)", n, LK, polys, g, -1, -1});
+        timings.push_back({"inverseNtt(batch of 16 polys)", n, LK, polys, gi, -1, -1});
+    }
+    // NTT batch of LK limbs (one poly)
+    {
+        Words h = a;
+        double g = medianMs([&] { zkc_ntt_forward(ctx, set, da.p, 1, LK); }, 20);
+        auto c = cpuTime([&](const RingKernels& k) {
+            for (size_t l = 0; l < LK; l++) k.forwardNtt(&h[l * n], n, &t.psi[l * n], &t.psiShoup[l * n], q[l]);
+        });
+        timings.push_back({"ntt", n, LK, 1, g, c.first, c.second});
+        double gi = medianMs([&] { zkc_ntt_inverse(ctx, set, da.p, 1, LK); }, 20);
+        auto ci = cpuTime([&](const RingKernels& k) {
+            for (size_t l = 0; l < LK; l++)
+                k.inverseNtt(&h[l * n], n, &t.inversePsi[l * n], &t.inversePsiShoup[l * n], q[l], t.nInverse[l],
+                             t.nInverseShoup[l]);
+        });
+        timings.push_back({"inverseNtt", n, LK, 1, gi, ci.first, ci.second});
+        da.put(a);
+        for (Timing& t2 : timings) {
+            if (t2.polys == 16) {
+                bool inv = t2.op.rfind("inverse", 0) == 0;
+                t2.scalarMs = 16 * (inv ? ci.first : c.first);
+                t2.avx2Ms = (inv ? ci.second : c.second) < 0 ? -1 : 16 * (inv ? ci.second : c.second);
+            }
+        }
+    }
+    {
+        Words o(a.size());
+        double g = medianMs([&] { zkc_mul(ctx, set, da.p, db.p, dout.p, 1, LK); }, 20);
+        auto c = cpuTime([&](const RingKernels& k) {
+            for (size_t l = 0; l < LK; l++) k.mul(&a[l * n], &b[l * n], &o[l * n], n, q[l]);
+        });
+        timings.push_back({"mul", n, LK, 1, g, c.first, c.second});
+    }
+    {
+        // key switch: dnum digits over L + K limbs
+        Words digits = randomPolys(dnum, q, n), kb = randomPolys(dnum, q, n), ka = randomPolys(dnum, q, n);
+        Dev dd(digits), dkb(kb), dka(ka), d0(a.size()), d1(a.size());
+        Words acc0(a.size()), acc1(a.size());
+        double g = medianMs([&] { zkc_key_switch_product(ctx, set, dd.p, dkb.p, dka.p, dnum, nullptr, d0.p, d1.p, 1, LK); },
+                            20);
+        auto c = cpuTime([&](const RingKernels& k) {
+            const RingKernels* saved = cpu;
+            cpu = &k;
+            cpuKeySwitch(digits, kb, ka, dnum, nullptr, acc0, acc1, t, 1, LK);
+            cpu = saved;
+        });
+        timings.push_back({"keySwitchProduct(dnum=" + std::to_string(dnum) + ")", n, LK, 1, g, c.first, c.second});
+    }
+    {
+        // ModUp of one digit: alpha = L / dnum limbs -> the other L + K - alpha limbs
+        size_t alpha = (L + dnum - 1) / dnum;
+        Words from(q.begin(), q.begin() + static_cast<long>(alpha)), to(q.begin() + static_cast<long>(alpha), q.end());
+        Basis basis = makeBasis(from, to);
+        zkc_basis* dbasis = upload(basis);
+        Words in(a.begin(), a.begin() + static_cast<long>(alpha * n)), out(to.size() * n);
+        Dev dout2(out.size());
+        double g = medianMs([&] { zkc_convert_basis(ctx, dbasis, da.p, dout2.p, 1, n); }, 20);
+        auto c = cpuTime([&](const RingKernels& k) {
+            const RingKernels* saved = cpu;
+            cpu = &k;
+            cpuConvert(in, out, basis, 1, n);
+            cpu = saved;
+        });
+        timings.push_back({"convertBasis(" + std::to_string(alpha) + "->" + std::to_string(to.size()) + ")", n, LK, 1,
+                           g, c.first, c.second});
+        zkc_basis_destroy(ctx, dbasis);
+    }
+    {
+        // rescale of one poly of LK limbs by its top limb: LK - 1 limbs out
+        size_t limbs = LK - 1;
+        Words sr(limbs), srs(limbs);
+        for (size_t l = 0; l < limbs; l++) sr[l] = inverse(q[limbs] % q[l], q[l]), srs[l] = shoup(sr[l], q[l]);
+        Words out(limbs * n);
+        Dev dres(limbs * n), dscratch(limbs * n);
+        double g = medianMs([&] {
+            zkc_rescale(ctx, set, da.p, LK * n, da.p + limbs * n, LK * n, q[limbs], sr.data(), srs.data(), dres.p,
+                        limbs * n, dscratch.p, 1, limbs);
+        }, 20);
+        Words ref(limbs * n);
+        cpuRescale(a, ref, t, q[limbs], sr, srs, 1, limbs);
+        expectSame(tag("bench rescale", n, 1, limbs), ref, dres.get());
+        auto c = cpuTime([&](const RingKernels& k) {
+            const RingKernels* saved = cpu;
+            cpu = &k;
+            cpuRescale(a, out, t, q[limbs], sr, srs, 1, limbs);
+            cpu = saved;
+        });
+        timings.push_back({"rescale", n, limbs, 1, g, c.first, c.second});
+    }
+    zkc_limbs_destroy(ctx, set);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    bool quick = false, doBench = false;
+    size_t benchLimbs = 24, benchSpecial = 4, benchDnum = 3;
+    const char* json = nullptr;
+    for (int i = 1; i < argc; i++) {
+        if (!std::strcmp(argv[i], "--quick")) quick = true;
+        else if (!std::strcmp(argv[i], "--bench")) doBench = true;
+        else if (!std::strcmp(argv[i], "--json") && i + 1 < argc) json = argv[++i];
+        else if (!std::strcmp(argv[i], "--bench-limbs") && i + 1 < argc) benchLimbs = std::strtoul(argv[++i], nullptr, 10);
+    }
+    __builtin_cpu_init();
+    bool haveAvx2 = __builtin_cpu_supports("avx2") != 0;
+    cpu = &zkllm::fhe::scalarKernels();
+    if (zkc_device_count() < 1 || (ctx = zkc_create(0)) == nullptr) {
+        std::printf("SKIP: no CUDA device\n");
+        return 77;
+    }
+    auto start = std::chrono::steady_clock::now();
+    // Primes of the project's sizes (< 2^31), all ≡ 1 mod 2^17 so they serve every n <= 2^16.
+    std::vector<uint64_t> taken, primes;
+    for (unsigned bits : {31u, 30u, 29u, 28u, 27u, 26u, 25u, 24u, 31u, 30u, 20u, 31u}) primes.push_back(nttPrime(bits, 16, taken));
+    if (doBench) {  // 30-bit primes for the benchmark's larger basis (after the checked ones)
+        while (primes.size() < benchLimbs + benchSpecial) primes.push_back(nttPrime(30, 16, taken));
+    }
+    std::vector<size_t> sizes = {2, 16, 1024, 2048, 4096, 8192, 16384, 32768, 65536};
+    for (size_t n : sizes) {
+        size_t polys = n >= 16384 ? 2 : 3;
+        size_t limbs = quick ? (n >= 16384 ? 2 : 3) : (n >= 16384 ? 4 : 6);
+        checkRing(primes, n, polys, limbs);
+    }
+    if (haveAvx2) {  // the CPU kernels agree with each other (the reference is the same bytes)
+        const RingKernels* scalar = cpu;
+        cpu = &zkllm::fhe::avx2Kernels();
+        checkRing(primes, 4096, 2, 3);
+        cpu = scalar;
+    }
+    checkChain(primes, quick ? 4096 : 65536, 8, 7, 2);
+    size_t failed = 0;
+    for (const Result& r : results) failed += r.pass ? 0 : 1;
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("%zu checks, %zu failed, %.1f s\n", results.size(), failed, seconds);
+    if (doBench) {
+        bench(primes, 65536, benchLimbs, benchSpecial, benchDnum, haveAvx2);
+        failed = 0;
+        for (const Result& r : results) failed += r.pass ? 0 : 1;
+        std::printf("after the benchmark's check: %zu checks, %zu failed\n", results.size(), failed);
+        for (const Timing& t : timings)
+            std::printf("bench %-28s n=%zu limbs=%zu  kernel %.3f ms  cpu scalar %.3f ms  cpu avx2 %.3f ms\n",
+                        t.op.c_str(), t.n, t.limbs, t.kernelMs, t.scalarMs, t.avx2Ms);
+    }
+    if (json != nullptr) {
+        FILE* f = std::fopen(json, "w");
+        if (f != nullptr) {
+            std::fprintf(f, "{\n  \"checks\": %zu,\n  \"failed\": %zu,\n  \"seconds\": %.2f,\n  \"avx2\": %s,\n",
+                         results.size(), failed, seconds, haveAvx2 ? "true" : "false");
+            std::fprintf(f, "  \"results\": [\n");
+            for (size_t i = 0; i < results.size(); i++)
+                std::fprintf(f, "    {\"name\": \"%s\", \"pass\": %s, \"words\": %zu}%s\n", results[i].name.c_str(),
+                             results[i].pass ? "true" : "false", results[i].words, i + 1 < results.size() ? "," : "");
+            std::fprintf(f, "  ],\n  \"timings_ms\": [\n");
+            for (size_t i = 0; i < timings.size(); i++) {
+                const Timing& t = timings[i];
+                std::fprintf(f,
+                             "    {\"op\": \"%s\", \"n\": %zu, \"limbs\": %zu, \"polys\": %zu, \"kernel\": %.4f, "
+                             "\"cpu_scalar_1thread\": %.4f, \"cpu_avx2_1thread\": %.4f}%s\n",
+                             t.op.c_str(), t.n, t.limbs, t.polys, t.kernelMs, t.scalarMs, t.avx2Ms,
+                             i + 1 < timings.size() ? "," : "");
+            }
+            std::fprintf(f, "  ]\n}\n");
+            std::fclose(f);
+        }
+    }
+    zkc_destroy(ctx);
+    return failed == 0 ? 0 : 1;
+}
