@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.program.artifact.ShippedEnglishProgram;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -73,7 +74,8 @@ class LocalNetworkCommandsTest {
             System.out.println("zkllm chat: " + chat.out());
             assertTrue(chat.out().startsWith(PROMPT) && chat.out().length() > PROMPT.length() + 1,
                     "the prompt and a continuation: " + chat.out());
-            assertTrue(chat.err().contains("14 round trips"), chat.err());
+            int roundTrips = 2 * new ShippedEnglishProgram().rounds(); // the default model, two tokens
+            assertTrue(chat.err().contains(roundTrips + " round trips"), chat.err());
 
             CliRun validate = run("validate", "--bounded", "--brain", "1", "--validator-id", "1", "--replay-fraction", "1");
             assertEquals(0, validate.exitCode(), validate.err());
