@@ -7,10 +7,10 @@
 // CPU's stage (same butterflies, same twiddles, same lazy ranges), so the output is the CPU's.
 #include "zkllm_cuda.h"
 #include "zkllm_cuda_arith.cuh"
+#include "zkllm_cuda_host.hpp"
 
 #include <cuda_runtime.h>
 
-#include <cstring>
 #include <new>
 #include <string>
 
@@ -120,18 +120,15 @@ __global__ void rescaleFinishKernel(size_t total, const uint64_t* a, size_t aStr
     GRID_STRIDE(e, total) { rescaleFinishThread(e, a, aStride, lifted, out, outStride, set, s); }
 }
 
-LimbSet subset(const zkc_limbs* set, size_t limbs) {
-    LimbSet s = set->set;
-    s.limbs = limbs;
-    return s;
+/** 0, or -1 with lastError set to `error` when there is one. */
+int refuse(zkc_ctx* ctx, const char* error) {
+    if (error == nullptr) return 0;
+    ctx->lastError = error;
+    return -1;
 }
 
 int checkLimbs(zkc_ctx* ctx, const zkc_limbs* set, size_t limbs) {
-    if (set == nullptr || limbs == 0 || limbs > set->set.limbs) {
-        ctx->lastError = "limbs out of range for the table";
-        return -1;
-    }
-    return 0;
+    return refuse(ctx, limbsError(set == nullptr ? nullptr : &set->set, limbs));
 }
 
 template <int Op>
@@ -139,19 +136,10 @@ int pointwise(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint6
               size_t limbs, const uint64_t* s = nullptr, const uint64_t* sShoup = nullptr) {
     if (int r = checkLimbs(ctx, set, limbs)) return r;
     LimbScalars scalars;
-    std::memset(&scalars, 0, sizeof scalars);
-    if (s != nullptr) {
-        if (limbs > kMaxScalarLimbs) {
-            ctx->lastError = "scalar kernels take at most 64 limbs";
-            return -1;
-        }
-        for (size_t l = 0; l < limbs; l++) {
-            scalars.s[l] = s[l];
-            scalars.sShoup[l] = sShoup != nullptr ? sShoup[l] : 0;
-        }
-    }
+    if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
     size_t total = polys * limbs << set->set.logN;
-    pointwiseKernel<Op><<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, a, b, out, subset(set, limbs), scalars);
+    pointwiseKernel<Op><<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, a, b, out, firstLimbs(set->set, limbs),
+                                                                         scalars);
     return launched(ctx);
 }
 
@@ -225,27 +213,11 @@ int32_t* zkc_upload_permutation(zkc_ctx* ctx, const int32_t* host, size_t n) {
 zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t* moduli, const uint64_t* psi,
                             const uint64_t* psiShoup, const uint64_t* inversePsi, const uint64_t* inversePsiShoup,
                             const uint64_t* nInverse, const uint64_t* nInverseShoup) {
-    unsigned logN = 0;
-    while ((size_t{1} << logN) < n) logN++;
-    if (limbs == 0 || n < 2 || (size_t{1} << logN) != n || logN > 17) {
-        ctx->lastError = "n must be a power of two in [2, 2^17] and limbs > 0";
-        return nullptr;
-    }
-    // Layout: q[L], nInv[L], nInvShoup[L], barrett[L] (3 words each), then 4 tables [L][n].
-    size_t words = 3 * limbs + 3 * limbs + 4 * limbs * n;
+    if (refuse(ctx, limbTableError(limbs, n))) return nullptr;
+    size_t words = limbTableWords(limbs, n);
     uint64_t* host = new (std::nothrow) uint64_t[words];
     if (host == nullptr) return nullptr;
-    uint64_t* p = host;
-    std::memcpy(p, moduli, limbs * 8);
-    std::memcpy(p + limbs, nInverse, limbs * 8);
-    std::memcpy(p + 2 * limbs, nInverseShoup, limbs * 8);
-    static_assert(sizeof(BarrettConst) == 24, "BarrettConst is 3 words");
-    for (size_t l = 0; l < limbs; l++) {
-        BarrettConst b = makeBarrett(moduli[l]);
-        std::memcpy(p + 3 * limbs + 3 * l, &b, sizeof b);
-    }
-    const uint64_t* tables[4] = {psi, psiShoup, inversePsi, inversePsiShoup};
-    for (int t = 0; t < 4; t++) std::memcpy(p + 6 * limbs + t * limbs * n, tables[t], limbs * n * 8);
+    packLimbTable(host, limbs, n, moduli, psi, psiShoup, inversePsi, inversePsiShoup, nInverse, nInverseShoup);
     uint64_t* d = zkc_alloc(ctx, words);
     if (d == nullptr || zkc_upload(ctx, d, host, words) != 0) {
         delete[] host;
@@ -253,15 +225,8 @@ zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t
         return nullptr;
     }
     delete[] host;
-    zkc_limbs* set = new (std::nothrow) zkc_limbs;
-    if (set == nullptr) {
-        zkc_free(ctx, d);
-        return nullptr;
-    }
-    set->storage = d;
-    set->set = LimbSet{limbs, logN, d, reinterpret_cast<const BarrettConst*>(d + 3 * limbs), d + 6 * limbs,
-                       d + 6 * limbs + limbs * n, d + 6 * limbs + 2 * limbs * n, d + 6 * limbs + 3 * limbs * n,
-                       d + limbs, d + 2 * limbs};
+    zkc_limbs* set = new (std::nothrow) zkc_limbs{limbSetOver(d, limbs, n), d};
+    if (set == nullptr) zkc_free(ctx, d);
     return set;
 }
 
@@ -282,7 +247,7 @@ void zkc_limbs_destroy(zkc_ctx* ctx, zkc_limbs* set) {
 
 int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    LimbSet set = subset(table, limbs);
+    LimbSet set = firstLimbs(table->set, limbs);
     unsigned logN = set.logN;
     size_t rows = polys * limbs;
     if (rows == 0) return 0;
@@ -300,7 +265,7 @@ int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t po
 
 int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    LimbSet set = subset(table, limbs);
+    LimbSet set = firstLimbs(table->set, limbs);
     unsigned logN = set.logN;
     size_t rows = polys * limbs;
     if (rows == 0) return 0;
@@ -349,8 +314,7 @@ int zkc_sub_mul_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, co
 }
 
 int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* out, size_t rows, size_t n) {
-    unsigned logN = 0;
-    while ((size_t{1} << logN) < n) logN++;
+    unsigned logN = log2Ceil(n);
     size_t total = rows * n;
     if (total == 0) return 0;
     permuteKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, a, perm, out, logN);
@@ -364,7 +328,7 @@ int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* d
     size_t total = polys * limbs << set->set.logN;
     if (total == 0) return 0;
     keySwitchKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, digits, keyB, keyA, count, perm, acc0,
-                                                                      acc1, subset(set, limbs));
+                                                                      acc1, firstLimbs(set->set, limbs));
     return launched(ctx);
 }
 
@@ -374,12 +338,7 @@ zkc_basis* zkc_basis_create(zkc_ctx* ctx, size_t k, size_t m, const uint64_t* fr
     size_t words = basisFlatWords(k, m);
     uint64_t* host = new (std::nothrow) uint64_t[words];
     if (host == nullptr) return nullptr;
-    std::memcpy(host, fromModuli, k * 8);
-    std::memcpy(host + k, qHatInverse, k * 8);
-    std::memcpy(host + 2 * k, qHatInverseShoup, k * 8);
-    std::memcpy(host + 3 * k, toModuli, m * 8);
-    std::memcpy(host + 3 * k + m, qHatModP, m * k * 8);
-    std::memcpy(host + 3 * k + m + m * k, qHatModPShoup, m * k * 8);
+    packBasis(host, k, m, fromModuli, qHatInverse, qHatInverseShoup, toModuli, qHatModP, qHatModPShoup);
     uint64_t* d = zkc_alloc(ctx, words);
     if (d == nullptr || zkc_upload(ctx, d, host, words) != 0) {
         delete[] host;
@@ -400,8 +359,7 @@ void zkc_basis_destroy(zkc_ctx* ctx, zkc_basis* basis) {
 
 int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* in, uint64_t* out, size_t polys,
                       size_t n) {
-    unsigned logN = 0;
-    while ((size_t{1} << logN) < n) logN++;
+    unsigned logN = log2Ceil(n);
     size_t total = polys * basis->view.m * n;
     if (total == 0) return 0;
     convertBasisKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, in, out, logN, basis->view);
@@ -412,19 +370,11 @@ int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* a, size_t 
                 size_t topStride, uint64_t t, const uint64_t* s, const uint64_t* sShoup, uint64_t* out,
                 size_t outStride, uint64_t* scratch, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    if (limbs > kMaxScalarLimbs) {
-        ctx->lastError = "rescale takes at most 64 limbs";
-        return -1;
-    }
-    LimbSet set = subset(table, limbs);
+    LimbScalars scalars;
+    if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
+    LimbSet set = firstLimbs(table->set, limbs);
     size_t total = polys * limbs << set.logN;
     if (total == 0) return 0;
-    LimbScalars scalars;
-    std::memset(&scalars, 0, sizeof scalars);
-    for (size_t l = 0; l < limbs; l++) {
-        scalars.s[l] = s[l];
-        scalars.sShoup[l] = sShoup[l];
-    }
     liftKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, top, topStride, t, scratch, set);
     if (int r = launched(ctx)) return r;
     if (int r = zkc_ntt_forward(ctx, table, scratch, polys, limbs)) return r;

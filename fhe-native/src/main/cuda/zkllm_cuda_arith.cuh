@@ -297,40 +297,45 @@ ZK_HD void inverseGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbS
 ZK_HD unsigned tileLog(unsigned logN) { return logN < kLogTile ? logN : kLogTile; }
 
 /**
- * Butterfly tid of tile `tile` (tile index within its row) at stage logT, on the tile's copy in
- * `sh` (shared memory on the GPU): the butterfly index within the limb is tile · threads + tid,
- * and its elements are at their limb index minus the tile's first index.
+ * Butterfly tid of tile `tile` (tile index within its row) at stage logT, on the tile's copy (shared
+ * memory on the GPU): the butterfly index within the limb is tile · threads + tid, and its elements
+ * are at their limb index minus the tile's first index, `first` and `first + t`.
  */
-ZK_HD void forwardTileThread(uint64_t* sh, size_t tile, size_t tid, unsigned logT, size_t l,
-                             const LimbSet& set) {
-    unsigned logN = set.logN;
-    size_t n = size_t{1} << logN;
+struct TileButterfly {
+    size_t first;
+    size_t t;
+    size_t twiddle;
+};
+
+ZK_HD TileButterfly tileButterfly(size_t tile, size_t tid, unsigned logT, unsigned logN) {
     size_t threads = (size_t{1} << tileLog(logN)) / 2;
     ButterflyIndex b = butterflyIndex(tile * threads + tid, logT, logN);
-    size_t t = size_t{1} << logT;
-    size_t base = tile * 2 * threads;
-    uint64_t u = sh[b.first - base], x = sh[b.first - base + t];
+    return TileButterfly{b.first - tile * 2 * threads, size_t{1} << logT, b.twiddle};
+}
+
+ZK_HD void forwardTileThread(uint64_t* sh, size_t tile, size_t tid, unsigned logT, size_t l,
+                             const LimbSet& set) {
+    size_t n = size_t{1} << set.logN;
+    TileButterfly b = tileButterfly(tile, tid, logT, set.logN);
+    uint64_t u = sh[b.first], x = sh[b.first + b.t];
     forwardButterfly(u, x, set.psi[l * n + b.twiddle], set.psiShoup[l * n + b.twiddle], set.q[l]);
-    sh[b.first - base] = u;
-    sh[b.first - base + t] = x;
+    sh[b.first] = u;
+    sh[b.first + b.t] = x;
 }
 
 ZK_HD void inverseTileThread(uint64_t* sh, size_t tile, size_t tid, unsigned logT, size_t l,
                              const LimbSet& set) {
     unsigned logN = set.logN;
     size_t n = size_t{1} << logN;
-    size_t threads = (size_t{1} << tileLog(logN)) / 2;
-    ButterflyIndex b = butterflyIndex(tile * threads + tid, logT, logN);
-    size_t t = size_t{1} << logT;
-    size_t base = tile * 2 * threads;
-    uint64_t u = sh[b.first - base], x = sh[b.first - base + t];
+    TileButterfly b = tileButterfly(tile, tid, logT, logN);
+    uint64_t u = sh[b.first], x = sh[b.first + b.t];
     inverseButterfly(u, x, set.inversePsi[l * n + b.twiddle], set.inversePsiShoup[l * n + b.twiddle], set.q[l]);
     if (logT == logN - 1) {  // the whole NTT fits in one tile: this is the last stage
         u = mulShoup(u, set.nInverse[l], set.nInverseShoup[l], set.q[l]);
         x = mulShoup(x, set.nInverse[l], set.nInverseShoup[l], set.q[l]);
     }
-    sh[b.first - base] = u;
-    sh[b.first - base + t] = x;
+    sh[b.first] = u;
+    sh[b.first + b.t] = x;
 }
 
 /**

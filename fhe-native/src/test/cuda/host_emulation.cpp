@@ -5,6 +5,7 @@
 // checked against the CPU kernels on a machine without a GPU. Device pointers are host memory.
 #include "zkllm_cuda.h"
 #include "zkllm_cuda_arith.cuh"
+#include "zkllm_cuda_host.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -23,7 +24,6 @@ struct zkc_ctx {
 struct zkc_limbs {
     LimbSet set;
     std::vector<uint64_t> storage;
-    std::vector<BarrettConst> barrett;
 };
 
 struct zkc_basis {
@@ -33,43 +33,24 @@ struct zkc_basis {
 
 namespace {
 
-unsigned log2Of(size_t n) {
-    unsigned l = 0;
-    while ((size_t{1} << l) < n) l++;
-    return l;
-}
-
-LimbSet subset(const zkc_limbs* set, size_t limbs) {
-    LimbSet s = set->set;
-    s.limbs = limbs;
-    return s;
+/** 0, or -1 with lastError set to `error` when there is one. */
+int refuse(zkc_ctx* ctx, const char* error) {
+    if (error == nullptr) return 0;
+    ctx->lastError = error;
+    return -1;
 }
 
 int checkLimbs(zkc_ctx* ctx, const zkc_limbs* set, size_t limbs) {
-    if (set == nullptr || limbs == 0 || limbs > set->set.limbs) {
-        ctx->lastError = "limbs out of range for the table";
-        return -1;
-    }
-    return 0;
-}
-
-LimbScalars scalarsOf(const uint64_t* s, const uint64_t* sShoup, size_t limbs) {
-    LimbScalars scalars;
-    std::memset(&scalars, 0, sizeof scalars);
-    for (size_t l = 0; s != nullptr && l < limbs && l < kMaxScalarLimbs; l++) {
-        scalars.s[l] = s[l];
-        scalars.sShoup[l] = sShoup != nullptr ? sShoup[l] : 0;
-    }
-    return scalars;
+    return refuse(ctx, limbsError(set == nullptr ? nullptr : &set->set, limbs));
 }
 
 template <int Op>
 int pointwise(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out, size_t polys,
               size_t limbs, const uint64_t* s = nullptr, const uint64_t* sShoup = nullptr) {
     if (int r = checkLimbs(ctx, set, limbs)) return r;
-    if (s != nullptr && limbs > kMaxScalarLimbs) return -1;
-    LimbSet sub = subset(set, limbs);
-    LimbScalars scalars = scalarsOf(s, sShoup, limbs);
+    LimbScalars scalars;
+    if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
+    LimbSet sub = firstLimbs(set->set, limbs);
     size_t total = polys * limbs << sub.logN;
     for (size_t e = 0; e < total; e++) pointwiseThread<Op>(e, a, b, out, sub, scalars);
     return 0;
@@ -147,23 +128,12 @@ int32_t* zkc_upload_permutation(zkc_ctx*, const int32_t* host, size_t n) {
 zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t* moduli, const uint64_t* psi,
                             const uint64_t* psiShoup, const uint64_t* inversePsi, const uint64_t* inversePsiShoup,
                             const uint64_t* nInverse, const uint64_t* nInverseShoup) {
-    unsigned logN = log2Of(n);
-    if (limbs == 0 || n < 2 || (size_t{1} << logN) != n || logN > 17) {
-        ctx->lastError = "n must be a power of two in [2, 2^17] and limbs > 0";
-        return nullptr;
-    }
+    if (refuse(ctx, limbTableError(limbs, n))) return nullptr;
     zkc_limbs* set = new zkc_limbs;
-    set->storage.resize(3 * limbs + 4 * limbs * n);
-    uint64_t* p = set->storage.data();
-    std::memcpy(p, moduli, limbs * 8);
-    std::memcpy(p + limbs, nInverse, limbs * 8);
-    std::memcpy(p + 2 * limbs, nInverseShoup, limbs * 8);
-    const uint64_t* tables[4] = {psi, psiShoup, inversePsi, inversePsiShoup};
-    for (int t = 0; t < 4; t++) std::memcpy(p + 3 * limbs + t * limbs * n, tables[t], limbs * n * 8);
-    for (size_t l = 0; l < limbs; l++) set->barrett.push_back(makeBarrett(moduli[l]));
-    uint64_t* tab = p + 3 * limbs;
-    set->set = LimbSet{limbs, logN, p, set->barrett.data(), tab, tab + limbs * n, tab + 2 * limbs * n,
-                       tab + 3 * limbs * n, p + limbs, p + 2 * limbs};
+    set->storage.resize(limbTableWords(limbs, n));
+    packLimbTable(set->storage.data(), limbs, n, moduli, psi, psiShoup, inversePsi, inversePsiShoup, nInverse,
+                  nInverseShoup);
+    set->set = limbSetOver(set->storage.data(), limbs, n);
     return set;
 }
 
@@ -182,7 +152,7 @@ void zkc_limbs_destroy(zkc_ctx*, zkc_limbs* set) { delete set; }
 int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     checkStagesDisjoint(table->set.logN);
-    LimbSet set = subset(table, limbs);
+    LimbSet set = firstLimbs(table->set, limbs);
     unsigned logN = set.logN;
     size_t rows = polys * limbs;
     if (rows == 0) return 0;
@@ -209,7 +179,7 @@ int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t po
 int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     checkStagesDisjoint(table->set.logN);
-    LimbSet set = subset(table, limbs);
+    LimbSet set = firstLimbs(table->set, limbs);
     unsigned logN = set.logN;
     size_t rows = polys * limbs;
     if (rows == 0) return 0;
@@ -261,7 +231,7 @@ int zkc_sub_mul_scalar(zkc_ctx* c, const zkc_limbs* set, const uint64_t* a, cons
 }
 
 int zkc_permute(zkc_ctx*, const uint64_t* a, const int32_t* perm, uint64_t* out, size_t rows, size_t n) {
-    unsigned logN = log2Of(n);
+    unsigned logN = log2Ceil(n);
     for (size_t e = 0; e < rows * n; e++) permuteThread(e, a, perm, out, logN);
     return 0;
 }
@@ -270,7 +240,7 @@ int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t*
                            const uint64_t* keyA, size_t count, const int32_t* perm, uint64_t* acc0, uint64_t* acc1,
                            size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    LimbSet set = subset(table, limbs);
+    LimbSet set = firstLimbs(table->set, limbs);
     size_t total = polys * limbs << set.logN;
     for (size_t e = 0; e < total; e++) keySwitchThread(e, digits, keyB, keyA, count, perm, acc0, acc1, set);
     return 0;
@@ -282,12 +252,7 @@ zkc_basis* zkc_basis_create(zkc_ctx*, size_t k, size_t m, const uint64_t* fromMo
     zkc_basis* basis = new zkc_basis;
     basis->storage.resize(basisFlatWords(k, m));
     uint64_t* host = basis->storage.data();
-    std::memcpy(host, fromModuli, k * 8);
-    std::memcpy(host + k, qHatInverse, k * 8);
-    std::memcpy(host + 2 * k, qHatInverseShoup, k * 8);
-    std::memcpy(host + 3 * k, toModuli, m * 8);
-    std::memcpy(host + 3 * k + m, qHatModP, m * k * 8);
-    std::memcpy(host + 3 * k + m + m * k, qHatModPShoup, m * k * 8);
+    packBasis(host, k, m, fromModuli, qHatInverse, qHatInverseShoup, toModuli, qHatModP, qHatModPShoup);
     basis->view = basisView(host, k, m);
     return basis;
 }
@@ -295,7 +260,7 @@ zkc_basis* zkc_basis_create(zkc_ctx*, size_t k, size_t m, const uint64_t* fromMo
 void zkc_basis_destroy(zkc_ctx*, zkc_basis* basis) { delete basis; }
 
 int zkc_convert_basis(zkc_ctx*, const zkc_basis* basis, const uint64_t* in, uint64_t* out, size_t polys, size_t n) {
-    unsigned logN = log2Of(n);
+    unsigned logN = log2Ceil(n);
     size_t total = polys * basis->view.m * n;
     for (size_t e = 0; e < total; e++) convertBasisThread(e, in, out, logN, basis->view);
     return 0;
@@ -305,10 +270,10 @@ int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* a, size_t 
                 size_t topStride, uint64_t t, const uint64_t* s, const uint64_t* sShoup, uint64_t* out,
                 size_t outStride, uint64_t* scratch, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    if (limbs > kMaxScalarLimbs) return -1;
-    LimbSet set = subset(table, limbs);
+    LimbScalars scalars;
+    if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
+    LimbSet set = firstLimbs(table->set, limbs);
     size_t total = polys * limbs << set.logN;
-    LimbScalars scalars = scalarsOf(s, sShoup, limbs);
     for (size_t e = 0; e < total; e++) liftThread(e, top, topStride, t, scratch, set);
     if (int r = zkc_ntt_forward(ctx, table, scratch, polys, limbs)) return r;
     for (size_t e = 0; e < total; e++) rescaleFinishThread(e, a, aStride, scratch, out, outStride, set, scalars);

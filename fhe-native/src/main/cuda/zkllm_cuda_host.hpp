@@ -1,0 +1,97 @@
+// Host-side glue shared by the two implementations of zkllm_cuda.h, the CUDA library
+// (zkllm_cuda.cu) and its host emulation (src/test/cuda/host_emulation.cpp): argument checks and
+// the packed layouts of limb tables, basis tables and scalar blocks. The two then differ only in
+// where memory lives and how a grid runs.
+#pragma once
+
+#include "zkllm_cuda_arith.cuh"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace zkllm::cuda {
+
+/** log2 of n, rounded up. */
+inline unsigned log2Ceil(size_t n) {
+    unsigned l = 0;
+    while ((size_t{1} << l) < n) l++;
+    return l;
+}
+
+/** Null when a table of `limbs` limbs of degree n can be made, else why not. */
+inline const char* limbTableError(size_t limbs, size_t n) {
+    unsigned logN = log2Ceil(n);
+    return limbs == 0 || n < 2 || (size_t{1} << logN) != n || logN > 17
+               ? "n must be a power of two in [2, 2^17] and limbs > 0"
+               : nullptr;
+}
+
+/** Null when the first `limbs` limbs of `set` (null: no table) can be used, else why not. */
+inline const char* limbsError(const LimbSet* set, size_t limbs) {
+    return set == nullptr || limbs == 0 || limbs > set->limbs ? "limbs out of range for the table" : nullptr;
+}
+
+/** The first `limbs` limbs of a table. */
+inline LimbSet firstLimbs(const LimbSet& set, size_t limbs) {
+    LimbSet s = set;
+    s.limbs = limbs;
+    return s;
+}
+
+/**
+ * Words of a packed limb table: per limb q, n^-1 and its Shoup constant ([limbs] each), the
+ * Barrett constants (3 words per limb), then the four twiddle tables ([limbs][n] each).
+ */
+inline size_t limbTableWords(size_t limbs, size_t n) { return 6 * limbs + 4 * limbs * n; }
+
+inline void packLimbTable(uint64_t* p, size_t limbs, size_t n, const uint64_t* moduli, const uint64_t* psi,
+                          const uint64_t* psiShoup, const uint64_t* inversePsi, const uint64_t* inversePsiShoup,
+                          const uint64_t* nInverse, const uint64_t* nInverseShoup) {
+    static_assert(sizeof(BarrettConst) == 24, "BarrettConst is 3 words");
+    std::memcpy(p, moduli, limbs * 8);
+    std::memcpy(p + limbs, nInverse, limbs * 8);
+    std::memcpy(p + 2 * limbs, nInverseShoup, limbs * 8);
+    for (size_t l = 0; l < limbs; l++) {
+        BarrettConst b = makeBarrett(moduli[l]);
+        std::memcpy(p + 3 * limbs + 3 * l, &b, sizeof b);
+    }
+    const uint64_t* tables[4] = {psi, psiShoup, inversePsi, inversePsiShoup};
+    for (int t = 0; t < 4; t++) std::memcpy(p + 6 * limbs + t * limbs * n, tables[t], limbs * n * 8);
+}
+
+/** The LimbSet over a table packed by packLimbTable at `base` (device or host memory). */
+inline LimbSet limbSetOver(const uint64_t* base, size_t limbs, size_t n) {
+    const uint64_t* tab = base + 6 * limbs;
+    return LimbSet{limbs, log2Ceil(n), base, reinterpret_cast<const BarrettConst*>(base + 3 * limbs), tab,
+                   tab + limbs * n, tab + 2 * limbs * n, tab + 3 * limbs * n, base + limbs, base + 2 * limbs};
+}
+
+/** Packs a basis converter's tables in the layout basisView reads (basisFlatWords(k, m) words). */
+inline void packBasis(uint64_t* p, size_t k, size_t m, const uint64_t* fromModuli, const uint64_t* qHatInverse,
+                      const uint64_t* qHatInverseShoup, const uint64_t* toModuli, const uint64_t* qHatModP,
+                      const uint64_t* qHatModPShoup) {
+    std::memcpy(p, fromModuli, k * 8);
+    std::memcpy(p + k, qHatInverse, k * 8);
+    std::memcpy(p + 2 * k, qHatInverseShoup, k * 8);
+    std::memcpy(p + 3 * k, toModuli, m * 8);
+    std::memcpy(p + 3 * k + m, qHatModP, m * k * 8);
+    std::memcpy(p + 3 * k + m + m * k, qHatModPShoup, m * k * 8);
+}
+
+/**
+ * Null and the per-limb scalars (zeros when s is null) in `out`, or why `limbs` does not fit the
+ * kernels' scalar block. sShoup may be null (kernels that add a scalar do not use it).
+ */
+inline const char* packScalars(const uint64_t* s, const uint64_t* sShoup, size_t limbs, LimbScalars& out) {
+    std::memset(&out, 0, sizeof out);
+    if (s == nullptr) return nullptr;
+    if (limbs > kMaxScalarLimbs) return "scalar kernels take at most 64 limbs";
+    for (size_t l = 0; l < limbs; l++) {
+        out.s[l] = s[l];
+        out.sShoup[l] = sShoup != nullptr ? sShoup[l] : 0;
+    }
+    return nullptr;
+}
+
+}  // namespace zkllm::cuda
