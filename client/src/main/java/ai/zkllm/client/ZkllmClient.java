@@ -5,6 +5,7 @@ import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.Logits;
 import ai.zkllm.program.RoundLoop;
 import ai.zkllm.program.blob.BlobStore;
 import ai.zkllm.program.blob.Sha256;
@@ -141,7 +142,7 @@ public final class ZkllmClient implements AutoCloseable {
             int[] window = Arrays.copyOfRange(context, Math.max(0, length - program.maxContext()), length);
             double[] logits = loop.nextTokenLogits(session, i, window, trip -> roundSeconds.add(trip.seconds()));
             allLogits.add(logits);
-            int token = temperature <= 0 ? argmax(logits) : sample(logits, temperature, random);
+            int token = temperature <= 0 ? Logits.argmax(logits) : sample(logits, temperature, random);
             out[i] = token;
             context[length++] = token;
             listener.onToken(i, token, new TokenListener.Progress(i + 1, roundSeconds.size(),
@@ -157,15 +158,6 @@ public final class ZkllmClient implements AutoCloseable {
         transport.send(key, value);
     }
 
-    static int argmax(double[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 
     static int sample(double[] logits, double temperature, Random random) {
         double max = Arrays.stream(logits).max().orElse(0);

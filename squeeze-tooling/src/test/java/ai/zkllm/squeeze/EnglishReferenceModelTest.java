@@ -3,6 +3,7 @@ package ai.zkllm.squeeze;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.program.Logits;
 import ai.zkllm.program.model.Gpt2Weights;
 import ai.zkllm.program.plan.Layout;
 import ai.zkllm.squeeze.model.Gpt2Teacher;
@@ -51,7 +52,7 @@ class EnglishReferenceModelTest {
         for (int i = 0; i < n; i++) {
             double[][] logits = teacher.forward(Arrays.copyOfRange(tokens, Math.max(0, tokens.length - context),
                     tokens.length));
-            int next = Fidelity.argmax(logits[logits.length - 1]);
+            int next = Logits.argmax(logits[logits.length - 1]);
             tokens = Arrays.copyOf(tokens, tokens.length + 1);
             tokens[tokens.length - 1] = next;
             out[i] = (byte) next;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.program.LocalRunner;
+import ai.zkllm.program.Logits;
 import ai.zkllm.program.plan.SqueezedFheProgram;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -33,8 +34,8 @@ class ShippedEnglishProgramTest {
             for (int v = 0; v < plain.length; v++) {
                 maxError = Math.max(maxError, Math.abs(fhe[v] - plain[v]));
             }
-            fheTokens[k] = argmax(fhe);
-            plainTokens[k] = argmax(plain);
+            fheTokens[k] = Logits.argmax(fhe);
+            plainTokens[k] = Logits.argmax(plain);
             context = Arrays.copyOf(context, context.length + 1);
             context[context.length - 1] = fheTokens[k];
         }
@@ -44,15 +45,5 @@ class ShippedEnglishProgramTest {
         assertEquals(program.decodeTokens(plainTokens), continuation);
         // English text: printable ASCII letters, spaces and punctuation, at least one word boundary
         assertTrue(continuation.matches("[A-Za-z ,.;'!?-]+") && continuation.contains(" "), continuation);
-    }
-
-    private static int argmax(double[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

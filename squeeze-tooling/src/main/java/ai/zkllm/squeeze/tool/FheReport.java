@@ -5,6 +5,7 @@ import ai.zkllm.fhe.io.FheCodec;
 import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.program.LocalRunner;
+import ai.zkllm.program.Logits;
 import ai.zkllm.program.artifact.FheArtifact;
 import ai.zkllm.program.io.AtomicFiles;
 import ai.zkllm.program.model.Gpt2Weights;
@@ -123,17 +124,17 @@ public final class FheReport {
             for (int v = 0; v < pl.length; v++) {
                 maxErr = Math.max(maxErr, Math.abs(pl[v] - fhe[v]));
             }
-            agreePlain += Fidelity.argmax(pl) == Fidelity.argmax(fhe) ? 1 : 0;
+            agreePlain += Logits.argmax(pl) == Logits.argmax(fhe) ? 1 : 0;
             nllFhe -= Fidelity.logSoftmax(fhe)[next];
             nllPlain -= Fidelity.logSoftmax(pl)[next];
             if (teacher != null) {
                 double[][] tl = teacher.forward(ctx);
                 double[] last = tl[tl.length - 1];
-                agreeTeacher += Fidelity.argmax(last) == Fidelity.argmax(fhe) ? 1 : 0;
+                agreeTeacher += Logits.argmax(last) == Logits.argmax(fhe) ? 1 : 0;
                 nllTeacher -= Fidelity.logSoftmax(last)[next];
             }
             log.accept(String.format("fhe position %d/%d: T = %d, %.2f s, argmax fhe %d / plain %d", k + 1, n, t, s,
-                    Fidelity.argmax(fhe), Fidelity.argmax(pl)));
+                    Logits.argmax(fhe), Logits.argmax(pl)));
         }
         ObjectNode fheNode = r.putObject("fhe");
         fheNode.put("positions", n);

@@ -1,5 +1,6 @@
 package ai.zkllm.squeeze.tool;
 
+import ai.zkllm.program.Logits;
 import ai.zkllm.program.squeezed.SqueezedModel;
 import ai.zkllm.squeeze.model.Gpt2Teacher;
 import java.util.List;
@@ -33,7 +34,7 @@ public record Fidelity(int positions, double teacherPpl, double studentPpl, doub
                 int target = w[t + 1];
                 nllT -= pt[target];
                 nllS -= ps[target];
-                if (argmax(lt[t]) == argmax(ls[t])) {
+                if (Logits.argmax(lt[t]) == Logits.argmax(ls[t])) {
                     agree++;
                 }
                 for (int v = 0; v < pt.length; v++) {
@@ -81,15 +82,6 @@ public record Fidelity(int positions, double teacherPpl, double studentPpl, doub
         return y;
     }
 
-    public static int argmax(double[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 
     /**
      * One-sided lower confidence bound on a rate from {@code agree} successes in {@code n} trials

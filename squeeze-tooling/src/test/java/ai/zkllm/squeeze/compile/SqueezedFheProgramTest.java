@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.program.Logits;
 import ai.zkllm.program.artifact.ShippedArtifact;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.CkksContext;
@@ -19,7 +20,6 @@ import ai.zkllm.program.squeezed.Chebyshev;
 import ai.zkllm.program.squeezed.NormApprox;
 import ai.zkllm.program.squeezed.SqueezedModel;
 import ai.zkllm.program.squeezed.SqueezedModelIO;
-import ai.zkllm.squeeze.tool.Fidelity;
 import ai.zkllm.squeeze.tool.SqueezeTool;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -66,7 +66,7 @@ class SqueezedFheProgramTest {
             System.out.printf("%s, T = %d: %.2f s, max logit error %.3e (max |logit| %.2f)%n", name, t,
                     (System.nanoTime() - t0) / 1e9, err, mag);
             assertTrue(err <= 1e-2, "max logit error " + err + " at T = " + t);
-            assertEquals(Fidelity.argmax(plain), Fidelity.argmax(fhe));
+            assertEquals(Logits.argmax(plain), Logits.argmax(fhe));
             assertEquals(p.rounds(), trips.size());
             for (RoundLoop.RoundTrip trip : trips) {
                 assertEquals(1, trip.prompt().getInputsCount(), "one packed ciphertext per round");
@@ -98,9 +98,9 @@ class SqueezedFheProgramTest {
         for (int i = 0; i < plain.length; i++) {
             err = Math.max(err, Math.abs(fhe[i] - plain[i]));
         }
-        System.out.printf("shipped model: max logit error %.3e, argmax %d%n", err, Fidelity.argmax(plain));
+        System.out.printf("shipped model: max logit error %.3e, argmax %d%n", err, Logits.argmax(plain));
         assertTrue(err <= 1e-2, "max logit error " + err);
-        assertEquals(Fidelity.argmax(plain), Fidelity.argmax(fhe));
+        assertEquals(Logits.argmax(plain), Logits.argmax(fhe));
     }
 
     @Test
