@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -26,8 +27,8 @@ public final class DownCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean help;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "The network's state folder (default: ${DEFAULT-VALUE}).")
-    private Path stateDir;
+    @Mixin
+    private StateDirOption stateDir;
 
     @Option(names = "--timeout-s", description = "Seconds to wait after SIGTERM before killing (default: ${DEFAULT-VALUE}).")
     private long timeoutSeconds = 60;
@@ -37,7 +38,7 @@ public final class DownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LocalNetwork network = LocalNetwork.at(stateDir == null ? LocalNetwork.defaultStateDir() : stateDir);
+        LocalNetwork network = stateDir.network();
         Path dir = network.dir();
         PrintWriter out = spec.commandLine().getOut();
         Optional<ProcessHandle> process = network.process();

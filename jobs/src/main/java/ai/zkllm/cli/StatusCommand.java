@@ -2,12 +2,12 @@ package ai.zkllm.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -26,8 +26,8 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean help;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "The network's state folder (default: ${DEFAULT-VALUE}).")
-    private Path stateDir;
+    @Mixin
+    private StateDirOption stateDir;
 
     @Option(names = "--json", description = "Print one JSON object and nothing else.")
     private boolean json;
@@ -37,7 +37,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalNetwork network = LocalNetwork.at(stateDir == null ? LocalNetwork.defaultStateDir() : stateDir);
+        LocalNetwork network = stateDir.network();
         PrintWriter out = spec.commandLine().getOut();
         Optional<LocalNetwork.State> state = network.running();
         if (state.isEmpty()) {

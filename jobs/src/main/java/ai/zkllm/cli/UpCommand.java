@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -37,8 +38,8 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean help;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "The network's state folder (default: ${DEFAULT-VALUE}).")
-    private Path stateDir;
+    @Mixin
+    private StateDirOption stateDir;
 
     @Option(names = "--miners", converter = PositiveInt.class, paramLabel = "N",
             description = "Miners of the brain, ids 1..N, an InferenceJob each (default: ${DEFAULT-VALUE}).")
@@ -55,7 +56,7 @@ public final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LocalNetwork network = LocalNetwork.at(stateDir == null ? LocalNetwork.defaultStateDir() : stateDir);
+        LocalNetwork network = stateDir.network();
         Path dir = network.dir();
         Optional<ProcessHandle> running = network.process();
         if (running.isPresent()) {
