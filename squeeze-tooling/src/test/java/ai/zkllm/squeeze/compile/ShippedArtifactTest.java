@@ -1,5 +1,6 @@
 package ai.zkllm.squeeze.compile;
 
+import ai.zkllm.program.io.TempDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.zkllm.program.artifact.ArtifactStore;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ShippedArtifactTest {
     @Test
     void shippedArtifactIsTheCompiledShippedSqueezedModel() throws Exception {
-        Path tmp = Files.createTempDirectory("zkllm-art");
+        Path tmp = TempDirs.create("zkllm-art");
         SqueezedModel m = SqueezedModelIO.load(SqueezeTool.shippedSqueezed(tmp.resolve("sq")));
         FheArtifact a = FheReport.compile(m, ShippedArtifact.RTT_SECONDS, ShippedArtifact.PLANNING_CONTEXT,
                 System.out::println);

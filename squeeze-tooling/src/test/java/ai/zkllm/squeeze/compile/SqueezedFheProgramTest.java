@@ -1,5 +1,6 @@
 package ai.zkllm.squeeze.compile;
 
+import ai.zkllm.program.io.TempDirs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,7 +79,7 @@ class SqueezedFheProgramTest {
     @Test
     void shippedSqueezedModelUnderFheMatchesPlaintext() throws Exception {
         SqueezedModel m = SqueezedModelIO.load(SqueezeTool.shippedSqueezed(
-                Files.createTempDirectory("zkllm-shipped-sq").resolve("sq")));
+                TempDirs.create("zkllm-shipped-sq").resolve("sq")));
         assertTrue(m.clientNormalised(), "the shipped model leaves softmax and LayerNorm to the client");
         Plan plan = new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 1).compile(System.out::println);
         SqueezedFheProgram p = new SqueezedFheProgram(m, plan, "shipped");
