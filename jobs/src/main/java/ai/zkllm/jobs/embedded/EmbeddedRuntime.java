@@ -4,9 +4,14 @@ import ai.zkllm.jobs.InferenceConnectors;
 import ai.zkllm.jobs.InferenceJob;
 import ai.zkllm.jobs.InferenceJobConfig;
 import ai.zkllm.program.ProgramRegistry;
+import ai.zkllm.program.io.TempDirs;
+import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -21,7 +26,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final InferenceJobConfig config;
     private JobClient job;
-    private java.nio.file.Path checkpoints;
+    private Path checkpoints;
 
     private EmbeddedRuntime(EmbeddedKafka kafka, InferenceJobConfig config) {
         this.kafka = kafka;
@@ -55,14 +60,26 @@ public final class EmbeddedRuntime implements AutoCloseable {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
         // In-flight prompts are operator state: a round of the reference model is ~16 MB, over the 5 MB the
         // JobManager (memory) checkpoint storage allows, so checkpoints go to a local folder.
-        checkpoints = java.nio.file.Files.createTempDirectory("zkllm-checkpoints-");
-        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                checkpoints.toUri().toString());
+        checkpoints = TempDirs.create("zkllm-checkpoints-");
+        localFileSystemState(conf, checkpoints);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, conf);
         InferenceJob.build(env, config, programs, io);
         job = env.executeAsync("zkllm-inference");
         return job;
+    }
+
+    /**
+     * Points a local (MiniCluster) Flink at {@code dir}, a {@link TempDirs} folder: file-system checkpoint
+     * storage in {@code dir/checkpoints}, and Flink's own temporary files (the RPC system's jar, the
+     * MiniCluster's blobs and local state, the web upload folder) in {@code dir/tmp}, so that removing
+     * {@code dir}, on close or at exit (Ctrl-C included), leaves nothing behind in java.io.tmpdir.
+     */
+    public static Configuration localFileSystemState(Configuration conf, Path dir) {
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
+        conf.set(CoreOptions.TMP_DIRS, dir.resolve("tmp").toString());
+        conf.set(WebOptions.TMP_DIR, dir.resolve("tmp").toString());
+        return conf;
     }
 
     public EmbeddedKafka kafka() {
@@ -85,11 +102,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
             }
         } finally {
             kafka.close();
-            if (checkpoints != null) {
-                try (var walk = java.nio.file.Files.walk(checkpoints)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
-            }
+            TempDirs.delete(checkpoints);
         }
     }
 }
