@@ -109,6 +109,18 @@ class CliLoggingTest {
     }
 
     @Test
+    void theCommandLineSetsItUp(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("cli.log");
+        CliRun run = CliRun.of("--log-file", file.toString(), "--version");
+        assertTrue(run.exitCode() == 0, run.err());
+        var config = LoggerContext.getContext(false).getConfiguration();
+        assertTrue(config.getAppender(JobAlerts.NAME) != null, "no restart alerts");
+        LogManager.getLogger("org.apache.flink.runtime.Something").info("through the command line");
+        Logging.reset();
+        assertTrue(Files.readString(file).contains("through the command line"));
+    }
+
+    @Test
     void quietByDefaultButNoGpuWarningEvenWithLogs() {
         Logging.configure(false, null, new PrintStream(alerts, true, StandardCharsets.UTF_8));
         assertFalse(LogManager.getLogger("org.apache.kafka.clients.Something").isInfoEnabled(), "Kafka INFO is on");
