@@ -16,10 +16,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -103,12 +108,52 @@ public final class ValidateCommand implements Callable<Integer> {
         err.printf("validating brain %d as validator %d: reading %s; scores written to the Iceberg table scores in %s "
                         + "on each checkpoint (every %d ms); runs until interrupted (Ctrl-C)%n", cfg.brain, cfg.validatorId,
                 topics, cfg.catalog.warehouse, cfg.checkpointIntervalMs);
-        if (reference == null || cfg.miners.isEmpty()) {
-            err.println(cfg.miners.isEmpty() ? "no canaries: no --miners given" : "no canaries: --canary-rate 0");
-            err.flush();
-            job.getJobExecutionResult().get();
-            return 0;
+        ScheduledExecutorService progress = epochProgress(err);
+        try {
+            if (reference == null || cfg.miners.isEmpty()) {
+                err.println(cfg.miners.isEmpty() ? "no canaries: no --miners given" : "no canaries: --canary-rate 0");
+                err.flush();
+                job.getJobExecutionResult().get();
+                return 0;
+            }
+            probe(err, program, reference, job);
+        } finally {
+            progress.shutdownNow();
         }
+        return 0;
+    }
+
+    /** A line on stderr for each epoch the job writes (or rewrites), checked every checkpoint interval. */
+    private ScheduledExecutorService epochProgress(PrintWriter err) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "zkllm-validate-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        Set<String> seen = new HashSet<>();
+        try {
+            seen.addAll(scored(cfg)); // already in the table: not this run's
+        } catch (IOException e) {
+            // the table is made by the job's first write
+        }
+        long every = Math.max(cfg.checkpointIntervalMs, 1_000);
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                for (String line : scored(cfg)) {
+                    if (line.startsWith("  epoch") && seen.add(line)) {
+                        err.println("scored" + line.substring(1));
+                        err.flush();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // a table being committed: the next check
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return timer;
+    }
+
+    private void probe(PrintWriter err, FheProgram program, PlaintextReference reference, JobClient job)
+            throws Exception {
         err.printf("canaries: %.1f per minute to each of miners %s (%d tokens each, model %s)%n",
                 cfg.canaryRatePerMinute, String.join(", ", cfg.miners), cfg.canaryTokens,
                 program.modelHash().substring(0, 16));
@@ -116,7 +161,6 @@ public final class ValidateCommand implements Callable<Integer> {
         try (CanaryProber prober = new CanaryProber(cfg, program, reference, cfg.blobs.open())) {
             prober.run(cfg.miners, () -> job.getJobStatus().join().isGloballyTerminalState());
         }
-        return 0;
     }
 
     /** The scores of this brain by this validator in the table now: a line per epoch (replaced ones included). */
