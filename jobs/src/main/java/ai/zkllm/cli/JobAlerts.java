@@ -16,7 +16,9 @@ import org.apache.logging.log4j.core.config.Property;
  * the log levels: "zkllm: job NAME restarted after: CAUSE" and "zkllm: job NAME: checkpoint N failed: CAUSE".
  * Flink 2.1 says, in this order (logger: message): ExecutionGraph "TASK (ATTEMPT) switched from RUNNING to
  * FAILED on ..." with the cause attached, JobMaster "N tasks will be restarted to recover the failed task
- * ATTEMPT." (every restart, a region's or the whole job's); CheckpointFailureManager (WARN) "Failed to
+ * ATTEMPT." (every restart, a region's or the whole job's), or for a failure of the whole job (e.g. too many
+ * failed checkpoints) "Trying to recover from a global failure." with the cause, then "N tasks will be
+ * restarted to recover from a global failure." (only when the restart strategy allows); CheckpointFailureManager (WARN) "Failed to
  * trigger or complete checkpoint N for job ID. (...)" with the cause. The job's name comes from
  * ExecutionGraph's "Job NAME (ID) switched from state ..." lines (the MDC carries the job id).
  */
@@ -31,6 +33,8 @@ final class JobAlerts extends AbstractAppender {
     private static final Pattern JOB_STATE = Pattern.compile("^Job (.*) \\(([0-9a-f]{32})\\) switched from state .*");
     private static final Pattern TASK_FAILED = Pattern.compile("^(.*) \\(([^)]*)\\) switched from \\w+ to FAILED.*", Pattern.DOTALL);
     private static final Pattern RESTART = Pattern.compile("^\\d+ tasks? will be restarted to recover the failed task (\\S+?)\\.?$");
+    private static final String GLOBAL_FAILURE = "Trying to recover from a global failure.";
+    private static final Pattern GLOBAL_RESTART = Pattern.compile("^\\d+ tasks? will be restarted to recover from a global failure\\.?$");
     private static final Pattern CHECKPOINT = Pattern.compile("^Failed to trigger or complete checkpoint (\\d+) for job ([0-9a-f]{32}).*");
     private static final String JOB_ID = "flink-job-id";
 
@@ -59,6 +63,11 @@ final class JobAlerts extends AbstractAppender {
         } else if (JOB_MASTER.equals(logger) && (m = RESTART.matcher(message)).matches()) {
             String cause = failures.remove(m.group(1));
             print("zkllm: job " + job(jobId) + " restarted after: " + (cause != null ? cause : "a task failure"));
+        } else if (JOB_MASTER.equals(logger) && GLOBAL_FAILURE.equals(message)) {
+            failures.put("global:" + jobId, oneLine(event.getThrown()));
+        } else if (JOB_MASTER.equals(logger) && GLOBAL_RESTART.matcher(message).matches()) {
+            String cause = failures.remove("global:" + jobId);
+            print("zkllm: job " + job(jobId) + " restarted after: " + (cause != null ? cause : "a global failure"));
         } else if (CHECKPOINT_FAILURES.equals(logger) && (m = CHECKPOINT.matcher(message)).matches()
                 && !consequence(event.getThrown())) {
             print("zkllm: job " + job(jobId != null ? jobId : m.group(2)) + ": checkpoint " + m.group(1) + " failed: "

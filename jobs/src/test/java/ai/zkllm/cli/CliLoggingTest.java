@@ -35,6 +35,7 @@ class CliLoggingTest {
     static final AtomicBoolean SNAPSHOT_FAILED = new AtomicBoolean();
     static volatile boolean failMap;
     static volatile boolean failSnapshot;
+    static volatile int tolerableCheckpointFailures = 1_000;
 
     private final ByteArrayOutputStream alerts = new ByteArrayOutputStream();
 
@@ -80,6 +81,7 @@ class CliLoggingTest {
         Logging.configure(false, null, new PrintStream(alerts, true, StandardCharsets.UTF_8));
         failMap = false;
         failSnapshot = true;
+        SNAPSHOT_FAILED.set(false);
         run("alerts-checkpoint");
         assertTrue(SNAPSHOT_FAILED.get(), "the injected slow checkpoint did not happen");
         String lines = alerts();
@@ -87,6 +89,24 @@ class CliLoggingTest {
         assertTrue(lines.matches("(?s).*zkllm: job alerts-checkpoint: checkpoint \\d+ failed: "
                 + "CheckpointException: Checkpoint expired before completing.*"), lines);
         assertFalse(lines.contains("restarted"), lines);
+    }
+
+    @Test
+    void aGlobalFailoverIsOneLineOnStderr() throws Exception {
+        Logging.configure(false, null, new PrintStream(alerts, true, StandardCharsets.UTF_8));
+        failMap = false;
+        failSnapshot = true;
+        SNAPSHOT_FAILED.set(false);
+        tolerableCheckpointFailures = 0; // the expired checkpoint fails the whole job over
+        try {
+            run("alerts-global");
+        } catch (Exception e) {
+            // more expired checkpoints on a loaded machine may use up the restarts: the first line is what counts
+        } finally {
+            tolerableCheckpointFailures = 1_000;
+        }
+        String lines = alerts();
+        assertTrue(lines.contains("zkllm: job alerts-global restarted after: "), lines);
     }
 
     @Test
@@ -142,7 +162,7 @@ class CliLoggingTest {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 1_000);
+        conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, tolerableCheckpointFailures);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         env.enableCheckpointing(100);
