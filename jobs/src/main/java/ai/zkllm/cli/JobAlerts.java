@@ -38,6 +38,11 @@ final class JobAlerts extends AbstractAppender {
     private static final Pattern CHECKPOINT = Pattern.compile("^Failed to trigger or complete checkpoint (\\d+) for job ([0-9a-f]{32}).*");
     private static final String JOB_ID = "flink-job-id";
 
+    private static final java.util.Set<CheckpointFailureReason> IGNORED = java.util.EnumSet.of(
+            CheckpointFailureReason.CHECKPOINT_COORDINATOR_SUSPEND, CheckpointFailureReason.CHECKPOINT_COORDINATOR_SHUTDOWN,
+            CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING, CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_CLOSING,
+            CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_NOT_READY);
+
     private final PrintStream err;
     private final Map<String, String> jobNames = new ConcurrentHashMap<>();
     /** Failed attempt id → "TASK: CAUSE", until its restart is announced. */
@@ -75,13 +80,22 @@ final class JobAlerts extends AbstractAppender {
         }
     }
 
-    /** A checkpoint aborted because the job is restarting or stopping: the restart line says it already. */
+    /**
+     * A checkpoint aborted because the job is restarting or stopping (the restart line says it already), or
+     * sent to a task that has just finished or restarted (a race at the end of a bounded job, not a failure).
+     */
     private static boolean consequence(Throwable t) {
-        if (t instanceof CheckpointException c) {
-            CheckpointFailureReason r = c.getCheckpointFailureReason();
-            return r == CheckpointFailureReason.CHECKPOINT_COORDINATOR_SUSPEND
-                    || r == CheckpointFailureReason.CHECKPOINT_COORDINATOR_SHUTDOWN
-                    || r == CheckpointFailureReason.NOT_ALL_REQUIRED_TASKS_RUNNING;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof CheckpointException e && IGNORED.contains(e.getCheckpointFailureReason())) {
+                return true;
+            }
+            String m = c.getMessage();
+            // a task's exception arrives serialized: its reason is only in the text
+            if (m != null && (m.contains("received a checkpoint request for unknown task")
+                    || m.contains(CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_CLOSING.message())
+                    || m.contains(CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_NOT_READY.message()))) {
+                return true;
+            }
         }
         return false;
     }

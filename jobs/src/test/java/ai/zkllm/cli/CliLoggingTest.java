@@ -60,7 +60,9 @@ class CliLoggingTest {
     }
 
     private String alerts() {
-        return alerts.toString(StandardCharsets.UTF_8);
+        String lines = alerts.toString(StandardCharsets.UTF_8);
+        System.out.print(lines); // in the test report
+        return lines;
     }
 
     @Test
