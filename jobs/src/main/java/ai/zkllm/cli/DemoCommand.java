@@ -13,9 +13,9 @@ import ai.zkllm.jobs.embedded.EmbeddedRuntime;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
+import ai.zkllm.program.io.TempDirs;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -71,7 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
         RingBackend ring = RingBackends.named(backend);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path blobs = Files.createTempDirectory("zkllm-demo-blobs-");
+        Path blobs = TempDirs.create("zkllm-demo-blobs-");
         InferenceJobConfig cfg = new InferenceJobConfig();
         cfg.parallelism = parallelism;
         cfg.checkpointIntervalMs = checkpointMs;
@@ -117,9 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
                 err.flush();
             }
         } finally {
-            try (var walk = Files.walk(blobs)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            TempDirs.delete(blobs);
         }
         return 0;
     }

@@ -1,11 +1,24 @@
 package ai.zkllm.cli;
 
+import ai.zkllm.analytics.NetworkCatalog;
+import ai.zkllm.analytics.NetworkTables;
 import ai.zkllm.jobs.RegistryJob;
+import ai.zkllm.jobs.embedded.EmbeddedRuntime;
+import ai.zkllm.program.io.TempDirs;
 import ai.zkllm.registry.RegistryCaps;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,16 +69,51 @@ public final class RegistryCommand implements Callable<Integer> {
         if (bootstrapServers == null) {
             throw new UsageException("--bootstrap-servers is required: no local network is up (`zkllm up` starts one)");
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.enableCheckpointing(checkpointIntervalMs);
-        RegistryJob.wire(env, RegistryJob.source(bootstrapServers, kafkaProperties, topic, groupId, bounded),
-                catalogOptions.catalog(), RegistryCaps.NETWORK);
-        env.execute("zkllm registry");
-        if (bounded) {
-            spec.commandLine().getOut().println("registry: read " + topic + " to its end; every request is in the"
-                    + " registrations table of " + catalogOptions.warehouse);
-            spec.commandLine().getOut().flush();
+        PrintWriter err = spec.commandLine().getErr();
+        NetworkCatalog network = catalogOptions.catalog();
+        long[] before = tally(network);
+        Path state = TempDirs.create("zkllm-registry-");
+        try {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                    EmbeddedRuntime.localFileSystemState(new Configuration(), state));
+            env.enableCheckpointing(checkpointIntervalMs);
+            RegistryJob.wire(env, RegistryJob.source(bootstrapServers, kafkaProperties, topic, groupId, bounded),
+                    network, RegistryCaps.NETWORK);
+            err.printf("registry: reading %s from %s (group %s) %s; registrations written to the Iceberg table "
+                            + "registrations in %s on each checkpoint (every %d ms)%n", topic, bootstrapServers, groupId,
+                    bounded ? "up to its current end" : "until interrupted (Ctrl-C)", catalogOptions.warehouse,
+                    checkpointIntervalMs);
+            err.flush();
+            env.execute("zkllm registry");
+        } finally {
+            TempDirs.delete(state);
         }
+        long[] after = tally(network);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("registry: %d requests decided: %d accepted, %d refused (the registrations table of %s now holds"
+                        + " %d rows)%n", after[0] + after[1] - before[0] - before[1], after[0] - before[0],
+                after[1] - before[1], catalogOptions.warehouse, after[0] + after[1]);
+        out.flush();
         return 0;
+    }
+
+    /** {accepted, refused} rows in the registrations table (append only: the difference is this run's). */
+    static long[] tally(NetworkCatalog network) throws IOException {
+        long[] counts = new long[2];
+        Catalog catalog = network.open();
+        try {
+            NetworkTables.ensure(catalog);
+            try (CloseableIterable<Record> rows = IcebergGenerics.read(
+                    NetworkTables.load(catalog, NetworkTables.REGISTRATIONS)).select("status").build()) {
+                for (Record r : rows) {
+                    counts["accepted".equals(r.getField("status")) ? 0 : 1]++;
+                }
+            }
+        } finally {
+            if (catalog instanceof Closeable c) {
+                c.close();
+            }
+        }
+        return counts;
     }
 }

@@ -73,6 +73,11 @@ public final class SettleEpochCommand implements Callable<Integer> {
                     : "--reason goes with --resettle");
         }
         NetworkCatalog network = catalogOptions.catalog();
+        var out = spec.commandLine().getOut();
+        // what it is doing, on stdout: stderr is kept to the one line of a refusal
+        out.printf("settling brain %d epoch %d from the tables in %s: stakes from registrations, weights from scores, "
+                + "bonds of epoch %d...%n", brain, epoch, catalogOptions.warehouse, epoch - 1);
+        out.flush();
         SettlementJob.Result result;
         try {
             result = SettlementJob.run(network, new SettlementJob.Params(brain, epoch, kappa, alpha,
@@ -82,7 +87,6 @@ public final class SettleEpochCommand implements Callable<Integer> {
         } catch (SettlementRefusedException e) {
             return fail(e.getMessage());
         }
-        var out = spec.commandLine().getOut();
         if (!result.committed()) {
             out.printf("brain %d epoch %d is already settled with these inputs (revision %d, inputs sha256 %s): nothing to do%n",
                     brain, epoch, result.revision(), result.inputsDigest());

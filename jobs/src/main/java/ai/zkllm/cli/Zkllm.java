@@ -4,6 +4,7 @@ import ai.zkllm.cli.squeeze.SqueezeCommand;
 import ai.zkllm.program.io.ArtifactException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,8 +28,12 @@ public final class Zkllm implements Runnable {
     static final int INTERNAL = 1;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
-            description = "Print the stack trace of an error (for bug reports).")
+            description = "Print the stack trace of an error (for bug reports), and Flink's, Kafka's and zkllm's logs on stderr.")
     private boolean verbose;
+
+    @Option(names = "--log-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Append Flink's, Kafka's and zkllm's logs (INFO) to FILE.")
+    private Path logFile;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -63,6 +68,11 @@ public final class Zkllm implements Runnable {
         Zkllm root = new Zkllm();
         CommandLine cli = new CommandLine(root);
         cli.setDefaultValueProvider(LocalNetwork.defaults(stateDir));
+        // job restarts and failed checkpoints are one line on stderr whatever the flags (Logging, JobAlerts)
+        cli.setExecutionStrategy(parsed -> {
+            Logging.configure(root.verbose, root.logFile, System.err);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();
             String name = cmd.getCommandSpec().qualifiedName();

@@ -98,7 +98,9 @@ class LocalNetworkCommandsTest {
 
             CliRun settle = run("settle-epoch", "--brain", "1", "--epoch", epoch);
             assertEquals(0, settle.exitCode(), settle.err());
-            assertTrue(settle.out().startsWith("settled brain 1 epoch " + epoch + ": emission "), settle.out());
+            assertTrue(settle.out().startsWith("settling brain 1 epoch " + epoch + " from the tables in " + warehouse),
+                    settle.out());
+            assertTrue(settle.out().contains("\nsettled brain 1 epoch " + epoch + ": emission "), settle.out());
 
             CliRun rewards = run("sql", "SELECT role, id FROM rewards WHERE brain = 1 AND epoch = " + epoch
                     + " ORDER BY role, id");

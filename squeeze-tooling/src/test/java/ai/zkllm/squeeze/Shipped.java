@@ -1,6 +1,7 @@
 package ai.zkllm.squeeze;
 
 import ai.zkllm.program.artifact.ShippedArtifact;
+import ai.zkllm.program.io.TempDirs;
 import ai.zkllm.program.model.Gpt2Weights;
 import ai.zkllm.program.squeezed.SqueezedModel;
 import ai.zkllm.program.squeezed.SqueezedModelIO;
@@ -23,7 +24,7 @@ final class Shipped {
     static synchronized Gpt2Weights reference() {
         if (reference == null) {
             try {
-                Path d = Files.createTempDirectory("zkllm-ref");
+                Path d = TempDirs.create("zkllm-ref");
                 reference = SqueezeTool.importCheckpoint(SqueezeTool.shippedReference(d.resolve("bytegpt2")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -35,7 +36,7 @@ final class Shipped {
     static synchronized Gpt2Weights english() {
         if (english == null) {
             try {
-                Path d = Files.createTempDirectory("zkllm-english");
+                Path d = TempDirs.create("zkllm-english");
                 english = SqueezeTool.importCheckpoint(SqueezeTool.shippedEnglish(d.resolve("austen-gpt2")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -47,7 +48,7 @@ final class Shipped {
     static synchronized SqueezedModel squeezed() {
         if (squeezed == null) {
             try {
-                Path d = Files.createTempDirectory("zkllm-sq");
+                Path d = TempDirs.create("zkllm-sq");
                 squeezed = SqueezedModelIO.load(SqueezeTool.shippedSqueezed(ShippedArtifact.REFERENCE, d.resolve("sq")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -5,15 +5,13 @@ import java.io.PrintStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import ai.zkllm.program.io.TempDirs;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -28,7 +26,8 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * A single-node KRaft Kafka (process.roles=broker,controller) inside this JVM, listening on
  * 127.0.0.1 only: the log directory is formatted first, and startup is retried on fresh ports when
- * a probed free port was taken in between. Set up for transactions on one node (replication 1).
+ * a probed free port was taken in between. Set up for transactions on one node (replication 1). The log
+ * directory is a {@link TempDirs} folder: removed on {@link #close()} and, failing that, when the JVM exits.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final int ATTEMPTS = 5;
@@ -53,7 +52,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(int maxMessageBytes, Path parent) throws Exception {
         Exception last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Path dir = Files.createTempDirectory(parent, "zkllm-kafka-");
+            Path dir = TempDirs.create(parent, "zkllm-kafka-");
             int brokerPort = freePort();
             int controllerPort = freePort();
             try {
@@ -164,10 +163,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static void deleteRecursively(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a temp folder
-        }
+        TempDirs.delete(dir);
     }
 }

@@ -4,9 +4,14 @@ import ai.zkllm.jobs.InferenceConnectors;
 import ai.zkllm.jobs.InferenceJob;
 import ai.zkllm.jobs.InferenceJobConfig;
 import ai.zkllm.program.ProgramRegistry;
+import ai.zkllm.program.io.TempDirs;
+import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -21,7 +26,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final InferenceJobConfig config;
     private JobClient job;
-    private java.nio.file.Path checkpoints;
+    private Path checkpoints;
 
     private EmbeddedRuntime(EmbeddedKafka kafka, InferenceJobConfig config) {
         this.kafka = kafka;
@@ -49,7 +54,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
 
     /** As {@link #startJob(ProgramRegistry)}, reading and writing through {@code io}. */
     public JobClient startJob(ProgramRegistry programs, InferenceConnectors io) throws Exception {
-        checkpoints = java.nio.file.Files.createTempDirectory("zkllm-checkpoints-");
+        checkpoints = TempDirs.create("zkllm-checkpoints-");
         Configuration conf = configuration(checkpoints);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, conf);
         InferenceJob.build(env, config, programs, io);
@@ -58,19 +63,27 @@ public final class EmbeddedRuntime implements AutoCloseable {
     }
 
     /**
-     * The Flink configuration of an embedded run: a few quick restarts, and checkpoints in the folder
-     * {@code checkpoints}. In-flight prompts are operator state: a round of the reference model is
-     * ~16 MB, over the 5 MB the JobManager (memory) checkpoint storage allows, so checkpoints go to a
-     * local folder.
+     * The Flink configuration of an embedded run: a few quick restarts, and everything Flink writes in
+     * the folder {@code dir}. In-flight prompts are operator state: a round of a shipped model is
+     * megabytes, over the 5 MB the JobManager (memory) checkpoint storage allows, so checkpoints go to
+     * {@code dir/checkpoints}; Flink's own temporary files (the RPC system's jar, the MiniCluster's
+     * blobs and local state, the web upload folder) go to {@code dir/tmp}, so that removing {@code dir}
+     * (a {@link TempDirs} folder: on close or at exit, Ctrl-C included) leaves nothing in java.io.tmpdir.
      */
-    public static Configuration configuration(java.nio.file.Path checkpoints) {
+    public static Configuration configuration(Path dir) {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                checkpoints.toUri().toString());
+        return localFileSystemState(conf, dir);
+    }
+
+    /** File-system checkpoints in {@code dir/checkpoints} and Flink's temporary files in {@code dir/tmp}. */
+    public static Configuration localFileSystemState(Configuration conf, Path dir) {
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
+        conf.set(CoreOptions.TMP_DIRS, dir.resolve("tmp").toString());
+        conf.set(WebOptions.TMP_DIR, dir.resolve("tmp").toString());
         return conf;
     }
 
@@ -94,11 +107,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
             }
         } finally {
             kafka.close();
-            if (checkpoints != null) {
-                try (var walk = java.nio.file.Files.walk(checkpoints)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
-            }
+            TempDirs.delete(checkpoints);
         }
     }
 }

@@ -9,6 +9,7 @@ import ai.zkllm.program.squeezed.SqueezedModel;
 import ai.zkllm.program.squeezed.SqueezedModelIO;
 import ai.zkllm.squeeze.tool.FheReport;
 import ai.zkllm.squeeze.tool.SqueezeTool;
+import ai.zkllm.program.io.TempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,7 @@ class ShippedArtifactTest {
     @ParameterizedTest
     @EnumSource(ShippedArtifact.class)
     void shippedArtifactIsTheCompiledShippedSqueezedModel(ShippedArtifact shipped) throws Exception {
-        Path tmp = Files.createTempDirectory("zkllm-art");
+        Path tmp = TempDirs.create("zkllm-art");
         SqueezedModel m = SqueezedModelIO.load(SqueezeTool.shippedSqueezed(shipped, tmp.resolve("sq")));
         FheArtifact a = FheReport.compile(m, ShippedArtifact.RTT_SECONDS, ShippedArtifact.PLANNING_CONTEXT,
                 System.out::println);

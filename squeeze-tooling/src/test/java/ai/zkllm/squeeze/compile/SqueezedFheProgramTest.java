@@ -21,7 +21,7 @@ import ai.zkllm.program.squeezed.NormApprox;
 import ai.zkllm.program.squeezed.SqueezedModel;
 import ai.zkllm.program.squeezed.SqueezedModelIO;
 import ai.zkllm.squeeze.tool.SqueezeTool;
-import java.nio.file.Files;
+import ai.zkllm.program.io.TempDirs;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +79,7 @@ class SqueezedFheProgramTest {
     @Test
     void shippedSqueezedModelUnderFheMatchesPlaintext() throws Exception {
         SqueezedModel m = SqueezedModelIO.load(SqueezeTool.shippedSqueezed(ShippedArtifact.REFERENCE,
-                Files.createTempDirectory("zkllm-shipped-sq").resolve("sq")));
+                TempDirs.create("zkllm-shipped-sq").resolve("sq")));
         assertTrue(m.clientNormalised(), "the shipped model leaves softmax and LayerNorm to the client");
         Plan plan = new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 1).compile(System.out::println);
         SqueezedFheProgram p = new SqueezedFheProgram(m, plan, "shipped");
