@@ -127,7 +127,7 @@ public final class FheCodec {
                 .setParameterId(parameterId)
                 .setLevel(pt.level())
                 .setScale(pt.scale())
-                .setPoly(PolynomialCodec.toProto(pt.poly()))
+                .setPoly(PolynomialCodec.toProto(pt.poly(), ring))
                 .setSha256(ByteString.copyFrom(digests.digest(pt)))
                 .build();
     }
@@ -162,7 +162,7 @@ public final class FheCodec {
                 .setScale(ct.scale());
         int sent = seed == null ? ct.size() : 1;
         for (int i = 0; i < sent; i++) {
-            out.addPolys(PolynomialCodec.toProto(ct.poly(i)));
+            out.addPolys(PolynomialCodec.toProto(ct.poly(i), ring));
         }
         if (seed != null) {
             out.setSeed(ByteString.copyFrom(seed));
@@ -207,7 +207,7 @@ public final class FheCodec {
     public FhePublicKey toProto(PublicKey pk) {
         return FhePublicKey.newBuilder()
                 .setParameterId(parameterId)
-                .setB(PolynomialCodec.toProto(pk.b()))
+                .setB(PolynomialCodec.toProto(pk.b(), ring))
                 .setSeed(ByteString.copyFrom(pk.seed()))
                 .setSha256(ByteString.copyFrom(digests.digest(pk)))
                 .build();
@@ -237,7 +237,7 @@ public final class FheCodec {
     public FheSwitchingKey toProto(SwitchingKey key) {
         FheSwitchingKey.Builder out = FheSwitchingKey.newBuilder().setParameterId(parameterId);
         for (int j = 0; j < key.digitCount(); j++) {
-            out.addB(PolynomialCodec.toProto(key.b(j)));
+            out.addB(PolynomialCodec.toProto(key.b(j), ring));
         }
         return out.setSeed(ByteString.copyFrom(key.seed()))
                 .setSha256(ByteString.copyFrom(digests.digest(key)))
@@ -403,7 +403,7 @@ public final class FheCodec {
     public FheSecretKey toProto(SecretKey sk) {
         return FheSecretKey.newBuilder()
                 .setParameterId(parameterId)
-                .setS(PolynomialCodec.toProto(sk.poly()))
+                .setS(PolynomialCodec.toProto(sk.poly(), ring))
                 .setSha256(ByteString.copyFrom(digests.digest(sk)))
                 .build();
     }

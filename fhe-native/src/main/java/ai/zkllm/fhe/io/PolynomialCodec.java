@@ -3,29 +3,38 @@ package ai.zkllm.fhe.io;
 import ai.zkllm.fhe.ring.RingContext;
 import ai.zkllm.fhe.ring.RnsPoly;
 import ai.zkllm.schemas.v1.RnsPolynomial;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
- * {@link RnsPoly} to and from {@link RnsPolynomial}: one bytes field per limb of N little-endian
- * uint32 residues. Decoding is the single place where untrusted residues become engine data, so
- * it checks the limb count, the NTT flag, every limb's length against the ring degree and every
- * residue against its prime before allocating anything.
+ * {@link RnsPoly} to and from {@link RnsPolynomial}: one bytes field per limb holding its N residues
+ * packed at the bit width of the limb's prime (w_i = bit length of q_i - 1), least significant bit
+ * first. Primes of 30 bits then cost 30 bits a residue, not 32; since N is a power of two of at least
+ * 8, a limb fills its N·w_i / 8 bytes exactly and there are no padding bits. Decoding is the single
+ * place where untrusted residues become engine data, so it checks the limb count, the NTT flag,
+ * every limb's length against the ring degree and every residue against its prime before handing
+ * anything on.
  */
 final class PolynomialCodec {
     private PolynomialCodec() {
     }
 
-    static RnsPolynomial toProto(RnsPoly poly) {
+    /** Bits a residue of prime {@code q} takes on the wire. */
+    static int residueBits(long q) {
+        return 64 - Long.numberOfLeadingZeros(q - 1);
+    }
+
+    /** Bytes of one limb of prime {@code q} in ring degree {@code n}. */
+    static int limbBytes(long q, int n) {
+        return (int) ((long) n * residueBits(q) / 8);
+    }
+
+    static RnsPolynomial toProto(RnsPoly poly, RingContext ring) {
         RnsPolynomial.Builder out = RnsPolynomial.newBuilder().setNtt(poly.isNtt());
-        for (long[] limb : poly.limbs()) {
-            ByteBuffer words = ByteBuffer.allocate(4 * limb.length).order(ByteOrder.LITTLE_ENDIAN);
-            for (long residue : limb) {
-                words.putInt((int) residue);
-            }
+        long[][] limbs = poly.limbs();
+        for (int i = 0; i < limbs.length; i++) {
             // The array is ours alone and never written again, so wrapping it without a copy is safe.
-            out.addLimbs(UnsafeByteOperations.unsafeWrap(words.array()));
+            out.addLimbs(UnsafeByteOperations.unsafeWrap(pack(limbs[i], residueBits(ring.modulus(i).value()))));
         }
         return out.build();
     }
@@ -48,25 +57,61 @@ final class PolynomialCodec {
         }
         int n = ring.n();
         for (int i = 0; i < limbCount; i++) {
+            long q = ring.modulus(i).value();
             int bytes = proto.getLimbs(i).size();
-            if (bytes != 4 * n) {
-                throw new InvalidFheDataException(field + ".limbs[" + i + "] has " + bytes
-                        + " bytes, expected 4·N = " + 4 * n + " for ring degree N = " + n);
+            if (bytes != limbBytes(q, n)) {
+                throw new InvalidFheDataException(field + ".limbs[" + i + "] has " + bytes + " bytes, expected N·"
+                        + residueBits(q) + "/8 = " + limbBytes(q, n) + " for ring degree N = " + n + " and the "
+                        + residueBits(q) + "-bit prime q_" + i);
             }
         }
-        long[][] limbs = new long[limbCount][n];
+        long[][] limbs = new long[limbCount][];
         for (int i = 0; i < limbCount; i++) {
-            ByteBuffer words = proto.getLimbs(i).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             long q = ring.modulus(i).value();
+            limbs[i] = unpack(proto.getLimbs(i), n, residueBits(q));
             for (int j = 0; j < n; j++) {
-                long residue = Integer.toUnsignedLong(words.getInt());
-                if (residue >= q) {
-                    throw new InvalidFheDataException(field + ".limbs[" + i + "] coefficient " + j + " = " + residue
-                            + " is not below its prime q_" + i + " = " + q);
+                if (limbs[i][j] >= q) {
+                    throw new InvalidFheDataException(field + ".limbs[" + i + "] coefficient " + j + " = "
+                            + limbs[i][j] + " is not below its prime q_" + i + " = " + q);
                 }
-                limbs[i][j] = residue;
             }
         }
         return new RnsPoly(limbs, true);
+    }
+
+    /** {@code values} (each below 2^bits) as a little-endian bit stream of exactly values.length·bits/8 bytes. */
+    private static byte[] pack(long[] values, int bits) {
+        byte[] out = new byte[(int) ((long) values.length * bits / 8)];
+        long buffer = 0;
+        int held = 0;
+        int at = 0;
+        for (long v : values) {
+            buffer |= v << held;
+            held += bits;
+            while (held >= 8) {
+                out[at++] = (byte) buffer;
+                buffer >>>= 8;
+                held -= 8;
+            }
+        }
+        return out;
+    }
+
+    private static long[] unpack(ByteString bytes, int n, int bits) {
+        long[] values = new long[n];
+        long mask = (1L << bits) - 1;
+        long buffer = 0;
+        int held = 0;
+        int at = 0;
+        for (int j = 0; j < n; j++) {
+            while (held < bits) {
+                buffer |= (bytes.byteAt(at++) & 0xFFL) << held;
+                held += 8;
+            }
+            values[j] = buffer & mask;
+            buffer >>>= bits;
+            held -= bits;
+        }
+        return values;
     }
 }

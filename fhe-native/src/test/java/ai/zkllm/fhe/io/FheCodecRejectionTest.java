@@ -81,8 +81,10 @@ class FheCodecRejectionTest {
 
     @Test
     void wrongRingDegree() {
-        RnsPolynomial halfDegree = mapLimbs(CIPHERTEXT.getPolys(0), limb -> limb.substring(0, 2 * N));
-        assertRejected("FheCiphertext.polys[0].limbs[0] has 2048 bytes, expected 4·N = 4096",
+        RnsPolynomial halfDegree = mapLimbs(CIPHERTEXT.getPolys(0), limb -> limb.substring(0, limb.size() / 2));
+        int bits = PolynomialCodec.residueBits(FIX.context.qModulus(0).value());
+        assertRejected("FheCiphertext.polys[0].limbs[0] has " + N * bits / 16 + " bytes, expected N·" + bits + "/8 = "
+                        + N * bits / 8 + " for ring degree N = " + N + " and the " + bits + "-bit prime q_0",
                 () -> CODEC.ciphertextFromProto(CIPHERTEXT.toBuilder().setPolys(0, halfDegree).build()));
     }
 
@@ -113,7 +115,8 @@ class FheCodecRejectionTest {
     @Test
     void coefficientNotBelowItsPrime() {
         long q0 = FIX.context.qModulus(0).value();
-        for (long bad : new long[] {q0, 0xFFFFFFFFL}) {
+        // q_0 itself, and the largest residue its bit width can carry
+        for (long bad : new long[] {q0, (1L << PolynomialCodec.residueBits(q0)) - 1}) {
             FheCiphertext tampered = CIPHERTEXT.toBuilder().setPolys(1, withFirstWord(CIPHERTEXT.getPolys(1), bad)).build();
             assertRejected("FheCiphertext.polys[1].limbs[0] coefficient 0 = " + bad + " is not below its prime q_0 = " + q0,
                     () -> CODEC.ciphertextFromProto(tampered));
@@ -268,9 +271,13 @@ class FheCodecRejectionTest {
         return out.build();
     }
 
+    /** {@code poly} with the first residue of limb 0 (its low {@code bits} bits of the stream) set to {@code word}. */
     private static RnsPolynomial withFirstWord(RnsPolynomial poly, long word) {
+        int bits = PolynomialCodec.residueBits(FIX.context.qModulus(0).value());
         byte[] limb = poly.getLimbs(0).toByteArray();
-        ByteBuffer.wrap(limb).order(ByteOrder.LITTLE_ENDIAN).putInt(0, (int) word);
+        long stream = ByteBuffer.wrap(limb).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        long mask = (1L << bits) - 1;
+        ByteBuffer.wrap(limb).order(ByteOrder.LITTLE_ENDIAN).putLong(0, (stream & ~mask) | word);
         return poly.toBuilder().setLimbs(0, ByteString.copyFrom(limb)).build();
     }
 }

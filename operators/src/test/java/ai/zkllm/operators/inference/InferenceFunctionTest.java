@@ -153,7 +153,7 @@ class InferenceFunctionTest {
         FheCiphertext good = codec.toProto(encrypt(P.maxLevel()));
         UnaryOperator<FheCiphertext> coefficientAbovePrime = m -> {
             byte[] limb = m.getPolys(0).getLimbs(0).toByteArray();
-            Arrays.fill(limb, 0, 4, (byte) 0xff); // 2^32 - 1: above every 31-bit prime
+            Arrays.fill(limb, 0, 4, (byte) 0xff); // first residue all ones: above its prime, whatever its width
             RnsPolynomial poly = m.getPolys(0).toBuilder().setLimbs(0, ByteString.copyFrom(limb)).build();
             return m.toBuilder().setPolys(0, poly).build();
         };
@@ -177,7 +177,8 @@ class InferenceFunctionTest {
         harness.close();
         assertEquals(5, out.size());
         String[][] expected = {
-            {"DEAD_LETTER_REASON_BAD_CIPHERTEXT", "inputs[0]: FheCiphertext.polys[0].limbs[0] coefficient 0 = 4294967295 is not below its prime"},
+            {"DEAD_LETTER_REASON_BAD_CIPHERTEXT", "inputs[0]: FheCiphertext.polys[0].limbs[0] coefficient 0 = "
+                    + ((1L << 64 - Long.numberOfLeadingZeros(P.qPrimes().get(0) - 1)) - 1) + " is not below its prime"},
             {"DEAD_LETTER_REASON_BAD_CIPHERTEXT", "inputs[0]: FheCiphertext.sha256 = "},
             {"DEAD_LETTER_REASON_BAD_CIPHERTEXT", "inputs[0]: FheCiphertext.parameter_id = '" + "00".repeat(32) + "'"},
             {"DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS", "cannot parse FheEvaluationKeys"},

@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * existed): its prompt, response, receipt and evaluation keys (made as that release's client made
  * them: a relinearization key and the program's rotations), as they travelled. Today's replay
  * must still verify it on every backend, so a refactoring that changes an output byte, a digest or
- * a wire format fails here.
+ * a wire format fails here. When the wire format changed on purpose (residues packed at their
+ * prime's bit width), the four files were transcoded residue for residue: every digest the receipt
+ * names is unchanged, only the key blob's content address and size are new.
  */
 class RecordedRoundReplayTest {
     @TempDir
