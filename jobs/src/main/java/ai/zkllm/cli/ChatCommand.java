@@ -79,13 +79,16 @@ public final class ChatCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             out.print(prompt);
-            ProgressPrinter printer = new ProgressPrinter(program::decodeTokens, out, err);
+            // tokens stream on stdout: a progress line on the same terminal would overwrite them
+            ProgressPrinter printer = new ProgressPrinter(program::decodeTokens, out, err,
+                    Terminal.stderr() && !Terminal.stdout());
             Generation g = client.generate("chat-" + UUID.randomUUID(), promptTokens, tokens, temperature, seed, printer);
             printer.finish();
             out.println();
             out.flush();
-            err.printf("%n%.2f s/token, %d round trips, %s up + %s evaluation keys, %s down%n",
-                    g.secondsPerToken(), g.roundTrips(), ProgressPrinter.bytes(g.bytesUp()),
+            err.printf("%s%.2f s/token, %d round trips, %s up + %s evaluation keys, %s down%n",
+                    printer.drawsProgressLine() ? System.lineSeparator() : "", g.secondsPerToken(), g.roundTrips(),
+                    ProgressPrinter.bytes(g.bytesUp()),
                     ProgressPrinter.bytes(g.keyBytesUploaded()), ProgressPrinter.bytes(g.bytesDown()));
             err.flush();
         } catch (BrokerUnavailableException e) {

@@ -101,10 +101,12 @@ public final class DemoCommand implements Callable<Integer> {
                 // the continuation is printed whole at the end: streamed token by token, it would share its
                 // terminal line with the progress line on stderr
                 ProgressPrinter progress = new ProgressPrinter(program::decodeTokens,
-                        new PrintWriter(Writer.nullWriter()), err);
+                        new PrintWriter(Writer.nullWriter()), err, Terminal.stderr());
                 Generation g = client.generate("demo", promptTokens, tokens, 0, 1, progress);
-                err.println(); // ends the progress line
-                err.flush();
+                if (progress.drawsProgressLine()) {
+                    err.println(); // ends the progress line
+                    err.flush();
+                }
                 DemoReport report = DemoReport.of(prompt, program, g, client.uploadEvaluationKeys().getSizeBytes(),
                         ring.name());
                 out.println(json ? report.json() : "continuation: " + report.continuation());

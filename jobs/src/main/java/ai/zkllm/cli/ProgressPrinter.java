@@ -6,7 +6,8 @@ import java.util.Arrays;
 import java.util.function.Function;
 
 /**
- * Streams tokens to stdout and keeps a progress line (tokens/s, round trips, bytes) on stderr.
+ * Streams tokens to stdout and, where asked (a terminal's stderr that the tokens do not share, see
+ * {@link Terminal}), keeps a progress line (tokens/s, round trips, bytes) on stderr.
  * Tokens may be pieces of a character (the shipped program's tokens are UTF-8 bytes): text whose
  * decoding ends in a replacement character is held until the next tokens complete it, at most
  * {@link #MAX_PENDING} tokens (the longest UTF-8 sequence), then printed as it is.
@@ -18,12 +19,14 @@ final class ProgressPrinter implements TokenListener {
     private final Function<int[], String> decode;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final boolean progressLine;
     private int[] pending = new int[0];
 
-    ProgressPrinter(Function<int[], String> decode, PrintWriter out, PrintWriter err) {
+    ProgressPrinter(Function<int[], String> decode, PrintWriter out, PrintWriter err, boolean progressLine) {
         this.decode = decode;
         this.out = out;
         this.err = err;
+        this.progressLine = progressLine;
     }
 
     @Override
@@ -34,9 +37,16 @@ final class ProgressPrinter implements TokenListener {
         if (pending.length >= MAX_PENDING || text.isEmpty() || text.charAt(text.length() - 1) != REPLACEMENT) {
             print(text);
         }
-        err.printf("\r  [%d tokens, %.2f tok/s, %d round trips, %s up, %s down]   ", p.tokens(),
-                p.tokensPerSecond(), p.roundTrips(), bytes(p.bytesUp()), bytes(p.bytesDown()));
-        err.flush();
+        if (progressLine) {
+            err.printf("\r  [%d tokens, %.2f tok/s, %d round trips, %s up, %s down]   ", p.tokens(),
+                    p.tokensPerSecond(), p.roundTrips(), bytes(p.bytesUp()), bytes(p.bytesDown()));
+            err.flush();
+        }
+    }
+
+    /** Whether a progress line is drawn (then it needs a line end before anything else goes to stderr). */
+    boolean drawsProgressLine() {
+        return progressLine;
     }
 
     /** Prints what is still held (a generation that stopped inside a character). */

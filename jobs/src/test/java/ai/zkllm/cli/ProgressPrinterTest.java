@@ -10,7 +10,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Byte tokens print as whole characters, never as replacement characters. */
+/** Byte tokens print as whole characters, never as replacement characters; the progress line only where asked. */
 class ProgressPrinterTest {
     private static final TokenListener.Progress PROGRESS = new TokenListener.Progress(1, 1, 0, 0, 1);
 
@@ -39,8 +39,26 @@ class ProgressPrinterTest {
         assertEquals("\uFFFD", out.toString(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void theProgressLineIsDrawnOnlyWhereAsked() {
+        for (boolean progressLine : new boolean[] {true, false}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            ProgressPrinter printer = new ProgressPrinter(new ByteTokenizer()::decode,
+                    new PrintWriter(out, true, StandardCharsets.UTF_8), new PrintWriter(err, true, StandardCharsets.UTF_8),
+                    progressLine);
+            printer.onToken(0, 'a', PROGRESS);
+            printer.onToken(1, 'b', PROGRESS);
+            assertEquals("ab", out.toString(StandardCharsets.UTF_8));
+            assertEquals(progressLine, printer.drawsProgressLine());
+            // piped (not a terminal): nothing at all, rather than carriage returns run together into one long line
+            assertEquals(progressLine ? 2 : 0, err.toString(StandardCharsets.UTF_8).chars().filter(c -> c == '\r').count(),
+                    err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
     private static ProgressPrinter printer(ByteArrayOutputStream out) {
         return new ProgressPrinter(new ByteTokenizer()::decode, new PrintWriter(out, true, StandardCharsets.UTF_8),
-                new PrintWriter(Writer.nullWriter()));
+                new PrintWriter(Writer.nullWriter()), true);
     }
 }
