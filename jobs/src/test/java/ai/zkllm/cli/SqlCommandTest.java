@@ -21,7 +21,8 @@ class SqlCommandTest {
         String where = warehouse.toString();
         CliRun settle = CliRun.of("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0");
         assertEquals(0, settle.exitCode(), settle.err());
-        assertTrue(settle.out().startsWith("settled brain 5 epoch 0: emission 360000000000000000000 = owner"), settle.out());
+        assertTrue(settle.out().startsWith("settling brain 5 epoch 0 from the tables in "), settle.out());
+        assertTrue(settle.out().contains("\nsettled brain 5 epoch 0: emission 360000000000000000000 = owner"), settle.out());
 
         CliRun sql = CliRun.of("sql", "--warehouse", where,
                 "SELECT role, id, amount FROM rewards WHERE brain = 5 AND epoch = 0 ORDER BY amount DESC, id");
