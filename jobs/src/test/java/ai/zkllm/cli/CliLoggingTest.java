@@ -78,12 +78,17 @@ class CliLoggingTest {
         assertTrue(lines.lines().allMatch(l -> l.startsWith("zkllm: job ")), lines);
     }
 
-    @Test
-    void aFailedCheckpointIsOneLineOnStderr() throws Exception {
+    /** Alerts to {@code alerts}, and the next job's first checkpoint outlives its timeout. */
+    private void alertsWithASlowCheckpoint() {
         Logging.configure(false, null, new PrintStream(alerts, true, StandardCharsets.UTF_8));
         failMap = false;
         failSnapshot = true;
         SNAPSHOT_FAILED.set(false);
+    }
+
+    @Test
+    void aFailedCheckpointIsOneLineOnStderr() throws Exception {
+        alertsWithASlowCheckpoint();
         run("alerts-checkpoint");
         assertTrue(SNAPSHOT_FAILED.get(), "the injected slow checkpoint did not happen");
         String lines = alerts();
@@ -95,10 +100,7 @@ class CliLoggingTest {
 
     @Test
     void aGlobalFailoverIsOneLineOnStderr() throws Exception {
-        Logging.configure(false, null, new PrintStream(alerts, true, StandardCharsets.UTF_8));
-        failMap = false;
-        failSnapshot = true;
-        SNAPSHOT_FAILED.set(false);
+        alertsWithASlowCheckpoint();
         tolerableCheckpointFailures = 0; // the expired checkpoint fails the whole job over
         try {
             run("alerts-global");
