@@ -26,8 +26,8 @@ import java.util.Set;
 /**
  * One round of one prompt, the same way for the miner that answers it and the validator that
  * replays it: evaluation keys by content hash (cache, else blob store) → decode every input and
- * check it against the program's contract → evaluate → encode the outputs with their canonical
- * digests. Bit-exact replay is the network's proof of work, so every check a round makes lives
+ * check it against the program's contract → evaluate → encode the outputs compactly (only the client
+ * decrypts them) with their canonical digests. Bit-exact replay is the network's proof of work, so every check a round makes lives
  * here once; whatever fails one is {@link Refused} with the dead-letter reason and a detail.
  *
  * <p>The checks: a program for the model hash, a round it has and as many inputs as that round takes; keys no larger than the
@@ -146,7 +146,7 @@ public final class RoundExecutor {
         List<FheCiphertext> encoded = new ArrayList<>(outputs.size());
         List<String> outputDigests = new ArrayList<>(outputs.size());
         for (Ciphertext ct : outputs) {
-            FheCiphertext message = engine.codec().toProto(ct); // its sha256 is the canonical digest
+            FheCiphertext message = engine.codec().toCompactProto(ct); // sha256: the canonical digest of what is sent
             encoded.add(message);
             outputDigests.add(HexFormat.of().formatHex(message.getSha256().toByteArray()));
         }

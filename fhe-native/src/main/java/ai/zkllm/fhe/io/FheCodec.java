@@ -174,6 +174,45 @@ public final class FheCodec {
         return toProto(ct).toByteArray();
     }
 
+    /**
+     * A ciphertext whose receiver only decrypts it (a round's response), in fewer bytes where it is
+     * at level 0: c_0 travels in coefficient form with its low {@link #compactDroppedBits()} bits
+     * rounded off, so N·k/8 bytes less. This changes the ciphertext, within its noise; the message's
+     * sha256 is the digest of the rounded ciphertext, which is what decoding gives back. Any other
+     * ciphertext is encoded as {@link #toProto(Ciphertext)} does.
+     */
+    public FheCiphertext toCompactProto(Ciphertext ct) {
+        int k = compactDroppedBits();
+        if (ct.level() != 0 || ct.size() != 2 || ct.seed() != null || k == 0) {
+            return toProto(ct);
+        }
+        RnsPoly c0 = ct.poly(0).copy();
+        ring.inverseNtt(c0);
+        RnsPolynomial sentC0 = PolynomialCodec.toRoundedProto(c0.limb(0), ring.modulus(0).value(), k);
+        ring.ntt(c0);
+        Ciphertext sent = new Ciphertext(new RnsPoly[] {c0, ct.poly(1)}, 0, ct.scale());
+        return FheCiphertext.newBuilder()
+                .setParameterId(parameterId)
+                .setLevel(0)
+                .setScale(ct.scale())
+                .addPolys(sentC0)
+                .addPolys(PolynomialCodec.toProto(ct.poly(1), ring))
+                .setSha256(ByteString.copyFrom(digests.digest(sent)))
+                .build();
+    }
+
+    /**
+     * Bits {@link #toCompactProto} rounds off c_0: the largest k with 2^k ≤ √(1 + 2N/3) / 2. Rounding
+     * adds noise of variance 4^k/12 to each coefficient; rescaling has already added (1 + 2N/3)/12
+     * (its rounding error times the ternary secret, of about 2N/3 nonzero coefficients) to any
+     * evaluator output, so the noise grows by at most a quarter in variance (about 12 % in size).
+     * 5 at N = 2^13 and 2^14.
+     */
+    public int compactDroppedBits() {
+        double bound = Math.sqrt(1 + 2.0 * ring.n() / 3) / 2;
+        return Math.max(0, 31 - Integer.numberOfLeadingZeros((int) Math.floor(bound)));
+    }
+
     public Ciphertext ciphertextFromBytes(byte[] bytes) {
         return ciphertextFromProto(parse(bytes, FheCiphertext.parser(), "FheCiphertext", limits));
     }
@@ -192,7 +231,17 @@ public final class FheCodec {
         byte[] seed = seeded ? requireSeed(type, m.getSeed()) : null;
         RnsPoly[] polys = new RnsPoly[seeded ? 2 : count];
         for (int i = 0; i < count; i++) {
-            polys[i] = PolynomialCodec.fromProto(m.getPolys(i), type + ".polys[" + i + "]", ring, level + 1);
+            RnsPolynomial poly = m.getPolys(i);
+            String field = type + ".polys[" + i + "]";
+            boolean compact = i == 0 && poly.getDroppedBits() != 0;
+            if (compact && (level != 0 || seeded || count != 2)) {
+                throw new InvalidFheDataException(field + " drops bits; only c_0 of an unseeded 2-polynomial"
+                        + " ciphertext at level 0 may (this one: level " + level + ", " + count + " polys"
+                        + (seeded ? ", seeded)" : ")"));
+            }
+            polys[i] = compact
+                    ? PolynomialCodec.fromRoundedProto(poly, field, ring, compactDroppedBits())
+                    : PolynomialCodec.fromProto(poly, field, ring, level + 1);
         }
         if (seeded) {
             polys[1] = UniformSampler.sampleNtt(seed, 0, ring, level + 1);

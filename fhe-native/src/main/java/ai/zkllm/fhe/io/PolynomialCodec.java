@@ -52,6 +52,10 @@ final class PolynomialCodec {
         if (proto.getLimbsCount() != limbCount) {
             throw new InvalidFheDataException(field + " has " + proto.getLimbsCount() + " limbs, expected " + limbCount);
         }
+        if (proto.getDroppedBits() != 0) {
+            throw new InvalidFheDataException(field + " has dropped_bits = " + proto.getDroppedBits()
+                    + "; only c_0 of a level-0 ciphertext may drop bits");
+        }
         if (!proto.getNtt()) {
             throw new InvalidFheDataException(field + " must be in NTT form (ntt = true)");
         }
@@ -77,6 +81,66 @@ final class PolynomialCodec {
             }
         }
         return new RnsPoly(limbs, true);
+    }
+
+    /**
+     * One limb in coefficient form, each coefficient c rounded to the nearest multiple of 2^k modulo
+     * q and sent as that multiple's top bits: round(c / 2^k), or 0 where the multiple would reach q
+     * (c is then within 2^(k-1) of q, that is of 0 mod q). So every coefficient moves by at most
+     * 2^(k-1), and {@link #fromRoundedProto} gives back exactly the rounded values.
+     *
+     * @param coefficients residues below q in coefficient form; rounded in place
+     */
+    static RnsPolynomial toRoundedProto(long[] coefficients, long q, int droppedBits) {
+        long half = 1L << (droppedBits - 1);
+        long[] top = new long[coefficients.length];
+        for (int j = 0; j < coefficients.length; j++) {
+            long t = (coefficients[j] + half) >>> droppedBits;
+            top[j] = t << droppedBits >= q ? 0 : t;
+            coefficients[j] = top[j] << droppedBits;
+        }
+        return RnsPolynomial.newBuilder()
+                .addLimbs(UnsafeByteOperations.unsafeWrap(pack(top, residueBits(q) - droppedBits)))
+                .setDroppedBits(droppedBits)
+                .build();
+    }
+
+    /**
+     * c_0 of a level-0 ciphertext written by {@link #toRoundedProto}, back in NTT form; checks the
+     * limb count, the form, the bits dropped (exactly {@code droppedBits}), the length and every
+     * value before the ring sees it.
+     */
+    static RnsPoly fromRoundedProto(RnsPolynomial proto, String field, RingContext ring, int droppedBits) {
+        if (proto.getDroppedBits() != droppedBits) {
+            throw new InvalidFheDataException(field + " has dropped_bits = " + proto.getDroppedBits()
+                    + ", expected " + droppedBits + " for ring degree N = " + ring.n());
+        }
+        if (proto.getLimbsCount() != 1) {
+            throw new InvalidFheDataException(field + " drops bits but has " + proto.getLimbsCount()
+                    + " limbs; only a level-0 ciphertext (1 limb) may drop bits");
+        }
+        if (proto.getNtt()) {
+            throw new InvalidFheDataException(field + " drops bits, so it must be in coefficient form (ntt = false)");
+        }
+        int n = ring.n();
+        long q = ring.modulus(0).value();
+        int bits = residueBits(q) - droppedBits;
+        int bytes = proto.getLimbs(0).size();
+        if (bytes != (int) ((long) n * bits / 8)) {
+            throw new InvalidFheDataException(field + ".limbs[0] has " + bytes + " bytes, expected N·" + bits + "/8 = "
+                    + (long) n * bits / 8 + " for ring degree N = " + n + " and " + droppedBits + " bits dropped from q_0");
+        }
+        long[] limb = unpack(proto.getLimbs(0), n, bits);
+        for (int j = 0; j < n; j++) {
+            limb[j] <<= droppedBits;
+            if (limb[j] >= q) {
+                throw new InvalidFheDataException(field + ".limbs[0] coefficient " + j + " = " + limb[j]
+                        + " is not below its prime q_0 = " + q);
+            }
+        }
+        RnsPoly poly = new RnsPoly(new long[][] {limb}, false);
+        ring.ntt(poly);
+        return poly;
     }
 
     /** {@code values} (each below 2^bits) as a little-endian bit stream of exactly values.length·bits/8 bytes. */

@@ -21,7 +21,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * must still verify it on every backend, so a refactoring that changes an output byte, a digest or
  * a wire format fails here. When the wire format changed on purpose (residues packed at their
  * prime's bit width), the four files were transcoded residue for residue: every digest the receipt
- * names is unchanged, only the key blob's content address and size are new.
+ * names is unchanged, only the key blob's content address and size are new. When responses became
+ * compact (c_0 of a level-0 output rounded to 5 fewer bits, {@code FheCodec.toCompactProto}), the
+ * recorded output was rounded the same way and the receipt's output digest replaced by the rounded
+ * one's (f0777e05… → b5f5aabe…); its c_1 and every input digest are still the old release's.
  */
 class RecordedRoundReplayTest {
     @TempDir

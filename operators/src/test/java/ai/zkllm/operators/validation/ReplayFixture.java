@@ -20,10 +20,12 @@ import ai.zkllm.schemas.v1.BlobRef;
 import ai.zkllm.schemas.v1.CiphertextPayload;
 import ai.zkllm.schemas.v1.EncryptedPrompt;
 import ai.zkllm.schemas.v1.EncryptedResponse;
+import ai.zkllm.schemas.v1.FheCiphertext;
 import ai.zkllm.schemas.v1.WorkReceipt;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -101,12 +103,14 @@ final class ReplayFixture {
         Ciphertext in = engine.codec().ciphertextFromBytes(p.getInputs(0).getInline().toByteArray());
         Evaluator ev = new Evaluator(engine.context(), keys);
         Ciphertext out = perturb.apply(SQUARE.evaluate(0, List.of(in), ev).get(0));
+        FheCiphertext sent = engine.codec().toCompactProto(out); // as RoundExecutor sends it
         EncryptedResponse response = EncryptedResponse.newBuilder().setRequestId(p.getRequestId())
                 .setSessionId(p.getSessionId()).setBrainId("3").setMinerId(miner)
-                .addOutputs(CiphertextPayload.newBuilder().setInline(engine.codec().toProto(out).toByteString())).build();
+                .addOutputs(CiphertextPayload.newBuilder().setInline(sent.toByteString())).build();
         WorkReceipt receipt = WorkReceipt.newBuilder().setRequestId(p.getRequestId()).setSessionId(p.getSessionId())
                 .setBrainId("3").setMinerId(miner).setModelHash(p.getModelHash()).setParameterHash(PARAMS.id())
-                .addInputSha256(engine.digestHex(in)).addOutputSha256(engine.digestHex(out))
+                .addInputSha256(engine.digestHex(in))
+                .addOutputSha256(HexFormat.of().formatHex(sent.getSha256().toByteArray()))
                 .setEvaluationKeysSha256(keyRef.getSha256()).setCompletedUnixMs(1000).build();
         return new Answer(response, receipt);
     }
