@@ -27,9 +27,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.BlobServerOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.runtime.client.JobStatusMessage;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -84,12 +82,9 @@ public final class EmbeddedNetwork implements AutoCloseable {
         return stateDir.resolve("blobs");
     }
 
-    static Path checkpoints(Path stateDir) {
-        return stateDir.resolve("checkpoints");
-    }
-
-    static Path flinkTmp(Path stateDir) {
-        return stateDir.resolve("flink-tmp");
+    /** Flink's checkpoints and scratch files ({@link EmbeddedRuntime#configuration}). */
+    static Path flink(Path stateDir) {
+        return stateDir.resolve("flink");
     }
 
     static Path broker(Path stateDir) {
@@ -119,7 +114,7 @@ public final class EmbeddedNetwork implements AutoCloseable {
 
     private void startAll(ProgramRegistry programs, Consumer<String> progress) throws Exception {
         Files.createDirectories(broker(stateDir));
-        Files.createDirectories(checkpoints(stateDir));
+        Files.createDirectories(flink(stateDir));
         Files.createDirectories(blobs(stateDir));
         Files.createDirectories(warehouse(stateDir));
         kafka = EmbeddedKafka.start(EmbeddedRuntime.MAX_MESSAGE_BYTES, broker(stateDir));
@@ -140,11 +135,7 @@ public final class EmbeddedNetwork implements AutoCloseable {
         progress.accept("topics " + String.join(", ", topics) + "; registered brain " + members.brain()
                 + ": validator " + members.validator() + ", miners " + members.miners());
 
-        Configuration conf = EmbeddedRuntime.configuration(checkpoints(stateDir));
-        // Flink's own scratch files (job jars and artifacts of the blob server, spills) in the folder too
-        Files.createDirectories(flinkTmp(stateDir));
-        conf.set(CoreOptions.TMP_DIRS, flinkTmp(stateDir).toString());
-        conf.set(BlobServerOptions.STORAGE_DIRECTORY, flinkTmp(stateDir).toString());
+        Configuration conf = EmbeddedRuntime.configuration(flink(stateDir));
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
@@ -320,9 +311,8 @@ public final class EmbeddedNetwork implements AutoCloseable {
                 }
             } finally {
                 deleteRecursively(broker(stateDir));
-                deleteRecursively(checkpoints(stateDir));
+                deleteRecursively(flink(stateDir));
                 deleteRecursively(blobs(stateDir));
-                deleteRecursively(flinkTmp(stateDir));
             }
         }
     }

@@ -7,6 +7,7 @@ import ai.zkllm.program.ProgramRegistry;
 import ai.zkllm.program.io.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.flink.configuration.BlobServerOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -83,6 +84,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
         conf.set(CoreOptions.TMP_DIRS, dir.resolve("tmp").toString());
+        conf.set(BlobServerOptions.STORAGE_DIRECTORY, dir.resolve("tmp").toString());
         conf.set(WebOptions.TMP_DIR, dir.resolve("tmp").toString());
         return conf;
     }
