@@ -96,9 +96,9 @@ public final class SettleEpochCommand implements Callable<Integer> {
         EpochSettlement s = result.settlement();
         BigInteger miners = Arrays.stream(s.minerRewards()).reduce(BigInteger.ZERO, BigInteger::add);
         BigInteger validators = Arrays.stream(s.validatorRewards()).reduce(BigInteger.ZERO, BigInteger::add);
-        out.printf("settled brain %d epoch %d: emission %s = owner %s + %d miners %s + %d validators %s%n",
-                brain, epoch, s.emission(), s.ownerReward(), s.minerIds().length, miners,
-                s.validatorIds().length, validators);
+        out.printf("settled brain %d epoch %d: emission %s = owner %s + miners %s (%s) + validators %s (%s)%n",
+                brain, epoch, s.emission(), s.ownerReward(), miners, count(s.minerIds().length, "miner"),
+                validators, count(s.validatorIds().length, "validator"));
         if (result.ignoredScores() > 0) {
             out.printf("ignored %d (validator, miner) score pairs naming ids not registered to brain %d%n",
                     result.ignoredScores(), brain);
@@ -113,5 +113,9 @@ public final class SettleEpochCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("zkllm settle-epoch: " + message);
         spec.commandLine().getErr().flush();
         return SettleCommand.INVALID_INPUT;
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +27,13 @@ class SettleEpochCommandTest {
     void aSettledEpochIsRewrittenOnlyWhenAskedWithAReason() {
         SmallNetwork.seed(warehouse);
         String where = warehouse.toString();
-        assertEquals(0, CliRun.of("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0").exitCode());
+        CliRun first = CliRun.of("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0");
+        assertEquals(0, first.exitCode(), first.err());
+        Matcher result = Pattern.compile("emission (\\d+) = owner (\\d+) \\+ miners (\\d+) \\(\\d+ miners?\\)"
+                + " \\+ validators (\\d+) \\(\\d+ validators?\\)").matcher(first.out());
+        assertTrue(result.find(), first.out());
+        assertEquals(new BigInteger(result.group(1)), new BigInteger(result.group(2)).add(new BigInteger(result.group(3)))
+                .add(new BigInteger(result.group(4))), "the result line's parts add up to the emission");
         String rewards = sql("SELECT role, id, amount FROM rewards WHERE brain = 5 AND epoch = 0 ORDER BY role, id");
 
         CliRun again = CliRun.of("settle-epoch", "--warehouse", where, "--brain", "5", "--epoch", "0");
