@@ -5,9 +5,12 @@ import java.util.List;
 /**
  * The result of one generation: the new tokens, the logits each was sampled from, round-trip
  * timings, and the bytes moved (prompts up, responses down, evaluation keys uploaded).
+ *
+ * @param clientSeconds of the round trips' time, what the client spent encrypting and decrypting
+ *                      ({@code RoundLoop.RoundTrip#clientSeconds}), summed
  */
-public record Generation(int[] tokens, List<double[]> logits, List<Double> roundSeconds, int roundTrips,
-                         long bytesUp, long bytesDown, long keyBytesUploaded, double seconds) {
+public record Generation(int[] tokens, List<double[]> logits, List<Double> roundSeconds, double clientSeconds,
+                         int roundTrips, long bytesUp, long bytesDown, long keyBytesUploaded, double seconds) {
     public double secondsPerToken() {
         return tokens.length == 0 ? 0 : seconds / tokens.length;
     }

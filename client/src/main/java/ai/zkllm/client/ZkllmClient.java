@@ -135,12 +135,16 @@ public final class ZkllmClient implements AutoCloseable {
         int[] out = new int[maxTokens];
         List<double[]> allLogits = new ArrayList<>();
         List<Double> roundSeconds = new ArrayList<>();
+        double[] clientSeconds = {0};
         long upBefore = transport.bytesUp();
         long downBefore = transport.bytesDown();
         long start = System.nanoTime();
         for (int i = 0; i < maxTokens; i++) {
             int[] window = Arrays.copyOfRange(context, Math.max(0, length - program.maxContext()), length);
-            double[] logits = loop.nextTokenLogits(session, i, window, trip -> roundSeconds.add(trip.seconds()));
+            double[] logits = loop.nextTokenLogits(session, i, window, trip -> {
+                roundSeconds.add(trip.seconds());
+                clientSeconds[0] += trip.clientSeconds();
+            });
             allLogits.add(logits);
             int token = temperature <= 0 ? Logits.argmax(logits) : sample(logits, temperature, random);
             out[i] = token;
@@ -149,8 +153,9 @@ public final class ZkllmClient implements AutoCloseable {
                     transport.bytesUp() - upBefore + keyBytesUploaded, transport.bytesDown() - downBefore,
                     (System.nanoTime() - start) / 1e9));
         }
-        return new Generation(out, allLogits, roundSeconds, roundSeconds.size(), transport.bytesUp() - upBefore,
-                transport.bytesDown() - downBefore, keyBytesUploaded, (System.nanoTime() - start) / 1e9);
+        return new Generation(out, allLogits, roundSeconds, clientSeconds[0], roundSeconds.size(),
+                transport.bytesUp() - upBefore, transport.bytesDown() - downBefore, keyBytesUploaded,
+                (System.nanoTime() - start) / 1e9);
     }
 
     /** Sends a raw record to the prompts topic (tests use it for malformed input). */

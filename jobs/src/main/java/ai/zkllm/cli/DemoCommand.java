@@ -34,6 +34,8 @@ import picocli.CommandLine;
 public final class DemoCommand implements Callable<Integer> {
     /** Brain ids are numbers; the embedded stream serves any. */
     private static final String DEMO_BRAIN = "0";
+    /** Receipts are committed with the job's checkpoints (every --checkpoint-ms). */
+    private static final Duration RECEIPTS_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean help;
@@ -107,15 +109,24 @@ public final class DemoCommand implements Callable<Integer> {
                     err.println(); // ends the progress line
                     err.flush();
                 }
+                ReceiptTimings receipts = ReceiptTimings.read(cfg.kafka.bootstrapServers, cfg.kafka.receiptsTopic,
+                        g.roundTrips(), RECEIPTS_TIMEOUT);
+                if (receipts.receipts() < g.roundTrips()) {
+                    throw new IllegalStateException(receipts.receipts() + " of " + g.roundTrips()
+                            + " receipts committed within " + RECEIPTS_TIMEOUT.toSeconds() + " s");
+                }
                 DemoReport report = DemoReport.of(prompt, program, g, client.uploadEvaluationKeys().getSizeBytes(),
-                        ring.name());
+                        ring.name(), receipts);
                 out.println(json ? report.json() : "continuation: " + report.continuation());
                 out.flush();
-                err.printf("%d tokens in %.2f s: %.2f s/token (%.2f s/round, %d rounds per token); "
+                err.printf("%d tokens in %.2f s: %.2f s/token (%d rounds per token); "
                                 + "moved %s up (prompts) + %s (evaluation keys, once), %s down%n",
-                        tokens, g.seconds(), g.secondsPerToken(), g.seconds() / g.roundTrips(), program.rounds(),
+                        tokens, g.seconds(), g.secondsPerToken(), program.rounds(),
                         ProgressPrinter.bytes(g.bytesUp()), ProgressPrinter.bytes(g.keyBytesUploaded()),
                         ProgressPrinter.bytes(g.bytesDown()));
+                err.printf("a round: %.3f s = client %.3f (encrypt, decrypt) + miner %.3f (FHE, from the receipts)"
+                                + " + stream %.3f (Kafka, Flink, queue)%n", report.secondsPerRound(),
+                        report.clientSecondsPerRound(), report.minerSecondsPerRound(), report.streamSecondsPerRound());
                 err.flush();
             }
         } finally {

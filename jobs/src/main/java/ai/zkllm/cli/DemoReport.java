@@ -17,20 +17,32 @@ import java.util.List;
  * @param evaluationKeyBytes size of the evaluation-key blob the client uploaded (once per run)
  * @param ringDegrees       the distinct ring degrees N of the program's parameter sets
  * @param backend           the ring backend the InferenceJob ran on: java or native
+ * @param secondsPerRound   a round trip as the client saw it, which splits into the next three
+ * @param clientSecondsPerRound encrypting the inputs and decrypting the outputs
+ * @param minerSecondsPerRound  the miner's FHE work (keys, decode, evaluate, encode), from the receipts
+ * @param streamSecondsPerRound the rest: Kafka both ways, Flink's network and the operator's queue
  */
 record DemoReport(String prompt, String continuation, int tokens, double secondsPerToken, double roundsPerToken,
                   long bytesUpPerToken, long bytesDownPerToken, long evaluationKeyBytes, List<Integer> ringDegrees,
-                  String backend) {
+                  String backend, double secondsPerRound, double clientSecondsPerRound, double minerSecondsPerRound,
+                  double streamSecondsPerRound) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
-    static DemoReport of(String prompt, FheProgram program, Generation g, long evaluationKeyBytes, String backend) {
+    /** @param miner the receipts of the run's round trips, all of them (the demo waits for them) */
+    static DemoReport of(String prompt, FheProgram program, Generation g, long evaluationKeyBytes, String backend,
+                         ReceiptTimings miner) {
         int tokens = g.tokens().length;
+        int rounds = g.roundTrips();
+        double round = g.roundSeconds().stream().mapToDouble(Double::doubleValue).sum() / rounds;
+        double client = g.clientSeconds() / rounds;
+        double work = miner.minerSeconds() / miner.receipts();
         return new DemoReport(prompt, program.decodeTokens(g.tokens()), tokens, g.secondsPerToken(),
-                (double) g.roundTrips() / tokens, Math.round((double) g.bytesUp() / tokens),
+                (double) rounds / tokens, Math.round((double) g.bytesUp() / tokens),
                 Math.round((double) g.bytesDown() / tokens),
-                evaluationKeyBytes, List.of(program.parameters().n()), backend); // a program has one parameter set
+                evaluationKeyBytes, List.of(program.parameters().n()), backend, // a program has one parameter set
+                round, client, work, round - client - work);
     }
 
     String json() {

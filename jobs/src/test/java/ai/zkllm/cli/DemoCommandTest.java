@@ -27,7 +27,9 @@ class DemoCommandTest {
         Set<String> fields = new HashSet<>();
         report.fieldNames().forEachRemaining(fields::add);
         assertEquals(Set.of("prompt", "continuation", "tokens", "seconds_per_token", "rounds_per_token",
-                "bytes_up_per_token", "bytes_down_per_token", "evaluation_key_bytes", "ring_degrees", "backend"), fields);
+                "bytes_up_per_token", "bytes_down_per_token", "evaluation_key_bytes", "ring_degrees", "backend",
+                "seconds_per_round", "client_seconds_per_round", "miner_seconds_per_round", "stream_seconds_per_round"),
+                fields);
 
         assertEquals("The cat", report.get("prompt").textValue());
         assertTrue(report.get("tokens").isInt() && report.get("tokens").intValue() == TOKENS, report.toString());
@@ -42,6 +44,13 @@ class DemoCommandTest {
         assertTrue(report.get("seconds_per_token").isNumber() && report.get("seconds_per_token").doubleValue() > 0,
                 report.toString());
         assertEquals(PROGRAM.rounds(), report.get("rounds_per_token").doubleValue(), report.toString());
+        // a round splits into the client's, the miner's (from the receipts) and the stream's time, each real
+        double round = report.get("seconds_per_round").doubleValue();
+        double client = report.get("client_seconds_per_round").doubleValue();
+        double miner = report.get("miner_seconds_per_round").doubleValue();
+        double stream = report.get("stream_seconds_per_round").doubleValue();
+        assertTrue(client > 0 && miner > 0 && stream > 0 && client + miner + stream <= round + 1e-9, report.toString());
+        assertTrue(round * PROGRAM.rounds() <= report.get("seconds_per_token").doubleValue() + 1e-9, report.toString());
         int n = PROGRAM.parameters().n();
         // every round sends and receives at least one ciphertext: at least N coefficients of a byte or more
         long leastPerToken = (long) PROGRAM.rounds() * n;

@@ -37,9 +37,15 @@ public final class RoundLoop {
     public record Session(String sessionId, String brainId, BlobRef evaluationKeys, Duration deadline) {
     }
 
-    /** One round trip as it happened (for byte counts, timings, digests). */
+    /**
+     * One round trip as it happened (for byte counts, timings, digests).
+     *
+     * @param seconds       from the start of encrypting the inputs to the end of decoding the outputs
+     * @param clientSeconds the client's own part of it: encrypting and serializing the inputs, parsing,
+     *                      decrypting and decoding the outputs; the rest is transport and the miner
+     */
     public record RoundTrip(int tokenIndex, int round, EncryptedPrompt prompt, EncryptedResponse response,
-                            double seconds) {
+                            double seconds, double clientSeconds) {
     }
 
     /** Observes every round trip. */
@@ -88,12 +94,16 @@ public final class RoundLoop {
         for (int round = 0; ; round++) {
             long start = System.nanoTime();
             EncryptedPrompt prompt = prompt(session, tokenIndex, round, slots);
+            long sent = System.nanoTime();
             EncryptedResponse response = transport.roundTrip(prompt);
+            long received = System.nanoTime();
             List<double[]> decrypted = new ArrayList<>(response.getOutputsCount());
             for (CiphertextPayload c : response.getOutputsList()) {
                 decrypted.add(encoder.decode(decryptor.decrypt(codec.ciphertextFromBytes(c.getInline().toByteArray()))));
             }
-            listener.onRoundTrip(new RoundTrip(tokenIndex, round, prompt, response, (System.nanoTime() - start) / 1e9));
+            long end = System.nanoTime();
+            listener.onRoundTrip(new RoundTrip(tokenIndex, round, prompt, response, (end - start) / 1e9,
+                    (sent - start + end - received) / 1e9));
             if (round + 1 == program.rounds()) {
                 return decoder.logits(decrypted);
             }
