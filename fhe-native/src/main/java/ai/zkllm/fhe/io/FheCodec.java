@@ -59,6 +59,8 @@ public final class FheCodec {
     private final String parameterId;
     /** Digits of every switching key: ceil((L+1)/α), as the key switcher decomposes at level L. */
     private final int digitCount;
+    /** Bits {@link #toCompactProto} rounds off c_0, fixed by the ring degree ({@link #compactDroppedBits()}). */
+    private final int compactDroppedBits;
     private volatile long switchingKeyBytes;
 
     public FheCodec(CkksContext context, Limits limits) {
@@ -68,6 +70,7 @@ public final class FheCodec {
         this.digests = new CanonicalDigest(context.params());
         this.parameterId = context.params().id();
         this.digitCount = context.keySwitchDigits();
+        this.compactDroppedBits = droppedBitsFor(ring.n());
     }
 
     public FheCodec(CkksContext context) {
@@ -156,10 +159,7 @@ public final class FheCodec {
     /** A ciphertext with a seed travels as c_0 + seed, about half the bytes. */
     public FheCiphertext toProto(Ciphertext ct) {
         byte[] seed = ct.seed();
-        FheCiphertext.Builder out = FheCiphertext.newBuilder()
-                .setParameterId(parameterId)
-                .setLevel(ct.level())
-                .setScale(ct.scale());
+        FheCiphertext.Builder out = ciphertextHeader(ct);
         int sent = seed == null ? ct.size() : 1;
         for (int i = 0; i < sent; i++) {
             out.addPolys(PolynomialCodec.toProto(ct.poly(i), ring));
@@ -182,7 +182,7 @@ public final class FheCodec {
      * ciphertext is encoded as {@link #toProto(Ciphertext)} does.
      */
     public FheCiphertext toCompactProto(Ciphertext ct) {
-        int k = compactDroppedBits();
+        int k = compactDroppedBits;
         if (ct.level() != 0 || ct.size() != 2 || ct.seed() != null || k == 0) {
             return toProto(ct);
         }
@@ -191,10 +191,7 @@ public final class FheCodec {
         RnsPolynomial sentC0 = PolynomialCodec.toRoundedProto(c0.limb(0), ring.modulus(0).value(), k);
         ring.ntt(c0);
         Ciphertext sent = new Ciphertext(new RnsPoly[] {c0, ct.poly(1)}, 0, ct.scale());
-        return FheCiphertext.newBuilder()
-                .setParameterId(parameterId)
-                .setLevel(0)
-                .setScale(ct.scale())
+        return ciphertextHeader(sent)
                 .addPolys(sentC0)
                 .addPolys(PolynomialCodec.toProto(ct.poly(1), ring))
                 .setSha256(ByteString.copyFrom(digests.digest(sent)))
@@ -209,8 +206,16 @@ public final class FheCodec {
      * 5 at N = 2^13 and 2^14.
      */
     public int compactDroppedBits() {
-        double bound = Math.sqrt(1 + 2.0 * ring.n() / 3) / 2;
+        return compactDroppedBits;
+    }
+
+    private static int droppedBitsFor(int n) {
+        double bound = Math.sqrt(1 + 2.0 * n / 3) / 2;
         return Math.max(0, 31 - Integer.numberOfLeadingZeros((int) Math.floor(bound)));
+    }
+
+    private FheCiphertext.Builder ciphertextHeader(Ciphertext ct) {
+        return FheCiphertext.newBuilder().setParameterId(parameterId).setLevel(ct.level()).setScale(ct.scale());
     }
 
     public Ciphertext ciphertextFromBytes(byte[] bytes) {
@@ -240,7 +245,7 @@ public final class FheCodec {
                         + (seeded ? ", seeded)" : ")"));
             }
             polys[i] = compact
-                    ? PolynomialCodec.fromRoundedProto(poly, field, ring, compactDroppedBits())
+                    ? PolynomialCodec.fromRoundedProto(poly, field, ring, compactDroppedBits)
                     : PolynomialCodec.fromProto(poly, field, ring, level + 1);
         }
         if (seeded) {
