@@ -65,11 +65,11 @@ public final class Aligner {
                     int start = data.nextInt(tokens.length - T);
                     in.add(Arrays.copyOfRange(tokens, start, start + T));
                 }
-                try (NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    NDArray x = DjlGpt2.batch(manager, in);
-                    NDArray logT = teacher.forward(x).logSoftmax(-1).stopGradient();
-                    if (adv) {
+                if (adv) {
+                    try (NDScope scope = new NDScope()) {
+                        scope.suppressNotUsedWarning();
+                        NDArray x = DjlGpt2.batch(manager, in);
+                        NDArray logT = teacher.forward(x).logSoftmax(-1).stopGradient();
                         NDArray logS = student.forward(x).logSoftmax(-1).stopGradient();
                         try (GradientCollector gc = engine.newGradientCollector()) {
                             NDArray dl = Discriminator.softplus(disc.score(logT).neg()).mean()
@@ -77,8 +77,6 @@ public final class Aligner {
                             gc.backward(dl);
                         }
                     }
-                }
-                if (adv) {
                     dAdam.step(o.lr());
                     disc.params().values().forEach(p -> p.getGradient().muli(0));
                 }
