@@ -10,6 +10,7 @@ import ai.zkllm.jobs.BackendName;
 import ai.zkllm.jobs.InferenceJobConfig;
 import ai.zkllm.jobs.PositiveInt;
 import ai.zkllm.jobs.embedded.EmbeddedRuntime;
+import ai.zkllm.operators.inference.WarmUpSelection;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
@@ -78,6 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
         cfg.parallelism = parallelism;
         cfg.checkpointIntervalMs = checkpointMs;
         cfg.backend = ring.name();
+        cfg.warmUp = WarmUpSelection.of(program.modelHash());
         cfg.blobs.root = blobs.toString();
         // a first token sends its whole prompt (a ciphertext per 8 or 16 positions): allow the broker's limit
         cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;

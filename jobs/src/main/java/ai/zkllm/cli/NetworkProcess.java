@@ -1,6 +1,7 @@
 package ai.zkllm.cli;
 
 import ai.zkllm.jobs.embedded.EmbeddedNetwork;
+import ai.zkllm.operators.inference.WarmUpSelection;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +30,14 @@ public final class NetworkProcess {
         Path dir = Path.of(args[0]);
         int brain = Integer.parseInt(args[1]);
         int miners = Integer.parseInt(args[2]);
+        WarmUpSelection warmUp = WarmUpSelection.parse(args[3]);
         LocalNetwork local = LocalNetwork.at(dir);
         log("starting: brain " + brain + ", " + miners + " miner(s), state folder " + local.dir());
         EmbeddedNetwork.Members members = new EmbeddedNetwork.Members(brain, VALIDATOR,
                 LongStream.rangeClosed(1, miners).boxed().toList());
         EmbeddedNetwork network;
         try {
-            network = EmbeddedNetwork.start(local.dir(), members, new ServiceLoaderProgramRegistry(),
+            network = EmbeddedNetwork.start(local.dir(), members, new ServiceLoaderProgramRegistry(), warmUp,
                     NetworkProcess::log);
         } catch (Exception e) {
             log("failed to start: " + e);

@@ -1,7 +1,9 @@
 package ai.zkllm.cli;
 
 import ai.zkllm.jobs.PositiveInt;
+import ai.zkllm.jobs.WarmUpModels;
 import ai.zkllm.jobs.embedded.EmbeddedNetwork;
+import ai.zkllm.operators.inference.WarmUpSelection;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,10 +15,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code zkllm up}: a local network in a background process ({@link NetworkProcess}). */
 @Command(name = "up", description = {
@@ -45,6 +47,10 @@ public final class UpCommand implements Callable<Integer> {
             description = "Miners of the brain, ids 1..N, an InferenceJob each (default: ${DEFAULT-VALUE}).")
     private int miners = 1;
 
+    @Option(names = "--warm-up", converter = WarmUpModels.class, paramLabel = "all|none|HASH[,HASH...]",
+            description = "Programs each miner runs one token of before it takes prompts (default: ${DEFAULT-VALUE}).")
+    private WarmUpSelection warmUp = WarmUpSelection.ALL;
+
     @Option(names = "--timeout-s", description = "Give up when the network does not run after this long (default: ${DEFAULT-VALUE}).")
     private long timeoutSeconds = 300;
 
@@ -70,7 +76,7 @@ public final class UpCommand implements Callable<Integer> {
         Files.deleteIfExists(network.stateFile()); // a network that died without its shutdown hook
         Files.deleteIfExists(network.jobsFile());
 
-        Process process = new ProcessBuilder(command(dir, miners))
+        Process process = new ProcessBuilder(command(dir, miners, warmUp))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(network.log().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -143,7 +149,7 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     /** java, the JVM flags Flink needs (and this JVM's heap and -D settings), this class path, the process's main. */
-    private static List<String> command(Path dir, int miners) {
+    private static List<String> command(Path dir, int miners, WarmUpSelection warmUp) {
         List<String> cmd = new ArrayList<>();
         // its own session: a terminal's Ctrl-C or hangup after `up` returned does not reach it
         for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
@@ -165,6 +171,7 @@ public final class UpCommand implements Callable<Integer> {
         cmd.add(dir.toString());
         cmd.add(Integer.toString(BRAIN));
         cmd.add(Integer.toString(miners));
+        cmd.add(warmUp.toString());
         return cmd;
     }
 

@@ -11,6 +11,7 @@ import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.jobs.demo.DemoVocabulary;
 import ai.zkllm.jobs.embedded.EmbeddedRuntime;
+import ai.zkllm.operators.inference.WarmUpSelection;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
 import ai.zkllm.program.blob.BlobStore;
@@ -73,6 +74,7 @@ final class FaultRig implements AutoCloseable {
         cfg.blobs.root = tmp.resolve("blobs").toString();
         cfg.maxMessageBytes = 2 << 20;
         cfg.checkpointIntervalMs = 200;
+        cfg.warmUp = WarmUpSelection.of(InferenceJobEndToEndTest.PROGRAM.modelHash());
         cfg.maxInFlight = 4;
         kafka = EmbeddedRuntime.startKafka(cfg, 2);
         Configuration conf = new Configuration();

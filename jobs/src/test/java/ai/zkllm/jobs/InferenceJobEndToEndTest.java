@@ -22,6 +22,7 @@ import ai.zkllm.jobs.demo.DemoVocabulary;
 import ai.zkllm.jobs.demo.LinearSquareProgram;
 import ai.zkllm.jobs.embedded.EmbeddedRuntime;
 import ai.zkllm.operators.inference.PromptEnvelope;
+import ai.zkllm.operators.inference.WarmUpSelection;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.LocalRunner;
@@ -109,6 +110,7 @@ class InferenceJobEndToEndTest {
         cfg.parallelism = 2;
         cfg.blobs.root = tmp.resolve("blobs").toString();
         cfg.maxMessageBytes = 2 << 20;
+        cfg.warmUp = WarmUpSelection.of(PROGRAM.modelHash());
         cfg.checkpointIntervalMs = Long.getLong("zkllm.test.checkpointMs", 200);
         cfg.maxInFlight = 4;
         runtime = EmbeddedRuntime.startKafka(cfg, 2);

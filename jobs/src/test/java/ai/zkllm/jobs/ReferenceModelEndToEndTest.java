@@ -10,6 +10,7 @@ import ai.zkllm.fhe.ckks.KeyGenerator;
 import ai.zkllm.fhe.ckks.SecretKey;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.jobs.embedded.EmbeddedRuntime;
+import ai.zkllm.operators.inference.WarmUpSelection;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
 import ai.zkllm.program.artifact.ShippedReferenceProgram;
@@ -44,6 +45,7 @@ class ReferenceModelEndToEndTest {
         cfg.blobs.root = tmp.resolve("blobs").toString();
         cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
         cfg.checkpointIntervalMs = 500;
+        cfg.warmUp = WarmUpSelection.of(program.modelHash());
         try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, 2)) {
             runtime.startJob(new ServiceLoaderProgramRegistry());
             ExecutorService sessions = Executors.newFixedThreadPool(2);

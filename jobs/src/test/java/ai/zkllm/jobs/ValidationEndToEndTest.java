@@ -20,6 +20,7 @@ import ai.zkllm.jobs.demo.LinearSquareProgram;
 import ai.zkllm.jobs.embedded.EmbeddedKafka;
 import ai.zkllm.jobs.validation.CanaryProber;
 import ai.zkllm.operators.inference.PromptEnvelope;
+import ai.zkllm.operators.inference.WarmUpSelection;
 import ai.zkllm.operators.validation.CanaryGrader;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
@@ -148,6 +149,7 @@ class ValidationEndToEndTest {
         cfg.blobs.root = blobs;
         cfg.maxMessageBytes = 2 << 20;
         cfg.checkpointIntervalMs = 200;
+        cfg.warmUp = WarmUpSelection.of(program.modelHash());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
         InferenceJob.build(env, cfg, new ServiceLoaderProgramRegistry(),
                 hook == null ? InferenceConnectors.kafka(cfg) : InjectedPrompts.connectors(cfg, hook));

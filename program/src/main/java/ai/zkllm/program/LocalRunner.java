@@ -18,7 +18,6 @@ import ai.zkllm.schemas.v1.FheCiphertext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
-import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -52,8 +51,7 @@ public final class LocalRunner {
             throw new UncheckedIOException(e);
         }
         this.session = new RoundLoop.Session("local", "0", keysRef, null);
-        ProgramRegistry only = hash -> hash.equals(program.modelHash()) ? Optional.of(program) : Optional.empty();
-        RoundExecutor miner = new RoundExecutor(only, blobs, backend,
+        RoundExecutor miner = new RoundExecutor(ProgramRegistry.of(program), blobs, backend,
                 new EvaluationKeyCache(Long.MAX_VALUE, 1, Long.MAX_VALUE, System::currentTimeMillis));
         this.loop = new RoundLoop(program, engine, secretKey, random, prompt -> answer(miner, prompt));
     }

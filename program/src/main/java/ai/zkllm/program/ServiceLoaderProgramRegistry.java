@@ -1,6 +1,8 @@
 package ai.zkllm.program;
 
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -19,9 +21,18 @@ public final class ServiceLoaderProgramRegistry implements ProgramRegistry {
     private transient Map<String, FheProgram> programs;
 
     @Override
-    public synchronized Optional<FheProgram> find(String modelHash) {
+    public Optional<FheProgram> find(String modelHash) {
+        return Optional.ofNullable(programs().get(modelHash));
+    }
+
+    @Override
+    public Collection<FheProgram> installed() {
+        return List.copyOf(programs().values());
+    }
+
+    private synchronized Map<String, FheProgram> programs() {
         if (programs == null) {
-            Map<String, FheProgram> loaded = new HashMap<>();
+            Map<String, FheProgram> loaded = new LinkedHashMap<>();
             for (FheProgram p : ServiceLoader.load(FheProgram.class, Thread.currentThread().getContextClassLoader())) {
                 // Throwing here would fail every prompt and restart the job forever; one program is simply not served.
                 if (p.parameters().insecureForTests() || p.parameters().securityBits() < 128) {
@@ -32,6 +43,6 @@ public final class ServiceLoaderProgramRegistry implements ProgramRegistry {
             }
             programs = loaded;
         }
-        return Optional.ofNullable(programs.get(modelHash));
+        return programs;
     }
 }

@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +69,7 @@ class RoundExecutorTest {
     }
 
     static RoundExecutor executor() {
-        return new RoundExecutor(h -> h.equals(ROTATE.modelHash()) ? Optional.of(ROTATE) : Optional.empty(), blobs,
+        return new RoundExecutor(ProgramRegistry.of(ROTATE), blobs,
                 RingBackends.preferred(), new EvaluationKeyCache(1L << 30, 8, 60_000, System::currentTimeMillis));
     }
 

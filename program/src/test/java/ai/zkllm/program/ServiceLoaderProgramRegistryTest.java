@@ -1,6 +1,7 @@
 package ai.zkllm.program;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.fhe.ckks.Ciphertext;
@@ -54,6 +55,9 @@ public class ServiceLoaderProgramRegistryTest {
             ServiceLoaderProgramRegistry registry = new ServiceLoaderProgramRegistry();
             assertEquals(Optional.empty(), registry.find(Insecure.HASH));
             assertTrue(registry.find(RoundExecutorTest.ROTATE.modelHash()).isPresent());
+            List<String> installed = registry.installed().stream().map(FheProgram::modelHash).toList();
+            assertTrue(installed.contains(RoundExecutorTest.ROTATE.modelHash()), installed::toString);
+            assertFalse(installed.contains(Insecure.HASH), installed::toString);
         } finally {
             thread.setContextClassLoader(previous);
         }

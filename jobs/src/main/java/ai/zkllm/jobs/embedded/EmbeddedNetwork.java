@@ -8,6 +8,7 @@ import ai.zkllm.jobs.RegistryJob;
 import ai.zkllm.jobs.ValidationConnectors;
 import ai.zkllm.jobs.ValidationJob;
 import ai.zkllm.jobs.ValidationJobConfig;
+import ai.zkllm.operators.inference.WarmUpSelection;
 import ai.zkllm.program.ProgramRegistry;
 import ai.zkllm.registry.RegistryCaps;
 import java.io.IOException;
@@ -32,7 +33,6 @@ import org.apache.flink.runtime.client.JobStatusMessage;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -98,13 +98,13 @@ public final class EmbeddedNetwork implements AutoCloseable {
 
     /**
      * Starts the broker, the topics, the registrations, the MiniCluster and the jobs, and returns once
-     * every job is RUNNING; on failure, closes what was started.
+     * every job and each of its tasks is RUNNING; on failure, closes what was started.
      */
     public static EmbeddedNetwork start(Path stateDir, Members members, ProgramRegistry programs,
-                                        Consumer<String> progress) throws Exception {
+                                        WarmUpSelection warmUp, Consumer<String> progress) throws Exception {
         EmbeddedNetwork network = new EmbeddedNetwork(stateDir, members);
         try {
-            network.startAll(programs, progress);
+            network.startAll(programs, warmUp, progress);
             return network;
         } catch (Exception e) {
             network.close();
@@ -112,7 +112,7 @@ public final class EmbeddedNetwork implements AutoCloseable {
         }
     }
 
-    private void startAll(ProgramRegistry programs, Consumer<String> progress) throws Exception {
+    private void startAll(ProgramRegistry programs, WarmUpSelection warmUp, Consumer<String> progress) throws Exception {
         Files.createDirectories(broker(stateDir));
         Files.createDirectories(flink(stateDir));
         Files.createDirectories(blobs(stateDir));
@@ -122,7 +122,7 @@ public final class EmbeddedNetwork implements AutoCloseable {
 
         List<InferenceJobConfig> miners = new ArrayList<>();
         for (long miner : members.miners()) {
-            miners.add(minerConfig(miner));
+            miners.add(minerConfig(miner, warmUp));
         }
         ValidationJobConfig validation = validationConfig();
         List<String> topics = new ArrayList<>();
@@ -162,12 +162,15 @@ public final class EmbeddedNetwork implements AutoCloseable {
                 REGISTRY_GROUP, false), NetworkCatalog.local(warehouse(stateDir)), RegistryCaps.NETWORK);
         submit("zkllm-registry", registry);
 
-        awaitRunning();
+        Map<JobID, String> names = new LinkedHashMap<>();
+        jobs.forEach(j -> names.put(j.id(), j.name()));
+        MiniClusterJobs.awaitReady(cluster, names, READY_TIMEOUT);
         progress.accept("jobs running: " + jobs.stream().map(Job::name).toList());
     }
 
-    private InferenceJobConfig minerConfig(long miner) {
+    private InferenceJobConfig minerConfig(long miner, WarmUpSelection warmUp) {
         InferenceJobConfig cfg = new InferenceJobConfig();
+        cfg.warmUp = warmUp;
         cfg.kafka.bootstrapServers = kafka.bootstrapServers();
         cfg.prompts.name = promptsTopic(miner);
         cfg.minerId = Long.toString(miner);
@@ -216,45 +219,7 @@ public final class EmbeddedNetwork implements AutoCloseable {
     }
 
     private void submit(String name, StreamExecutionEnvironment env) throws Exception {
-        StreamGraph graph = env.getStreamGraph();
-        graph.setJobName(name);
-        JobID id = cluster.submitJob(graph.getJobGraph(Thread.currentThread().getContextClassLoader()))
-                .get(60, TimeUnit.SECONDS).getJobID();
-        jobs.add(new Job(name, id));
-    }
-
-    private void awaitRunning() throws Exception {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (true) {
-            Map<Job, JobStatus> states = states();
-            List<String> notRunning = new ArrayList<>();
-            for (var e : states.entrySet()) {
-                if (e.getValue().isGloballyTerminalState() || e.getValue() == JobStatus.FAILING) {
-                    throw new IOException("job " + e.getKey().name() + " is " + e.getValue()
-                            + failure(e.getKey().id()));
-                }
-                if (e.getValue() != JobStatus.RUNNING) {
-                    notRunning.add(e.getKey().name() + " " + e.getValue());
-                }
-            }
-            if (notRunning.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("jobs not running after " + READY_TIMEOUT.toSeconds() + " s: " + notRunning);
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private String failure(JobID id) {
-        try {
-            var result = cluster.requestJobResult(id).get(10, TimeUnit.SECONDS);
-            return result.getSerializedThrowable().map(t -> ": " + t.getFullStringifiedStackTrace().lines()
-                    .findFirst().orElse("")).orElse("");
-        } catch (Exception e) {
-            return "";
-        }
+        jobs.add(new Job(name, MiniClusterJobs.submit(cluster, name, env)));
     }
 
     public String bootstrapServers() {

@@ -7,26 +7,33 @@ import ai.zkllm.program.ProgramRegistry;
 import ai.zkllm.program.io.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.BlobServerOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.WebOptions;
-import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Everything of the demo in one process: the embedded KRaft broker with the four topics, and the
- * InferenceJob on a Flink MiniCluster (a local environment), configured against that broker.
+ * InferenceJob on a Flink MiniCluster, configured against that broker.
  */
 public final class EmbeddedRuntime implements AutoCloseable {
     /** Largest Kafka message the embedded broker and its topics accept. */
     public static final int MAX_MESSAGE_BYTES = 64 << 20;
+    private static final String JOB_NAME = "zkllm-inference";
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     private final EmbeddedKafka kafka;
     private final InferenceJobConfig config;
-    private JobClient job;
+    private MiniCluster cluster;
+    private JobID job;
     private Path checkpoints;
 
     private EmbeddedRuntime(EmbeddedKafka kafka, InferenceJobConfig config) {
@@ -48,19 +55,28 @@ public final class EmbeddedRuntime implements AutoCloseable {
         }
     }
 
-    /** Submits the InferenceJob on the broker's topics to a fresh MiniCluster; returns once it is submitted. */
-    public JobClient startJob(ProgramRegistry programs) throws Exception {
-        return startJob(programs, InferenceConnectors.kafka(config));
+    /**
+     * Runs the InferenceJob on the broker's topics on a fresh MiniCluster; returns once its tasks run,
+     * so that the first prompt waits for neither the deployment nor the miner's warm-up.
+     */
+    public void startJob(ProgramRegistry programs) throws Exception {
+        startJob(programs, InferenceConnectors.kafka(config));
     }
 
     /** As {@link #startJob(ProgramRegistry)}, reading and writing through {@code io}. */
-    public JobClient startJob(ProgramRegistry programs, InferenceConnectors io) throws Exception {
+    public void startJob(ProgramRegistry programs, InferenceConnectors io) throws Exception {
         checkpoints = TempDirs.create("zkllm-checkpoints-");
-        Configuration conf = configuration(checkpoints);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism, conf);
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(configuration(checkpoints))
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(config.parallelism)
+                .withRandomPorts()
+                .build());
+        cluster.start();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         InferenceJob.build(env, config, programs, io);
-        job = env.executeAsync("zkllm-inference");
-        return job;
+        job = MiniClusterJobs.submit(cluster, JOB_NAME, env);
+        MiniClusterJobs.awaitReady(cluster, Map.of(job, JOB_NAME), READY_TIMEOUT);
     }
 
     /**
@@ -100,11 +116,14 @@ public final class EmbeddedRuntime implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            if (job != null) {
+            if (cluster != null) {
                 try {
-                    job.cancel().get();
+                    if (job != null) {
+                        cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
+                    }
+                    cluster.closeAsync().get(60, TimeUnit.SECONDS);
                 } catch (Exception ignored) {
-                    // already finished or failed
+                    // already finished or failed; the broker and the folder go below regardless
                 }
             }
         } finally {

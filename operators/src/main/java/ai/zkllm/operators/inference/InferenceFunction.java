@@ -3,7 +3,9 @@ package ai.zkllm.operators.inference;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.operators.WorkerPools;
 import ai.zkllm.program.EvaluationKeyCache;
+import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.ProgramRegistry;
+import ai.zkllm.program.ProgramWarmUp;
 import ai.zkllm.program.RoundExecutor;
 import ai.zkllm.program.RoundOutcome;
 import ai.zkllm.program.blob.BlobStore;
@@ -58,6 +60,21 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
                 settings.keyCacheTtlMs(), System::currentTimeMillis);
         executor = new RoundExecutor(programs, blobs, RingBackends.named(settings.backend()), keyCache);
         metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup(), keyCache);
+        // here, not on the pool: the task reports RUNNING only after open, so a client that waits for it
+        // (the demo, `zkllm up`) sends its first round to a warm miner
+        programs.installed().stream().filter(p -> settings.warmUp().selects(p.modelHash())).forEach(this::warmUp);
+    }
+
+    private void warmUp(FheProgram program) {
+        try {
+            double seconds = ProgramWarmUp.warmUp(program, executor.backend());
+            if (seconds > 0) {
+                LOG.info("program {} warmed up in {} s", program.modelHash(), String.format("%.2f", seconds));
+            }
+        } catch (RuntimeException e) {
+            // not fatal: the program's prompts still get an answer or a dead letter that says why
+            LOG.warn("warm-up of program {} failed: {}", program.modelHash(), e.toString());
+        }
     }
 
     @Override

@@ -12,9 +12,11 @@ import java.io.Serializable;
  *                        their seeded wire size)
  * @param keyCacheEntries evaluation-key cache bound, in key sets (sessions)
  * @param keyCacheTtlMs   an unused key set is dropped after this long
+ * @param warmUp          the installed programs to run one token of when the operator opens, so that
+ *                        their first user does not wait for the weights' encodings
  */
 public record InferenceSettings(String minerId, int workers, String backend, long keyCacheBytes,
-                                int keyCacheEntries, long keyCacheTtlMs) implements Serializable {
+                                int keyCacheEntries, long keyCacheTtlMs, WarmUpSelection warmUp) implements Serializable {
     public InferenceSettings {
         if (workers < 1 || keyCacheBytes < 1 || keyCacheEntries < 1 || keyCacheTtlMs < 1) {
             throw new IllegalArgumentException("workers and key cache bounds must be positive");
@@ -22,6 +24,6 @@ public record InferenceSettings(String minerId, int workers, String backend, lon
     }
 
     public static InferenceSettings defaults(String minerId) {
-        return new InferenceSettings(minerId, 1, "auto", 2L << 30, 256, 30 * 60_000L);
+        return new InferenceSettings(minerId, 1, "auto", 2L << 30, 256, 30 * 60_000L, WarmUpSelection.ALL);
     }
 }

@@ -137,7 +137,7 @@ class InferenceFunctionTest {
 
     static InferenceFunction function() {
         return new InferenceFunction(new TestPrograms.Registry(), blobs,
-                new InferenceSettings("m1", 2, "auto", 1 << 26, 4, 60_000));
+                new InferenceSettings("m1", 2, "auto", 1 << 26, 4, 60_000, WarmUpSelection.NONE));
     }
 
     static OneInputStreamOperatorTestHarness<PromptEnvelope, InferenceOutcome> harness(InferenceFunction fn)

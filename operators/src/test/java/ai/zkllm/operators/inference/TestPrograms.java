@@ -6,6 +6,7 @@ import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.TokenDecoder;
 import ai.zkllm.program.ProgramRegistry;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,6 +32,11 @@ final class TestPrograms {
         @Override
         public Optional<FheProgram> find(String modelHash) {
             return ADD_ONE.modelHash().equals(modelHash) ? Optional.of(ADD_ONE) : Optional.empty();
+        }
+
+        @Override
+        public Collection<FheProgram> installed() {
+            return List.of(ADD_ONE);
         }
     }
 

@@ -25,6 +25,7 @@ import ai.zkllm.schemas.v1.WorkReceipt;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +58,11 @@ final class ReplayFixture {
         @Override
         public Optional<FheProgram> find(String modelHash) {
             return SQUARE.modelHash().equals(modelHash) ? Optional.of(SQUARE) : Optional.empty();
+        }
+
+        @Override
+        public Collection<FheProgram> installed() {
+            return List.of(SQUARE);
         }
     }
 
