@@ -1,10 +1,9 @@
 package ai.zkllm.cli;
 
 import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.ServiceLoaderProgramRegistry;
 import ai.zkllm.program.artifact.ShippedEnglishProgram;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -13,11 +12,9 @@ final class Programs {
     private Programs() {
     }
 
-    /** Every program on the class path ({@code META-INF/services/ai.zkllm.program.FheProgram}). */
+    /** What a miner on this class path serves: its secure programs ({@link ServiceLoaderProgramRegistry}). */
     static List<FheProgram> installed() {
-        List<FheProgram> all = new ArrayList<>();
-        ServiceLoader.load(FheProgram.class).forEach(all::add);
-        return all;
+        return List.copyOf(new ServiceLoaderProgramRegistry().installed());
     }
 
     static FheProgram select(CommandSpec spec, String model) {
