@@ -8,9 +8,14 @@ import java.util.List;
  *
  * @param clientSeconds of the round trips' time, what the client spent encrypting and decrypting
  *                      ({@code RoundLoop.RoundTrip#clientSeconds}), summed
+ * @param firstToken    what the first token cost: it carries the whole prompt, the later ones a position each
  */
 public record Generation(int[] tokens, List<double[]> logits, List<Double> roundSeconds, double clientSeconds,
-                         int roundTrips, long bytesUp, long bytesDown, long keyBytesUploaded, double seconds) {
+                         int roundTrips, long bytesUp, long bytesDown, long keyBytesUploaded, double seconds,
+                         TokenCost firstToken) {
+    /** Seconds and prompt / response bytes of one or more tokens. */
+    public record TokenCost(double seconds, long bytesUp, long bytesDown) {}
+
     public double secondsPerToken() {
         return tokens.length == 0 ? 0 : seconds / tokens.length;
     }

@@ -139,6 +139,7 @@ public final class ZkllmClient implements AutoCloseable {
         long upBefore = transport.bytesUp();
         long downBefore = transport.bytesDown();
         long start = System.nanoTime();
+        Generation.TokenCost first = null;
         for (int i = 0; i < maxTokens; i++) {
             int[] window = Arrays.copyOfRange(context, Math.max(0, length - program.maxContext()), length);
             double[] logits = loop.nextTokenLogits(session, i, window, trip -> {
@@ -149,13 +150,17 @@ public final class ZkllmClient implements AutoCloseable {
             int token = temperature <= 0 ? Logits.argmax(logits) : sample(logits, temperature, random);
             out[i] = token;
             context[length++] = token;
+            if (i == 0) {
+                first = new Generation.TokenCost((System.nanoTime() - start) / 1e9, transport.bytesUp() - upBefore,
+                        transport.bytesDown() - downBefore);
+            }
             listener.onToken(i, token, new TokenListener.Progress(i + 1, roundSeconds.size(),
                     transport.bytesUp() - upBefore + keyBytesUploaded, transport.bytesDown() - downBefore,
                     (System.nanoTime() - start) / 1e9));
         }
         return new Generation(out, allLogits, roundSeconds, clientSeconds[0], roundSeconds.size(),
                 transport.bytesUp() - upBefore, transport.bytesDown() - downBefore, keyBytesUploaded,
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9, first);
     }
 
     /** Sends a raw record to the prompts topic (tests use it for malformed input). */

@@ -129,6 +129,14 @@ public final class DemoCommand implements Callable<Integer> {
                 err.printf("a round: %.3f s = client %.3f (encrypt, decrypt) + miner %.3f (FHE, from the receipts)"
                                 + " + stream %.3f (Kafka, Flink, queue)%n", report.secondsPerRound(),
                         report.clientSecondsPerRound(), report.minerSecondsPerRound(), report.streamSecondsPerRound());
+                if (tokens > 1) {
+                    err.printf("the first token (the %d-byte prompt) %.2f s, %s up, %s down; each later token %.2f s,"
+                                    + " %s up, %s down%n", promptTokens.length, report.firstTokenSeconds(),
+                            ProgressPrinter.bytes(g.firstToken().bytesUp()),
+                            ProgressPrinter.bytes(g.firstToken().bytesDown()), report.secondsPerTokenAfterFirst(),
+                            ProgressPrinter.bytes(report.bytesUpPerTokenAfterFirst()),
+                            ProgressPrinter.bytes(report.bytesDownPerTokenAfterFirst()));
+                }
                 err.flush();
             }
         } finally {

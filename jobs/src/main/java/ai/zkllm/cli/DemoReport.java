@@ -21,11 +21,16 @@ import java.util.List;
  * @param clientSecondsPerRound encrypting the inputs and decrypting the outputs
  * @param minerSecondsPerRound  the miner's FHE work (keys, decode, evaluate, encode), from the receipts
  * @param streamSecondsPerRound the rest: Kafka both ways, Flink's network and the operator's queue
+ * @param firstTokenSeconds the first token, which carries the whole prompt (time to first token)
+ * @param secondsPerTokenAfterFirst each later token (a position each); null with one token
+ * @param bytesUpPerTokenAfterFirst prompts per later token; null with one token
+ * @param bytesDownPerTokenAfterFirst responses per later token; null with one token
  */
 record DemoReport(String prompt, String continuation, int tokens, double secondsPerToken, double roundsPerToken,
                   long bytesUpPerToken, long bytesDownPerToken, long evaluationKeyBytes, List<Integer> ringDegrees,
                   String backend, double secondsPerRound, double clientSecondsPerRound, double minerSecondsPerRound,
-                  double streamSecondsPerRound) {
+                  double streamSecondsPerRound, double firstTokenSeconds, Double secondsPerTokenAfterFirst,
+                  Long bytesUpPerTokenAfterFirst, Long bytesDownPerTokenAfterFirst) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
@@ -38,11 +43,16 @@ record DemoReport(String prompt, String continuation, int tokens, double seconds
         double round = g.roundSeconds().stream().mapToDouble(Double::doubleValue).sum() / rounds;
         double client = g.clientSeconds() / rounds;
         double work = miner.minerSeconds() / miner.receipts();
+        Generation.TokenCost first = g.firstToken();
+        int later = tokens - 1;
         return new DemoReport(prompt, program.decodeTokens(g.tokens()), tokens, g.secondsPerToken(),
                 (double) rounds / tokens, Math.round((double) g.bytesUp() / tokens),
                 Math.round((double) g.bytesDown() / tokens),
                 evaluationKeyBytes, List.of(program.parameters().n()), backend, // a program has one parameter set
-                round, client, work, round - client - work);
+                round, client, work, round - client - work, first.seconds(),
+                later == 0 ? null : (g.seconds() - first.seconds()) / later,
+                later == 0 ? null : Math.round((double) (g.bytesUp() - first.bytesUp()) / later),
+                later == 0 ? null : Math.round((double) (g.bytesDown() - first.bytesDown()) / later));
     }
 
     String json() {

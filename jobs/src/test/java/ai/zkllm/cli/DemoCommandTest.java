@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Test;
 class DemoCommandTest {
     private static final FheProgram PROGRAM = new ShippedEnglishProgram(); // the default
     private static final int TOKENS = 2;
+    private static final String PROMPT = "The cat sat on the mat.";
 
     @Test
     void jsonIsOneObjectOfEveryMeasureAndNothingElseOnStdout() throws Exception {
-        CliRun run = CliRun.of("demo", "--json", "--tokens", Integer.toString(TOKENS), "--prompt", "The cat");
+        // 23 bytes: the first token sends three ciphertexts a round (8 positions each), the next one
+        CliRun run = CliRun.of("demo", "--json", "--tokens", Integer.toString(TOKENS), "--prompt", PROMPT);
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(1, run.out().lines().count(), "stdout is the JSON object alone: " + run.out());
         JsonNode report = new ObjectMapper().readTree(run.out());
@@ -28,10 +30,11 @@ class DemoCommandTest {
         report.fieldNames().forEachRemaining(fields::add);
         assertEquals(Set.of("prompt", "continuation", "tokens", "seconds_per_token", "rounds_per_token",
                 "bytes_up_per_token", "bytes_down_per_token", "evaluation_key_bytes", "ring_degrees", "backend",
-                "seconds_per_round", "client_seconds_per_round", "miner_seconds_per_round", "stream_seconds_per_round"),
-                fields);
+                "seconds_per_round", "client_seconds_per_round", "miner_seconds_per_round", "stream_seconds_per_round",
+                "first_token_seconds", "seconds_per_token_after_first", "bytes_up_per_token_after_first",
+                "bytes_down_per_token_after_first"), fields);
 
-        assertEquals("The cat", report.get("prompt").textValue());
+        assertEquals(PROMPT, report.get("prompt").textValue());
         assertTrue(report.get("tokens").isInt() && report.get("tokens").intValue() == TOKENS, report.toString());
         // byte-level model: a token is one UTF-8 byte, so a character or a piece of one
         String continuation = report.get("continuation").textValue();
@@ -58,6 +61,15 @@ class DemoCommandTest {
             assertTrue(report.get(bytes).isIntegralNumber() && report.get(bytes).longValue() >= leastPerToken,
                     report.toString());
         }
+        // the first token and the later ones make up the whole; the prompt's three ciphertexts a round cost more bytes
+        double first = report.get("first_token_seconds").doubleValue();
+        double later = report.get("seconds_per_token_after_first").doubleValue();
+        assertTrue(first > 0 && later > 0, report.toString());
+        assertEquals(TOKENS * report.get("seconds_per_token").doubleValue(), first + (TOKENS - 1) * later, 1e-6);
+        long laterUp = report.get("bytes_up_per_token_after_first").longValue();
+        long firstUp = TOKENS * report.get("bytes_up_per_token").longValue() - (TOKENS - 1) * laterUp;
+        assertTrue(laterUp >= leastPerToken && firstUp > 2 * laterUp, report.toString());
+        assertTrue(report.get("bytes_down_per_token_after_first").longValue() >= leastPerToken, report.toString());
         assertTrue(report.get("evaluation_key_bytes").isIntegralNumber()
                 && report.get("evaluation_key_bytes").longValue() > n, report.toString());
         assertEquals(List.of(n), new ObjectMapper().convertValue(report.get("ring_degrees"), List.class));
