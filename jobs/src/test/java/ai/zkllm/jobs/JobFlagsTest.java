@@ -83,6 +83,16 @@ class JobFlagsTest {
         assertTrue(e.getMessage().contains("catalog-uri is not a flag"), e.getMessage());
     }
 
+    /** --warm-up takes all, none or model hashes: anything else is one line that names the value. */
+    @Test
+    void aBadWarmUpIsRefusedInOneLine() {
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class, () -> JobFlags.parse(
+                JobFlags.commandLine(InferenceJob.class, new InferenceJobConfig()), new String[] {"--warm-up", "some"}));
+        String line = JobFlags.refusal(e);
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.contains("'--warm-up'") && line.contains("'some' is not all, none or a model hash"), line);
+    }
+
     /** The jobs' mains check --backend and --parallelism as the CLI does, and refuse in one line. */
     @Test
     void aBadBackendOrParallelismIsRefusedInOneLineBeforeTheJobIsBuilt() {

@@ -32,7 +32,7 @@ public record WarmUpSelection(boolean all, Set<String> modelHashes) implements S
             return NONE;
         }
         Set<String> hashes = new TreeSet<>();
-        for (String h : v.split(",")) {
+        for (String h : v.split(",", -1)) {
             String hash = h.trim();
             if (!hash.matches("[0-9a-f]{64}")) {
                 throw new IllegalArgumentException("'" + h.trim() + "' is not all, none or a model hash (64 hex digits)");
