@@ -1,6 +1,7 @@
 package ai.zkllm.squeeze.calib;
 
 import ai.zkllm.program.io.ArtifactException;
+import ai.zkllm.program.io.AtomicFiles;
 import ai.zkllm.program.model.Gpt2Config;
 import ai.zkllm.program.squeezed.SqueezeParams;
 import ai.zkllm.squeeze.model.Gpt2Teacher;
@@ -222,6 +223,17 @@ public final class Calibration {
         } catch (IOException | RuntimeException e) {
             throw new ArtifactException("calibration file " + file + ": malformed params: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes {@code params} alone in the form {@link #readParams} reads (an aligned student's constants,
+     * which a later alignment or squeeze takes as its {@code --calibration}).
+     */
+    public static void writeParams(SqueezeParams params, Path file) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.set("params", json.readTree(params.toJson()));
+        AtomicFiles.writeString(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
     }
 
     public String toJson() {

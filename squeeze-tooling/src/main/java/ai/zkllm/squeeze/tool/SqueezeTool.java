@@ -101,9 +101,27 @@ public final class SqueezeTool {
         return Squeezer.squeeze(w, p);
     }
 
-    public static Aligner.Result align(Gpt2Weights teacher, SqueezeParams calibrated, int[] tokens,
+    /**
+     * Aligns a student that starts from {@code start} (the teacher's weights, or an aligned student saved
+     * by {@link #saveAligned}) and {@code params} (a calibration's constants, or that student's).
+     */
+    public static Aligner.Result align(Gpt2Weights teacher, Gpt2Weights start, SqueezeParams params, int[] tokens,
             Aligner.Options o, Consumer<String> log) {
-        return Aligner.align(teacher, calibrated, tokens, o, log);
+        return Aligner.align(teacher, start, params, tokens, o, log);
+    }
+
+    /** The params file of an aligned student's folder ({@link #saveAligned}), a calibration file in form. */
+    public static final String ALIGNED_PARAMS = "squeeze-params.json";
+
+    /**
+     * Writes an aligned student before quantization, so that an alignment can be continued or
+     * re-squeezed: its weights as a GPT-2 checkpoint folder and its constants as {@link #ALIGNED_PARAMS}.
+     */
+    public static void saveAligned(Aligner.Result aligned, Path dir) throws IOException {
+        Checkpoint.save(aligned.weights(), dir, Map.of("zkllm", "aligned squeezed student (float, before quantization)"),
+                null);
+        Calibration.writeParams(aligned.params(), dir.resolve(ALIGNED_PARAMS));
+        Checkpoint.writeManifest(dir);
     }
 
     public static Fidelity report(Gpt2Weights teacher, SqueezedModel student, List<int[]> heldOutWindows) {

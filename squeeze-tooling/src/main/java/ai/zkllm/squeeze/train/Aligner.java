@@ -37,12 +37,26 @@ public final class Aligner {
 
     public static Result align(Gpt2Weights teacherWeights, SqueezeParams calibrated, int[] tokens, Options o,
             Consumer<String> log) {
-        return align(teacherWeights, calibrated, Ablation.NONE, tokens, o, log);
+        return align(teacherWeights, teacherWeights, calibrated, Ablation.NONE, tokens, o, log);
+    }
+
+    /**
+     * Continues an alignment: the student starts from {@code start}'s weights and constants (an earlier
+     * {@link Result}) instead of the teacher's weights and the calibration's constants.
+     */
+    public static Result align(Gpt2Weights teacherWeights, Gpt2Weights startWeights, SqueezeParams startParams,
+            int[] tokens, Options o, Consumer<String> log) {
+        return align(teacherWeights, startWeights, startParams, Ablation.NONE, tokens, o, log);
     }
 
     /** Aligns a student with the sites {@code ablation} names in their exact form (measurement only). */
     public static Result align(Gpt2Weights teacherWeights, SqueezeParams calibrated, Ablation ablation, int[] tokens,
             Options o, Consumer<String> log) {
+        return align(teacherWeights, teacherWeights, calibrated, ablation, tokens, o, log);
+    }
+
+    private static Result align(Gpt2Weights teacherWeights, Gpt2Weights startWeights, SqueezeParams calibrated,
+            Ablation ablation, int[] tokens, Options o, Consumer<String> log) {
         Engine engine = Djl.engine();
         engine.setRandomSeed((int) o.seed());
         long t0 = System.nanoTime();
@@ -50,7 +64,7 @@ public final class Aligner {
         int T = teacherWeights.config.nPositions();
         try (NDManager manager = engine.newBaseManager();
                 DjlGpt2 teacher = DjlGpt2.fromWeights(manager, teacherWeights, null, false);
-                DjlGpt2 student = DjlGpt2.fromWeights(manager, teacherWeights, calibrated, true, ablation);
+                DjlGpt2 student = DjlGpt2.fromWeights(manager, startWeights, calibrated, true, ablation);
                 Discriminator disc = new Discriminator(manager, V, 64, o.seed() + 7)) {
             Map<String, NDArray> params = student.trainable();
             AdamOptimizer adam = new AdamOptimizer(params, 1.0);
