@@ -63,10 +63,10 @@ public class InferenceJobConfig implements Serializable {
     @Option(names = "--key-cache-entries", description = "evaluation-key cache bound in key sets (default: ${DEFAULT-VALUE})")
     public int keyCacheEntries = 256;
 
+    @Option(names = "--key-cache-ttl-s", description = "evaluation keys unused this long are dropped (default: ${DEFAULT-VALUE})")
+    public long keyCacheTtlSeconds = 1800;
+
     @Option(names = "--warm-up", converter = WarmUpModels.class, paramLabel = "all|none|HASH[,HASH...]",
             description = "programs to run one token of, under a throwaway key, before taking prompts, so that their first user does not wait for the weights' encodings (default: ${DEFAULT-VALUE})")
     public WarmUpSelection warmUp = WarmUpSelection.ALL;
-
-    @Option(names = "--key-cache-ttl-s", description = "evaluation keys unused this long are dropped (default: ${DEFAULT-VALUE})")
-    public long keyCacheTtlSeconds = 1800;
 }
