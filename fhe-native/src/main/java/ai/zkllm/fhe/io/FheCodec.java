@@ -30,13 +30,14 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Engine objects to and from their {@code zkllm.v1} protobuf messages and bytes.
@@ -409,11 +410,11 @@ public final class FheCodec {
         RelinearizationKey relinearization = m.hasRelinearization()
                 ? new RelinearizationKey(switchingKeyFromProto(m.getRelinearization(), type + ".relinearization"))
                 : null;
-        Map<Integer, SwitchingKey> galois = new HashMap<>();
-        for (int i = 0; i < count; i++) {
-            FheGaloisKey entry = m.getGaloisKeys(i);
-            galois.put(entry.getGaloisElement(), switchingKeyFromProto(entry.getKey(), type + ".galois_keys[" + i + "].key"));
-        }
+        // independent keys (elements checked distinct above): expanded and digested on every core, since a miner
+        // decodes a session's keys inside its first round
+        Map<Integer, SwitchingKey> galois = IntStream.range(0, count).parallel().boxed().collect(Collectors.toMap(
+                i -> m.getGaloisKeys(i).getGaloisElement(),
+                i -> switchingKeyFromProto(m.getGaloisKeys(i).getKey(), type + ".galois_keys[" + i + "].key")));
         return new EvaluationKeys(relinearization, new GaloisKeys(galois));
     }
 
