@@ -2,8 +2,8 @@ package ai.zkllm.program;
 
 import ai.zkllm.fhe.ring.RingBackend;
 import java.security.SecureRandom;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs one token of a program under a throwaway key, once per JVM and backend, so that what a
@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * first round. The key is generated here and dropped: nothing of it leaves this method.
  */
 public final class ProgramWarmUp {
-    private static final Set<String> WARM = ConcurrentHashMap.newKeySet();
+    private static final Set<String> WARM = new HashSet<>(); // guarded by the class: one warm-up at a time
 
     private ProgramWarmUp() {}
 

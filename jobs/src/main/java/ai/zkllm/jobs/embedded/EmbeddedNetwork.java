@@ -16,7 +16,6 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -55,7 +54,6 @@ public final class EmbeddedNetwork implements AutoCloseable {
     /** Consumer group of the network's RegistryJob (the default of {@code zkllm registry}). */
     public static final String REGISTRY_GROUP = "zkllm-registry";
     private static final long REGISTRY_CHECKPOINT_MS = 2_000;
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     /** One job of the network. */
     public record Job(String name, JobID id) {}
@@ -164,7 +162,7 @@ public final class EmbeddedNetwork implements AutoCloseable {
 
         Map<JobID, String> names = new LinkedHashMap<>();
         jobs.forEach(j -> names.put(j.id(), j.name()));
-        MiniClusterJobs.awaitReady(cluster, names, READY_TIMEOUT);
+        MiniClusterJobs.awaitReady(cluster, names);
         progress.accept("jobs running: " + jobs.stream().map(Job::name).toList());
     }
 

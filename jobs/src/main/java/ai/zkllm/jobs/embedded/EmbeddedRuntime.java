@@ -28,7 +28,6 @@ public final class EmbeddedRuntime implements AutoCloseable {
     /** Largest Kafka message the embedded broker and its topics accept. */
     public static final int MAX_MESSAGE_BYTES = 64 << 20;
     private static final String JOB_NAME = "zkllm-inference";
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     private final EmbeddedKafka kafka;
     private final InferenceJobConfig config;
@@ -76,7 +75,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         InferenceJob.build(env, config, programs, io);
         job = MiniClusterJobs.submit(cluster, JOB_NAME, env);
-        MiniClusterJobs.awaitReady(cluster, Map.of(job, JOB_NAME), READY_TIMEOUT);
+        MiniClusterJobs.awaitReady(cluster, Map.of(job, JOB_NAME));
     }
 
     /**

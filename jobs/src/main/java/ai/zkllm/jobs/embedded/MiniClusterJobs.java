@@ -17,6 +17,9 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /** Submitting the embedded jobs to a MiniCluster, and waiting until they take records. */
 final class MiniClusterJobs {
+    /** How long the embedded jobs get to run, their warm-up included. */
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
     private MiniClusterJobs() {}
 
     /** Submits what {@code env} was built with, named {@code name}. */
@@ -32,8 +35,8 @@ final class MiniClusterJobs {
      * RUNNING only after its operators have opened, the inference operator's warm-up included, so a
      * record sent after this waits for neither a deployment nor a warm-up. Throws when a job fails.
      */
-    static void awaitReady(MiniCluster cluster, Map<JobID, String> jobs, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    static void awaitReady(MiniCluster cluster, Map<JobID, String> jobs) throws Exception {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (true) {
             List<String> waiting = new ArrayList<>();
             for (var job : jobs.entrySet()) {
@@ -46,7 +49,7 @@ final class MiniClusterJobs {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("jobs not running after " + timeout.toSeconds() + " s: " + waiting);
+                throw new IOException("jobs not running after " + READY_TIMEOUT.toSeconds() + " s: " + waiting);
             }
             Thread.sleep(100);
         }

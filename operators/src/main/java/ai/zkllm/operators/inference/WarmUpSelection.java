@@ -1,7 +1,6 @@
 package ai.zkllm.operators.inference;
 
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,6 +14,9 @@ public record WarmUpSelection(boolean all, Set<String> modelHashes) implements S
     public static final WarmUpSelection NONE = new WarmUpSelection(false, Set.of());
 
     public WarmUpSelection {
+        if (all && !modelHashes.isEmpty()) {
+            throw new IllegalArgumentException("all programs, or the models named: not both");
+        }
         modelHashes = Set.copyOf(modelHashes);
     }
 

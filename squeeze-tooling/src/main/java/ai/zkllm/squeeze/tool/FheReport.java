@@ -184,7 +184,7 @@ public final class FheReport {
                             .withNormalisation(m.normalisation());
                     Gpt2Weights weights = teacherWeights;
                     if (o.sweepAlignSteps() > 0) {
-                        Aligner.Result aligned = Aligner.align(teacherWeights, params, train,
+                        Aligner.Result aligned = Aligner.align(teacherWeights, teacherWeights, params, train,
                                 Aligner.Options.recipe(o.sweepAlignSteps(), 2e-3, 0), null);
                         weights = aligned.weights();
                         params = aligned.params();

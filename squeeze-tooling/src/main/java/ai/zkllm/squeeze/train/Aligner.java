@@ -35,14 +35,9 @@ public final class Aligner {
 
     private Aligner() {}
 
-    public static Result align(Gpt2Weights teacherWeights, SqueezeParams calibrated, int[] tokens, Options o,
-            Consumer<String> log) {
-        return align(teacherWeights, teacherWeights, calibrated, Ablation.NONE, tokens, o, log);
-    }
-
     /**
-     * Continues an alignment: the student starts from {@code start}'s weights and constants (an earlier
-     * {@link Result}) instead of the teacher's weights and the calibration's constants.
+     * The student starts from {@code startWeights} and {@code startParams}: the teacher's weights and a
+     * calibration's constants for a fresh alignment, or an earlier {@link Result} to continue one.
      */
     public static Result align(Gpt2Weights teacherWeights, Gpt2Weights startWeights, SqueezeParams startParams,
             int[] tokens, Options o, Consumer<String> log) {
