@@ -6,7 +6,6 @@ import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.TokenDecoder;
 import ai.zkllm.program.squeezed.SqueezedModel;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -91,14 +90,14 @@ public final class SqueezedFheProgram implements FheProgram {
                     + ", program " + modelHash + " uses " + params.id());
         }
         Stage st = plan.rounds().get(round);
-        List<Ciphertext> out = new ArrayList<>(inputs.size());
         for (Ciphertext x : inputs) {
             if (x.level() != inputLevel(round)) {
                 throw new IllegalArgumentException(st + " planned at level " + inputLevel(round) + ", input at "
                         + x.level());
             }
-            out.add(stages.evaluate(st, x, ev));
         }
-        return out;
+        // a round's ciphertexts are independent (P positions each): a prompt's several run on the common
+        // pool side by side; the outputs keep the inputs' order, and each one's bytes do not depend on threads
+        return inputs.parallelStream().map(x -> stages.evaluate(st, x, ev)).toList();
     }
 }

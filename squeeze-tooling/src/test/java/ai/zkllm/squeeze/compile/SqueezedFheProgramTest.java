@@ -2,6 +2,7 @@ package ai.zkllm.squeeze.compile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.program.Logits;
@@ -24,6 +25,7 @@ import ai.zkllm.squeeze.tool.SqueezeTool;
 import ai.zkllm.program.io.TempDirs;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -131,6 +133,17 @@ class SqueezedFheProgramTest {
             assertArrayEquals(proj.response().getOutputs(i).getInline().toByteArray(),
                     codec.toCompactProto(b.get(i)).toByteArray(), "output " + i);
         }
+        // several inputs of a round (a prompt's ciphertexts) give, in order, the bytes each gives alone
+        runner.nextTokenLogits(new int[] {5, 6, 7, 8});
+        Ciphertext first = inputs(codec, proj).get(0);
+        Ciphertext second = inputs(codec, trips.get(trips.size() - p.rounds() + 1)).get(0);
+        List<Ciphertext> together = replay.evaluate(1, List.of(second, first, second), runner.evaluator());
+        List<Ciphertext> alone = List.of(replay.evaluate(1, List.of(second), runner.evaluator()).get(0), b.get(0));
+        for (int i = 0; i < together.size(); i++) {
+            assertArrayEquals(digest.digest(alone.get(i % 2)), digest.digest(together.get(i)), "output " + i);
+        }
+        assertFalse(Arrays.equals(digest.digest(alone.get(0)), digest.digest(alone.get(1))), "distinct inputs");
+
         // cached plaintext diagonals give the same bytes as encoding per call (the MLP round has two matrices)
         List<Ciphertext> in2 = inputs(codec, trips.get(2));
         SqueezedFheProgram cached = new SqueezedFheProgram(m, plan, "test", true);
