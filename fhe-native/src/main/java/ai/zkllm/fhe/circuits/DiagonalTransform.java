@@ -3,6 +3,7 @@ package ai.zkllm.fhe.circuits;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Plaintext;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -154,13 +155,11 @@ public final class DiagonalTransform {
      */
     public static Ciphertext sum(Evaluator evaluator, List<DiagonalTransform> transforms,
             List<Map<Integer, Ciphertext>> rotatedInputs) {
-        Map<Integer, Ciphertext> partials = new TreeMap<>();
-        Ciphertext first = rotatedInputs.get(0).get(0);
+        List<Map<Integer, Map<Integer, Plaintext>>> encoded = new ArrayList<>();
+        TreeSet<Integer> giants = new TreeSet<>();
         for (int i = 0; i < transforms.size(); i++) {
             DiagonalTransform t = transforms.get(i);
-            Map<Integer, Ciphertext> rotated = rotatedInputs.get(i);
-            Ciphertext x = rotated.get(0);
-            int level = x.level();
+            int level = rotatedInputs.get(i).get(0).level();
             if (level < 1) {
                 throw new IllegalArgumentException("diagonal transform needs 1 level, the ciphertext has 0 left");
             }
@@ -168,33 +167,47 @@ public final class DiagonalTransform {
                 throw new IllegalArgumentException("transform over " + t.slots + " slots, evaluator has "
                         + evaluator.context().slots());
             }
-            Map<Integer, Map<Integer, Plaintext>> encoded = t.cacheEncodings
-                    ? t.encodedByLevel.computeIfAbsent(level, l -> t.encodeAt(evaluator, l)) : null;
-            for (Map.Entry<Integer, Map<Integer, double[]>> giant : t.diagonals.entrySet()) {
-                Ciphertext partial = partials.get(giant.getKey());
-                for (Map.Entry<Integer, double[]> baby : giant.getValue().entrySet()) {
-                    Ciphertext r = rotated.get(baby.getKey());
-                    if (r == null) {
-                        throw new IllegalArgumentException("baby rotation " + baby.getKey() + " not supplied");
-                    }
-                    Plaintext p = encoded != null ? encoded.get(giant.getKey()).get(baby.getKey())
-                            : evaluator.encoder().encode(baby.getValue(), level,
-                                    evaluator.context().qModulus(level).value());
-                    Ciphertext term = evaluator.multiply(r, p);
-                    partial = partial == null ? term : evaluator.add(partial, term);
-                }
-                partials.put(giant.getKey(), partial);
-            }
+            encoded.add(t.cacheEncodings ? t.encodedByLevel.computeIfAbsent(level, l -> t.encodeAt(evaluator, l))
+                    : null);
+            giants.addAll(t.diagonals.keySet());
         }
-        Ciphertext result = null;
-        for (Map.Entry<Integer, Ciphertext> e : partials.entrySet()) {
-            Ciphertext shifted = e.getKey() == 0 ? e.getValue() : evaluator.rotate(e.getValue(), e.getKey());
-            result = result == null ? shifted : evaluator.add(result, shifted);
-        }
-        if (result == null) {
-            result = evaluator.multiplyConstant(first, 0);
+        // each giant step's partial sum and rotation is independent of the others: they run side by side,
+        // and the exact modular sum of their results does not depend on the order
+        List<Ciphertext> shifted = giants.stream().parallel().map(g -> {
+            Ciphertext partial = giantPartial(evaluator, transforms, rotatedInputs, encoded, g);
+            return g == 0 ? partial : evaluator.rotate(partial, g);
+        }).toList();
+        Ciphertext result = shifted.isEmpty() ? evaluator.multiplyConstant(rotatedInputs.get(0).get(0), 0)
+                : shifted.get(0);
+        for (int j = 1; j < shifted.size(); j++) {
+            result = evaluator.add(result, shifted.get(j));
         }
         return result;
+    }
+
+    /** Σ over the transforms of Σ_b rot(d_(g+b), -g) ⊙ rot(x, b) for giant offset g. */
+    private static Ciphertext giantPartial(Evaluator evaluator, List<DiagonalTransform> transforms,
+            List<Map<Integer, Ciphertext>> rotatedInputs, List<Map<Integer, Map<Integer, Plaintext>>> encoded, int g) {
+        Ciphertext partial = null;
+        for (int i = 0; i < transforms.size(); i++) {
+            Map<Integer, double[]> babies = transforms.get(i).diagonals.get(g);
+            if (babies == null) {
+                continue;
+            }
+            Map<Integer, Ciphertext> rotated = rotatedInputs.get(i);
+            int level = rotated.get(0).level();
+            for (Map.Entry<Integer, double[]> baby : babies.entrySet()) {
+                Ciphertext r = rotated.get(baby.getKey());
+                if (r == null) {
+                    throw new IllegalArgumentException("baby rotation " + baby.getKey() + " not supplied");
+                }
+                Plaintext p = encoded.get(i) != null ? encoded.get(i).get(g).get(baby.getKey())
+                        : evaluator.encoder().encode(baby.getValue(), level, evaluator.context().qModulus(level).value());
+                Ciphertext term = evaluator.multiply(r, p);
+                partial = partial == null ? term : evaluator.add(partial, term);
+            }
+        }
+        return partial;
     }
 
     private Map<Integer, Map<Integer, Plaintext>> encodeAt(Evaluator evaluator, int level) {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Homomorphic operations with the public evaluation keys. Inputs are never modified; every
@@ -282,22 +283,21 @@ public final class Evaluator {
             }
         }
         int level = a.level();
-        RnsPoly[] digits = null;
+        RnsPoly[] digits = Arrays.stream(elements).allMatch(e -> e == 1) ? null
+                : keySwitcher.decompose(a.poly(1), level);
         Ciphertext[] out = new Ciphertext[elements.length];
-        for (int i = 0; i < elements.length; i++) {
+        // the steps share only the read-only digits: hoisted rotations (a matrix's baby steps) run side by side
+        IntStream.range(0, elements.length).parallel().forEach(i -> {
             if (elements[i] == 1) {
                 out[i] = new Ciphertext(copyPolys(a), level, a.scale());
-                continue;
-            }
-            if (digits == null) {
-                digits = keySwitcher.decompose(a.poly(1), level);
+                return;
             }
             RnsPoly[] switched = keySwitcher.multiplyByKey(digits, switchingKeys[i], level, elements[i]);
             RnsPoly c0 = RnsPoly.zero(level + 1, ring.n(), true);
             ring.automorphism(a.poly(0), elements[i], c0);
             ring.add(switched[0], c0, switched[0]);
             out[i] = new Ciphertext(switched, level, a.scale());
-        }
+        });
         return out;
     }
 
