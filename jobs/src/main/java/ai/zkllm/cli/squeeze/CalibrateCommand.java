@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code zkllm squeeze calibrate}: records non-linear site ranges and derives the squeeze constants. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
@@ -34,14 +37,25 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + " every stage ends a round) or CALIBRATED (the miner, as power attention and per-position"
                     + " constants; stages may share a round, fidelity is lower). Default: ${DEFAULT-VALUE}.")
     SqueezeParams.Normalisation normalisation;
+    @Option(names = "--affine-ln2",
+            description = "With CLIENT normalisation, keep ln_2's 1/σ a per-position constant (aligned by"
+                    + " distillation): the plan then takes each layer's attention projection and MLP in one"
+                    + " round, 2L + 1 rounds per token instead of 3L + 1, at some agreement (`squeeze compile`"
+                    + " prints the trade-off).")
+    boolean affineLn2;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (affineLn2 && normalisation != SqueezeParams.Normalisation.CLIENT) {
+            throw new ParameterException(spec.commandLine(), "--affine-ln2 needs --normalisation CLIENT (with "
+                    + normalisation + " every LayerNorm is affine already)");
+        }
         Gpt2Weights w = SqueezeTool.importCheckpoint(model);
         int[] tokens = text == null ? Corpus.shipped().train()
                 : SqueezeTool.tokenizer(model, w.config).encode(Files.readString(text));
         Calibration c = SqueezeTool.calibrate(w, SqueezeTool.windows(tokens, w.config.nPositions(), windows), bits, degree, power)
-                .withNormalisation(normalisation);
+                .withNormalisation(normalisation).withAffineLn2(affineLn2);
         AtomicFiles.writeString(out, c.toJson());
         System.out.println("calibrated " + c.sites().size() + " sites -> " + out);
         return 0;

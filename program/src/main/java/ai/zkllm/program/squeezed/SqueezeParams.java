@@ -17,7 +17,8 @@ import java.util.Arrays;
  *   <li>GELU → Chebyshev polynomial of degree {@code geluDegree} on {@code geluInterval[l]}.</li>
  * </ul>
  * With {@link Normalisation#CLIENT} the first two are not approximated at all: the client computes
- * them exactly at the refresh before them, and their calibrated constants go unused.
+ * them exactly at the refresh before them, and their calibrated constants go unused, except ln_2's
+ * with {@link #affineLn2}.
  */
 public final class SqueezeParams {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,6 +48,12 @@ public final class SqueezeParams {
     /** LayerNorm 1/σ: a Chebyshev polynomial of the variance of this degree (0: the per-position constants). */
     public final int lnDegree;
     public final Normalisation normalisation;
+    /**
+     * With client normalisation, ln_2's 1/σ is still the per-position constant {@code ln2Inv} (made
+     * affine, then aligned by distillation): the miner can then take a layer's attention projection
+     * and MLP in one round, 2L + 1 rounds per token instead of 3L + 1, at some agreement.
+     */
+    public final boolean affineLn2;
     /** Interval [lo, hi] of the variance for the 1/sqrt polynomial, per LN site: 2l = ln_1, 2l+1 = ln_2, 2L = ln_f. */
     public final double[][] lnInterval;
     public final double[][] ln1Inv;
@@ -67,6 +74,11 @@ public final class SqueezeParams {
         attnPower = b.attnPower;
         lnDegree = b.lnDegree;
         normalisation = b.normalisation;
+        affineLn2 = b.affineLn2;
+        if (affineLn2 && normalisation != Normalisation.CLIENT) {
+            throw new IllegalArgumentException("an affine ln_2 is a form of client normalisation; with "
+                    + normalisation.name().toLowerCase() + " normalisation every LayerNorm is affine already");
+        }
         lnInterval = b.lnInterval;
         ln1Inv = b.ln1Inv;
         ln2Inv = b.ln2Inv;
@@ -90,6 +102,7 @@ public final class SqueezeParams {
         b.attnPower = attnPower;
         b.lnDegree = lnDegree;
         b.normalisation = normalisation;
+        b.affineLn2 = affineLn2;
         b.lnInterval = deepCopy(lnInterval);
         b.ln1Inv = deepCopy(ln1Inv);
         b.ln2Inv = deepCopy(ln2Inv);
@@ -108,6 +121,13 @@ public final class SqueezeParams {
         return b.build();
     }
 
+    /** The same constants with ln_2's 1/σ affine (or client-computed again). */
+    public SqueezeParams withAffineLn2(boolean affine) {
+        Builder b = toBuilder();
+        b.affineLn2 = affine;
+        return b.build();
+    }
+
     /**
      * The mutable form of {@link SqueezeParams} (fields as documented there), for the code that
      * computes the constants.
@@ -122,6 +142,8 @@ public final class SqueezeParams {
         public int lnDegree = 0;
         /** The shipped form by default; files written before the field existed read as CALIBRATED. */
         public Normalisation normalisation = Normalisation.CLIENT;
+        /** Absent in files older than the field: false. */
+        public boolean affineLn2;
         public double[][] lnInterval;
         public double[][] ln1Inv;
         public double[][] ln2Inv;
@@ -171,6 +193,7 @@ public final class SqueezeParams {
         n.put("attn_power", attnPower);
         n.put("ln_degree", lnDegree);
         n.put("normalisation", normalisation.name().toLowerCase());
+        n.put("affine_ln2", affineLn2);
         n.set("ln_var_interval", JSON.valueToTree(lnInterval));
         n.set("ln1_inv_sigma", JSON.valueToTree(ln1Inv));
         n.set("ln2_inv_sigma", JSON.valueToTree(ln2Inv));
@@ -194,6 +217,7 @@ public final class SqueezeParams {
         p.attnPower = field(n, "attn_power").asInt();
         p.lnDegree = field(n, "ln_degree").asInt();
         p.normalisation = normalisation(n.path("normalisation").asText("calibrated"));
+        p.affineLn2 = n.path("affine_ln2").asBoolean(false);
         p.lnInterval = JSON.treeToValue(field(n, "ln_var_interval"), double[][].class);
         p.ln1Inv = JSON.treeToValue(field(n, "ln1_inv_sigma"), double[][].class);
         p.ln2Inv = JSON.treeToValue(field(n, "ln2_inv_sigma"), double[][].class);

@@ -108,6 +108,19 @@ public final class SqueezedModel {
         return normalisation == Normalisation.CLIENT;
     }
 
+    /**
+     * True when, with client normalisation, every ln_2 scale is a per-position constant: the miner
+     * can then add the residual to the attention projection and go on into the MLP in one round.
+     */
+    public boolean affineLn2() {
+        for (Layer layer : layers) {
+            if (!clientNormalised() || layer.ln2.perPosition == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public NormApprox lnf() {
         return lnf;
     }

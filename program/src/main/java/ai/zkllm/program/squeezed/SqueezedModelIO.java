@@ -235,8 +235,10 @@ public final class SqueezedModelIO {
             return get(name, shape).toDoubles();
         }
 
+        /** A site with neither tensor is the client's exact form, under client normalisation only. */
         NormApprox norm(String name, int P) throws ArtifactException {
-            if (!Double.isNaN(clientEps)) {
+            boolean constants = st.tensors().containsKey(name + ".inv_sigma");
+            if (!Double.isNaN(clientEps) && !constants) {
                 return NormApprox.client(clientEps);
             }
             if (st.tensors().containsKey(name + ".inv_sqrt.chebyshev")) {

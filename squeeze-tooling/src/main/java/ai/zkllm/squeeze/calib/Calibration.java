@@ -58,6 +58,11 @@ public final class Calibration {
         return new Calibration(sites, params.withNormalisation(normalisation), attnBelowBase);
     }
 
+    /** This calibration with ln_2's 1/σ affine under client normalisation ({@link SqueezeParams#affineLn2}). */
+    public Calibration withAffineLn2(boolean affine) {
+        return new Calibration(sites, params.withAffineLn2(affine), attnBelowBase);
+    }
+
     /** Fraction of calibration scores for which 1 + (s - m)/n is negative (power attention not monotone there). */
     public double attnBelowBase() {
         return attnBelowBase;

@@ -55,7 +55,8 @@ public final class Squeezer {
                 }
             }
             QuantizedMatrix attnProj = QuantizedMatrix.quantize(toD(L.attnProjW), toD(L.attnProjB), d, d, p.weightBits);
-            NormApprox ln2 = norm(p, c, 2 * l + 1, p.ln2Inv[l]);
+            NormApprox ln2 = p.affineLn2 ? new NormApprox(null, Precision.f32(p.ln2Inv[l]))
+                    : norm(p, c, 2 * l + 1, p.ln2Inv[l]);
             Chebyshev gelu = Chebyshev.fit(Gpt2Teacher::gelu, p.geluInterval[l][0], p.geluInterval[l][1], p.geluDegree);
             int inner = c.nInner();
             double[][] fc = foldNorm(L.ln2W, L.ln2B, L.fcW, L.fcB, d, inner);

@@ -24,7 +24,8 @@ import java.util.Random;
  * them (before folding and quantization): LayerNorm with calibrated per-position 1/σ, power
  * attention with calibrated shift and denominators, Chebyshev GELU; an {@link Ablation} swaps
  * attention or LayerNorm back to an exact form for measurement. With client normalisation the
- * student has the exact softmax and LayerNorm that the client computes.
+ * student has the exact softmax and LayerNorm that the client computes, but for an affine ln_2
+ * ({@code SqueezeParams.affineLn2}), whose per-position 1/σ it trains.
  *
  * <p>Constant arrays (causal mask, temperatures, shifts) are created once with the model, never per
  * forward pass: PyTorch keeps arrays made from Java buffers without copying them, and autograd saves
@@ -211,7 +212,7 @@ public final class DjlGpt2 implements AutoCloseable {
             }
             NDArray o = pr.matMul(v).transpose(0, 2, 1, 3).reshape(B, T, d);
             x = x.add(o.matMul(params.get(p + "attn.c_proj.weight")).add(params.get(p + "attn.c_proj.bias")));
-            NDArray h2 = norm(x, p + "ln_2", constNorm() ? sqParams.get(p + "ln2_inv") : null, T);
+            NDArray h2 = norm(x, p + "ln_2", constNorm() || sq != null && sq.affineLn2 ? sqParams.get(p + "ln2_inv") : null, T);
             NDArray u = h2.matMul(params.get(p + "mlp.c_fc.weight")).add(params.get(p + "mlp.c_fc.bias"));
             NDArray g = sq == null ? geluTanh(u) : cheb(u, gelu[l]);
             x = x.add(g.matMul(params.get(p + "mlp.c_proj.weight")).add(params.get(p + "mlp.c_proj.bias")));
