@@ -78,6 +78,17 @@ public record Layout(int slots, int width, int positionsPerCiphertext) {
         return s;
     }
 
+    /** {@code value} in columns [0, count) of every position's row, zero in its other columns and replicas. */
+    public double[] columns(int count, double value) {
+        double[] s = new double[slots];
+        for (int c = 0; c < count; c++) {
+            for (int t = 0; t < positionsPerCiphertext; t++) {
+                s[c * positionsPerCiphertext + t] = value;
+            }
+        }
+        return s;
+    }
+
     /** The first {@code rows} rows of {@code columns} values back from packed slot vectors. */
     public double[][] unpack(List<double[]> decrypted, int rows, int columns) {
         if (decrypted.size() != ciphertexts(rows)) {

@@ -29,11 +29,15 @@ final class PackedMatrix {
     private final double[] bias;
 
     PackedMatrix(QuantizedMatrix m, double outputFactor, Layout layout, boolean cacheEncodings) {
+        this(m.dequantized(), m.bias(), m.in(), m.out(), outputFactor, layout, cacheEncodings);
+    }
+
+    /** W [in, out] row-major and b [out]. */
+    PackedMatrix(double[] w, double[] b, int in, int out, double outputFactor, Layout layout, boolean cacheEncodings) {
         this.layout = layout;
-        int nIn = Layout.period(m.in());
-        int nOut = Layout.period(m.out());
+        int nIn = Layout.period(in);
+        int nOut = Layout.period(out);
         int count = Math.min(nIn, nOut);
-        double[] w = m.dequantized();
         int p = layout.positionsPerCiphertext();
         Map<Integer, double[]> diags = new LinkedHashMap<>();
         for (int k = 0; k < count; k++) {
@@ -41,8 +45,8 @@ final class PackedMatrix {
             for (int c = 0; c < layout.width(); c++) {
                 int i = (c + k) % nIn;
                 int o = c % nOut;
-                if (i < m.in() && o < m.out()) {
-                    double v = w[i * m.out() + o] * outputFactor;
+                if (i < in && o < out) {
+                    double v = w[i * out + o] * outputFactor;
                     for (int t = 0; t < p; t++) {
                         diag[c * p + t] = v;
                     }
@@ -57,11 +61,11 @@ final class PackedMatrix {
         for (int f = 0; f < folds; f++) {
             foldColumns[f] = nOut << f;
         }
-        double[] b = m.bias();
-        for (int o = 0; o < b.length; o++) {
-            b[o] *= outputFactor;
+        double[] scaled = new double[out];
+        for (int o = 0; o < out; o++) {
+            scaled[o] = b[o] * outputFactor;
         }
-        this.bias = layout.everyPosition(b);
+        this.bias = layout.everyPosition(scaled);
     }
 
     Ciphertext apply(Evaluator ev, Ciphertext x) {

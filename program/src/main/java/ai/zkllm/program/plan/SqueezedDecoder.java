@@ -15,7 +15,8 @@ import java.util.List;
  * residual stream stays here too, so each round carries one matrix's input and output.
  *
  * <p>Round r's input: QKV ← ln_1(x), PROJ ← attention of the new positions over the cache, MLP ←
- * ln_2(x), HEAD ← ln_f(x) of the last position; x += the PROJ and MLP outputs. Rows are packed by
+ * ln_2(x), HEAD ← ln_f(x) of the last position; x += the PROJ and MLP outputs. With an affine ln_2
+ * (1/σ = r per position) PROJ_MLP takes r·[attention, x, 1] and gives x its new value. Rows are packed by
  * {@link Layout}. The cache grows only when a token completes ({@link #logits}), so a token
  * abandoned mid-way (a timeout) leaves it consistent.
  */
@@ -72,6 +73,7 @@ final class SqueezedDecoder implements TokenDecoder {
         switch (done.kind()) {
             case QKV -> newQkv.set(l, response(decrypted, x.length, 3 * d));
             case PROJ, MLP -> x = Linalg.add(x, response(decrypted, x.length, d));
+            case PROJ_MLP -> x = residualAfter(l, response(decrypted, x.length, Layout.period(d) + d));
             case HEAD -> throw new IllegalStateException("the head ends the token");
         }
         return inputsOf(plan.rounds().get(round + 1));
@@ -98,11 +100,41 @@ final class SqueezedDecoder implements TokenDecoder {
             case QKV -> layout.pack(model.layer(l).ln1.apply(x, from), d);
             case PROJ -> layout.pack(model.attend(l, allQkv(l), from), d);
             case MLP -> layout.pack(model.layer(l).ln2.apply(x, from), d);
+            case PROJ_MLP -> {
+                double[][] o = model.attend(l, allQkv(l), from);
+                double[][] rows = new double[x.length][2 * d + 1];
+                for (int t = 0; t < x.length; t++) {
+                    double r = model.layer(l).ln2.constant(from + t);
+                    for (int k = 0; k < d; k++) {
+                        rows[t][k] = r * o[t][k];
+                        rows[t][d + k] = r * x[t][k];
+                    }
+                    rows[t][2 * d] = r;
+                }
+                yield layout.pack(rows, 2 * d + 1);
+            }
             case HEAD -> {
                 int last = x.length - 1;
                 yield layout.pack(model.lnf().apply(new double[][] {x[last]}, from + last), d);
             }
         };
+    }
+
+    /**
+     * x after a PROJ_MLP round of layer l, from its response rows: columns [0, d) hold
+     * a + mlp(a) and [n, n + d) mlp(a), where a = r·(x + proj(o)); so x + proj(o) = a / r.
+     */
+    private double[][] residualAfter(int l, double[][] both) {
+        int n = Layout.period(d);
+        double[][] next = new double[x.length][d];
+        for (int t = 0; t < x.length; t++) {
+            double r = model.layer(l).ln2.constant(from + t);
+            for (int k = 0; k < d; k++) {
+                double mlp = both[t][n + k];
+                next[t][k] = (both[t][k] - mlp) / r + mlp;
+            }
+        }
+        return next;
     }
 
     /** The rows of a response, without the factor that fitted them to level 0. */

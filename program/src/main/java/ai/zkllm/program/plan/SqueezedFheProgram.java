@@ -41,7 +41,7 @@ public final class SqueezedFheProgram implements FheProgram {
         this.params = plan.parameters();
         this.layout = Layout.of(model.config(), params.slots());
         this.weights = new WeightTransforms(model, layout, cacheEncodings);
-        this.stages = new StageEvaluator(model, weights);
+        this.stages = new StageEvaluator(model, weights, layout);
         for (int r = 0; r < plan.roundCount(); r++) {
             Stage st = plan.rounds().get(r);
             if (plan.inputLevels().get(r) != StageEvaluator.depth(model, st)) {

@@ -13,6 +13,11 @@ public record Stage(Kind kind, int layer) {
         PROJ,
         /** ln_2(x) → fc + bias, Chebyshev GELU, fc_proj + bias (d). */
         MLP,
+        /**
+         * PROJ and MLP in one round, for an affine ln_2 (per-position 1/σ = r): r·[o, x, 1] →
+         * a = r·(x + o·W + b), then the MLP on a; returns a and the MLP output (see {@link Layout#RESPONSE_FACTOR}).
+         */
+        PROJ_MLP,
         /** ln_f(x) of the last position → tied-embedding head + bias: the logits. */
         HEAD
     }

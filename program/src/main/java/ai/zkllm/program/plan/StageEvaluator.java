@@ -13,27 +13,59 @@ import ai.zkllm.program.squeezed.SqueezedModel;
 final class StageEvaluator {
     private final SqueezedModel model;
     private final WeightTransforms weights;
+    private final Layout layout;
 
-    StageEvaluator(SqueezedModel model, WeightTransforms weights) {
+    StageEvaluator(SqueezedModel model, WeightTransforms weights, Layout layout) {
         this.model = model;
         this.weights = weights;
+        this.layout = layout;
     }
 
     /** Levels the stage consumes. */
     static int depth(SqueezedModel model, Stage st) {
-        return st.kind() == Stage.Kind.MLP ? 2 + model.layer(st.layer()).gelu.depth() : 1;
+        return switch (st.kind()) {
+            case QKV, PROJ, HEAD -> 1;
+            case MLP -> mlpDepth(model, st.layer());
+            case PROJ_MLP -> 1 + mlpDepth(model, st.layer());
+        };
+    }
+
+    private static int mlpDepth(SqueezedModel model, int l) {
+        return 2 + model.layer(l).gelu.depth();
     }
 
     Ciphertext evaluate(Stage st, Ciphertext x, Evaluator ev) {
+        int l = st.layer();
         return switch (st.kind()) {
-            case QKV -> weights.qkv(st.layer()).apply(ev, x);
-            case PROJ -> weights.proj(st.layer()).apply(ev, x);
-            case MLP -> {
-                Ciphertext t = weights.fc(st.layer()).apply(ev, x);
-                Ciphertext g = new PolynomialEvaluator(ev).evaluate(t, model.layer(st.layer()).gelu.unit());
-                yield weights.fcProj(st.layer()).apply(ev, g);
+            case QKV -> weights.qkv(l).apply(ev, x);
+            case PROJ -> weights.proj(l).apply(ev, x);
+            case MLP -> mlp(l, x, ev);
+            case PROJ_MLP -> {
+                Ciphertext normed = weights.projResidual(l).apply(ev, x);
+                Ciphertext out = mlp(l, normed, ev);
+                yield ev.add(out, firstCopy(normed, out, ev));
             }
             case HEAD -> weights.head().apply(ev, x);
         };
+    }
+
+    private Ciphertext mlp(int l, Ciphertext x, Evaluator ev) {
+        Ciphertext t = weights.fc(l).apply(ev, x);
+        Ciphertext g = new PolynomialEvaluator(ev).evaluate(t, model.layer(l).gelu.unit());
+        return weights.fcProj(l).apply(ev, g);
+    }
+
+    /**
+     * The first d columns of a (replicated with period n ≥ d) times the response factor, zero in
+     * the other columns, at {@code like}'s level and scale: so that it adds to the MLP output, and
+     * the client reads a + mlp in columns [0, d) and mlp alone in [n, n + d). The mask is encoded
+     * at the scale that makes the rescale land on like's exactly (a spare level: a sits above the MLP).
+     */
+    private Ciphertext firstCopy(Ciphertext a, Ciphertext like, Evaluator ev) {
+        int d = model.config().nEmbd();
+        double q = ev.context().qModulus(a.level()).value();
+        double[] mask = layout.columns(d, Layout.RESPONSE_FACTOR);
+        Ciphertext masked = ev.rescale(ev.multiply(a, ev.encoder().encode(mask, a.level(), like.scale() * q / a.scale())));
+        return ev.dropLevel(masked, like.level());
     }
 }

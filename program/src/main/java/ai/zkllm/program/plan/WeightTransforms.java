@@ -29,6 +29,24 @@ final class WeightTransforms {
     PackedMatrix fcProj(int l) { return site("h." + l + ".fc_proj", model.layer(l).fcProj, Layout.RESPONSE_FACTOR); }
     PackedMatrix head() { return site("head", model.head(), Layout.RESPONSE_FACTOR); }
 
+    /**
+     * [2d + 1, d]: the attention projection stacked on the identity and on its bias, so that the
+     * client's row r·[o, x, 1] gives r·(x + o·W + b), ln_2's output for an affine ln_2 (1/σ = r).
+     */
+    PackedMatrix projResidual(int l) {
+        return bySite.computeIfAbsent("h." + l + ".proj_residual", k -> {
+            QuantizedMatrix proj = model.layer(l).attnProj;
+            int d = proj.out();
+            double[] w = new double[(2 * d + 1) * d];
+            System.arraycopy(proj.dequantized(), 0, w, 0, d * d);
+            for (int i = 0; i < d; i++) {
+                w[(d + i) * d + i] = 1;
+            }
+            System.arraycopy(proj.bias(), 0, w, 2 * d * d, d);
+            return new PackedMatrix(w, new double[d], 2 * d + 1, d, 1, layout, cacheEncodings);
+        });
+    }
+
     /** The Galois rotations of every matrix the plan applies. */
     int[] rotationSteps(Plan plan) {
         TreeSet<Integer> steps = new TreeSet<>();
@@ -37,6 +55,11 @@ final class WeightTransforms {
                 case QKV -> qkv(st.layer()).addRotations(steps);
                 case PROJ -> proj(st.layer()).addRotations(steps);
                 case MLP -> {
+                    fc(st.layer()).addRotations(steps);
+                    fcProj(st.layer()).addRotations(steps);
+                }
+                case PROJ_MLP -> {
+                    projResidual(st.layer()).addRotations(steps);
                     fc(st.layer()).addRotations(steps);
                     fcProj(st.layer()).addRotations(steps);
                 }

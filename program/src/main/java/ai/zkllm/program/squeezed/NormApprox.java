@@ -34,6 +34,14 @@ public final class NormApprox {
         return !Double.isNaN(clientEps);
     }
 
+    /** The per-position constant 1/σ at {@code position}. */
+    public double constant(int position) {
+        if (perPosition == null) {
+            throw new IllegalStateException("this LayerNorm scale is not a per-position constant");
+        }
+        return perPosition[position];
+    }
+
     /** Variance of one token: mean(x²) - mean(x)². */
     public static double variance(double[] x) {
         double s = 0;

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 /**
  * Compiles a squeezed model to a {@link Plan}. The rounds are fixed by the model (per layer QKV,
  * PROJ, MLP, then HEAD: the client computes attention, LayerNorm scales and residuals between
- * them), each round's input level is the depth it consumes, and the planner chooses the parameter
+ * them; with an affine ln_2 per layer QKV and PROJ_MLP, 2L + 1 rounds), each round's input level is the depth it consumes, and the planner chooses the parameter
  * set: the ring degree N = 2^logN and the key-switching digits dnum, among those that meet 128-bit
  * security with the deepest round, by estimated latency per token at a given number of positions
  * per token (Σ op costs of a {@link CostModel} at their levels, client encryption included, plus
@@ -42,13 +42,21 @@ public final class PlanCompiler {
         this.planningContext = Math.max(1, Math.min(planningContext, model.maxContext()));
     }
 
-    /** The stage of each round of one token. */
+    /** The stage of each round of one token: 2L + 1 with an affine ln_2, else 3L + 1. */
     public List<Stage> stages() {
+        return stages(model.affineLn2());
+    }
+
+    private List<Stage> stages(boolean mergeProjMlp) {
         List<Stage> s = new ArrayList<>();
         for (int l = 0; l < model.layers().length; l++) {
             s.add(new Stage(Stage.Kind.QKV, l));
-            s.add(new Stage(Stage.Kind.PROJ, l));
-            s.add(new Stage(Stage.Kind.MLP, l));
+            if (mergeProjMlp) {
+                s.add(new Stage(Stage.Kind.PROJ_MLP, l));
+            } else {
+                s.add(new Stage(Stage.Kind.PROJ, l));
+                s.add(new Stage(Stage.Kind.MLP, l));
+            }
         }
         s.add(new Stage(Stage.Kind.HEAD, -1));
         return s;
@@ -73,9 +81,18 @@ public final class PlanCompiler {
         return out;
     }
 
-    /** Compiles, printing the candidates and the choice to {@code log}. */
+    /** Compiles, printing the candidates, the choice and the round trade-off to {@code log}. */
     public Plan compile(Consumer<String> log) {
-        List<Stage> rounds = stages();
+        Plan best = best(stages(), log);
+        log.accept(String.format("chosen: N = 2^%d, dnum %d, %d rounds per token, estimated %.3f s per token",
+                best.logN(), best.dnum(), best.roundCount(), best.estimatedSeconds()));
+        log.accept(best.describe());
+        printTradeOff(log);
+        return best;
+    }
+
+    /** The cheapest plan of {@code rounds} over every secure (N, dnum), each printed to {@code log}. */
+    private Plan best(List<Stage> rounds, Consumer<String> log) {
         List<Integer> levels = rounds.stream().map(this::depth).toList();
         int depth = levels.stream().mapToInt(Integer::intValue).max().orElse(1);
         log.accept(String.format("plan candidates for %d rounds of depth ≤ %d, %d positions per token, RTT %.3f s"
@@ -100,10 +117,36 @@ public final class PlanCompiler {
             throw new IllegalStateException("no 128-bit parameter set with N ≤ 2^" + MAX_LOG_N + " fits a round of depth "
                     + depth + " and rows of " + Layout.width(model.config()) + " slots");
         }
-        log.accept(String.format("chosen: N = 2^%d, dnum %d, %d rounds per token, estimated %.3f s per token",
-                best.logN(), best.dnum(), best.roundCount(), best.estimatedSeconds()));
-        log.accept(best.describe());
         return best;
+    }
+
+    /**
+     * The two round structures of this model's shape side by side (the latency estimate carries
+     * over: both run the same matrices), with the RTT at which the merged one starts to win. Which
+     * one a model runs is fixed when it is squeezed (exact ln_2, or affine with {@code calibrate
+     * --affine-ln2}); the agreement each reaches is its {@code squeeze report}.
+     */
+    private void printTradeOff(Consumer<String> log) {
+        if (!model.clientNormalised()) {
+            return; // calibrated normalisation: every LayerNorm is affine already, one structure
+        }
+        log.accept("round trade-off (ln_2 exact at the client, or affine: a per-position 1/σ the squeeze aligns):");
+        log.accept(String.format("  %-8s %6s %6s %5s %12s %12s %12s", "ln_2", "rounds", "depth", "logN",
+                "ops s", "s @ RTT 0.05", "s @ RTT 0.2"));
+        double[] ops = new double[2];
+        int[] rounds = new int[2];
+        for (int affine = 0; affine < 2; affine++) {
+            Plan p = best(stages(affine == 1), line -> { });
+            ops[affine] = estimateOps(p, planningContext);
+            rounds[affine] = p.roundCount();
+            log.accept(String.format("  %-8s %6d %6d %5d %12.3f %12.3f %12.3f", affine == 1 ? "affine" : "exact",
+                    rounds[affine], p.depth(), p.logN(), ops[affine], ops[affine] + rounds[affine] * 0.05,
+                    ops[affine] + rounds[affine] * 0.2));
+        }
+        int saved = rounds[0] - rounds[1];
+        log.accept(String.format("  affine saves %d rounds per token and wins above an RTT of %.3f s. This model: %s"
+                + " ln_2 (the agreement each form reaches: `zkllm squeeze report`).", saved,
+                Math.max(0, (ops[1] - ops[0]) / saved), model.affineLn2() ? "affine" : "exact"));
     }
 
     /** Seconds of homomorphic and client work for a token that sends {@code positions} rows (without RTT). */
@@ -119,21 +162,26 @@ public final class PlanCompiler {
             double perCiphertext = switch (s.kind()) {
                 case QKV -> matrix(c, alpha, l, model.config().nEmbd(), 3 * model.config().nEmbd());
                 case PROJ -> matrix(c, alpha, l, model.config().nEmbd(), model.config().nEmbd());
-                case MLP -> {
-                    int d = model.config().nEmbd();
-                    int inner = model.config().nInner();
-                    var gelu = model.layer(s.layer()).gelu;
-                    int g = l - 1;
-                    yield matrix(c, alpha, l, d, inner)
-                            + (gelu.degree() + 1) * (c.ctMul(g) + c.keySwitch(g, alpha) + c.rescale(g) + c.encode(g))
-                            + matrix(c, alpha, g - gelu.depth(), inner, d);
-                }
+                case MLP -> mlp(c, alpha, l, s.layer());
+                case PROJ_MLP -> matrix(c, alpha, l, 2 * model.config().nEmbd() + 1, model.config().nEmbd())
+                        + mlp(c, alpha, l - 1, s.layer()) + c.encode(l - 1) + c.ptMul(l - 1) + c.rescale(l - 1);
                 case HEAD -> matrix(c, alpha, l, model.config().nEmbd(), model.vocabularySize());
             };
             int ciphertexts = s.kind() == Stage.Kind.HEAD ? 1 : layout.ciphertexts(positions);
             ms += ciphertexts * (perCiphertext + c.encrypt(l) + c.encode(l));
         }
         return ms / 1000;
+    }
+
+    /** The MLP of layer {@code layer} entered at level l: fc, the GELU polynomial, fc_proj. */
+    private double mlp(CostModel c, int alpha, int l, int layer) {
+        int d = model.config().nEmbd();
+        int inner = model.config().nInner();
+        var gelu = model.layer(layer).gelu;
+        int g = l - 1;
+        return matrix(c, alpha, l, d, inner)
+                + (gelu.degree() + 1) * (c.ctMul(g) + c.keySwitch(g, alpha) + c.rescale(g) + c.encode(g))
+                + matrix(c, alpha, g - gelu.depth(), inner, d);
     }
 
     /** A {@code PackedMatrix} [in, out] at level l: hoisted baby and giant rotations, diagonals, folds. */

@@ -40,7 +40,7 @@ class SqueezedFheProgramTest {
         SqueezedModel polynomialLn2 = calibrated.withLayer(1, calibrated.layer(1).withLn2(
                 new NormApprox(Chebyshev.fit(v -> 1 / Math.sqrt(v), 0.1, 4, 3), null)));
         return Stream.of(Arguments.of("calibrated", calibrated), Arguments.of("client", TinyModels.clientNormalised()),
-                Arguments.of("polynomial ln_2", polynomialLn2));
+                Arguments.of("polynomial ln_2", polynomialLn2), Arguments.of("affine ln_2", TinyModels.affineLn2()));
     }
 
     /** A prompt, then two tokens that each send one position: every token's logits match the plaintext model. */
@@ -49,6 +49,7 @@ class SqueezedFheProgramTest {
     void incrementalFheLogitsMatchPlaintextSqueezedModel(String name, SqueezedModel m) {
         Plan plan = new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 1).compile(System.out::println);
         assertTrue(plan.parameters().securityBits() >= 128);
+        assertEquals(m.layers().length * (m.affineLn2() ? 2 : 3) + 1, plan.roundCount());
         SqueezedFheProgram p = new SqueezedFheProgram(m, plan, "test");
         List<RoundLoop.RoundTrip> trips = new ArrayList<>();
         LocalRunner runner = new LocalRunner(p, RingBackends.preferred(), new SecureRandom()).observe(trips::add);

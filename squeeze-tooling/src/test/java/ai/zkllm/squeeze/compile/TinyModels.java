@@ -64,6 +64,12 @@ final class TinyModels {
         return clientNormalised;
     }
 
+    /** Client normalisation with ln_2's calibrated per-position 1/σ kept: 2L + 1 rounds. */
+    static synchronized SqueezedModel affineLn2() {
+        reference();
+        return Squeezer.squeeze(teacher, params.withNormalisation(SqueezeParams.Normalisation.CLIENT).withAffineLn2(true));
+    }
+
     static SqueezedModel of(SqueezeParams.Normalisation normalisation) {
         return normalisation == SqueezeParams.Normalisation.CLIENT ? clientNormalised() : reference();
     }
