@@ -107,4 +107,32 @@ class ClientNormalisationTest {
         assertArrayEquals(m.logits(ctx), back.logits(ctx), 1e-5); // constants are stored as f32
         assertEquals(4, m.attentionDepth(), "QKV, q·k, P·V, proj: nothing between scores and probabilities");
     }
+
+    /** An affine ln_2 keeps its constants through params files, the artifact and the DJL student. */
+    @Test
+    void anAffineLn2IsTheCalibratedConstantEverywhere() throws Exception {
+        SqueezeParams p = params(16, SqueezeParams.Normalisation.CLIENT).withAffineLn2(true);
+        ObjectNode n = (ObjectNode) new ObjectMapper().readTree(p.toJson());
+        assertTrue(SqueezeParams.fromJson(n.toString()).affineLn2);
+        n.remove("affine_ln2");
+        assertFalse(SqueezeParams.fromJson(n.toString()).affineLn2, "a file from before the field: exact ln_2");
+        assertThrows(IllegalArgumentException.class, () -> p.withNormalisation(SqueezeParams.Normalisation.CALIBRATED));
+
+        SqueezedModel m = Squeezer.squeeze(TEACHER, p);
+        assertTrue(m.affineLn2() && m.layer(0).ln1.atClient() && m.lnf().atClient());
+        assertEquals((float) p.ln2Inv[1][5], m.layer(1).ln2.constant(5));
+        Path out = dir.resolve("affine");
+        SqueezedModelIO.save(m, out);
+        SqueezedModel back = SqueezedModelIO.load(out);
+        assertTrue(back.affineLn2() && back.layer(0).ln1.atClient());
+        int[] ctx = Arrays.copyOfRange(Shipped.corpus().heldOut(), 100, 140);
+        assertArrayEquals(m.logits(ctx), back.logits(ctx), 1e-5); // other tensors are stored as f32
+
+        // the student aligns what the squeezed model computes: near its agreement, below the exact ln_2's
+        Fidelity squeezed = Fidelity.measure(new Gpt2Teacher(TEACHER), m, HELD_OUT);
+        Fidelity student = SqueezeTool.ablate(TEACHER, p, Ablation.NONE, Shipped.corpus().train(),
+                Aligner.Options.recipe(0, 2e-3, 0), HELD_OUT, null);
+        assertEquals(squeezed.top1Agreement(), student.top1Agreement(), 0.02, student + " vs " + squeezed);
+        assertTrue(student.meanKl() > 1e-3, student.toString());
+    }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The squeezed GPT-2 ({@code SQUEEZED_MODEL.md}) as an FHE program, following a {@link Plan}: per
- * layer a QKV, a PROJ and an MLP round, then the HEAD round (3L + 1 rounds per token). Every round
+ * layer a QKV, a PROJ and an MLP round, then the HEAD round (3L + 1 rounds per token; 2L + 1 with
+ * an affine ln_2, whose PROJ_MLP rounds take both). Every round
  * takes the rows of the positions the client sends, packed P to a ciphertext ({@link Layout}: one
  * ciphertext for a token after the prompt's), and returns one ciphertext per input at level 0; the
  * HEAD round takes the last position only. The client's side is {@link SqueezedDecoder}.
