@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.jobs.demo.LinearSquareProgram;
 import ai.zkllm.program.FheProgram;
+import ai.zkllm.program.artifact.ShippedAffineReferenceProgram;
 import ai.zkllm.program.artifact.ShippedEnglishProgram;
 import ai.zkllm.program.artifact.ShippedReferenceProgram;
 import java.io.PrintWriter;
@@ -20,9 +21,9 @@ class ModelsCommandTest {
         StringWriter out = new StringWriter();
         assertEquals(0, Zkllm.commandLine().setOut(new PrintWriter(out)).execute("models"));
         List<String> lines = out.toString().lines().toList();
-        assertEquals(4, lines.size(), out.toString()); // header + the two shipped models + the test's toy program
+        assertEquals(5, lines.size(), out.toString()); // header + the three shipped models + the test's toy program
         for (FheProgram p : List.of(new ShippedReferenceProgram(), new ShippedEnglishProgram(),
-                new LinearSquareProgram())) {
+                new ShippedAffineReferenceProgram(), new LinearSquareProgram())) {
             Parameters params = p.parameters();
             String row = lines.stream().filter(l -> l.startsWith(p.modelHash())).findFirst().orElseThrow();
             assertTrue(row.matches(".*\\b" + p.getClass().getSimpleName() + "\\s+" + params.logN() + "\\s+"

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.zkllm.program.artifact.ShippedAffineReferenceProgram;
 import ai.zkllm.program.artifact.ShippedArtifact;
 import ai.zkllm.program.artifact.ShippedEnglishProgram;
 import ai.zkllm.program.artifact.ShippedProgram;
@@ -37,8 +38,11 @@ class ValidateCommandTest {
     @Test
     void canariesOfTheShippedModelsAreGradedAgainstTheirSqueezedModelsInPlaintext() {
         for (ShippedArtifact shipped : ShippedArtifact.values()) {
-            ShippedProgram program = shipped == ShippedArtifact.ENGLISH ? new ShippedEnglishProgram()
-                    : new ShippedReferenceProgram();
+            ShippedProgram program = switch (shipped) {
+                case REFERENCE -> new ShippedReferenceProgram();
+                case ENGLISH -> new ShippedEnglishProgram();
+                case REFERENCE_AFFINE_LN2 -> new ShippedAffineReferenceProgram();
+            };
             int[] context = program.encodeText("The");
             assertArrayEquals(ShippedProgram.program(shipped).model().logits(context),
                     ValidateCommand.reference(program).logits(context), shipped.toString());

@@ -19,7 +19,12 @@ public enum ShippedArtifact {
     /** Byte-level GPT-2, 2 layers, d = 64, trained on the Jargon File: small and fast, the tests' fixture. */
     REFERENCE("bytegpt2-squeezed"),
     /** Byte-level GPT-2, 4 layers, d = 128, trained on Jane Austen: writes English, the default of demo and chat. */
-    ENGLISH("austen-gpt2-squeezed");
+    ENGLISH("austen-gpt2-squeezed"),
+    /**
+     * The small model squeezed with an affine ln_2 ({@code calibrate --affine-ln2}): 5 rounds per token
+     * instead of 7, at N = 2^14 and 1.4 points of agreement; for links whose round trip costs more than that.
+     */
+    REFERENCE_AFFINE_LN2("bytegpt2-affine-squeezed");
 
     public static final double RTT_SECONDS = 0.1;
     public static final int PLANNING_CONTEXT = 1;
