@@ -45,6 +45,10 @@ public final class SqueezedFheProgram implements FheProgram {
         this.stages = new StageEvaluator(model, weights, layout);
         for (int r = 0; r < plan.roundCount(); r++) {
             Stage st = plan.rounds().get(r);
+            if (st.kind() == Stage.Kind.PROJ_MLP && !model.affineLn2()) {
+                throw new IllegalArgumentException("plan merges PROJ and MLP of layer " + st.layer()
+                        + ", but the model's ln_2 is not affine (a per-position constant)");
+            }
             if (plan.inputLevels().get(r) != StageEvaluator.depth(model, st)) {
                 throw new IllegalArgumentException("plan puts the input of " + st + " at level "
                         + plan.inputLevels().get(r) + "; it consumes " + StageEvaluator.depth(model, st));

@@ -113,8 +113,11 @@ public final class SqueezedModel {
      * can then add the residual to the attention projection and go on into the MLP in one round.
      */
     public boolean affineLn2() {
+        if (!clientNormalised()) {
+            return false;
+        }
         for (Layer layer : layers) {
-            if (!clientNormalised() || layer.ln2.perPosition == null) {
+            if (layer.ln2.perPosition == null) {
                 return false;
             }
         }

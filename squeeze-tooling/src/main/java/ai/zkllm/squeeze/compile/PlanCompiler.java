@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * Compiles a squeezed model to a {@link Plan}. The rounds are fixed by the model (per layer QKV,
  * PROJ, MLP, then HEAD: the client computes attention, LayerNorm scales and residuals between
- * them; with an affine ln_2 per layer QKV and PROJ_MLP, 2L + 1 rounds), each round's input level is the depth it consumes, and the planner chooses the parameter
+ * them; with an affine ln_2 per layer QKV and PROJ_MLP, 2L + 1 rounds), each round's input level
+ * is the depth it consumes, and the planner chooses the parameter
  * set: the ring degree N = 2^logN and the key-switching digits dnum, among those that meet 128-bit
  * security with the deepest round, by estimated latency per token at a given number of positions
  * per token (Σ op costs of a {@link CostModel} at their levels, client encryption included, plus

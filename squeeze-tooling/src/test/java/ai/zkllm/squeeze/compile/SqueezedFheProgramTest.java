@@ -3,6 +3,7 @@ package ai.zkllm.squeeze.compile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.program.Logits;
@@ -76,6 +77,15 @@ class SqueezedFheProgramTest {
                 assertEquals(1, trip.response().getOutputsCount());
             }
         }
+    }
+
+    /** A plan that merges PROJ and MLP runs only a model whose ln_2 the miner can apply (an affine one). */
+    @Test
+    void aMergedPlanNeedsAnAffineLn2() {
+        Plan merged = new PlanCompiler(TinyModels.affineLn2(), CostModel.JAVA_N14, 0.1, 1).compile(line -> { });
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SqueezedFheProgram(TinyModels.clientNormalised(), merged, "test"));
+        assertTrue(e.getMessage().contains("ln_2 is not affine"), e.getMessage());
     }
 
     /** The SHIPPED squeezed reference model (aligned, client normalisation) under 128-bit FHE. */
