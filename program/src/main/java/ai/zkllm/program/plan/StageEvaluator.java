@@ -13,12 +13,13 @@ import ai.zkllm.program.squeezed.SqueezedModel;
 final class StageEvaluator {
     private final SqueezedModel model;
     private final WeightTransforms weights;
-    private final Layout layout;
+    /** PROJ_MLP's mask: the response factor in the first d columns of every row, zero elsewhere. */
+    private final double[] firstColumns;
 
     StageEvaluator(SqueezedModel model, WeightTransforms weights, Layout layout) {
         this.model = model;
         this.weights = weights;
-        this.layout = layout;
+        this.firstColumns = layout.columns(model.config().nEmbd(), Layout.RESPONSE_FACTOR);
     }
 
     /** Levels the stage consumes. */
@@ -62,10 +63,9 @@ final class StageEvaluator {
      * at the scale that makes the rescale land on like's exactly (a spare level: a sits above the MLP).
      */
     private Ciphertext firstCopy(Ciphertext a, Ciphertext like, Evaluator ev) {
-        int d = model.config().nEmbd();
         double q = ev.context().qModulus(a.level()).value();
-        double[] mask = layout.columns(d, Layout.RESPONSE_FACTOR);
-        Ciphertext masked = ev.rescale(ev.multiply(a, ev.encoder().encode(mask, a.level(), like.scale() * q / a.scale())));
+        Ciphertext masked = ev.rescale(ev.multiply(a,
+                ev.encoder().encode(firstColumns, a.level(), like.scale() * q / a.scale())));
         return ev.dropLevel(masked, like.level());
     }
 }
