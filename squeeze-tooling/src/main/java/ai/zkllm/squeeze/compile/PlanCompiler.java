@@ -21,11 +21,21 @@ import java.util.function.Consumer;
  * per token (Σ op costs of a {@link CostModel} at their levels, client encryption included, plus
  * rounds × RTT). It prints every candidate. The scale is the largest (2^30): responses travel at
  * level 0 and fit its headroom by a factor the client undoes ({@code Layout.RESPONSE_FACTOR}).
+ *
+ * <p>Only key-switching digits of at most {@value #MAX_PRIMES_PER_DIGIT} primes are candidates: a
+ * key switch divides by the special modulus P through a fast basis conversion whose error grows with
+ * the α primes of P (one per prime of a digit), and every rotation pays it. On the tests' tiny model
+ * at N = 2^14 (max logit error over five key draws, {@code SqueezedFheProgramTest}'s prompt), one
+ * digit of all 7 primes gave 3.9e-3 to 1.1e-2 for the affine form and 8.2e-3 to 9.3e-3 for the exact
+ * one, 2 to 4 primes per digit 4.6e-3 to 8.0e-3, against the issue's bound of 1e-2. At N = 2^13 the
+ * security table leaves only one prime per digit anyway.
  */
 public final class PlanCompiler {
     public static final int LOG_SCALE = 30;
     private static final int MIN_LOG_N = 13;
     private static final int MAX_LOG_N = 16;
+    /** The most primes per key-switching digit (α) a plan takes (see the class comment). */
+    public static final int MAX_PRIMES_PER_DIGIT = 4;
 
     private final SqueezedModel model;
     private final CostModel cost;
@@ -68,13 +78,18 @@ public final class PlanCompiler {
         return SqueezedFheProgram.depth(model, s);
     }
 
-    /** The dnum values that meet 128-bit security for a chain of {@code depth} scale primes at N = 2^logN. */
-    public static List<Integer> secureDnums(int logN, int depth) {
+    /**
+     * The dnum values that meet 128-bit security for a chain of {@code depth} scale primes at N = 2^logN
+     * with at most {@value #MAX_PRIMES_PER_DIGIT} primes per digit.
+     */
+    public static List<Integer> candidateDnums(int logN, int depth) {
         List<Integer> out = new ArrayList<>();
         for (int dnum = 1; dnum <= depth + 1; dnum++) {
             try {
-                Parameters.builder().logN(logN).logScale(LOG_SCALE).depth(depth).dnum(dnum).build();
-                out.add(dnum);
+                Parameters p = Parameters.builder().logN(logN).logScale(LOG_SCALE).depth(depth).dnum(dnum).build();
+                if (p.alpha() <= MAX_PRIMES_PER_DIGIT) {
+                    out.add(dnum);
+                }
             } catch (IllegalArgumentException e) {
                 // insecure: more digits (fewer special primes) may fit
             }
@@ -92,7 +107,7 @@ public final class PlanCompiler {
         return best;
     }
 
-    /** The cheapest plan of {@code rounds} over every secure (N, dnum), each printed to {@code log}. */
+    /** The cheapest plan of {@code rounds} over every candidate (N, dnum), each printed to {@code log}. */
     private Plan best(List<Stage> rounds, Consumer<String> log) {
         List<Integer> levels = rounds.stream().map(this::depth).toList();
         int depth = levels.stream().mapToInt(Integer::intValue).max().orElse(1);
@@ -104,7 +119,7 @@ public final class PlanCompiler {
             if (Layout.width(model.config()) > 1 << (logN - 1)) {
                 continue;
             }
-            for (int dnum : secureDnums(logN, depth)) {
+            for (int dnum : candidateDnums(logN, depth)) {
                 Plan p = new Plan(logN, LOG_SCALE, depth, dnum, rounds, levels, 0, planningContext, rtt);
                 double ops = estimateOps(p, planningContext);
                 double total = ops + rounds.size() * rtt;

@@ -32,6 +32,18 @@ class PlanCompilerTest {
         assertEquals(2 + m.layer(0).gelu.depth(), pc.depth(new Stage(Stage.Kind.MLP, 0)));
     }
 
+    /**
+     * At N = 2^14 the fastest secure key switching is one digit of all the chain's primes, whose error took the
+     * tiny affine model past the 1e-2 logit bound: the planner must take a digit of at most four primes instead.
+     */
+    @Test
+    void planKeepsKeySwitchingDigitsSmall() {
+        Plan p = new PlanCompiler(TinyModels.affineLn2(), CostModel.JAVA_N14, 0.1, 1).compile(s -> { });
+        assertEquals(14, p.logN());
+        assertTrue(PlanCompiler.candidateDnums(14, p.depth()).stream().allMatch(d -> d >= 2));
+        assertTrue(p.parameters().alpha() <= PlanCompiler.MAX_PRIMES_PER_DIGIT, p.parameters().toString());
+    }
+
     @Test
     void costScalesWithPositionsPerToken() {
         SqueezedModel m = TinyModels.reference();
