@@ -23,7 +23,7 @@ public enum ShippedArtifact {
     /**
      * The small model squeezed with an affine ln_2 ({@code calibrate --affine-ln2}): 5 rounds per token
      * instead of 7, at N = 2^14 and 1.4 points of agreement; it pays off where a round trip costs more than
-     * about 0.19 s (squeeze-tooling/README.md, "Round trade-off").
+     * about 0.15 s (squeeze-tooling/README.md, "Round trade-off").
      */
     REFERENCE_AFFINE_LN2("bytegpt2-affine-squeezed");
 
