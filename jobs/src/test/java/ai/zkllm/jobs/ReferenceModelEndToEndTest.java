@@ -13,6 +13,8 @@ import ai.zkllm.jobs.embedded.EmbeddedRuntime;
 import ai.zkllm.operators.inference.WarmUpSelection;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.ServiceLoaderProgramRegistry;
+import ai.zkllm.program.artifact.ShippedAffineReferenceProgram;
+import ai.zkllm.program.artifact.ShippedProgram;
 import ai.zkllm.program.artifact.ShippedReferenceProgram;
 import ai.zkllm.program.squeezed.SqueezedModel;
 import java.nio.file.Path;
@@ -26,11 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The REAL program through Kafka + Flink: the shipped squeezed reference model (registered by
+ * The REAL programs through Kafka + Flink: the shipped squeezed reference model (registered by
  * ServiceLoader, loaded from its shipped artifact by hash) continues two encrypted byte prompts from
  * two sessions, each under its own secret key, running side by side: one of 40 bytes (its later
  * tokens send one position each) and one that fills the whole 64-byte context (its later tokens
- * slide the window). Every token decrypts to SqueezedModel's plaintext next token of its window. (The fast stream tests — dead letters, restarts — use the toy
+ * slide the window); a third session runs the same model's affine-ln_2 form (PROJ_MLP rounds, N = 2^14)
+ * in the same job. Every token decrypts to SqueezedModel's plaintext next token of its window. (The fast stream tests — dead letters, restarts — use the toy
  * LinearSquareProgram in {@link InferenceJobEndToEndTest}.)
  */
 class ReferenceModelEndToEndTest {
@@ -40,22 +43,26 @@ class ReferenceModelEndToEndTest {
     @Test
     void referenceModelContinuesAPromptAndAFullContextFromTwoSessions() throws Exception {
         ShippedReferenceProgram program = new ShippedReferenceProgram();
+        ShippedAffineReferenceProgram affine = new ShippedAffineReferenceProgram();
         InferenceJobConfig cfg = new InferenceJobConfig();
         cfg.parallelism = 2;
         cfg.blobs.root = tmp.resolve("blobs").toString();
         cfg.maxMessageBytes = EmbeddedRuntime.MAX_MESSAGE_BYTES;
         cfg.checkpointIntervalMs = 500;
-        cfg.warmUp = WarmUpSelection.of(program.modelHash());
+        cfg.warmUp = WarmUpSelection.of(program.modelHash(), affine.modelHash());
         try (EmbeddedRuntime runtime = EmbeddedRuntime.startKafka(cfg, 2)) {
             runtime.startJob(new ServiceLoaderProgramRegistry());
-            ExecutorService sessions = Executors.newFixedThreadPool(2);
+            ExecutorService sessions = Executors.newFixedThreadPool(3);
             try {
                 Future<?> a = sessions.submit(() -> session(cfg, program, "ref-a",
                         "The cat sat on the mat and looked at the", 3));
                 Future<?> b = sessions.submit(() -> session(cfg, program, "ref-b",
                         "A hacker is a person who enjoys exploring the details of program", 2));
+                Future<?> c = sessions.submit(() -> session(cfg, affine, "ref-affine",
+                        "The cat sat on the mat and looked at the", 2));
                 a.get();
                 b.get();
+                c.get();
             } finally {
                 sessions.shutdownNow();
             }
@@ -63,9 +70,9 @@ class ReferenceModelEndToEndTest {
     }
 
     /** One user: a fresh secret key, greedy tokens, each checked against the plaintext model on its window. */
-    private static Void session(InferenceJobConfig cfg, ShippedReferenceProgram program, String sessionId,
+    private static Void session(InferenceJobConfig cfg, ShippedProgram program, String sessionId,
             String text, int tokens) throws Exception {
-        SqueezedModel model = ShippedReferenceProgram.program().model();
+        SqueezedModel model = program.compiled().model();
         SecretKey sk = new KeyGenerator(FheEngines.get(program.parameters(), RingBackends.preferred()).context(),
                 new SecureRandom()).secretKey();
         ZkllmClient.Config clientCfg = new ZkllmClient.Config(cfg.kafka.bootstrapServers, cfg.prompts.name,
