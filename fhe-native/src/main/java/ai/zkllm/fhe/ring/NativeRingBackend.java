@@ -1,6 +1,15 @@
 package ai.zkllm.fhe.ring;
 
-import java.util.Objects;
+import static ai.zkllm.fhe.ring.NativeArguments.badPermutationEntry;
+import static ai.zkllm.fhe.ring.NativeArguments.requireBasisShapes;
+import static ai.zkllm.fhe.ring.NativeArguments.requireKeySwitchShapes;
+import static ai.zkllm.fhe.ring.NativeArguments.requireLength;
+import static ai.zkllm.fhe.ring.NativeArguments.requirePermutation;
+import static ai.zkllm.fhe.ring.NativeArguments.requireRescaleArguments;
+import static ai.zkllm.fhe.ring.NativeArguments.requireResidue;
+import static ai.zkllm.fhe.ring.NativeArguments.requireSameLengths;
+
+import ai.zkllm.fhe.ring.NativeArguments.FlatBasis;
 
 /**
  * The ring kernels in C++ (fhe-native/src/main/cpp), with AVX2 paths chosen at run time when the
@@ -104,73 +113,19 @@ public final class NativeRingBackend implements RingBackend {
 
     @Override
     public void permute(long[] a, int[] perm, long[] out) {
-        Objects.requireNonNull(a, "permute: source a");
-        if (perm.length != out.length) {
-            throw new IllegalArgumentException("permutation has " + perm.length + " entries for " + out.length + " outputs");
-        }
-        if (a == out) {
-            throw new IllegalArgumentException("permute: out must not alias a");
-        }
+        requirePermutation(a, perm, out);
         int bad = nativePermute(a, perm, out);
         if (bad >= 0) {
-            throw new IllegalArgumentException(
-                    "permutation entry " + bad + " = " + perm[bad] + " is outside [0, " + a.length + ")");
+            throw badPermutationEntry(perm, bad, a.length);
         }
     }
 
     @Override
     public void convertBasis(long[][] in, long[][] out, BasisConverter converter) {
-        int k = converter.fromSize();
-        int m = converter.toSize();
-        if (in.length != k || out.length != m) {
-            throw new IllegalArgumentException("basis conversion " + k + " -> " + m + " given " + in.length
-                    + " input and " + out.length + " output limbs");
-        }
-        if (k == 0) {
-            throw new IllegalArgumentException("basis conversion needs at least one input limb");
-        }
-        int n = in[0].length;
-        requireLimbLengths(n, in);
-        requireLimbLengths(n, out);
-        long[] fromModuli = new long[k];
-        for (int i = 0; i < k; i++) {
-            fromModuli[i] = converter.from(i).value();
-        }
-        long[] toModuli = new long[m];
-        long[] hatModP = new long[m * k];
-        long[] hatModPShoup = new long[m * k];
-        for (int j = 0; j < m; j++) {
-            Modulus p = converter.to(j);
-            toModuli[j] = p.value();
-            for (int i = 0; i < k; i++) {
-                hatModP[j * k + i] = converter.qHatModP()[j][i];
-                hatModPShoup[j * k + i] = p.shoup(converter.qHatModP()[j][i]);
-            }
-        }
-        nativeConvertBasis(in, out, fromModuli, converter.qHatInverse(), converter.qHatInverseShoup(), toModuli,
-                hatModP, hatModPShoup, vectorized);
-    }
-
-    private static void requireLength(String name, long[] array, int n) {
-        if (array.length != n) {
-            throw new IllegalArgumentException(name + " has length " + array.length + ", expected " + n);
-        }
-    }
-
-    private static void requireSameLengths(long[]... arrays) {
-        requireLimbLengths(arrays[0].length, arrays);
-    }
-
-    private static void requireLimbLengths(int n, long[][] limbs) {
-        for (int i = 0; i < limbs.length; i++) {
-            requireLength("array " + i, limbs[i], n);
-        }
-    }
-
-    private static void requireResidue(long s, Modulus q) {
-        if (s < 0 || s >= q.value()) {
-            throw new IllegalArgumentException("scalar " + s + " is outside [0, " + q.value() + ")");
-        }
+        requireBasisShapes(in, out, converter);
+        FlatBasis flat = FlatBasis.of(converter);
+        nativeConvertBasis(in, out, flat.fromModuli(), converter.qHatInverse(), converter.qHatInverseShoup(),
+                flat.toModuli(), flat.qHatModP(), flat.qHatModPShoup(), vectorized);
     }
 
     /** True when this CPU runs the AES-NI keystream ({@link #aesCtr}, native {@link #sampleUniform}). */
@@ -196,15 +151,8 @@ public final class NativeRingBackend implements RingBackend {
 
     @Override
     public void rescaleLimb(long[] a, long[] top, long t, NttTable table, long s, long[] out) {
-        int n = table.n();
-        requireLength("a", a, n);
-        requireLength("top", top, n);
-        requireLength("out", out, n);
+        requireRescaleArguments(a, top, t, table, s, out);
         Modulus q = table.modulus();
-        requireResidue(s, q);
-        if (t < 3 || t >= (1L << Modulus.MAX_BITS)) {
-            throw new IllegalArgumentException("dropped prime " + t + " is outside [3, 2^31)");
-        }
         nativeRescaleLimb(a, top, t, table.psiPowers(), table.psiPowersShoup(), q.value(), s, q.shoup(s), out,
                 vectorized);
     }
@@ -215,26 +163,10 @@ public final class NativeRingBackend implements RingBackend {
     @Override
     public void keySwitchProduct(long[][] digits, long[][] keyB, long[][] keyA, int[] perm, long[] acc0, long[] acc1,
                                  Modulus q) {
-        int count = digits.length;
-        if (count == 0 || keyB.length != count || keyA.length != count) {
-            throw new IllegalArgumentException("key switching product needs as many key digits as digits (" + count
-                    + "), got " + keyB.length + " and " + keyA.length);
-        }
-        int n = acc0.length;
-        requireLength("acc1", acc1, n);
-        requireLimbLengths(n, digits);
-        requireLimbLengths(n, keyB);
-        requireLimbLengths(n, keyA);
-        if (acc0 == acc1) {
-            throw new IllegalArgumentException("key switching product: acc0 and acc1 must differ");
-        }
-        if (perm != null && perm.length != n) {
-            throw new IllegalArgumentException("permutation has " + perm.length + " entries for " + n + " outputs");
-        }
+        requireKeySwitchShapes(digits, keyB, keyA, perm, acc0, acc1);
         int bad = nativeKeySwitchProduct(digits, keyB, keyA, perm, acc0, acc1, q.value(), vectorized);
         if (bad >= 0) {
-            throw new IllegalArgumentException(
-                    "permutation entry " + bad + " = " + perm[bad] + " is outside [0, " + n + ")");
+            throw badPermutationEntry(perm, bad, acc0.length);
         }
     }
 

@@ -1,0 +1,323 @@
+package ai.zkllm.fhe.ring;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What every backend that runs kernels outside Java must pass: each kernel against
+ * {@link JavaRingBackend}, bit for bit, on random inputs with the edge values mixed in, and bad
+ * sizes rejected before native code touches memory. Subclasses name the backends under test; they
+ * outlive each case, hence autoCloseArguments = false (a backend may be AutoCloseable).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RingBackendConformanceTest {
+    static final JavaRingBackend REFERENCE = new JavaRingBackend();
+    static final int[] PRIME_BITS = {20, 30, 31};
+
+    /** The backends under test, named for the reports; asked after the subclass's {@code @BeforeAll}. */
+    abstract List<Named<RingBackend>> backends();
+
+    Stream<Named<RingBackend>> backendCases() {
+        return backends().stream();
+    }
+
+    Stream<Arguments> nttCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Named<RingBackend> backend : backends()) {
+            for (int bits : PRIME_BITS) {
+                // Below 8 the AVX2 flavour falls back to scalar code; above 2048 the CUDA NTT leaves its tile.
+                for (int n = 2; n <= 8192; n <<= 1) {
+                    cases.add(Arguments.of(backend, bits, n));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /** Lengths that are limbs (powers of two) and odd ones that exercise the vector tails and padding. */
+    Stream<Arguments> pointwiseCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Named<RingBackend> backend : backends()) {
+            for (int bits : PRIME_BITS) {
+                for (int length : new int[] {1, 7, 16, 1023, 4096}) {
+                    cases.add(Arguments.of(backend, bits, length));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} bits={1} n={2}", autoCloseArguments = false)
+    @MethodSource("nttCases")
+    void nttMatchesJava(RingBackend backend, int bits, int n) {
+        NttTable table = new NttTable(prime(bits, n), n);
+        long[] input = residues(new SplittableRandom(bits * 31L + n), n, table.modulus().value());
+        long[] expected = input.clone();
+        long[] actual = input.clone();
+        REFERENCE.ntt(expected, table);
+        backend.ntt(actual, table);
+        assertArrayEquals(expected, actual, "forward");
+        REFERENCE.inverseNtt(expected, table);
+        backend.inverseNtt(actual, table);
+        assertArrayEquals(expected, actual, "inverse");
+        assertArrayEquals(input, actual, "round trip");
+        // The inverse alone, on values that did not come from a forward transform.
+        long[] other = residues(new SplittableRandom(n), n, table.modulus().value());
+        long[] otherExpected = other.clone();
+        REFERENCE.inverseNtt(otherExpected, table);
+        backend.inverseNtt(other, table);
+        assertArrayEquals(otherExpected, other, "inverse of arbitrary input");
+        // All q - 1 drives the lazy [0, 4q) bounds hardest.
+        long[] extreme = new long[n];
+        Arrays.fill(extreme, table.modulus().value() - 1);
+        long[] extremeExpected = extreme.clone();
+        REFERENCE.ntt(extremeExpected, table);
+        backend.ntt(extreme, table);
+        assertArrayEquals(extremeExpected, extreme, "forward of all q - 1");
+    }
+
+    @ParameterizedTest(name = "{0} bits={1} length={2}", autoCloseArguments = false)
+    @MethodSource("pointwiseCases")
+    void pointwiseKernelsMatchJava(RingBackend backend, int bits, int length) {
+        Modulus q = prime(bits, 16);
+        SplittableRandom random = new SplittableRandom(bits * 7919L + length);
+        long[] a = residues(random, length, q.value());
+        long[] b = residues(random, length, q.value());
+        long[] acc = residues(random, length, q.value());
+        for (long s : new long[] {0, 1, q.value() - 1, random.nextLong(q.value())}) {
+            Kernel[] kernels = {
+                (k, out) -> k.add(a, b, out, q),
+                (k, out) -> k.sub(a, b, out, q),
+                (k, out) -> k.negate(a, out, q),
+                (k, out) -> k.mul(a, b, out, q),
+                (k, out) -> { System.arraycopy(acc, 0, out, 0, length); k.mulAdd(a, b, out, q); },
+                (k, out) -> k.mulScalar(a, s, out, q),
+                (k, out) -> k.addScalar(a, s, out, q),
+                (k, out) -> k.subMulScalar(a, b, s, out, q),
+            };
+            for (int i = 0; i < kernels.length; i++) {
+                long[] expected = new long[length];
+                long[] actual = new long[length];
+                kernels[i].apply(REFERENCE, expected);
+                kernels[i].apply(backend, actual);
+                assertArrayEquals(expected, actual, "kernel #" + i + " with s = " + s);
+            }
+        }
+        int[] perm = randomPermutation(random, length);
+        long[] expected = new long[length];
+        long[] actual = new long[length];
+        REFERENCE.permute(a, perm, expected);
+        backend.permute(a, perm, actual);
+        assertArrayEquals(expected, actual, "permute");
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("backendCases")
+    void outputsMayAliasInputs(RingBackend backend) {
+        Modulus q = prime(31, 16);
+        SplittableRandom random = new SplittableRandom(5);
+        long[] a = residues(random, 64, q.value());
+        long[] b = residues(random, 64, q.value());
+        long[] expected = a.clone();
+        long[] actual = a.clone();
+        REFERENCE.mul(expected, b, expected, q);
+        backend.mul(actual, b, actual, q);
+        assertArrayEquals(expected, actual, "mul in place");
+        REFERENCE.subMulScalar(b, expected, 12345, expected, q);
+        backend.subMulScalar(b, actual, 12345, actual, q);
+        assertArrayEquals(expected, actual, "subMulScalar into its second operand");
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("backendCases")
+    void convertBasisMatchesJava(RingBackend backend) {
+        int n = 1000 + 3;  // not a multiple of the vector width nor of the column block
+        List<Long> fromPrimes = mixedPrimes(6, List.of());
+        List<Long> toPrimes = mixedPrimes(6, fromPrimes);
+        SplittableRandom random = new SplittableRandom(11);
+        for (int k = 1; k <= 6; k++) {
+            for (int m = 1; m <= 6; m++) {
+                Modulus[] from = moduli(fromPrimes.subList(0, k));
+                Modulus[] to = moduli(toPrimes.subList(0, m));
+                BasisConverter converter = new BasisConverter(from, to);
+                long[][] in = new long[k][];
+                for (int i = 0; i < k; i++) {
+                    in[i] = residues(random, n, from[i].value());
+                }
+                long[][] expected = new long[m][n];
+                long[][] actual = new long[m][n];
+                REFERENCE.convertBasis(in, expected, converter);
+                backend.convertBasis(in, actual, converter);
+                for (int j = 0; j < m; j++) {
+                    assertArrayEquals(expected[j], actual[j], "k=" + k + " m=" + m + " limb " + j);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("backendCases")
+    void convertBasisMayWriteOverItsInput(RingBackend backend) {
+        List<Long> primes = mixedPrimes(3, List.of());
+        BasisConverter converter = new BasisConverter(moduli(primes.subList(0, 2)), moduli(primes.subList(2, 3)));
+        SplittableRandom random = new SplittableRandom(3);
+        long[][] in = {residues(random, 256, primes.get(0)), residues(random, 256, primes.get(1))};
+        long[][] expected = new long[1][256];
+        REFERENCE.convertBasis(in, expected, converter);
+        backend.convertBasis(in, new long[][] {in[0]}, converter);
+        assertArrayEquals(expected[0], in[0]);
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("backendCases")
+    void badSizesThrowInsteadOfCorruptingMemory(RingBackend backend) {
+        Modulus q = prime(30, 64);
+        NttTable table = new NttTable(q, 64);
+        assertThrows(IllegalArgumentException.class, () -> backend.ntt(new long[32], table));
+        assertThrows(IllegalArgumentException.class, () -> backend.inverseNtt(new long[128], table));
+        assertThrows(IllegalArgumentException.class, () -> backend.add(new long[8], new long[4], new long[8], q));
+        assertThrows(IllegalArgumentException.class, () -> backend.mulAdd(new long[8], new long[8], new long[9], q));
+        assertThrows(IllegalArgumentException.class, () -> backend.negate(new long[8], new long[7], q));
+        assertThrows(IllegalArgumentException.class, () -> backend.mulScalar(new long[8], q.value(), new long[8], q));
+        assertThrows(IllegalArgumentException.class, () -> backend.addScalar(new long[8], -1, new long[8], q));
+        assertThrows(IllegalArgumentException.class, () -> backend.permute(new long[4], new int[] {0, 1, 2}, new long[4]));
+        long[] same = new long[4];
+        assertThrows(IllegalArgumentException.class, () -> backend.permute(same, new int[] {0, 1, 2, 3}, same));
+        long[] out = {7, 7, 7, 7};
+        assertThrows(IllegalArgumentException.class, () -> backend.permute(new long[4], new int[] {0, 1, 4, 2}, out));
+        assertThrows(IllegalArgumentException.class, () -> backend.permute(new long[4], new int[] {0, -1, 1, 2}, out));
+        assertArrayEquals(new long[] {7, 7, 7, 7}, out, "a rejected permutation writes nothing");
+
+        List<Long> primes = mixedPrimes(3, List.of());
+        BasisConverter converter = new BasisConverter(moduli(primes.subList(0, 2)), moduli(primes.subList(2, 3)));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.convertBasis(new long[1][16], new long[1][16], converter));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.convertBasis(new long[2][16], new long[2][16], converter));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.convertBasis(new long[][] {new long[16], new long[8]}, new long[1][16], converter));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.convertBasis(new long[2][16], new long[][] {new long[17]}, converter));
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("backendCases")
+    void rescaleLimbMatchesJava(RingBackend backend) {
+        SplittableRandom random = new SplittableRandom(17);
+        int n = 256;
+        for (int qBits : PRIME_BITS) {
+            for (int tBits : PRIME_BITS) {
+                Modulus q = prime(qBits, n);
+                List<Long> taken = List.of(q.value());
+                long t = Primes.nttPrimesBelow(tBits, n, 1, taken).get(0);
+                NttTable table = new NttTable(q, n);
+                long[] a = residues(random, n, q.value());
+                long[] top = residues(random, n, t);
+                long s = random.nextLong(q.value());
+                long[] expected = new long[n];
+                long[] actual = new long[n];
+                REFERENCE.rescaleLimb(a, top, t, table, s, expected);
+                backend.rescaleLimb(a, top, t, table, s, actual);
+                assertArrayEquals(expected, actual, "q " + qBits + " bits, t " + tBits + " bits");
+                long[] aliased = a.clone();
+                backend.rescaleLimb(aliased, top, t, table, s, aliased);
+                assertArrayEquals(expected, aliased, "out aliasing a");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("backendCases")
+    void keySwitchProductMatchesJava(RingBackend backend) {
+        SplittableRandom random = new SplittableRandom(23);
+        for (int bits : PRIME_BITS) {
+            Modulus q = prime(bits, 1024);
+            for (int length : new int[] {1, 7, 1023, 4096}) {
+                for (int count = 1; count <= 4; count++) {
+                    long[][] d = new long[count][];
+                    long[][] b = new long[count][];
+                    long[][] a = new long[count][];
+                    for (int j = 0; j < count; j++) {
+                        d[j] = residues(random, length, q.value());
+                        b[j] = residues(random, length, q.value());
+                        a[j] = residues(random, length, q.value());
+                    }
+                    for (int[] perm : new int[][] {null, randomPermutation(random, length)}) {
+                        long[] e0 = new long[length];
+                        long[] e1 = new long[length];
+                        long[] r0 = residues(random, length, q.value());
+                        long[] r1 = residues(random, length, q.value());
+                        REFERENCE.keySwitchProduct(d, b, a, perm, e0, e1, q);
+                        backend.keySwitchProduct(d, b, a, perm, r0, r1, q);
+                        assertArrayEquals(e0, r0);
+                        assertArrayEquals(e1, r1);
+                    }
+                }
+            }
+        }
+        Modulus q = prime(30, 64);
+        long[][] one = {new long[4]};
+        assertThrows(IllegalArgumentException.class, () -> backend.keySwitchProduct(one, one, one,
+                new int[] {0, 1, 4, 2}, new long[4], new long[4], q));
+    }
+
+    @FunctionalInterface
+    interface Kernel {
+        void apply(RingBackend backend, long[] out);
+    }
+
+    static Modulus prime(int bits, int n) {
+        return new Modulus(Primes.nttPrimesBelow(bits, n, 1, List.of()).get(0));
+    }
+
+    /** Primes of 20, 30 and 31 bits in turn, so conversions go both up and down in size. */
+    static List<Long> mixedPrimes(int count, List<Long> exclude) {
+        List<Long> primes = new ArrayList<>();
+        List<Long> taken = new ArrayList<>(exclude);
+        for (int i = 0; i < count; i++) {
+            long p = Primes.nttPrimesBelow(PRIME_BITS[i % PRIME_BITS.length], 16, 1, taken).get(0);
+            primes.add(p);
+            taken.add(p);
+        }
+        return primes;
+    }
+
+    static Modulus[] moduli(List<Long> primes) {
+        return primes.stream().map(Modulus::new).toArray(Modulus[]::new);
+    }
+
+    /** Uniform residues with the edge values 0 and q - 1 mixed in. */
+    static long[] residues(SplittableRandom random, int length, long q) {
+        long[] values = new long[length];
+        for (int i = 0; i < length; i++) {
+            int pick = random.nextInt(8);
+            values[i] = pick == 0 ? 0 : pick == 1 ? q - 1 : random.nextLong(q);
+        }
+        return values;
+    }
+
+    static int[] randomPermutation(SplittableRandom random, int length) {
+        int[] perm = new int[length];
+        for (int i = 0; i < length; i++) {
+            perm[i] = i;
+        }
+        for (int i = length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        return perm;
+    }
+}
