@@ -46,7 +46,12 @@ public final class NativeLibrary {
 
     /** The classpath resource for this platform, e.g. native/linux-x86_64/libzkllm_fhe.so. */
     static String resourcePath() {
-        return "native/" + platform() + "/" + LIBRARY_FILE;
+        return resourceDirectory() + LIBRARY_FILE;
+    }
+
+    /** Where the build puts this platform's libraries among the classes, e.g. native/linux-x86_64/. */
+    static String resourceDirectory() {
+        return "native/" + platform() + "/";
     }
 
     private static String platform() {

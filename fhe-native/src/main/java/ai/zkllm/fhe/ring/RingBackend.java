@@ -12,7 +12,7 @@ package ai.zkllm.fhe.ring;
  */
 public interface RingBackend {
 
-    /** Short name for logs and benchmarks: "java" or "native". */
+    /** Short name for logs and benchmarks: "java", "native" or "cuda". */
     String name();
 
     /**

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the {@link RingBackend}. Both backends give identical bytes, so the choice only
+ * Chooses the {@link RingBackend}. All backends give identical bytes, so the choice only
  * affects speed.
  *
  * <p>The system property {@value #PROPERTY} (or, when it is unset, the environment variable
@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code auto} (default): native when the library loads, otherwise Java with one warning;</li>
  *   <li>{@code java}: always the Java kernels;</li>
- *   <li>{@code native}: the C++ kernels, failing with the reason when they cannot load.</li>
+ *   <li>{@code native}: the C++ kernels, failing with the reason when they cannot load;</li>
+ *   <li>{@code cuda}: the CUDA kernels on GPU 0, failing with the reason when no library was built
+ *       or no GPU is visible. Never chosen by {@code auto}: copying every kernel's arrays to the
+ *       device makes it slower than native for now (see {@link CudaRingBackend}).</li>
  * </ul>
  */
 public final class RingBackends {
@@ -27,7 +30,7 @@ public final class RingBackends {
     private static final RingBackend JAVA = new JavaRingBackend();
 
     /** The names {@link #named} accepts. */
-    public static final List<String> NAMES = List.of("auto", "java", "native");
+    public static final List<String> NAMES = List.of("auto", "java", "native", "cuda");
 
     private RingBackends() {}
 
@@ -41,10 +44,10 @@ public final class RingBackends {
     }
 
     /**
-     * The backend called {@code name}: "auto", "java" or "native" (case-insensitive).
+     * The backend called {@code name}: one of {@link #NAMES} (case-insensitive).
      *
      * @throws IllegalArgumentException for any other name
-     * @throws IllegalStateException for "native" when the library cannot load
+     * @throws IllegalStateException for "native" or "cuda" when it cannot load
      */
     public static RingBackend named(String name) {
         switch (name.trim().toLowerCase(Locale.ROOT)) {
@@ -52,6 +55,8 @@ public final class RingBackends {
                 return JAVA;
             case "native":
                 return NativeHolder.backend();
+            case "cuda":
+                return CudaHolder.backend();
             case "auto":
                 if (NativeLibrary.isAvailable()) {
                     return NativeHolder.backend();
@@ -78,6 +83,18 @@ public final class RingBackends {
                 instance = backend;
             }
             return backend;
+        }
+    }
+
+    /** Created on first use; the context lives as long as the JVM. */
+    private static final class CudaHolder {
+        private static CudaRingBackend instance;
+
+        static synchronized CudaRingBackend backend() {
+            if (instance == null) {
+                instance = CudaRingBackend.create();  // throws with the reason if it cannot load
+            }
+            return instance;
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.io.CanonicalDigest;
+import ai.zkllm.fhe.ring.CudaTestBackend;
 import ai.zkllm.fhe.ring.JavaRingBackend;
 import ai.zkllm.fhe.ring.NativeLibrary;
 import ai.zkllm.fhe.ring.NativeRingBackend;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Decision 2 of DESIGN.md end to end: the same seeded keys and ciphertexts pushed through a
- * random depth-7 circuit on the Java and on the native backend give identical ciphertexts at
- * every step, so a validator can replay a miner's work by digest on either.
+ * random depth-7 circuit on the Java and on the native (or cuda) backend give identical
+ * ciphertexts at every step, so a validator can replay a miner's work by digest on either.
  */
 class CrossBackendCircuitTest {
     private static final int[] STEPS = {1, 2, 5, -3, 17};
@@ -43,6 +44,12 @@ class CrossBackendCircuitTest {
     @Test
     void randomCircuitWithOneDigitPerPrimeIsBitIdentical() {
         runCircuit(FheFixture.small(10, 6, 6), NativeRingBackend.create(), 7);
+    }
+
+    /** Through the CUDA kernels' host emulation on a machine without a GPU. */
+    @Test
+    void randomCircuitIsBitIdenticalOnJavaAndCuda() {
+        runCircuit(FheFixture.small(10, 6, 6), CudaTestBackend.shared(), 7);
     }
 
     private static void runCircuit(Parameters params, RingBackend nativeBackend, long seed) {

@@ -2,7 +2,9 @@ package ai.zkllm.fhe.ring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,18 @@ class RingBackendsTest {
         String expected = NativeLibrary.isAvailable() ? "native" : "java";
         assertEquals(expected, RingBackends.preferred().name());
         assertEquals(expected, RingBackends.named(" Auto ").name());
+    }
+
+    @Test
+    void cudaIsNeverAutoAndSaysWhyItIsUnavailable() {
+        assertNotEquals("cuda", RingBackends.named("auto").name());
+        if (CudaTestBackend.onGpu()) {
+            assertEquals("cuda", RingBackends.named("cuda").name());
+        } else {
+            // This machine has no GPU, or no library was built (no nvcc, -Dnative.skip=true).
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> RingBackends.named(" CUDA"));
+            assertTrue(e.getMessage().startsWith("cuda ring backend unavailable: no "), e.getMessage());
+        }
     }
 
     @Test

@@ -1,0 +1,412 @@
+// JNI entry points of ai.zkllm.fhe.ring.CudaRingBackend over the C API of the CUDA kernels
+// (../cuda/zkllm_cuda.h). Built twice from this file: against libzkllm_cuda (a GPU), and for the
+// tests against the host emulation of the same API (src/test/cuda/host_emulation.cpp).
+//
+// Each call gathers its arrays into one host image, uploads it, runs one kernel, waits, and
+// copies the result back. Rows shorter than the limb table's n are zero-padded, because the
+// kernels index rows by powers of two. The Java side checks sizes with precise messages; the
+// checks here are a last guard, computed from the arrays themselves, so that no call reads or
+// writes outside them. Kernel and device failures become IllegalStateException with
+// zkc_last_error's text.
+#include <jni.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "zkllm_cuda.h"
+
+namespace {
+
+/** The pointwise kernels, in the order of CudaRingBackend.Op. */
+enum PointwiseOp : jint { kAdd, kSub, kNegate, kMul, kMulAdd, kMulScalar, kAddScalar, kSubMulScalar };
+
+/** A one-limb table and the row length it was made for. */
+struct Table {
+    zkc_limbs* limbs;
+    size_t n;
+};
+
+zkc_ctx* contextOf(jlong handle) { return reinterpret_cast<zkc_ctx*>(handle); }
+const Table* tableOf(jlong handle) { return reinterpret_cast<const Table*>(handle); }
+
+void throwNew(JNIEnv* env, const char* type, const std::string& message) {
+    if (env->ExceptionCheck()) return;
+    jclass c = env->FindClass(type);
+    if (c != nullptr) env->ThrowNew(c, message.c_str());
+}
+
+void throwIllegalArgument(JNIEnv* env, const char* message) {
+    throwNew(env, "java/lang/IllegalArgumentException", std::string("cuda ring kernel: ") + message);
+}
+
+/** True when rc is 0; otherwise throws IllegalStateException with the context's last error. */
+bool succeeded(JNIEnv* env, zkc_ctx* ctx, int rc, const char* what) {
+    if (rc == 0) return true;
+    throwNew(env, "java/lang/IllegalStateException", std::string("cuda ") + what + " failed: " + zkc_last_error(ctx));
+    return false;
+}
+
+/** Device memory of one call, freed when the call returns, on every path. */
+class DeviceBuffers {
+public:
+    DeviceBuffers(JNIEnv* env, zkc_ctx* ctx) : env_(env), ctx_(ctx) {}
+    DeviceBuffers(const DeviceBuffers&) = delete;
+    DeviceBuffers& operator=(const DeviceBuffers&) = delete;
+    ~DeviceBuffers() {
+        for (void* p : owned_) zkc_free(ctx_, p);
+    }
+
+    /** `words` device words; null, with an exception pending, on failure. */
+    uint64_t* alloc(size_t words) {
+        uint64_t* p = zkc_alloc(ctx_, words);
+        if (p == nullptr) {
+            succeeded(env_, ctx_, -1, "device allocation");
+            return nullptr;
+        }
+        owned_.push_back(p);
+        return p;
+    }
+
+    /** A device copy of `host`; null on failure. */
+    uint64_t* upload(const std::vector<uint64_t>& host) {
+        uint64_t* p = alloc(host.size());
+        if (p == nullptr || !succeeded(env_, ctx_, zkc_upload(ctx_, p, host.data(), host.size()), "upload")) {
+            return nullptr;
+        }
+        return p;
+    }
+
+    /** A device copy of a permutation; null on failure. */
+    int32_t* upload(const std::vector<int32_t>& host) {
+        int32_t* p = zkc_upload_permutation(ctx_, host.data(), host.size());
+        if (p == nullptr) {
+            succeeded(env_, ctx_, -1, "permutation upload");
+            return nullptr;
+        }
+        owned_.push_back(p);
+        return p;
+    }
+
+    /** Waits for the queued kernels and copies host.size() words of `device` back; false on failure. */
+    bool download(const uint64_t* device, std::vector<uint64_t>& host) {
+        return succeeded(env_, ctx_, zkc_sync(ctx_), "kernel") &&
+               succeeded(env_, ctx_, zkc_download(ctx_, host.data(), device, host.size()), "download");
+    }
+
+private:
+    JNIEnv* env_;
+    zkc_ctx* ctx_;
+    std::vector<void*> owned_;
+};
+
+/** True when every array is non-null and holds `length` elements; throws otherwise. */
+bool haveLength(JNIEnv* env, const std::vector<jlongArray>& arrays, size_t length) {
+    for (jlongArray array : arrays) {
+        if (array == nullptr || static_cast<size_t>(env->GetArrayLength(array)) != length) {
+            throwIllegalArgument(env, "array length mismatch");
+            return false;
+        }
+    }
+    return true;
+}
+
+/** The arrays, each `length` long, as a zero-padded [rows][stride] image; false on a bad length. */
+bool gather(JNIEnv* env, const std::vector<jlongArray>& rows, size_t length, size_t stride,
+            std::vector<uint64_t>& image) {
+    if (!haveLength(env, rows, length)) return false;
+    image.assign(rows.size() * stride, 0);
+    for (size_t r = 0; r < rows.size(); r++) {
+        env->GetLongArrayRegion(rows[r], 0, static_cast<jsize>(length), reinterpret_cast<jlong*>(&image[r * stride]));
+    }
+    return true;
+}
+
+/** The first `length` words of each [stride] row of image into the arrays (checked by haveLength). */
+void scatter(JNIEnv* env, const std::vector<uint64_t>& image, size_t stride, const std::vector<jlongArray>& rows,
+             size_t length) {
+    for (size_t r = 0; r < rows.size(); r++) {
+        env->SetLongArrayRegion(rows[r], 0, static_cast<jsize>(length),
+                                reinterpret_cast<const jlong*>(&image[r * stride]));
+    }
+}
+
+/** The elements of a long[][]; false, with an exception pending, when it is null or empty. */
+bool elements(JNIEnv* env, jobjectArray array, std::vector<jlongArray>& out) {
+    jsize count = array == nullptr ? 0 : env->GetArrayLength(array);
+    if (count == 0) {
+        throwIllegalArgument(env, "no limbs");
+        return false;
+    }
+    if (env->EnsureLocalCapacity(count) != 0) return false;
+    out.resize(static_cast<size_t>(count));
+    for (jsize i = 0; i < count; i++) out[i] = static_cast<jlongArray>(env->GetObjectArrayElement(array, i));
+    return true;
+}
+
+/**
+ * perm, `length` entries each in [0, bound), padded with the identity up to `stride`: -1, or the
+ * first position out of range (then nothing should run).
+ */
+jint readPermutation(JNIEnv* env, jintArray perm, size_t length, size_t bound, size_t stride,
+                     std::vector<int32_t>& out) {
+    out.resize(stride);
+    env->GetIntArrayRegion(perm, 0, static_cast<jsize>(length), reinterpret_cast<jint*>(out.data()));
+    for (size_t i = 0; i < length; i++) {
+        if (out[i] < 0 || static_cast<size_t>(out[i]) >= bound) return static_cast<jint>(i);
+    }
+    for (size_t i = length; i < stride; i++) out[i] = static_cast<int32_t>(i);
+    return -1;
+}
+
+/** The smallest power of two >= length, and at least 2: the kernels' row length for `length` words. */
+size_t rowLength(size_t length) {
+    size_t n = 2;
+    while (n < length) n <<= 1;
+    return n;
+}
+
+}  // namespace
+
+extern "C" {
+
+/**
+ * Refuses to load when no device can run the kernels: a failed load leaves no library bound to
+ * CudaRingBackend's natives, so a JVM without a GPU may still load another (the host emulation).
+ */
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM* vm, void*) {
+    JNIEnv* env = nullptr;
+    if (vm->GetEnv(reinterpret_cast<void**>(&env), JNI_VERSION_1_8) != JNI_OK) return JNI_ERR;
+    if (zkc_device_count() == 0) {
+        throwNew(env, "java/lang/UnsatisfiedLinkError", "no CUDA device (no GPU visible, or no driver)");
+    }
+    return JNI_VERSION_1_8;
+}
+
+JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeCreate(JNIEnv* env, jclass, jint device) {
+    int count = zkc_device_count();
+    if (device < 0 || device >= count) {
+        throwNew(env, "java/lang/IllegalStateException",
+                 "no CUDA device " + std::to_string(device) + " (" + std::to_string(count) + " found)");
+        return 0;
+    }
+    zkc_ctx* ctx = zkc_create(device);
+    if (ctx == nullptr) {
+        throwNew(env, "java/lang/IllegalStateException", "cannot open CUDA device " + std::to_string(device));
+    }
+    return reinterpret_cast<jlong>(ctx);
+}
+
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDestroy(JNIEnv*, jclass, jlong ctx) {
+    zkc_destroy(contextOf(ctx));
+}
+
+JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeCreateTable(
+    JNIEnv* env, jclass, jlong handle, jlong q, jlongArray psi, jlongArray psiShoup, jlongArray inversePsi,
+    jlongArray inversePsiShoup, jlong nInverse, jlong nInverseShoup) {
+    zkc_ctx* ctx = contextOf(handle);
+    if (q < 3 || q >= (jlong{1} << 31) || psi == nullptr) {
+        throwIllegalArgument(env, "a table needs a modulus in [3, 2^31) and twiddles");
+        return 0;
+    }
+    size_t n = static_cast<size_t>(env->GetArrayLength(psi));
+    std::vector<uint64_t> tw;
+    if (!gather(env, {psi, psiShoup, inversePsi, inversePsiShoup}, n, n, tw)) return 0;
+    uint64_t modulus = static_cast<uint64_t>(q), ni = static_cast<uint64_t>(nInverse);
+    uint64_t niShoup = static_cast<uint64_t>(nInverseShoup);
+    zkc_limbs* limbs = zkc_limbs_create(ctx, 1, n, &modulus, &tw[0], &tw[n], &tw[2 * n], &tw[3 * n], &ni, &niShoup);
+    if (limbs == nullptr) {
+        succeeded(env, ctx, -1, "limb table");
+        return 0;
+    }
+    return reinterpret_cast<jlong>(new Table{limbs, n});
+}
+
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDestroyTable(JNIEnv*, jclass, jlong ctx,
+                                                                                  jlong table) {
+    Table* t = reinterpret_cast<Table*>(table);
+    zkc_limbs_destroy(contextOf(ctx), t->limbs);
+    delete t;
+}
+
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeNtt(JNIEnv* env, jclass, jlong handle,
+                                                                         jlong table, jlongArray a, jboolean inverse) {
+    zkc_ctx* ctx = contextOf(handle);
+    const Table* t = tableOf(table);
+    std::vector<uint64_t> image;
+    if (!gather(env, {a}, t->n, t->n, image)) return;
+    DeviceBuffers device(env, ctx);
+    uint64_t* p = device.upload(image);
+    if (p == nullptr) return;
+    int rc = inverse ? zkc_ntt_inverse(ctx, t->limbs, p, 1, 1) : zkc_ntt_forward(ctx, t->limbs, p, 1, 1);
+    if (succeeded(env, ctx, rc, "ntt") && device.download(p, image)) scatter(env, image, t->n, {a}, t->n);
+}
+
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePointwise(JNIEnv* env, jclass, jlong handle,
+                                                                               jlong table, jint op, jlongArray a,
+                                                                               jlongArray b, jlong s, jlong sShoup,
+                                                                               jlongArray out) {
+    zkc_ctx* ctx = contextOf(handle);
+    const Table* t = tableOf(table);
+    size_t n = t->n;
+    size_t length = out == nullptr ? 0 : static_cast<size_t>(env->GetArrayLength(out));
+    if (length > n || op < kAdd || op > kSubMulScalar) {
+        throwIllegalArgument(env, "pointwise arguments do not fit the table");
+        return;
+    }
+    bool binary = op == kAdd || op == kSub || op == kMul || op == kMulAdd || op == kSubMulScalar;
+    std::vector<jlongArray> inputs{a};
+    if (binary) inputs.push_back(b);
+    if (op == kMulAdd) inputs.push_back(out);  // the accumulator
+    std::vector<uint64_t> image;
+    if (!gather(env, inputs, length, n, image) || !haveLength(env, {out}, length)) return;
+    DeviceBuffers device(env, ctx);
+    uint64_t* in = device.upload(image);
+    uint64_t* result = in == nullptr ? nullptr : op == kMulAdd ? in + 2 * n : device.alloc(n);
+    if (result == nullptr) return;
+    const uint64_t* pa = in;
+    const uint64_t* pb = in + n;
+    uint64_t scalar = static_cast<uint64_t>(s), shoup = static_cast<uint64_t>(sShoup);
+    int rc = 0;
+    switch (op) {
+        case kAdd: rc = zkc_add(ctx, t->limbs, pa, pb, result, 1, 1); break;
+        case kSub: rc = zkc_sub(ctx, t->limbs, pa, pb, result, 1, 1); break;
+        case kNegate: rc = zkc_negate(ctx, t->limbs, pa, result, 1, 1); break;
+        case kMul: rc = zkc_mul(ctx, t->limbs, pa, pb, result, 1, 1); break;
+        case kMulAdd: rc = zkc_mul_add(ctx, t->limbs, pa, pb, result, 1, 1); break;
+        case kMulScalar: rc = zkc_mul_scalar(ctx, t->limbs, pa, &scalar, &shoup, result, 1, 1); break;
+        case kAddScalar: rc = zkc_add_scalar(ctx, t->limbs, pa, &scalar, result, 1, 1); break;
+        case kSubMulScalar: rc = zkc_sub_mul_scalar(ctx, t->limbs, pa, pb, &scalar, &shoup, result, 1, 1); break;
+    }
+    std::vector<uint64_t> host(n);
+    if (succeeded(env, ctx, rc, "pointwise kernel") && device.download(result, host)) {
+        scatter(env, host, n, {out}, length);
+    }
+}
+
+JNIEXPORT jint JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePermute(JNIEnv* env, jclass, jlong handle,
+                                                                             jlongArray a, jintArray perm,
+                                                                             jlongArray out) {
+    zkc_ctx* ctx = contextOf(handle);
+    if (a == nullptr || perm == nullptr || out == nullptr) {
+        throwIllegalArgument(env, "null array");
+        return -1;
+    }
+    size_t length = static_cast<size_t>(env->GetArrayLength(perm));
+    size_t sourceLength = static_cast<size_t>(env->GetArrayLength(a));
+    std::vector<int32_t> indices;
+    if (!haveLength(env, {out}, length) || length == 0) return -1;
+    jint bad = readPermutation(env, perm, length, sourceLength, length, indices);
+    std::vector<uint64_t> source;
+    if (bad >= 0 || !gather(env, {a}, sourceLength, sourceLength, source)) return bad;
+    DeviceBuffers device(env, ctx);
+    uint64_t* pa = device.upload(source);
+    int32_t* pp = pa == nullptr ? nullptr : device.upload(indices);
+    uint64_t* po = pp == nullptr ? nullptr : device.alloc(length);
+    if (po == nullptr) return -1;
+    // One row of any length: a thread's index within its row is its index, below the power of two.
+    std::vector<uint64_t> result(length);
+    if (succeeded(env, ctx, zkc_permute(ctx, pa, pp, po, 1, length), "permute") && device.download(po, result)) {
+        scatter(env, result, length, {out}, length);
+    }
+    return -1;
+}
+
+JNIEXPORT jint JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeKeySwitchProduct(
+    JNIEnv* env, jclass, jlong handle, jlong table, jobjectArray digits, jobjectArray keyB, jobjectArray keyA,
+    jintArray perm, jlongArray acc0, jlongArray acc1) {
+    zkc_ctx* ctx = contextOf(handle);
+    const Table* t = tableOf(table);
+    size_t n = t->n;
+    std::vector<jlongArray> d, kb, ka;
+    if (!elements(env, digits, d) || !elements(env, keyB, kb) || !elements(env, keyA, ka)) return -1;
+    size_t length = acc0 == nullptr ? 0 : static_cast<size_t>(env->GetArrayLength(acc0));
+    if (kb.size() != d.size() || ka.size() != d.size() || length > n) {
+        throwIllegalArgument(env, "key switching arguments do not fit the table");
+        return -1;
+    }
+    std::vector<int32_t> indices;
+    if (perm != nullptr) {
+        if (static_cast<size_t>(env->GetArrayLength(perm)) != length) {
+            throwIllegalArgument(env, "permutation length mismatch");
+            return -1;
+        }
+        jint bad = readPermutation(env, perm, length, length, n, indices);
+        if (bad >= 0) return bad;
+    }
+    std::vector<uint64_t> di, bi, ai;
+    if (!haveLength(env, {acc0, acc1}, length) || !gather(env, d, length, n, di) || !gather(env, kb, length, n, bi) ||
+        !gather(env, ka, length, n, ai)) {
+        return -1;
+    }
+    DeviceBuffers device(env, ctx);
+    uint64_t* pd = device.upload(di);
+    uint64_t* pb = pd == nullptr ? nullptr : device.upload(bi);
+    uint64_t* pk = pb == nullptr ? nullptr : device.upload(ai);
+    int32_t* pp = pk == nullptr || perm == nullptr ? nullptr : device.upload(indices);
+    uint64_t* out = pk == nullptr || (perm != nullptr && pp == nullptr) ? nullptr : device.alloc(2 * n);
+    if (out == nullptr) return -1;
+    int rc = zkc_key_switch_product(ctx, t->limbs, pd, pb, pk, d.size(), pp, out, out + n, 1, 1);
+    std::vector<uint64_t> result(2 * n);
+    if (succeeded(env, ctx, rc, "key switching product") && device.download(out, result)) {
+        scatter(env, result, n, {acc0, acc1}, length);
+    }
+    return -1;
+}
+
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeConvertBasis(
+    JNIEnv* env, jclass, jlong handle, jobjectArray in, jobjectArray out, jlongArray fromModuli,
+    jlongArray qHatInverse, jlongArray qHatInverseShoup, jlongArray toModuli, jlongArray qHatModP,
+    jlongArray qHatModPShoup) {
+    zkc_ctx* ctx = contextOf(handle);
+    std::vector<jlongArray> from, to;
+    if (!elements(env, in, from) || !elements(env, out, to)) return;
+    size_t k = from.size(), m = to.size();
+    size_t length = from[0] == nullptr ? 0 : static_cast<size_t>(env->GetArrayLength(from[0]));
+    size_t stride = rowLength(length);
+    std::vector<uint64_t> fromTables, toTables, crossTables, image;
+    if (!gather(env, {fromModuli, qHatInverse, qHatInverseShoup}, k, k, fromTables) ||
+        !gather(env, {toModuli}, m, m, toTables) || !gather(env, {qHatModP, qHatModPShoup}, m * k, m * k, crossTables) ||
+        !haveLength(env, to, length) || !gather(env, from, length, stride, image)) {
+        return;
+    }
+    zkc_basis* basis = zkc_basis_create(ctx, k, m, &fromTables[0], &fromTables[k], &fromTables[2 * k], &toTables[0],
+                                        &crossTables[0], &crossTables[m * k]);
+    if (basis == nullptr) {
+        succeeded(env, ctx, -1, "basis tables");
+        return;
+    }
+    {
+        DeviceBuffers device(env, ctx);
+        uint64_t* pin = device.upload(image);
+        uint64_t* pout = pin == nullptr ? nullptr : device.alloc(m * stride);
+        std::vector<uint64_t> result(m * stride);
+        if (pout != nullptr && succeeded(env, ctx, zkc_convert_basis(ctx, basis, pin, pout, 1, stride), "basis conversion") &&
+            device.download(pout, result)) {
+            scatter(env, result, stride, to, length);
+        }
+    }
+    zkc_basis_destroy(ctx, basis);
+}
+
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeRescaleLimb(JNIEnv* env, jclass, jlong handle,
+                                                                                jlong table, jlongArray a,
+                                                                                jlongArray top, jlong t, jlong s,
+                                                                                jlong sShoup, jlongArray out) {
+    zkc_ctx* ctx = contextOf(handle);
+    const Table* tab = tableOf(table);
+    size_t n = tab->n;
+    std::vector<uint64_t> image;
+    if (!gather(env, {a, top}, n, n, image) || !haveLength(env, {out}, n)) return;
+    DeviceBuffers device(env, ctx);
+    uint64_t* pa = device.upload(image);
+    uint64_t* work = pa == nullptr ? nullptr : device.alloc(2 * n);  // out, then scratch
+    if (work == nullptr) return;
+    uint64_t scalar = static_cast<uint64_t>(s), shoup = static_cast<uint64_t>(sShoup);
+    int rc = zkc_rescale(ctx, tab->limbs, pa, n, pa + n, n, static_cast<uint64_t>(t), &scalar, &shoup, work, n,
+                         work + n, 1, 1);
+    std::vector<uint64_t> result(n);
+    if (succeeded(env, ctx, rc, "rescale") && device.download(work, result)) scatter(env, result, n, {out}, n);
+}
+
+}  // extern "C"
