@@ -41,7 +41,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--dnum", defaultValue = "3", description = "Key-switching digits (default ${DEFAULT-VALUE}).")
         int dnum;
 
-        @Option(names = "--backend", defaultValue = "auto", converter = BackendName.class, description = "java, native or auto (default ${DEFAULT-VALUE}).")
+        @Option(names = "--backend", defaultValue = "auto", converter = BackendName.class, description = "java, native, cuda or auto (default ${DEFAULT-VALUE}).")
         String backend;
 
         @Option(names = "--runs", defaultValue = "10", description = "Timed runs per operation (default ${DEFAULT-VALUE}).")

@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-interval-ms", description = "Flink checkpoint interval of the InferenceJob (default: ${DEFAULT-VALUE})")
     private long checkpointMs = 200;
 
-    @Option(names = "--backend", converter = BackendName.class, description = "Ring backend: auto, java or native (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", converter = BackendName.class, description = "Ring backend: auto, java, native or cuda (default: ${DEFAULT-VALUE}).")
     private String backend = "auto";
 
     @Option(names = "--model", paramLabel = "HASH", description = "Model hash or prefix (default: the shipped English "

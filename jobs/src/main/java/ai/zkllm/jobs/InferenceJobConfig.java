@@ -48,7 +48,7 @@ public class InferenceJobConfig implements Serializable {
     @Mixin
     public BlobStoreOptions blobs = new BlobStoreOptions();
 
-    @Option(names = "--backend", converter = BackendName.class, description = "ring backend: auto, java or native (default: ${DEFAULT-VALUE})")
+    @Option(names = "--backend", converter = BackendName.class, description = "ring backend: auto, java, native or cuda (default: ${DEFAULT-VALUE})")
     public String backend = "auto";
 
     @Option(names = "--max-message-bytes", description = "larger prompts go to the dead letters (default: ${DEFAULT-VALUE})")

@@ -35,7 +35,7 @@ public class ValidationJobConfig implements Serializable {
     @Mixin
     public BlobStoreOptions blobs = new BlobStoreOptions();
 
-    @Option(names = "--backend", converter = BackendName.class, description = "ring backend for replays: auto, java or native (default: ${DEFAULT-VALUE})")
+    @Option(names = "--backend", converter = BackendName.class, description = "ring backend for replays: auto, java, native or cuda (default: ${DEFAULT-VALUE})")
     public String backend = "auto";
 
     @Option(names = "--replay-fraction", description = "fraction of receipts replayed, by SHA-256 of the request id (default: ${DEFAULT-VALUE})")

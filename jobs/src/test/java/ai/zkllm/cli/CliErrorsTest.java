@@ -72,8 +72,8 @@ class CliErrorsTest {
     void backendAndParallelismAreCheckedWhenParsedByEveryCommand() {
         String[] validate = {"validate", "--brain", "3", "--validator-id", "1"};
         for (String[] command : new String[][] {{"demo"}, validate, {"bench", "fhe"}}) {
-            assertContains(refused(with(command, "--backend", "cuda")),
-                    "--backend", "unknown backend 'cuda'; valid names: auto, java, native");
+            assertContains(refused(with(command, "--backend", "tpu")),
+                    "--backend", "unknown backend 'tpu'; valid names: auto, java, native, cuda");
         }
         assertContains(refused("chat", "--brain", "3", "--backend", "cuda", "hi"), "Unknown option", "'--backend'");
         for (String[] command : new String[][] {{"demo"}, validate, {"sql", "SELECT 1"}}) {

@@ -7,7 +7,7 @@ import java.io.Serializable;
  *
  * @param minerId         written into responses and receipts
  * @param workers         FHE worker threads per operator instance (the bounded pool)
- * @param backend         ring backend: auto, java or native
+ * @param backend         ring backend: auto, java, native or cuda
  * @param keyCacheBytes   evaluation-key cache bound, in bytes of decoded keys in memory (about 4x
  *                        their seeded wire size)
  * @param keyCacheEntries evaluation-key cache bound, in key sets (sessions)
