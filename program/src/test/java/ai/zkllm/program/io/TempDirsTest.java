@@ -24,10 +24,15 @@ class TempDirsTest {
         TempDirs.delete(dir); // twice is fine
     }
 
-    /** Ctrl-C: a child JVM holding a temp folder gets SIGINT; its shutdown hook removes the folder. */
+    /**
+     * Ctrl-C: a child JVM holding a temp folder gets SIGINT; its shutdown hook removes the folder. The child
+     * starts with SIGINT at its default action: a build started in the background by a shell without job
+     * control inherits SIGINT ignored, and a JVM that starts so never runs its hooks on it.
+     */
     @Test
     void sigintRemovesTheFolders() throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Process child = new ProcessBuilder("env", "--default-signal=INT",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Holder.class.getName())
                 .redirectErrorStream(true).start();
         Path dir;
