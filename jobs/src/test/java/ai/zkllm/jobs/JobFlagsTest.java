@@ -100,7 +100,7 @@ class JobFlagsTest {
                 JobFlags.commandLine(InferenceJob.class, new InferenceJobConfig()), new String[0],
                 JobFlags.commandLine(ValidationJob.class, new ValidationJobConfig()),
                 new String[] {"--brain", "3", "--validator-id", "1"});
-        String[][] badFlags = {{"--backend", "cuda"}, {"--parallelism", "0"}, {"--parallelism", "-1"}};
+        String[][] badFlags = {{"--backend", "tpu"}, {"--parallelism", "0"}, {"--parallelism", "-1"}};
         jobs.forEach((commandLine, required) -> {
             for (String[] flag : badFlags) {
                 String[] args = Stream.concat(Arrays.stream(required), Arrays.stream(flag))
