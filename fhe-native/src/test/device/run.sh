@@ -2,16 +2,18 @@
 # The CUDA kernels on the device machine (CUDA, CMake, no JDK): build with CMake/nvcc, check every
 # kernel on the GPU against the CPU kernels bit for bit (several n, limb counts, batches of polys,
 # and a depth-7 chain of kernels), then time each operation against the single-thread CPU
-# kernels (scalar and AVX2) on the same machine. Writes at most 7 files to $OUT:
+# kernels (scalar and AVX2) on the same machine; with .device/java (prepare-java.sh, carried), also
+# the Java cuda backend's tests on the GPU and FheBenchmark native vs cuda. Writes at most 8 files to $OUT:
 #   env.json           GPU, driver, nvcc, CPU, and which steps ran
 #   build.log          the CMake configure + build output
 #   hostcheck.json     the host emulation checker (the same run CI does), as a baseline
 #   device_check.json  the GPU checks and the timings (ms; medians)
-#   device_check.log   its console output
+#   device_check.log   its console output, then the Java step's
+#   device_java.json   CudaDeviceRun: tests found/passed/failed on the GPU, benchmark medians (ms)
 #   sanitizer.log      compute-sanitizer memcheck of the quick checks, when the tool works
 #   racecheck.log      compute-sanitizer racecheck of the quick checks (informative; 90 s cap)
 # Usage, from the repository root:   bash fhe-native/src/test/device/run.sh
-# Exit status: 0 when the build and every check passed. Budget: about 1-3 minutes.
+# Exit status: 0 when the build and every check passed. Budget: about 1-3 minutes, 3-6 with the Java step.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../main/cuda" && pwd)
@@ -67,6 +69,25 @@ if [ "$DRY_RUN" != 1 ]; then
   fi
 fi
 
+# The Java half, when prepare-java.sh made .device/java here and the call carried it: the cuda
+# backend's JUnit tests on the GPU's library, then FheBenchmark native (one thread) vs cuda.
+java_rc=-1
+JAVA_DIR=${ZKLLM_DEVICE_JAVA:-$PWD/.device/java}
+if [ -x "$JAVA_DIR/runtime/bin/java" ]; then
+  step "Java: cuda backend tests + FheBenchmark native vs cuda (CudaDeviceRun)"
+  java_args=()
+  [ "$DRY_RUN" = 1 ] && java_args=(--quick)
+  { echo "== CudaDeviceRun"; (cd fhe-native && timeout 420 "$JAVA_DIR/runtime/bin/java" \
+      -Djava.util.concurrent.ForkJoinPool.common.parallelism=1 \
+      -cp "$JAVA_DIR/test-classes:$JAVA_DIR/classes:$JAVA_DIR/lib/*" \
+      ai.zkllm.fhe.ring.CudaDeviceRun "$OUT/device_java.json" "${java_args[@]}"); } >>"$OUT/device_check.log" 2>&1
+  java_rc=$?
+  [ -f "$OUT/device_java.json" ] && head -c 1500 "$OUT/device_java.json"
+  [ "$java_rc" = 0 ] || status=1
+else
+  echo "no $JAVA_DIR (prepare-java.sh makes it): Java step skipped"
+fi
+
 gpu=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1)
 nvcc_version=$("${CUDACXX:-nvcc}" --version 2>/dev/null | tail -1)
 cpu=$(grep -m1 "model name" /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')
@@ -82,6 +103,7 @@ cat >"$OUT/env.json" <<JSON
   "device_check_exit": $device_rc,
   "sanitizer_exit": $sanitizer_rc,
   "racecheck_exit": $racecheck_rc,
+  "java_exit": $java_rc,
   "dry_run": $([ "$DRY_RUN" = 1 ] && echo true || echo false),
   "status": $status
 }
