@@ -312,16 +312,50 @@ JNIEXPORT jint JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePermute(JNIE
     return -1;
 }
 
+/** A device copy of row, zero-padded to `stride` words (a key row kept by CudaRingBackend); 0 on failure. */
+JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeUploadRow(JNIEnv* env, jclass, jlong handle,
+                                                                            jlongArray row, jint stride) {
+    zkc_ctx* ctx = contextOf(handle);
+    size_t length = row == nullptr ? 0 : static_cast<size_t>(env->GetArrayLength(row));
+    if (stride <= 0 || length > static_cast<size_t>(stride)) {
+        throwIllegalArgument(env, "row longer than its stride");
+        return 0;
+    }
+    std::vector<uint64_t> image;
+    if (!gather(env, {row}, length, static_cast<size_t>(stride), image)) return 0;
+    uint64_t* device = zkc_alloc(ctx, image.size());
+    if (device == nullptr) {
+        succeeded(env, ctx, -1, "device allocation");
+        return 0;
+    }
+    if (!succeeded(env, ctx, zkc_upload(ctx, device, image.data(), image.size()), "upload")) {
+        zkc_free(ctx, device);
+        return 0;
+    }
+    return reinterpret_cast<jlong>(device);
+}
+
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeFreeRow(JNIEnv*, jclass, jlong handle,
+                                                                         jlong row) {
+    zkc_free(contextOf(handle), reinterpret_cast<void*>(row));
+}
+
+/**
+ * The key-switching product of one limb; the key rows are device rows of the table's n words
+ * (nativeUploadRow), gathered on the device into the [count][n] blocks the kernel reads.
+ */
 JNIEXPORT jint JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeKeySwitchProduct(
-    JNIEnv* env, jclass, jlong handle, jlong table, jobjectArray digits, jobjectArray keyB, jobjectArray keyA,
+    JNIEnv* env, jclass, jlong handle, jlong table, jobjectArray digits, jlongArray keyB, jlongArray keyA,
     jintArray perm, jlongArray acc0, jlongArray acc1) {
     zkc_ctx* ctx = contextOf(handle);
     const Table* t = tableOf(table);
     size_t n = t->n;
-    std::vector<jlongArray> d, kb, ka;
-    if (!elements(env, digits, d) || !elements(env, keyB, kb) || !elements(env, keyA, ka)) return -1;
+    std::vector<jlongArray> d;
+    if (!elements(env, digits, d)) return -1;
+    size_t count = d.size();
     size_t length = acc0 == nullptr ? 0 : static_cast<size_t>(env->GetArrayLength(acc0));
-    if (kb.size() != d.size() || ka.size() != d.size() || length > n) {
+    if (keyB == nullptr || keyA == nullptr || static_cast<size_t>(env->GetArrayLength(keyB)) != count ||
+        static_cast<size_t>(env->GetArrayLength(keyA)) != count || length > n) {
         throwIllegalArgument(env, "key switching arguments do not fit the table");
         return -1;
     }
@@ -334,19 +368,26 @@ JNIEXPORT jint JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeKeySwitchPro
         jint bad = readPermutation(env, perm, length, length, n, indices);
         if (bad >= 0) return bad;
     }
-    std::vector<uint64_t> di, bi, ai;
-    if (!haveLength(env, {acc0, acc1}, length) || !gather(env, d, length, n, di) || !gather(env, kb, length, n, bi) ||
-        !gather(env, ka, length, n, ai)) {
-        return -1;
-    }
+    std::vector<uint64_t> di;
+    if (!haveLength(env, {acc0, acc1}, length) || !gather(env, d, length, n, di)) return -1;
+    std::vector<jlong> rowsB(count), rowsA(count);
+    env->GetLongArrayRegion(keyB, 0, static_cast<jsize>(count), rowsB.data());
+    env->GetLongArrayRegion(keyA, 0, static_cast<jsize>(count), rowsA.data());
     DeviceBuffers device(env, ctx);
     uint64_t* pd = device.upload(di);
-    uint64_t* pb = pd == nullptr ? nullptr : device.upload(bi);
-    uint64_t* pk = pb == nullptr ? nullptr : device.upload(ai);
-    int32_t* pp = pk == nullptr || perm == nullptr ? nullptr : device.upload(indices);
-    uint64_t* out = pk == nullptr || (perm != nullptr && pp == nullptr) ? nullptr : device.alloc(2 * n);
+    uint64_t* pb = pd == nullptr ? nullptr : device.alloc(count * n);
+    uint64_t* pk = pb == nullptr ? nullptr : device.alloc(count * n);
+    if (pk == nullptr) return -1;
+    for (size_t j = 0; j < count; j++) {
+        if (!succeeded(env, ctx, zkc_copy(ctx, pb + j * n, reinterpret_cast<const uint64_t*>(rowsB[j]), n), "copy") ||
+            !succeeded(env, ctx, zkc_copy(ctx, pk + j * n, reinterpret_cast<const uint64_t*>(rowsA[j]), n), "copy")) {
+            return -1;
+        }
+    }
+    int32_t* pp = perm == nullptr ? nullptr : device.upload(indices);
+    uint64_t* out = perm != nullptr && pp == nullptr ? nullptr : device.alloc(2 * n);
     if (out == nullptr) return -1;
-    int rc = zkc_key_switch_product(ctx, t->limbs, pd, pb, pk, d.size(), pp, out, out + n, 1, 1);
+    int rc = zkc_key_switch_product(ctx, t->limbs, pd, pb, pk, count, pp, out, out + n, 1, 1);
     std::vector<uint64_t> result(2 * n);
     if (succeeded(env, ctx, rc, "key switching product") && device.download(out, result)) {
         scatter(env, result, n, {acc0, acc1}, length);

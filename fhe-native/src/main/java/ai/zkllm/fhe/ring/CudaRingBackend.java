@@ -24,7 +24,10 @@ import java.util.Map;
  * {@link NativeRingBackend} ("auto" never picks it). Keeping a round's ciphertexts resident on
  * the device, with kernels batched over limbs and polys, is the later step that makes it pay.
  *
- * <p>What does stay on the device is one limb table per prime and row length: from the
+ * <p>What does stay on the device: the switching keys' rows, uploaded at their first key switch and
+ * kept by array identity ({@link DeviceRowCache}: at most the bytes the system property
+ * {@value #KEY_CACHE_PROPERTY} gives, default 4 GiB, least recently used freed first), and one limb
+ * table per prime and row length: from the
  * {@link NttTable} for the NTTs and rescaling, and for the pointwise and key-switching kernels,
  * which read only q, from the NttTable seen for that (q, n) or else a twiddle-free one. Rows that
  * are not a power of two long are zero-padded on the device. Calls are serialized on the
@@ -38,13 +41,19 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     private record TableKey(long q, int n) {}
 
+    /** System property: the bytes of key rows kept on the device. */
+    public static final String KEY_CACHE_PROPERTY = "zkllm.cuda.keyCacheBytes";
+
     private final long context;
+    private final DeviceRowCache keyRows;
     private final Map<TableKey, Long> nttTables = new HashMap<>();
     private final Map<TableKey, Long> arithmeticTables = new HashMap<>();
     private boolean closed;
 
     private CudaRingBackend() {
         this.context = nativeCreate(0);
+        this.keyRows = new DeviceRowCache(Long.getLong(KEY_CACHE_PROPERTY, 4L << 30),
+                (row, stride) -> nativeUploadRow(context, row, stride), row -> nativeFreeRow(context, row));
     }
 
     /**
@@ -83,6 +92,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             return;
         }
         closed = true;
+        keyRows.clear();
         for (Map<TableKey, Long> tables : List.of(nttTables, arithmeticTables)) {
             tables.values().forEach(table -> nativeDestroyTable(context, table));
             tables.clear();
@@ -195,11 +205,28 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         if (acc0.length == 0) {
             return;
         }
-        int bad = nativeKeySwitchProduct(context(), arithmeticTable(q, acc0.length), digits, keyB, keyA, perm, acc0,
-                acc1);
+        long table = arithmeticTable(q, acc0.length);
+        int stride = rowLength(acc0.length);
+        long[] rowsB = new long[keyB.length];
+        long[] rowsA = new long[keyA.length];
+        int bad;
+        try {
+            for (int j = 0; j < keyB.length; j++) {
+                rowsB[j] = keyRows.device(keyB[j], stride);
+                rowsA[j] = keyRows.device(keyA[j], stride);
+            }
+            bad = nativeKeySwitchProduct(context(), table, digits, rowsB, rowsA, perm, acc0, acc1);
+        } finally {
+            keyRows.trim();
+        }
         if (bad >= 0) {
             throw badPermutationEntry(perm, bad, acc0.length);
         }
+    }
+
+    /** Bytes of key rows on the device now, and how many rows were uploaded so far (for tests). */
+    synchronized long[] keyCacheState() {
+        return new long[] {keyRows.bytes(), keyRows.uploads()};
     }
 
     private long context() {
@@ -219,7 +246,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** A device table of q for rows of {@code length} words (padded to a power of two, at least 2). */
     private long arithmeticTable(Modulus q, int length) {
-        int n = Math.max(2, Integer.highestOneBit(length - 1) << 1);
+        int n = rowLength(length);
         TableKey key = new TableKey(q.value(), n);
         Long ntt = nttTables.get(key);
         if (ntt != null) {
@@ -229,6 +256,11 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             long[] zeros = new long[n];  // the twiddles: these kernels never read them
             return nativeCreateTable(context(), k.q(), zeros, zeros, zeros, zeros, 0, 0);
         });
+    }
+
+    /** The kernels' row length for {@code length} words: the smallest power of two ≥ it, at least 2. */
+    private static int rowLength(int length) {
+        return Math.max(2, Integer.highestOneBit(length - 1) << 1);
     }
 
     private static native long nativeCreate(int device);
@@ -250,9 +282,17 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /** Returns -1, or the first position of perm whose index is out of range (then out is untouched). */
     private static native int nativePermute(long context, long[] a, int[] perm, long[] out);
 
-    /** Returns -1, or the first out-of-range position of perm (then nothing is written). */
-    private static native int nativeKeySwitchProduct(long context, long table, long[][] digits, long[][] keyB,
-            long[][] keyA, int[] perm, long[] acc0, long[] acc1);
+    /** A device copy of row zero-padded to stride words, for {@link DeviceRowCache}. */
+    private static native long nativeUploadRow(long context, long[] row, int stride);
+
+    private static native void nativeFreeRow(long context, long row);
+
+    /**
+     * keyB and keyA hold device rows of the table's n words (nativeUploadRow), one per digit. Returns -1,
+     * or the first out-of-range position of perm (then nothing is written).
+     */
+    private static native int nativeKeySwitchProduct(long context, long table, long[][] digits, long[] keyB,
+            long[] keyA, int[] perm, long[] acc0, long[] acc1);
 
     private static native void nativeConvertBasis(long context, long[][] in, long[][] out, long[] fromModuli,
             long[] qHatInverse, long[] qHatInverseShoup, long[] toModuli, long[] qHatModP, long[] qHatModPShoup);
