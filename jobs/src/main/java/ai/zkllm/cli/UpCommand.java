@@ -150,11 +150,15 @@ public final class UpCommand implements Callable<Integer> {
 
     /**
      * The miner's heap is touched once at start rather than page by page while it answers: on a fresh VM a first
-     * touch costs ~7 us a page, and a heap grown inside the first prompt added 2-3 s to the first token. Unlike the
-     * demo's fixed 2 GiB (the launcher's), the maximum stays the JVM's default: this process caches several sessions'
-     * evaluation keys. This JVM's own -Xm and -XX flags come after and win.
+     * touch costs ~7 us a page, and a heap grown inside the first prompt added 2-3 s to the first token. 2 GiB, or
+     * this JVM's maximum heap (the same -Xmx goes to the child) where that is less, since -Xms above -Xmx stops a
+     * JVM. Unlike the demo's fixed 2 GiB (the launcher's), the maximum stays the JVM's default: this process caches
+     * several sessions' evaluation keys. This JVM's own -Xm and -XX flags come after and win.
      */
-    static final List<String> SERVING_HEAP = List.of("-Xms2g", "-XX:+AlwaysPreTouch");
+    static List<String> servingHeap() {
+        long initial = Math.min(2L << 30, Runtime.getRuntime().maxMemory());
+        return List.of("-Xms" + (initial >> 20) + "m", "-XX:+AlwaysPreTouch");
+    }
 
     /** java, the serving heap, the JVM flags Flink needs (and this JVM's heap, -XX and -D settings), this class path, the process's main. */
     private static List<String> command(Path dir, int miners, WarmUpSelection warmUp) {
@@ -167,7 +171,7 @@ public final class UpCommand implements Callable<Integer> {
             }
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(SERVING_HEAP);
+        cmd.addAll(servingHeap());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("-Xm") || arg.startsWith("-XX:") || arg.startsWith("-D") || arg.startsWith("--add-opens=")) {
                 cmd.add(arg);
