@@ -4,7 +4,6 @@ import ai.zkllm.fhe.bench.FheBenchmark;
 import ai.zkllm.fhe.bench.NttBenchmark;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ring.NativeLibrary;
-import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.jobs.BackendName;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,7 +56,7 @@ public final class BenchCommand implements Runnable {
         public void run() {
             Parameters params = Parameters.builder()
                     .logN(logN).depth(depth).logScale(scaleBits).dnum(dnum).build();
-            FheBenchmark.Result result = FheBenchmark.run(params, RingBackends.named(backend), warmup, runs);
+            FheBenchmark.Result result = FheBenchmark.run(params, LocalBackend.named(backend), warmup, runs);
             if (json) {
                 ObjectNode out = new ObjectMapper().createObjectNode();
                 result.medianMillis().forEach((op, ms) -> out.put(op, Math.round(ms * 1000) / 1000.0));

@@ -71,7 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
         FheProgram program = Programs.select(spec, model);
         int[] promptTokens = PromptTokens.encode(program, prompt); // before the broker and the job start
         // resolved here, once: the job runs on this backend and the report names it ("auto" is not a backend)
-        RingBackend ring = RingBackends.named(backend);
+        RingBackend ring = LocalBackend.named(backend);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path blobs = TempDirs.create("zkllm-demo-blobs-");

@@ -3,8 +3,10 @@ package ai.zkllm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ai.zkllm.client.SecretKeyFile;
+import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.jobs.demo.LinearSquareProgram;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.artifact.ShippedEnglishProgram;
@@ -81,6 +83,25 @@ class CliErrorsTest {
                 assertContains(refused(with(command, "--parallelism", count)),
                         "--parallelism", "must be at least 1, got " + count);
             }
+        }
+    }
+
+    /** A backend this machine cannot load (cuda without a GPU) is refused in one line by the commands that run it here. */
+    @Test
+    void aBackendThatCannotLoadHereIsRefusedInOneLine() {
+        assumeFalse(loads("cuda"), "cuda loads on this machine (a GPU is visible)");
+        for (String[] command : new String[][] {{"demo"}, {"bench", "fhe"}}) {
+            assertContains(refused(with(command, "--backend", "cuda")), "--backend cuda: cuda ring backend unavailable",
+                    "--backend auto");
+        }
+    }
+
+    private static boolean loads(String backend) {
+        try {
+            RingBackends.named(backend);
+            return true;
+        } catch (IllegalStateException unavailable) {
+            return false;
         }
     }
 
