@@ -10,6 +10,7 @@
 // zkc_last_error's text.
 #include <jni.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -86,6 +87,13 @@ public:
         }
         owned_.push_back(p);
         return p;
+    }
+
+    /** Takes `device` (one of this call's buffers) out of the call's care: the caller frees it later. */
+    uint64_t* keep(uint64_t* device) {
+        auto it = std::find(owned_.begin(), owned_.end(), device);
+        if (it != owned_.end()) owned_.erase(it);
+        return device;
     }
 
     /** Waits for the queued kernels and copies host.size() words of `device` back; false on failure. */
@@ -323,16 +331,9 @@ JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeUploadRow(J
     }
     std::vector<uint64_t> image;
     if (!gather(env, {row}, length, static_cast<size_t>(stride), image)) return 0;
-    uint64_t* device = zkc_alloc(ctx, image.size());
-    if (device == nullptr) {
-        succeeded(env, ctx, -1, "device allocation");
-        return 0;
-    }
-    if (!succeeded(env, ctx, zkc_upload(ctx, device, image.data(), image.size()), "upload")) {
-        zkc_free(ctx, device);
-        return 0;
-    }
-    return reinterpret_cast<jlong>(device);
+    DeviceBuffers device(env, ctx);
+    uint64_t* uploaded = device.upload(image);
+    return uploaded == nullptr ? 0 : reinterpret_cast<jlong>(device.keep(uploaded));
 }
 
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeFreeRow(JNIEnv*, jclass, jlong handle,

@@ -1,7 +1,6 @@
 package ai.zkllm.fhe.ring;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -68,7 +67,7 @@ final class CudaLibrary {
                     + " on the classpath (built without nvcc, or with -Dnative.skip=true)";
         }
         try {
-            return tryLoad(localDirectory(library, kernels).resolve(LIBRARY_FILE));
+            return tryLoad(NativeLibrary.localDirectory(library, kernels).resolve(LIBRARY_FILE));
         } catch (IOException | URISyntaxException e) {
             return "cannot copy " + library + " out of the jar: " + e;
         }
@@ -85,24 +84,5 @@ final class CudaLibrary {
         } catch (UnsatisfiedLinkError | SecurityException e) {
             return e.getMessage() + " (" + file + ")";
         }
-    }
-
-    /** The directory holding both libraries: theirs when they are plain files, else a temporary copy. */
-    private static Path localDirectory(URL library, URL kernels) throws IOException, URISyntaxException {
-        if ("file".equals(library.getProtocol())) {
-            return Path.of(library.toURI()).getParent();
-        }
-        Path directory = Files.createTempDirectory("zkllm_cuda");
-        directory.toFile().deleteOnExit();
-        copy(library, directory.resolve(LIBRARY_FILE));
-        copy(kernels, directory.resolve(KERNELS_FILE));
-        return directory;
-    }
-
-    private static void copy(URL url, Path file) throws IOException {
-        try (InputStream in = url.openStream()) {
-            Files.copy(in, file);
-        }
-        file.toFile().deleteOnExit();
     }
 }

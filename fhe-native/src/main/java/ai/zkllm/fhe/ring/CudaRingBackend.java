@@ -36,8 +36,19 @@ import java.util.Map;
  * runs; device failures raise {@link IllegalStateException}.
  */
 public final class CudaRingBackend implements RingBackend, AutoCloseable {
-    /** The pointwise kernels, in the order of cuda_jni.cpp's PointwiseOp. */
-    private enum Op { ADD, SUB, NEGATE, MUL, MUL_ADD, MUL_SCALAR, ADD_SCALAR, SUB_MUL_SCALAR }
+    /** The pointwise kernels, in the order of cuda_jni.cpp's PointwiseOp: whether each reads b, and a scalar. */
+    private enum Op {
+        ADD(true, false), SUB(true, false), NEGATE(false, false), MUL(true, false), MUL_ADD(true, false),
+        MUL_SCALAR(false, true), ADD_SCALAR(false, true), SUB_MUL_SCALAR(true, true);
+
+        final boolean binary;
+        final boolean scalar;
+
+        Op(boolean binary, boolean scalar) {
+            this.binary = binary;
+            this.scalar = scalar;
+        }
+    }
 
     private record TableKey(long q, int n) {}
 
@@ -114,56 +125,54 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     @Override
     public void add(long[] a, long[] b, long[] out, Modulus q) {
-        requireSameLengths(a, b, out);
         pointwise(Op.ADD, a, b, 0, out, q);
     }
 
     @Override
     public void sub(long[] a, long[] b, long[] out, Modulus q) {
-        requireSameLengths(a, b, out);
         pointwise(Op.SUB, a, b, 0, out, q);
     }
 
     @Override
     public void negate(long[] a, long[] out, Modulus q) {
-        requireSameLengths(a, out);
         pointwise(Op.NEGATE, a, null, 0, out, q);
     }
 
     @Override
     public void mul(long[] a, long[] b, long[] out, Modulus q) {
-        requireSameLengths(a, b, out);
         pointwise(Op.MUL, a, b, 0, out, q);
     }
 
     @Override
     public void mulAdd(long[] a, long[] b, long[] acc, Modulus q) {
-        requireSameLengths(a, b, acc);
         pointwise(Op.MUL_ADD, a, b, 0, acc, q);
     }
 
     @Override
     public void mulScalar(long[] a, long s, long[] out, Modulus q) {
-        requireSameLengths(a, out);
-        requireResidue(s, q);
         pointwise(Op.MUL_SCALAR, a, null, s, out, q);
     }
 
     @Override
     public void addScalar(long[] a, long s, long[] out, Modulus q) {
-        requireSameLengths(a, out);
-        requireResidue(s, q);
         pointwise(Op.ADD_SCALAR, a, null, s, out, q);
     }
 
     @Override
     public void subMulScalar(long[] a, long[] b, long s, long[] out, Modulus q) {
-        requireSameLengths(a, b, out);
-        requireResidue(s, q);
         pointwise(Op.SUB_MUL_SCALAR, a, b, s, out, q);
     }
 
+    /** Checks the shapes (and the scalar) of {@code op}, then runs it; b is null for the unary ops. */
     private synchronized void pointwise(Op op, long[] a, long[] b, long s, long[] out, Modulus q) {
+        if (op.binary) {
+            requireSameLengths(a, b, out);
+        } else {
+            requireSameLengths(a, out);
+        }
+        if (op.scalar) {
+            requireResidue(s, q);
+        }
         if (out.length > 0) {
             nativePointwise(context(), arithmeticTable(q, out.length), op.ordinal(), a, b, s, q.shoup(s), out);
         }

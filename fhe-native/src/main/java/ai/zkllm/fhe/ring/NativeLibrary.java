@@ -6,7 +6,6 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
@@ -14,7 +13,7 @@ import java.util.Locale;
  *
  * <p>The build puts the library under {@code native/<os>-<arch>/} among the classes. When that
  * resource is a plain file (running from target/classes) it is loaded in place; inside a jar it
- * is copied to a temporary file first, since the dynamic linker needs a path.
+ * is copied to a temporary folder first ({@link #localDirectory}), since the dynamic linker needs a path.
  */
 public final class NativeLibrary {
     static final String LIBRARY_FILE = "libzkllm_fhe.so";
@@ -82,22 +81,32 @@ public final class NativeLibrary {
             return "no " + resource + " on the classpath (platform not built, or built with -Dnative.skip=true)";
         }
         try {
-            System.load(localPath(url).toString());
+            System.load(localDirectory(url).resolve(LIBRARY_FILE).toString());
             return null;
         } catch (IOException | URISyntaxException | UnsatisfiedLinkError | SecurityException e) {
             return "cannot load " + url + ": " + e;
         }
     }
 
-    private static Path localPath(URL url) throws IOException, URISyntaxException {
-        if ("file".equals(url.getProtocol())) {
-            return Path.of(url.toURI());
+    /**
+     * The folder holding these classpath files (of one folder): theirs when they are plain files,
+     * else a temporary copy of each, since the dynamic linker needs paths and a library finds its
+     * neighbours through $ORIGIN.
+     */
+    static Path localDirectory(URL... files) throws IOException, URISyntaxException {
+        if ("file".equals(files[0].getProtocol())) {
+            return Path.of(files[0].toURI()).getParent();
         }
-        Path copy = Files.createTempFile("zkllm_fhe", ".so");
-        copy.toFile().deleteOnExit();
-        try (InputStream in = url.openStream()) {
-            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        Path directory = Files.createTempDirectory("zkllm_native");
+        directory.toFile().deleteOnExit();
+        for (URL url : files) {
+            String path = url.getPath();
+            Path copy = directory.resolve(path.substring(path.lastIndexOf('/') + 1));
+            try (InputStream in = url.openStream()) {
+                Files.copy(in, copy);
+            }
+            copy.toFile().deleteOnExit();  // deleted before the folder: the hooks run in reverse order
         }
-        return copy;
+        return directory;
     }
 }
