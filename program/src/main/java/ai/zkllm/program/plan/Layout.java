@@ -5,13 +5,16 @@ import java.util.List;
 
 /**
  * The packed slot layout of every round (slots S = N/2). W is the power of two at least as wide as
- * the widest row a round carries (d, 3d, the MLP's inner width, the vocabulary), and P = S / W
+ * the widest row a round sends or a matrix fills (d, 3d, the MLP's inner width), and P = S / W
  * positions share one ciphertext, interleaved: slot {@code c·P + t} holds column {@code c mod n} of
  * position t's row, n the power of two ≥ the row's width (columns past the width are zero). Each
  * row is thus replicated along c with period n, so a rotation by {@code k·P} slots shifts every
  * position's columns by k at once, cyclically within the row: the diagonal method multiplies all P
  * rows by a matrix with no masking (see {@link PackedMatrix}), and its output comes out replicated
  * with the output width's period, ready for the next matrix.
+ *
+ * <p>The logits may be wider than W (GPT-2's 50,257 against W = 4096): the head then answers in
+ * {@link #vocabularySlices slices} of at most W columns, one ciphertext each, all from the one input.
  *
  * <p>Responses carry their rows times {@link #RESPONSE_FACTOR} (see {@link PackedMatrix}): values up
  * to ±64 fit level 0; the client divides it out.
@@ -29,9 +32,21 @@ public record Layout(int slots, int width, int positionsPerCiphertext) {
         return new Layout(slots, width, slots / width);
     }
 
-    /** W: the period of the widest row a round carries. */
+    /** W: the period of the widest row a round carries (an affine ln_2's 2d + 1 never exceeds 3d). */
     public static int width(Gpt2Config c) {
-        return period(Math.max(Math.max(3 * c.nEmbd(), c.nInner()), c.vocabSize()));
+        return period(Math.max(3 * c.nEmbd(), c.nInner()));
+    }
+
+    /**
+     * The widths of the head's output slices: {@code vocabulary} columns cut into ⌈vocabulary / W⌉
+     * slices of W (the last one shorter). Slice s holds columns [s·W, s·W + width).
+     */
+    public int[] vocabularySlices(int vocabulary) {
+        int[] widths = new int[(vocabulary + width - 1) / width];
+        for (int s = 0; s < widths.length; s++) {
+            widths[s] = Math.min(width, vocabulary - s * width);
+        }
+        return widths;
     }
 
     /** The replication period of a row of {@code columns} values: the power of two ≥ columns. */

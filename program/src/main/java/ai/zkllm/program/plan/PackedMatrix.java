@@ -5,6 +5,7 @@ import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.program.squeezed.QuantizedMatrix;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -69,7 +70,24 @@ final class PackedMatrix {
     }
 
     Ciphertext apply(Evaluator ev, Ciphertext x) {
-        Ciphertext y = diagonals.accumulate(ev, DiagonalTransform.babyRotations(ev, x, diagonals.babySteps()));
+        return finish(ev, diagonals.accumulate(ev, DiagonalTransform.babyRotations(ev, x, diagonals.babySteps())));
+    }
+
+    /** Several matrices on one input (the head's vocabulary slices): x's baby-step rotations are made once for all. */
+    static List<Ciphertext> applyEach(Evaluator ev, Ciphertext x, List<PackedMatrix> matrices) {
+        TreeSet<Integer> steps = new TreeSet<>();
+        for (PackedMatrix m : matrices) {
+            for (int step : m.diagonals.babySteps()) {
+                steps.add(step);
+            }
+        }
+        Map<Integer, Ciphertext> rotated = DiagonalTransform.babyRotations(ev, x,
+                steps.stream().mapToInt(Integer::intValue).toArray());
+        return matrices.stream().map(m -> m.finish(ev, m.diagonals.accumulate(ev, rotated))).toList();
+    }
+
+    /** The folds, the rescale and the bias after the diagonals' sum y. */
+    private Ciphertext finish(Evaluator ev, Ciphertext y) {
         // folds before the rescale, as the giant steps: the noise of their key switches is then divided by q_l
         for (int columns : foldColumns) {
             y = ev.add(y, ev.rotate(y, layout.rotation(columns)));

@@ -84,7 +84,17 @@ final class SqueezedDecoder implements TokenDecoder {
         if (context == null) {
             throw new IllegalStateException("no token in progress");
         }
-        double[] logits = response(decrypted, 1, model.vocabularySize())[0];
+        int[] slices = layout.vocabularySlices(model.vocabularySize());
+        if (decrypted.size() != slices.length) {
+            throw new IllegalArgumentException(decrypted.size() + " head ciphertexts, expected " + slices.length
+                    + " (one per vocabulary slice)");
+        }
+        double[] logits = new double[model.vocabularySize()];
+        int from = 0;
+        for (int s = 0; s < slices.length; s++) {
+            System.arraycopy(response(decrypted.subList(s, s + 1), 1, slices[s])[0], 0, logits, from, slices[s]);
+            from += slices[s];
+        }
         for (int l = 0; l < keptQkv.size(); l++) {
             keptQkv.get(l).addAll(List.of(newQkv.get(l)));
             newQkv.set(l, null);

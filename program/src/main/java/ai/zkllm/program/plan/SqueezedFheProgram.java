@@ -14,7 +14,8 @@ import java.util.List;
  * an affine ln_2, whose PROJ_MLP rounds take both). Every round
  * takes the rows of the positions the client sends, packed P to a ciphertext ({@link Layout}: one
  * ciphertext for a token after the prompt's), and returns one ciphertext per input at level 0; the
- * HEAD round takes the last position only. The client's side is {@link SqueezedDecoder}.
+ * HEAD round takes the last position only and answers with one ciphertext per vocabulary slice
+ * ({@link Layout#vocabularySlices}). The client's side is {@link SqueezedDecoder}.
  * Evaluation is a pure function of (round, inputs, keys): plaintexts are encoded afresh from the
  * model on every call (or cached, with the same bytes), so replay gives the same bytes.
  */
@@ -103,6 +104,6 @@ public final class SqueezedFheProgram implements FheProgram {
         }
         // a round's ciphertexts are independent (P positions each): a prompt's several run on the common
         // pool side by side; the outputs keep the inputs' order, and each one's bytes do not depend on threads
-        return inputs.parallelStream().map(x -> stages.evaluate(st, x, ev)).toList();
+        return inputs.parallelStream().flatMap(x -> stages.evaluate(st, x, ev).stream()).toList();
     }
 }

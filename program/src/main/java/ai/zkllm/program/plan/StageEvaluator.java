@@ -4,6 +4,7 @@ import ai.zkllm.fhe.circuits.PolynomialEvaluator;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.program.squeezed.SqueezedModel;
+import java.util.List;
 
 /**
  * The miner's side of the squeezed program: one {@link Stage} on one packed ciphertext, with the
@@ -35,18 +36,19 @@ final class StageEvaluator {
         return 2 + model.layer(l).gelu.depth();
     }
 
-    Ciphertext evaluate(Stage st, Ciphertext x, Evaluator ev) {
+    /** The stage on one input: one ciphertext, or the head's one per vocabulary slice. */
+    List<Ciphertext> evaluate(Stage st, Ciphertext x, Evaluator ev) {
         int l = st.layer();
         return switch (st.kind()) {
-            case QKV -> weights.qkv(l).apply(ev, x);
-            case PROJ -> weights.proj(l).apply(ev, x);
-            case MLP -> mlp(l, x, ev);
+            case QKV -> List.of(weights.qkv(l).apply(ev, x));
+            case PROJ -> List.of(weights.proj(l).apply(ev, x));
+            case MLP -> List.of(mlp(l, x, ev));
             case PROJ_MLP -> {
                 Ciphertext normed = weights.projResidual(l).apply(ev, x);
                 Ciphertext out = mlp(l, normed, ev);
-                yield ev.add(out, firstCopy(normed, out, ev));
+                yield List.of(ev.add(out, firstCopy(normed, out, ev)));
             }
-            case HEAD -> weights.head().apply(ev, x);
+            case HEAD -> PackedMatrix.applyEach(ev, x, weights.head());
         };
     }
 

@@ -2,6 +2,9 @@ package ai.zkllm.program.plan;
 
 import ai.zkllm.program.squeezed.QuantizedMatrix;
 import ai.zkllm.program.squeezed.SqueezedModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +19,7 @@ final class WeightTransforms {
     private final Layout layout;
     private final boolean cacheEncodings;
     private final Map<String, PackedMatrix> bySite = new ConcurrentHashMap<>();
+    private List<PackedMatrix> head;
 
     WeightTransforms(SqueezedModel model, Layout layout, boolean cacheEncodings) {
         this.model = model;
@@ -27,7 +31,27 @@ final class WeightTransforms {
     PackedMatrix proj(int l) { return site("h." + l + ".proj", model.layer(l).attnProj, Layout.RESPONSE_FACTOR); }
     PackedMatrix fc(int l) { return site("h." + l + ".fc", model.layer(l).fc, 1); }
     PackedMatrix fcProj(int l) { return site("h." + l + ".fc_proj", model.layer(l).fcProj, Layout.RESPONSE_FACTOR); }
-    PackedMatrix head() { return site("head", model.head(), Layout.RESPONSE_FACTOR); }
+
+    /** The head, one matrix per {@link Layout#vocabularySlices vocabulary slice} (one when the vocabulary fits a row). */
+    synchronized List<PackedMatrix> head() {
+        if (head == null) {
+            QuantizedMatrix m = model.head();
+            double[] w = m.dequantized();
+            List<PackedMatrix> slices = new ArrayList<>();
+            int from = 0;
+            for (int width : layout.vocabularySlices(m.out())) {
+                double[] slice = new double[m.in() * width];
+                for (int i = 0; i < m.in(); i++) {
+                    System.arraycopy(w, i * m.out() + from, slice, i * width, width);
+                }
+                slices.add(new PackedMatrix(slice, Arrays.copyOfRange(m.bias(), from, from + width), m.in(), width,
+                        Layout.RESPONSE_FACTOR, layout, cacheEncodings));
+                from += width;
+            }
+            head = List.copyOf(slices);
+        }
+        return head;
+    }
 
     /**
      * [2d + 1, d]: the attention projection stacked on the identity and on its bias, so that the
@@ -63,7 +87,7 @@ final class WeightTransforms {
                     fc(st.layer()).addRotations(steps);
                     fcProj(st.layer()).addRotations(steps);
                 }
-                case HEAD -> head().addRotations(steps);
+                case HEAD -> head().forEach(slice -> slice.addRotations(steps));
             }
         }
         return steps.stream().mapToInt(Integer::intValue).toArray();

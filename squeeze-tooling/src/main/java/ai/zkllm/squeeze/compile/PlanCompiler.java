@@ -181,7 +181,7 @@ public final class PlanCompiler {
                 case MLP -> mlp(c, alpha, l, s.layer());
                 case PROJ_MLP -> matrix(c, alpha, l, 2 * model.config().nEmbd() + 1, model.config().nEmbd())
                         + mlp(c, alpha, l - 1, s.layer()) + c.encode(l - 1) + c.ptMul(l - 1) + c.rescale(l - 1);
-                case HEAD -> matrix(c, alpha, l, model.config().nEmbd(), model.vocabularySize());
+                case HEAD -> matrix(c, alpha, l, model.config().nEmbd(), layout.vocabularySlices(model.vocabularySize()));
             };
             int ciphertexts = s.kind() == Stage.Kind.HEAD ? 1 : layout.ciphertexts(positions);
             ms += ciphertexts * (perCiphertext + c.encrypt(l) + c.encode(l));
@@ -200,17 +200,24 @@ public final class PlanCompiler {
                 + matrix(c, alpha, g - gelu.depth(), inner, d);
     }
 
-    /** A {@code PackedMatrix} [in, out] at level l: hoisted baby and giant rotations, diagonals, folds. */
-    private static double matrix(CostModel c, int alpha, int l, int in, int out) {
+    /**
+     * {@code PackedMatrix}es [in, out_i] on one input at level l: hoisted baby rotations (once for
+     * all, as {@code PackedMatrix.applyEach}), then per matrix its giant rotations, diagonals and folds.
+     */
+    private static double matrix(CostModel c, int alpha, int l, int in, int... outs) {
         int nIn = Layout.period(in);
-        int nOut = Layout.period(out);
-        int count = Math.min(nIn, nOut);
-        int stride = DiagonalTransform.defaultStride(count);
-        int babies = stride - 1;
-        int giants = count / stride - 1;
-        int folds = Integer.numberOfTrailingZeros(nIn / count);
-        return babies * 0.6 * c.keySwitch(l, alpha) + giants * c.keySwitch(l, alpha)
-                + count * (c.encode(l) + c.ptMul(l)) + c.rescale(l) + folds * c.keySwitch(l - 1, alpha)
-                + c.encode(l - 1);
+        double ms = 0;
+        int babies = 0;
+        for (int out : outs) {
+            int nOut = Layout.period(out);
+            int count = Math.min(nIn, nOut);
+            int stride = DiagonalTransform.defaultStride(count);
+            babies = Math.max(babies, stride - 1);
+            int giants = count / stride - 1;
+            int folds = Integer.numberOfTrailingZeros(nIn / count);
+            ms += giants * c.keySwitch(l, alpha) + count * (c.encode(l) + c.ptMul(l)) + c.rescale(l)
+                    + folds * c.keySwitch(l - 1, alpha) + c.encode(l - 1);
+        }
+        return babies * 0.6 * c.keySwitch(l, alpha) + ms;
     }
 }
