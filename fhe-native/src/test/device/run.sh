@@ -3,18 +3,22 @@
 # kernel on the GPU against the CPU kernels bit for bit (several n, limb counts, batches of polys,
 # and a depth-7 chain of kernels), then time each operation against the single-thread CPU
 # kernels (scalar and AVX2) on the same machine; with .device/java (prepare-java.sh, carried), also
-# the Java cuda backend's tests on the GPU and FheBenchmark native vs cuda. Writes at most 8 files to $OUT:
+# the Java cuda backend's tests on the GPU, FheBenchmark native vs cuda, and the model benchmark: a
+# GPT-2-small-shaped squeezed model under encryption on cuda. Writes at most 9 files to $OUT:
 #   env.json           GPU, driver, nvcc, CPU, and which steps ran
 #   build.log          the CMake configure + build output
 #   hostcheck.json     the host emulation checker (the same run CI does), as a baseline
 #   device_check.json  the GPU checks and the timings (ms; medians)
 #   device_check.log   its console output, then the Java step's
 #   device_java.json   CudaDeviceRun: tests found/passed/failed on the GPU, benchmark medians (ms)
+#   device_model.json  ModelBenchmark --shape gpt2-small --tokens 2 --backend cuda: seconds per token, by stage
 #   sanitizer.log      compute-sanitizer memcheck of the quick checks, when the tool works
 #   racecheck.log      compute-sanitizer racecheck of the quick checks (informative; 90 s cap)
 # Usage, from the repository root:   bash fhe-native/src/test/device/run.sh
-# Exit status: 0 when the build and every check passed. Budget: about 1-3 minutes, 3-6 with the Java step.
+# Exit status: 0 when the build and every check passed. Budget: about 1-3 minutes, 3-6 with the Java step;
+# the model step gets what is left of 9 minutes (at most 4), so one device call of 600 s holds it all.
 set -u
+script_start=$(date +%s)
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../main/cuda" && pwd)
 OUT=${OUT:-/tmp/zkllm-cuda-out}
@@ -71,7 +75,7 @@ fi
 
 # The Java half, when prepare-java.sh made .device/java here and the call carried it: the cuda
 # backend's JUnit tests on the GPU's library, then FheBenchmark native (one thread) vs cuda.
-java_rc=-1
+java_rc=-1; model_rc=-1
 JAVA_DIR=${ZKLLM_DEVICE_JAVA:-$PWD/.device/java}
 if [ -x "$JAVA_DIR/runtime/bin/java" ]; then
   step "Java: cuda backend tests + FheBenchmark native vs cuda (CudaDeviceRun)"
@@ -84,6 +88,18 @@ if [ -x "$JAVA_DIR/runtime/bin/java" ]; then
   java_rc=$?
   [ -f "$OUT/device_java.json" ] && head -c 1500 "$OUT/device_java.json"
   [ "$java_rc" = 0 ] || status=1
+  # the model benchmark: a GPT-2-small-shaped model (random weights), a token after a 1-token prompt, on the GPU
+  left=$(( 540 - ($(date +%s) - script_start) ))
+  [ "$left" -gt 240 ] && left=240
+  if [ "$DRY_RUN" != 1 ] && [ "$left" -gt 60 ]; then
+    step "Java: ModelBenchmark gpt2-small on cuda (${left} s at most)"
+    { echo "== ModelBenchmark"; timeout "$left" "$JAVA_DIR/runtime/bin/java" -Xmx64g \
+        -cp "$JAVA_DIR/classes:$JAVA_DIR/lib/*" ai.zkllm.squeeze.tool.ModelBenchmark "$OUT/device_model.json" \
+        --shape gpt2-small --tokens 2 --backend cuda; } >>"$OUT/device_check.log" 2>&1
+    model_rc=$?
+    grep -E "^token|chosen" "$OUT/device_check.log" | tail -3
+    [ "$model_rc" = 0 ] || status=1
+  fi
 else
   echo "no $JAVA_DIR (prepare-java.sh makes it): Java step skipped"
 fi
@@ -104,6 +120,7 @@ cat >"$OUT/env.json" <<JSON
   "sanitizer_exit": $sanitizer_rc,
   "racecheck_exit": $racecheck_rc,
   "java_exit": $java_rc,
+  "model_exit": $model_rc,
   "dry_run": $([ "$DRY_RUN" = 1 ] && echo true || echo false),
   "status": $status
 }

@@ -4,24 +4,23 @@ import ai.zkllm.fhe.bench.FheBenchmark;
 import ai.zkllm.fhe.bench.NttBenchmark;
 import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.fhe.ring.NativeLibrary;
+import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.jobs.BackendName;
 import ai.zkllm.jobs.PositiveInt;
 import ai.zkllm.program.model.Gpt2Config;
 import ai.zkllm.program.squeezed.SqueezedModel;
 import ai.zkllm.squeeze.tool.ModelBenchmark;
 import ai.zkllm.squeeze.tool.RandomModel;
-import ai.zkllm.squeeze.tool.ReferenceModel;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zkllm bench}: the engine's benchmarks (figures for notes, never timed tests). */
 @Command(
@@ -122,11 +121,11 @@ public final class BenchCommand implements Runnable {
                     "GPT-2 small's shape takes minutes per token on one core and about 4 GiB of heap"
                     + " (ZKLLM_JAVA_OPTS=-Xmx8g)."})
     static final class Model implements Runnable {
-        @Option(names = "--shape", defaultValue = "gpt2-small", converter = Shape.class,
+        @Option(names = "--shape", defaultValue = "gpt2-small",
                 description = "gpt2-small (12 layers, 12 heads, d = 768, vocabulary 50257, context 128), english"
                         + " (the shipped English model's: 4 layers, d = 128) or reference (2 layers, d = 64)"
                         + " (default ${DEFAULT-VALUE}).")
-        Gpt2Config shape;
+        String shape;
 
         @Option(names = "--layers", converter = PositiveInt.class,
                 description = "Layers instead of the shape's (fewer: a quicker figure; a token's rounds scale with them).")
@@ -149,10 +148,18 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "Print one JSON object (progress goes to stderr).")
         boolean json;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public void run() {
-            Gpt2Config c = layers == null ? shape : new Gpt2Config(layers, shape.nHead(), shape.nEmbd(),
-                    shape.nPositions(), shape.vocabSize(), shape.nInner(), shape.activation(), shape.layerNormEps());
+            RingBackend ring = LocalBackend.named(backend); // before minutes of squeezing
+            Gpt2Config c;
+            try {
+                c = RandomModel.shape(shape, layers);
+            } catch (IllegalArgumentException unknown) {
+                throw new ParameterException(spec.commandLine(), "--shape: " + unknown.getMessage());
+            }
             if (prompt + tokens - 1 > c.nPositions()) {
                 throw new UsageException("--prompt " + prompt + " and --tokens " + tokens + " do not fit the shape's"
                         + " context of " + c.nPositions() + " tokens");
@@ -163,73 +170,15 @@ public final class BenchCommand implements Runnable {
             long start = System.nanoTime();
             SqueezedModel model = RandomModel.squeezed(c, seed);
             double squeezeSeconds = (System.nanoTime() - start) / 1e9;
-            ModelBenchmark.Result r = ModelBenchmark.run(model, LocalBackend.named(backend), prompt, tokens, seed, log);
+            ModelBenchmark.Result r = ModelBenchmark.run(model, ring, prompt, tokens, seed, log);
             if (json) {
-                System.out.println(toJson(c, squeezeSeconds, r));
+                System.out.println(r.toJson().put("squeeze_seconds", ModelBenchmark.rounded(squeezeSeconds)));
             } else {
                 System.out.printf("%d rounds per token at N = 2^%d, dnum %d, backend %s: %.3f s per token after the"
                         + " first; evaluation keys %,d bytes (%d rotations) in %.1f s%n", r.plan().roundCount(),
                         r.plan().logN(), r.plan().dnum(), r.backend(), r.secondsPerTokenAfterFirst(),
                         r.evaluationKeyBytes(), r.rotationKeys(), r.keySeconds());
             }
-        }
-
-        private static ObjectNode toJson(Gpt2Config c, double squeezeSeconds, ModelBenchmark.Result r) {
-            ObjectNode out = new ObjectMapper().createObjectNode();
-            ObjectNode shape = out.putObject("shape");
-            shape.put("layers", c.nLayer());
-            shape.put("heads", c.nHead());
-            shape.put("d", c.nEmbd());
-            shape.put("n_inner", c.nInner());
-            shape.put("vocabulary", c.vocabSize());
-            shape.put("context", c.nPositions());
-            out.put("backend", r.backend());
-            out.put("log_n", r.plan().logN());
-            out.put("dnum", r.plan().dnum());
-            out.put("rounds", r.plan().roundCount());
-            out.put("squeeze_seconds", round(squeezeSeconds));
-            out.put("key_seconds", round(r.keySeconds()));
-            out.put("rotation_keys", r.rotationKeys());
-            out.put("evaluation_key_bytes", r.evaluationKeyBytes());
-            out.put("seconds_per_token_after_first", round(r.secondsPerTokenAfterFirst()));
-            ArrayNode tokens = out.putArray("tokens");
-            for (ModelBenchmark.Token t : r.tokens()) {
-                ObjectNode o = tokens.addObject();
-                o.put("positions", t.positions());
-                o.put("seconds", round(t.seconds()));
-                o.put("client_seconds", round(t.clientSeconds()));
-                ObjectNode byStage = o.putObject("seconds_by_stage");
-                t.secondsByStage().forEach((kind, seconds) -> byStage.put(kind.name(), round(seconds)));
-                o.put("bytes_up", t.bytesUp());
-                o.put("bytes_down", t.bytesDown());
-                o.put("max_logit_error", t.maxLogitError());
-            }
-            return out;
-        }
-
-        private static double round(double seconds) {
-            return Math.round(seconds * 1000) / 1000.0;
-        }
-    }
-
-    /** A {@code --shape} name, checked when parsed. */
-    static final class Shape implements ITypeConverter<Gpt2Config> {
-        private static final Map<String, Gpt2Config> SHAPES = new LinkedHashMap<>();
-
-        static {
-            SHAPES.put("gpt2-small", RandomModel.GPT2_SMALL);
-            SHAPES.put("english", ReferenceModel.ENGLISH_CONFIG);
-            SHAPES.put("reference", ReferenceModel.CONFIG);
-        }
-
-        @Override
-        public Gpt2Config convert(String value) {
-            Gpt2Config c = SHAPES.get(value);
-            if (c == null) {
-                throw new TypeConversionException("unknown shape '" + value + "'; valid names: "
-                        + String.join(", ", SHAPES.keySet()));
-            }
-            return c;
         }
     }
 }

@@ -73,7 +73,7 @@ class CliErrorsTest {
     @Test
     void backendAndParallelismAreCheckedWhenParsedByEveryCommand() {
         String[] validate = {"validate", "--brain", "3", "--validator-id", "1"};
-        for (String[] command : new String[][] {{"demo"}, validate, {"bench", "fhe"}}) {
+        for (String[] command : new String[][] {{"demo"}, validate, {"bench", "fhe"}, {"bench", "model"}}) {
             assertContains(refused(with(command, "--backend", "tpu")),
                     "--backend", "unknown backend 'tpu'; valid names: auto, java, native, cuda");
         }
@@ -90,7 +90,7 @@ class CliErrorsTest {
     @Test
     void aBackendThatCannotLoadHereIsRefusedInOneLine() {
         assumeFalse(loads("cuda"), "cuda loads on this machine (a GPU is visible)");
-        for (String[] command : new String[][] {{"demo"}, {"bench", "fhe"}}) {
+        for (String[] command : new String[][] {{"demo"}, {"bench", "fhe"}, {"bench", "model"}}) {
             assertContains(refused(with(command, "--backend", "cuda")), "--backend cuda: cuda ring backend unavailable",
                     "--backend auto");
         }
@@ -103,6 +103,14 @@ class CliErrorsTest {
         } catch (IllegalStateException unavailable) {
             return false;
         }
+    }
+
+    @Test
+    void benchModelRefusesAShapeItDoesNotKnowAndTokensPastTheContext() {
+        assertContains(refused("bench", "model", "--shape", "gpt3"), "--shape: unknown shape 'gpt3'",
+                "english, gpt2-small, reference");
+        assertContains(refused("bench", "model", "--shape", "reference", "--prompt", "61", "--tokens", "5"),
+                "--prompt 61 and --tokens 5 do not fit the shape's context of 64 tokens");
     }
 
     @Test

@@ -206,18 +206,20 @@ public final class PlanCompiler {
      */
     private static double matrix(CostModel c, int alpha, int l, int in, int... outs) {
         int nIn = Layout.period(in);
-        double ms = 0;
         int babies = 0;
         for (int out : outs) {
-            int nOut = Layout.period(out);
-            int count = Math.min(nIn, nOut);
-            int stride = DiagonalTransform.defaultStride(count);
-            babies = Math.max(babies, stride - 1);
-            int giants = count / stride - 1;
-            int folds = Integer.numberOfTrailingZeros(nIn / count);
-            ms += giants * c.keySwitch(l, alpha) + count * (c.encode(l) + c.ptMul(l)) + c.rescale(l)
-                    + folds * c.keySwitch(l - 1, alpha) + c.encode(l - 1);
+            babies = Math.max(babies, DiagonalTransform.defaultStride(Math.min(nIn, Layout.period(out))) - 1);
         }
-        return babies * 0.6 * c.keySwitch(l, alpha) + ms;
+        double ms = 0;
+        for (int i = 0; i < outs.length; i++) {
+            int count = Math.min(nIn, Layout.period(outs[i]));
+            int giants = count / DiagonalTransform.defaultStride(count) - 1;
+            int folds = Integer.numberOfTrailingZeros(nIn / count);
+            // the terms in the order of one matrix's estimate, so that a plan's stored estimate keeps its bytes
+            ms += (i == 0 ? babies * 0.6 * c.keySwitch(l, alpha) : 0) + giants * c.keySwitch(l, alpha)
+                    + count * (c.encode(l) + c.ptMul(l)) + c.rescale(l) + folds * c.keySwitch(l - 1, alpha)
+                    + c.encode(l - 1);
+        }
+        return ms;
     }
 }

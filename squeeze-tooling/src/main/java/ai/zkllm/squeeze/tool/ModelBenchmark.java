@@ -1,20 +1,29 @@
 package ai.zkllm.squeeze.tool;
 
 import ai.zkllm.fhe.ring.RingBackend;
+import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.LocalRunner;
 import ai.zkllm.program.Logits;
 import ai.zkllm.program.RoundLoop;
+import ai.zkllm.program.model.Gpt2Config;
 import ai.zkllm.program.plan.Plan;
 import ai.zkllm.program.plan.SqueezedFheProgram;
 import ai.zkllm.program.plan.Stage;
 import ai.zkllm.program.squeezed.SqueezedModel;
 import ai.zkllm.squeeze.compile.CostModel;
 import ai.zkllm.squeeze.compile.PlanCompiler;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -37,17 +46,51 @@ public final class ModelBenchmark {
      * @param clientSeconds  the client's part: encrypt, serialize, parse, decrypt, decode
      * @param secondsByStage the rounds' seconds summed by stage kind (QKV, PROJ, MLP, PROJ_MLP, HEAD)
      * @param maxLogitError  max |FHE logit − plaintext squeezed logit|
+     * @param next           the token it chose (greedy), which the next token appends
      */
     public record Token(int positions, double seconds, double clientSeconds, Map<Stage.Kind, Double> secondsByStage,
                         long bytesUp, long bytesDown, double maxLogitError, int next) {
     }
 
-    /** The run: the plan, the keys and every token, the prompt's first. */
-    public record Result(Plan plan, String backend, int rotationKeys, long evaluationKeyBytes, double keySeconds,
-                         List<Token> tokens) {
+    /** The run: the model's shape, the plan, the keys and every token, the prompt's first. */
+    public record Result(Gpt2Config shape, Plan plan, String backend, int rotationKeys, long evaluationKeyBytes,
+                         double keySeconds, List<Token> tokens) {
         /** Mean seconds of the tokens after the first (the first's when there are none). */
         public double secondsPerTokenAfterFirst() {
             return tokens.stream().skip(tokens.size() > 1 ? 1 : 0).mapToDouble(Token::seconds).average().orElse(0);
+        }
+
+        /** The figures as one JSON object ({@code zkllm bench model --json}, the device run's device_model.json). */
+        public ObjectNode toJson() {
+            ObjectNode out = new ObjectMapper().createObjectNode();
+            ObjectNode s = out.putObject("shape");
+            s.put("layers", shape.nLayer());
+            s.put("heads", shape.nHead());
+            s.put("d", shape.nEmbd());
+            s.put("n_inner", shape.nInner());
+            s.put("vocabulary", shape.vocabSize());
+            s.put("context", shape.nPositions());
+            out.put("backend", backend);
+            out.put("log_n", plan.logN());
+            out.put("dnum", plan.dnum());
+            out.put("rounds", plan.roundCount());
+            out.put("key_seconds", rounded(keySeconds));
+            out.put("rotation_keys", rotationKeys);
+            out.put("evaluation_key_bytes", evaluationKeyBytes);
+            out.put("seconds_per_token_after_first", rounded(secondsPerTokenAfterFirst()));
+            ArrayNode list = out.putArray("tokens");
+            for (Token t : tokens) {
+                ObjectNode o = list.addObject();
+                o.put("positions", t.positions());
+                o.put("seconds", rounded(t.seconds()));
+                o.put("client_seconds", rounded(t.clientSeconds()));
+                ObjectNode byStage = o.putObject("seconds_by_stage");
+                t.secondsByStage().forEach((kind, seconds) -> byStage.put(kind.name(), rounded(seconds)));
+                o.put("bytes_up", t.bytesUp());
+                o.put("bytes_down", t.bytesDown());
+                o.put("max_logit_error", t.maxLogitError());
+            }
+            return out;
         }
     }
 
@@ -101,6 +144,36 @@ public final class ModelBenchmark {
             context = Arrays.copyOf(context, context.length + 1);
             context[context.length - 1] = next;
         }
-        return new Result(plan, backend.name(), program.rotationSteps().length, keyBytes, runner.keySeconds(), done);
+        return new Result(model.config(), plan, backend.name(), program.rotationSteps().length, keyBytes,
+                runner.keySeconds(), done);
+    }
+
+    /** Milliseconds' precision for a printed figure in seconds. */
+    public static double rounded(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+
+    /**
+     * For a machine with a Java runtime but not the CLI (the device machine, {@code run.sh}):
+     * {@code ModelBenchmark OUT.json [--shape NAME] [--layers L] [--prompt P] [--tokens T] [--backend B]}
+     * writes {@link Result#toJson} with {@code squeeze_seconds} to OUT.json, progress to stdout.
+     */
+    public static void main(String[] args) throws IOException {
+        Map<String, String> flags = new HashMap<>(Map.of("--shape", "gpt2-small", "--prompt", "1", "--tokens", "2",
+                "--backend", "auto"));
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            if (!flags.containsKey(args[i]) && !args[i].equals("--layers")) {
+                throw new IllegalArgumentException("unknown flag " + args[i]);
+            }
+            flags.put(args[i], args[i + 1]);
+        }
+        String layers = flags.get("--layers");
+        Gpt2Config shape = RandomModel.shape(flags.get("--shape"), layers == null ? null : Integer.valueOf(layers));
+        long start = System.nanoTime();
+        SqueezedModel model = RandomModel.squeezed(shape, 1);
+        double squeezeSeconds = (System.nanoTime() - start) / 1e9;
+        Result r = run(model, RingBackends.named(flags.get("--backend")), Integer.parseInt(flags.get("--prompt")),
+                Integer.parseInt(flags.get("--tokens")), 1, System.out::println);
+        Files.writeString(Path.of(args[0]), r.toJson().put("squeeze_seconds", rounded(squeezeSeconds)).toString());
     }
 }

@@ -10,7 +10,9 @@ import ai.zkllm.squeeze.model.Gpt2Teacher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 
 /**
  * A squeezed model of a given shape from seeded random weights: GPT-2's initialisation (weights
@@ -23,11 +25,25 @@ import java.util.Random;
 public final class RandomModel {
     /** GPT-2 small's shape: 12 layers, 12 heads, d = 768, n_inner 3072, vocabulary 50257, context 128 (of its 1024). */
     public static final Gpt2Config GPT2_SMALL = Gpt2Config.of(12, 12, 768, 128, 50257);
+    /** The shapes by name: GPT-2 small's, and those of the shipped English and reference models. */
+    public static final Map<String, Gpt2Config> SHAPES = Map.of("gpt2-small", GPT2_SMALL,
+            "english", ReferenceModel.ENGLISH_CONFIG, "reference", ReferenceModel.CONFIG);
     /** Calibration windows and their length: the statistics only set the GELU interval here. */
     private static final int WINDOWS = 2;
     private static final int WINDOW_LENGTH = 8;
 
     private RandomModel() {}
+
+    /** The shape called {@code name} ({@link #SHAPES}), with {@code layers} layers instead of its own when not null. */
+    public static Gpt2Config shape(String name, Integer layers) {
+        Gpt2Config c = SHAPES.get(name);
+        if (c == null) {
+            throw new IllegalArgumentException("unknown shape '" + name + "'; valid names: "
+                    + String.join(", ", new TreeSet<>(SHAPES.keySet())));
+        }
+        return layers == null ? c : new Gpt2Config(layers, c.nHead(), c.nEmbd(), c.nPositions(), c.vocabSize(),
+                c.nInner(), c.activation(), c.layerNormEps());
+    }
 
     /** The squeezed model of {@code config} from the weights of {@code seed}. */
     public static SqueezedModel squeezed(Gpt2Config config, long seed) {
