@@ -19,6 +19,8 @@ public final class CkksContext {
     private final KeySwitcher keySwitcher;
     /** rescaleInverse[l][i] = q_l^-1 mod q_i for i &lt; l. */
     private final long[][] rescaleInverse;
+    /** log2 of q_0···q_l per level l (every encoding checks its values against it). */
+    private final double[] logQ;
     private volatile Encoder encoder;
 
     /** A context on {@link RingBackends#preferred()}: native kernels when they load, else Java. */
@@ -38,6 +40,12 @@ public final class CkksContext {
             for (int i = 0; i < l; i++) {
                 rescaleInverse[l][i] = ring.modulus(i).inverse(params.qPrimes().get(l));
             }
+        }
+        logQ = new double[levels];
+        double sum = 0;
+        for (int l = 0; l < levels; l++) {
+            sum += Math.log(params.qPrimes().get(l)) / Math.log(2);
+            logQ[l] = sum;
         }
         this.keySwitcher = new KeySwitcher(this);
     }
@@ -83,11 +91,7 @@ public final class CkksContext {
 
     /** log2 of Q_level = q_0 · ... · q_level. */
     public double logQ(int level) {
-        double sum = 0;
-        for (int i = 0; i <= level; i++) {
-            sum += Math.log(params.qPrimes().get(i)) / Math.log(2);
-        }
-        return sum;
+        return logQ[level];
     }
 
     /** The galois element 5^k mod 2N of a left rotation of the slots by k (k may be negative). */

@@ -30,9 +30,15 @@ public final class Encoder {
     private final int[] slotPosition;
     private final double[] twistCos;
     private final double[] twistSin;
-    /** e^(2πi·t/slots) for t &lt; slots/2. */
-    private final double[] rootCos;
-    private final double[] rootSin;
+    /**
+     * The FFT's twiddles stage by stage, contiguous so that its inner loop streams (and C2 can
+     * vectorize it): for the stage of length len = 2^s, entries [len/2 - 1, len - 1) hold
+     * e^(2πi·k/len) for k &lt; len/2, the values rootCos/rootSin[k·slots/len] of one table
+     * (stageSinInverse: the sines negated, for the inverse transform).
+     */
+    private final double[] stageCos;
+    private final double[] stageSin;
+    private final double[] stageSinInverse;
     /** garnerPrefix[i][j] = q_0···q_(j-1) mod q_i for j &lt; i, with Shoup companions. */
     private final long[][] garnerPrefix;
     private final long[][] garnerPrefixShoup;
@@ -59,12 +65,22 @@ public final class Encoder {
             twistCos[k] = Math.cos(angle);
             twistSin[k] = Math.sin(angle);
         }
-        rootCos = new double[Math.max(1, slots / 2)];
-        rootSin = new double[rootCos.length];
+        double[] rootCos = new double[Math.max(1, slots / 2)];
+        double[] rootSin = new double[rootCos.length];
         for (int t = 0; t < slots / 2; t++) {
             double angle = 2 * Math.PI * t / slots;
             rootCos[t] = Math.cos(angle);
             rootSin[t] = Math.sin(angle);
+        }
+        stageCos = new double[Math.max(1, slots - 1)];
+        stageSin = new double[stageCos.length];
+        stageSinInverse = new double[stageCos.length];
+        for (int len = 2; len <= slots; len <<= 1) {
+            for (int k = 0; k < len / 2; k++) {
+                stageCos[len / 2 - 1 + k] = rootCos[k * (slots / len)];
+                stageSin[len / 2 - 1 + k] = rootSin[k * (slots / len)];
+                stageSinInverse[len / 2 - 1 + k] = -rootSin[k * (slots / len)];
+            }
         }
         int levels = context.maxLevel() + 1;
         garnerPrefix = new long[levels][];
@@ -129,11 +145,26 @@ public final class Encoder {
                     Math.log(scale) / Math.log(2), Math.log(maxAbs) / Math.log(2), level, context.logQ(level)));
         }
         RnsPoly poly = RnsPoly.zero(level + 1, ring.n(), false);
+        long[] small = maxAbs < 0x1p61 ? new long[coefficients.length] : null;
+        if (small != null) {
+            for (int k = 0; k < small.length; k++) {
+                small[k] = (long) coefficients[k];
+            }
+        }
         for (int i = 0; i <= level; i++) {
             Modulus q = ring.modulus(i);
             long[] limb = poly.limb(i);
-            for (int k = 0; k < coefficients.length; k++) {
-                limb[k] = residue(coefficients[k], q);
+            if (small != null) {
+                // a multiple of q above 2^61 makes every coefficient non-negative (below 2^63): one
+                // Barrett reduction each, no branch (this loop dominates the encoding of a matrix's diagonals)
+                long offset = ((1L << 61) / q.value() + 1) * q.value();
+                for (int k = 0; k < small.length; k++) {
+                    limb[k] = q.reduce(small[k] + offset);
+                }
+            } else {
+                for (int k = 0; k < coefficients.length; k++) {
+                    limb[k] = residue(coefficients[k], q);
+                }
             }
         }
         ring.ntt(poly);
@@ -256,14 +287,14 @@ public final class Encoder {
                 t = im[i]; im[i] = im[r]; im[r] = t;
             }
         }
-        double sign = inverse ? -1 : 1;
+        double[] sines = inverse ? stageSinInverse : stageSin;
         for (int len = 2; len <= n; len <<= 1) {
             int half = len >>> 1;
-            int stride = n / len;
+            int twiddles = half - 1;
             for (int start = 0; start < n; start += len) {
                 for (int k = 0; k < half; k++) {
-                    double wr = rootCos[k * stride];
-                    double wi = sign * rootSin[k * stride];
+                    double wr = stageCos[twiddles + k];
+                    double wi = sines[twiddles + k];
                     int a = start + k;
                     int b = a + half;
                     double vr = re[b] * wr - im[b] * wi;

@@ -33,6 +33,16 @@ class EncoderTest {
         FheFixture.assertPrecision("encode/decode scale 2^90", v, KIT.encoder.decode(pt), 40);
     }
 
+    /** Coefficients below 2^61 take the branch-free reduction, larger ones the exact fallback: both decode back. */
+    @Test
+    void coefficientsOnEitherSideOfTheFastReductionBoundRoundTrip() {
+        double[] v = KIT.randomValues(1);
+        for (int logScale : new int[] {58, 60, 61, 62}) {
+            Plaintext pt = KIT.encoder.encode(v, KIT.context.maxLevel(), Math.scalb(1.0, logScale));
+            FheFixture.assertPrecision("encode/decode scale 2^" + logScale, v, KIT.encoder.decode(pt), 40);
+        }
+    }
+
     @Test
     void valuesTooLargeForTheLevelAreRefused() {
         double[] v = KIT.randomValues(1);
