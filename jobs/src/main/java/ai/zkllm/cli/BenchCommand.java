@@ -145,6 +145,21 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--backend", defaultValue = "auto", converter = BackendName.class, description = "java, native, cuda or auto (default ${DEFAULT-VALUE}).")
         String backend;
 
+        @Option(names = "--cache-encodings",
+                description = "Keep every diagonal's plaintext once encoded, as a long-lived miner may: later tokens skip"
+                        + " the encoding (for GPT-2 small at N = 2^13 about 11 GiB of heap).")
+        boolean cacheEncodings;
+
+        @Option(names = "--sessions", defaultValue = "1", converter = PositiveInt.class,
+                description = "Concurrent sessions on one miner, each with its own keys and conversation: the"
+                        + " throughput figure (tokens per second of all of them) (default ${DEFAULT-VALUE}).")
+        int sessions;
+
+        @Option(names = "--unbatched",
+                description = "Run concurrent sessions' rounds one by one, side by side, instead of in batches that"
+                        + " encode each weight diagonal once for all of them.")
+        boolean unbatched;
+
         @Option(names = "--json", description = "Print one JSON object (progress goes to stderr).")
         boolean json;
 
@@ -170,14 +185,16 @@ public final class BenchCommand implements Runnable {
             long start = System.nanoTime();
             SqueezedModel model = RandomModel.squeezed(c, seed);
             double squeezeSeconds = (System.nanoTime() - start) / 1e9;
-            ModelBenchmark.Result r = ModelBenchmark.run(model, ring, prompt, tokens, seed, log);
+            ModelBenchmark.Result r = ModelBenchmark.run(model, ring,
+                    new ModelBenchmark.Options(prompt, tokens, seed, cacheEncodings, sessions, !unbatched), log);
             if (json) {
                 System.out.println(r.toJson().put("squeeze_seconds", ModelBenchmark.rounded(squeezeSeconds)));
             } else {
                 System.out.printf("%d rounds per token at N = 2^%d, dnum %d, backend %s: %.3f s per token after the"
-                        + " first; evaluation keys %,d bytes (%d rotations) in %.1f s%n", r.plan().roundCount(),
-                        r.plan().logN(), r.plan().dnum(), r.backend(), r.secondsPerTokenAfterFirst(),
-                        r.evaluationKeyBytes(), r.rotationKeys(), r.keySeconds());
+                        + " first, %.3f tokens/s over %d session(s); evaluation keys %,d bytes (%d rotations) in"
+                        + " %.1f s%n", r.plan().roundCount(), r.plan().logN(), r.plan().dnum(), r.backend(),
+                        r.secondsPerTokenAfterFirst(), r.tokensPerSecond(), sessions, r.evaluationKeyBytes(),
+                        r.rotationKeys(), r.keySeconds());
             }
         }
     }

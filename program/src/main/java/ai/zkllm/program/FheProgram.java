@@ -3,6 +3,7 @@ package ai.zkllm.program;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Parameters;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -57,6 +58,20 @@ public interface FheProgram {
      * evaluation keys give the same output bytes on every backend.
      */
     List<Ciphertext> evaluate(int round, List<Ciphertext> inputs, Evaluator evaluator);
+
+    /**
+     * Miner: round {@code round} of several prompts at once (a batch; each with the evaluator of its
+     * session's keys, all on one context). Element i equals evaluate(round, inputs[i], evaluators[i])
+     * bit for bit; a program may share work across the batch (the squeezed program encodes each
+     * weight diagonal once for all of it). By default, one prompt after the other.
+     */
+    default List<List<Ciphertext>> evaluateBatch(int round, List<List<Ciphertext>> inputs, List<Evaluator> evaluators) {
+        List<List<Ciphertext>> out = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            out.add(evaluate(round, inputs.get(i), evaluators.get(i)));
+        }
+        return out;
+    }
 
     /**
      * Client: the token ids of {@code text} in this program's vocabulary (byte-level UTF-8 for the

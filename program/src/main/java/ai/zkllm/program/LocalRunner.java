@@ -23,10 +23,33 @@ import java.util.concurrent.TimeoutException;
 /**
  * A client and a miner in one process: the client's {@link RoundLoop} with the miner's
  * {@link RoundExecutor} as its transport, over an in-memory blob store. The bytes, checks and
- * digests are those of the stream; only Kafka is missing. Used to measure a program
- * ({@code zkllm squeeze report}) and in tests.
+ * digests are those of the stream; only Kafka is missing. Several runners (sessions, each with its
+ * own keys) may share one {@link Miner}, whose rounds can then be batched. Used to measure a program
+ * ({@code zkllm squeeze report}, {@code zkllm bench model}) and in tests.
  */
 public final class LocalRunner {
+    /**
+     * The miner side: an in-memory blob store for the sessions' evaluation keys and one round
+     * executor, that runs each prompt as it comes or, with a batch size above 0, through a
+     * {@link RoundBatcher} (the prompts of concurrent sessions in batches). Thread-safe.
+     */
+    public static final class Miner {
+        private final BlobStore blobs = new BlobStore("memory:/", Integer.MAX_VALUE - 16, new MemoryBlobFileSystem());
+        private final RoundExecutor executor;
+        private final RoundBatcher batcher;
+
+        /** @param maxBatch prompts per batch, or 0 to run every prompt on its own (concurrently) */
+        public Miner(FheProgram program, RingBackend backend, int maxBatch) {
+            this.executor = new RoundExecutor(ProgramRegistry.of(program), blobs, backend,
+                    new EvaluationKeyCache(Long.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE, System::currentTimeMillis));
+            this.batcher = maxBatch > 0 ? new RoundBatcher(executor, maxBatch) : null;
+        }
+
+        RoundOutcome execute(EncryptedPrompt prompt) {
+            return batcher != null ? batcher.execute(prompt) : executor.execute(prompt);
+        }
+    }
+
     private final FheProgram program;
     private final CkksContext context;
     private final EvaluationKeys keys;
@@ -35,7 +58,13 @@ public final class LocalRunner {
     private final double keySeconds;
     private RoundLoop.Listener listener = RoundLoop.Listener.NONE;
 
+    /** A session with a miner of its own. */
     public LocalRunner(FheProgram program, RingBackend backend, SecureRandom random) {
+        this(program, backend, new Miner(program, backend, 0), random);
+    }
+
+    /** A session of {@code miner} (new keys, put in its blob store). */
+    public LocalRunner(FheProgram program, RingBackend backend, Miner miner, SecureRandom random) {
         long t0 = System.nanoTime();
         this.program = program;
         FheEngines.Engine engine = FheEngines.get(program.parameters(), backend);
@@ -43,20 +72,17 @@ public final class LocalRunner {
         SecretKey secretKey = new KeyGenerator(context, random).secretKey();
         this.keys = ProgramKeys.generate(program, context, secretKey, random);
         this.keySeconds = (System.nanoTime() - t0) / 1e9;
-        BlobStore blobs = new BlobStore("memory:/", Integer.MAX_VALUE - 16, new MemoryBlobFileSystem());
         BlobRef keysRef;
         try {
-            keysRef = blobs.put(engine.codec().toBytes(keys));
+            keysRef = miner.blobs.put(engine.codec().toBytes(keys));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         this.session = new RoundLoop.Session("local", "0", keysRef, null);
-        RoundExecutor miner = new RoundExecutor(ProgramRegistry.of(program), blobs, backend,
-                new EvaluationKeyCache(Long.MAX_VALUE, 1, Long.MAX_VALUE, System::currentTimeMillis));
         this.loop = new RoundLoop(program, engine, secretKey, random, prompt -> answer(miner, prompt));
     }
 
-    private static EncryptedResponse answer(RoundExecutor miner, EncryptedPrompt prompt) throws RejectedPromptException {
+    private static EncryptedResponse answer(Miner miner, EncryptedPrompt prompt) throws RejectedPromptException {
         RoundOutcome outcome = miner.execute(prompt);
         if (outcome instanceof Refused refused) {
             throw new RejectedPromptException(refused.reason(), refused.detail());

@@ -19,12 +19,14 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * One round of one prompt, the same way for the miner that answers it and the validator that
+ * One round of one prompt (or of a batch, {@link #executeBatch}), the same way for the miner that answers it and the validator that
  * replays it: evaluation keys by content hash (cache, else blob store) → decode every input and
  * check it against the program's contract → evaluate → encode the outputs compactly (only the client
  * decrypts them) with their canonical digests. Bit-exact replay is the network's proof of work, so every check a round makes lives
@@ -64,18 +66,68 @@ public final class RoundExecutor {
     }
 
     public RoundOutcome execute(EncryptedPrompt prompt) {
+        return executeBatch(List.of(prompt)).get(0);
+    }
+
+    /**
+     * Several prompts at once, each checked on its own (a refusal is that prompt's alone); the
+     * prompts of one program and round are evaluated as one batch ({@link FheProgram#evaluateBatch}:
+     * the same bytes as one by one, with the work the program can share done once). Outcomes in the
+     * prompts' order; an answered prompt's evaluateUs is its batch's.
+     */
+    public List<RoundOutcome> executeBatch(List<EncryptedPrompt> prompts) {
+        RoundOutcome[] outcomes = new RoundOutcome[prompts.size()];
+        Map<List<Object>, List<Prepared>> batches = new LinkedHashMap<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            Checked checked = prepare(i, prompts.get(i));
+            if (checked.refused() != null) {
+                outcomes[i] = checked.refused();
+            } else {
+                Prepared p = checked.prepared();
+                batches.computeIfAbsent(List.of(p.program(), prompts.get(i).getRound()), k -> new ArrayList<>()).add(p);
+            }
+        }
+        for (Map.Entry<List<Object>, List<Prepared>> batch : batches.entrySet()) {
+            List<Prepared> members = batch.getValue();
+            long t2 = System.nanoTime();
+            List<List<Ciphertext>> outputs = members.get(0).program().evaluateBatch((Integer) batch.getKey().get(1),
+                    members.stream().map(Prepared::inputs).toList(), members.stream().map(Prepared::evaluator).toList());
+            long evaluateUs = (System.nanoTime() - t2) / 1000;
+            for (int m = 0; m < members.size(); m++) {
+                outcomes[members.get(m).index()] = answer(members.get(m), outputs.get(m), evaluateUs);
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    private static Answered answer(Prepared p, List<Ciphertext> outputs, long evaluateUs) {
+        long t3 = System.nanoTime();
+        List<FheCiphertext> encoded = new ArrayList<>(outputs.size());
+        List<String> outputDigests = new ArrayList<>(outputs.size());
+        for (Ciphertext ct : outputs) {
+            FheCiphertext message = p.engine().codec().toCompactProto(ct); // sha256: the canonical digest of what is sent
+            encoded.add(message);
+            outputDigests.add(HexFormat.of().formatHex(message.getSha256().toByteArray()));
+        }
+        long t4 = System.nanoTime();
+        return new Answered(p.program(), p.inputDigests(), encoded, outputDigests,
+                new Timings(p.loadKeysUs(), p.decodeUs(), evaluateUs, (t4 - t3) / 1000));
+    }
+
+    /** The checks, the keys and the inputs of one prompt, ready to evaluate; or why it is refused. */
+    private Checked prepare(int index, EncryptedPrompt prompt) {
         Optional<FheProgram> found = programs.find(prompt.getModelHash());
         if (found.isEmpty()) {
-            return Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL, "no program for " + prompt.getModelHash());
+            return Checked.refused(Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_UNKNOWN_MODEL, "no program for " + prompt.getModelHash()));
         }
         FheProgram program = found.get();
         if (prompt.getRound() < 0 || prompt.getRound() >= program.rounds()) {
-            return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_INVALID, "round " + prompt.getRound()
-                    + " outside [0, " + program.rounds() + ") of program " + program.modelHash());
+            return Checked.refused(Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_INVALID, "round " + prompt.getRound()
+                    + " outside [0, " + program.rounds() + ") of program " + program.modelHash()));
         }
         if (!program.acceptsInputCount(prompt.getRound(), prompt.getInputsCount())) {
-            return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_INVALID, "round " + prompt.getRound() + " of program "
-                    + program.modelHash() + " does not take " + prompt.getInputsCount() + " input ciphertexts");
+            return Checked.refused(Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_INVALID, "round " + prompt.getRound() + " of program "
+                    + program.modelHash() + " does not take " + prompt.getInputsCount() + " input ciphertexts"));
         }
         FheEngines.Engine engine = engine(program);
         CkksContext context = engine.context();
@@ -88,30 +140,30 @@ public final class RoundExecutor {
             Set<Integer> rotations = ProgramKeys.galoisElements(program, context);
             long bound = engine.codec().evaluationKeysBytesBound(rotations.size());
             if (prompt.getEvaluationKeys().getSizeBytes() > bound) {
-                return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_OVERSIZED, "evaluation keys of "
+                return Checked.refused(Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_OVERSIZED, "evaluation keys of "
                         + prompt.getEvaluationKeys().getSizeBytes() + " bytes, over the bound of " + bound
-                        + " for this program's relinearization key and " + rotations.size() + " rotations");
+                        + " for this program's relinearization key and " + rotations.size() + " rotations"));
             }
             byte[] keyBytes;
             try {
                 keyBytes = blobs.get(prompt.getEvaluationKeys());
             } catch (FileNotFoundException e) {
-                return Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS, e.getMessage());
+                return Checked.refused(Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS, e.getMessage()));
             } catch (IOException e) {
-                return Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
-                        "evaluation keys unreadable: " + e.getMessage());
+                return Checked.refused(Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
+                        "evaluation keys unreadable: " + e.getMessage()));
             }
             try {
                 keys = engine.codec().evaluationKeysFromBytes(keyBytes, rotations);
             } catch (InvalidFheDataException e) {
-                return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
-                        "evaluation keys " + keysSha + " invalid: " + e.getMessage());
+                return Checked.refused(Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS,
+                        "evaluation keys " + keysSha + " invalid: " + e.getMessage()));
             }
             keyCache.put(keysSha, keys, EvaluationKeyCache.memoryBytes(keys));
         }
         Optional<String> missing = ProgramKeys.missing(keys, program, context);
         if (missing.isPresent()) {
-            return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS, missing.get());
+            return Checked.refused(Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_MISSING_EVALUATION_KEYS, missing.get()));
         }
         long t1 = System.nanoTime();
 
@@ -125,33 +177,37 @@ public final class RoundExecutor {
                 byte[] bytes = payload.hasBlob() ? blobs.get(payload.getBlob()) : payload.getInline().toByteArray();
                 ct = engine.codec().ciphertextFromBytes(bytes);
             } catch (InvalidFheDataException e) {
-                return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "]: " + e.getMessage());
+                return Checked.refused(Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "]: " + e.getMessage()));
             } catch (IOException e) {
-                return Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "input blob: " + e.getMessage());
+                return Checked.refused(Refused.unavailable(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "input blob: " + e.getMessage()));
             }
             if (ct.level() != inputLevel || ct.size() != 2 || ct.scale() != params.scale()) {
-                return Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "] at level "
+                return Checked.refused(Refused.breach(DeadLetterReason.DEAD_LETTER_REASON_BAD_CIPHERTEXT, "inputs[" + i + "] at level "
                         + ct.level() + ", scale " + ct.scale() + ", with " + ct.size() + " polynomials; round "
                         + prompt.getRound() + " takes fresh inputs (level " + inputLevel + ", scale " + params.scale()
-                        + ", 2 polynomials)");
+                        + ", 2 polynomials)"));
             }
             inputs.add(ct);
             inputDigests.add(engine.digestHex(ct));
         }
         long t2 = System.nanoTime();
+        return Checked.ready(new Prepared(index, program, engine, new Evaluator(context, keys), inputs, inputDigests,
+                (t1 - t0) / 1000, (t2 - t1) / 1000));
+    }
 
-        List<Ciphertext> outputs = program.evaluate(prompt.getRound(), inputs, new Evaluator(context, keys));
-        long t3 = System.nanoTime();
+    /** A prompt that passed every check: its program, the evaluator of its keys, its decoded inputs. */
+    private record Prepared(int index, FheProgram program, FheEngines.Engine engine, Evaluator evaluator,
+                            List<Ciphertext> inputs, List<String> inputDigests, long loadKeysUs, long decodeUs) {
+    }
 
-        List<FheCiphertext> encoded = new ArrayList<>(outputs.size());
-        List<String> outputDigests = new ArrayList<>(outputs.size());
-        for (Ciphertext ct : outputs) {
-            FheCiphertext message = engine.codec().toCompactProto(ct); // sha256: the canonical digest of what is sent
-            encoded.add(message);
-            outputDigests.add(HexFormat.of().formatHex(message.getSha256().toByteArray()));
+    /** Either a refusal or a prepared prompt. */
+    private record Checked(Refused refused, Prepared prepared) {
+        static Checked refused(Refused r) {
+            return new Checked(r, null);
         }
-        long t4 = System.nanoTime();
-        return new Answered(program, inputDigests, encoded, outputDigests,
-                new Timings((t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000, (t4 - t3) / 1000));
+
+        static Checked ready(Prepared p) {
+            return new Checked(null, p);
+        }
     }
 }

@@ -155,59 +155,93 @@ public final class DiagonalTransform {
      */
     public static Ciphertext sum(Evaluator evaluator, List<DiagonalTransform> transforms,
             List<Map<Integer, Ciphertext>> rotatedInputs) {
-        List<Map<Integer, Map<Integer, Plaintext>>> encoded = new ArrayList<>();
-        TreeSet<Integer> giants = new TreeSet<>();
-        for (int i = 0; i < transforms.size(); i++) {
-            DiagonalTransform t = transforms.get(i);
-            int level = rotatedInputs.get(i).get(0).level();
-            if (level < 1) {
-                throw new IllegalArgumentException("diagonal transform needs 1 level, the ciphertext has 0 left");
-            }
-            if (evaluator.context().slots() != t.slots) {
-                throw new IllegalArgumentException("transform over " + t.slots + " slots, evaluator has "
-                        + evaluator.context().slots());
-            }
-            encoded.add(t.cacheEncodings ? t.encodedByLevel.computeIfAbsent(level, l -> t.encodeAt(evaluator, l))
-                    : null);
-            giants.addAll(t.diagonals.keySet());
-        }
-        // each giant step's partial sum and rotation is independent of the others: they run side by side,
-        // and the exact modular sum of their results does not depend on the order
-        List<Ciphertext> shifted = giants.stream().parallel().map(g -> {
-            Ciphertext partial = giantPartial(evaluator, transforms, rotatedInputs, encoded, g);
-            return g == 0 ? partial : evaluator.rotate(partial, g);
-        }).toList();
-        Ciphertext result = shifted.isEmpty() ? evaluator.multiplyConstant(rotatedInputs.get(0).get(0), 0)
-                : shifted.get(0);
-        for (int j = 1; j < shifted.size(); j++) {
-            result = evaluator.add(result, shifted.get(j));
-        }
-        return result;
+        return sumEach(List.of(evaluator), transforms, List.of(rotatedInputs)).get(0);
     }
 
-    /** Σ over the transforms of Σ_b rot(d_(g+b), -g) ⊙ rot(x, b) for giant offset g. */
-    private static Ciphertext giantPartial(Evaluator evaluator, List<DiagonalTransform> transforms,
-            List<Map<Integer, Ciphertext>> rotatedInputs, List<Map<Integer, Map<Integer, Plaintext>>> encoded, int g) {
-        Ciphertext partial = null;
+    /**
+     * {@link #sum} for a batch: element s is sum(evaluators[s], transforms, rotatedInputs[s]), bit
+     * for bit, with every diagonal encoded once for the whole batch (the evaluators share one
+     * context, as the sessions of one program do; their keys differ). Encoding dominates a large
+     * transform, so a batch of B costs far less than B sums.
+     */
+    public static List<Ciphertext> sumEach(List<Evaluator> evaluators, List<DiagonalTransform> transforms,
+            List<List<Map<Integer, Ciphertext>>> rotatedInputs) {
+        Evaluator first = evaluators.get(0);
+        int level = rotatedInputs.get(0).get(0).get(0).level();
+        for (int s = 0; s < evaluators.size(); s++) {
+            if (evaluators.get(s).context() != first.context()) {
+                throw new IllegalArgumentException("a batch shares one context; evaluator " + s + " has another");
+            }
+            for (Map<Integer, Ciphertext> rotated : rotatedInputs.get(s)) {
+                if (rotated.get(0).level() != level) {
+                    throw new IllegalArgumentException("a batch's inputs share one level: " + level + " and "
+                            + rotated.get(0).level());
+                }
+            }
+        }
+        if (level < 1) {
+            throw new IllegalArgumentException("diagonal transform needs 1 level, the ciphertext has 0 left");
+        }
+        List<Map<Integer, Map<Integer, Plaintext>>> encoded = new ArrayList<>();
+        TreeSet<Integer> giants = new TreeSet<>();
+        for (DiagonalTransform t : transforms) {
+            if (first.context().slots() != t.slots) {
+                throw new IllegalArgumentException("transform over " + t.slots + " slots, evaluator has "
+                        + first.context().slots());
+            }
+            encoded.add(t.cacheEncodings ? t.encodedByLevel.computeIfAbsent(level, l -> t.encodeAt(first, l)) : null);
+            giants.addAll(t.diagonals.keySet());
+        }
+        // each giant step's partial sums and rotations are independent of the others: they run side by side,
+        // and the exact modular sum of their results does not depend on the order
+        List<List<Ciphertext>> shifted = giants.stream().parallel().map(g -> {
+            List<Ciphertext> partials = giantPartials(first, transforms, rotatedInputs, encoded, level, g);
+            List<Ciphertext> out = new ArrayList<>(partials.size());
+            for (int s = 0; s < partials.size(); s++) {
+                out.add(g == 0 ? partials.get(s) : evaluators.get(s).rotate(partials.get(s), g));
+            }
+            return out;
+        }).toList();
+        List<Ciphertext> results = new ArrayList<>(evaluators.size());
+        for (int s = 0; s < evaluators.size(); s++) {
+            Evaluator ev = evaluators.get(s);
+            Ciphertext result = shifted.isEmpty() ? ev.multiplyConstant(rotatedInputs.get(s).get(0).get(0), 0)
+                    : shifted.get(0).get(s);
+            for (int j = 1; j < shifted.size(); j++) {
+                result = ev.add(result, shifted.get(j).get(s));
+            }
+            results.add(result);
+        }
+        return results;
+    }
+
+    /**
+     * Per batch element s, Σ over the transforms of Σ_b rot(d_(g+b), -g) ⊙ rot(x_s, b) for giant
+     * offset g; each diagonal is encoded once (by the shared context's encoder) for all elements.
+     */
+    private static List<Ciphertext> giantPartials(Evaluator evaluator, List<DiagonalTransform> transforms,
+            List<List<Map<Integer, Ciphertext>>> rotatedInputs, List<Map<Integer, Map<Integer, Plaintext>>> encoded,
+            int level, int g) {
+        Ciphertext[] partials = new Ciphertext[rotatedInputs.size()];
         for (int i = 0; i < transforms.size(); i++) {
             Map<Integer, double[]> babies = transforms.get(i).diagonals.get(g);
             if (babies == null) {
                 continue;
             }
-            Map<Integer, Ciphertext> rotated = rotatedInputs.get(i);
-            int level = rotated.get(0).level();
             for (Map.Entry<Integer, double[]> baby : babies.entrySet()) {
-                Ciphertext r = rotated.get(baby.getKey());
-                if (r == null) {
-                    throw new IllegalArgumentException("baby rotation " + baby.getKey() + " not supplied");
-                }
                 Plaintext p = encoded.get(i) != null ? encoded.get(i).get(g).get(baby.getKey())
                         : evaluator.encoder().encode(baby.getValue(), level, evaluator.context().qModulus(level).value());
-                Ciphertext term = evaluator.multiply(r, p);
-                partial = partial == null ? term : evaluator.add(partial, term);
+                for (int s = 0; s < partials.length; s++) {
+                    Ciphertext r = rotatedInputs.get(s).get(i).get(baby.getKey());
+                    if (r == null) {
+                        throw new IllegalArgumentException("baby rotation " + baby.getKey() + " not supplied");
+                    }
+                    Ciphertext term = evaluator.multiply(r, p);
+                    partials[s] = partials[s] == null ? term : evaluator.add(partials[s], term);
+                }
             }
         }
-        return partial;
+        return List.of(partials);
     }
 
     private Map<Integer, Map<Integer, Plaintext>> encodeAt(Evaluator evaluator, int level) {

@@ -70,6 +70,11 @@ public abstract class ShippedProgram implements FheProgram {
         return compiled().evaluate(round, inputs, evaluator);
     }
 
+    @Override
+    public List<List<Ciphertext>> evaluateBatch(int round, List<List<Ciphertext>> inputs, List<Evaluator> evaluators) {
+        return compiled().evaluateBatch(round, inputs, evaluators);
+    }
+
     /** UTF-8 bytes. */
     @Override public int[] encodeText(String text) { return TOKENIZER.encode(text); }
 

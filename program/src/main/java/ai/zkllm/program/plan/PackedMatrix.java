@@ -4,6 +4,7 @@ import ai.zkllm.fhe.circuits.DiagonalTransform;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.program.squeezed.QuantizedMatrix;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,20 +71,36 @@ final class PackedMatrix {
     }
 
     Ciphertext apply(Evaluator ev, Ciphertext x) {
-        return finish(ev, diagonals.accumulate(ev, DiagonalTransform.babyRotations(ev, x, diagonals.babySteps())));
+        return apply(List.of(ev), List.of(x), List.of(this)).get(0).get(0);
     }
 
-    /** Several matrices on one input (the head's vocabulary slices): x's baby-step rotations are made once for all. */
-    static List<Ciphertext> applyEach(Evaluator ev, Ciphertext x, List<PackedMatrix> matrices) {
+    /**
+     * Matrices on a batch of inputs (one per session or ciphertext, each with its evaluator; the
+     * head's vocabulary slices share one input): result[s][m] is matrices[m] applied to xs[s]. The
+     * baby-step rotations of each input are made once for all the matrices, and each diagonal is
+     * encoded once for the whole batch ({@link DiagonalTransform#sumEach}).
+     */
+    static List<List<Ciphertext>> apply(List<Evaluator> evs, List<Ciphertext> xs, List<PackedMatrix> matrices) {
         TreeSet<Integer> steps = new TreeSet<>();
         for (PackedMatrix m : matrices) {
             for (int step : m.diagonals.babySteps()) {
                 steps.add(step);
             }
         }
-        Map<Integer, Ciphertext> rotated = DiagonalTransform.babyRotations(ev, x,
-                steps.stream().mapToInt(Integer::intValue).toArray());
-        return matrices.stream().map(m -> m.finish(ev, m.diagonals.accumulate(ev, rotated))).toList();
+        int[] babySteps = steps.stream().mapToInt(Integer::intValue).toArray();
+        List<List<Map<Integer, Ciphertext>>> rotated = new ArrayList<>(xs.size());
+        List<List<Ciphertext>> out = new ArrayList<>(xs.size());
+        for (int s = 0; s < xs.size(); s++) {
+            rotated.add(List.of(DiagonalTransform.babyRotations(evs.get(s), xs.get(s), babySteps)));
+            out.add(new ArrayList<>(matrices.size()));
+        }
+        for (PackedMatrix m : matrices) {
+            List<Ciphertext> sums = DiagonalTransform.sumEach(evs, List.of(m.diagonals), rotated);
+            for (int s = 0; s < xs.size(); s++) {
+                out.get(s).add(m.finish(evs.get(s), sums.get(s)));
+            }
+        }
+        return out;
     }
 
     /** The folds, the rescale and the bias after the diagonals' sum y. */

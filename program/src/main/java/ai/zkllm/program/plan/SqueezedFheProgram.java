@@ -6,6 +6,7 @@ import ai.zkllm.fhe.ckks.Parameters;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.TokenDecoder;
 import ai.zkllm.program.squeezed.SqueezedModel;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -87,6 +88,43 @@ public final class SqueezedFheProgram implements FheProgram {
 
     @Override
     public List<Ciphertext> evaluate(int round, List<Ciphertext> inputs, Evaluator ev) {
+        return evaluateBatch(round, List.of(inputs), List.of(ev)).get(0);
+    }
+
+    /**
+     * Every ciphertext of every prompt is one input of the stage's batch (P positions each), so the
+     * diagonals are encoded once per round for all of them: a prompt's several ciphertexts, and the
+     * prompts of several sessions.
+     */
+    @Override
+    public List<List<Ciphertext>> evaluateBatch(int round, List<List<Ciphertext>> inputs, List<Evaluator> evaluators) {
+        if (inputs.size() != evaluators.size() || inputs.isEmpty()) {
+            throw new IllegalArgumentException(inputs.size() + " prompts with " + evaluators.size() + " evaluators");
+        }
+        Stage st = round >= 0 && round < rounds() ? plan.rounds().get(round) : null;
+        List<Ciphertext> items = new ArrayList<>();
+        List<Evaluator> itemEvaluators = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            check(round, st, inputs.get(i), evaluators.get(i));
+            for (Ciphertext x : inputs.get(i)) {
+                items.add(x);
+                itemEvaluators.add(evaluators.get(i));
+            }
+        }
+        List<List<Ciphertext>> outputs = stages.evaluate(st, items, itemEvaluators);
+        List<List<Ciphertext>> byPrompt = new ArrayList<>(inputs.size());
+        int item = 0;
+        for (List<Ciphertext> prompt : inputs) {
+            List<Ciphertext> out = new ArrayList<>();
+            for (int j = 0; j < prompt.size(); j++) {
+                out.addAll(outputs.get(item++));
+            }
+            byPrompt.add(out);
+        }
+        return byPrompt;
+    }
+
+    private void check(int round, Stage st, List<Ciphertext> inputs, Evaluator ev) {
         if (!acceptsInputCount(round, inputs.size())) {
             throw new IllegalArgumentException("round " + round + " of " + rounds() + " does not take "
                     + inputs.size() + " inputs");
@@ -95,15 +133,11 @@ public final class SqueezedFheProgram implements FheProgram {
             throw new IllegalArgumentException("evaluator for parameters " + ev.context().params().id()
                     + ", program " + modelHash + " uses " + params.id());
         }
-        Stage st = plan.rounds().get(round);
         for (Ciphertext x : inputs) {
             if (x.level() != inputLevel(round)) {
                 throw new IllegalArgumentException(st + " planned at level " + inputLevel(round) + ", input at "
                         + x.level());
             }
         }
-        // a round's ciphertexts are independent (P positions each): a prompt's several run on the common
-        // pool side by side; the outputs keep the inputs' order, and each one's bytes do not depend on threads
-        return inputs.parallelStream().flatMap(x -> stages.evaluate(st, x, ev).stream()).toList();
     }
 }

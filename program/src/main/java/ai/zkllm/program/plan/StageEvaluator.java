@@ -5,6 +5,8 @@ import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.program.squeezed.SqueezedModel;
 import java.util.List;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * The miner's side of the squeezed program: one {@link Stage} on one packed ciphertext, with the
@@ -36,26 +38,43 @@ final class StageEvaluator {
         return 2 + model.layer(l).gelu.depth();
     }
 
-    /** The stage on one input: one ciphertext, or the head's one per vocabulary slice. */
-    List<Ciphertext> evaluate(Stage st, Ciphertext x, Evaluator ev) {
+    /**
+     * The stage on a batch of inputs (the ciphertexts of one or more prompts of this round, each with
+     * its prompt's evaluator): per input its outputs, one ciphertext or the head's one per vocabulary
+     * slice. Each input's outputs are those it would have alone, bit for bit; the batch shares the
+     * encoding of every diagonal.
+     */
+    List<List<Ciphertext>> evaluate(Stage st, List<Ciphertext> xs, List<Evaluator> evs) {
         int l = st.layer();
         return switch (st.kind()) {
-            case QKV -> List.of(weights.qkv(l).apply(ev, x));
-            case PROJ -> List.of(weights.proj(l).apply(ev, x));
-            case MLP -> List.of(mlp(l, x, ev));
+            case QKV -> PackedMatrix.apply(evs, xs, List.of(weights.qkv(l)));
+            case PROJ -> PackedMatrix.apply(evs, xs, List.of(weights.proj(l)));
+            case MLP -> mlp(l, xs, evs).stream().map(List::of).toList();
             case PROJ_MLP -> {
-                Ciphertext normed = weights.projResidual(l).apply(ev, x);
-                Ciphertext out = mlp(l, normed, ev);
-                yield List.of(ev.add(out, firstCopy(normed, out, ev)));
+                List<Ciphertext> normed = only(PackedMatrix.apply(evs, xs, List.of(weights.projResidual(l))));
+                List<Ciphertext> out = mlp(l, normed, evs);
+                yield eachInput(xs.size(), s -> List.of(evs.get(s).add(out.get(s),
+                        firstCopy(normed.get(s), out.get(s), evs.get(s)))));
             }
-            case HEAD -> PackedMatrix.applyEach(ev, x, weights.head());
+            case HEAD -> PackedMatrix.apply(evs, xs, weights.head());
         };
     }
 
-    private Ciphertext mlp(int l, Ciphertext x, Evaluator ev) {
-        Ciphertext t = weights.fc(l).apply(ev, x);
-        Ciphertext g = new PolynomialEvaluator(ev).evaluate(t, model.layer(l).gelu.unit());
-        return weights.fcProj(l).apply(ev, g);
+    private List<Ciphertext> mlp(int l, List<Ciphertext> xs, List<Evaluator> evs) {
+        List<Ciphertext> t = only(PackedMatrix.apply(evs, xs, List.of(weights.fc(l))));
+        // the GELU is ciphertext products under each input's own keys: nothing to share, so side by side
+        List<Ciphertext> g = eachInput(xs.size(),
+                s -> new PolynomialEvaluator(evs.get(s)).evaluate(t.get(s), model.layer(l).gelu.unit()));
+        return only(PackedMatrix.apply(evs, g, List.of(weights.fcProj(l))));
+    }
+
+    private static List<Ciphertext> only(List<List<Ciphertext>> single) {
+        return single.stream().map(outputs -> outputs.get(0)).toList();
+    }
+
+    /** f(0), …, f(n - 1), computed on the common pool, in order. */
+    private static <T> List<T> eachInput(int n, IntFunction<T> f) {
+        return IntStream.range(0, n).parallel().mapToObj(f).toList();
     }
 
     /**

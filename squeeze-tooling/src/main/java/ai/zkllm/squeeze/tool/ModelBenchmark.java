@@ -27,6 +27,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -52,9 +56,18 @@ public final class ModelBenchmark {
                         long bytesUp, long bytesDown, double maxLogitError, int next) {
     }
 
-    /** The run: the model's shape, the plan, the keys and every token, the prompt's first. */
-    public record Result(Gpt2Config shape, Plan plan, String backend, int rotationKeys, long evaluationKeyBytes,
-                         double keySeconds, List<Token> tokens) {
+    /**
+     * The run: the model's shape, the plan, the keys, every token of the first session (the prompt's
+     * first), the wall clock of all sessions and the worst logit error of any token of any session.
+     */
+    public record Result(Gpt2Config shape, Options options, Plan plan, String backend, int rotationKeys,
+                         long evaluationKeyBytes, double keySeconds, List<Token> tokens, double wallSeconds,
+                         double maxLogitError) {
+        /** Tokens of all sessions per second of wall clock. */
+        public double tokensPerSecond() {
+            return options.sessions() * options.tokens() / wallSeconds;
+        }
+
         /** Mean seconds of the tokens after the first (the first's when there are none). */
         public double secondsPerTokenAfterFirst() {
             return tokens.stream().skip(tokens.size() > 1 ? 1 : 0).mapToDouble(Token::seconds).average().orElse(0);
@@ -71,6 +84,8 @@ public final class ModelBenchmark {
             s.put("vocabulary", shape.vocabSize());
             s.put("context", shape.nPositions());
             out.put("backend", backend);
+            out.put("seed", options.seed());
+            out.put("cache_encodings", options.cacheEncodings());
             out.put("log_n", plan.logN());
             out.put("dnum", plan.dnum());
             out.put("rounds", plan.roundCount());
@@ -78,6 +93,11 @@ public final class ModelBenchmark {
             out.put("rotation_keys", rotationKeys);
             out.put("evaluation_key_bytes", evaluationKeyBytes);
             out.put("seconds_per_token_after_first", rounded(secondsPerTokenAfterFirst()));
+            out.put("sessions", options.sessions());
+            out.put("batched", options.batched());
+            out.put("wall_seconds", rounded(wallSeconds));
+            out.put("tokens_per_second", rounded(tokensPerSecond()));
+            out.put("max_logit_error", maxLogitError);
             ArrayNode list = out.putArray("tokens");
             for (Token t : tokens) {
                 ObjectNode o = list.addObject();
@@ -97,55 +117,127 @@ public final class ModelBenchmark {
     private ModelBenchmark() {}
 
     /**
-     * @param promptTokens random prompt tokens (seeded by {@code seed}) the first token sends
-     * @param tokens       tokens to generate, the first included
+     * What to run.
+     *
+     * @param promptTokens   random prompt tokens (seeded by {@code seed} and the session) the first token sends
+     * @param tokens         tokens each session generates, the first included
+     * @param cacheEncodings keep every diagonal's plaintext once encoded (a long-lived miner: later tokens
+     *                       skip the encoding, at (level + 1)·N·8 bytes per diagonal)
+     * @param sessions       concurrent sessions (each its own keys, thread and conversation) on one miner
+     * @param batched        the miner runs the sessions' waiting rounds as batches ({@code RoundBatcher});
+     *                       otherwise each round on its own, side by side
      */
-    public static Result run(SqueezedModel model, RingBackend backend, int promptTokens, int tokens, long seed,
-            Consumer<String> log) {
-        if (promptTokens < 1 || promptTokens + tokens - 1 > model.maxContext() || tokens < 1) {
-            throw new IllegalArgumentException("a prompt of " + promptTokens + " tokens and " + tokens
+    public record Options(int promptTokens, int tokens, long seed, boolean cacheEncodings, int sessions,
+                          boolean batched) {
+        public Options {
+            if (sessions < 1) {
+                throw new IllegalArgumentException("at least 1 session, got " + sessions);
+            }
+        }
+    }
+
+    /** One token of one session as it ran: its context, the FHE logits, the seconds and its round trips. */
+    private record Ran(int[] context, double[] logits, double seconds, List<RoundLoop.RoundTrip> trips) {
+    }
+
+    public static Result run(SqueezedModel model, RingBackend backend, Options o, Consumer<String> log) {
+        if (o.promptTokens() < 1 || o.promptTokens() + o.tokens() - 1 > model.maxContext() || o.tokens() < 1) {
+            throw new IllegalArgumentException("a prompt of " + o.promptTokens() + " tokens and " + o.tokens()
                     + " tokens after it do not fit a context of " + model.maxContext());
         }
         Plan plan = new PlanCompiler(model, CostModel.JAVA_N14, 0, 1).compile(log);
-        SqueezedFheProgram program = new SqueezedFheProgram(model, plan, "random-" + seed);
-        log.accept("generating evaluation keys: " + program.rotationSteps().length + " rotations at N = 2^"
-                + plan.logN() + ", dnum " + plan.dnum());
-        LocalRunner runner = new LocalRunner(program, backend, new SecureRandom());
-        long keyBytes = FheEngines.get(plan.parameters(), backend).codec().toBytes(runner.keys()).length;
+        SqueezedFheProgram program = new SqueezedFheProgram(model, plan, "random-" + o.seed(), o.cacheEncodings());
+        log.accept("generating evaluation keys of " + o.sessions() + " session(s): " + program.rotationSteps().length
+                + " rotations at N = 2^" + plan.logN() + ", dnum " + plan.dnum());
+        LocalRunner.Miner miner = new LocalRunner.Miner(program, backend, o.batched() ? o.sessions() : 0);
+        List<LocalRunner> runners = new ArrayList<>();
+        for (int s = 0; s < o.sessions(); s++) {
+            runners.add(new LocalRunner(program, backend, miner, new SecureRandom()));
+        }
+        long keyBytes = FheEngines.get(plan.parameters(), backend).codec().toBytes(runners.get(0).keys()).length;
+
+        ExecutorService clients = Executors.newFixedThreadPool(o.sessions());
+        long start = System.nanoTime();
+        List<Future<List<Ran>>> sessions = new ArrayList<>();
+        for (int s = 0; s < o.sessions(); s++) {
+            int session = s;
+            sessions.add(clients.submit(() -> converse(runners.get(session), model.vocabularySize(), o, session,
+                    session == 0 ? log : line -> { })));
+        }
+        List<List<Ran>> ran = new ArrayList<>();
+        try {
+            for (Future<List<Ran>> f : sessions) {
+                ran.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a session failed: " + e.getCause(), e.getCause());
+        } finally {
+            clients.shutdownNow();
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+
+        // every session's every token against the plaintext model, after the clock stopped
+        double worst = 0;
+        List<Token> first = new ArrayList<>();
+        for (int s = 0; s < ran.size(); s++) {
+            for (int t = 0; t < ran.get(s).size(); t++) {
+                Ran r = ran.get(s).get(t);
+                double error = maxError(r.logits(), model.logits(r.context()));
+                worst = Math.max(worst, error);
+                if (s == 0) {
+                    first.add(token(plan, r, t == 0 ? o.promptTokens() : 1, error));
+                }
+            }
+        }
+        log.accept(String.format("%d session(s) x %d tokens in %.2f s: %.3f tokens/s (%s), max logit error %.2e",
+                o.sessions(), o.tokens(), wall, o.sessions() * o.tokens() / wall,
+                o.batched() ? "rounds batched" : "rounds one by one", worst));
+        return new Result(model.config(), o, plan, backend.name(), program.rotationSteps().length, keyBytes,
+                runners.get(0).keySeconds(), first, wall, worst);
+    }
+
+    /** One session's tokens, greedy, from its random prompt. */
+    private static List<Ran> converse(LocalRunner runner, int vocabulary, Options o, int session, Consumer<String> log) {
         List<RoundLoop.RoundTrip> trips = new ArrayList<>();
         runner.observe(trips::add);
-        int[] context = new Random(seed).ints(promptTokens, 0, model.vocabularySize()).toArray();
-        List<Token> done = new ArrayList<>();
-        for (int t = 0; t < tokens; t++) {
+        int[] context = new Random(o.seed() + session).ints(o.promptTokens(), 0, vocabulary).toArray();
+        List<Ran> ran = new ArrayList<>();
+        for (int t = 0; t < o.tokens(); t++) {
             trips.clear();
             long start = System.nanoTime();
-            double[] fhe = runner.nextTokenLogits(context);
+            double[] logits = runner.nextTokenLogits(context);
             double seconds = (System.nanoTime() - start) / 1e9;
-            double[] plain = model.logits(context);
-            double error = 0;
-            for (int i = 0; i < plain.length; i++) {
-                error = Math.max(error, Math.abs(fhe[i] - plain[i]));
-            }
-            Map<Stage.Kind, Double> byStage = new EnumMap<>(Stage.Kind.class);
-            double client = 0;
-            long up = 0;
-            long down = 0;
-            for (RoundLoop.RoundTrip trip : trips) {
-                byStage.merge(plan.rounds().get(trip.round()).kind(), trip.seconds(), Double::sum);
-                client += trip.clientSeconds();
-                up += trip.prompt().getSerializedSize();
-                down += trip.response().getSerializedSize();
-            }
-            int next = Logits.argmax(fhe);
-            Token token = new Token(t == 0 ? promptTokens : 1, seconds, client, byStage, up, down, error, next);
-            log.accept(String.format("token %d: %d positions, %.2f s (client %.2f s), %,d B up, %,d B down,"
-                    + " max logit error %.2e", t + 1, token.positions(), seconds, client, up, down, error));
-            done.add(token);
+            ran.add(new Ran(context, logits, seconds, List.copyOf(trips)));
+            log.accept(String.format("token %d: %.2f s", t + 1, seconds));
             context = Arrays.copyOf(context, context.length + 1);
-            context[context.length - 1] = next;
+            context[context.length - 1] = Logits.argmax(logits);
         }
-        return new Result(model.config(), plan, backend.name(), program.rotationSteps().length, keyBytes,
-                runner.keySeconds(), done);
+        return ran;
+    }
+
+    private static Token token(Plan plan, Ran r, int positions, double error) {
+        Map<Stage.Kind, Double> byStage = new EnumMap<>(Stage.Kind.class);
+        double client = 0;
+        long up = 0;
+        long down = 0;
+        for (RoundLoop.RoundTrip trip : r.trips()) {
+            byStage.merge(plan.rounds().get(trip.round()).kind(), trip.seconds(), Double::sum);
+            client += trip.clientSeconds();
+            up += trip.prompt().getSerializedSize();
+            down += trip.response().getSerializedSize();
+        }
+        return new Token(positions, r.seconds(), client, byStage, up, down, error, Logits.argmax(r.logits()));
+    }
+
+    private static double maxError(double[] fhe, double[] plain) {
+        double error = 0;
+        for (int i = 0; i < plain.length; i++) {
+            error = Math.max(error, Math.abs(fhe[i] - plain[i]));
+        }
+        return error;
     }
 
     /** Milliseconds' precision for a printed figure in seconds. */
@@ -155,12 +247,13 @@ public final class ModelBenchmark {
 
     /**
      * For a machine with a Java runtime but not the CLI (the device machine, {@code run.sh}):
-     * {@code ModelBenchmark OUT.json [--shape NAME] [--layers L] [--prompt P] [--tokens T] [--backend B]}
+     * {@code ModelBenchmark OUT.json [--shape NAME] [--layers L] [--prompt P] [--tokens T] [--backend B]
+     * [--sessions S] [--batched true|false]}
      * writes {@link Result#toJson} with {@code squeeze_seconds} to OUT.json, progress to stdout.
      */
     public static void main(String[] args) throws IOException {
         Map<String, String> flags = new HashMap<>(Map.of("--shape", "gpt2-small", "--prompt", "1", "--tokens", "2",
-                "--backend", "auto"));
+                "--backend", "auto", "--sessions", "1", "--batched", "true"));
         for (int i = 1; i + 1 < args.length; i += 2) {
             if (!flags.containsKey(args[i]) && !args[i].equals("--layers")) {
                 throw new IllegalArgumentException("unknown flag " + args[i]);
@@ -172,8 +265,9 @@ public final class ModelBenchmark {
         long start = System.nanoTime();
         SqueezedModel model = RandomModel.squeezed(shape, 1);
         double squeezeSeconds = (System.nanoTime() - start) / 1e9;
-        Result r = run(model, RingBackends.named(flags.get("--backend")), Integer.parseInt(flags.get("--prompt")),
-                Integer.parseInt(flags.get("--tokens")), 1, System.out::println);
+        Result r = run(model, RingBackends.named(flags.get("--backend")), new Options(Integer.parseInt(
+                flags.get("--prompt")), Integer.parseInt(flags.get("--tokens")), 1, false,
+                Integer.parseInt(flags.get("--sessions")), Boolean.parseBoolean(flags.get("--batched"))), System.out::println);
         Files.writeString(Path.of(args[0]), r.toJson().put("squeeze_seconds", rounded(squeezeSeconds)).toString());
     }
 }

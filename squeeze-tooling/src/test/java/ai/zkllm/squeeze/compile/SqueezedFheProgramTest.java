@@ -45,6 +45,12 @@ class SqueezedFheProgramTest {
                 Arguments.of("polynomial ln_2", polynomialLn2), Arguments.of("affine ln_2", TinyModels.affineLn2()));
     }
 
+    /** QKV, PROJ, MLP and HEAD; and PROJ_MLP. */
+    static Stream<Arguments> everyStageKind() {
+        return Stream.of(Arguments.of("client", TinyModels.clientNormalised()),
+                Arguments.of("affine ln_2", TinyModels.affineLn2()));
+    }
+
     /** A prompt, then two tokens that each send one position: every token's logits match the plaintext model. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
@@ -176,6 +182,41 @@ class SqueezedFheProgramTest {
         for (int i = 0; i < u.size(); i++) {
             assertArrayEquals(digest.digest(u.get(i)), digest.digest(c1.get(i)), "cached output " + i);
             assertArrayEquals(digest.digest(u.get(i)), digest.digest(c2.get(i)), "cached output " + i);
+        }
+    }
+
+    /**
+     * Rounds of two sessions (other keys, other contexts) evaluated as one batch, with the diagonals
+     * encoded once for both, give each session the bytes its own miner delivered; every stage kind.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyStageKind")
+    void aBatchOfSessionsGivesEachTheBytesItGetsAlone(String name, SqueezedModel m) throws Exception {
+        Plan plan = new PlanCompiler(m, CostModel.JAVA_N14, 0.1, 1).compile(s -> { });
+        SqueezedFheProgram p = new SqueezedFheProgram(m, plan, "test");
+        List<RoundLoop.RoundTrip> tripsA = new ArrayList<>();
+        List<RoundLoop.RoundTrip> tripsB = new ArrayList<>();
+        LocalRunner a = new LocalRunner(p, RingBackends.preferred(), new SecureRandom()).observe(tripsA::add);
+        LocalRunner b = new LocalRunner(p, RingBackends.preferred(), new SecureRandom()).observe(tripsB::add);
+        a.nextTokenLogits(new int[] {5, 6, 7});
+        b.nextTokenLogits(new int[] {9, 10});
+        FheCodec codec = new FheCodec(new CkksContext(p.parameters(), RingBackends.preferred()));
+        for (int r = 0; r < p.rounds(); r++) {
+            List<List<Ciphertext>> batch = p.evaluateBatch(r,
+                    List.of(inputs(codec, tripsA.get(r)), inputs(codec, tripsB.get(r)), inputs(codec, tripsA.get(r))),
+                    List.of(a.evaluator(), b.evaluator(), a.evaluator()));
+            assertSameOutputs(codec, tripsA.get(r), batch.get(0), "round " + r + ", session A");
+            assertSameOutputs(codec, tripsB.get(r), batch.get(1), "round " + r + ", session B");
+            assertSameOutputs(codec, tripsA.get(r), batch.get(2), "round " + r + ", session A again");
+        }
+    }
+
+    private static void assertSameOutputs(FheCodec codec, RoundLoop.RoundTrip alone, List<Ciphertext> batched,
+            String what) {
+        assertEquals(alone.response().getOutputsCount(), batched.size(), what);
+        for (int i = 0; i < batched.size(); i++) {
+            assertArrayEquals(alone.response().getOutputs(i).getInline().toByteArray(),
+                    codec.toCompactProto(batched.get(i)).toByteArray(), what + ", output " + i);
         }
     }
 

@@ -57,7 +57,8 @@ class ModelBenchmarkTest {
 
     @Test
     void theBenchmarkSendsThePromptThenOnePositionPerTokenAndChecksEachToken() {
-        ModelBenchmark.Result r = ModelBenchmark.run(MODEL, RingBackends.preferred(), 3, 2, 5, line -> { });
+        ModelBenchmark.Result r = ModelBenchmark.run(MODEL, RingBackends.preferred(),
+                new ModelBenchmark.Options(3, 2, 5, false, 1, false), line -> { });
         assertEquals(2, r.tokens().size());
         assertEquals(3, r.tokens().get(0).positions());
         assertEquals(1, r.tokens().get(1).positions());
@@ -68,5 +69,17 @@ class ModelBenchmarkTest {
             assertTrue(t.bytesUp() > 0 && t.bytesDown() > 0);
         }
         assertEquals(r.tokens().get(1).seconds(), r.secondsPerTokenAfterFirst());
+    }
+
+    /** Three sessions whose rounds the miner batches: every token of every session matches the plaintext model. */
+    @Test
+    void batchedSessionsEachGetTheirOwnLogits() {
+        ModelBenchmark.Result r = ModelBenchmark.run(MODEL, RingBackends.preferred(),
+                new ModelBenchmark.Options(2, 2, 9, false, 3, true), line -> { });
+        // the sessions' prompts differ (seed + session) and the logits spread past 0.2 (the test above): a
+        // response delivered to the wrong session would break the bound
+        assertTrue(r.maxLogitError() <= 1e-2, "max logit error " + r.maxLogitError());
+        assertEquals(2, r.tokens().size(), "the first session's tokens");
+        assertTrue(r.tokensPerSecond() > 0);
     }
 }
