@@ -55,7 +55,7 @@ public final class InferenceJob {
 
         BlobStore blobs = cfg.blobs.open();
         InferenceSettings settings = new InferenceSettings(cfg.minerId, cfg.workers, cfg.backend, cfg.keyCacheBytes,
-                cfg.keyCacheEntries, cfg.keyCacheTtlSeconds * 1000, cfg.warmUp);
+                cfg.keyCacheEntries, cfg.keyCacheTtlSeconds * 1000, cfg.warmUp, cfg.batchSize);
 
         DataStream<PromptEnvelope> raw = env
                 .fromSource(io.prompts(), WatermarkStrategy.noWatermarks(), "prompts")

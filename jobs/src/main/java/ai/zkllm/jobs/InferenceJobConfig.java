@@ -33,6 +33,11 @@ public class InferenceJobConfig implements Serializable {
     @Option(names = "--workers", description = "FHE worker threads per inference subtask (default: ${DEFAULT-VALUE})")
     public int workers = 1;
 
+    @Option(names = "--batch-size", converter = PositiveInt.class, description = "rounds of up to this many prompts"
+            + " (concurrent sessions) run as one batch that encodes each weight diagonal once; needs as many in flight"
+            + " (1: each prompt on its own) (default: ${DEFAULT-VALUE})")
+    public int batchSize = 1;
+
     @Option(names = "--max-in-flight", description = "prompts in flight per inference subtask before backpressure (default: ${DEFAULT-VALUE})")
     public int maxInFlight = 4;
 

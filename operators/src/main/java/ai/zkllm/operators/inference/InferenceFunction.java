@@ -6,6 +6,7 @@ import ai.zkllm.program.EvaluationKeyCache;
 import ai.zkllm.program.FheProgram;
 import ai.zkllm.program.ProgramRegistry;
 import ai.zkllm.program.ProgramWarmUp;
+import ai.zkllm.program.RoundBatcher;
 import ai.zkllm.program.RoundExecutor;
 import ai.zkllm.program.RoundOutcome;
 import ai.zkllm.program.blob.BlobStore;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * bounds the prompts in flight (its capacity), which is what backpressures the Kafka source, and
  * checkpoints them, so a restore re-runs exactly the unanswered ones.
  *
+ * <p>With a batch size above 1 the workers run rounds through a {@link RoundBatcher}: the prompts
+ * that wait while a batch runs form the next one, and those of one program and round share work (the
+ * squeezed program encodes each weight diagonal once for the batch); the bytes are those of one by one.
+ *
  * <p>Per prompt: honour the deadline, then run the round with the {@link RoundExecutor} (the same
  * code a validator replays with: keys, input checks, evaluation, canonical digests), and answer with
  * the outputs inline and a receipt carrying the digest of every input and output; a refused round
@@ -45,6 +50,8 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
 
     private transient ExecutorService pool;
     private transient RoundExecutor executor;
+    /** With a batch size above 1: the waiting prompts run as batches. */
+    private transient RoundBatcher batcher;
     private transient InferenceMetrics metrics;
 
     public InferenceFunction(ProgramRegistry programs, BlobStore blobs, InferenceSettings settings) {
@@ -55,10 +62,11 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
 
     @Override
     public void open(OpenContext openContext) {
-        pool = WorkerPools.fixed("zkllm-fhe-worker", settings.workers());
+        pool = WorkerPools.fixed("zkllm-fhe-worker", Math.max(settings.workers(), settings.batchSize()));
         EvaluationKeyCache keyCache = new EvaluationKeyCache(settings.keyCacheBytes(), settings.keyCacheEntries(),
                 settings.keyCacheTtlMs(), System::currentTimeMillis);
         executor = new RoundExecutor(programs, blobs, RingBackends.named(settings.backend()), keyCache);
+        batcher = settings.batchSize() > 1 ? new RoundBatcher(executor, settings.batchSize()) : null;
         metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup(), keyCache);
         // here, not on the pool: the task reports RUNNING only after open, so a client that waits for it
         // (the demo, `zkllm up`) sends its first round to a warm miner
@@ -119,7 +127,7 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
         if (p.getDeadlineUnixMs() != 0 && System.currentTimeMillis() > p.getDeadlineUnixMs()) {
             return reject(e, DeadLetterReason.DEAD_LETTER_REASON_DEADLINE_EXCEEDED, "deadline passed while queued");
         }
-        RoundOutcome outcome = executor.execute(p);
+        RoundOutcome outcome = batcher != null ? batcher.execute(p) : executor.execute(p);
         if (outcome instanceof RoundOutcome.Refused refused) {
             return reject(e, refused.reason(), refused.detail());
         }

@@ -47,6 +47,8 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The async inference operator on Flink's test harness, with the one-round test program. */
 class InferenceFunctionTest {
@@ -90,9 +92,11 @@ class InferenceFunctionTest {
         return e;
     }
 
-    @Test
-    void answersWithAReceiptAndDeadLettersBadInputs() throws Exception {
-        InferenceFunction fn = function();
+    /** Alone or in batches (the three prompts wait together), the same answers and dead letters. */
+    @ParameterizedTest(name = "batch size {0}")
+    @ValueSource(ints = {1, 3})
+    void answersWithAReceiptAndDeadLettersBadInputs(int batchSize) throws Exception {
+        InferenceFunction fn = function(batchSize);
         var harness = harness(fn);
         harness.open();
         Ciphertext sent = encrypt(P.maxLevel());
@@ -136,14 +140,18 @@ class InferenceFunctionTest {
     }
 
     static InferenceFunction function() {
+        return function(1);
+    }
+
+    static InferenceFunction function(int batchSize) {
         return new InferenceFunction(new TestPrograms.Registry(), blobs,
-                new InferenceSettings("m1", 2, "auto", 1 << 26, 4, 60_000, WarmUpSelection.NONE));
+                new InferenceSettings("m1", 2, "auto", 1 << 26, 4, 60_000, WarmUpSelection.NONE, batchSize));
     }
 
     static OneInputStreamOperatorTestHarness<PromptEnvelope, InferenceOutcome> harness(InferenceFunction fn)
             throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
-                new AsyncWaitOperatorFactory<>(fn, 60_000, 2, AsyncDataStream.OutputMode.ORDERED),
+                new AsyncWaitOperatorFactory<>(fn, 60_000, 3, AsyncDataStream.OutputMode.ORDERED),
                 TypeInformation.of(PromptEnvelope.class).createSerializer(new SerializerConfigImpl()));
     }
 
