@@ -35,24 +35,11 @@ class RoundBatcherTest {
     private static final Parameters PARAMS = RoundExecutorTest.PARAMS;
 
     /** Rotates by one slot; records the size of every batch, and the first batch waits until released. */
-    private static final class RecordingRotate implements FheProgram {
+    private static final class RecordingRotate extends RoundExecutorTest.Rotate {
         final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         volatile RuntimeException failure;
-
-        @Override public String modelHash() { return "0e".repeat(32); }
-        @Override public Parameters parameters() { return PARAMS; }
-        @Override public int[] rotationSteps() { return new int[] {1}; }
-        @Override public int rounds() { return 1; }
-        @Override public boolean acceptsInputCount(int round, int count) { return count == 1; }
-        @Override public int maxContext() { return 1; }
-        @Override public int vocabularySize() { return 2; }
-        @Override public TokenDecoder newDecoder() { return RoundExecutorTest.ROTATE.newDecoder(); }
-
-        @Override public List<Ciphertext> evaluate(int round, List<Ciphertext> in, Evaluator ev) {
-            return List.of(ev.rotate(in.get(0), 1));
-        }
 
         @Override
         public List<List<Ciphertext>> evaluateBatch(int round, List<List<Ciphertext>> inputs, List<Evaluator> evs) {
@@ -68,7 +55,7 @@ class RoundBatcherTest {
             if (failure != null) {
                 throw failure;
             }
-            return FheProgram.super.evaluateBatch(round, inputs, evs);
+            return super.evaluateBatch(round, inputs, evs);
         }
     }
 

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RoundExecutorTest {
     static final Parameters PARAMS = Parameters.builder().logN(13).logScale(30).depth(1).dnum(2).build();
     /** One round: rotate by one slot. */
-    static final FheProgram ROTATE = new FheProgram() {
+    static class Rotate implements FheProgram {
         @Override public String modelHash() { return "0f".repeat(32); }
         @Override public Parameters parameters() { return PARAMS; }
         @Override public int[] rotationSteps() { return new int[] {1}; }
@@ -51,7 +51,9 @@ class RoundExecutorTest {
         @Override public TokenDecoder newDecoder() {
             return TokenDecoder.stateless(tokens -> List.of(new double[PARAMS.slots()]), (round, d) -> d, d -> d.get(0));
         }
-    };
+    }
+
+    static final FheProgram ROTATE = new Rotate();
 
     @TempDir
     static Path dir;

@@ -72,13 +72,15 @@ public final class RandomModel {
                 ones(d), new float[d]);
     }
 
-    private static float[] ones(int n) {
+    /** n ones (LayerNorm gains). */
+    public static float[] ones(int n) {
         float[] f = new float[n];
         Arrays.fill(f, 1f);
         return f;
     }
 
-    private static float[] gauss(Random r, int n, double std) {
+    /** n draws of N(0, std²) from r, in order. */
+    public static float[] gauss(Random r, int n, double std) {
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {
             f[i] = (float) (r.nextGaussian() * std);

@@ -1,5 +1,8 @@
 package ai.zkllm.squeeze.compile;
 
+import static ai.zkllm.squeeze.tool.RandomModel.gauss;
+import static ai.zkllm.squeeze.tool.RandomModel.ones;
+
 import ai.zkllm.program.model.Gpt2Config;
 import ai.zkllm.program.model.Gpt2Weights;
 import ai.zkllm.program.squeezed.SqueezeParams;
@@ -77,19 +80,5 @@ final class TinyModels {
     static synchronized Gpt2Weights teacher() {
         reference();
         return teacher;
-    }
-
-    private static float[] ones(int n) {
-        float[] f = new float[n];
-        java.util.Arrays.fill(f, 1f);
-        return f;
-    }
-
-    private static float[] gauss(Random r, int n, double std) {
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) {
-            f[i] = (float) (r.nextGaussian() * std);
-        }
-        return f;
     }
 }
