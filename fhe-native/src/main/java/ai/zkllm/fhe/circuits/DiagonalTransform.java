@@ -146,23 +146,15 @@ public final class DiagonalTransform {
      * that include at least {@link #babySteps}. Sums of such results share one rescale.
      */
     public Ciphertext accumulate(Evaluator evaluator, Map<Integer, Ciphertext> rotated) {
-        return sum(evaluator, List.of(this), List.of(rotated));
+        return sumEach(List.of(evaluator), List.of(this), List.of(List.of(rotated))).get(0);
     }
 
     /**
-     * Σ_i T_i(x_i) before the rescale, for transforms of the same stride on inputs at one level and
-     * scale: the giant rotations are shared (one per giant offset for the whole sum).
-     */
-    public static Ciphertext sum(Evaluator evaluator, List<DiagonalTransform> transforms,
-            List<Map<Integer, Ciphertext>> rotatedInputs) {
-        return sumEach(List.of(evaluator), transforms, List.of(rotatedInputs)).get(0);
-    }
-
-    /**
-     * {@link #sum} for a batch: element s is sum(evaluators[s], transforms, rotatedInputs[s]), bit
-     * for bit, with every diagonal encoded once for the whole batch (the evaluators share one
-     * context, as the sessions of one program do; their keys differ). Encoding dominates a large
-     * transform, so a batch of B costs far less than B sums.
+     * For each element s of a batch, Σ_i T_i(x_(s,i)) before the rescale, for transforms of the same
+     * stride on inputs at one level and scale: the giant rotations are shared (one per giant offset
+     * for the whole sum), and every diagonal is encoded once for the whole batch. The evaluators share
+     * one context, as the sessions of one program do (their keys differ); element s is the bytes its
+     * sum would be alone. Encoding dominates a large transform, so a batch of B costs far less than B sums.
      */
     public static List<Ciphertext> sumEach(List<Evaluator> evaluators, List<DiagonalTransform> transforms,
             List<List<Map<Integer, Ciphertext>>> rotatedInputs) {

@@ -38,8 +38,11 @@ import java.util.function.Consumer;
  * compiler picks (the fixed {@link CostModel#JAVA_N14}, as shipped), the evaluation keys, then a
  * prompt and greedy tokens after it through the client loop and the miner's round executor in one
  * process ({@link LocalRunner}: the stream's bytes and checks, without Kafka). A token after the
- * prompt sends one position, one ciphertext per round, so the miner's work runs on one thread. Each
- * token's logits are checked against the plaintext squeezed model.
+ * prompt sends one position, one ciphertext per round; the engine still spreads a round's rotations
+ * and giant steps over the common pool ({@code taskset -c 0} gives a one-core figure). With several
+ * sessions, each converses on its own thread with its own keys against one miner, which batches
+ * their rounds or not ({@link Options}); the throughput is all their tokens over the wall clock.
+ * Every token's logits are checked against the plaintext squeezed model, after the clock stops.
  */
 public final class ModelBenchmark {
     /**
