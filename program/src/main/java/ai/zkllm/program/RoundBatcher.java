@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 
 /**
  * Prompts from concurrent callers run in batches (group commit): a caller queues its prompt and
@@ -18,15 +19,22 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class RoundBatcher {
     private final RoundExecutor executor;
     private final int maxBatch;
+    private final IntConsumer onBatch;
     private final ReentrantLock turn = new ReentrantLock();
     private final Deque<Pending> queue = new ArrayDeque<>();
 
     public RoundBatcher(RoundExecutor executor, int maxBatch) {
+        this(executor, maxBatch, prompts -> { });
+    }
+
+    /** @param onBatch told the number of prompts of every batch it runs (a metric) */
+    public RoundBatcher(RoundExecutor executor, int maxBatch, IntConsumer onBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("a batch holds at least 1 prompt, got " + maxBatch);
         }
         this.executor = executor;
         this.maxBatch = maxBatch;
+        this.onBatch = onBatch;
     }
 
     /** Prompts queued for a batch, not yet taken (a gauge). */
@@ -62,6 +70,7 @@ public final class RoundBatcher {
     }
 
     private void run(List<Pending> batch) {
+        onBatch.accept(batch.size());
         try {
             List<RoundOutcome> outcomes = executor.executeBatch(batch.stream().map(p -> p.prompt).toList());
             for (int i = 0; i < batch.size(); i++) {

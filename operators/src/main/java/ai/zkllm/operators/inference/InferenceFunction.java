@@ -66,8 +66,8 @@ public class InferenceFunction extends RichAsyncFunction<PromptEnvelope, Inferen
         EvaluationKeyCache keyCache = new EvaluationKeyCache(settings.keyCacheBytes(), settings.keyCacheEntries(),
                 settings.keyCacheTtlMs(), System::currentTimeMillis);
         executor = new RoundExecutor(programs, blobs, RingBackends.named(settings.backend()), keyCache);
-        batcher = settings.batchSize() > 1 ? new RoundBatcher(executor, settings.batchSize()) : null;
         metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup(), keyCache);
+        batcher = settings.batchSize() > 1 ? new RoundBatcher(executor, settings.batchSize(), metrics::batched) : null;
         // here, not on the pool: the task reports RUNNING only after open, so a client that waits for it
         // (the demo, `zkllm up`) sends its first round to a warm miner
         programs.installed().stream().filter(p -> settings.warmUp().selects(p.modelHash())).forEach(this::warmUp);

@@ -14,7 +14,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * The inference operator's metrics, under the operator's group {@code zkllm}: {@code latencyMs}
  * (histogram, arrival to answer), {@code fheMs} (histogram, FHE work only), {@code queueDepth}
  * (prompts waiting for or in a worker), {@code ciphertextsPerSecond} (meter, inputs + outputs),
- * {@code answered} and {@code deadLettered} (counters), {@code keyCacheBytes}, {@code keyCacheEntries}.
+ * {@code answered} and {@code deadLettered} (counters), {@code keyCacheBytes}, {@code keyCacheEntries},
+ * {@code batchSize} (histogram, prompts per batch) and {@code batchedPrompts} (counter), with
+ * {@code --batch-size} above 1.
  */
 public final class InferenceMetrics {
     private final Histogram latency;
@@ -24,6 +26,8 @@ public final class InferenceMetrics {
     private final Meter ciphertextRate;
     private final Counter answered;
     private final Counter deadLettered;
+    private final Histogram batchSize;
+    private final Counter batchedPrompts;
 
     public InferenceMetrics(MetricGroup operatorGroup, EvaluationKeyCache cache) {
         MetricGroup g = operatorGroup.addGroup("zkllm");
@@ -36,6 +40,22 @@ public final class InferenceMetrics {
         deadLettered = g.counter("deadLettered");
         g.gauge("keyCacheBytes", (Gauge<Long>) cache::bytes);
         g.gauge("keyCacheEntries", (Gauge<Integer>) cache::size);
+        batchSize = g.histogram("batchSize", new DescriptiveStatisticsHistogram(1024));
+        batchedPrompts = g.counter("batchedPrompts");
+    }
+
+    public void batched(int prompts) {
+        batchSize.update(prompts);
+        batchedPrompts.inc(prompts);
+    }
+
+    /** Batches run so far, and the prompts in them. */
+    public long batches() {
+        return batchSize.getCount();
+    }
+
+    public long batchedPrompts() {
+        return batchedPrompts.getCount();
     }
 
     public void enqueued() {

@@ -137,6 +137,10 @@ class InferenceFunctionTest {
                 DeadLetter.parseFrom(out.get(2).deadLetter.value).getReason());
         assertEquals(2, fn.metrics().ciphertextCount());
         assertEquals(0, fn.metrics().queueDepth());
+        // every prompt went through the batcher (refusals too), in one to three batches
+        assertEquals(batchSize == 1 ? 0 : 3, fn.metrics().batchedPrompts());
+        assertTrue(batchSize == 1 ? fn.metrics().batches() == 0 : fn.metrics().batches() >= 1 && fn.metrics().batches() <= 3,
+                fn.metrics().batches() + " batches");
     }
 
     static InferenceFunction function() {
