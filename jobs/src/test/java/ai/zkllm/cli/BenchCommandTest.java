@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,13 +38,13 @@ class BenchCommandTest {
         assertEquals(1, j.at("/tokens/1/positions").asInt());
         for (JsonNode token : j.get("tokens")) {
             assertTrue(token.get("max_logit_error").asDouble() <= 1e-2, token.toString());
-            assertEquals(List.of("QKV", "PROJ", "MLP", "HEAD"), List.copyOf(iterable(token.get("seconds_by_stage"))));
+            assertEquals(List.of("QKV", "PROJ", "MLP", "HEAD"), fieldNames(token.get("seconds_by_stage")));
         }
         assertEquals(j.at("/tokens/1/seconds").asDouble(), j.get("seconds_per_token_after_first").asDouble());
     }
 
-    private static List<String> iterable(JsonNode object) {
-        List<String> names = new java.util.ArrayList<>();
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
         object.fieldNames().forEachRemaining(names::add);
         return names;
     }

@@ -108,6 +108,8 @@ public final class LocalRunner {
     public FheProgram program() { return program; }
     public EvaluationKeys keys() { return keys; }
     public double keySeconds() { return keySeconds; }
+    /** Bytes of the evaluation keys as the miner fetches them. */
+    public long keyBytes() { return session.evaluationKeys().getSizeBytes(); }
 
     /** An evaluator with this runner's keys, as a miner would build it. */
     public Evaluator evaluator() {

@@ -77,20 +77,20 @@ public final class RoundExecutor {
      */
     public List<RoundOutcome> executeBatch(List<EncryptedPrompt> prompts) {
         RoundOutcome[] outcomes = new RoundOutcome[prompts.size()];
-        Map<List<Object>, List<Prepared>> batches = new LinkedHashMap<>();
+        Map<BatchKey, List<Prepared>> batches = new LinkedHashMap<>();
         for (int i = 0; i < prompts.size(); i++) {
             Checked checked = prepare(i, prompts.get(i));
             if (checked.refused() != null) {
                 outcomes[i] = checked.refused();
             } else {
                 Prepared p = checked.prepared();
-                batches.computeIfAbsent(List.of(p.program(), prompts.get(i).getRound()), k -> new ArrayList<>()).add(p);
+                batches.computeIfAbsent(new BatchKey(p.program(), prompts.get(i).getRound()), k -> new ArrayList<>()).add(p);
             }
         }
-        for (Map.Entry<List<Object>, List<Prepared>> batch : batches.entrySet()) {
+        for (Map.Entry<BatchKey, List<Prepared>> batch : batches.entrySet()) {
             List<Prepared> members = batch.getValue();
             long t2 = System.nanoTime();
-            List<List<Ciphertext>> outputs = members.get(0).program().evaluateBatch((Integer) batch.getKey().get(1),
+            List<List<Ciphertext>> outputs = batch.getKey().program().evaluateBatch(batch.getKey().round(),
                     members.stream().map(Prepared::inputs).toList(), members.stream().map(Prepared::evaluator).toList());
             long evaluateUs = (System.nanoTime() - t2) / 1000;
             for (int m = 0; m < members.size(); m++) {
@@ -193,6 +193,10 @@ public final class RoundExecutor {
         long t2 = System.nanoTime();
         return Checked.ready(new Prepared(index, program, engine, new Evaluator(context, keys), inputs, inputDigests,
                 (t1 - t0) / 1000, (t2 - t1) / 1000));
+    }
+
+    /** The prompts evaluated together: those of one program and round. */
+    private record BatchKey(FheProgram program, int round) {
     }
 
     /** A prompt that passed every check: its program, the evaluator of its keys, its decoded inputs. */

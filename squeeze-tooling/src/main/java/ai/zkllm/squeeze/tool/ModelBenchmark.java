@@ -2,7 +2,6 @@ package ai.zkllm.squeeze.tool;
 
 import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingBackends;
-import ai.zkllm.program.FheEngines;
 import ai.zkllm.program.LocalRunner;
 import ai.zkllm.program.Logits;
 import ai.zkllm.program.RoundLoop;
@@ -53,10 +52,9 @@ public final class ModelBenchmark {
      * @param clientSeconds  the client's part: encrypt, serialize, parse, decrypt, decode
      * @param secondsByStage the rounds' seconds summed by stage kind (QKV, PROJ, MLP, PROJ_MLP, HEAD)
      * @param maxLogitError  max |FHE logit − plaintext squeezed logit|
-     * @param next           the token it chose (greedy), which the next token appends
      */
     public record Token(int positions, double seconds, double clientSeconds, Map<Stage.Kind, Double> secondsByStage,
-                        long bytesUp, long bytesDown, double maxLogitError, int next) {
+                        long bytesUp, long bytesDown, double maxLogitError) {
     }
 
     /**
@@ -65,7 +63,7 @@ public final class ModelBenchmark {
      */
     public record Result(Gpt2Config shape, Options options, Plan plan, String backend, int rotationKeys,
                          long evaluationKeyBytes, double keySeconds, List<Token> tokens, double wallSeconds,
-                         double maxLogitError) {
+                         double maxLogitError, double squeezeSeconds) {
         /** Tokens of all sessions per second of wall clock. */
         public double tokensPerSecond() {
             return options.sessions() * options.tokens() / wallSeconds;
@@ -101,6 +99,7 @@ public final class ModelBenchmark {
             out.put("wall_seconds", rounded(wallSeconds));
             out.put("tokens_per_second", rounded(tokensPerSecond()));
             out.put("max_logit_error", maxLogitError);
+            out.put("squeeze_seconds", rounded(squeezeSeconds));
             ArrayNode list = out.putArray("tokens");
             for (Token t : tokens) {
                 ObjectNode o = list.addObject();
@@ -143,7 +142,24 @@ public final class ModelBenchmark {
     private record Ran(int[] context, double[] logits, double seconds, List<RoundLoop.RoundTrip> trips) {
     }
 
+    /** A model of {@code shape} squeezed from the random weights of the options' seed ({@link RandomModel}), then {@link #run}. */
+    public static Result measure(Gpt2Config shape, RingBackend backend, Options o, Consumer<String> log) {
+        log.accept(String.format("squeezing a random model: %d layers, %d heads, d = %d, n_inner %d, vocabulary %d,"
+                + " context %d", shape.nLayer(), shape.nHead(), shape.nEmbd(), shape.nInner(), shape.vocabSize(),
+                shape.nPositions()));
+        long start = System.nanoTime();
+        SqueezedModel model = RandomModel.squeezed(shape, o.seed());
+        double squeezeSeconds = (System.nanoTime() - start) / 1e9;
+        return run(model, backend, o, squeezeSeconds, log);
+    }
+
+    /** {@code model} under encryption; the result's squeezeSeconds is 0 (the model was given). */
     public static Result run(SqueezedModel model, RingBackend backend, Options o, Consumer<String> log) {
+        return run(model, backend, o, 0, log);
+    }
+
+    private static Result run(SqueezedModel model, RingBackend backend, Options o, double squeezeSeconds,
+            Consumer<String> log) {
         if (o.promptTokens() < 1 || o.promptTokens() + o.tokens() - 1 > model.maxContext() || o.tokens() < 1) {
             throw new IllegalArgumentException("a prompt of " + o.promptTokens() + " tokens and " + o.tokens()
                     + " tokens after it do not fit a context of " + model.maxContext());
@@ -157,7 +173,6 @@ public final class ModelBenchmark {
         for (int s = 0; s < o.sessions(); s++) {
             runners.add(new LocalRunner(program, backend, miner, new SecureRandom()));
         }
-        long keyBytes = FheEngines.get(plan.parameters(), backend).codec().toBytes(runners.get(0).keys()).length;
 
         ExecutorService clients = Executors.newFixedThreadPool(o.sessions());
         long start = System.nanoTime();
@@ -198,8 +213,8 @@ public final class ModelBenchmark {
         log.accept(String.format("%d session(s) x %d tokens in %.2f s: %.3f tokens/s (%s), max logit error %.2e",
                 o.sessions(), o.tokens(), wall, o.sessions() * o.tokens() / wall,
                 o.batched() ? "rounds batched" : "rounds one by one", worst));
-        return new Result(model.config(), o, plan, backend.name(), program.rotationSteps().length, keyBytes,
-                runners.get(0).keySeconds(), first, wall, worst);
+        return new Result(model.config(), o, plan, backend.name(), program.rotationSteps().length,
+                runners.get(0).keyBytes(), runners.get(0).keySeconds(), first, wall, worst, squeezeSeconds);
     }
 
     /** One session's tokens, greedy, from its random prompt. */
@@ -232,7 +247,7 @@ public final class ModelBenchmark {
             up += trip.prompt().getSerializedSize();
             down += trip.response().getSerializedSize();
         }
-        return new Token(positions, r.seconds(), client, byStage, up, down, error, Logits.argmax(r.logits()));
+        return new Token(positions, r.seconds(), client, byStage, up, down, error);
     }
 
     private static double maxError(double[] fhe, double[] plain) {
@@ -252,7 +267,7 @@ public final class ModelBenchmark {
      * For a machine with a Java runtime but not the CLI (the device machine, {@code run.sh}):
      * {@code ModelBenchmark OUT.json [--shape NAME] [--layers L] [--prompt P] [--tokens T] [--backend B]
      * [--sessions S] [--batched true|false]}
-     * writes {@link Result#toJson} with {@code squeeze_seconds} to OUT.json, progress to stdout.
+     * writes {@link Result#toJson} to OUT.json, progress to stdout.
      */
     public static void main(String[] args) throws IOException {
         Map<String, String> flags = new HashMap<>(Map.of("--shape", "gpt2-small", "--prompt", "1", "--tokens", "2",
@@ -265,12 +280,9 @@ public final class ModelBenchmark {
         }
         String layers = flags.get("--layers");
         Gpt2Config shape = RandomModel.shape(flags.get("--shape"), layers == null ? null : Integer.valueOf(layers));
-        long start = System.nanoTime();
-        SqueezedModel model = RandomModel.squeezed(shape, 1);
-        double squeezeSeconds = (System.nanoTime() - start) / 1e9;
-        Result r = run(model, RingBackends.named(flags.get("--backend")), new Options(Integer.parseInt(
-                flags.get("--prompt")), Integer.parseInt(flags.get("--tokens")), 1, false,
-                Integer.parseInt(flags.get("--sessions")), Boolean.parseBoolean(flags.get("--batched"))), System.out::println);
-        Files.writeString(Path.of(args[0]), r.toJson().put("squeeze_seconds", rounded(squeezeSeconds)).toString());
+        Options o = new Options(Integer.parseInt(flags.get("--prompt")), Integer.parseInt(flags.get("--tokens")), 1,
+                false, Integer.parseInt(flags.get("--sessions")), Boolean.parseBoolean(flags.get("--batched")));
+        Result r = measure(shape, RingBackends.named(flags.get("--backend")), o, System.out::println);
+        Files.writeString(Path.of(args[0]), r.toJson().toString());
     }
 }
