@@ -1,7 +1,5 @@
 package ai.zkllm.fhe.ckks;
 
-import ai.zkllm.fhe.ring.Modulus;
-import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingContext;
 import ai.zkllm.fhe.ring.RnsPoly;
 import java.util.ArrayList;
@@ -23,14 +21,12 @@ public final class Evaluator {
 
     private final CkksContext context;
     private final RingContext ring;
-    private final RingBackend backend;
     private final KeySwitcher keySwitcher;
     private final EvaluationKeys keys;
 
     public Evaluator(CkksContext context, EvaluationKeys keys) {
         this.context = context;
         this.ring = context.ring();
-        this.backend = ring.backend();
         this.keySwitcher = context.keySwitcher();
         this.keys = keys;
     }
@@ -151,9 +147,7 @@ public final class Evaluator {
         long[] residues = constantResidues(c * constantScale, a.level());
         RnsPoly[] polys = copyPolys(a);
         for (RnsPoly p : polys) {
-            for (int i = 0; i < p.limbCount(); i++) {
-                backend.mulScalar(p.limb(i), residues[i], p.limb(i), ring.modulus(i));
-            }
+            ring.mulConstant(p, residues, p);
         }
         return new Ciphertext(polys, a.level(), scale);
     }
@@ -167,20 +161,12 @@ public final class Evaluator {
             throw new IllegalStateException("rescale: ciphertext is at level 0, no prime left to divide by (scale 2^"
                     + String.format("%.1f", Math.log(a.scale()) / Math.log(2)) + ")");
         }
-        Modulus last = ring.modulus(level);
         long[] inverse = context.rescaleInverse(level);
-        int n = ring.n();
-        long[] top = new long[n];
         RnsPoly[] polys = new RnsPoly[a.size()];
         for (int p = 0; p < polys.length; p++) {
-            System.arraycopy(a.poly(p).limb(level), 0, top, 0, n);
-            backend.inverseNtt(top, ring.table(level));
-            polys[p] = RnsPoly.zero(level, n, true);
-            for (int i = 0; i < level; i++) {
-                backend.rescaleLimb(a.poly(p).limb(i), top, last.value(), ring.table(i), inverse[i], polys[p].limb(i));
-            }
+            polys[p] = ring.rescale(a.poly(p), inverse);
         }
-        return new Ciphertext(polys, level - 1, a.scale() / last.value());
+        return new Ciphertext(polys, level - 1, a.scale() / ring.modulus(level).value());
     }
 
     /** Drops the top primes down to {@code toLevel}; the message and scale are unchanged. */
@@ -190,7 +176,7 @@ public final class Evaluator {
         }
         RnsPoly[] polys = new RnsPoly[a.size()];
         for (int i = 0; i < polys.length; i++) {
-            polys[i] = a.poly(i).prefix(toLevel + 1);
+            polys[i] = ring.prefix(a.poly(i), toLevel + 1);
         }
         return new Ciphertext(polys, toLevel, a.scale());
     }
@@ -317,9 +303,9 @@ public final class Evaluator {
                     ring.add(a.poly(i), b.poly(i), polys[i]);
                 }
             } else if (i < a.size()) {
-                polys[i] = a.poly(i).prefix(level + 1);
+                polys[i] = ring.prefix(a.poly(i), level + 1);
             } else {
-                polys[i] = b.poly(i).prefix(level + 1);
+                polys[i] = ring.prefix(b.poly(i), level + 1);
                 if (subtract) {
                     ring.negate(polys[i], polys[i]);
                 }
@@ -333,7 +319,7 @@ public final class Evaluator {
         int level = Math.min(a.level(), p.level());
         RnsPoly[] polys = new RnsPoly[a.size()];
         for (int i = 0; i < polys.length; i++) {
-            polys[i] = a.poly(i).prefix(level + 1);
+            polys[i] = ring.prefix(a.poly(i), level + 1);
         }
         if (subtract) {
             ring.sub(polys[0], p.poly(), polys[0]);
@@ -381,10 +367,10 @@ public final class Evaluator {
         }
     }
 
-    private static RnsPoly[] copyPolys(Ciphertext a) {
+    private RnsPoly[] copyPolys(Ciphertext a) {
         RnsPoly[] polys = new RnsPoly[a.size()];
         for (int i = 0; i < polys.length; i++) {
-            polys[i] = a.poly(i).copy();
+            polys[i] = ring.prefix(a.poly(i), a.poly(i).limbCount());
         }
         return polys;
     }

@@ -99,6 +99,104 @@ public interface RingBackend {
         }
     }
 
+    // ---- whole polynomials ----
+    // Limb i of a polynomial belongs to the prime of chain[i]; an operation covers the limbs of its
+    // output, and its inputs may have more (a higher level). These defaults run the limb kernels
+    // above one limb after another on the heap arrays; a backend that keeps polynomials off the heap
+    // between operations (cuda) overrides them. The caller checks domains and sets the NTT flag.
+
+    /** {@link #ntt} of every limb of p. */
+    default void ntt(RnsPoly p, NttTable[] chain) {
+        for (int i = 0; i < p.limbCount(); i++) {
+            ntt(p.limb(i), chain[i]);
+        }
+    }
+
+    /** {@link #inverseNtt} of every limb of p. */
+    default void inverseNtt(RnsPoly p, NttTable[] chain) {
+        for (int i = 0; i < p.limbCount(); i++) {
+            inverseNtt(p.limb(i), chain[i]);
+        }
+    }
+
+    /** out = a + b. */
+    default void add(RnsPoly a, RnsPoly b, RnsPoly out, NttTable[] chain) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            add(a.limb(i), b.limb(i), out.limb(i), chain[i].modulus());
+        }
+    }
+
+    /** out = a - b. */
+    default void sub(RnsPoly a, RnsPoly b, RnsPoly out, NttTable[] chain) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            sub(a.limb(i), b.limb(i), out.limb(i), chain[i].modulus());
+        }
+    }
+
+    /** out = -a. */
+    default void negate(RnsPoly a, RnsPoly out, NttTable[] chain) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            negate(a.limb(i), out.limb(i), chain[i].modulus());
+        }
+    }
+
+    /** out = a · b pointwise. */
+    default void mul(RnsPoly a, RnsPoly b, RnsPoly out, NttTable[] chain) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            mul(a.limb(i), b.limb(i), out.limb(i), chain[i].modulus());
+        }
+    }
+
+    /** acc = acc + a · b pointwise. */
+    default void mulAdd(RnsPoly a, RnsPoly b, RnsPoly acc, NttTable[] chain) {
+        for (int i = 0; i < acc.limbCount(); i++) {
+            mulAdd(a.limb(i), b.limb(i), acc.limb(i), chain[i].modulus());
+        }
+    }
+
+    /** Limb i of out = limb i of a · s[i], each s[i] in [0, q_i). */
+    default void mulScalars(RnsPoly a, long[] s, RnsPoly out, NttTable[] chain) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            mulScalar(a.limb(i), s[i], out.limb(i), chain[i].modulus());
+        }
+    }
+
+    /** Limb i of out = limb i of a + s[i], each s[i] in [0, q_i). */
+    default void addScalars(RnsPoly a, long[] s, RnsPoly out, NttTable[] chain) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            addScalar(a.limb(i), s[i], out.limb(i), chain[i].modulus());
+        }
+    }
+
+    /** {@link #permute} of every limb of out; out must not alias a. */
+    default void permute(RnsPoly a, int[] perm, RnsPoly out) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            permute(a.limb(i), perm, out.limb(i));
+        }
+    }
+
+    /** out = the first out.limbCount() limbs of a. */
+    default void copy(RnsPoly a, RnsPoly out) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            System.arraycopy(a.limb(i), 0, out.limb(i), 0, a.n());
+        }
+    }
+
+    /**
+     * Division by the prime t of a's last limb, rounding (rescaling): out has one limb fewer, and
+     * limb i of out is {@link #rescaleLimb} of limb i of a with the last limb brought to the
+     * coefficient domain, and s[i] = t^-1 mod q_i. a is in NTT form and is not modified.
+     */
+    default void rescale(RnsPoly a, long[] s, RnsPoly out, NttTable[] chain) {
+        int last = a.limbCount() - 1;
+        long[] top = a.limb(last).clone();
+        inverseNtt(top, chain[last]);
+        long t = chain[last].modulus().value();
+        for (int i = 0; i < last; i++) {
+            rescaleLimb(a.limb(i), top, t, chain[i], s[i], out.limb(i));
+        }
+    }
+
     /**
      * The gadget inner product of key switching over one limb mod q: acc0 = Σ_j π(d_j) · b_j and
      * acc1 = Σ_j π(d_j) · a_j mod q, pointwise, where π(d)[i] = d[perm[i]] (an automorphism in the

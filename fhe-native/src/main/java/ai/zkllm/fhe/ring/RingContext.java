@@ -52,76 +52,82 @@ public final class RingContext {
 
     public void ntt(RnsPoly p) {
         requireDomain(p, false, "ntt");
-        for (int i = 0; i < p.limbCount(); i++) {
-            backend.ntt(p.limb(i), tables[i]);
-        }
+        backend.ntt(p, tables);
         p.setNtt(true);
     }
 
     public void inverseNtt(RnsPoly p) {
         requireDomain(p, true, "inverseNtt");
-        for (int i = 0; i < p.limbCount(); i++) {
-            backend.inverseNtt(p.limb(i), tables[i]);
-        }
+        backend.inverseNtt(p, tables);
         p.setNtt(false);
     }
 
     /** out = a + b over the limbs of out. */
     public void add(RnsPoly a, RnsPoly b, RnsPoly out) {
-        for (int i = 0; i < out.limbCount(); i++) {
-            backend.add(a.limb(i), b.limb(i), out.limb(i), moduli[i]);
-        }
+        backend.add(a, b, out, tables);
     }
 
     public void sub(RnsPoly a, RnsPoly b, RnsPoly out) {
-        for (int i = 0; i < out.limbCount(); i++) {
-            backend.sub(a.limb(i), b.limb(i), out.limb(i), moduli[i]);
-        }
+        backend.sub(a, b, out, tables);
     }
 
     public void negate(RnsPoly a, RnsPoly out) {
-        for (int i = 0; i < out.limbCount(); i++) {
-            backend.negate(a.limb(i), out.limb(i), moduli[i]);
-        }
+        backend.negate(a, out, tables);
     }
 
     /** out = a · b pointwise; both in NTT form. */
     public void mul(RnsPoly a, RnsPoly b, RnsPoly out) {
-        for (int i = 0; i < out.limbCount(); i++) {
-            backend.mul(a.limb(i), b.limb(i), out.limb(i), moduli[i]);
-        }
+        backend.mul(a, b, out, tables);
     }
 
     /** acc += a · b pointwise; all in NTT form. */
     public void mulAdd(RnsPoly a, RnsPoly b, RnsPoly acc) {
-        for (int i = 0; i < acc.limbCount(); i++) {
-            backend.mulAdd(a.limb(i), b.limb(i), acc.limb(i), moduli[i]);
-        }
+        backend.mulAdd(a, b, acc, tables);
     }
 
     /** out = a · c for a signed integer constant c. */
     public void mulInteger(RnsPoly a, long c, RnsPoly out) {
-        for (int i = 0; i < out.limbCount(); i++) {
-            backend.mulScalar(a.limb(i), moduli[i].reduceSigned(c), out.limb(i), moduli[i]);
+        long[] residues = new long[out.limbCount()];
+        for (int i = 0; i < residues.length; i++) {
+            residues[i] = moduli[i].reduceSigned(c);
         }
+        backend.mulScalars(a, residues, out, tables);
+    }
+
+    /** out = a · c for per-limb residues c[i] of a constant; a in NTT form or not. */
+    public void mulConstant(RnsPoly a, long[] residues, RnsPoly out) {
+        backend.mulScalars(a, residues, out, tables);
     }
 
     /** out = a + c for per-limb residues c[i] of a constant; a in NTT form (a constant is flat there). */
     public void addConstant(RnsPoly a, long[] residues, RnsPoly out) {
         requireDomain(a, true, "addConstant");
-        for (int i = 0; i < out.limbCount(); i++) {
-            backend.addScalar(a.limb(i), residues[i], out.limb(i), moduli[i]);
-        }
+        backend.addScalars(a, residues, out, tables);
     }
 
     /** out = a(X^g) for a in NTT form; out must not alias a. */
     public void automorphism(RnsPoly a, int galoisElement, RnsPoly out) {
         requireDomain(a, true, "automorphism");
-        int[] perm = galoisPermutation(galoisElement);
-        for (int i = 0; i < out.limbCount(); i++) {
-            backend.permute(a.limb(i), perm, out.limb(i));
-        }
+        backend.permute(a, galoisPermutation(galoisElement), out);
         out.setNtt(true);
+    }
+
+    /** A new polynomial: the first {@code count} limbs of p (all of them to copy it). */
+    public RnsPoly prefix(RnsPoly p, int count) {
+        RnsPoly out = RnsPoly.zero(count, n, p.isNtt());
+        backend.copy(p, out);
+        return out;
+    }
+
+    /**
+     * A new polynomial: a (NTT form) divided by the prime of its last limb, rounded, with
+     * inverses[i] that prime's inverse mod q_i.
+     */
+    public RnsPoly rescale(RnsPoly a, long[] inverses) {
+        requireDomain(a, true, "rescale");
+        RnsPoly out = RnsPoly.zero(a.limbCount() - 1, n, true);
+        backend.rescale(a, inverses, out, tables);
+        return out;
     }
 
     /**

@@ -5,10 +5,18 @@ package ai.zkllm.fhe.ring;
  * the NTT (evaluation) domain or the coefficient domain. For polynomials over q_0..q_l the
  * level is l = limbs - 1. The owner of the basis (a {@link RingContext}) says which prime each
  * limb belongs to.
+ *
+ * <p>A backend that computes off the heap (a GPU) may hold a polynomial's current residues
+ * itself between ring operations ({@link DeviceCopy}). {@link #limbs} and {@link #limb} bring
+ * them back first and make the heap arrays the only copy again, so code outside the ring layer
+ * always reads and writes current residues; an array they return is current until the next ring
+ * operation on this polynomial.
  */
 public final class RnsPoly {
     private final long[][] limbs;
     private boolean ntt;
+    /** Non-null while a backend holds the current residues and the heap arrays may be stale. */
+    private volatile DeviceCopy device;
 
     public RnsPoly(long[][] limbs, boolean ntt) {
         this.limbs = limbs;
@@ -20,8 +28,18 @@ public final class RnsPoly {
         return new RnsPoly(new long[limbCount][n], ntt);
     }
 
-    public long[][] limbs() { return limbs; }
-    public long[] limb(int i) { return limbs[i]; }
+    /** The residues, on the heap and current (see the class comment). */
+    public long[][] limbs() {
+        toHeap();
+        return limbs;
+    }
+
+    /** Limb i, on the heap and current (see the class comment). */
+    public long[] limb(int i) {
+        toHeap();
+        return limbs[i];
+    }
+
     public int limbCount() { return limbs.length; }
     public int n() { return limbs[0].length; }
     public int level() { return limbs.length - 1; }
@@ -31,27 +49,54 @@ public final class RnsPoly {
         this.ntt = ntt;
     }
 
+    /** The heap arrays as they are, stale or not: for a backend that moves them itself. */
+    long[][] heapLimbs() {
+        return limbs;
+    }
+
+    DeviceCopy device() {
+        return device;
+    }
+
+    void setDevice(DeviceCopy device) {
+        this.device = device;
+    }
+
+    private void toHeap() {
+        DeviceCopy held = device;
+        if (held != null) {
+            held.toHeap(this);
+        }
+    }
+
     /** A deep copy. */
     public RnsPoly copy() {
         return prefix(limbs.length);
     }
 
-    /** A deep copy of the first {@code count} limbs (dropping the top primes). */
+    /** A deep copy of the first {@code count} limbs (dropping the top primes), on the heap. */
     public RnsPoly prefix(int count) {
+        long[][] current = limbs();
         long[][] out = new long[count][];
         for (int i = 0; i < count; i++) {
-            out[i] = limbs[i].clone();
+            out[i] = current[i].clone();
         }
         return new RnsPoly(out, ntt);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RnsPoly p && p.ntt == ntt && java.util.Arrays.deepEquals(p.limbs, limbs);
+        return o instanceof RnsPoly p && p.ntt == ntt && java.util.Arrays.deepEquals(p.limbs(), limbs());
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.deepHashCode(limbs) * 31 + Boolean.hashCode(ntt);
+        return java.util.Arrays.deepHashCode(limbs()) * 31 + Boolean.hashCode(ntt);
+    }
+
+    /** A backend's copy of a polynomial's residues, held off the heap. */
+    interface DeviceCopy {
+        /** Copies the residues into {@code p}'s heap arrays if they are stale, then drops this copy. */
+        void toHeap(RnsPoly p);
     }
 }
