@@ -2,8 +2,11 @@
 // (../cuda/zkllm_cuda.h). Built twice from this file: against libzkllm_cuda (a GPU), and for the
 // tests against the host emulation of the same API (src/test/cuda/host_emulation.cpp).
 //
-// Each call gathers its arrays into one host image, uploads it, runs one kernel, waits, and
-// copies the result back. Rows shorter than the limb table's n are zero-padded, because the
+// Two kinds of entry points. The limb kernels (RingBackend's long[] methods) gather their arrays
+// into one host image, upload it, run one kernel, wait, and copy the result back. The polynomial
+// kernels (the native*Poly* methods) work on device words at addresses CudaRingBackend holds for
+// resident polynomials (DevicePolys), so nothing crosses PCIe but what nativeUploadLimbs and
+// nativeDownloadLimbs move; their sizes come from the Java side, which checked them. Rows shorter than the limb table's n are zero-padded, because the
 // kernels index rows by powers of two. The Java side checks sizes with precise messages; the
 // checks here are a last guard, computed from the arrays themselves, so that no call reads or
 // writes outside them. Kernel and device failures become IllegalStateException with
@@ -22,10 +25,11 @@ namespace {
 /** The pointwise kernels, in the order of CudaRingBackend.Op. */
 enum PointwiseOp : jint { kAdd, kSub, kNegate, kMul, kMulAdd, kMulScalar, kAddScalar, kSubMulScalar };
 
-/** A one-limb table and the row length it was made for. */
+/** A table of `count` limbs and the row length it was made for. */
 struct Table {
     zkc_limbs* limbs;
     size_t n;
+    size_t count;
 };
 
 zkc_ctx* contextOf(jlong handle) { return reinterpret_cast<zkc_ctx*>(handle); }
@@ -174,6 +178,27 @@ size_t rowLength(size_t length) {
     return n;
 }
 
+/** Device words at an address the Java side holds. */
+uint64_t* words(jlong address) { return reinterpret_cast<uint64_t*>(address); }
+
+/** One scalar and its Shoup companion per limb, from Java arrays of at least `limbs` entries. */
+bool readScalars(JNIEnv* env, jlongArray s, jlongArray sShoup, size_t limbs, std::vector<uint64_t>& out) {
+    if (limbs > ZKC_MAX_SCALAR_LIMBS) {
+        throwIllegalArgument(env, "more limbs than the scalar kernels take");
+        return false;
+    }
+    out.assign(2 * limbs, 0);
+    jlongArray arrays[] = {s, sShoup};
+    for (size_t k = 0; k < 2; k++) {
+        if (arrays[k] == nullptr || static_cast<size_t>(env->GetArrayLength(arrays[k])) < limbs) {
+            throwIllegalArgument(env, "fewer scalars than limbs");
+            return false;
+        }
+        env->GetLongArrayRegion(arrays[k], 0, static_cast<jsize>(limbs), reinterpret_cast<jlong*>(&out[k * limbs]));
+    }
+    return true;
+}
+
 }  // namespace
 
 extern "C" {
@@ -209,25 +234,36 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDestroy(JNIE
     zkc_destroy(contextOf(ctx));
 }
 
+/** A table of k = moduli.length limbs; the twiddle arrays are [k][n], nInverse and its Shoup companion [k]. */
 JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeCreateTable(
-    JNIEnv* env, jclass, jlong handle, jlong q, jlongArray psi, jlongArray psiShoup, jlongArray inversePsi,
-    jlongArray inversePsiShoup, jlong nInverse, jlong nInverseShoup) {
+    JNIEnv* env, jclass, jlong handle, jlongArray moduli, jlongArray psi, jlongArray psiShoup, jlongArray inversePsi,
+    jlongArray inversePsiShoup, jlongArray nInverse, jlongArray nInverseShoup) {
     zkc_ctx* ctx = contextOf(handle);
-    if (q < 3 || q >= (jlong{1} << 31) || psi == nullptr) {
-        throwIllegalArgument(env, "a table needs a modulus in [3, 2^31) and twiddles");
+    size_t k = moduli == nullptr ? 0 : static_cast<size_t>(env->GetArrayLength(moduli));
+    size_t words = psi == nullptr ? 0 : static_cast<size_t>(env->GetArrayLength(psi));
+    if (k == 0 || words % k != 0) {
+        throwIllegalArgument(env, "a table needs moduli and [limbs][n] twiddles");
         return 0;
     }
-    size_t n = static_cast<size_t>(env->GetArrayLength(psi));
-    std::vector<uint64_t> tw;
-    if (!gather(env, {psi, psiShoup, inversePsi, inversePsiShoup}, n, n, tw)) return 0;
-    uint64_t modulus = static_cast<uint64_t>(q), ni = static_cast<uint64_t>(nInverse);
-    uint64_t niShoup = static_cast<uint64_t>(nInverseShoup);
-    zkc_limbs* limbs = zkc_limbs_create(ctx, 1, n, &modulus, &tw[0], &tw[n], &tw[2 * n], &tw[3 * n], &ni, &niShoup);
+    size_t n = words / k;
+    std::vector<uint64_t> q, tw, inverses;
+    if (!gather(env, {moduli}, k, k, q) || !gather(env, {psi, psiShoup, inversePsi, inversePsiShoup}, words, words, tw) ||
+        !gather(env, {nInverse, nInverseShoup}, k, k, inverses)) {
+        return 0;
+    }
+    for (uint64_t modulus : q) {
+        if (modulus < 3 || modulus >= (uint64_t{1} << 31)) {
+            throwIllegalArgument(env, "a table needs moduli in [3, 2^31)");
+            return 0;
+        }
+    }
+    zkc_limbs* limbs = zkc_limbs_create(ctx, k, n, q.data(), &tw[0], &tw[words], &tw[2 * words], &tw[3 * words],
+                                        &inverses[0], &inverses[k]);
     if (limbs == nullptr) {
         succeeded(env, ctx, -1, "limb table");
         return 0;
     }
-    return reinterpret_cast<jlong>(new Table{limbs, n});
+    return reinterpret_cast<jlong>(new Table{limbs, n, k});
 }
 
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDestroyTable(JNIEnv*, jclass, jlong ctx,
@@ -336,9 +372,8 @@ JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeUploadRow(J
     return uploaded == nullptr ? 0 : reinterpret_cast<jlong>(device.keep(uploaded));
 }
 
-JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeFreeRow(JNIEnv*, jclass, jlong handle,
-                                                                         jlong row) {
-    zkc_free(contextOf(handle), reinterpret_cast<void*>(row));
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeFree(JNIEnv*, jclass, jlong handle, jlong address) {
+    zkc_free(contextOf(handle), reinterpret_cast<void*>(address));
 }
 
 /**
@@ -449,6 +484,154 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeRescaleLimb(
                          work + n, 1, 1);
     std::vector<uint64_t> result(n);
     if (succeeded(env, ctx, rc, "rescale") && device.download(work, result)) scatter(env, result, n, {out}, n);
+}
+
+// ---- resident polynomials: [limbs][n] device words at addresses the Java side holds ----
+
+/** `count` device words, or 0 when the device has no room (the caller may free some and retry). */
+JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeAlloc(JNIEnv*, jclass, jlong handle, jlong count) {
+    return count <= 0 ? 0 : reinterpret_cast<jlong>(zkc_alloc(contextOf(handle), static_cast<size_t>(count)));
+}
+
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeCopy(JNIEnv* env, jclass, jlong handle, jlong dst,
+                                                                          jlong src, jlong count) {
+    zkc_ctx* ctx = contextOf(handle);
+    succeeded(env, ctx, zkc_copy(ctx, words(dst), words(src), static_cast<size_t>(count)), "copy");
+}
+
+/** The first `count` limbs, each n long, into [count][n] words at `address`. */
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeUploadLimbs(JNIEnv* env, jclass, jlong handle,
+                                                                                 jlong address, jobjectArray limbs,
+                                                                                 jint count, jint n) {
+    zkc_ctx* ctx = contextOf(handle);
+    std::vector<jlongArray> rows;
+    if (!elements(env, limbs, rows) || count <= 0 || static_cast<size_t>(count) > rows.size()) {
+        throwIllegalArgument(env, "upload: limb count outside the polynomial");
+        return;
+    }
+    rows.resize(static_cast<size_t>(count));
+    std::vector<uint64_t> image;
+    if (gather(env, rows, static_cast<size_t>(n), static_cast<size_t>(n), image)) {
+        succeeded(env, ctx, zkc_upload(ctx, words(address), image.data(), image.size()), "upload");
+    }
+}
+
+/** [count][n] words at `address` into the first `count` limbs, after the queued kernels. */
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDownloadLimbs(JNIEnv* env, jclass, jlong handle,
+                                                                                   jlong address, jobjectArray limbs,
+                                                                                   jint count, jint n) {
+    zkc_ctx* ctx = contextOf(handle);
+    std::vector<jlongArray> rows;
+    if (!elements(env, limbs, rows) || count <= 0 || static_cast<size_t>(count) > rows.size()) {
+        throwIllegalArgument(env, "download: limb count outside the polynomial");
+        return;
+    }
+    rows.resize(static_cast<size_t>(count));
+    size_t length = static_cast<size_t>(n);
+    if (!haveLength(env, rows, length)) return;
+    std::vector<uint64_t> image(rows.size() * length);
+    if (succeeded(env, ctx, zkc_sync(ctx), "kernel") &&
+        succeeded(env, ctx, zkc_download(ctx, image.data(), words(address), image.size()), "download")) {
+        scatter(env, image, length, rows, length);
+    }
+}
+
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyNtt(JNIEnv* env, jclass, jlong handle,
+                                                                             jlong table, jlong a, jint limbs,
+                                                                             jboolean inverse) {
+    zkc_ctx* ctx = contextOf(handle);
+    const Table* t = tableOf(table);
+    size_t count = static_cast<size_t>(limbs);
+    int rc = inverse ? zkc_ntt_inverse(ctx, t->limbs, words(a), 1, count) : zkc_ntt_forward(ctx, t->limbs, words(a), 1, count);
+    succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "ntt");
+}
+
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPointwise(
+    JNIEnv* env, jclass, jlong handle, jlong table, jint op, jlong a, jlong b, jlongArray s, jlongArray sShoup,
+    jlong out, jint limbs) {
+    zkc_ctx* ctx = contextOf(handle);
+    const Table* t = tableOf(table);
+    size_t count = static_cast<size_t>(limbs);
+    std::vector<uint64_t> scalars;
+    bool scalar = op == kMulScalar || op == kAddScalar || op == kSubMulScalar;
+    if (scalar && !readScalars(env, s, sShoup, count, scalars)) return;
+    const uint64_t* pa = words(a);
+    const uint64_t* pb = words(b);
+    uint64_t* po = words(out);
+    const uint64_t* ps = scalars.data();
+    const uint64_t* pShoup = scalars.data() + count;
+    int rc = 0;
+    switch (op) {
+        case kAdd: rc = zkc_add(ctx, t->limbs, pa, pb, po, 1, count); break;
+        case kSub: rc = zkc_sub(ctx, t->limbs, pa, pb, po, 1, count); break;
+        case kNegate: rc = zkc_negate(ctx, t->limbs, pa, po, 1, count); break;
+        case kMul: rc = zkc_mul(ctx, t->limbs, pa, pb, po, 1, count); break;
+        case kMulAdd: rc = zkc_mul_add(ctx, t->limbs, pa, pb, po, 1, count); break;
+        case kMulScalar: rc = zkc_mul_scalar(ctx, t->limbs, pa, ps, pShoup, po, 1, count); break;
+        case kAddScalar: rc = zkc_add_scalar(ctx, t->limbs, pa, ps, po, 1, count); break;
+        case kSubMulScalar: rc = zkc_sub_mul_scalar(ctx, t->limbs, pa, pb, ps, pShoup, po, 1, count); break;
+        default: throwIllegalArgument(env, "unknown pointwise kernel"); return;
+    }
+    succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "pointwise kernel");
+}
+
+/** A device copy of perm (entries checked by the caller); 0 on failure, with an exception pending. */
+JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeUploadPermutation(JNIEnv* env, jclass,
+                                                                                        jlong handle, jintArray perm) {
+    zkc_ctx* ctx = contextOf(handle);
+    size_t length = perm == nullptr ? 0 : static_cast<size_t>(env->GetArrayLength(perm));
+    std::vector<int32_t> indices(length);
+    env->GetIntArrayRegion(perm, 0, static_cast<jsize>(length), reinterpret_cast<jint*>(indices.data()));
+    int32_t* device = zkc_upload_permutation(ctx, indices.data(), length);
+    if (device == nullptr) succeeded(env, ctx, -1, "permutation upload");
+    return reinterpret_cast<jlong>(device);
+}
+
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPermute(JNIEnv* env, jclass, jlong handle,
+                                                                                 jlong a, jlong perm, jlong out,
+                                                                                 jint limbs, jint n) {
+    zkc_ctx* ctx = contextOf(handle);
+    int rc = zkc_permute(ctx, words(a), reinterpret_cast<const int32_t*>(perm), words(out), static_cast<size_t>(limbs),
+                         static_cast<size_t>(n));
+    succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "permute");
+}
+
+/**
+ * RingBackend.rescale over device words: a has `limbs` limbs, out `limbs` - 1; the last limb of a,
+ * brought to the coefficient domain on the device, is divided out with t its prime.
+ */
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyRescale(JNIEnv* env, jclass, jlong handle,
+                                                                                 jlong table, jlong a, jint limbs,
+                                                                                 jlong t, jlongArray s,
+                                                                                 jlongArray sShoup, jlong out) {
+    zkc_ctx* ctx = contextOf(handle);
+    const Table* tab = tableOf(table);
+    size_t n = tab->n;
+    size_t kept = static_cast<size_t>(limbs) - 1;
+    std::vector<uint64_t> scalars;
+    if (limbs < 2 || static_cast<size_t>(limbs) > tab->count || !readScalars(env, s, sShoup, kept, scalars)) {
+        if (!env->ExceptionCheck()) throwIllegalArgument(env, "rescale needs 2 or more limbs within the table");
+        return;
+    }
+    zkc_limbs* last = zkc_limbs_view(ctx, tab->limbs, kept, 1);
+    if (last == nullptr) {
+        succeeded(env, ctx, -1, "limb table view");
+        return;
+    }
+    {
+        DeviceBuffers device(env, ctx);
+        uint64_t* top = device.alloc(n + kept * n);  // the last limb's coefficients, then the kernel's scratch
+        if (top != nullptr) {
+            int rc = zkc_copy(ctx, top, words(a) + kept * n, n);
+            if (rc == 0) rc = zkc_ntt_inverse(ctx, last, top, 1, 1);
+            if (rc == 0) {
+                rc = zkc_rescale(ctx, tab->limbs, words(a), (kept + 1) * n, top, n, static_cast<uint64_t>(t),
+                                 scalars.data(), scalars.data() + kept, words(out), kept * n, top + n, 1, kept);
+            }
+            succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "rescale");
+        }
+    }
+    zkc_limbs_destroy(ctx, last);
 }
 
 }  // extern "C"

@@ -10,19 +10,28 @@ import static ai.zkllm.fhe.ring.NativeArguments.requireResidue;
 import static ai.zkllm.fhe.ring.NativeArguments.requireSameLengths;
 
 import ai.zkllm.fhe.ring.NativeArguments.FlatBasis;
+import java.lang.ref.Cleaner;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The ring kernels on an NVIDIA GPU: the CUDA kernels (src/main/cuda) through JNI
  * (src/main/cpp/cuda_jni.cpp). Outputs equal {@link JavaRingBackend}'s bit for bit.
  *
- * <p>This first version copies per kernel call: every call uploads its arrays, runs one kernel
- * and downloads the result, so the PCIe copies dominate and it is slower than
- * {@link NativeRingBackend} ("auto" never picks it). Keeping a round's ciphertexts resident on
- * the device, with kernels batched over limbs and polys, is the later step that makes it pay.
+ * <p>Two ways in. The operations on whole polynomials (RingBackend's {@link RnsPoly} methods, which
+ * {@link RingContext} and so the evaluator use) keep their polynomials on the device between
+ * operations ({@link DevicePolys}): an input goes up at its first use, a result stays there until
+ * the heap reads it ({@link RnsPoly#limbs}) or it is collected, and each operation is one kernel
+ * over all its limbs. The limb kernels (the {@code long[]} methods) copy per call: they upload
+ * their arrays, run one kernel and download the result, so PCIe copies dominate them.
+ *
+ * <p>The polynomial kernels read one device table per ring chain (the {@link NttTable}[] a
+ * RingContext passes, kept while that array lives) and one device copy per Galois permutation
+ * (kept while the int[] lives).
  *
  * <p>What does stay on the device: the switching keys' rows, uploaded at their first key switch and
  * kept by array identity ({@link DeviceRowCache}: at most the bytes the system property
@@ -59,12 +68,41 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     private final DeviceRowCache keyRows;
     private final Map<TableKey, Long> nttTables = new HashMap<>();
     private final Map<TableKey, Long> arithmeticTables = new HashMap<>();
+    private final DevicePolys polys;
+    /** Device tables of ring chains and device permutations, by the identity of their heap arrays. */
+    private final Map<NttTable[], Long> chainTables = new WeakHashMap<>();
+    private final Map<int[], Long> permutations = new WeakHashMap<>();
+    /** Chain tables and permutations whose heap array was collected: freed at the next call. */
+    private final ConcurrentLinkedQueue<Long> collectedTables = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> collectedWords = new ConcurrentLinkedQueue<>();
+    private static final Cleaner CLEANER = Cleaner.create();
     private boolean closed;
 
     private CudaRingBackend() {
         this.context = nativeCreate(0);
         this.keyRows = new DeviceRowCache(Long.getLong(KEY_CACHE_PROPERTY, 4L << 30),
-                (row, stride) -> nativeUploadRow(context, row, stride), row -> nativeFreeRow(context, row));
+                (row, stride) -> nativeUploadRow(context, row, stride), row -> nativeFree(context, row));
+        this.polys = new DevicePolys(this, new DevicePolys.Device() {
+            @Override
+            public long alloc(long words) {
+                return nativeAlloc(context, words);
+            }
+
+            @Override
+            public void free(long address) {
+                nativeFree(context, address);
+            }
+
+            @Override
+            public void upload(long address, long[][] limbs, int count, int n) {
+                nativeUploadLimbs(context, address, limbs, count, n);
+            }
+
+            @Override
+            public void download(long address, long[][] limbs, int count, int n) {
+                nativeDownloadLimbs(context, address, limbs, count, n);
+            }
+        });
     }
 
     /**
@@ -96,18 +134,25 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         return "cuda";
     }
 
-    /** Frees the device tables and the context; later calls throw {@link IllegalStateException}. */
+    /**
+     * Brings every polynomial held on the device back to the heap, frees the device tables and the
+     * context; later calls throw {@link IllegalStateException}.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
+        polys.clear();
+        freeCollected();
         closed = true;
         keyRows.clear();
-        for (Map<TableKey, Long> tables : List.of(nttTables, arithmeticTables)) {
+        for (Map<?, Long> tables : List.of(nttTables, arithmeticTables, chainTables)) {
             tables.values().forEach(table -> nativeDestroyTable(context, table));
             tables.clear();
         }
+        permutations.values().forEach(words -> nativeFree(context, words));
+        permutations.clear();
         nativeDestroy(context);
     }
 
@@ -233,6 +278,192 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         }
     }
 
+    // ---- whole polynomials, held on the device between operations ----
+
+    @Override
+    public synchronized void ntt(RnsPoly p, NttTable[] chain) {
+        polyNtt(p, chain, false);
+    }
+
+    @Override
+    public synchronized void inverseNtt(RnsPoly p, NttTable[] chain) {
+        polyNtt(p, chain, true);
+    }
+
+    private void polyNtt(RnsPoly p, NttTable[] chain, boolean inverse) {
+        long table = chainTable(chain, p.limbCount(), p);
+        nativePolyNtt(context, table, polys.inputOutput(p), p.limbCount(), inverse);
+    }
+
+    @Override
+    public void add(RnsPoly a, RnsPoly b, RnsPoly out, NttTable[] chain) {
+        polyPointwise(Op.ADD, a, b, null, out, chain);
+    }
+
+    @Override
+    public void sub(RnsPoly a, RnsPoly b, RnsPoly out, NttTable[] chain) {
+        polyPointwise(Op.SUB, a, b, null, out, chain);
+    }
+
+    @Override
+    public void negate(RnsPoly a, RnsPoly out, NttTable[] chain) {
+        polyPointwise(Op.NEGATE, a, null, null, out, chain);
+    }
+
+    @Override
+    public void mul(RnsPoly a, RnsPoly b, RnsPoly out, NttTable[] chain) {
+        polyPointwise(Op.MUL, a, b, null, out, chain);
+    }
+
+    @Override
+    public void mulAdd(RnsPoly a, RnsPoly b, RnsPoly acc, NttTable[] chain) {
+        polyPointwise(Op.MUL_ADD, a, b, null, acc, chain);
+    }
+
+    @Override
+    public void mulScalars(RnsPoly a, long[] s, RnsPoly out, NttTable[] chain) {
+        polyPointwise(Op.MUL_SCALAR, a, null, s, out, chain);
+    }
+
+    @Override
+    public void addScalars(RnsPoly a, long[] s, RnsPoly out, NttTable[] chain) {
+        polyPointwise(Op.ADD_SCALAR, a, null, s, out, chain);
+    }
+
+    /** {@code op} over out's limbs; b is null for the unary ops, s (one scalar per limb) for those without one. */
+    private synchronized void polyPointwise(Op op, RnsPoly a, RnsPoly b, long[] s, RnsPoly out, NttTable[] chain) {
+        int limbs = out.limbCount();
+        long table = op.binary ? chainTable(chain, limbs, out, a, b) : chainTable(chain, limbs, out, a);
+        long[] shoup = op.scalar ? scalarShoups(s, limbs, chain) : null;
+        long pa = polys.input(a);
+        long pb = op.binary ? polys.input(b) : 0;
+        long po = op == Op.MUL_ADD ? polys.inputOutput(out) : polys.output(out);
+        nativePolyPointwise(context, table, op.ordinal(), pa, pb, s, shoup, po, limbs);
+    }
+
+    @Override
+    public synchronized void permute(RnsPoly a, int[] perm, RnsPoly out) {
+        if (a == out) {
+            throw new IllegalArgumentException("permute: out must not alias a");
+        }
+        requirePolys(out.limbCount(), out, a);
+        long device = permutation(perm, out.n());
+        long pa = polys.input(a);
+        nativePolyPermute(context, pa, device, polys.output(out), out.limbCount(), out.n());
+    }
+
+    @Override
+    public synchronized void copy(RnsPoly a, RnsPoly out) {
+        requirePolys(out.limbCount(), out, a);
+        long pa = polys.input(a);
+        nativeCopy(context, polys.output(out), pa, (long) out.limbCount() * out.n());
+    }
+
+    @Override
+    public synchronized void rescale(RnsPoly a, long[] s, RnsPoly out, NttTable[] chain) {
+        int limbs = a.limbCount();
+        if (limbs < 2 || out.limbCount() != limbs - 1) {
+            throw new IllegalArgumentException("rescale: " + limbs + " limbs to " + out.limbCount()
+                    + "; needs at least 2, and one fewer out");
+        }
+        long table = chainTable(chain, limbs, a);
+        requirePolys(limbs - 1, a, out);
+        long[] shoup = scalarShoups(s, limbs - 1, chain);
+        long pa = polys.input(a);
+        nativePolyRescale(context, table, pa, limbs, chain[limbs - 1].modulus().value(), s, shoup, polys.output(out));
+    }
+
+    /** Bytes of polynomials held on the device now, and bytes moved up and down so far (for tests and benchmarks). */
+    public synchronized long[] polyTransferState() {
+        return polys.state();
+    }
+
+    /**
+     * The device table of chain for operations over {@code limbs} limbs of the given polynomials,
+     * after checking that they have that many limbs of the chain's n; frees what was collected.
+     */
+    private long chainTable(NttTable[] chain, int limbs, RnsPoly... operands) {
+        context();
+        freeCollected();
+        if (limbs < 1 || limbs > chain.length) {
+            throw new IllegalArgumentException(limbs + " limbs for a chain of " + chain.length + " primes");
+        }
+        requirePolys(limbs, operands);
+        int n = chain[0].n();
+        if (operands[0].n() != n) {
+            throw new IllegalArgumentException("polynomials of degree " + operands[0].n() + " for a ring of degree " + n);
+        }
+        Long table = chainTables.get(chain);
+        if (table == null) {
+            table = createTable(chain);
+            chainTables.put(chain, table);
+            long handle = table;
+            CLEANER.register(chain, () -> collectedTables.add(handle));
+        }
+        return table;
+    }
+
+    /** Every operand has at least {@code limbs} limbs, all of one degree. */
+    private void requirePolys(int limbs, RnsPoly... operands) {
+        context();
+        int n = operands[0].n();
+        for (RnsPoly p : operands) {
+            if (p.limbCount() < limbs) {
+                throw new IllegalArgumentException("a polynomial of " + p.limbCount() + " limbs where " + limbs
+                        + " are needed");
+            }
+            if (p.n() != n) {
+                throw new IllegalArgumentException("polynomials of degrees " + n + " and " + p.n());
+            }
+        }
+    }
+
+    /** The Shoup companions of s[i] mod chain[i]'s prime, after checking each is a residue. */
+    private static long[] scalarShoups(long[] s, int limbs, NttTable[] chain) {
+        if (s.length < limbs) {
+            throw new IllegalArgumentException(s.length + " scalars for " + limbs + " limbs");
+        }
+        long[] shoup = new long[limbs];
+        for (int i = 0; i < limbs; i++) {
+            Modulus q = chain[i].modulus();
+            requireResidue(s[i], q);
+            shoup[i] = q.shoup(s[i]);
+        }
+        return shoup;
+    }
+
+    /** The device copy of perm (checked once: a permutation of [0, n)). */
+    private long permutation(int[] perm, int n) {
+        Long device = permutations.get(perm);
+        if (device != null) {
+            return device;
+        }
+        if (perm.length != n) {
+            throw new IllegalArgumentException("permutation has " + perm.length + " entries for rows of " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            if (perm[i] < 0 || perm[i] >= n) {
+                throw badPermutationEntry(perm, i, n);
+            }
+        }
+        long uploaded = nativeUploadPermutation(context, perm);
+        permutations.put(perm, uploaded);
+        CLEANER.register(perm, () -> collectedWords.add(uploaded));
+        return uploaded;
+    }
+
+    /** Frees the device words of collected polynomials, chain tables and permutations. */
+    private void freeCollected() {
+        polys.freeReleased();
+        Long handle;
+        while ((handle = collectedTables.poll()) != null) {
+            nativeDestroyTable(context, handle);
+        }
+        while ((handle = collectedWords.poll()) != null) {
+            nativeFree(context, handle);
+        }
+    }
+
     /** Bytes of key rows on the device now, and how many rows were uploaded so far (for tests). */
     synchronized long[] keyCacheState() {
         return new long[] {keyRows.bytes(), keyRows.uploads()};
@@ -248,9 +479,28 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /** The device table of {@code table}'s prime and n, uploaded on first use. */
     private long nttTable(NttTable table) {
         return nttTables.computeIfAbsent(new TableKey(table.modulus().value(), table.n()),
-                key -> nativeCreateTable(context(), key.q(), table.psiPowers(), table.psiPowersShoup(),
-                        table.inversePsiPowers(), table.inversePsiPowersShoup(), table.nInverse(),
-                        table.nInverseShoup()));
+                key -> createTable(new NttTable[] {table}));
+    }
+
+    /** A device table whose limb i is tables[i] (all of one n). */
+    private long createTable(NttTable[] tables) {
+        int k = tables.length;
+        int n = tables[0].n();
+        long[] moduli = new long[k];
+        long[][] twiddles = new long[4][k * n];
+        long[][] inverses = new long[2][k];
+        for (int i = 0; i < k; i++) {
+            NttTable t = tables[i];
+            moduli[i] = t.modulus().value();
+            long[][] rows = {t.psiPowers(), t.psiPowersShoup(), t.inversePsiPowers(), t.inversePsiPowersShoup()};
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(rows[r], 0, twiddles[r], i * n, n);
+            }
+            inverses[0][i] = t.nInverse();
+            inverses[1][i] = t.nInverseShoup();
+        }
+        return nativeCreateTable(context(), moduli, twiddles[0], twiddles[1], twiddles[2], twiddles[3], inverses[0],
+                inverses[1]);
     }
 
     /** A device table of q for rows of {@code length} words (padded to a power of two, at least 2). */
@@ -263,7 +513,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         }
         return arithmeticTables.computeIfAbsent(key, k -> {
             long[] zeros = new long[n];  // the twiddles: these kernels never read them
-            return nativeCreateTable(context(), k.q(), zeros, zeros, zeros, zeros, 0, 0);
+            return nativeCreateTable(context(), new long[] {k.q()}, zeros, zeros, zeros, zeros, new long[1], new long[1]);
         });
     }
 
@@ -276,9 +526,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     private static native void nativeDestroy(long context);
 
-    /** A one-limb table of prime q with n = psi.length. */
-    private static native long nativeCreateTable(long context, long q, long[] psi, long[] psiShoup,
-            long[] inversePsi, long[] inversePsiShoup, long nInverse, long nInverseShoup);
+    /** A table of k = moduli.length limbs; the twiddles are [k][n] (flat), nInverse and nInverseShoup [k]. */
+    private static native long nativeCreateTable(long context, long[] moduli, long[] psi, long[] psiShoup,
+            long[] inversePsi, long[] inversePsiShoup, long[] nInverse, long[] nInverseShoup);
 
     private static native void nativeDestroyTable(long context, long table);
 
@@ -294,7 +544,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /** A device copy of row zero-padded to stride words, for {@link DeviceRowCache}. */
     private static native long nativeUploadRow(long context, long[] row, int stride);
 
-    private static native void nativeFreeRow(long context, long row);
+    /** Frees device words (a key row, a polynomial's, a permutation's). */
+    private static native void nativeFree(long context, long address);
 
     /**
      * keyB and keyA hold device rows of the table's n words (nativeUploadRow), one per digit. Returns -1,
@@ -308,4 +559,29 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     private static native void nativeRescaleLimb(long context, long table, long[] a, long[] top, long t, long s,
             long sShoup, long[] out);
+
+    // Polynomial kernels over device words at addresses DevicePolys holds: [limbs][n] each.
+
+    /** Device words, or 0 when the device has no room. */
+    private static native long nativeAlloc(long context, long words);
+
+    private static native void nativeUploadLimbs(long context, long address, long[][] limbs, int count, int n);
+
+    private static native void nativeDownloadLimbs(long context, long address, long[][] limbs, int count, int n);
+
+    private static native void nativeCopy(long context, long dst, long src, long words);
+
+    private static native void nativePolyNtt(long context, long table, long a, int limbs, boolean inverse);
+
+    /** s and sShoup: one scalar per limb, for the scalar ops (else null); b is unused by the unary ops. */
+    private static native void nativePolyPointwise(long context, long table, int op, long a, long b, long[] s,
+            long[] sShoup, long out, int limbs);
+
+    private static native long nativeUploadPermutation(long context, int[] perm);
+
+    private static native void nativePolyPermute(long context, long a, long perm, long out, int limbs, int n);
+
+    /** a has {@code limbs} limbs, out one fewer; t is the prime of a's last limb. */
+    private static native void nativePolyRescale(long context, long table, long a, int limbs, long t, long[] s,
+            long[] sShoup, long out);
 }

@@ -53,8 +53,14 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
             assertRejected("nativePointwise", context, table, add, new long[4], eight, 0L, 0L, eight.clone());
             assertRejected("nativePointwise", context, table, add, new long[16], new long[16], 0L, 0L, new long[16]);
             assertRejected("nativePointwise", context, table, 99, eight, eight, 0L, 0L, eight.clone());
-            assertRejected("nativeCreateTable", context, 0L, eight, eight, eight, eight, 0L, 0L);
-            assertRejected("nativeCreateTable", context, 97L, eight, eight, new long[4], eight, 0L, 0L);
+            long[] one97 = {97};
+            assertRejected("nativeCreateTable", context, new long[] {0}, eight, eight, eight, eight, new long[1],
+                    new long[1]);
+            assertRejected("nativeCreateTable", context, one97, eight, eight, new long[4], eight, new long[1],
+                    new long[1]);
+            assertRejected("nativeCreateTable", context, new long[] {97, 193}, new long[7], new long[7], new long[7],
+                    new long[7], new long[2], new long[2]);
+            assertRejected("nativeCreateTable", context, one97, eight, eight, eight, eight, new long[0], new long[1]);
             assertRejected("nativeNtt", context, table, new long[4], false);
             assertRejected("nativeRescaleLimb", context, table, eight, new long[7], 3L, 0L, 0L, eight.clone());
             assertRejected("nativePermute", context, new long[4], new int[3], new long[4]);
@@ -120,6 +126,95 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
         } finally {
             System.clearProperty(CudaRingBackend.KEY_CACHE_PROPERTY);
         }
+    }
+
+    /**
+     * A chain of polynomial operations moves each input up once and the one result read down once,
+     * and the device holds no more than the live polynomials: the point of keeping them there.
+     */
+    @Test
+    void aChainOfOperationsMovesItsInputsUpOnceAndItsResultDownOnce() {
+        int n = 256;
+        NttTable[] chain = chain(4, n);
+        long[] inverses = new long[3];
+        for (int i = 0; i < 3; i++) {
+            inverses[i] = chain[i].modulus().inverse(chain[3].modulus().value() % chain[i].modulus().value());
+        }
+        try (CudaRingBackend cuda = CudaTestBackend.open()) {
+            RnsPoly[] results = new RnsPoly[2];
+            for (int side = 0; side < 2; side++) {
+                RingBackend on = side == 0 ? REFERENCE : cuda;
+                SplittableRandom same = new SplittableRandom(5);
+                RnsPoly a = poly(same, chain, 4);
+                RnsPoly b = poly(same, chain, 4);
+                RnsPoly t = RnsPoly.zero(4, n, true);
+                on.mul(a, b, t, chain);
+                on.mulAdd(t, a, t, chain);
+                on.inverseNtt(t, chain);
+                on.ntt(t, chain);
+                RnsPoly u = RnsPoly.zero(3, n, true);
+                on.rescale(t, inverses, u, chain);
+                on.addScalars(u, new long[] {1, 2, 3}, u, chain);
+                results[side] = u;
+            }
+            long polyBytes = 4L * n * 8;
+            long[] beforeRead = cuda.polyTransferState();
+            assertEquals(2 * polyBytes, beforeRead[1], "bytes up: the two inputs, once each");
+            assertEquals(0, beforeRead[2], "bytes down before any heap read");
+            assertArrayEquals(results[0].limbs(), results[1].limbs());
+            long[] afterRead = cuda.polyTransferState();
+            assertEquals(3L * n * 8, afterRead[2], "bytes down: the result, once");
+            assertArrayEquals(results[0].limbs(), results[1].limbs(), "a second read moves nothing");
+            assertEquals(afterRead[2], cuda.polyTransferState()[2]);
+        }
+    }
+
+    /** Device words of collected polynomials are freed; close brings what is still held back to the heap. */
+    @Test
+    void collectedPolynomialsAreFreedAndCloseBringsTheRestBack() throws InterruptedException {
+        int n = 64;
+        NttTable[] chain = chain(2, n);
+        SplittableRandom random = new SplittableRandom(8);
+        RnsPoly kept = RnsPoly.zero(2, n, true);
+        RnsPoly expected = RnsPoly.zero(2, n, true);
+        RnsPoly a = poly(random, chain, 2);
+        RnsPoly b = poly(random, chain, 2);
+        REFERENCE.mul(a, b, expected, chain);
+        CudaRingBackend cuda = CudaTestBackend.open();
+        cuda.mul(a, b, kept, chain);
+        long keptBytes = 2L * n * 8;
+        for (int i = 0; i < 50; i++) {
+            cuda.add(poly(random, chain, 2), poly(random, chain, 2), RnsPoly.zero(2, n, true), chain);
+        }
+        long held = cuda.polyTransferState()[0];
+        for (int i = 0; i < 100 && held > 4 * keptBytes; i++) {  // a, b, kept and the latest sum stay reachable
+            System.gc();
+            Thread.sleep(20);
+            cuda.add(a, b, RnsPoly.zero(2, n, true), chain);  // any call frees what was collected
+            held = cuda.polyTransferState()[0];
+        }
+        assertTrue(held <= 4 * keptBytes, held + " bytes still held after collection");
+        cuda.close();
+        assertEquals(expected, kept, "held on the device at close, read after");
+    }
+
+    private static NttTable[] chain(int limbs, int n) {
+        NttTable[] chain = new NttTable[limbs];
+        List<Long> taken = new ArrayList<>();
+        for (int i = 0; i < limbs; i++) {
+            long q = Primes.nttPrimesBelow(PRIME_BITS[i % PRIME_BITS.length], n, 1, taken).get(0);
+            taken.add(q);
+            chain[i] = new NttTable(new Modulus(q), n);
+        }
+        return chain;
+    }
+
+    private static RnsPoly poly(SplittableRandom random, NttTable[] chain, int limbs) {
+        long[][] values = new long[limbs][];
+        for (int i = 0; i < limbs; i++) {
+            values[i] = residues(random, chain[i].n(), chain[i].modulus().value());
+        }
+        return new RnsPoly(values, true);
     }
 
     /** The engine calls a backend from several threads: calls on one context must not mix. */

@@ -272,6 +272,101 @@ abstract class RingBackendConformanceTest {
                 new int[] {0, 1, 4, 2}, new long[4], new long[4], q));
     }
 
+    /**
+     * The whole-polynomial operations in a random sequence against the Java kernels, with the heap
+     * read and written now and then between them: a backend that holds polynomials off the heap
+     * (cuda) must never let a heap reader see stale residues, nor a kernel miss a heap write.
+     */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("backendCases")
+    void polynomialOperationsMatchJavaAcrossHeapAccess(RingBackend backend) {
+        int n = 64;
+        int limbs = 5;
+        SplittableRandom random = new SplittableRandom(99);
+        NttTable[] chain = new NttTable[limbs];
+        List<Long> taken = new ArrayList<>();
+        for (int i = 0; i < limbs; i++) {
+            long q = Primes.nttPrimesBelow(PRIME_BITS[i % PRIME_BITS.length], n, 1, taken).get(0);
+            taken.add(q);
+            chain[i] = new NttTable(new Modulus(q), n);
+        }
+        int[] perm = randomPermutation(random, n);
+        List<RnsPoly[]> pool = new ArrayList<>();  // pairs: {on the reference, on the backend}
+        for (int i = 0; i < 3; i++) {
+            pool.add(randomPair(random, chain, limbs));
+        }
+        for (int step = 0; step < 300; step++) {
+            RnsPoly[] a = pool.get(random.nextInt(pool.size()));
+            RnsPoly[] b = pool.get(random.nextInt(pool.size()));
+            int count = Math.min(a[0].limbCount(), b[0].limbCount());
+            boolean inPlace = random.nextBoolean() && a[0].limbCount() == count;
+            RnsPoly[] out = inPlace ? a : new RnsPoly[] {RnsPoly.zero(count, n, true), RnsPoly.zero(count, n, true)};
+            long[] scalars = new long[count];
+            for (int i = 0; i < count; i++) {
+                scalars[i] = random.nextLong(chain[i].modulus().value());
+            }
+            int op = random.nextInt(13);
+            String name = step + " op " + op;
+            for (int side = 0; side < 2; side++) {
+                RingBackend on = side == 0 ? REFERENCE : backend;
+                switch (op) {
+                    case 0 -> on.add(a[side], b[side], out[side], chain);
+                    case 1 -> on.sub(a[side], b[side], out[side], chain);
+                    case 2 -> on.negate(a[side], out[side], chain);
+                    case 3 -> on.mul(a[side], b[side], out[side], chain);
+                    case 4 -> on.mulAdd(a[side], b[side], out[side], chain);
+                    case 5 -> on.mulScalars(a[side], scalars, out[side], chain);
+                    case 6 -> on.addScalars(a[side], scalars, out[side], chain);
+                    case 7 -> on.ntt(a[side], chain);
+                    case 8 -> on.inverseNtt(a[side], chain);
+                    default -> { }  // below: they need an output of their own
+                }
+            }
+            RnsPoly[] result = out;
+            if (op == 9) {  // permute into a fresh polynomial (it must not alias)
+                result = new RnsPoly[] {RnsPoly.zero(count, n, true), RnsPoly.zero(count, n, true)};
+                REFERENCE.permute(a[0], perm, result[0]);
+                backend.permute(a[1], perm, result[1]);
+            } else if (op == 10 && count > 1) {
+                result = new RnsPoly[] {RnsPoly.zero(count - 1, n, true), RnsPoly.zero(count - 1, n, true)};
+                REFERENCE.rescale(a[0], scalars, result[0], chain);
+                backend.rescale(a[1], scalars, result[1], chain);
+            } else if (op == 11) {
+                int kept = 1 + random.nextInt(a[0].limbCount());
+                result = new RnsPoly[] {RnsPoly.zero(kept, n, true), RnsPoly.zero(kept, n, true)};
+                REFERENCE.copy(a[0], result[0]);
+                backend.copy(a[1], result[1]);
+            } else if (op == 12) {  // the heap writes: both sides must see the new residue from now on
+                int limb = random.nextInt(a[0].limbCount());
+                int index = random.nextInt(n);
+                long value = random.nextLong(chain[limb].modulus().value());
+                a[0].limb(limb)[index] = value;
+                a[1].limb(limb)[index] = value;
+            }
+            if (random.nextInt(4) == 0) {  // the heap reads, now and then
+                assertArrayEquals(result[0].limbs(), result[1].limbs(), name);
+                assertArrayEquals(a[0].limbs(), a[1].limbs(), name + " (its input)");
+            }
+            if (result != a) {
+                pool.add(result);
+            }
+            if (pool.size() > 6) {
+                pool.remove(random.nextInt(pool.size()));
+            }
+        }
+        for (RnsPoly[] pair : pool) {
+            assertArrayEquals(pair[0].limbs(), pair[1].limbs(), "the pool at the end");
+        }
+    }
+
+    private static RnsPoly[] randomPair(SplittableRandom random, NttTable[] chain, int limbs) {
+        long[][] values = new long[limbs][];
+        for (int i = 0; i < limbs; i++) {
+            values[i] = residues(random, chain[i].n(), chain[i].modulus().value());
+        }
+        return new RnsPoly[] {new RnsPoly(values, true), new RnsPoly(values.clone(), true).copy()};
+    }
+
     @FunctionalInterface
     interface Kernel {
         void apply(RingBackend backend, long[] out);
