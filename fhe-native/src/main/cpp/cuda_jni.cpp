@@ -536,14 +536,28 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDownloadLimb
     }
 }
 
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeZero(JNIEnv* env, jclass, jlong handle,
+                                                                          jlong address, jlong count) {
+    zkc_ctx* ctx = contextOf(handle);
+    succeeded(env, ctx, zkc_zero(ctx, words(address), static_cast<size_t>(count)), "zero");
+}
+
+/** Limbs [from, from + count) of the polynomial at a, with rows [from, from + count) of the table. */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyNtt(JNIEnv* env, jclass, jlong handle,
-                                                                             jlong table, jlong a, jint limbs,
-                                                                             jboolean inverse) {
+                                                                             jlong table, jlong a, jint from,
+                                                                             jint count, jboolean inverse) {
     zkc_ctx* ctx = contextOf(handle);
     const Table* t = tableOf(table);
-    size_t count = static_cast<size_t>(limbs);
-    int rc = inverse ? zkc_ntt_inverse(ctx, t->limbs, words(a), 1, count) : zkc_ntt_forward(ctx, t->limbs, words(a), 1, count);
+    size_t first = static_cast<size_t>(from), limbs = static_cast<size_t>(count);
+    zkc_limbs* rows = zkc_limbs_view(ctx, t->limbs, first, limbs);
+    if (rows == nullptr) {
+        succeeded(env, ctx, -1, "limb table view");
+        return;
+    }
+    uint64_t* p = words(a) + first * t->n;
+    int rc = inverse ? zkc_ntt_inverse(ctx, rows, p, 1, limbs) : zkc_ntt_forward(ctx, rows, p, 1, limbs);
     succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "ntt");
+    zkc_limbs_destroy(ctx, rows);
 }
 
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPointwise(
@@ -632,6 +646,92 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyRescale(
         }
     }
     zkc_limbs_destroy(ctx, last);
+}
+
+/** The device tables of one conversion (BasisConverter, in FlatBasis's layout); 0 on failure. */
+JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeCreateBasis(
+    JNIEnv* env, jclass, jlong handle, jlongArray fromModuli, jlongArray qHatInverse, jlongArray qHatInverseShoup,
+    jlongArray toModuli, jlongArray qHatModP, jlongArray qHatModPShoup) {
+    zkc_ctx* ctx = contextOf(handle);
+    size_t k = fromModuli == nullptr ? 0 : static_cast<size_t>(env->GetArrayLength(fromModuli));
+    size_t m = toModuli == nullptr ? 0 : static_cast<size_t>(env->GetArrayLength(toModuli));
+    std::vector<uint64_t> fromTables, toTables, crossTables;
+    if (k == 0 || m == 0) {
+        throwIllegalArgument(env, "a conversion needs source and target primes");
+        return 0;
+    }
+    if (!gather(env, {fromModuli, qHatInverse, qHatInverseShoup}, k, k, fromTables) ||
+        !gather(env, {toModuli}, m, m, toTables) || !gather(env, {qHatModP, qHatModPShoup}, m * k, m * k, crossTables)) {
+        return 0;
+    }
+    zkc_basis* basis = zkc_basis_create(ctx, k, m, &fromTables[0], &fromTables[k], &fromTables[2 * k], &toTables[0],
+                                        &crossTables[0], &crossTables[m * k]);
+    if (basis == nullptr) succeeded(env, ctx, -1, "basis tables");
+    return reinterpret_cast<jlong>(basis);
+}
+
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDestroyBasis(JNIEnv*, jclass, jlong handle,
+                                                                                  jlong basis) {
+    zkc_basis_destroy(contextOf(handle), reinterpret_cast<zkc_basis*>(basis));
+}
+
+/** The conversion of the basis's k rows at `in` into rows outLimbs[t] of the polynomial at `out`, through scratch. */
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyConvertBasis(JNIEnv* env, jclass,
+                                                                                      jlong handle, jlong basis,
+                                                                                      jlong in, jlong out,
+                                                                                      jintArray outLimbs, jint n) {
+    zkc_ctx* ctx = contextOf(handle);
+    size_t m = static_cast<size_t>(env->GetArrayLength(outLimbs));
+    size_t length = static_cast<size_t>(n);
+    std::vector<jint> rows(m);
+    env->GetIntArrayRegion(outLimbs, 0, static_cast<jsize>(m), rows.data());
+    DeviceBuffers device(env, ctx);
+    uint64_t* converted = device.alloc(m * length);
+    if (converted == nullptr) return;
+    int rc = zkc_convert_basis(ctx, reinterpret_cast<const zkc_basis*>(basis), words(in), converted, 1, length);
+    for (size_t t = 0; t < m && rc == 0; t++) {
+        rc = zkc_copy(ctx, words(out) + static_cast<size_t>(rows[t]) * length, converted + t * length, length);
+    }
+    succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "basis conversion");
+}
+
+/**
+ * The key-switching product over `limbs` limbs: the digits and the key rows (limb keyLimbs[k] of
+ * each key polynomial for limb k) are gathered on the device into the [count][limbs][n] blocks the
+ * kernel reads, then one kernel writes acc0 and acc1.
+ */
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitchProduct(
+    JNIEnv* env, jclass, jlong handle, jlong table, jlongArray digits, jlongArray keyB, jlongArray keyA,
+    jintArray keyLimbs, jlong perm, jlong acc0, jlong acc1, jint limbs, jint n) {
+    zkc_ctx* ctx = contextOf(handle);
+    const Table* t = tableOf(table);
+    size_t count = static_cast<size_t>(env->GetArrayLength(digits));
+    size_t rows = static_cast<size_t>(limbs), length = static_cast<size_t>(n), block = rows * length;
+    std::vector<jlong> pd(count), pb(count), pa(count);
+    std::vector<jint> keyRows(rows);
+    env->GetLongArrayRegion(digits, 0, static_cast<jsize>(count), pd.data());
+    env->GetLongArrayRegion(keyB, 0, static_cast<jsize>(count), pb.data());
+    env->GetLongArrayRegion(keyA, 0, static_cast<jsize>(count), pa.data());
+    env->GetIntArrayRegion(keyLimbs, 0, static_cast<jsize>(rows), keyRows.data());
+    DeviceBuffers device(env, ctx);
+    uint64_t* gathered = device.alloc(3 * count * block);  // digits, then keyB, then keyA
+    if (gathered == nullptr) return;
+    uint64_t* gb = gathered + count * block;
+    uint64_t* ga = gb + count * block;
+    int rc = 0;
+    for (size_t j = 0; j < count && rc == 0; j++) {
+        rc = zkc_copy(ctx, gathered + j * block, words(pd[j]), block);
+        for (size_t k = 0; k < rows && rc == 0; k++) {
+            size_t row = static_cast<size_t>(keyRows[k]) * length;
+            rc = zkc_copy(ctx, gb + j * block + k * length, words(pb[j]) + row, length);
+            if (rc == 0) rc = zkc_copy(ctx, ga + j * block + k * length, words(pa[j]) + row, length);
+        }
+    }
+    if (rc == 0) {
+        rc = zkc_key_switch_product(ctx, t->limbs, gathered, gb, ga, count, reinterpret_cast<const int32_t*>(perm),
+                                    words(acc0), words(acc1), 1, rows);
+    }
+    succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "key switching product");
 }
 
 }  // extern "C"

@@ -200,6 +200,10 @@ int zkc_copy(zkc_ctx* ctx, uint64_t* dst, const uint64_t* src, size_t words) {
     return record(ctx, cudaMemcpyAsync(dst, src, words * 8, cudaMemcpyDeviceToDevice, ctx->stream));
 }
 
+int zkc_zero(zkc_ctx* ctx, uint64_t* device, size_t words) {
+    return record(ctx, cudaMemsetAsync(device, 0, words * 8, ctx->stream));
+}
+
 int32_t* zkc_upload_permutation(zkc_ctx* ctx, const int32_t* host, size_t n) {
     void* p = nullptr;
     if (record(ctx, cudaMalloc(&p, n * sizeof(int32_t)))) return nullptr;

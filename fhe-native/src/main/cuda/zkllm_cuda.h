@@ -47,6 +47,8 @@ int zkc_upload(zkc_ctx* ctx, uint64_t* device, const uint64_t* host, size_t word
 int zkc_download(zkc_ctx* ctx, uint64_t* host, const uint64_t* device, size_t words);
 /** Device-to-device copy of `words` words, queued on the stream. */
 int zkc_copy(zkc_ctx* ctx, uint64_t* dst, const uint64_t* src, size_t words);
+/** Sets `words` device words to 0, queued on the stream. */
+int zkc_zero(zkc_ctx* ctx, uint64_t* device, size_t words);
 /** A permutation of n indices (int32) on the device; free with zkc_free. */
 int32_t* zkc_upload_permutation(zkc_ctx* ctx, const int32_t* host, size_t n);
 

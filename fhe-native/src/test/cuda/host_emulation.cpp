@@ -119,6 +119,11 @@ int zkc_copy(zkc_ctx*, uint64_t* dst, const uint64_t* src, size_t words) {
     return 0;
 }
 
+int zkc_zero(zkc_ctx*, uint64_t* device, size_t words) {
+    std::memset(device, 0, words * 8);
+    return 0;
+}
+
 int32_t* zkc_upload_permutation(zkc_ctx*, const int32_t* host, size_t n) {
     int32_t* p = static_cast<int32_t*>(std::malloc((n ? n : 1) * sizeof(int32_t)));
     std::memcpy(p, host, n * sizeof(int32_t));

@@ -2,6 +2,7 @@ package ai.zkllm.fhe.ckks;
 
 import ai.zkllm.fhe.ring.BasisConverter;
 import ai.zkllm.fhe.ring.Modulus;
+import ai.zkllm.fhe.ring.NttTable;
 import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingContext;
 import ai.zkllm.fhe.ring.RnsPoly;
@@ -27,6 +28,10 @@ final class KeySwitcher {
     private final BasisConverter[][] modUpConverters;
     /** modUpTargets[l][j]: extended limb positions that converter writes, in its order. */
     private final int[][][] modUpTargets;
+    /** extendedChains[l][k]: the NTT table of limb k of a level-l extended polynomial. */
+    private final NttTable[][] extendedChains;
+    /** chainLimbs[l]: 0..l, the limbs ModDown's conversion writes. */
+    private final int[][] chainLimbs;
     /** modDownConverters[l]: P to Q_l. */
     private final BasisConverter[] modDownConverters;
     /** P^-1 mod q_i and P mod q_i. */
@@ -55,15 +60,20 @@ final class KeySwitcher {
             pInverseModQ[i] = q.inverse(p);
         }
         extendedPrimes = new int[levels][];
+        extendedChains = new NttTable[levels][];
+        chainLimbs = new int[levels][];
         modUpConverters = new BasisConverter[levels][];
         modUpTargets = new int[levels][][];
         modDownConverters = new BasisConverter[levels];
         for (int l = 0; l < levels; l++) {
             int size = l + 1 + alpha;
             extendedPrimes[l] = new int[size];
+            extendedChains[l] = new NttTable[size];
             for (int k = 0; k < size; k++) {
                 extendedPrimes[l][k] = k <= l ? k : firstSpecial + (k - l - 1);
+                extendedChains[l][k] = ring.table(extendedPrimes[l][k]);
             }
+            chainLimbs[l] = java.util.stream.IntStream.rangeClosed(0, l).toArray();
             int digits = digitCount(l);
             modUpConverters[l] = new BasisConverter[digits];
             modUpTargets[l] = new int[digits][];
@@ -106,32 +116,20 @@ final class KeySwitcher {
     /** ModUp: the digits of c (level l, NTT form) over the extended basis of level l, in NTT form. */
     RnsPoly[] decompose(RnsPoly c, int level) {
         int n = ring.n();
-        long[][] coefficients = new long[level + 1][];
-        for (int i = 0; i <= level; i++) {
-            coefficients[i] = c.limb(i).clone();
-            backend.inverseNtt(coefficients[i], ring.table(i));
-        }
+        RnsPoly coefficients = ring.prefix(c, level + 1);
+        ring.inverseNtt(coefficients);
         int size = level + 1 + alpha;
+        NttTable[] chain = extendedChains[level];
         RnsPoly[] digits = new RnsPoly[digitCount(level)];
         for (int j = 0; j < digits.length; j++) {
             int start = j * alpha;
             int end = Math.min(start + alpha, level + 1);
-            long[][] limbs = new long[size][];
-            long[][] in = new long[end - start][];
-            for (int i = start; i < end; i++) {
-                limbs[i] = c.limb(i).clone(); // the digit's own residues are exact: keep their NTT form
-                in[i - start] = coefficients[i];
-            }
-            int[] targets = modUpTargets[level][j];
-            long[][] out = new long[targets.length][];
-            for (int t = 0; t < targets.length; t++) {
-                out[t] = limbs[targets[t]] = new long[n];
-            }
-            backend.convertBasis(in, out, modUpConverters[level][j]);
-            for (int t = 0; t < targets.length; t++) {
-                backend.ntt(out[t], ring.table(extendedPrimes[level][targets[t]]));
-            }
-            digits[j] = new RnsPoly(limbs, true);
+            RnsPoly digit = RnsPoly.zero(size, n, true);
+            backend.copy(c, start, digit, start, end - start);  // the digit's own residues are exact: keep their NTT form
+            backend.convertBasis(coefficients, start, digit, modUpTargets[level][j], modUpConverters[level][j]);
+            backend.ntt(digit, 0, start, chain);  // the targets: the limbs below the digit's and above it
+            backend.ntt(digit, end, size - end, chain);
+            digits[j] = digit;
         }
         return digits;
     }
@@ -145,20 +143,15 @@ final class KeySwitcher {
         int n = ring.n();
         int size = level + 1 + alpha;
         int[] perm = galoisElement != 0 ? ring.galoisPermutation(galoisElement) : null;
-        long[][] acc0 = new long[size][n];
-        long[][] acc1 = new long[size][n];
-        long[][] d = new long[digits.length][];
-        long[][] kb = new long[digits.length][];
-        long[][] ka = new long[digits.length][];
-        for (int k = 0; k < size; k++) {
-            int prime = extendedPrimes[level][k];
-            for (int j = 0; j < digits.length; j++) {
-                d[j] = digits[j].limb(k);
-                kb[j] = key.b(j).limb(prime);
-                ka[j] = key.a(j).limb(prime);
-            }
-            backend.keySwitchProduct(d, kb, ka, perm, acc0[k], acc1[k], ring.modulus(prime));
+        RnsPoly[] keyB = new RnsPoly[digits.length];
+        RnsPoly[] keyA = new RnsPoly[digits.length];
+        for (int j = 0; j < digits.length; j++) {
+            keyB[j] = key.b(j);
+            keyA[j] = key.a(j);
         }
+        RnsPoly acc0 = RnsPoly.zero(size, n, true);
+        RnsPoly acc1 = RnsPoly.zero(size, n, true);
+        backend.keySwitchProduct(digits, keyB, keyA, extendedPrimes[level], perm, acc0, acc1, extendedChains[level]);
         return new RnsPoly[] {modDown(acc0, level), modDown(acc1, level)};
     }
 
@@ -167,22 +160,16 @@ final class KeySwitcher {
         return multiplyByKey(decompose(c, level), key, level, 0);
     }
 
-    /** (x - [x]_P lifted to Q_l) · P^-1 over Q_l, from x over the extended basis in NTT form. */
-    private RnsPoly modDown(long[][] extended, int level) {
+    /** (x - [x]_P lifted to Q_l) · P^-1 over Q_l, from x over the extended basis in NTT form (x is spent). */
+    private RnsPoly modDown(RnsPoly extended, int level) {
         int n = ring.n();
-        long[][] special = new long[alpha][];
-        for (int k = 0; k < alpha; k++) {
-            special[k] = extended[level + 1 + k];
-            backend.inverseNtt(special[k], ring.table(firstSpecial + k));
-        }
-        long[][] lifted = new long[level + 1][n];
-        backend.convertBasis(special, lifted, modDownConverters[level]);
-        long[][] out = new long[level + 1][];
-        for (int i = 0; i <= level; i++) {
-            backend.ntt(lifted[i], ring.table(i));
-            backend.subMulScalar(extended[i], lifted[i], pInverseModQ[i], extended[i], ring.modulus(i));
-            out[i] = extended[i];
-        }
-        return new RnsPoly(out, true);
+        NttTable[] chain = extendedChains[level];
+        backend.inverseNtt(extended, level + 1, alpha, chain);
+        RnsPoly lifted = RnsPoly.zero(level + 1, n, false);
+        backend.convertBasis(extended, level + 1, lifted, chainLimbs[level], modDownConverters[level]);
+        ring.ntt(lifted);
+        RnsPoly out = RnsPoly.zero(level + 1, n, true);
+        backend.subMulScalars(extended, lifted, pInverseModQ, out, chain);
+        return out;
     }
 }

@@ -72,9 +72,11 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /** Device tables of ring chains and device permutations, by the identity of their heap arrays. */
     private final Map<NttTable[], Long> chainTables = new WeakHashMap<>();
     private final Map<int[], Long> permutations = new WeakHashMap<>();
+    private final Map<BasisConverter, Long> bases = new WeakHashMap<>();
     /** Chain tables and permutations whose heap array was collected: freed at the next call. */
     private final ConcurrentLinkedQueue<Long> collectedTables = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> collectedWords = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> collectedBases = new ConcurrentLinkedQueue<>();
     private static final Cleaner CLEANER = Cleaner.create();
     private boolean closed;
 
@@ -101,6 +103,11 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             @Override
             public void download(long address, long[][] limbs, int count, int n) {
                 nativeDownloadLimbs(context, address, limbs, count, n);
+            }
+
+            @Override
+            public void zero(long address, long words) {
+                nativeZero(context, address, words);
             }
         });
     }
@@ -153,6 +160,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         }
         permutations.values().forEach(words -> nativeFree(context, words));
         permutations.clear();
+        bases.values().forEach(basis -> nativeDestroyBasis(context, basis));
+        bases.clear();
         nativeDestroy(context);
     }
 
@@ -281,18 +290,22 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     // ---- whole polynomials, held on the device between operations ----
 
     @Override
-    public synchronized void ntt(RnsPoly p, NttTable[] chain) {
-        polyNtt(p, chain, false);
+    public synchronized void ntt(RnsPoly p, int from, int count, NttTable[] chain) {
+        polyNtt(p, from, count, chain, false);
     }
 
     @Override
-    public synchronized void inverseNtt(RnsPoly p, NttTable[] chain) {
-        polyNtt(p, chain, true);
+    public synchronized void inverseNtt(RnsPoly p, int from, int count, NttTable[] chain) {
+        polyNtt(p, from, count, chain, true);
     }
 
-    private void polyNtt(RnsPoly p, NttTable[] chain, boolean inverse) {
-        long table = chainTable(chain, p.limbCount(), p);
-        nativePolyNtt(context, table, polys.inputOutput(p), p.limbCount(), inverse);
+    private void polyNtt(RnsPoly p, int from, int count, NttTable[] chain, boolean inverse) {
+        requireRange(from, count, p);
+        if (count == 0) {
+            return;
+        }
+        long table = chainTable(chain, from + count, p);
+        nativePolyNtt(context, table, polys.inputOutput(p), from, count, inverse);
     }
 
     @Override
@@ -318,6 +331,11 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     @Override
     public void mulAdd(RnsPoly a, RnsPoly b, RnsPoly acc, NttTable[] chain) {
         polyPointwise(Op.MUL_ADD, a, b, null, acc, chain);
+    }
+
+    @Override
+    public void subMulScalars(RnsPoly a, RnsPoly b, long[] s, RnsPoly out, NttTable[] chain) {
+        polyPointwise(Op.SUB_MUL_SCALAR, a, b, s, out, chain);
     }
 
     @Override
@@ -353,10 +371,71 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     }
 
     @Override
-    public synchronized void copy(RnsPoly a, RnsPoly out) {
-        requirePolys(out.limbCount(), out, a);
+    public synchronized void copy(RnsPoly a, int aFrom, RnsPoly out, int outFrom, int count) {
+        requireRange(aFrom, count, a);
+        requireRange(outFrom, count, out);
+        requirePolys(0, a, out);
+        if (count == 0) {
+            return;
+        }
+        long n = out.n();
         long pa = polys.input(a);
-        nativeCopy(context, polys.output(out), pa, (long) out.limbCount() * out.n());
+        long po = count == out.limbCount() ? polys.output(out) : polys.inputOutput(out);  // a part: keep the rest
+        nativeCopy(context, po + 8 * outFrom * n, pa + 8 * aFrom * n, count * n);
+    }
+
+    @Override
+    public synchronized void convertBasis(RnsPoly in, int inFrom, RnsPoly out, int[] outLimbs,
+                                          BasisConverter converter) {
+        int k = converter.fromSize();
+        if (outLimbs.length != converter.toSize()) {
+            throw new IllegalArgumentException(outLimbs.length + " target limbs for a conversion to "
+                    + converter.toSize() + " primes");
+        }
+        if (in == out) {
+            throw new IllegalArgumentException("convertBasis: out must not be in");
+        }
+        requireRange(inFrom, k, in);
+        requirePolys(0, in, out);
+        for (int limb : outLimbs) {
+            requireRange(limb, 1, out);
+        }
+        long basis = basis(converter);
+        long pin = polys.input(in) + 8L * inFrom * in.n();
+        long po = outLimbs.length == out.limbCount() ? polys.output(out) : polys.inputOutput(out);
+        nativePolyConvertBasis(context, basis, pin, po, outLimbs, out.n());
+    }
+
+    @Override
+    public synchronized void keySwitchProduct(RnsPoly[] digits, RnsPoly[] keyB, RnsPoly[] keyA, int[] keyLimbs,
+                                              int[] perm, RnsPoly acc0, RnsPoly acc1, NttTable[] chain) {
+        int limbs = acc0.limbCount();
+        int count = digits.length;
+        if (count == 0 || keyB.length != count || keyA.length != count || keyLimbs.length < limbs) {
+            throw new IllegalArgumentException("key switching product: " + count + " digits, " + keyB.length + " and "
+                    + keyA.length + " key digits, " + keyLimbs.length + " key limbs for " + limbs);
+        }
+        if (acc0 == acc1) {
+            throw new IllegalArgumentException("key switching product: acc0 and acc1 must differ");
+        }
+        long table = chainTable(chain, limbs, acc0, acc1);
+        requirePolys(limbs, digits);
+        long[] pd = new long[count];
+        long[] pb = new long[count];
+        long[] pa = new long[count];
+        for (int j = 0; j < count; j++) {
+            for (int k = 0; k < limbs; k++) {
+                requireRange(keyLimbs[k], 1, keyB[j]);
+                requireRange(keyLimbs[k], 1, keyA[j]);
+            }
+            requirePolys(0, acc0, digits[j], keyB[j], keyA[j]);
+            pd[j] = polys.input(digits[j]);
+            pb[j] = polys.input(keyB[j]);
+            pa[j] = polys.input(keyA[j]);
+        }
+        long device = perm == null ? 0 : permutation(perm, acc0.n());
+        nativePolyKeySwitchProduct(context, table, pd, pb, pa, keyLimbs, device, polys.output(acc0),
+                polys.output(acc1), limbs, acc0.n());
     }
 
     @Override
@@ -401,6 +480,28 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             CLEANER.register(chain, () -> collectedTables.add(handle));
         }
         return table;
+    }
+
+    /** Limbs from .. from + count - 1 exist in p. */
+    private static void requireRange(int from, int count, RnsPoly p) {
+        if (from < 0 || count < 0 || from + count > p.limbCount()) {
+            throw new IllegalArgumentException("limbs " + from + ".." + (from + count - 1) + " of a polynomial of "
+                    + p.limbCount());
+        }
+    }
+
+    /** The device tables of converter, kept while it lives. */
+    private long basis(BasisConverter converter) {
+        Long basis = bases.get(converter);
+        if (basis == null) {
+            FlatBasis flat = FlatBasis.of(converter);
+            basis = nativeCreateBasis(context, flat.fromModuli(), converter.qHatInverse(),
+                    converter.qHatInverseShoup(), flat.toModuli(), flat.qHatModP(), flat.qHatModPShoup());
+            bases.put(converter, basis);
+            long handle = basis;
+            CLEANER.register(converter, () -> collectedBases.add(handle));
+        }
+        return basis;
     }
 
     /** Every operand has at least {@code limbs} limbs, all of one degree. */
@@ -461,6 +562,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         }
         while ((handle = collectedWords.poll()) != null) {
             nativeFree(context, handle);
+        }
+        while ((handle = collectedBases.poll()) != null) {
+            nativeDestroyBasis(context, handle);
         }
     }
 
@@ -571,7 +675,26 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     private static native void nativeCopy(long context, long dst, long src, long words);
 
-    private static native void nativePolyNtt(long context, long table, long a, int limbs, boolean inverse);
+    private static native void nativeZero(long context, long address, long words);
+
+    /** Limbs from .. from + count - 1 of the [limbs][n] words at a, with the table's rows of the same index. */
+    private static native void nativePolyNtt(long context, long table, long a, int from, int count, boolean inverse);
+
+    /** Device tables of a conversion, from FlatBasis's layout. */
+    private static native long nativeCreateBasis(long context, long[] fromModuli, long[] qHatInverse,
+            long[] qHatInverseShoup, long[] toModuli, long[] qHatModP, long[] qHatModPShoup);
+
+    private static native void nativeDestroyBasis(long context, long basis);
+
+    /** The basis's k source rows at in (n words each) to rows outLimbs[t] of the polynomial at out. */
+    private static native void nativePolyConvertBasis(long context, long basis, long in, long out, int[] outLimbs, int n);
+
+    /**
+     * RingBackend.keySwitchProduct over {@code limbs} limbs: digits[j] and the key polynomials are device
+     * addresses, key limb keyLimbs[k] pairs with limb k; perm a device permutation or 0.
+     */
+    private static native void nativePolyKeySwitchProduct(long context, long table, long[] digits, long[] keyB,
+            long[] keyA, int[] keyLimbs, long perm, long acc0, long acc1, int limbs, int n);
 
     /** s and sShoup: one scalar per limb, for the scalar ops (else null); b is unused by the unary ops. */
     private static native void nativePolyPointwise(long context, long table, int op, long a, long b, long[] s,

@@ -14,8 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * when code outside the ring layer reads it ({@link RnsPoly#limbs}).
  *
  * <p>A polynomial goes up at its first use as an input (its heap arrays are current then, and stay
- * so until an operation writes it); an output gets device words without any upload, and its heap
- * arrays are stale from then on. Device words are freed when the heap reads the residues back, or
+ * so until an operation writes it), except a fresh {@link RnsPoly#zero}, whose device words are
+ * zeroed there; an output gets device words without any upload, and its heap arrays are stale from
+ * then on. Device words are freed when the heap reads the residues back, or
  * when the polynomial is garbage collected (a {@link Cleaner} queues its address; the next call
  * frees it), or at {@link #clear}, which first brings every live polynomial back to the heap. An
  * allocation that finds the device full frees what the collector has found unreachable and tries
@@ -31,6 +32,9 @@ final class DevicePolys {
 
         /** The first {@code count} limbs (each n long) to [count][n] words at address. */
         void upload(long address, long[][] limbs, int count, int n);
+
+        /** Sets {@code words} device words at address to 0. */
+        void zero(long address, long words);
 
         /** [count][n] words at address into the first {@code count} limbs. */
         void download(long address, long[][] limbs, int count, int n);
@@ -59,9 +63,14 @@ final class DevicePolys {
         if (h != null) {
             return h.address;
         }
+        boolean zero = p.isUntouchedZero();
         h = hold(p, true);
-        device.upload(h.address, p.heapLimbs(), h.limbs, h.n);
-        uploadedBytes += h.bytes();
+        if (zero) {
+            device.zero(h.address, (long) h.limbs * h.n);  // a fresh zero polynomial: nothing to move
+        } else {
+            device.upload(h.address, p.heapLimbs(), h.limbs, h.n);
+            uploadedBytes += h.bytes();
+        }
         return h.address;
     }
 

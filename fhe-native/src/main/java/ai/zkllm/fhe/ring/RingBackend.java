@@ -105,16 +105,16 @@ public interface RingBackend {
     // above one limb after another on the heap arrays; a backend that keeps polynomials off the heap
     // between operations (cuda) overrides them. The caller checks domains and sets the NTT flag.
 
-    /** {@link #ntt} of every limb of p. */
-    default void ntt(RnsPoly p, NttTable[] chain) {
-        for (int i = 0; i < p.limbCount(); i++) {
+    /** {@link #ntt} of limbs from .. from + count - 1 of p. */
+    default void ntt(RnsPoly p, int from, int count, NttTable[] chain) {
+        for (int i = from; i < from + count; i++) {
             ntt(p.limb(i), chain[i]);
         }
     }
 
-    /** {@link #inverseNtt} of every limb of p. */
-    default void inverseNtt(RnsPoly p, NttTable[] chain) {
-        for (int i = 0; i < p.limbCount(); i++) {
+    /** {@link #inverseNtt} of limbs from .. from + count - 1 of p. */
+    default void inverseNtt(RnsPoly p, int from, int count, NttTable[] chain) {
+        for (int i = from; i < from + count; i++) {
             inverseNtt(p.limb(i), chain[i]);
         }
     }
@@ -175,10 +175,54 @@ public interface RingBackend {
         }
     }
 
-    /** out = the first out.limbCount() limbs of a. */
-    default void copy(RnsPoly a, RnsPoly out) {
+    /** out = (a - b) · s[i] on limb i, pointwise: {@link #subMulScalar} of every limb of out. */
+    default void subMulScalars(RnsPoly a, RnsPoly b, long[] s, RnsPoly out, NttTable[] chain) {
         for (int i = 0; i < out.limbCount(); i++) {
-            System.arraycopy(a.limb(i), 0, out.limb(i), 0, a.n());
+            subMulScalar(a.limb(i), b.limb(i), s[i], out.limb(i), chain[i].modulus());
+        }
+    }
+
+    /** Limbs outFrom .. outFrom + count - 1 of out = limbs aFrom .. aFrom + count - 1 of a. */
+    default void copy(RnsPoly a, int aFrom, RnsPoly out, int outFrom, int count) {
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(a.limb(aFrom + i), 0, out.limb(outFrom + i), 0, a.n());
+        }
+    }
+
+    /**
+     * {@link #convertBasis} from limbs inFrom .. inFrom + k - 1 of in (coefficient domain; k the
+     * converter's source primes) to limbs outLimbs[0..m-1] of out (m its target primes); out must not
+     * be in.
+     */
+    default void convertBasis(RnsPoly in, int inFrom, RnsPoly out, int[] outLimbs, BasisConverter converter) {
+        long[][] from = new long[converter.fromSize()][];
+        for (int i = 0; i < from.length; i++) {
+            from[i] = in.limb(inFrom + i);
+        }
+        long[][] to = new long[outLimbs.length][];
+        for (int j = 0; j < to.length; j++) {
+            to[j] = out.limb(outLimbs[j]);
+        }
+        convertBasis(from, to, converter);
+    }
+
+    /**
+     * {@link #keySwitchProduct} over every limb k of acc0 and acc1: digit j's limb k against limb
+     * keyLimbs[k] of keyB[j] and keyA[j] (a switching key's digits, over the ring's whole chain),
+     * modulo chain[k]'s prime. acc0 and acc1 are overwritten and alias nothing.
+     */
+    default void keySwitchProduct(RnsPoly[] digits, RnsPoly[] keyB, RnsPoly[] keyA, int[] keyLimbs, int[] perm,
+                                  RnsPoly acc0, RnsPoly acc1, NttTable[] chain) {
+        long[][] d = new long[digits.length][];
+        long[][] kb = new long[digits.length][];
+        long[][] ka = new long[digits.length][];
+        for (int k = 0; k < acc0.limbCount(); k++) {
+            for (int j = 0; j < digits.length; j++) {
+                d[j] = digits[j].limb(k);
+                kb[j] = keyB[j].limb(keyLimbs[k]);
+                ka[j] = keyA[j].limb(keyLimbs[k]);
+            }
+            keySwitchProduct(d, kb, ka, perm, acc0.limb(k), acc1.limb(k), chain[k].modulus());
         }
     }
 

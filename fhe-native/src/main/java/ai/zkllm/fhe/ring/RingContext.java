@@ -52,13 +52,13 @@ public final class RingContext {
 
     public void ntt(RnsPoly p) {
         requireDomain(p, false, "ntt");
-        backend.ntt(p, tables);
+        backend.ntt(p, 0, p.limbCount(), tables);
         p.setNtt(true);
     }
 
     public void inverseNtt(RnsPoly p) {
         requireDomain(p, true, "inverseNtt");
-        backend.inverseNtt(p, tables);
+        backend.inverseNtt(p, 0, p.limbCount(), tables);
         p.setNtt(false);
     }
 
@@ -115,7 +115,7 @@ public final class RingContext {
     /** A new polynomial: the first {@code count} limbs of p (all of them to copy it). */
     public RnsPoly prefix(RnsPoly p, int count) {
         RnsPoly out = RnsPoly.zero(count, n, p.isNtt());
-        backend.copy(p, out);
+        backend.copy(p, 0, out, 0, count);
         return out;
     }
 

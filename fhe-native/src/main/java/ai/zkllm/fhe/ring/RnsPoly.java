@@ -17,6 +17,8 @@ public final class RnsPoly {
     private boolean ntt;
     /** Non-null while a backend holds the current residues and the heap arrays may be stale. */
     private volatile DeviceCopy device;
+    /** Made by {@link #zero} and never handed out since: the heap arrays are all zero. */
+    private volatile boolean untouchedZero;
 
     public RnsPoly(long[][] limbs, boolean ntt) {
         this.limbs = limbs;
@@ -25,7 +27,9 @@ public final class RnsPoly {
 
     /** A zero polynomial with {@code limbCount} limbs of length n. */
     public static RnsPoly zero(int limbCount, int n, boolean ntt) {
-        return new RnsPoly(new long[limbCount][n], ntt);
+        RnsPoly p = new RnsPoly(new long[limbCount][n], ntt);
+        p.untouchedZero = true;
+        return p;
     }
 
     /** The residues, on the heap and current (see the class comment). */
@@ -59,10 +63,17 @@ public final class RnsPoly {
     }
 
     void setDevice(DeviceCopy device) {
+        untouchedZero = false;  // held or brought back, the heap is no longer known to be zero
         this.device = device;
     }
 
+    /** Whether the heap arrays are all zero because nobody could have written them yet (a backend may skip uploading them). */
+    boolean isUntouchedZero() {
+        return untouchedZero;
+    }
+
     private void toHeap() {
+        untouchedZero = false;
         DeviceCopy held = device;
         if (held != null) {
             held.toHeap(this);

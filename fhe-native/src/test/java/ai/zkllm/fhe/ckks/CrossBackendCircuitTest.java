@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.io.CanonicalDigest;
+import ai.zkllm.fhe.ring.CudaRingBackend;
 import ai.zkllm.fhe.ring.CudaTestBackend;
 import ai.zkllm.fhe.ring.JavaRingBackend;
 import ai.zkllm.fhe.ring.NativeLibrary;
@@ -50,6 +51,65 @@ class CrossBackendCircuitTest {
     @Test
     void randomCircuitIsBitIdenticalOnJavaAndCuda() {
         runCircuit(FheFixture.small(10, 6, 6), CudaTestBackend.shared(), 7);
+    }
+
+    /**
+     * What keeping polynomials on the device is for: a round (hoisted rotations, plaintext products,
+     * their sum, a rescale) moves its ciphertext and plaintexts up once and its result down once;
+     * the key switches move nothing once the keys are there. The result equals Java's bit for bit.
+     */
+    @Test
+    void aRoundOnCudaMovesItsInputsUpOnceAndItsResultDownOnce() {
+        Parameters params = FheFixture.small(10, 4, 2);
+        FheFixture java = new FheFixture(params, new JavaRingBackend(), STEPS);
+        try (CudaRingBackend backend = CudaTestBackend.open()) {
+            FheFixture cuda = new FheFixture(params, backend, STEPS);
+            Random random = new Random(3);
+            double[] values = new double[java.context.slots()];
+            for (int round = 0; round < 2; round++) {  // the first round also brings the keys up
+                for (int j = 0; j < values.length; j++) {
+                    values[j] = 2 * random.nextDouble() - 1;
+                }
+                Ciphertext input = java.encrypt(values);
+                Ciphertext onCuda = new Ciphertext(copies(input), input.level(), input.scale());  // as from the wire
+                long[] before = backend.polyTransferState();
+                Ciphertext expected = round(java, input, values);
+                Ciphertext actual = round(cuda, onCuda, values);
+                long plaintextBytes = STEPS.length * polyBytes(params, input.level());
+                long up = backend.polyTransferState()[1] - before[1];
+                assertCiphertextEquals("round " + round, new Ciphertext[] {expected, actual});
+                long down = backend.polyTransferState()[2] - before[2];
+                if (round == 1) {
+                    assertEquals(2 * polyBytes(params, input.level()) + plaintextBytes, up,
+                            "bytes up: the ciphertext and the plaintexts, once each");
+                    assertEquals(2 * polyBytes(params, actual.level()), down, "bytes down: the result, once");
+                }
+            }
+        }
+    }
+
+    /** Rotations of a by STEPS, each times a plaintext of values, summed and rescaled. */
+    private static Ciphertext round(FheFixture f, Ciphertext a, double[] values) {
+        Map<Integer, Ciphertext> rotated = f.evaluator.rotateHoisted(a, STEPS);
+        Ciphertext sum = null;
+        for (int k : STEPS) {
+            Plaintext p = f.encoder.encode(values, a.level(), f.context.qModulus(a.level()).value());
+            Ciphertext term = f.evaluator.multiply(rotated.get(k), p);
+            sum = sum == null ? term : f.evaluator.add(sum, term);
+        }
+        return f.evaluator.rescale(sum);
+    }
+
+    private static RnsPoly[] copies(Ciphertext c) {
+        RnsPoly[] polys = new RnsPoly[c.size()];
+        for (int i = 0; i < polys.length; i++) {
+            polys[i] = c.poly(i).copy();
+        }
+        return polys;
+    }
+
+    private static long polyBytes(Parameters params, int level) {
+        return 8L * (level + 1) << params.logN();
     }
 
     private static void runCircuit(Parameters params, RingBackend nativeBackend, long seed) {

@@ -150,8 +150,8 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
                 RnsPoly t = RnsPoly.zero(4, n, true);
                 on.mul(a, b, t, chain);
                 on.mulAdd(t, a, t, chain);
-                on.inverseNtt(t, chain);
-                on.ntt(t, chain);
+                on.inverseNtt(t, 0, t.limbCount(), chain);
+                on.ntt(t, 0, t.limbCount(), chain);
                 RnsPoly u = RnsPoly.zero(3, n, true);
                 on.rescale(t, inverses, u, chain);
                 on.addScalars(u, new long[] {1, 2, 3}, u, chain);

@@ -29,7 +29,7 @@ public final class CudaTestBackend {
     }
 
     /** A backend of its own, for tests that close it. */
-    static synchronized CudaRingBackend open() {
+    public static synchronized CudaRingBackend open() {
         if (Boolean.getBoolean("native.skip")) {
             // A class whose @BeforeAll aborts reports 0 tests and no reason; say it here.
             System.out.println("cuda backend tests skipped: built with -Dnative.skip=true, no cuda library to test");

@@ -296,16 +296,19 @@ abstract class RingBackendConformanceTest {
             pool.add(randomPair(random, chain, limbs));
         }
         for (int step = 0; step < 300; step++) {
+            if (random.nextInt(4) == 0) {  // rescales and copies shrink the pool: fresh full polynomials keep it wide
+                pool.add(randomPair(random, chain, limbs));
+            }
             RnsPoly[] a = pool.get(random.nextInt(pool.size()));
             RnsPoly[] b = pool.get(random.nextInt(pool.size()));
             int count = Math.min(a[0].limbCount(), b[0].limbCount());
             boolean inPlace = random.nextBoolean() && a[0].limbCount() == count;
             RnsPoly[] out = inPlace ? a : new RnsPoly[] {RnsPoly.zero(count, n, true), RnsPoly.zero(count, n, true)};
-            long[] scalars = new long[count];
-            for (int i = 0; i < count; i++) {
+            long[] scalars = new long[limbs];
+            for (int i = 0; i < limbs; i++) {
                 scalars[i] = random.nextLong(chain[i].modulus().value());
             }
-            int op = random.nextInt(13);
+            int op = random.nextInt(17);
             String name = step + " op " + op;
             for (int side = 0; side < 2; side++) {
                 RingBackend on = side == 0 ? REFERENCE : backend;
@@ -317,8 +320,8 @@ abstract class RingBackendConformanceTest {
                     case 4 -> on.mulAdd(a[side], b[side], out[side], chain);
                     case 5 -> on.mulScalars(a[side], scalars, out[side], chain);
                     case 6 -> on.addScalars(a[side], scalars, out[side], chain);
-                    case 7 -> on.ntt(a[side], chain);
-                    case 8 -> on.inverseNtt(a[side], chain);
+                    case 7 -> on.ntt(a[side], 0, a[side].limbCount(), chain);
+                    case 8 -> on.inverseNtt(a[side], 0, a[side].limbCount(), chain);
                     default -> { }  // below: they need an output of their own
                 }
             }
@@ -327,15 +330,61 @@ abstract class RingBackendConformanceTest {
                 result = new RnsPoly[] {RnsPoly.zero(count, n, true), RnsPoly.zero(count, n, true)};
                 REFERENCE.permute(a[0], perm, result[0]);
                 backend.permute(a[1], perm, result[1]);
-            } else if (op == 10 && count > 1) {
-                result = new RnsPoly[] {RnsPoly.zero(count - 1, n, true), RnsPoly.zero(count - 1, n, true)};
+            } else if (op == 10 && a[0].limbCount() > 1) {
+                int kept = a[0].limbCount() - 1;
+                result = new RnsPoly[] {RnsPoly.zero(kept, n, true), RnsPoly.zero(kept, n, true)};
                 REFERENCE.rescale(a[0], scalars, result[0], chain);
                 backend.rescale(a[1], scalars, result[1], chain);
             } else if (op == 11) {
                 int kept = 1 + random.nextInt(a[0].limbCount());
                 result = new RnsPoly[] {RnsPoly.zero(kept, n, true), RnsPoly.zero(kept, n, true)};
-                REFERENCE.copy(a[0], result[0]);
-                backend.copy(a[1], result[1]);
+                REFERENCE.copy(a[0], 0, result[0], 0, kept);
+                backend.copy(a[1], 0, result[1], 0, kept);
+            } else if (op == 13 && count > 2) {  // ModDown's shape: the top limb to the others, then (a - lifted)·s
+                int[] targets = java.util.stream.IntStream.range(0, count - 1).toArray();
+                BasisConverter down = new BasisConverter(new Modulus[] {chain[count - 1].modulus()},
+                        Arrays.copyOf(Arrays.stream(chain).map(NttTable::modulus).toArray(Modulus[]::new), count - 1));
+                result = new RnsPoly[] {RnsPoly.zero(count - 1, n, false), RnsPoly.zero(count - 1, n, false)};
+                REFERENCE.convertBasis(a[0], count - 1, result[0], targets, down);
+                backend.convertBasis(a[1], count - 1, result[1], targets, down);
+                REFERENCE.subMulScalars(b[0], result[0], scalars, result[0], chain);
+                backend.subMulScalars(b[1], result[1], scalars, result[1], chain);
+            } else if (op == 14 && count > 2) {  // ModUp's shape: limb 1 to the limbs around it, in a fresh polynomial
+                int[] targets = java.util.stream.IntStream.range(0, count).filter(k -> k != 1).toArray();
+                Modulus[] to = Arrays.stream(targets).mapToObj(k -> chain[k].modulus()).toArray(Modulus[]::new);
+                BasisConverter up = new BasisConverter(new Modulus[] {chain[1].modulus()}, to);
+                result = new RnsPoly[] {RnsPoly.zero(count, n, true), RnsPoly.zero(count, n, true)};
+                for (int side = 0; side < 2; side++) {
+                    RingBackend on = side == 0 ? REFERENCE : backend;
+                    on.copy(a[side], 1, result[side], 1, 1);
+                    on.convertBasis(a[side], 1, result[side], targets, up);
+                    on.ntt(result[side], 0, 1, chain);
+                    on.ntt(result[side], 2, count - 2, chain);
+                }
+            } else if (op == 15) {  // the gadget product: two digits against key polynomials stored limbs reversed
+                int[] keyLimbs = java.util.stream.IntStream.range(0, count).map(k -> count - 1 - k).toArray();
+                RnsPoly[][] keys = new RnsPoly[4][];
+                for (int key = 0; key < keys.length; key++) {
+                    long[][] values = new long[count][];
+                    for (int k = 0; k < count; k++) {
+                        values[keyLimbs[k]] = residues(random, n, chain[k].modulus().value());
+                    }
+                    keys[key] = new RnsPoly[] {new RnsPoly(values, true), new RnsPoly(values, true).copy()};
+                }
+                result = new RnsPoly[] {RnsPoly.zero(count, n, true), RnsPoly.zero(count, n, true)};
+                RnsPoly[] second = {RnsPoly.zero(count, n, true), RnsPoly.zero(count, n, true)};
+                int[] permutation = random.nextBoolean() ? perm : null;
+                for (int side = 0; side < 2; side++) {
+                    RingBackend on = side == 0 ? REFERENCE : backend;
+                    on.keySwitchProduct(new RnsPoly[] {a[side], b[side]}, new RnsPoly[] {keys[0][side], keys[1][side]},
+                            new RnsPoly[] {keys[2][side], keys[3][side]}, keyLimbs, permutation, result[side],
+                            second[side], chain);
+                }
+                pool.add(second);
+            } else if (op == 16 && count > 1) {  // an inverse NTT of some limbs only
+                int from = random.nextInt(count - 1);
+                REFERENCE.inverseNtt(a[0], from, count - 1 - from, chain);
+                backend.inverseNtt(a[1], from, count - 1 - from, chain);
             } else if (op == 12) {  // the heap writes: both sides must see the new residue from now on
                 int limb = random.nextInt(a[0].limbCount());
                 int index = random.nextInt(n);
