@@ -13,7 +13,10 @@ package ai.zkllm.fhe.ring;
  * operation on this polynomial.
  */
 public final class RnsPoly {
-    private final long[][] limbs;
+    private final int limbCount;
+    private final int n;
+    /** Null until first needed for a {@link #zero} polynomial: one computed on a device may never need them. */
+    private volatile long[][] limbs;
     private boolean ntt;
     /** Non-null while a backend holds the current residues and the heap arrays may be stale. */
     private volatile DeviceCopy device;
@@ -21,13 +24,19 @@ public final class RnsPoly {
     private volatile boolean untouchedZero;
 
     public RnsPoly(long[][] limbs, boolean ntt) {
+        this(limbs.length, limbs.length == 0 ? 0 : limbs[0].length, ntt);
         this.limbs = limbs;
+    }
+
+    private RnsPoly(int limbCount, int n, boolean ntt) {
+        this.limbCount = limbCount;
+        this.n = n;
         this.ntt = ntt;
     }
 
     /** A zero polynomial with {@code limbCount} limbs of length n. */
     public static RnsPoly zero(int limbCount, int n, boolean ntt) {
-        RnsPoly p = new RnsPoly(new long[limbCount][n], ntt);
+        RnsPoly p = new RnsPoly(limbCount, n, ntt);
         p.untouchedZero = true;
         return p;
     }
@@ -35,18 +44,18 @@ public final class RnsPoly {
     /** The residues, on the heap and current (see the class comment). */
     public long[][] limbs() {
         toHeap();
-        return limbs;
+        return heapLimbs();
     }
 
     /** Limb i, on the heap and current (see the class comment). */
     public long[] limb(int i) {
         toHeap();
-        return limbs[i];
+        return heapLimbs()[i];
     }
 
-    public int limbCount() { return limbs.length; }
-    public int n() { return limbs[0].length; }
-    public int level() { return limbs.length - 1; }
+    public int limbCount() { return limbCount; }
+    public int n() { return n; }
+    public int level() { return limbCount - 1; }
     public boolean isNtt() { return ntt; }
 
     void setNtt(boolean ntt) {
@@ -55,7 +64,16 @@ public final class RnsPoly {
 
     /** The heap arrays as they are, stale or not: for a backend that moves them itself. */
     long[][] heapLimbs() {
-        return limbs;
+        long[][] arrays = limbs;
+        if (arrays == null) {
+            synchronized (this) {
+                if (limbs == null) {
+                    limbs = new long[limbCount][n];
+                }
+                arrays = limbs;
+            }
+        }
+        return arrays;
     }
 
     DeviceCopy device() {
@@ -82,7 +100,7 @@ public final class RnsPoly {
 
     /** A deep copy. */
     public RnsPoly copy() {
-        return prefix(limbs.length);
+        return prefix(limbCount);
     }
 
     /** A deep copy of the first {@code count} limbs (dropping the top primes), on the heap. */
