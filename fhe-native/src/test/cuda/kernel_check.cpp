@@ -497,6 +497,8 @@ void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t
         zkc_basis* dup = upload(up);
         zkc_basis* ddown = upload(down);
         zkc_limbs* topRow = zkc_limbs_view(ctx, set, L - 1, 1);
+        zkc_zero(ctx, dy.p, words);  // over the previous round's words
+        ok &= expectSame(r + " zero", Words(words), first(dy, words));
         zkc_copy(ctx, dy.p, dx.p, words);
         zkc_ntt_forward(ctx, set, dy.p, polys, L);
         zkc_mul(ctx, set, dy.p, dw.p, dz.p, polys, L);
