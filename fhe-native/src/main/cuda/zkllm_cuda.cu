@@ -160,6 +160,13 @@ zkc_ctx* zkc_create(int device) {
         delete ctx;
         return nullptr;
     }
+    // zkc_alloc draws from the device's pool in stream order: keep freed memory there for the next
+    // allocation instead of handing it back to the driver at every synchronization.
+    cudaMemPool_t pool;
+    if (cudaDeviceGetDefaultMemPool(&pool, device) == cudaSuccess) {
+        uint64_t keep = UINT64_MAX;
+        cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep);
+    }
     return ctx;
 }
 
@@ -178,12 +185,18 @@ int zkc_sync(zkc_ctx* ctx) {
 
 uint64_t* zkc_alloc(zkc_ctx* ctx, size_t words) {
     void* p = nullptr;
-    if (record(ctx, cudaMalloc(&p, words * sizeof(uint64_t)))) return nullptr;
+    cudaError_t e = cudaMallocAsync(&p, words * sizeof(uint64_t), ctx->stream);
+    if (e != cudaSuccess) {
+        // Out of memory is not sticky: clear it, so that a caller may free memory and try again.
+        cudaGetLastError();
+        ctx->lastError = cudaGetErrorString(e);
+        return nullptr;
+    }
     return static_cast<uint64_t*>(p);
 }
 
 void zkc_free(zkc_ctx* ctx, void* device) {
-    if (device != nullptr) record(ctx, cudaFree(device));
+    if (device != nullptr) record(ctx, cudaFreeAsync(device, ctx->stream));
 }
 
 int zkc_upload(zkc_ctx* ctx, uint64_t* device, const uint64_t* host, size_t words) {
@@ -205,10 +218,12 @@ int zkc_zero(zkc_ctx* ctx, uint64_t* device, size_t words) {
 }
 
 int32_t* zkc_upload_permutation(zkc_ctx* ctx, const int32_t* host, size_t n) {
-    void* p = nullptr;
-    if (record(ctx, cudaMalloc(&p, n * sizeof(int32_t)))) return nullptr;
-    if (record(ctx, cudaMemcpy(p, host, n * sizeof(int32_t), cudaMemcpyHostToDevice))) {
-        cudaFree(p);
+    // From the same pool as zkc_alloc, since zkc_free frees it in stream order.
+    void* p = zkc_alloc(ctx, (n * sizeof(int32_t) + 7) / 8);
+    if (p == nullptr) return nullptr;
+    if (record(ctx, cudaMemcpyAsync(p, host, n * sizeof(int32_t), cudaMemcpyHostToDevice, ctx->stream)) ||
+        record(ctx, cudaStreamSynchronize(ctx->stream))) {
+        zkc_free(ctx, p);
         return nullptr;
     }
     return static_cast<int32_t*>(p);

@@ -40,8 +40,13 @@ const char* zkc_last_error(const zkc_ctx* ctx);
 /** Waits for every call queued on the stream. */
 int zkc_sync(zkc_ctx* ctx);
 
-/** Device words (8 bytes each); NULL on failure. */
+/**
+ * Device words (8 bytes each), in stream order from the device's memory pool (usable by work queued
+ * on the context's stream after this call); NULL when the device has no room, which leaves the
+ * context usable (free something and try again).
+ */
 uint64_t* zkc_alloc(zkc_ctx* ctx, size_t words);
+/** Frees zkc_alloc's words in stream order (after the work queued before it). */
 void zkc_free(zkc_ctx* ctx, void* device);
 int zkc_upload(zkc_ctx* ctx, uint64_t* device, const uint64_t* host, size_t words);
 int zkc_download(zkc_ctx* ctx, uint64_t* host, const uint64_t* device, size_t words);
