@@ -51,6 +51,6 @@ if [ "${1:-}" = --check ]; then
     echo "prepare-java: the check failed" >&2; exit 1; }
   cat "$work/device_java.json"
   "$out/runtime/bin/java" -cp "$out/classes:$out/lib/*" ai.zkllm.squeeze.tool.ModelBenchmark "$work/device_model.json" \
-      --shape reference --layers 1 --backend native >/dev/null || { echo "prepare-java: the model check failed" >&2; exit 1; }
+      --shape reference --layers 1 --tokens 2 --backend native --cache-encodings true >/dev/null || { echo "prepare-java: the model check failed" >&2; exit 1; }
   echo; cat "$work/device_model.json"
 fi

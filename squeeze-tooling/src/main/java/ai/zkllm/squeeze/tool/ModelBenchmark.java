@@ -266,12 +266,12 @@ public final class ModelBenchmark {
     /**
      * For a machine with a Java runtime but not the CLI (the device machine, {@code run.sh}):
      * {@code ModelBenchmark OUT.json [--shape NAME] [--layers L] [--prompt P] [--tokens T] [--backend B]
-     * [--sessions S] [--batched true|false]}
+     * [--sessions S] [--batched true|false] [--cache-encodings true|false]}
      * writes {@link Result#toJson} to OUT.json, progress to stdout.
      */
     public static void main(String[] args) throws IOException {
         Map<String, String> flags = new HashMap<>(Map.of("--shape", "gpt2-small", "--prompt", "1", "--tokens", "2",
-                "--backend", "auto", "--sessions", "1", "--batched", "true"));
+                "--backend", "auto", "--sessions", "1", "--batched", "true", "--cache-encodings", "false"));
         for (int i = 1; i + 1 < args.length; i += 2) {
             if (!flags.containsKey(args[i]) && !args[i].equals("--layers")) {
                 throw new IllegalArgumentException("unknown flag " + args[i]);
@@ -281,7 +281,8 @@ public final class ModelBenchmark {
         String layers = flags.get("--layers");
         Gpt2Config shape = RandomModel.shape(flags.get("--shape"), layers == null ? null : Integer.valueOf(layers));
         Options o = new Options(Integer.parseInt(flags.get("--prompt")), Integer.parseInt(flags.get("--tokens")), 1,
-                false, Integer.parseInt(flags.get("--sessions")), Boolean.parseBoolean(flags.get("--batched")));
+                Boolean.parseBoolean(flags.get("--cache-encodings")), Integer.parseInt(flags.get("--sessions")),
+                Boolean.parseBoolean(flags.get("--batched")));
         Result r = measure(shape, RingBackends.named(flags.get("--backend")), o, System.out::println);
         Files.writeString(Path.of(args[0]), r.toJson().toString());
     }
