@@ -228,8 +228,11 @@ public final class DiagonalTransform {
                     if (r == null) {
                         throw new IllegalArgumentException("baby rotation " + baby.getKey() + " not supplied");
                     }
-                    Ciphertext term = evaluator.multiply(r, p);
-                    partials[s] = partials[s] == null ? term : evaluator.add(partials[s], term);
+                    if (partials[s] == null) {
+                        partials[s] = evaluator.multiply(r, p);
+                    } else {
+                        evaluator.multiplyThenAdd(r, p, partials[s]);  // partials[s] is this sum's own
+                    }
                 }
             }
         }

@@ -128,6 +128,29 @@ public final class Evaluator {
         return new Ciphertext(polys, level, scale);
     }
 
+    /**
+     * acc += a · p, with acc an output passed in: a partial sum its caller made (with
+     * {@link #multiply(Ciphertext, Plaintext)}) and has not shared, at a's and p's common level with
+     * scale a·p. The same bytes as add(acc, multiply(a, p)) without the product's ciphertext: one
+     * pass over the limbs instead of two, which is what a sum of plaintext products (a matrix's
+     * diagonals) spends its time on.
+     */
+    public void multiplyThenAdd(Ciphertext a, Plaintext p, Ciphertext acc) {
+        int level = Math.min(a.level(), p.level());
+        if (acc.level() != level || acc.size() != a.size()) {
+            throw new IllegalArgumentException(String.format(
+                    "multiplyThenAdd: the accumulator has %d polynomials at level %d, the product %d at level %d",
+                    acc.size(), acc.level(), a.size(), level));
+        }
+        if (acc.seed() != null) {
+            throw new IllegalArgumentException("multiplyThenAdd: the accumulator is a fresh encryption (it has a seed)");
+        }
+        requireSameScale(acc.scale(), a.scale() * p.scale(), "multiplyThenAdd");
+        for (int i = 0; i < a.size(); i++) {
+            ring.mulAdd(a.poly(i), p.poly(), acc.poly(i));
+        }
+    }
+
     /** a · c for an integer c: exact, scale and level unchanged. */
     public Ciphertext multiplyInteger(Ciphertext a, long c) {
         RnsPoly[] polys = copyPolys(a);

@@ -44,6 +44,29 @@ class EvaluatorTest {
         FheFixture.assertPrecision("add across levels", sum, KIT.decrypt(eval.add(eval.dropLevel(ca, 2), cb)), 13);
     }
 
+    /** A product added into a partial sum in place: the bytes of add(acc, multiply(a, p)), and refusals. */
+    @Test
+    void multiplyThenAddEqualsAddingTheProduct() {
+        Ciphertext ca = KIT.encrypt(KIT.randomValues(1));
+        Ciphertext cb = KIT.encrypt(KIT.randomValues(1));
+        double scale = KIT.context.qModulus(ca.level()).value();
+        Plaintext pa = KIT.encoder.encode(KIT.randomValues(1), ca.level(), scale);
+        Plaintext pb = KIT.encoder.encode(KIT.randomValues(1), ca.level(), scale);
+        Ciphertext expected = eval.add(eval.multiply(ca, pa), eval.multiply(cb, pb));
+        Ciphertext acc = eval.multiply(ca, pa);
+        eval.multiplyThenAdd(cb, pb, acc);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(expected.poly(i), acc.poly(i), "poly " + i);
+        }
+        Plaintext lower = KIT.encoder.encode(KIT.randomValues(1), ca.level() - 1, scale);
+        assertThrows(IllegalArgumentException.class, () -> eval.multiplyThenAdd(cb, lower, acc), "another level");
+        Plaintext otherScale = KIT.encoder.encode(KIT.randomValues(1), ca.level(), scale * 2);
+        assertThrows(IllegalArgumentException.class, () -> eval.multiplyThenAdd(cb, otherScale, acc), "another scale");
+        Ciphertext fresh = KIT.encryptSeeded(KIT.randomValues(1));
+        Plaintext one = KIT.encoder.encode(KIT.randomValues(1), fresh.level(), 1.0);
+        assertThrows(IllegalArgumentException.class, () -> eval.multiplyThenAdd(cb, one, fresh), "a seeded accumulator");
+    }
+
     @Test
     void multiplicationsAndRescale() {
         double[] a = KIT.randomValues(1);
