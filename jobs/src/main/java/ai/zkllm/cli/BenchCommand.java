@@ -35,7 +35,7 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "fhe", mixinStandardHelpOptions = true,
-            description = "Median milliseconds of keygen, encrypt, mul_relin, rescale, rotate and decrypt_decode.")
+            description = "Median milliseconds of keygen, encrypt, mul_relin, rescale, rotate, decrypt_decode and product_sum_16.")
     static final class Fhe implements Runnable {
         @Option(names = "--log-n", defaultValue = "14", description = "log2 of the ring degree (default ${DEFAULT-VALUE}).")
         int logN;

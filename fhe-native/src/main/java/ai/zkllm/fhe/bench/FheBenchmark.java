@@ -24,9 +24,14 @@ import java.util.function.Supplier;
 /**
  * Medians of the engine's basic operations on one thread, in milliseconds: the figures that the
  * OpenFHE anchor of the engine issue is stated in (keygen = secret, public, relinearization and
- * one rotation key).
+ * one rotation key), and product_sum_16 (see {@link #PRODUCT_TERMS}).
  */
 public final class FheBenchmark {
+    /**
+     * Terms of the product_sum operation: a sum of ciphertext × encoded-plaintext products, what a
+     * matrix's diagonals cost once their encodings are cached.
+     */
+    static final int PRODUCT_TERMS = 16;
 
     /**
      * What the benchmark measured, in the order it is reported: medians per operation, and the
@@ -71,6 +76,17 @@ public final class FheBenchmark {
         Ciphertext product = evaluator.multiplyRelin(ct, ct);
         medians.put("rescale", median(warmup, runs, () -> evaluator.rescale(product)));
         medians.put("rotate", median(warmup, runs, () -> evaluator.rotate(ct, 1)));
+        Plaintext[] diagonals = new Plaintext[PRODUCT_TERMS];
+        for (int i = 0; i < diagonals.length; i++) {
+            diagonals[i] = encoder.encode(values, context.maxLevel(), params.scale());
+        }
+        medians.put("product_sum_" + PRODUCT_TERMS, median(warmup, runs, () -> {
+            Ciphertext sum = evaluator.multiply(ct, diagonals[0]);
+            for (int i = 1; i < diagonals.length; i++) {
+                evaluator.multiplyThenAdd(ct, diagonals[i], sum);
+            }
+            return sum;
+        }));
         medians.put("decrypt_decode", median(warmup, runs, () -> encoder.decode(decryptor.decrypt(ct))));
 
         FheCodec codec = new FheCodec(context);
