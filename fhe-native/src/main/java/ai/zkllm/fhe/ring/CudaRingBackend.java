@@ -63,6 +63,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** System property: the bytes of key rows kept on the device. */
     public static final String KEY_CACHE_PROPERTY = "zkllm.cuda.keyCacheBytes";
+    /** System property: at most this many bytes of polynomials held on the device (default: as many as fit). */
+    public static final String POLY_BYTES_PROPERTY = "zkllm.cuda.polyBytes";
 
     private final long context;
     private final DeviceRowCache keyRows;
@@ -109,7 +111,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             public void zero(long address, long words) {
                 nativeZero(context, address, words);
             }
-        });
+        }, Long.getLong(POLY_BYTES_PROPERTY, Long.MAX_VALUE));
     }
 
     /**
@@ -300,6 +302,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     }
 
     private void polyNtt(RnsPoly p, int from, int count, NttTable[] chain, boolean inverse) {
+        beginOperation();
         requireRange(from, count, p);
         if (count == 0) {
             return;
@@ -350,6 +353,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** {@code op} over out's limbs; b is null for the unary ops, s (one scalar per limb) for those without one. */
     private synchronized void polyPointwise(Op op, RnsPoly a, RnsPoly b, long[] s, RnsPoly out, NttTable[] chain) {
+        beginOperation();
         int limbs = out.limbCount();
         long table = op.binary ? chainTable(chain, limbs, out, a, b) : chainTable(chain, limbs, out, a);
         long[] shoup = op.scalar ? scalarShoups(s, limbs, chain) : null;
@@ -361,6 +365,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     @Override
     public synchronized void permute(RnsPoly a, int[] perm, RnsPoly out) {
+        beginOperation();
         if (a == out) {
             throw new IllegalArgumentException("permute: out must not alias a");
         }
@@ -372,6 +377,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     @Override
     public synchronized void copy(RnsPoly a, int aFrom, RnsPoly out, int outFrom, int count) {
+        beginOperation();
         requireRange(aFrom, count, a);
         requireRange(outFrom, count, out);
         requirePolys(0, a, out);
@@ -387,6 +393,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     @Override
     public synchronized void convertBasis(RnsPoly in, int inFrom, RnsPoly out, int[] outLimbs,
                                           BasisConverter converter) {
+        beginOperation();
         int k = converter.fromSize();
         if (outLimbs.length != converter.toSize()) {
             throw new IllegalArgumentException(outLimbs.length + " target limbs for a conversion to "
@@ -409,6 +416,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     @Override
     public synchronized void keySwitchProduct(RnsPoly[] digits, RnsPoly[] keyB, RnsPoly[] keyA, int[] keyLimbs,
                                               int[] perm, RnsPoly acc0, RnsPoly acc1, NttTable[] chain) {
+        beginOperation();
         int limbs = acc0.limbCount();
         int count = digits.length;
         if (count == 0 || keyB.length != count || keyA.length != count || keyLimbs.length < limbs) {
@@ -440,6 +448,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     @Override
     public synchronized void rescale(RnsPoly a, long[] s, RnsPoly out, NttTable[] chain) {
+        beginOperation();
         int limbs = a.limbCount();
         if (limbs < 2 || out.limbCount() != limbs - 1) {
             throw new IllegalArgumentException("rescale: " + limbs + " limbs to " + out.limbCount()
@@ -459,11 +468,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /**
      * The device table of chain for operations over {@code limbs} limbs of the given polynomials,
-     * after checking that they have that many limbs of the chain's n; frees what was collected.
+     * after checking that they have that many limbs of the chain's n.
      */
     private long chainTable(NttTable[] chain, int limbs, RnsPoly... operands) {
-        context();
-        freeCollected();
         if (limbs < 1 || limbs > chain.length) {
             throw new IllegalArgumentException(limbs + " limbs for a chain of " + chain.length + " primes");
         }
@@ -506,7 +513,6 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** Every operand has at least {@code limbs} limbs, all of one degree. */
     private void requirePolys(int limbs, RnsPoly... operands) {
-        context();
         int n = operands[0].n();
         for (RnsPoly p : operands) {
             if (p.limbCount() < limbs) {
@@ -553,9 +559,15 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         return uploaded;
     }
 
-    /** Frees the device words of collected polynomials, chain tables and permutations. */
+    /** Starts an operation on polynomials: refuses on a closed backend, frees what was collected. */
+    private void beginOperation() {
+        context();
+        polys.beginOperation();
+        freeCollected();
+    }
+
+    /** Frees the device words of collected chain tables, conversions and permutations. */
     private void freeCollected() {
-        polys.freeReleased();
         Long handle;
         while ((handle = collectedTables.poll()) != null) {
             nativeDestroyTable(context, handle);

@@ -3,10 +3,14 @@ package ai.zkllm.fhe.ring;
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Polynomials whose current residues {@link CudaRingBackend} holds on the device between ring
@@ -18,9 +22,14 @@ import java.util.concurrent.locks.LockSupport;
  * zeroed there; an output gets device words without any upload, and its heap arrays are stale from
  * then on. Device words are freed when the heap reads the residues back, or
  * when the polynomial is garbage collected (a {@link Cleaner} queues its address; the next call
- * frees it), or at {@link #clear}, which first brings every live polynomial back to the heap. An
- * allocation that finds the device full frees what the collector has found unreachable and tries
- * once more. Called under the backend's lock, which {@link Held#toHeap} takes too.
+ * frees it), or at {@link #clear}, which first brings every live polynomial back to the heap.
+ *
+ * <p>The words held stay within a bound (the device's memory, or less): to make room, the least
+ * recently used polynomials whose heap arrays are current (inputs: keys, plaintexts) are dropped,
+ * which loses nothing; then what a collection finds unreachable is freed; only then does an
+ * allocation fail, saying how much is held. The polynomials of the operation under way are never
+ * dropped ({@link #beginOperation} starts one). Called under the backend's lock, which
+ * {@link Held#toHeap} takes too.
  */
 final class DevicePolys {
     /** The device calls this needs, on the backend's context. */
@@ -44,17 +53,27 @@ final class DevicePolys {
 
     private final Object lock;
     private final Device device;
-    /** Live device copies by address. */
-    private final Map<Long, Held> held = new HashMap<>();
+    /** Live device copies by address, least recently used first. */
+    private final LinkedHashMap<Long, Held> held = new LinkedHashMap<>(64, 0.75f, true);
+    /** The polynomials of the operation under way, which making room must not drop. */
+    private final Set<Held> pinned = new HashSet<>();
+    private final long boundBytes;
     /** Addresses whose polynomial was collected or brought back: to be freed under the lock. */
     private final ConcurrentLinkedQueue<Long> released = new ConcurrentLinkedQueue<>();
     private long heldBytes;
     private long uploadedBytes;
     private long downloadedBytes;
 
-    DevicePolys(Object lock, Device device) {
+    DevicePolys(Object lock, Device device, long boundBytes) {
         this.lock = lock;
         this.device = device;
+        this.boundBytes = boundBytes;
+    }
+
+    /** Starts an operation: frees what was collected, and unpins the previous operation's polynomials. */
+    void beginOperation() {
+        pinned.clear();
+        freeReleased();
     }
 
     /** The device address of p's current residues, uploading them if the device has none. */
@@ -124,6 +143,8 @@ final class DevicePolys {
     private Held ours(RnsPoly p) {
         RnsPoly.DeviceCopy copy = p.device();
         if (copy instanceof Held h && h.owner() == this) {
+            held.get(h.address);  // most recently used now
+            pinned.add(h);
             return h;
         }
         if (copy != null) {
@@ -136,37 +157,85 @@ final class DevicePolys {
         int limbs = p.limbCount();
         int n = p.n();
         long words = (long) limbs * n;
+        makeRoom(8 * words);
         long address = device.alloc(words);
         if (address == 0) {
+            dropClean(Long.MAX_VALUE);  // the device is full: nothing clean stays
             address = allocAfterCollection(words);
         }
         long freed = address;
         Held h = new Held(address, limbs, n, new WeakReference<>(p), CLEANER.register(p, () -> released.add(freed)));
         h.heapCurrent = heapCurrent;
         held.put(address, h);
+        pinned.add(h);
         heldBytes += h.bytes();
         p.setDevice(h);
         return h;
     }
 
-    /** The device was full: free what the collector finds unreachable, then try once more. */
-    private long allocAfterCollection(long words) {
-        freeReleased();
-        System.gc();
-        long deadline = System.nanoTime() + 200_000_000L;
-        long address = 0;
-        while (address == 0 && System.nanoTime() < deadline) {
-            freeReleased();
-            address = device.alloc(words);
-            if (address == 0) {
-                LockSupport.parkNanos(1_000_000L);  // the cleaner's thread queues what the collection found
+    /** Drops clean polynomials, then frees collected ones, until {@code bytes} more fit the bound. */
+    private void makeRoom(long bytes) {
+        if (heldBytes + bytes <= boundBytes) {
+            return;
+        }
+        dropClean(boundBytes - bytes);
+        if (heldBytes + bytes > boundBytes) {
+            collect(() -> heldBytes + bytes <= boundBytes);
+        }
+        if (heldBytes + bytes > boundBytes) {
+            throw new IllegalStateException("cuda device memory bound reached: " + held.size() + " polynomials ("
+                    + heldBytes + " bytes) held, " + bytes + " more bytes wanted, bound " + boundBytes
+                    + " bytes (-D" + CudaRingBackend.POLY_BYTES_PROPERTY + ")");
+        }
+    }
+
+    /** Drops the least recently used unpinned polynomials whose heap arrays are current, down to {@code target} bytes held. */
+    private void dropClean(long target) {
+        long excess = heldBytes - target;
+        List<Held> dropped = new ArrayList<>();
+        for (Iterator<Held> oldest = held.values().iterator(); excess > 0 && oldest.hasNext(); ) {
+            Held h = oldest.next();
+            if (h.heapCurrent && !pinned.contains(h)) {
+                dropped.add(h);
+                excess -= h.bytes();
             }
         }
-        if (address == 0) {
+        for (Held h : dropped) {
+            RnsPoly p = h.poly.get();
+            if (p != null && p.device() == h) {
+                p.setDevice(null);  // its heap arrays are current: nothing is lost
+            }
+            h.cleanable.clean();
+        }
+        freeReleased();
+    }
+
+    /** The device was full: free what the collector finds unreachable, then try once more. */
+    private long allocAfterCollection(long words) {
+        long[] address = {0};
+        collect(() -> (address[0] = device.alloc(words)) != 0);
+        if (address[0] == 0) {
             throw new IllegalStateException("cuda device memory exhausted: " + held.size() + " polynomials ("
                     + heldBytes + " bytes) held, " + 8 * words + " more bytes wanted");
         }
-        return address;
+        return address[0];
+    }
+
+    /** Runs a collection and frees what it finds unreachable until {@code done} holds, for at most 200 ms. */
+    private void collect(BooleanSupplier done) {
+        freeReleased();
+        if (done.getAsBoolean()) {
+            return;
+        }
+        System.gc();
+        long deadline = System.nanoTime() + 200_000_000L;
+        while (System.nanoTime() < deadline) {
+            freeReleased();
+            if (done.getAsBoolean()) {
+                return;
+            }
+            LockSupport.parkNanos(1_000_000L);  // the cleaner's thread queues what the collection found
+        }
     }
 
     private void toHeap(RnsPoly p, Held h) {

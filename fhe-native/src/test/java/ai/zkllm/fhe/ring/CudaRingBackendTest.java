@@ -198,6 +198,50 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
         assertEquals(expected, kept, "held on the device at close, read after");
     }
 
+    /**
+     * Past its bound the device drops polynomials whose heap is current (inputs), least recently used
+     * first, never a result it alone holds; when only results are left, the next one is refused in a
+     * sentence, and the backend goes on working.
+     */
+    @Test
+    void heldPolynomialsStayWithinTheirBound() {
+        int n = 64;
+        NttTable[] chain = chain(2, n);
+        long polyBytes = 2L * n * 8;
+        System.setProperty(CudaRingBackend.POLY_BYTES_PROPERTY, String.valueOf(4 * polyBytes));
+        try (CudaRingBackend cuda = CudaTestBackend.open()) {
+            SplittableRandom random = new SplittableRandom(4);
+            RnsPoly acc = RnsPoly.zero(2, n, true);
+            RnsPoly expected = RnsPoly.zero(2, n, true);
+            List<RnsPoly> inputs = new ArrayList<>();  // reachable: only dropping them makes room
+            for (int i = 0; i < 20; i++) {
+                RnsPoly a = poly(random, chain, 2);
+                RnsPoly b = poly(random, chain, 2);
+                inputs.add(a);
+                inputs.add(b);
+                REFERENCE.mulAdd(a, b, expected, chain);
+                cuda.mulAdd(a, b, acc, chain);
+                assertTrue(cuda.polyTransferState()[0] <= 4 * polyBytes, "held after product " + i);
+            }
+            assertEquals(expected, acc, "the accumulator, held throughout");
+            List<RnsPoly> results = new ArrayList<>();
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> {
+                for (int i = 0; i < 3; i++) {
+                    RnsPoly sum = RnsPoly.zero(2, n, true);
+                    cuda.add(inputs.get(0), inputs.get(1), sum, chain);
+                    results.add(sum);
+                }
+            });
+            assertTrue(refused.getMessage().startsWith("cuda device memory bound reached: "), refused.getMessage());
+            assertEquals(2, results.size(), "two sums fit beside their two inputs");
+            RnsPoly sum = RnsPoly.zero(2, n, true);
+            REFERENCE.add(inputs.get(0), inputs.get(1), sum, chain);
+            assertEquals(sum, results.get(0), "a held result, read after the refusal");
+        } finally {
+            System.clearProperty(CudaRingBackend.POLY_BYTES_PROPERTY);
+        }
+    }
+
     private static NttTable[] chain(int limbs, int n) {
         NttTable[] chain = new NttTable[limbs];
         List<Long> taken = new ArrayList<>();
