@@ -178,6 +178,17 @@ size_t rowLength(size_t length) {
     return n;
 }
 
+/** The first `count` elements of a long[][]; false, with an exception pending, when it has fewer. */
+bool firstLimbs(JNIEnv* env, jobjectArray limbs, jint count, std::vector<jlongArray>& rows) {
+    if (!elements(env, limbs, rows)) return false;
+    if (count <= 0 || static_cast<size_t>(count) > rows.size()) {
+        throwIllegalArgument(env, "limb count outside the polynomial");
+        return false;
+    }
+    rows.resize(static_cast<size_t>(count));
+    return true;
+}
+
 /** Device words at an address the Java side holds. */
 uint64_t* words(jlong address) { return reinterpret_cast<uint64_t*>(address); }
 
@@ -505,11 +516,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeUploadLimbs(
                                                                                  jint count, jint n) {
     zkc_ctx* ctx = contextOf(handle);
     std::vector<jlongArray> rows;
-    if (!elements(env, limbs, rows) || count <= 0 || static_cast<size_t>(count) > rows.size()) {
-        throwIllegalArgument(env, "upload: limb count outside the polynomial");
-        return;
-    }
-    rows.resize(static_cast<size_t>(count));
+    if (!firstLimbs(env, limbs, count, rows)) return;
     std::vector<uint64_t> image;
     if (gather(env, rows, static_cast<size_t>(n), static_cast<size_t>(n), image)) {
         succeeded(env, ctx, zkc_upload(ctx, words(address), image.data(), image.size()), "upload");
@@ -522,11 +529,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDownloadLimb
                                                                                    jint count, jint n) {
     zkc_ctx* ctx = contextOf(handle);
     std::vector<jlongArray> rows;
-    if (!elements(env, limbs, rows) || count <= 0 || static_cast<size_t>(count) > rows.size()) {
-        throwIllegalArgument(env, "download: limb count outside the polynomial");
-        return;
-    }
-    rows.resize(static_cast<size_t>(count));
+    if (!firstLimbs(env, limbs, count, rows)) return;
     size_t length = static_cast<size_t>(n);
     if (!haveLength(env, rows, length)) return;
     std::vector<uint64_t> image(rows.size() * length);

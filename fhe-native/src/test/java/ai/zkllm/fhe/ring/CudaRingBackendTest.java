@@ -242,25 +242,6 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
         }
     }
 
-    private static NttTable[] chain(int limbs, int n) {
-        NttTable[] chain = new NttTable[limbs];
-        List<Long> taken = new ArrayList<>();
-        for (int i = 0; i < limbs; i++) {
-            long q = Primes.nttPrimesBelow(PRIME_BITS[i % PRIME_BITS.length], n, 1, taken).get(0);
-            taken.add(q);
-            chain[i] = new NttTable(new Modulus(q), n);
-        }
-        return chain;
-    }
-
-    private static RnsPoly poly(SplittableRandom random, NttTable[] chain, int limbs) {
-        long[][] values = new long[limbs][];
-        for (int i = 0; i < limbs; i++) {
-            values[i] = residues(random, chain[i].n(), chain[i].modulus().value());
-        }
-        return new RnsPoly(values, true);
-    }
-
     /** The engine calls a backend from several threads: calls on one context must not mix. */
     @Test
     void threadsSharingTheBackendGetJavasResults() throws Exception {

@@ -283,13 +283,7 @@ abstract class RingBackendConformanceTest {
         int n = 64;
         int limbs = 5;
         SplittableRandom random = new SplittableRandom(99);
-        NttTable[] chain = new NttTable[limbs];
-        List<Long> taken = new ArrayList<>();
-        for (int i = 0; i < limbs; i++) {
-            long q = Primes.nttPrimesBelow(PRIME_BITS[i % PRIME_BITS.length], n, 1, taken).get(0);
-            taken.add(q);
-            chain[i] = new NttTable(new Modulus(q), n);
-        }
+        NttTable[] chain = chain(limbs, n);
         int[] perm = randomPermutation(random, n);
         List<RnsPoly[]> pool = new ArrayList<>();  // pairs: {on the reference, on the backend}
         for (int i = 0; i < 3; i++) {
@@ -409,11 +403,29 @@ abstract class RingBackendConformanceTest {
     }
 
     private static RnsPoly[] randomPair(SplittableRandom random, NttTable[] chain, int limbs) {
+        RnsPoly p = poly(random, chain, limbs);
+        return new RnsPoly[] {p, p.copy()};
+    }
+
+    /** Tables of limbs primes of 20, 30 and 31 bits in turn, for rows of n. */
+    static NttTable[] chain(int limbs, int n) {
+        NttTable[] chain = new NttTable[limbs];
+        List<Long> taken = new ArrayList<>();
+        for (int i = 0; i < limbs; i++) {
+            long q = Primes.nttPrimesBelow(PRIME_BITS[i % PRIME_BITS.length], n, 1, taken).get(0);
+            taken.add(q);
+            chain[i] = new NttTable(new Modulus(q), n);
+        }
+        return chain;
+    }
+
+    /** A polynomial of random residues over the first limbs primes of chain. */
+    static RnsPoly poly(SplittableRandom random, NttTable[] chain, int limbs) {
         long[][] values = new long[limbs][];
         for (int i = 0; i < limbs; i++) {
             values[i] = residues(random, chain[i].n(), chain[i].modulus().value());
         }
-        return new RnsPoly[] {new RnsPoly(values, true), new RnsPoly(values.clone(), true).copy()};
+        return new RnsPoly(values, true);
     }
 
     @FunctionalInterface
