@@ -10,13 +10,10 @@ import static ai.zkllm.fhe.ring.NativeArguments.requireResidue;
 import static ai.zkllm.fhe.ring.NativeArguments.requireSameLengths;
 
 import ai.zkllm.fhe.ring.NativeArguments.FlatBasis;
-import java.lang.ref.Cleaner;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The ring kernels on an NVIDIA GPU: the CUDA kernels (src/main/cuda) through JNI
@@ -30,10 +27,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * their arrays, run one kernel and download the result, so PCIe copies dominate them.
  *
  * <p>The polynomial kernels read one device table per ring chain (the {@link NttTable}[] a
- * RingContext passes, kept while that array lives) and one device copy per Galois permutation
- * (kept while the int[] lives).
+ * RingContext or the key switcher passes), one per basis conversion and one device copy per Galois
+ * permutation, each kept while its heap object lives ({@link DeviceObjects}).
  *
- * <p>What does stay on the device: the switching keys' rows, uploaded at their first key switch and
+ * <p>What the limb kernels keep on the device: the switching keys' rows, uploaded at their first key switch and
  * kept by array identity ({@link DeviceRowCache}: at most the bytes the system property
  * {@value #KEY_CACHE_PROPERTY} gives, default 4 GiB, least recently used freed first), and one limb
  * table per prime and row length: from the
@@ -71,19 +68,17 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     private final Map<TableKey, Long> nttTables = new HashMap<>();
     private final Map<TableKey, Long> arithmeticTables = new HashMap<>();
     private final DevicePolys polys;
-    /** Device tables of ring chains and device permutations, by the identity of their heap arrays. */
-    private final Map<NttTable[], Long> chainTables = new WeakHashMap<>();
-    private final Map<int[], Long> permutations = new WeakHashMap<>();
-    private final Map<BasisConverter, Long> bases = new WeakHashMap<>();
-    /** Chain tables and permutations whose heap array was collected: freed at the next call. */
-    private final ConcurrentLinkedQueue<Long> collectedTables = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Long> collectedWords = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Long> collectedBases = new ConcurrentLinkedQueue<>();
-    private static final Cleaner CLEANER = Cleaner.create();
+    /** What the polynomial kernels read, kept while their heap objects live. */
+    private final DeviceObjects<NttTable[]> chainTables;
+    private final DeviceObjects<BasisConverter> bases;
+    private final DeviceObjects<int[]> permutations;
     private boolean closed;
 
     private CudaRingBackend() {
         this.context = nativeCreate(0);
+        this.chainTables = new DeviceObjects<>(table -> nativeDestroyTable(context, table));
+        this.bases = new DeviceObjects<>(basis -> nativeDestroyBasis(context, basis));
+        this.permutations = new DeviceObjects<>(words -> nativeFree(context, words));
         this.keyRows = new DeviceRowCache(Long.getLong(KEY_CACHE_PROPERTY, 4L << 30),
                 (row, stride) -> nativeUploadRow(context, row, stride), row -> nativeFree(context, row));
         this.polys = new DevicePolys(this, new DevicePolys.Device() {
@@ -153,17 +148,15 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             return;
         }
         polys.clear();
-        freeCollected();
         closed = true;
         keyRows.clear();
-        for (Map<?, Long> tables : List.of(nttTables, arithmeticTables, chainTables)) {
+        for (Map<TableKey, Long> tables : List.of(nttTables, arithmeticTables)) {
             tables.values().forEach(table -> nativeDestroyTable(context, table));
             tables.clear();
         }
-        permutations.values().forEach(words -> nativeFree(context, words));
-        permutations.clear();
-        bases.values().forEach(basis -> nativeDestroyBasis(context, basis));
+        chainTables.clear();
         bases.clear();
+        permutations.clear();
         nativeDestroy(context);
     }
 
@@ -479,14 +472,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         if (operands[0].n() != n) {
             throw new IllegalArgumentException("polynomials of degree " + operands[0].n() + " for a ring of degree " + n);
         }
-        Long table = chainTables.get(chain);
-        if (table == null) {
-            table = createTable(chain);
-            chainTables.put(chain, table);
-            long handle = table;
-            CLEANER.register(chain, () -> collectedTables.add(handle));
-        }
-        return table;
+        return chainTables.of(chain, this::createTable);
     }
 
     /** Limbs from .. from + count - 1 exist in p. */
@@ -499,16 +485,11 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** The device tables of converter, kept while it lives. */
     private long basis(BasisConverter converter) {
-        Long basis = bases.get(converter);
-        if (basis == null) {
-            FlatBasis flat = FlatBasis.of(converter);
-            basis = nativeCreateBasis(context, flat.fromModuli(), converter.qHatInverse(),
-                    converter.qHatInverseShoup(), flat.toModuli(), flat.qHatModP(), flat.qHatModPShoup());
-            bases.put(converter, basis);
-            long handle = basis;
-            CLEANER.register(converter, () -> collectedBases.add(handle));
-        }
-        return basis;
+        return bases.of(converter, c -> {
+            FlatBasis flat = FlatBasis.of(c);
+            return nativeCreateBasis(context, flat.fromModuli(), c.qHatInverse(), c.qHatInverseShoup(),
+                    flat.toModuli(), flat.qHatModP(), flat.qHatModPShoup());
+        });
     }
 
     /** Every operand has at least {@code limbs} limbs, all of one degree. */
@@ -541,43 +522,26 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** The device copy of perm (checked once: a permutation of [0, n)). */
     private long permutation(int[] perm, int n) {
-        Long device = permutations.get(perm);
-        if (device != null) {
-            return device;
-        }
-        if (perm.length != n) {
-            throw new IllegalArgumentException("permutation has " + perm.length + " entries for rows of " + n);
-        }
-        for (int i = 0; i < n; i++) {
-            if (perm[i] < 0 || perm[i] >= n) {
-                throw badPermutationEntry(perm, i, n);
+        return permutations.of(perm, p -> {
+            if (p.length != n) {
+                throw new IllegalArgumentException("permutation has " + p.length + " entries for rows of " + n);
             }
-        }
-        long uploaded = nativeUploadPermutation(context, perm);
-        permutations.put(perm, uploaded);
-        CLEANER.register(perm, () -> collectedWords.add(uploaded));
-        return uploaded;
+            for (int i = 0; i < n; i++) {
+                if (p[i] < 0 || p[i] >= n) {
+                    throw badPermutationEntry(p, i, n);
+                }
+            }
+            return nativeUploadPermutation(context, p);
+        });
     }
 
     /** Starts an operation on polynomials: refuses on a closed backend, frees what was collected. */
     private void beginOperation() {
         context();
         polys.beginOperation();
-        freeCollected();
-    }
-
-    /** Frees the device words of collected chain tables, conversions and permutations. */
-    private void freeCollected() {
-        Long handle;
-        while ((handle = collectedTables.poll()) != null) {
-            nativeDestroyTable(context, handle);
-        }
-        while ((handle = collectedWords.poll()) != null) {
-            nativeFree(context, handle);
-        }
-        while ((handle = collectedBases.poll()) != null) {
-            nativeDestroyBasis(context, handle);
-        }
+        chainTables.destroyCollected();
+        bases.destroyCollected();
+        permutations.destroyCollected();
     }
 
     /** Bytes of key rows on the device now, and how many rows were uploaded so far (for tests). */
