@@ -13,12 +13,13 @@ import org.slf4j.LoggerFactory;
  * <p>The system property {@value #PROPERTY} (or, when it is unset, the environment variable
  * {@value #ENVIRONMENT_VARIABLE}) selects one of:
  * <ul>
- *   <li>{@code auto} (default): native when the library loads, otherwise Java with one warning;</li>
+ *   <li>{@code auto} (default): cuda when a GPU is visible and its library loads, else native when
+ *       its library loads, otherwise Java with one warning;</li>
  *   <li>{@code java}: always the Java kernels;</li>
  *   <li>{@code native}: the C++ kernels, failing with the reason when they cannot load;</li>
  *   <li>{@code cuda}: the CUDA kernels on GPU 0, failing with the reason when no library was built
- *       or no GPU is visible. Never chosen by {@code auto}: copying every kernel's arrays to the
- *       device makes it slower than native for now (see {@link CudaRingBackend}).</li>
+ *       or no GPU is visible. Polynomials stay on the device between operations (see
+ *       {@link CudaRingBackend}).</li>
  * </ul>
  */
 public final class RingBackends {
@@ -58,6 +59,9 @@ public final class RingBackends {
             case "cuda":
                 return CudaHolder.backend();
             case "auto":
+                if (CudaHolder.available()) {
+                    return CudaHolder.backend();
+                }
                 if (NativeLibrary.isAvailable()) {
                     return NativeHolder.backend();
                 }
@@ -89,6 +93,22 @@ public final class RingBackends {
     /** Created on first use; the context lives as long as the JVM. */
     private static final class CudaHolder {
         private static CudaRingBackend instance;
+        private static Boolean available;
+
+        /** Whether a GPU backend opens here; tried once (a machine without a GPU says so at the first try). */
+        static synchronized boolean available() {
+            if (available == null) {
+                try {
+                    backend();
+                    available = true;
+                    LOG.info("Using the CUDA ring kernels on GPU 0");
+                } catch (IllegalStateException noGpu) {
+                    available = false;
+                    LOG.debug("No cuda ring backend: {}", noGpu.getMessage());
+                }
+            }
+            return available;
+        }
 
         static synchronized CudaRingBackend backend() {
             if (instance == null) {
