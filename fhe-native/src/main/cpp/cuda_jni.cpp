@@ -6,7 +6,9 @@
 // into one host image, upload it, run one kernel, wait, and copy the result back. The polynomial
 // kernels (the native*Poly* methods) work on device words at addresses CudaRingBackend holds for
 // resident polynomials (DevicePolys), so nothing crosses PCIe but what nativeUploadLimbs and
-// nativeDownloadLimbs move; their sizes come from the Java side, which checked them. Rows shorter than the limb table's n are zero-padded, because the
+// nativeDownloadLimbs move; their sizes come from the Java side, which checked them. They queue
+// their kernels and return (scratch is freed in stream order): a failure inside a kernel is
+// reported by the next call that waits (a download, an upload, nativeFinish). Rows shorter than the limb table's n are zero-padded, because the
 // kernels index rows by powers of two. The Java side checks sizes with precise messages; the
 // checks here are a last guard, computed from the arrays themselves, so that no call reads or
 // writes outside them. Kernel and device failures become IllegalStateException with
@@ -539,6 +541,12 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDownloadLimb
     }
 }
 
+/** Waits for every queued kernel; throws with the first error of that work. */
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeFinish(JNIEnv* env, jclass, jlong handle) {
+    zkc_ctx* ctx = contextOf(handle);
+    succeeded(env, ctx, zkc_sync(ctx), "kernel");
+}
+
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeZero(JNIEnv* env, jclass, jlong handle,
                                                                           jlong address, jlong count) {
     zkc_ctx* ctx = contextOf(handle);
@@ -559,7 +567,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyNtt(JNIE
     }
     uint64_t* p = words(a) + first * t->n;
     int rc = inverse ? zkc_ntt_inverse(ctx, rows, p, 1, limbs) : zkc_ntt_forward(ctx, rows, p, 1, limbs);
-    succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "ntt");
+    succeeded(env, ctx, rc, "ntt");
     zkc_limbs_destroy(ctx, rows);
 }
 
@@ -589,7 +597,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPointwis
         case kSubMulScalar: rc = zkc_sub_mul_scalar(ctx, t->limbs, pa, pb, ps, pShoup, po, 1, count); break;
         default: throwIllegalArgument(env, "unknown pointwise kernel"); return;
     }
-    succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "pointwise kernel");
+    succeeded(env, ctx, rc, "pointwise kernel");
 }
 
 /** A device copy of perm (entries checked by the caller); 0 on failure, with an exception pending. */
@@ -610,7 +618,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPermute(
     zkc_ctx* ctx = contextOf(handle);
     int rc = zkc_permute(ctx, words(a), reinterpret_cast<const int32_t*>(perm), words(out), static_cast<size_t>(limbs),
                          static_cast<size_t>(n));
-    succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "permute");
+    succeeded(env, ctx, rc, "permute");
 }
 
 /**
@@ -645,7 +653,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyRescale(
                 rc = zkc_rescale(ctx, tab->limbs, words(a), (kept + 1) * n, top, n, static_cast<uint64_t>(t),
                                  scalars.data(), scalars.data() + kept, words(out), kept * n, top + n, 1, kept);
             }
-            succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "rescale");
+            succeeded(env, ctx, rc, "rescale");
         }
     }
     zkc_limbs_destroy(ctx, last);
@@ -695,7 +703,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyConvertB
     for (size_t t = 0; t < m && rc == 0; t++) {
         rc = zkc_copy(ctx, words(out) + static_cast<size_t>(rows[t]) * length, converted + t * length, length);
     }
-    succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "basis conversion");
+    succeeded(env, ctx, rc, "basis conversion");
 }
 
 /**
@@ -734,7 +742,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitc
         rc = zkc_key_switch_product(ctx, t->limbs, gathered, gb, ga, count, reinterpret_cast<const int32_t*>(perm),
                                     words(acc0), words(acc1), 1, rows);
     }
-    succeeded(env, ctx, rc == 0 ? zkc_sync(ctx) : rc, "key switching product");
+    succeeded(env, ctx, rc, "key switching product");
 }
 
 }  // extern "C"

@@ -55,7 +55,7 @@ public final class FheBenchmark {
 
         Map<String, Double> medians = new LinkedHashMap<>();
         KeyGenerator keygen = new KeyGenerator(context, random);
-        medians.put("keygen", median(warmup, runs, () -> {
+        medians.put("keygen", median(warmup, runs, backend, () -> {
             SecretKey sk = keygen.secretKey();
             keygen.publicKey(sk);
             keygen.relinearizationKey(sk);
@@ -70,24 +70,24 @@ public final class FheBenchmark {
         Encryptor encryptor = new Encryptor(context, pk, random);
         Decryptor decryptor = new Decryptor(context, sk);
 
-        medians.put("encrypt", median(warmup, runs, () -> encryptor.encrypt(plain)));
+        medians.put("encrypt", median(warmup, runs, backend, () -> encryptor.encrypt(plain)));
         Ciphertext ct = encryptor.encrypt(plain);
-        medians.put("mul_relin", median(warmup, runs, () -> evaluator.multiplyRelin(ct, ct)));
+        medians.put("mul_relin", median(warmup, runs, backend, () -> evaluator.multiplyRelin(ct, ct)));
         Ciphertext product = evaluator.multiplyRelin(ct, ct);
-        medians.put("rescale", median(warmup, runs, () -> evaluator.rescale(product)));
-        medians.put("rotate", median(warmup, runs, () -> evaluator.rotate(ct, 1)));
+        medians.put("rescale", median(warmup, runs, backend, () -> evaluator.rescale(product)));
+        medians.put("rotate", median(warmup, runs, backend, () -> evaluator.rotate(ct, 1)));
         Plaintext[] diagonals = new Plaintext[PRODUCT_TERMS];
         for (int i = 0; i < diagonals.length; i++) {
             diagonals[i] = encoder.encode(values, context.maxLevel(), params.scale());
         }
-        medians.put("product_sum_" + PRODUCT_TERMS, median(warmup, runs, () -> {
+        medians.put("product_sum_" + PRODUCT_TERMS, median(warmup, runs, backend, () -> {
             Ciphertext sum = evaluator.multiply(ct, diagonals[0]);
             for (int i = 1; i < diagonals.length; i++) {
                 evaluator.multiplyThenAdd(ct, diagonals[i], sum);
             }
             return sum;
         }));
-        medians.put("decrypt_decode", median(warmup, runs, () -> encoder.decode(decryptor.decrypt(ct))));
+        medians.put("decrypt_decode", median(warmup, runs, backend, () -> encoder.decode(decryptor.decrypt(ct))));
 
         FheCodec codec = new FheCodec(context);
         Map<String, Integer> bytes = new LinkedHashMap<>();
@@ -99,15 +99,20 @@ public final class FheBenchmark {
         return new Result(params, backend.name(), runs, medians, bytes);
     }
 
-    /** Median milliseconds of {@code runs} timed calls of {@code operation}, after {@code warmup} untimed ones. */
-    public static double median(int warmup, int runs, Supplier<?> operation) {
+    /**
+     * Median milliseconds of {@code runs} timed calls of {@code operation} on {@code backend}, after
+     * {@code warmup} untimed ones; each timed call ends when the backend has finished its work.
+     */
+    public static double median(int warmup, int runs, RingBackend backend, Supplier<?> operation) {
         for (int i = 0; i < warmup; i++) {
             operation.get();
         }
         double[] millis = new double[runs];
         for (int i = 0; i < runs; i++) {
+            backend.finish();
             long start = System.nanoTime();
             operation.get();
+            backend.finish();
             millis[i] = (System.nanoTime() - start) / 1e6;
         }
         Arrays.sort(millis);

@@ -23,7 +23,8 @@ import java.util.Map;
  * {@link RingContext} and so the evaluator use) keep their polynomials on the device between
  * operations ({@link DevicePolys}): an input goes up at its first use, a result stays there until
  * the heap reads it ({@link RnsPoly#limbs}) or it is collected, and each operation is one kernel
- * over all its limbs. The limb kernels (the {@code long[]} methods) copy per call: they upload
+ * over all its limbs, queued on the stream without waiting (what reads a result waits; so does
+ * {@link #finish}). The limb kernels (the {@code long[]} methods) copy per call: they upload
  * their arrays, run one kernel and download the result, so PCIe copies dominate them.
  *
  * <p>The polynomial kernels read one device table per ring chain (the {@link NttTable}[] a
@@ -454,6 +455,11 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         nativePolyRescale(context, table, pa, limbs, chain[limbs - 1].modulus().value(), s, shoup, polys.output(out));
     }
 
+    @Override
+    public synchronized void finish() {
+        nativeFinish(context());
+    }
+
     /** Bytes of polynomials held on the device now, and bytes moved up and down so far (for tests and benchmarks). */
     public synchronized long[] polyTransferState() {
         return polys.state();
@@ -650,6 +656,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     private static native void nativeDownloadLimbs(long context, long address, long[][] limbs, int count, int n);
 
     private static native void nativeCopy(long context, long dst, long src, long words);
+
+    private static native void nativeFinish(long context);
 
     private static native void nativeZero(long context, long address, long words);
 

@@ -16,6 +16,14 @@ public interface RingBackend {
     String name();
 
     /**
+     * Waits until the work of earlier calls is done, for a backend that queues it (a GPU); throws
+     * with an error of that work. What reads results (the heap accessors of {@link RnsPoly}) waits
+     * anyway: this is for timing an operation.
+     */
+    default void finish() {
+    }
+
+    /**
      * Forward negacyclic NTT in place. With ψ = {@code table.psi()} a primitive 2n-th root of
      * unity mod q, the output at index i is a(ψ^(2·brv(i)+1)), brv being the bit reversal
      * on log2(n) bits (the order that Cooley–Tukey with bit-reversed twiddles produces).
