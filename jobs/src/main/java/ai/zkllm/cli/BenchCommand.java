@@ -117,7 +117,7 @@ public final class BenchCommand implements Runnable {
                     + " not its fidelity) under encryption: its plan, evaluation keys, then a random prompt and greedy"
                     + " tokens through the client loop and the miner's round executor in one process (no Kafka),"
                     + " each token's logits checked against the plaintext squeezed model.",
-                    "GPT-2 small's shape takes about 16 s per token on 2 cores and 23 s on one, with about 10 GB"
+                    "GPT-2 small's shape takes about 13 s per token on 2 cores and 23 s on one, with about 10 GB"
                     + " resident (ZKLLM_JAVA_OPTS=-Xmx12g)."})
     static final class Model implements Runnable {
         @Option(names = "--shape", defaultValue = "gpt2-small",
