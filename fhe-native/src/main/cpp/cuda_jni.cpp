@@ -600,6 +600,21 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPointwis
     succeeded(env, ctx, rc, "pointwise kernel");
 }
 
+/** RingBackend.fromSigned: the n coefficients go up (n words, not limbs·n), the residues are made on the device. */
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyFromSigned(JNIEnv* env, jclass, jlong handle,
+                                                                                    jlong table, jlongArray c,
+                                                                                    jlong out, jint limbs) {
+    zkc_ctx* ctx = contextOf(handle);
+    const Table* t = tableOf(table);
+    std::vector<uint64_t> coefficients;
+    if (!gather(env, {c}, t->n, t->n, coefficients)) return;
+    DeviceBuffers device(env, ctx);
+    uint64_t* pc = device.upload(coefficients);
+    if (pc == nullptr) return;
+    succeeded(env, ctx, zkc_from_signed(ctx, t->limbs, reinterpret_cast<const int64_t*>(pc), words(out),
+                                        static_cast<size_t>(limbs)), "fromSigned");
+}
+
 /** A device copy of perm (entries checked by the caller); 0 on failure, with an exception pending. */
 JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeUploadPermutation(JNIEnv* env, jclass,
                                                                                         jlong handle, jintArray perm) {

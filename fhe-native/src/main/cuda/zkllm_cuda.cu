@@ -62,6 +62,10 @@ __global__ void pointwiseKernel(size_t total, const uint64_t* a, const uint64_t*
     GRID_STRIDE(e, total) { pointwiseThread<Op>(e, a, b, out, set, s); }
 }
 
+__global__ void fromSignedKernel(size_t total, const int64_t* c, uint64_t* out, LimbSet set) {
+    GRID_STRIDE(e, total) { fromSignedThread(e, c, out, set); }
+}
+
 __global__ void forwardGlobalKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set) {
     GRID_STRIDE(g, total) { forwardGlobalThread(g, a, logT, set); }
 }
@@ -298,6 +302,14 @@ int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t po
         if (int r = launched(ctx)) return r;
     }
     return 0;
+}
+
+int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* out, size_t limbs) {
+    if (int r = checkLimbs(ctx, set, limbs)) return r;
+    LimbSet sub = firstLimbs(set->set, limbs);
+    size_t total = limbs << sub.logN;
+    fromSignedKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, c, out, sub);
+    return launched(ctx);
 }
 
 int zkc_add(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out, size_t polys,

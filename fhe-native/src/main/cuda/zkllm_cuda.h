@@ -99,6 +99,12 @@ int zkc_add_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const 
 int zkc_sub_mul_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b,
                        const uint64_t* s, const uint64_t* sShoup, uint64_t* out, size_t polys, size_t limbs);
 
+/**
+ * out [limbs][n] = c mod q_l for n signed coefficients c (|c| < 2^62; every prime of the table at
+ * least 2^15), in the coefficient domain: an integer polynomial (an encoding) in RNS form.
+ */
+int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* out, size_t limbs);
+
 /** out[row][i] = a[row][perm[i]] over rows of n words; out must not alias a. */
 int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* out, size_t rows, size_t n);
 

@@ -271,6 +271,21 @@ ZK_HD void pointwiseThread(size_t e, const uint64_t* a, const uint64_t* b, uint6
     else if constexpr (Op == kSubMulScalar) out[e] = opSubMulScalar(a[e], b[e], s.s[l], s.sShoup[l], q);
 }
 
+/**
+ * Element e of [limbs][n]: coefficient e mod n of the signed c, |c| < 2^62, modulo limb e / n's
+ * prime. With |c| = hi·2^31 + lo, every Barrett step's input stays below 2^(2L) when q >= 2^15.
+ */
+ZK_HD void fromSignedThread(size_t e, const int64_t* c, uint64_t* out, const LimbSet& set) {
+    size_t l = e >> set.logN;
+    const BarrettConst& br = set.barrett[l];
+    int64_t v = c[e & ((size_t{1} << set.logN) - 1)];
+    uint64_t u = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+    uint64_t twoPow31 = barrettReduce(uint64_t{1} << 31, br);
+    uint64_t high = barrettReduce(barrettReduce(u >> 31, br) * twoPow31, br);
+    uint64_t r = reduceOnce(high + barrettReduce(u & 0x7fffffffu, br), br.q);
+    out[e] = v < 0 ? reduceOnce(br.q - r, br.q) : r;
+}
+
 /** Butterfly g of one global forward stage over rows of n words (row r uses limb r mod limbs). */
 ZK_HD void forwardGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set) {
     unsigned logN = set.logN;

@@ -206,6 +206,14 @@ int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t po
     return 0;
 }
 
+int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* out, size_t limbs) {
+    if (int r = checkLimbs(ctx, set, limbs)) return r;
+    LimbSet sub = firstLimbs(set->set, limbs);
+    size_t total = limbs << sub.logN;
+    for (size_t e = 0; e < total; e++) fromSignedThread(e, c, out, sub);
+    return 0;
+}
+
 int zkc_add(zkc_ctx* c, const zkc_limbs* s, const uint64_t* a, const uint64_t* b, uint64_t* o, size_t p, size_t l) {
     return pointwise<kAdd>(c, s, a, b, o, p, l);
 }

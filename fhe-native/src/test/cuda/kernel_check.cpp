@@ -195,6 +195,12 @@ struct Dev {
         return h;
     }
     void put(const Words& h) { zkc_upload(ctx, p, h.data(), h.size()); }
+    /** The first `count` words. */
+    Words first(size_t count) const {
+        Words h = get();
+        h.resize(count);
+        return h;
+    }
 };
 
 zkc_limbs* upload(const Tables& t) {
@@ -325,6 +331,25 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
     zkc_ntt_inverse(ctx, set, dbrt.p, polys, limbs);
     expectSame(tag("inverseNtt(random)", n, polys, limbs), brt, dbrt.get());
 
+    {  // signed coefficients below 2^62 in magnitude, the edges among them, to residues of every limb
+        Words signedWords(n);
+        const int64_t edges[] = {0, 1, -1, (int64_t{1} << 62) - 1, -((int64_t{1} << 62) - 1), 1LL << 31, -(1LL << 31)};
+        for (size_t k = 0; k < n; k++) {
+            int64_t v = k < 7 ? edges[k] : static_cast<int64_t>(next() >> 2) * ((next() & 1) ? 1 : -1);
+            signedWords[k] = static_cast<uint64_t>(v);
+        }
+        Words expected(limbs * n);
+        for (size_t l = 0; l < limbs; l++) {
+            for (size_t k = 0; k < n; k++) {
+                int64_t r = static_cast<int64_t>(signedWords[k]) % static_cast<int64_t>(q[l]);
+                expected[l * n + k] = static_cast<uint64_t>(r < 0 ? r + static_cast<int64_t>(q[l]) : r);
+            }
+        }
+        Dev dc(signedWords);
+        zkc_from_signed(ctx, set, reinterpret_cast<const int64_t*>(dc.p), dout.p, limbs);
+        expectSame(tag("fromSigned", n, 1, limbs), expected, dout.first(limbs * n));
+    }
+
     Words out(words), s(limbs), sShoup(limbs);
     for (size_t l = 0; l < limbs; l++) s[l] = next() % q[l], sShoup[l] = shoup(s[l], q[l]);
     auto check = [&](const char* op, const std::function<void(size_t, size_t)>& cpuRow,
@@ -448,11 +473,6 @@ void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t
     Dev dext(polys * K * n), dacc0(polys * K * n), dacc1(polys * K * n);
     std::vector<int32_t> perm = randomPermutation(n);
     int32_t* dperm = zkc_upload_permutation(ctx, perm.data(), n);
-    auto first = [](const Dev& d, size_t words) {
-        Words h = d.get();
-        h.resize(words);
-        return h;
-    };
     size_t L = L0;
     bool ok = true;
     for (size_t round = 0; round < depth && L >= 2; round++) {
@@ -498,7 +518,7 @@ void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t
         zkc_basis* ddown = upload(down);
         zkc_limbs* topRow = zkc_limbs_view(ctx, set, L - 1, 1);
         zkc_zero(ctx, dy.p, words);  // over the previous round's words
-        ok &= expectSame(r + " zero", Words(words), first(dy, words));
+        ok &= expectSame(r + " zero", Words(words), dy.first(words));
         zkc_copy(ctx, dy.p, dx.p, words);
         zkc_ntt_forward(ctx, set, dy.p, polys, L);
         zkc_mul(ctx, set, dy.p, dw.p, dz.p, polys, L);
@@ -508,17 +528,17 @@ void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t
         zkc_convert_basis(ctx, dup, dzc.p, dext.p, polys, n);
         zkc_ntt_forward(ctx, sset, dext.p, polys, K);
         zkc_key_switch_product(ctx, sset, dext.p, dkb.p, dka.p, 1, dperm, dacc0.p, dacc1.p, polys, K);
-        ok &= expectSame(r + " keySwitchProduct.acc1", acc1, first(dacc1, polys * K * n));
+        ok &= expectSame(r + " keySwitchProduct.acc1", acc1, dacc1.first(polys * K * n));
         zkc_ntt_inverse(ctx, sset, dacc0.p, polys, K);
         zkc_convert_basis(ctx, ddown, dacc0.p, dback.p, polys, n);
         zkc_ntt_forward(ctx, set, dback.p, polys, L);
         zkc_add(ctx, set, dz.p, dback.p, dz.p, polys, L);
         for (size_t p = 0; p < polys; p++) zkc_ntt_inverse(ctx, topRow, dz.p + (p * L + L - 1) * n, 1, 1);
-        ok &= expectSame(r + " before rescale", z, first(dz, words));
+        ok &= expectSame(r + " before rescale", z, dz.first(words));
         zkc_rescale(ctx, set, dz.p, L * n, dz.p + (L - 1) * n, L * n, q[L - 1], sr.data(), srs.data(), dx.p,
                     (L - 1) * n, dscratch.p, polys, L - 1);
         zkc_ntt_inverse(ctx, set, dx.p, polys, L - 1);
-        ok &= expectSame(r + " after rescale", next, first(dx, polys * (L - 1) * n));
+        ok &= expectSame(r + " after rescale", next, dx.first(polys * (L - 1) * n));
         zkc_basis_destroy(ctx, dup);
         zkc_basis_destroy(ctx, ddown);
         zkc_limbs_destroy(ctx, topRow);

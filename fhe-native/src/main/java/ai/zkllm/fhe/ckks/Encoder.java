@@ -144,27 +144,19 @@ public final class Encoder {
                     "encode: values times scale 2^%.1f reach 2^%.1f, beyond Q at level %d (2^%.1f)",
                     Math.log(scale) / Math.log(2), Math.log(maxAbs) / Math.log(2), level, context.logQ(level)));
         }
-        RnsPoly poly = RnsPoly.zero(level + 1, ring.n(), false);
-        long[] small = maxAbs < 0x1p61 ? new long[coefficients.length] : null;
-        if (small != null) {
+        if (maxAbs < 0x1p61) {  // the usual case: the residues are the backend's (a GPU's) to make
+            long[] small = new long[coefficients.length];
             for (int k = 0; k < small.length; k++) {
                 small[k] = (long) coefficients[k];
             }
+            return new Plaintext(ring.fromSigned(small, level + 1), level, scale);
         }
+        RnsPoly poly = RnsPoly.zero(level + 1, ring.n(), false);
         for (int i = 0; i <= level; i++) {
             Modulus q = ring.modulus(i);
             long[] limb = poly.limb(i);
-            if (small != null) {
-                // a multiple of q above 2^61 makes every coefficient non-negative (below 2^63): one
-                // Barrett reduction each, no branch (this loop dominates the encoding of a matrix's diagonals)
-                long offset = ((1L << 61) / q.value() + 1) * q.value();
-                for (int k = 0; k < small.length; k++) {
-                    limb[k] = q.reduce(small[k] + offset);
-                }
-            } else {
-                for (int k = 0; k < coefficients.length; k++) {
-                    limb[k] = residue(coefficients[k], q);
-                }
+            for (int k = 0; k < coefficients.length; k++) {
+                limb[k] = residue(coefficients[k], q);
             }
         }
         ring.ntt(poly);

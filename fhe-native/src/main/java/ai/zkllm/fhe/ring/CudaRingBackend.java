@@ -358,6 +358,22 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     }
 
     @Override
+    public synchronized void fromSigned(long[] coefficients, RnsPoly out, NttTable[] chain) {
+        beginOperation();
+        int limbs = out.limbCount();
+        requireLength("coefficients", coefficients, out.n());
+        long table = chainTable(chain, limbs, out);
+        for (int i = 0; i < limbs; i++) {
+            if (chain[i].modulus().value() < 1L << 15) {  // below the kernel's Barrett steps' range
+                RingBackend.super.fromSigned(coefficients, out, chain);
+                return;
+            }
+        }
+        nativePolyFromSigned(context, table, coefficients, polys.output(out), limbs);
+        polys.countUpload(8L * coefficients.length);
+    }
+
+    @Override
     public synchronized void permute(RnsPoly a, int[] perm, RnsPoly out) {
         beginOperation();
         if (a == out) {
@@ -683,6 +699,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /** s and sShoup: one scalar per limb, for the scalar ops (else null); b is unused by the unary ops. */
     private static native void nativePolyPointwise(long context, long table, int op, long a, long b, long[] s,
             long[] sShoup, long out, int limbs);
+
+    /** c: n signed coefficients, |c| < 2^61; every prime of the table's first limbs at least 2^15. */
+    private static native void nativePolyFromSigned(long context, long table, long[] c, long out, int limbs);
 
     private static native long nativeUploadPermutation(long context, int[] perm);
 

@@ -135,6 +135,11 @@ final class DevicePolys {
         freeReleased();
     }
 
+    /** Counts bytes an operation moved up besides its polynomials (an encoding's coefficients). */
+    void countUpload(long bytes) {
+        uploadedBytes += bytes;
+    }
+
     /** Bytes held on the device now, and bytes moved up and down so far. */
     long[] state() {
         return new long[] {heldBytes, uploadedBytes, downloadedBytes};

@@ -113,6 +113,23 @@ public interface RingBackend {
     // above one limb after another on the heap arrays; a backend that keeps polynomials off the heap
     // between operations (cuda) overrides them. The caller checks domains and sets the NTT flag.
 
+    /**
+     * Limb i of out = c mod q_i for the signed coefficients c (|c| &lt; 2^61), in the coefficient
+     * domain: an integer polynomial (an encoding, a secret) in RNS form.
+     */
+    default void fromSigned(long[] coefficients, RnsPoly out, NttTable[] chain) {
+        for (int i = 0; i < out.limbCount(); i++) {
+            Modulus q = chain[i].modulus();
+            // a multiple of q above 2^61 makes every coefficient non-negative and below 2^63: one
+            // Barrett reduction each, no branch (this loop is a large part of an encoding's CPU time)
+            long offset = ((1L << 61) / q.value() + 1) * q.value();
+            long[] limb = out.limb(i);
+            for (int k = 0; k < coefficients.length; k++) {
+                limb[k] = q.reduce(coefficients[k] + offset);
+            }
+        }
+    }
+
     /** {@link #ntt} of limbs from .. from + count - 1 of p. */
     default void ntt(RnsPoly p, int from, int count, NttTable[] chain) {
         for (int i = from; i < from + count; i++) {

@@ -35,17 +35,13 @@ public final class RingContext {
     public Modulus modulus(int i) { return moduli[i]; }
     public NttTable table(int i) { return tables[i]; }
 
-    /** A small signed polynomial (|coefficients| &lt; every prime: secret, error) lifted to primes 0..limbCount-1, in NTT form. */
+    /**
+     * An integer polynomial of signed coefficients (|c| &lt; 2^61: a secret, an error, an encoding)
+     * over primes 0..limbCount-1, in NTT form.
+     */
     public RnsPoly fromSigned(long[] coefficients, int limbCount) {
         RnsPoly p = RnsPoly.zero(limbCount, n, false);
-        for (int i = 0; i < limbCount; i++) {
-            long[] limb = p.limb(i);
-            long q = moduli[i].value();
-            for (int j = 0; j < n; j++) {
-                long c = coefficients[j]; // |c| < q: a conditional add reduces it
-                limb[j] = c < 0 ? c + q : c;
-            }
-        }
+        backend.fromSigned(coefficients, p, tables);
         ntt(p);
         return p;
     }

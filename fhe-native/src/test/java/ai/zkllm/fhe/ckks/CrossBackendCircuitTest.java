@@ -55,8 +55,9 @@ class CrossBackendCircuitTest {
 
     /**
      * What keeping polynomials on the device is for: a round (hoisted rotations, plaintext products,
-     * their sum, a rescale) moves its ciphertext and plaintexts up once and its result down once;
-     * the key switches move nothing once the keys are there. The result equals Java's bit for bit.
+     * their sum, a rescale) moves its ciphertext up once, each plaintext's n coefficients (the device
+     * makes their residues), and its result down once; the key switches move nothing once the keys
+     * are there. The result equals Java's bit for bit.
      */
     @Test
     void aRoundOnCudaMovesItsInputsUpOnceAndItsResultDownOnce() {
@@ -75,13 +76,13 @@ class CrossBackendCircuitTest {
                 long[] before = backend.polyTransferState();
                 Ciphertext expected = round(java, input, values);
                 Ciphertext actual = round(cuda, onCuda, values);
-                long plaintextBytes = STEPS.length * polyBytes(params, input.level());
+                long plaintextBytes = STEPS.length * polyBytes(params, 0);  // an encoding's n coefficients, not its limbs
                 long up = backend.polyTransferState()[1] - before[1];
                 assertCiphertextEquals("round " + round, new Ciphertext[] {expected, actual});
                 long down = backend.polyTransferState()[2] - before[2];
                 if (round == 1) {
                     assertEquals(2 * polyBytes(params, input.level()) + plaintextBytes, up,
-                            "bytes up: the ciphertext and the plaintexts, once each");
+                            "bytes up: the ciphertext once, and each plaintext's coefficients");
                     assertEquals(2 * polyBytes(params, actual.level()), down, "bytes down: the result, once");
                 }
             }

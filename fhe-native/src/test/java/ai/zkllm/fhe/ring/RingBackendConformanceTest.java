@@ -1,6 +1,7 @@
 package ai.zkllm.fhe.ring;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
@@ -302,7 +303,7 @@ abstract class RingBackendConformanceTest {
             for (int i = 0; i < limbs; i++) {
                 scalars[i] = random.nextLong(chain[i].modulus().value());
             }
-            int op = random.nextInt(17);
+            int op = random.nextInt(18);
             String name = step + " op " + op;
             for (int side = 0; side < 2; side++) {
                 RingBackend on = side == 0 ? REFERENCE : backend;
@@ -379,6 +380,19 @@ abstract class RingBackendConformanceTest {
                 int from = random.nextInt(count - 1);
                 REFERENCE.inverseNtt(a[0], from, count - 1 - from, chain);
                 backend.inverseNtt(a[1], from, count - 1 - from, chain);
+            } else if (op == 17) {  // an integer polynomial: signed coefficients below 2^61, the edges among them
+                long[] coefficients = new long[n];
+                long[] edges = {0, 1, -1, (1L << 61) - 1, -(1L << 61) + 1, 1L << 31, -(1L << 31)};
+                for (int k = 0; k < n; k++) {
+                    coefficients[k] = k < edges.length ? edges[k] : random.nextLong(-(1L << 61) + 1, 1L << 61);
+                }
+                result = new RnsPoly[] {RnsPoly.zero(count, n, false), RnsPoly.zero(count, n, false)};
+                REFERENCE.fromSigned(coefficients, result[0], chain);
+                backend.fromSigned(coefficients, result[1], chain);
+                for (int k = 0; k < edges.length; k++) {
+                    assertEquals(Math.floorMod(coefficients[k], chain[0].modulus().value()), result[0].limb(0)[k],
+                            "the reference's residue of " + coefficients[k]);
+                }
             } else if (op == 12) {  // the heap writes: both sides must see the new residue from now on
                 int limb = random.nextInt(a[0].limbCount());
                 int index = random.nextInt(n);
