@@ -120,8 +120,12 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         return open();
     }
 
-    /** The kernels through the JNI library at {@code library}: the tests' host emulation. */
-    static CudaRingBackend create(Path library) {
+    /**
+     * The kernels through the JNI library at {@code library}: the host emulation of the kernels that
+     * the native build leaves in target/native-build (libzkllm_cuda_emulated.so), which tests on a
+     * machine without a GPU run the cuda path through. One cuda library per JVM: the first loaded stays.
+     */
+    public static CudaRingBackend create(Path library) {
         CudaLibrary.load(library);
         return open();
     }

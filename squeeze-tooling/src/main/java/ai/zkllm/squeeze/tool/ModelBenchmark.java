@@ -1,5 +1,6 @@
 package ai.zkllm.squeeze.tool;
 
+import ai.zkllm.fhe.ring.CudaRingBackend;
 import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.program.LocalRunner;
@@ -63,7 +64,7 @@ public final class ModelBenchmark {
      */
     public record Result(Gpt2Config shape, Options options, Plan plan, String backend, int rotationKeys,
                          long evaluationKeyBytes, double keySeconds, List<Token> tokens, double wallSeconds,
-                         double maxLogitError, double squeezeSeconds) {
+                         double maxLogitError, double squeezeSeconds, long[] deviceBytes) {
         /** Tokens of all sessions per second of wall clock. */
         public double tokensPerSecond() {
             return options.sessions() * options.tokens() / wallSeconds;
@@ -100,6 +101,10 @@ public final class ModelBenchmark {
             out.put("tokens_per_second", rounded(tokensPerSecond()));
             out.put("max_logit_error", maxLogitError);
             out.put("squeeze_seconds", rounded(squeezeSeconds));
+            if (deviceBytes != null) {  // cuda: what crossed PCIe while the sessions ran (client and miner)
+                out.put("device_bytes_up", deviceBytes[0]);
+                out.put("device_bytes_down", deviceBytes[1]);
+            }
             ArrayNode list = out.putArray("tokens");
             for (Token t : tokens) {
                 ObjectNode o = list.addObject();
@@ -175,6 +180,7 @@ public final class ModelBenchmark {
         }
 
         ExecutorService clients = Executors.newFixedThreadPool(o.sessions());
+        long[] deviceBefore = backend instanceof CudaRingBackend cuda ? cuda.polyTransferState() : null;
         long start = System.nanoTime();
         List<Future<List<Ran>>> sessions = new ArrayList<>();
         for (int s = 0; s < o.sessions(); s++) {
@@ -196,6 +202,11 @@ public final class ModelBenchmark {
             clients.shutdownNow();
         }
         double wall = (System.nanoTime() - start) / 1e9;
+        long[] deviceBytes = null;
+        if (deviceBefore != null) {
+            long[] after = ((CudaRingBackend) backend).polyTransferState();
+            deviceBytes = new long[] {after[1] - deviceBefore[1], after[2] - deviceBefore[2]};
+        }
 
         // every session's every token against the plaintext model, after the clock stopped
         double worst = 0;
@@ -214,7 +225,7 @@ public final class ModelBenchmark {
                 o.sessions(), o.tokens(), wall, o.sessions() * o.tokens() / wall,
                 o.batched() ? "rounds batched" : "rounds one by one", worst));
         return new Result(model.config(), o, plan, backend.name(), program.rotationSteps().length,
-                runners.get(0).keyBytes(), runners.get(0).keySeconds(), first, wall, worst, squeezeSeconds);
+                runners.get(0).keyBytes(), runners.get(0).keySeconds(), first, wall, worst, squeezeSeconds, deviceBytes);
     }
 
     /** One session's tokens, greedy, from its random prompt. */

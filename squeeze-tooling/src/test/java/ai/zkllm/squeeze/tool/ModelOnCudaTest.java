@@ -1,0 +1,49 @@
+package ai.zkllm.squeeze.tool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+import ai.zkllm.fhe.ring.CudaRingBackend;
+import ai.zkllm.program.model.Gpt2Config;
+import ai.zkllm.program.squeezed.SqueezedModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A squeezed model end to end on the cuda backend, polynomials held on the device between
+ * operations: on the GPU when one is visible, else through the host emulation of the CUDA kernels
+ * that fhe-native's build leaves (whose "device" memory is separate, so a stale copy is a wrong
+ * logit). Two batched sessions, cached encodings, every token against the plaintext model.
+ */
+class ModelOnCudaTest {
+    private static final Path EMULATION = Path.of("..", "fhe-native", "target", "native-build",
+            "libzkllm_cuda_emulated.so");
+
+    @Test
+    void batchedSessionsOnTheCudaBackendGetThePlaintextModelsLogits() {
+        SqueezedModel model = RandomModel.squeezed(Gpt2Config.of(1, 2, 16, 8, 200), 11);
+        try (CudaRingBackend cuda = open()) {
+            ModelBenchmark.Result r = ModelBenchmark.run(model, cuda,
+                    new ModelBenchmark.Options(2, 2, 9, true, 2, true), line -> { });
+            assertEquals("cuda", r.backend());
+            assertTrue(r.maxLogitError() <= 1e-2, "max logit error " + r.maxLogitError());
+            assertNotNull(r.deviceBytes(), "the cuda backend counts what crosses PCIe");
+            assertTrue(r.deviceBytes()[0] > 0 && r.deviceBytes()[1] > 0);
+        }
+    }
+
+    private static CudaRingBackend open() {
+        try {
+            return CudaRingBackend.create();  // a GPU, when one is visible (tried first: one cuda library per JVM)
+        } catch (IllegalStateException noGpu) {
+            if (!Files.isRegularFile(EMULATION)) {
+                System.out.println("ModelOnCudaTest skipped: no GPU and no " + EMULATION + " (-Dnative.skip=true)");
+                abort("no GPU and no host emulation of the cuda kernels");
+            }
+            return CudaRingBackend.create(EMULATION);
+        }
+    }
+}
