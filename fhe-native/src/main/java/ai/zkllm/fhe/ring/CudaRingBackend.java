@@ -392,6 +392,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     @Override
     public synchronized void copy(RnsPoly a, int aFrom, RnsPoly out, int outFrom, int count) {
         beginOperation();
+        if (a == out) {
+            throw new IllegalArgumentException("copy: out must not be a");  // device copies must not overlap
+        }
         requireRange(aFrom, count, a);
         requireRange(outFrom, count, out);
         requirePolys(0, a, out);

@@ -207,8 +207,11 @@ public interface RingBackend {
         }
     }
 
-    /** Limbs outFrom .. outFrom + count - 1 of out = limbs aFrom .. aFrom + count - 1 of a. */
+    /** Limbs outFrom .. outFrom + count - 1 of out = limbs aFrom .. aFrom + count - 1 of a; out must not be a. */
     default void copy(RnsPoly a, int aFrom, RnsPoly out, int outFrom, int count) {
+        if (a == out) {
+            throw new IllegalArgumentException("copy: out must not be a");
+        }
         for (int i = 0; i < count; i++) {
             System.arraycopy(a.limb(aFrom + i), 0, out.limb(outFrom + i), 0, a.n());
         }
