@@ -1,7 +1,6 @@
 package ai.zkllm.fhe.ckks;
 
 import ai.zkllm.fhe.ring.Modulus;
-import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingContext;
 import ai.zkllm.fhe.ring.RnsPoly;
 import java.math.BigDecimal;
@@ -201,14 +200,11 @@ public final class Encoder {
 
     /** The centered integer coefficients of a plaintext, as doubles (see the class comment). */
     private double[] coefficients(Plaintext pt) {
-        RingBackend backend = ring.backend();
         int level = pt.level();
         int n = ring.n();
-        long[][] limbs = new long[level + 1][];
-        for (int i = 0; i <= level; i++) {
-            limbs[i] = pt.poly().limb(i).clone();
-            backend.inverseNtt(limbs[i], ring.table(i));
-        }
+        RnsPoly coefficientForm = ring.prefix(pt.poly(), level + 1);
+        ring.inverseNtt(coefficientForm);  // on the backend (a GPU's, where the plaintext is), then read once
+        long[][] limbs = coefficientForm.limbs();
         // Mixed-radix digits, limb by limb: v_i = [(x_i - Σ_(j<i) v_j·q_0···q_(j-1)) · (q_0···q_(i-1))^-1]
         // centered mod q_i, which is what Garner's iteration computes. Each v_j (|v_j| < 2^30) is
         // lifted by a multiple of q_i of at least 2^30 so that it is a valid Shoup operand (< 2^32);
