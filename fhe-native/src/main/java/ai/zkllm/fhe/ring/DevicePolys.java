@@ -164,8 +164,12 @@ final class DevicePolys {
         long words = (long) limbs * n;
         makeRoom(8 * words);
         long address = device.alloc(words);
+        // the device is full: clean polynomials give way, least recently used first, one at a time
+        for (long before = -1; address == 0 && heldBytes != before; address = device.alloc(words)) {
+            before = heldBytes;
+            dropClean(heldBytes - 1);
+        }
         if (address == 0) {
-            dropClean(Long.MAX_VALUE);  // the device is full: nothing clean stays
             address = allocAfterCollection(words);
         }
         long freed = address;

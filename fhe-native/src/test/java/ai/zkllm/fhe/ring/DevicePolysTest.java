@@ -1,0 +1,81 @@
+package ai.zkllm.fhe.ring;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link DevicePolys} against a device of a few words' capacity (the emulation's never fills up): when
+ * an allocation finds it full, the clean polynomials make room, and what they held is still there.
+ */
+class DevicePolysTest {
+    /** Words in a map by address; alloc answers 0 past the capacity. */
+    private static final class SmallDevice implements DevicePolys.Device {
+        final long capacity;
+        final Map<Long, long[]> memory = new HashMap<>();
+        long used;
+        long next = 8;
+
+        SmallDevice(long capacity) {
+            this.capacity = capacity;
+        }
+
+        @Override
+        public long alloc(long words) {
+            if (used + words > capacity) {
+                return 0;
+            }
+            used += words;
+            memory.put(next, new long[(int) words]);
+            return (next += 8 * words) - 8 * words;
+        }
+
+        @Override
+        public void free(long address) {
+            used -= memory.remove(address).length;
+        }
+
+        @Override
+        public void upload(long address, long[][] limbs, int count, int n) {
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(limbs[i], 0, memory.get(address), i * n, n);
+            }
+        }
+
+        @Override
+        public void zero(long address, long words) {
+            java.util.Arrays.fill(memory.get(address), 0, (int) words, 0);
+        }
+
+        @Override
+        public void download(long address, long[][] limbs, int count, int n) {
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(memory.get(address), i * n, limbs[i], 0, n);
+            }
+        }
+    }
+
+    @Test
+    void aFullDeviceDropsCleanPolynomialsToMakeRoom() {
+        SmallDevice device = new SmallDevice(3 * 8);  // three polynomials of one limb of 8 words
+        DevicePolys polys = new DevicePolys(this, device, Long.MAX_VALUE);
+        RnsPoly[] inputs = new RnsPoly[3];
+        for (int i = 0; i < inputs.length; i++) {
+            polys.beginOperation();
+            inputs[i] = new RnsPoly(new long[][] {{i, 1, 2, 3, 4, 5, 6, 7}}, true);
+            polys.input(inputs[i]);
+        }
+        polys.beginOperation();
+        RnsPoly result = RnsPoly.zero(1, 8, true);
+        long address = polys.output(result);  // the device is full: an input's copy must give way
+        device.memory.get(address)[0] = 42;   // what a kernel would write
+        assertEquals(2, device.used / 8 - 1, "two inputs left beside the result");
+        assertNull(inputs[0].device(), "the least recently used input was dropped");
+        assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 7}, inputs[0].limb(0), "and loses nothing");
+        assertEquals(42, result.limb(0)[0], "the result comes back from the device");
+    }
+}
