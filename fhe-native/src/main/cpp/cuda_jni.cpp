@@ -15,7 +15,6 @@
 // zkc_last_error's text.
 #include <jni.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -93,13 +92,6 @@ public:
         }
         owned_.push_back(p);
         return p;
-    }
-
-    /** Takes `device` (one of this call's buffers) out of the call's care: the caller frees it later. */
-    uint64_t* keep(uint64_t* device) {
-        auto it = std::find(owned_.begin(), owned_.end(), device);
-        if (it != owned_.end()) owned_.erase(it);
-        return device;
     }
 
     /** Waits for the queued kernels and copies host.size() words of `device` back; false on failure. */
@@ -369,42 +361,22 @@ JNIEXPORT jint JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePermute(JNIE
     return -1;
 }
 
-/** A device copy of row, zero-padded to `stride` words (a key row kept by CudaRingBackend); 0 on failure. */
-JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeUploadRow(JNIEnv* env, jclass, jlong handle,
-                                                                            jlongArray row, jint stride) {
-    zkc_ctx* ctx = contextOf(handle);
-    size_t length = row == nullptr ? 0 : static_cast<size_t>(env->GetArrayLength(row));
-    if (stride <= 0 || length > static_cast<size_t>(stride)) {
-        throwIllegalArgument(env, "row longer than its stride");
-        return 0;
-    }
-    std::vector<uint64_t> image;
-    if (!gather(env, {row}, length, static_cast<size_t>(stride), image)) return 0;
-    DeviceBuffers device(env, ctx);
-    uint64_t* uploaded = device.upload(image);
-    return uploaded == nullptr ? 0 : reinterpret_cast<jlong>(device.keep(uploaded));
-}
-
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeFree(JNIEnv*, jclass, jlong handle, jlong address) {
     zkc_free(contextOf(handle), reinterpret_cast<void*>(address));
 }
 
-/**
- * The key-switching product of one limb; the key rows are device rows of the table's n words
- * (nativeUploadRow), gathered on the device into the [count][n] blocks the kernel reads.
- */
+/** The key-switching product of one limb: digits and key rows uploaded as [count][n] blocks for this call. */
 JNIEXPORT jint JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeKeySwitchProduct(
-    JNIEnv* env, jclass, jlong handle, jlong table, jobjectArray digits, jlongArray keyB, jlongArray keyA,
+    JNIEnv* env, jclass, jlong handle, jlong table, jobjectArray digits, jobjectArray keyB, jobjectArray keyA,
     jintArray perm, jlongArray acc0, jlongArray acc1) {
     zkc_ctx* ctx = contextOf(handle);
     const Table* t = tableOf(table);
     size_t n = t->n;
-    std::vector<jlongArray> d;
-    if (!elements(env, digits, d)) return -1;
+    std::vector<jlongArray> d, kb, ka;
+    if (!elements(env, digits, d) || !elements(env, keyB, kb) || !elements(env, keyA, ka)) return -1;
     size_t count = d.size();
     size_t length = acc0 == nullptr ? 0 : static_cast<size_t>(env->GetArrayLength(acc0));
-    if (keyB == nullptr || keyA == nullptr || static_cast<size_t>(env->GetArrayLength(keyB)) != count ||
-        static_cast<size_t>(env->GetArrayLength(keyA)) != count || length > n) {
+    if (kb.size() != count || ka.size() != count || count > ZKC_MAX_DIGITS || length > n) {
         throwIllegalArgument(env, "key switching arguments do not fit the table");
         return -1;
     }
@@ -417,26 +389,26 @@ JNIEXPORT jint JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeKeySwitchPro
         jint bad = readPermutation(env, perm, length, length, n, indices);
         if (bad >= 0) return bad;
     }
-    std::vector<uint64_t> di;
-    if (!haveLength(env, {acc0, acc1}, length) || !gather(env, d, length, n, di)) return -1;
-    std::vector<jlong> rowsB(count), rowsA(count);
-    env->GetLongArrayRegion(keyB, 0, static_cast<jsize>(count), rowsB.data());
-    env->GetLongArrayRegion(keyA, 0, static_cast<jsize>(count), rowsA.data());
+    std::vector<uint64_t> di, bi, ai;
+    if (!haveLength(env, {acc0, acc1}, length) || !gather(env, d, length, n, di) || !gather(env, kb, length, n, bi) ||
+        !gather(env, ka, length, n, ai)) {
+        return -1;
+    }
     DeviceBuffers device(env, ctx);
     uint64_t* pd = device.upload(di);
-    uint64_t* pb = pd == nullptr ? nullptr : device.alloc(count * n);
-    uint64_t* pk = pb == nullptr ? nullptr : device.alloc(count * n);
-    if (pk == nullptr) return -1;
-    for (size_t j = 0; j < count; j++) {
-        if (!succeeded(env, ctx, zkc_copy(ctx, pb + j * n, reinterpret_cast<const uint64_t*>(rowsB[j]), n), "copy") ||
-            !succeeded(env, ctx, zkc_copy(ctx, pk + j * n, reinterpret_cast<const uint64_t*>(rowsA[j]), n), "copy")) {
-            return -1;
-        }
-    }
-    int32_t* pp = perm == nullptr ? nullptr : device.upload(indices);
-    uint64_t* out = perm != nullptr && pp == nullptr ? nullptr : device.alloc(2 * n);
+    uint64_t* pb = pd == nullptr ? nullptr : device.upload(bi);
+    uint64_t* pa = pb == nullptr ? nullptr : device.upload(ai);
+    int32_t* pp = pa == nullptr || perm == nullptr ? nullptr : device.upload(indices);
+    uint64_t* out = pa == nullptr || (perm != nullptr && pp == nullptr) ? nullptr : device.alloc(2 * n);
     if (out == nullptr) return -1;
-    int rc = zkc_key_switch_product(ctx, t->limbs, pd, pb, pk, count, pp, out, out + n, 1, 1);
+    zkc_key_switch ops{};
+    ops.count = count;
+    for (size_t j = 0; j < count; j++) {
+        ops.digits[j] = pd + j * n;
+        ops.keyB[j] = pb + j * n;
+        ops.keyA[j] = pa + j * n;
+    }
+    int rc = zkc_key_switch_product(ctx, t->limbs, &ops, pp, out, out + n, 1);
     std::vector<uint64_t> result(2 * n);
     if (succeeded(env, ctx, rc, "key switching product") && device.download(out, result)) {
         scatter(env, result, n, {acc0, acc1}, length);
@@ -722,41 +694,34 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyConvertB
 }
 
 /**
- * The key-switching product over `limbs` limbs: the digits and the key rows (limb keyLimbs[k] of
- * each key polynomial for limb k) are gathered on the device into the [count][limbs][n] blocks the
- * kernel reads, then one kernel writes acc0 and acc1.
+ * The key-switching product over `limbs` limbs, reading the digits and the key polynomials where
+ * they are held (limb keyLimbs[k] of each key polynomial for limb k): one kernel writes acc0 and acc1.
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitchProduct(
     JNIEnv* env, jclass, jlong handle, jlong table, jlongArray digits, jlongArray keyB, jlongArray keyA,
-    jintArray keyLimbs, jlong perm, jlong acc0, jlong acc1, jint limbs, jint n) {
+    jintArray keyLimbs, jlong perm, jlong acc0, jlong acc1, jint limbs) {
     zkc_ctx* ctx = contextOf(handle);
-    const Table* t = tableOf(table);
     size_t count = static_cast<size_t>(env->GetArrayLength(digits));
-    size_t rows = static_cast<size_t>(limbs), length = static_cast<size_t>(n), block = rows * length;
+    if (count > ZKC_MAX_DIGITS || limbs > ZKC_MAX_SCALAR_LIMBS) {
+        throwIllegalArgument(env, "more digits or limbs than the key-switching kernel takes");
+        return;
+    }
     std::vector<jlong> pd(count), pb(count), pa(count);
-    std::vector<jint> keyRows(rows);
+    std::vector<jint> rows(static_cast<size_t>(limbs));
     env->GetLongArrayRegion(digits, 0, static_cast<jsize>(count), pd.data());
     env->GetLongArrayRegion(keyB, 0, static_cast<jsize>(count), pb.data());
     env->GetLongArrayRegion(keyA, 0, static_cast<jsize>(count), pa.data());
-    env->GetIntArrayRegion(keyLimbs, 0, static_cast<jsize>(rows), keyRows.data());
-    DeviceBuffers device(env, ctx);
-    uint64_t* gathered = device.alloc(3 * count * block);  // digits, then keyB, then keyA
-    if (gathered == nullptr) return;
-    uint64_t* gb = gathered + count * block;
-    uint64_t* ga = gb + count * block;
-    int rc = 0;
-    for (size_t j = 0; j < count && rc == 0; j++) {
-        rc = zkc_copy(ctx, gathered + j * block, words(pd[j]), block);
-        for (size_t k = 0; k < rows && rc == 0; k++) {
-            size_t row = static_cast<size_t>(keyRows[k]) * length;
-            rc = zkc_copy(ctx, gb + j * block + k * length, words(pb[j]) + row, length);
-            if (rc == 0) rc = zkc_copy(ctx, ga + j * block + k * length, words(pa[j]) + row, length);
-        }
+    env->GetIntArrayRegion(keyLimbs, 0, limbs, rows.data());
+    zkc_key_switch ops{};
+    ops.count = count;
+    for (size_t j = 0; j < count; j++) {
+        ops.digits[j] = words(pd[j]);
+        ops.keyB[j] = words(pb[j]);
+        ops.keyA[j] = words(pa[j]);
     }
-    if (rc == 0) {
-        rc = zkc_key_switch_product(ctx, t->limbs, gathered, gb, ga, count, reinterpret_cast<const int32_t*>(perm),
-                                    words(acc0), words(acc1), 1, rows);
-    }
+    for (jint k = 0; k < limbs; k++) ops.keyLimbs[k] = static_cast<uint32_t>(rows[static_cast<size_t>(k)]);
+    int rc = zkc_key_switch_product(ctx, tableOf(table)->limbs, &ops, reinterpret_cast<const int32_t*>(perm),
+                                    words(acc0), words(acc1), static_cast<size_t>(limbs));
     succeeded(env, ctx, rc, "key switching product");
 }
 

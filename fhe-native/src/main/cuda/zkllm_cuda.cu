@@ -101,9 +101,9 @@ __global__ void __launch_bounds__(kTileThreads) inverseTileKernel(uint64_t* a, L
     tileStoreInverseThread(sh, a, b, tid);
 }
 
-__global__ void keySwitchKernel(size_t total, const uint64_t* digits, const uint64_t* keyB, const uint64_t* keyA,
-                                size_t count, const int32_t* perm, uint64_t* acc0, uint64_t* acc1, LimbSet set) {
-    GRID_STRIDE(e, total) { keySwitchThread(e, digits, keyB, keyA, count, perm, acc0, acc1, set); }
+__global__ void keySwitchKernel(size_t total, zkc_key_switch ops, const int32_t* perm, uint64_t* acc0, uint64_t* acc1,
+                                LimbSet set) {
+    GRID_STRIDE(e, total) { keySwitchThread(e, ops, perm, acc0, acc1, set); }
 }
 
 __global__ void permuteKernel(size_t total, const uint64_t* a, const int32_t* perm, uint64_t* out, unsigned logN) {
@@ -352,14 +352,13 @@ int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* 
     return launched(ctx);
 }
 
-int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* digits, const uint64_t* keyB,
-                           const uint64_t* keyA, size_t count, const int32_t* perm, uint64_t* acc0, uint64_t* acc1,
-                           size_t polys, size_t limbs) {
+int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* set, const zkc_key_switch* operands, const int32_t* perm,
+                           uint64_t* acc0, uint64_t* acc1, size_t limbs) {
     if (int r = checkLimbs(ctx, set, limbs)) return r;
-    size_t total = polys * limbs << set->set.logN;
-    if (total == 0) return 0;
-    keySwitchKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, digits, keyB, keyA, count, perm, acc0,
-                                                                      acc1, firstLimbs(set->set, limbs));
+    if (int r = refuse(ctx, keySwitchError(operands, limbs))) return r;
+    size_t total = limbs << set->set.logN;
+    keySwitchKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, *operands, perm, acc0, acc1,
+                                                                      firstLimbs(set->set, limbs));
     return launched(ctx);
 }
 

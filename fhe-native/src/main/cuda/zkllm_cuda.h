@@ -109,13 +109,27 @@ int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64
 int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* out, size_t rows, size_t n);
 
 /**
- * Key-switching inner product: acc0 = Σ_j π(d_j)·keyB_j, acc1 = Σ_j π(d_j)·keyA_j per limb, with
- * digits [polys][count][limbs][n], keyB and keyA [count][limbs][n] (shared by the polys), acc0
- * and acc1 [polys][limbs][n], perm a device permutation or NULL. acc0/acc1 alias nothing.
+ * Where one key-switching product reads, by address, so that neither digits nor keys are gathered
+ * first: digit j's limb l at digits[j] + l·n; limb l of key j at row keyLimbs[l] of keyB[j] and
+ * keyA[j] (a key spans the whole chain, the product only some of its limbs). Passed to the
+ * kernel by value (under 2 KB of parameters).
  */
-int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* digits, const uint64_t* keyB,
-                           const uint64_t* keyA, size_t count, const int32_t* perm, uint64_t* acc0,
-                           uint64_t* acc1, size_t polys, size_t limbs);
+#define ZKC_MAX_DIGITS 64
+typedef struct zkc_key_switch {
+    size_t count; /* digits, 1..ZKC_MAX_DIGITS */
+    const uint64_t* digits[ZKC_MAX_DIGITS];
+    const uint64_t* keyB[ZKC_MAX_DIGITS];
+    const uint64_t* keyA[ZKC_MAX_DIGITS];
+    uint32_t keyLimbs[ZKC_MAX_SCALAR_LIMBS];
+} zkc_key_switch;
+
+/**
+ * Key-switching inner product over `limbs` limbs (<= ZKC_MAX_SCALAR_LIMBS): acc0 = Σ_j π(d_j)·keyB_j,
+ * acc1 = Σ_j π(d_j)·keyA_j per limb, acc0 and acc1 [limbs][n], perm a device permutation or NULL.
+ * acc0/acc1 alias nothing.
+ */
+int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* set, const zkc_key_switch* operands, const int32_t* perm,
+                           uint64_t* acc0, uint64_t* acc1, size_t limbs);
 
 /**
  * Basis-extension constants (BasisConverter): from k primes to m primes; qHatModP and

@@ -14,6 +14,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "zkllm_cuda.h"
+
 #if defined(__CUDACC__)
 #define ZK_HD __host__ __device__ __forceinline__
 #else
@@ -393,25 +395,20 @@ ZK_HD void tileStoreInverseThread(const uint64_t* sh, uint64_t* a, const TileBlo
     a[b.offset + tid + b.threads] = sh[tid + b.threads];
 }
 
-/** acc0/acc1 element e of the key-switching inner product (layouts in zkllm_cuda.h). */
-ZK_HD void keySwitchThread(size_t e, const uint64_t* digits, const uint64_t* keyB, const uint64_t* keyA,
-                           size_t count, const int32_t* perm, uint64_t* acc0, uint64_t* acc1,
+/** acc0/acc1 element e = l · n + i of the key-switching inner product (zkc_key_switch says where it reads). */
+ZK_HD void keySwitchThread(size_t e, const zkc_key_switch& ops, const int32_t* perm, uint64_t* acc0, uint64_t* acc1,
                            const LimbSet& set) {
     unsigned logN = set.logN;
-    size_t n = size_t{1} << logN;
-    size_t limbs = set.limbs;
-    size_t i = e & (n - 1);
-    size_t row = e >> logN;          // poly · limbs + l
-    size_t l = row % limbs;
-    size_t poly = row / limbs;
-    size_t source = perm != nullptr ? static_cast<size_t>(perm[i]) : i;
+    size_t i = e & ((size_t{1} << logN) - 1);
+    size_t l = e >> logN;
+    size_t source = (l << logN) + (perm != nullptr ? static_cast<size_t>(perm[i]) : i);
+    size_t key = (static_cast<size_t>(ops.keyLimbs[l]) << logN) + i;
     const BarrettConst br = set.barrett[l];
     uint64_t s0 = 0, s1 = 0;
-    for (size_t j = 0; j < count; j++) {
-        uint64_t d = digits[((poly * count + j) * limbs + l) * n + source];
-        size_t key = (j * limbs + l) * n + i;
-        s0 = opKeySwitchStep(s0, d, keyB[key], br);
-        s1 = opKeySwitchStep(s1, d, keyA[key], br);
+    for (size_t j = 0; j < ops.count; j++) {
+        uint64_t d = ops.digits[j][source];
+        s0 = opKeySwitchStep(s0, d, ops.keyB[j][key], br);
+        s1 = opKeySwitchStep(s1, d, ops.keyA[j][key], br);
     }
     acc0[e] = s0;
     acc1[e] = s1;

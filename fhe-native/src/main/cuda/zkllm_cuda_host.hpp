@@ -94,4 +94,14 @@ inline const char* packScalars(const uint64_t* s, const uint64_t* sShoup, size_t
     return nullptr;
 }
 
+/** Why a key-switching product's operands are refused, or nullptr. */
+inline const char* keySwitchError(const zkc_key_switch* ops, size_t limbs) {
+    if (ops == nullptr || ops->count == 0 || ops->count > ZKC_MAX_DIGITS) return "digit count out of range";
+    if (limbs > ZKC_MAX_SCALAR_LIMBS) return "the key-switching kernel takes at most 64 limbs";
+    for (size_t j = 0; j < ops->count; j++) {
+        if (ops->digits[j] == nullptr || ops->keyB[j] == nullptr || ops->keyA[j] == nullptr) return "null operand";
+    }
+    return nullptr;
+}
+
 }  // namespace zkllm::cuda

@@ -249,13 +249,13 @@ int zkc_permute(zkc_ctx*, const uint64_t* a, const int32_t* perm, uint64_t* out,
     return 0;
 }
 
-int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* digits, const uint64_t* keyB,
-                           const uint64_t* keyA, size_t count, const int32_t* perm, uint64_t* acc0, uint64_t* acc1,
-                           size_t polys, size_t limbs) {
+int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* table, const zkc_key_switch* operands, const int32_t* perm,
+                           uint64_t* acc0, uint64_t* acc1, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
+    if (int r = refuse(ctx, keySwitchError(operands, limbs))) return r;
     LimbSet set = firstLimbs(table->set, limbs);
-    size_t total = polys * limbs << set.logN;
-    for (size_t e = 0; e < total; e++) keySwitchThread(e, digits, keyB, keyA, count, perm, acc0, acc1, set);
+    size_t total = limbs << set.logN;
+    for (size_t e = 0; e < total; e++) keySwitchThread(e, *operands, perm, acc0, acc1, set);
     return 0;
 }
 

@@ -250,20 +250,51 @@ void cpuConvert(const Words& in, Words& out, const Basis& b, size_t polys, size_
     }
 }
 
-void cpuKeySwitch(const Words& digits, const Words& keyB, const Words& keyA, size_t count, const int32_t* perm,
-                  Words& acc0, Words& acc1, const Tables& t, size_t polys, size_t limbs) {
+/**
+ * The key-switching product of digits [polys][count][limbs][n] against keys [count][keyRows][n]
+ * whose row map[l] pairs with limb l, into acc0/acc1 [polys][limbs][n].
+ */
+void cpuKeySwitch(const Words& digits, const Words& keyB, const Words& keyA, size_t count, size_t keyRows,
+                  const std::vector<uint32_t>& map, const int32_t* perm, Words& acc0, Words& acc1, const Tables& t,
+                  size_t polys, size_t limbs) {
     size_t n = t.n;
     for (size_t p = 0; p < polys; p++)
         for (size_t l = 0; l < limbs; l++) {
             std::vector<const uint64_t*> d(count), b(count), a(count);
             for (size_t j = 0; j < count; j++) {
                 d[j] = &digits[((p * count + j) * limbs + l) * n];
-                b[j] = &keyB[(j * limbs + l) * n];
-                a[j] = &keyA[(j * limbs + l) * n];
+                b[j] = &keyB[(j * keyRows + map[l]) * n];
+                a[j] = &keyA[(j * keyRows + map[l]) * n];
             }
             cpu->keySwitchProduct(d.data(), b.data(), a.data(), count, perm, &acc0[(p * limbs + l) * n],
                                   &acc1[(p * limbs + l) * n], n, t.q[l]);
         }
+}
+
+/** The identity map of `limbs` key rows. */
+std::vector<uint32_t> identityRows(size_t limbs) {
+    std::vector<uint32_t> map(limbs);
+    for (size_t l = 0; l < limbs; l++) map[l] = static_cast<uint32_t>(l);
+    return map;
+}
+
+/** cpuKeySwitch's product on the device, one zkc_key_switch_product per poly, the operands read in place. */
+int deviceKeySwitch(const zkc_limbs* set, const uint64_t* digits, const uint64_t* keyB, const uint64_t* keyA,
+                    size_t count, size_t keyRows, const std::vector<uint32_t>& map, const int32_t* perm, uint64_t* acc0,
+                    uint64_t* acc1, size_t polys, size_t limbs, size_t n) {
+    zkc_key_switch ops{};
+    ops.count = count;
+    for (size_t l = 0; l < limbs; l++) ops.keyLimbs[l] = map[l];
+    for (size_t j = 0; j < count; j++) {
+        ops.keyB[j] = keyB + j * keyRows * n;
+        ops.keyA[j] = keyA + j * keyRows * n;
+    }
+    for (size_t p = 0; p < polys; p++) {
+        for (size_t j = 0; j < count; j++) ops.digits[j] = digits + (p * count + j) * limbs * n;
+        int rc = zkc_key_switch_product(ctx, set, &ops, perm, acc0 + p * limbs * n, acc1 + p * limbs * n, limbs);
+        if (rc != 0) return rc;
+    }
+    return 0;
 }
 
 /** rescale of [polys][limbs + 1][n] (NTT form, top limb in coefficients) to [polys][limbs][n]. */
@@ -396,15 +427,22 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
     check("permute", [&](size_t r, size_t) { for (size_t i = 0; i < n; i++) out[r + i] = a[r + perm[i]]; },
           [&] { zkc_permute(ctx, da.p, dperm, dout.p, polys * limbs, n); });
 
-    // key switching: 3 digits, with and without the permutation.
+    // key switching: 3 digits, with and without the permutation; keys of twice the limbs, limb l in
+    // row 2l + 1 (rows 2l and 2l + 1 hold residues of the same prime), as a key spans the whole chain.
     size_t count = 3;
-    Words digits = randomPolys(polys * count, qa, n), keyB = randomPolys(count, qa, n), keyA = randomPolys(count, qa, n);
+    Words keyPrimes;
+    for (uint64_t p : qa) keyPrimes.insert(keyPrimes.end(), {p, p});
+    std::vector<uint32_t> oddRows(limbs);
+    for (size_t l = 0; l < limbs; l++) oddRows[l] = static_cast<uint32_t>(2 * l + 1);
+    Words digits = randomPolys(polys * count, qa, n), keyB = randomPolys(count, keyPrimes, n),
+          keyA = randomPolys(count, keyPrimes, n);
     Dev dd(digits), dkb(keyB), dka(keyA), dacc0(words), dacc1(words);
     for (int withPerm = 0; withPerm < 2; withPerm++) {
         Words acc0(words), acc1(words);
-        cpuKeySwitch(digits, keyB, keyA, count, withPerm ? perm.data() : nullptr, acc0, acc1, t, polys, limbs);
-        zkc_key_switch_product(ctx, set, dd.p, dkb.p, dka.p, count, withPerm ? dperm : nullptr, dacc0.p, dacc1.p, polys,
-                               limbs);
+        cpuKeySwitch(digits, keyB, keyA, count, 2 * limbs, oddRows, withPerm ? perm.data() : nullptr, acc0, acc1, t,
+                     polys, limbs);
+        deviceKeySwitch(set, dd.p, dkb.p, dka.p, count, 2 * limbs, oddRows, withPerm ? dperm : nullptr, dacc0.p,
+                        dacc1.p, polys, limbs, n);
         const char* name0 = withPerm ? "keySwitchProduct(perm).acc0" : "keySwitchProduct.acc0";
         const char* name1 = withPerm ? "keySwitchProduct(perm).acc1" : "keySwitchProduct.acc1";
         expectSame(tag(name0, n, polys, limbs), acc0, dacc0.get());
@@ -497,7 +535,7 @@ void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t
         cpuConvert(zc, ext, up, polys, n);
         cpuForward(ext, ts, polys, K);
         Words acc0(polys * K * n), acc1(polys * K * n);
-        cpuKeySwitch(ext, keyB, keyA, 1, perm.data(), acc0, acc1, ts, polys, K);
+        cpuKeySwitch(ext, keyB, keyA, 1, K, identityRows(K), perm.data(), acc0, acc1, ts, polys, K);
         cpuInverse(acc0, ts, polys, K);
         Words back(words);
         cpuConvert(acc0, back, down, polys, n);
@@ -527,7 +565,7 @@ void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t
         zkc_ntt_inverse(ctx, set, dzc.p, polys, L);
         zkc_convert_basis(ctx, dup, dzc.p, dext.p, polys, n);
         zkc_ntt_forward(ctx, sset, dext.p, polys, K);
-        zkc_key_switch_product(ctx, sset, dext.p, dkb.p, dka.p, 1, dperm, dacc0.p, dacc1.p, polys, K);
+        deviceKeySwitch(sset, dext.p, dkb.p, dka.p, 1, K, identityRows(K), dperm, dacc0.p, dacc1.p, polys, K, n);
         ok &= expectSame(r + " keySwitchProduct.acc1", acc1, dacc1.first(polys * K * n));
         zkc_ntt_inverse(ctx, sset, dacc0.p, polys, K);
         zkc_convert_basis(ctx, ddown, dacc0.p, dback.p, polys, n);
@@ -648,12 +686,13 @@ void bench(const std::vector<uint64_t>& primes, size_t n, size_t L, size_t K, si
         Words digits = randomPolys(dnum, q, n), kb = randomPolys(dnum, q, n), ka = randomPolys(dnum, q, n);
         Dev dd(digits), dkb(kb), dka(ka), d0(a.size()), d1(a.size());
         Words acc0(a.size()), acc1(a.size());
-        double g = medianMs([&] { zkc_key_switch_product(ctx, set, dd.p, dkb.p, dka.p, dnum, nullptr, d0.p, d1.p, 1, LK); },
+        std::vector<uint32_t> rows = identityRows(LK);
+        double g = medianMs([&] { deviceKeySwitch(set, dd.p, dkb.p, dka.p, dnum, LK, rows, nullptr, d0.p, d1.p, 1, LK, n); },
                             20);
         auto c = cpuTime([&](const RingKernels& k) {
             const RingKernels* saved = cpu;
             cpu = &k;
-            cpuKeySwitch(digits, kb, ka, dnum, nullptr, acc0, acc1, t, 1, LK);
+            cpuKeySwitch(digits, kb, ka, dnum, LK, identityRows(LK), nullptr, acc0, acc1, t, 1, LK);
             cpu = saved;
         });
         timings.push_back({"keySwitchProduct(dnum=" + std::to_string(dnum) + ")", n, LK, 1, g, c.first, c.second});

@@ -31,10 +31,7 @@ import java.util.Map;
  * RingContext or the key switcher passes), one per basis conversion and one device copy per Galois
  * permutation, each kept while its heap object lives ({@link DeviceObjects}).
  *
- * <p>What the limb kernels keep on the device: the switching keys' rows, uploaded at their first key switch and
- * kept by array identity ({@link DeviceRowCache}: at most the bytes the system property
- * {@value #KEY_CACHE_PROPERTY} gives, default 4 GiB, least recently used freed first), and one limb
- * table per prime and row length: from the
+ * <p>What the limb kernels keep on the device: one limb table per prime and row length: from the
  * {@link NttTable} for the NTTs and rescaling, and for the pointwise and key-switching kernels,
  * which read only q, from the NttTable seen for that (q, n) or else a twiddle-free one. Rows that
  * are not a power of two long are zero-padded on the device. Calls are serialized on the
@@ -59,13 +56,10 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     private record TableKey(long q, int n) {}
 
-    /** System property: the bytes of key rows kept on the device. */
-    public static final String KEY_CACHE_PROPERTY = "zkllm.cuda.keyCacheBytes";
     /** System property: at most this many bytes of polynomials held on the device (default: as many as fit). */
     public static final String POLY_BYTES_PROPERTY = "zkllm.cuda.polyBytes";
 
     private final long context;
-    private final DeviceRowCache keyRows;
     private final Map<TableKey, Long> nttTables = new HashMap<>();
     private final Map<TableKey, Long> arithmeticTables = new HashMap<>();
     private final DevicePolys polys;
@@ -80,8 +74,6 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         this.chainTables = new DeviceObjects<>(table -> nativeDestroyTable(context, table));
         this.bases = new DeviceObjects<>(basis -> nativeDestroyBasis(context, basis));
         this.permutations = new DeviceObjects<>(words -> nativeFree(context, words));
-        this.keyRows = new DeviceRowCache(Long.getLong(KEY_CACHE_PROPERTY, 4L << 30),
-                (row, stride) -> nativeUploadRow(context, row, stride), row -> nativeFree(context, row));
         this.polys = new DevicePolys(this, new DevicePolys.Device() {
             @Override
             public long alloc(long words) {
@@ -154,7 +146,6 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         }
         polys.clear();
         closed = true;
-        keyRows.clear();
         for (Map<TableKey, Long> tables : List.of(nttTables, arithmeticTables)) {
             tables.values().forEach(table -> nativeDestroyTable(context, table));
             tables.clear();
@@ -268,20 +259,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         if (acc0.length == 0) {
             return;
         }
-        long table = arithmeticTable(q, acc0.length);
-        int stride = rowLength(acc0.length);
-        long[] rowsB = new long[keyB.length];
-        long[] rowsA = new long[keyA.length];
-        int bad;
-        try {
-            for (int j = 0; j < keyB.length; j++) {
-                rowsB[j] = keyRows.device(keyB[j], stride);
-                rowsA[j] = keyRows.device(keyA[j], stride);
-            }
-            bad = nativeKeySwitchProduct(context(), table, digits, rowsB, rowsA, perm, acc0, acc1);
-        } finally {
-            keyRows.trim();
-        }
+        int bad = nativeKeySwitchProduct(context(), arithmeticTable(q, acc0.length), digits, keyB, keyA, perm, acc0,
+                acc1);
         if (bad >= 0) {
             throw badPermutationEntry(perm, bad, acc0.length);
         }
@@ -460,7 +439,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         }
         long device = perm == null ? 0 : permutation(perm, acc0.n());
         nativePolyKeySwitchProduct(context, table, pd, pb, pa, keyLimbs, device, polys.output(acc0),
-                polys.output(acc1), limbs, acc0.n());
+                polys.output(acc1), limbs);
     }
 
     @Override
@@ -573,11 +552,6 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         permutations.destroyCollected();
     }
 
-    /** Bytes of key rows on the device now, and how many rows were uploaded so far (for tests). */
-    synchronized long[] keyCacheState() {
-        return new long[] {keyRows.bytes(), keyRows.uploads()};
-    }
-
     private long context() {
         if (closed) {
             throw new IllegalStateException("cuda ring backend is closed");
@@ -650,18 +624,12 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /** Returns -1, or the first position of perm whose index is out of range (then out is untouched). */
     private static native int nativePermute(long context, long[] a, int[] perm, long[] out);
 
-    /** A device copy of row zero-padded to stride words, for {@link DeviceRowCache}. */
-    private static native long nativeUploadRow(long context, long[] row, int stride);
-
-    /** Frees device words (a key row, a polynomial's, a permutation's). */
+    /** Frees device words (a polynomial's, a permutation's). */
     private static native void nativeFree(long context, long address);
 
-    /**
-     * keyB and keyA hold device rows of the table's n words (nativeUploadRow), one per digit. Returns -1,
-     * or the first out-of-range position of perm (then nothing is written).
-     */
-    private static native int nativeKeySwitchProduct(long context, long table, long[][] digits, long[] keyB,
-            long[] keyA, int[] perm, long[] acc0, long[] acc1);
+    /** Returns -1, or the first out-of-range position of perm (then nothing is written). */
+    private static native int nativeKeySwitchProduct(long context, long table, long[][] digits, long[][] keyB,
+            long[][] keyA, int[] perm, long[] acc0, long[] acc1);
 
     private static native void nativeConvertBasis(long context, long[][] in, long[][] out, long[] fromModuli,
             long[] qHatInverse, long[] qHatInverseShoup, long[] toModuli, long[] qHatModP, long[] qHatModPShoup);
@@ -698,10 +666,11 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /**
      * RingBackend.keySwitchProduct over {@code limbs} limbs: digits[j] and the key polynomials are device
-     * addresses, key limb keyLimbs[k] pairs with limb k; perm a device permutation or 0.
+     * addresses, key limb keyLimbs[k] pairs with limb k; perm a device permutation or 0. At most 64 digits
+     * and 64 limbs (zkllm_cuda.h).
      */
     private static native void nativePolyKeySwitchProduct(long context, long table, long[] digits, long[] keyB,
-            long[] keyA, int[] keyLimbs, long perm, long acc0, long acc1, int limbs, int n);
+            long[] keyA, int[] keyLimbs, long perm, long acc0, long acc1, int limbs);
 
     /** s and sShoup: one scalar per limb, for the scalar ops (else null); b is unused by the unary ops. */
     private static native void nativePolyPointwise(long context, long table, int op, long a, long b, long[] s,

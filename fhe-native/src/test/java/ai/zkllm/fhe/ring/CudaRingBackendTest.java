@@ -65,11 +65,15 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
             assertRejected("nativeRescaleLimb", context, table, eight, new long[7], 3L, 0L, 0L, eight.clone());
             assertRejected("nativePermute", context, new long[4], new int[3], new long[4]);
             long[][] one = {eight};
-            assertRejected("nativeKeySwitchProduct", context, table, one, new long[2], new long[1], null,
+            assertRejected("nativeKeySwitchProduct", context, table, one, new long[][] {eight, eight}, one, null,
                     eight.clone(), eight.clone());
-            assertRejected("nativeKeySwitchProduct", context, table, one, new long[1], new long[1], new int[7],
+            assertRejected("nativeKeySwitchProduct", context, table, one, one, one, new int[7], eight.clone(),
+                    eight.clone());
+            assertRejected("nativeKeySwitchProduct", context, table, one, one, new long[][] {new long[7]}, null,
                     eight.clone(), eight.clone());
-            assertRejected("nativeUploadRow", context, new long[16], 8);
+            long[] digits65 = new long[65];
+            assertRejected("nativePolyKeySwitchProduct", context, table, digits65, digits65, digits65, new int[1], 0L,
+                    0L, 0L, 1);
             assertRejected("nativeConvertBasis", context, new long[][] {eight}, new long[][] {new long[9]},
                     new long[] {97}, new long[1], new long[1], new long[] {193}, new long[1], new long[1]);
             assertRejected("nativeConvertBasis", context, new long[][] {eight}, new long[][] {eight.clone()},
@@ -87,45 +91,6 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> cuda.add(new long[16], new long[16], new long[16], q));
         assertEquals("cuda ring backend is closed", e.getMessage());
-    }
-
-    /**
-     * A key's rows go up at its first key switch and are reused after, and the cache frees the least
-     * recently used past its bound: here room for two 2-digit keys of n = 64 (4 rows of 512 bytes each).
-     */
-    @Test
-    void keyRowsGoUpOnceAndStayWithinTheirBound() {
-        Modulus q = prime(30, 64);
-        SplittableRandom random = new SplittableRandom(11);
-        long[][][] keys = new long[4][][];
-        for (int k = 0; k < keys.length; k++) {
-            keys[k] = new long[][] {residues(random, 64, q.value()), residues(random, 64, q.value()),
-                    residues(random, 64, q.value()), residues(random, 64, q.value())};
-        }
-        System.setProperty(CudaRingBackend.KEY_CACHE_PROPERTY, "4096");
-        try (CudaRingBackend cuda = CudaTestBackend.open()) {
-            int[] order = {0, 0, 0, 1, 0, 2, 3, 0};
-            long[] uploadsAfter = {4, 4, 4, 8, 8, 12, 16, 20};
-            for (int i = 0; i < order.length; i++) {
-                long[][] key = keys[order[i]];
-                long[][] digits = {residues(random, 64, q.value()), residues(random, 64, q.value())};
-                long[][] keyB = {key[0], key[1]};
-                long[][] keyA = {key[2], key[3]};
-                long[] e0 = new long[64];
-                long[] e1 = new long[64];
-                long[] r0 = new long[64];
-                long[] r1 = new long[64];
-                REFERENCE.keySwitchProduct(digits, keyB, keyA, null, e0, e1, q);
-                cuda.keySwitchProduct(digits, keyB, keyA, null, r0, r1, q);
-                assertArrayEquals(e0, r0, "call " + i);
-                assertArrayEquals(e1, r1, "call " + i);
-                long[] state = cuda.keyCacheState();
-                assertTrue(state[0] <= 4096, "call " + i + ": " + state[0] + " bytes kept");
-                assertEquals(uploadsAfter[i], state[1], "call " + i + ": rows uploaded");
-            }
-        } finally {
-            System.clearProperty(CudaRingBackend.KEY_CACHE_PROPERTY);
-        }
     }
 
     /**
