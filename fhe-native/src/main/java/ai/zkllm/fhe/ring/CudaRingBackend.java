@@ -10,6 +10,7 @@ import static ai.zkllm.fhe.ring.NativeArguments.requireResidue;
 import static ai.zkllm.fhe.ring.NativeArguments.requireSameLengths;
 
 import ai.zkllm.fhe.ring.NativeArguments.FlatBasis;
+import java.lang.ref.Cleaner;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -59,6 +60,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /** System property: at most this many bytes of polynomials held on the device (default: as many as fit). */
     public static final String POLY_BYTES_PROPERTY = "zkllm.cuda.polyBytes";
 
+    /** One thread for every backend, to see held polynomials and device objects' heap keys collected. */
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final long context;
     private final Map<TableKey, Long> nttTables = new HashMap<>();
     private final Map<TableKey, Long> arithmeticTables = new HashMap<>();
@@ -71,9 +75,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     private CudaRingBackend() {
         this.context = nativeCreate(0);
-        this.chainTables = new DeviceObjects<>(table -> nativeDestroyTable(context, table));
-        this.bases = new DeviceObjects<>(basis -> nativeDestroyBasis(context, basis));
-        this.permutations = new DeviceObjects<>(words -> nativeFree(context, words));
+        this.chainTables = new DeviceObjects<>(CLEANER, table -> nativeDestroyTable(context, table));
+        this.bases = new DeviceObjects<>(CLEANER, basis -> nativeDestroyBasis(context, basis));
+        this.permutations = new DeviceObjects<>(CLEANER, words -> nativeFree(context, words));
         this.polys = new DevicePolys(this, new DevicePolys.Device() {
             @Override
             public long alloc(long words) {
@@ -99,7 +103,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             public void zero(long address, long words) {
                 nativeZero(context, address, words);
             }
-        }, Long.getLong(POLY_BYTES_PROPERTY, Long.MAX_VALUE));
+        }, CLEANER, Long.getLong(POLY_BYTES_PROPERTY, Long.MAX_VALUE));
     }
 
     /**

@@ -15,13 +15,13 @@ import java.util.function.ToLongFunction;
  * backend's lock, like every other call) destroys.
  */
 final class DeviceObjects<K> {
-    private static final Cleaner CLEANER = Cleaner.create();
-
+    private final Cleaner cleaner;
     private final Map<K, Long> made = new WeakHashMap<>();
     private final ConcurrentLinkedQueue<Long> collected = new ConcurrentLinkedQueue<>();
     private final LongConsumer destroy;
 
-    DeviceObjects(LongConsumer destroy) {
+    DeviceObjects(Cleaner cleaner, LongConsumer destroy) {
+        this.cleaner = cleaner;
         this.destroy = destroy;
     }
 
@@ -31,7 +31,7 @@ final class DeviceObjects<K> {
         if (handle == null) {
             long fresh = make.applyAsLong(key);
             made.put(key, fresh);
-            CLEANER.register(key, () -> collected.add(fresh));
+            cleaner.register(key, () -> collected.add(fresh));
             handle = fresh;
         }
         return handle;

@@ -49,10 +49,9 @@ final class DevicePolys {
         void download(long address, long[][] limbs, int count, int n);
     }
 
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final Object lock;
     private final Device device;
+    private final Cleaner cleaner;
     /** Live device copies by address, least recently used first. */
     private final LinkedHashMap<Long, Held> held = new LinkedHashMap<>(64, 0.75f, true);
     /** The polynomials of the operation under way, which making room must not drop. */
@@ -64,9 +63,10 @@ final class DevicePolys {
     private long uploadedBytes;
     private long downloadedBytes;
 
-    DevicePolys(Object lock, Device device, long boundBytes) {
+    DevicePolys(Object lock, Device device, Cleaner cleaner, long boundBytes) {
         this.lock = lock;
         this.device = device;
+        this.cleaner = cleaner;
         this.boundBytes = boundBytes;
     }
 
@@ -173,7 +173,7 @@ final class DevicePolys {
             address = allocAfterCollection(words);
         }
         long freed = address;
-        Held h = new Held(address, limbs, n, new WeakReference<>(p), CLEANER.register(p, () -> released.add(freed)));
+        Held h = new Held(address, limbs, n, new WeakReference<>(p), cleaner.register(p, () -> released.add(freed)));
         h.heapCurrent = heapCurrent;
         held.put(address, h);
         pinned.add(h);

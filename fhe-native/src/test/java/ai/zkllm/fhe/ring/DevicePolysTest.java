@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.lang.ref.Cleaner;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class DevicePolysTest {
     @Test
     void aFullDeviceDropsCleanPolynomialsToMakeRoom() {
         SmallDevice device = new SmallDevice(3 * 8);  // three polynomials of one limb of 8 words
-        DevicePolys polys = new DevicePolys(this, device, Long.MAX_VALUE);
+        DevicePolys polys = new DevicePolys(this, device, Cleaner.create(), Long.MAX_VALUE);
         RnsPoly[] inputs = new RnsPoly[3];
         for (int i = 0; i < inputs.length; i++) {
             polys.beginOperation();
