@@ -466,9 +466,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         nativeFinish(context());
     }
 
-    /** Bytes of polynomials held on the device now, and bytes moved up and down so far (for tests and benchmarks). */
-    public synchronized long[] polyTransferState() {
-        return polys.state();
+    /** What the polynomial operations hold on the device and have moved and run so far (tests, benchmarks). */
+    public synchronized DeviceTraffic traffic() {
+        return polys.traffic();
     }
 
     /**

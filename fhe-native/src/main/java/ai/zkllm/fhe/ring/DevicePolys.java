@@ -62,6 +62,7 @@ final class DevicePolys {
     private long heldBytes;
     private long uploadedBytes;
     private long downloadedBytes;
+    private long operations;
 
     DevicePolys(Object lock, Device device, Cleaner cleaner, long boundBytes) {
         this.lock = lock;
@@ -72,6 +73,7 @@ final class DevicePolys {
 
     /** Starts an operation: frees what was collected, and unpins the previous operation's polynomials. */
     void beginOperation() {
+        operations++;
         pinned.clear();
         freeReleased();
     }
@@ -140,9 +142,9 @@ final class DevicePolys {
         uploadedBytes += bytes;
     }
 
-    /** Bytes held on the device now, and bytes moved up and down so far. */
-    long[] state() {
-        return new long[] {heldBytes, uploadedBytes, downloadedBytes};
+    /** Bytes held on the device now, bytes moved up and down and operations begun so far. */
+    DeviceTraffic traffic() {
+        return new DeviceTraffic(heldBytes, uploadedBytes, downloadedBytes, operations);
     }
 
     private Held ours(RnsPoly p) {

@@ -9,6 +9,7 @@ import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.io.CanonicalDigest;
 import ai.zkllm.fhe.ring.CudaRingBackend;
 import ai.zkllm.fhe.ring.CudaTestBackend;
+import ai.zkllm.fhe.ring.DeviceTraffic;
 import ai.zkllm.fhe.ring.JavaRingBackend;
 import ai.zkllm.fhe.ring.NativeLibrary;
 import ai.zkllm.fhe.ring.NativeRingBackend;
@@ -73,13 +74,13 @@ class CrossBackendCircuitTest {
                 }
                 Ciphertext input = java.encrypt(values);
                 Ciphertext onCuda = new Ciphertext(copies(input), input.level(), input.scale());  // as from the wire
-                long[] before = backend.polyTransferState();
+                DeviceTraffic before = backend.traffic();
                 Ciphertext expected = round(java, input, values);
                 Ciphertext actual = round(cuda, onCuda, values);
                 long plaintextBytes = STEPS.length * polyBytes(params, 0);  // an encoding's n coefficients, not its limbs
-                long up = backend.polyTransferState()[1] - before[1];
+                long up = backend.traffic().since(before).bytesUp();
                 assertCiphertextEquals("round " + round, new Ciphertext[] {expected, actual});
-                long down = backend.polyTransferState()[2] - before[2];
+                long down = backend.traffic().since(before).bytesDown();
                 if (round == 1) {
                     assertEquals(2 * polyBytes(params, input.level()) + plaintextBytes, up,
                             "bytes up: the ciphertext once, and each plaintext's coefficients");

@@ -123,14 +123,14 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
                 results[side] = u;
             }
             long polyBytes = 4L * n * 8;
-            long[] beforeRead = cuda.polyTransferState();
-            assertEquals(2 * polyBytes, beforeRead[1], "bytes up: the two inputs, once each");
-            assertEquals(0, beforeRead[2], "bytes down before any heap read");
+            DeviceTraffic beforeRead = cuda.traffic();
+            assertEquals(2 * polyBytes, beforeRead.bytesUp(), "bytes up: the two inputs, once each");
+            assertEquals(0, beforeRead.bytesDown(), "bytes down before any heap read");
             assertArrayEquals(results[0].limbs(), results[1].limbs());
-            long[] afterRead = cuda.polyTransferState();
-            assertEquals(3L * n * 8, afterRead[2], "bytes down: the result, once");
+            DeviceTraffic afterRead = cuda.traffic();
+            assertEquals(3L * n * 8, afterRead.bytesDown(), "bytes down: the result, once");
             assertArrayEquals(results[0].limbs(), results[1].limbs(), "a second read moves nothing");
-            assertEquals(afterRead[2], cuda.polyTransferState()[2]);
+            assertEquals(afterRead.bytesDown(), cuda.traffic().bytesDown());
         }
     }
 
@@ -151,12 +151,12 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
         for (int i = 0; i < 50; i++) {
             cuda.add(poly(random, chain, 2), poly(random, chain, 2), RnsPoly.zero(2, n, true), chain);
         }
-        long held = cuda.polyTransferState()[0];
+        long held = cuda.traffic().heldBytes();
         for (int i = 0; i < 100 && held > 4 * keptBytes; i++) {  // a, b, kept and the latest sum stay reachable
             System.gc();
             Thread.sleep(20);
             cuda.add(a, b, RnsPoly.zero(2, n, true), chain);  // any call frees what was collected
-            held = cuda.polyTransferState()[0];
+            held = cuda.traffic().heldBytes();
         }
         assertTrue(held <= 4 * keptBytes, held + " bytes still held after collection");
         cuda.close();
@@ -186,7 +186,7 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
                 inputs.add(b);
                 REFERENCE.mulAdd(a, b, expected, chain);
                 cuda.mulAdd(a, b, acc, chain);
-                assertTrue(cuda.polyTransferState()[0] <= 4 * polyBytes, "held after product " + i);
+                assertTrue(cuda.traffic().heldBytes() <= 4 * polyBytes, "held after product " + i);
             }
             assertEquals(expected, acc, "the accumulator, held throughout");
             List<RnsPoly> results = new ArrayList<>();

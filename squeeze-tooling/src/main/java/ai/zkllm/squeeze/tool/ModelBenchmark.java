@@ -1,6 +1,7 @@
 package ai.zkllm.squeeze.tool;
 
 import ai.zkllm.fhe.ring.CudaRingBackend;
+import ai.zkllm.fhe.ring.DeviceTraffic;
 import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingBackends;
 import ai.zkllm.program.LocalRunner;
@@ -64,7 +65,7 @@ public final class ModelBenchmark {
      */
     public record Result(Gpt2Config shape, Options options, Plan plan, String backend, int rotationKeys,
                          long evaluationKeyBytes, double keySeconds, List<Token> tokens, double wallSeconds,
-                         double maxLogitError, double squeezeSeconds, long[] deviceBytes) {
+                         double maxLogitError, double squeezeSeconds, DeviceTraffic device) {
         /** Tokens of all sessions per second of wall clock. */
         public double tokensPerSecond() {
             return options.sessions() * options.tokens() / wallSeconds;
@@ -101,9 +102,10 @@ public final class ModelBenchmark {
             out.put("tokens_per_second", rounded(tokensPerSecond()));
             out.put("max_logit_error", maxLogitError);
             out.put("squeeze_seconds", rounded(squeezeSeconds));
-            if (deviceBytes != null) {  // cuda: what crossed PCIe while the sessions ran (client and miner)
-                out.put("device_bytes_up", deviceBytes[0]);
-                out.put("device_bytes_down", deviceBytes[1]);
+            if (device != null) {  // cuda: what crossed PCIe and what ran while the sessions ran (client and miner)
+                out.put("device_bytes_up", device.bytesUp());
+                out.put("device_bytes_down", device.bytesDown());
+                out.put("device_operations", device.operations());
             }
             ArrayNode list = out.putArray("tokens");
             for (Token t : tokens) {
@@ -180,7 +182,7 @@ public final class ModelBenchmark {
         }
 
         ExecutorService clients = Executors.newFixedThreadPool(o.sessions());
-        long[] deviceBefore = backend instanceof CudaRingBackend cuda ? cuda.polyTransferState() : null;
+        DeviceTraffic deviceBefore = backend instanceof CudaRingBackend cuda ? cuda.traffic() : null;
         long start = System.nanoTime();
         List<Future<List<Ran>>> sessions = new ArrayList<>();
         for (int s = 0; s < o.sessions(); s++) {
@@ -202,11 +204,7 @@ public final class ModelBenchmark {
             clients.shutdownNow();
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        long[] deviceBytes = null;
-        if (deviceBefore != null) {
-            long[] after = ((CudaRingBackend) backend).polyTransferState();
-            deviceBytes = new long[] {after[1] - deviceBefore[1], after[2] - deviceBefore[2]};
-        }
+        DeviceTraffic device = deviceBefore == null ? null : ((CudaRingBackend) backend).traffic().since(deviceBefore);
 
         // every session's every token against the plaintext model, after the clock stopped
         double worst = 0;
@@ -225,7 +223,7 @@ public final class ModelBenchmark {
                 o.sessions(), o.tokens(), wall, o.sessions() * o.tokens() / wall,
                 o.batched() ? "rounds batched" : "rounds one by one", worst));
         return new Result(model.config(), o, plan, backend.name(), program.rotationSteps().length,
-                runners.get(0).keyBytes(), runners.get(0).keySeconds(), first, wall, worst, squeezeSeconds, deviceBytes);
+                runners.get(0).keyBytes(), runners.get(0).keySeconds(), first, wall, worst, squeezeSeconds, device);
     }
 
     /** One session's tokens, greedy, from its random prompt. */

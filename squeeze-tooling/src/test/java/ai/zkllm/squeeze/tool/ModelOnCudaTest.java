@@ -30,8 +30,9 @@ class ModelOnCudaTest {
                     new ModelBenchmark.Options(2, 2, 9, true, 2, true), line -> { });
             assertEquals("cuda", r.backend());
             assertTrue(r.maxLogitError() <= 1e-2, "max logit error " + r.maxLogitError());
-            assertNotNull(r.deviceBytes(), "the cuda backend counts what crosses PCIe");
-            assertTrue(r.deviceBytes()[0] > 0 && r.deviceBytes()[1] > 0);
+            assertNotNull(r.device(), "the cuda backend counts what crosses PCIe");
+            assertTrue(r.device().bytesUp() > 0 && r.device().bytesDown() > 0);
+            assertTrue(r.device().operations() > 0);
         }
     }
 
