@@ -17,7 +17,9 @@ import ai.zkllm.fhe.io.FheCodec;
 import ai.zkllm.fhe.ring.RingBackend;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -80,13 +82,9 @@ public final class FheBenchmark {
         for (int i = 0; i < diagonals.length; i++) {
             diagonals[i] = encoder.encode(values, context.maxLevel(), params.scale());
         }
-        medians.put("product_sum_" + PRODUCT_TERMS, median(warmup, runs, backend, () -> {
-            Ciphertext sum = evaluator.multiply(ct, diagonals[0]);
-            for (int i = 1; i < diagonals.length; i++) {
-                evaluator.multiplyThenAdd(ct, diagonals[i], sum);
-            }
-            return sum;
-        }));
+        List<Ciphertext> terms = Collections.nCopies(PRODUCT_TERMS, ct);
+        medians.put("product_sum_" + PRODUCT_TERMS,
+                median(warmup, runs, backend, () -> evaluator.multiplySum(terms, Arrays.asList(diagonals))));
         medians.put("decrypt_decode", median(warmup, runs, backend, () -> encoder.decode(decryptor.decrypt(ct))));
 
         FheCodec codec = new FheCodec(context);

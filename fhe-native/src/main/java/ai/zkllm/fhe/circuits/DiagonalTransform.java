@@ -31,6 +31,9 @@ import java.util.TreeSet;
  * output bytes are the same.
  */
 public final class DiagonalTransform {
+    /** Products per {@link Evaluator#multiplySum} call: one GPU kernel's worth (zkllm_cuda.h's ZKC_MAX_DIGITS). */
+    static final int TERMS_PER_SUM = 64;
+
     private final int slots;
     private final int babyStride;
     /** Pre-rotated non-zero diagonals by giant offset g, then baby offset b. */
@@ -210,33 +213,54 @@ public final class DiagonalTransform {
     /**
      * Per batch element s, Σ over the transforms of Σ_b rot(d_(g+b), -g) ⊙ rot(x_s, b) for giant
      * offset g; each diagonal is encoded once (by the shared context's encoder) for all elements.
+     * The products go to {@link Evaluator#multiplySum} {@value #TERMS_PER_SUM} at a time, which bounds
+     * the encodings alive at once when they are not cached.
      */
     private static List<Ciphertext> giantPartials(Evaluator evaluator, List<DiagonalTransform> transforms,
             List<List<Map<Integer, Ciphertext>>> rotatedInputs, List<Map<Integer, Map<Integer, Plaintext>>> encoded,
             int level, int g) {
-        Ciphertext[] partials = new Ciphertext[rotatedInputs.size()];
+        int batch = rotatedInputs.size();
+        Ciphertext[] partials = new Ciphertext[batch];
+        List<Plaintext> plaintexts = new ArrayList<>();
+        List<List<Ciphertext>> terms = new ArrayList<>(batch);
+        for (int s = 0; s < batch; s++) {
+            terms.add(new ArrayList<>());
+        }
         for (int i = 0; i < transforms.size(); i++) {
             Map<Integer, double[]> babies = transforms.get(i).diagonals.get(g);
             if (babies == null) {
                 continue;
             }
             for (Map.Entry<Integer, double[]> baby : babies.entrySet()) {
-                Plaintext p = encoded.get(i) != null ? encoded.get(i).get(g).get(baby.getKey())
-                        : evaluator.encoder().encode(baby.getValue(), level, evaluator.context().qModulus(level).value());
-                for (int s = 0; s < partials.length; s++) {
+                plaintexts.add(encoded.get(i) != null ? encoded.get(i).get(g).get(baby.getKey())
+                        : evaluator.encoder().encode(baby.getValue(), level, evaluator.context().qModulus(level).value()));
+                for (int s = 0; s < batch; s++) {
                     Ciphertext r = rotatedInputs.get(s).get(i).get(baby.getKey());
                     if (r == null) {
                         throw new IllegalArgumentException("baby rotation " + baby.getKey() + " not supplied");
                     }
-                    if (partials[s] == null) {
-                        partials[s] = evaluator.multiply(r, p);
-                    } else {
-                        evaluator.multiplyThenAdd(r, p, partials[s]);  // partials[s] is this sum's own
-                    }
+                    terms.get(s).add(r);
+                }
+                if (plaintexts.size() == TERMS_PER_SUM) {
+                    addProducts(evaluator, terms, plaintexts, partials);
                 }
             }
         }
+        if (!plaintexts.isEmpty()) {
+            addProducts(evaluator, terms, plaintexts, partials);
+        }
         return List.of(partials);
+    }
+
+    /** partials[s] += Σ_k terms[s][k] · plaintexts[k] (the first sum is the partial), then clears the terms. */
+    private static void addProducts(Evaluator evaluator, List<List<Ciphertext>> terms, List<Plaintext> plaintexts,
+            Ciphertext[] partials) {
+        for (int s = 0; s < partials.length; s++) {
+            Ciphertext sum = evaluator.multiplySum(terms.get(s), plaintexts);
+            partials[s] = partials[s] == null ? sum : evaluator.add(partials[s], sum);
+            terms.get(s).clear();
+        }
+        plaintexts.clear();
     }
 
     private Map<Integer, Map<Integer, Plaintext>> encodeAt(Evaluator evaluator, int level) {

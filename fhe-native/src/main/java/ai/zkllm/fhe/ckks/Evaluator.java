@@ -129,26 +129,37 @@ public final class Evaluator {
     }
 
     /**
-     * acc += a · p, with acc an output passed in: a partial sum its caller made (with
-     * {@link #multiply(Ciphertext, Plaintext)}) and has not shared, at a's and p's common level with
-     * scale a·p. The same bytes as add(acc, multiply(a, p)) without the product's ciphertext: one
-     * pass over the limbs instead of two, which is what a sum of plaintext products (a matrix's
-     * diagonals) spends its time on.
+     * Σ_k xs[k] · ps[k], the sum a matrix's diagonals spend their time on: every product at one
+     * level and scale. The same bytes as multiplying and adding term by term, as one ring operation
+     * ({@link RingContext#productSum}: on a GPU one kernel instead of two per term).
      */
-    public void multiplyThenAdd(Ciphertext a, Plaintext p, Ciphertext acc) {
-        int level = Math.min(a.level(), p.level());
-        if (acc.level() != level || acc.size() != a.size()) {
-            throw new IllegalArgumentException(String.format(
-                    "multiplyThenAdd: the accumulator has %d polynomials at level %d, the product %d at level %d",
-                    acc.size(), acc.level(), a.size(), level));
+    public Ciphertext multiplySum(List<Ciphertext> xs, List<Plaintext> ps) {
+        if (xs.isEmpty() || xs.size() != ps.size()) {
+            throw new IllegalArgumentException("multiplySum: " + xs.size() + " ciphertexts and " + ps.size()
+                    + " plaintexts; needs as many of each, at least one");
         }
-        if (acc.seed() != null) {
-            throw new IllegalArgumentException("multiplyThenAdd: the accumulator is a fresh encryption (it has a seed)");
+        int level = Math.min(xs.get(0).level(), ps.get(0).level());
+        double scale = productScale(xs.get(0).scale(), ps.get(0).scale(), level, "multiplySum");
+        RnsPoly[] shared = new RnsPoly[xs.size()];
+        RnsPoly[] c0 = new RnsPoly[xs.size()];
+        RnsPoly[] c1 = new RnsPoly[xs.size()];
+        for (int k = 0; k < shared.length; k++) {
+            Ciphertext x = xs.get(k);
+            Plaintext p = ps.get(k);
+            requireSize(x, 2, "multiplySum");
+            if (Math.min(x.level(), p.level()) != level) {
+                throw new IllegalArgumentException("multiplySum: term " + k + " is a product at level "
+                        + Math.min(x.level(), p.level()) + ", term 0 at " + level);
+            }
+            requireSameScale(scale, x.scale() * p.scale(), "multiplySum");
+            shared[k] = p.poly();
+            c0[k] = x.poly(0);
+            c1[k] = x.poly(1);
         }
-        requireSameScale(acc.scale(), a.scale() * p.scale(), "multiplyThenAdd");
-        for (int i = 0; i < a.size(); i++) {
-            ring.mulAdd(a.poly(i), p.poly(), acc.poly(i));
-        }
+        RnsPoly out0 = RnsPoly.zero(level + 1, ring.n(), true);
+        RnsPoly out1 = RnsPoly.zero(level + 1, ring.n(), true);
+        ring.productSum(shared, c0, c1, out0, out1);
+        return new Ciphertext(new RnsPoly[] {out0, out1}, level, scale);
     }
 
     /** a · c for an integer c: exact, scale and level unchanged. */

@@ -57,6 +57,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     private record TableKey(long q, int n) {}
 
+    /** Terms of one key-switching product kernel (zkllm_cuda.h's ZKC_MAX_DIGITS). */
+    static final int MAX_TERMS = 64;
     /** System property: at most this many bytes of polynomials held on the device (default: as many as fit). */
     public static final String POLY_BYTES_PROPERTY = "zkllm.cuda.polyBytes";
 
@@ -417,33 +419,68 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     public synchronized void keySwitchProduct(RnsPoly[] digits, RnsPoly[] keyB, RnsPoly[] keyA, int[] keyLimbs,
                                               int[] perm, RnsPoly acc0, RnsPoly acc1, NttTable[] chain) {
         beginOperation();
-        int limbs = acc0.limbCount();
         int count = digits.length;
-        if (count == 0 || keyB.length != count || keyA.length != count || keyLimbs.length < limbs) {
-            throw new IllegalArgumentException("key switching product: " + count + " digits, " + keyB.length + " and "
-                    + keyA.length + " key digits, " + keyLimbs.length + " key limbs for " + limbs);
+        if (count == 0 || count > MAX_TERMS || keyB.length != count || keyA.length != count
+                || keyLimbs.length < acc0.limbCount()) {
+            throw new IllegalArgumentException("key switching product: " + count + " digits (at most " + MAX_TERMS
+                    + "), " + keyB.length + " and " + keyA.length + " key digits, " + keyLimbs.length
+                    + " key limbs for " + acc0.limbCount());
         }
+        long device = perm == null ? 0 : permutation(perm, acc0.n());
+        innerProducts(digits, keyB, keyA, 0, count, keyLimbs, device, acc0, acc1, chain);
+    }
+
+    /** One kernel per {@value #MAX_TERMS} terms: the first writes the outputs, each later one's sums are added. */
+    @Override
+    public synchronized void productSum(RnsPoly[] shared, RnsPoly[] a, RnsPoly[] b, RnsPoly out0, RnsPoly out1,
+                                        NttTable[] chain) {
+        int limbs = out0.limbCount();
+        int[] rows = new int[limbs];
+        for (int k = 0; k < limbs; k++) {
+            rows[k] = k;
+        }
+        beginOperation();
+        innerProducts(shared, a, b, 0, Math.min(shared.length, MAX_TERMS), rows, 0, out0, out1, chain);
+        for (int from = MAX_TERMS; from < shared.length; from += MAX_TERMS) {
+            RnsPoly more0 = RnsPoly.zero(limbs, out0.n(), true);
+            RnsPoly more1 = RnsPoly.zero(limbs, out0.n(), true);
+            beginOperation();
+            innerProducts(shared, a, b, from, Math.min(shared.length - from, MAX_TERMS), rows, 0, more0, more1, chain);
+            polyPointwise(Op.ADD, out0, more0, null, out0, chain);
+            polyPointwise(Op.ADD, out1, more1, null, out1, chain);
+        }
+    }
+
+    /**
+     * acc0 = Σ_j d_j · keyB_j, acc1 = Σ_j d_j · keyA_j over acc0's limbs for the count terms from
+     * {@code from} (at most {@value #MAX_TERMS}), the keys' limb keyLimbs[k] for limb k; one kernel.
+     */
+    private void innerProducts(RnsPoly[] digits, RnsPoly[] keyB, RnsPoly[] keyA, int from, int count, int[] keyLimbs,
+                               long perm, RnsPoly acc0, RnsPoly acc1, NttTable[] chain) {
+        int limbs = acc0.limbCount();
         if (acc0 == acc1) {
-            throw new IllegalArgumentException("key switching product: acc0 and acc1 must differ");
+            throw new IllegalArgumentException("inner products: acc0 and acc1 must differ");
         }
         long table = chainTable(chain, limbs, acc0, acc1);
-        requirePolys(limbs, digits);
         long[] pd = new long[count];
         long[] pb = new long[count];
         long[] pa = new long[count];
         for (int j = 0; j < count; j++) {
+            RnsPoly d = digits[from + j];
+            RnsPoly kb = keyB[from + j];
+            RnsPoly ka = keyA[from + j];
+            requirePolys(limbs, d);
             for (int k = 0; k < limbs; k++) {
-                requireRange(keyLimbs[k], 1, keyB[j]);
-                requireRange(keyLimbs[k], 1, keyA[j]);
+                requireRange(keyLimbs[k], 1, kb);
+                requireRange(keyLimbs[k], 1, ka);
             }
-            requirePolys(0, acc0, digits[j], keyB[j], keyA[j]);
-            pd[j] = polys.input(digits[j]);
-            pb[j] = polys.input(keyB[j]);
-            pa[j] = polys.input(keyA[j]);
+            requirePolys(0, acc0, d, kb, ka);
+            pd[j] = polys.input(d);
+            pb[j] = polys.input(kb);
+            pa[j] = polys.input(ka);
         }
-        long device = perm == null ? 0 : permutation(perm, acc0.n());
-        nativePolyKeySwitchProduct(context, table, pd, pb, pa, keyLimbs, device, polys.output(acc0),
-                polys.output(acc1), limbs);
+        nativePolyKeySwitchProduct(context, table, pd, pb, pa, keyLimbs, perm, polys.output(acc0), polys.output(acc1),
+                limbs);
     }
 
     @Override

@@ -179,6 +179,22 @@ public interface RingBackend {
         }
     }
 
+    /**
+     * out0 = Σ_k shared[k] · a[k] and out1 = Σ_k shared[k] · b[k] pointwise: a sum of plaintext
+     * products of ciphertexts (a matrix's diagonals; a[k], b[k] the two polynomials of a ciphertext,
+     * shared[k] a plaintext). out0 and out1 alias nothing. The default multiplies and adds term by
+     * term, what a CPU does fastest; the sum is exact, so any order gives the same bytes.
+     */
+    default void productSum(RnsPoly[] shared, RnsPoly[] a, RnsPoly[] b, RnsPoly out0, RnsPoly out1,
+                            NttTable[] chain) {
+        mul(shared[0], a[0], out0, chain);
+        mul(shared[0], b[0], out1, chain);
+        for (int k = 1; k < shared.length; k++) {
+            mulAdd(shared[k], a[k], out0, chain);
+            mulAdd(shared[k], b[k], out1, chain);
+        }
+    }
+
     /** Limb i of out = limb i of a · s[i], each s[i] in [0, q_i). */
     default void mulScalars(RnsPoly a, long[] s, RnsPoly out, NttTable[] chain) {
         for (int i = 0; i < out.limbCount(); i++) {

@@ -81,6 +81,21 @@ public final class RingContext {
         backend.mulAdd(a, b, acc, tables);
     }
 
+    /**
+     * out0 = Σ_k shared[k] · a[k], out1 = Σ_k shared[k] · b[k] over the limbs of the outputs
+     * ({@link RingBackend#productSum}); all in NTT form, at least one term, out0 and out1 aliasing nothing.
+     */
+    public void productSum(RnsPoly[] shared, RnsPoly[] a, RnsPoly[] b, RnsPoly out0, RnsPoly out1) {
+        if (shared.length == 0 || a.length != shared.length || b.length != shared.length) {
+            throw new IllegalArgumentException("productSum: " + shared.length + ", " + a.length + " and " + b.length
+                    + " terms; needs as many of each, at least one");
+        }
+        if (out0 == out1) {
+            throw new IllegalArgumentException("productSum: out0 and out1 must differ");
+        }
+        backend.productSum(shared, a, b, out0, out1, tables);
+    }
+
     /** out = a · c for a signed integer constant c. */
     public void mulInteger(RnsPoly a, long c, RnsPoly out) {
         long[] residues = new long[out.limbCount()];

@@ -44,27 +44,36 @@ class EvaluatorTest {
         FheFixture.assertPrecision("add across levels", sum, KIT.decrypt(eval.add(eval.dropLevel(ca, 2), cb)), 13);
     }
 
-    /** A product added into a partial sum in place: the bytes of add(acc, multiply(a, p)), and refusals. */
+    /** A sum of plaintext products: the bytes of multiplying and adding term by term, and refusals. */
     @Test
-    void multiplyThenAddEqualsAddingTheProduct() {
+    void multiplySumEqualsAddingTheProducts() {
         Ciphertext ca = KIT.encrypt(KIT.randomValues(1));
         Ciphertext cb = KIT.encrypt(KIT.randomValues(1));
         double scale = KIT.context.qModulus(ca.level()).value();
         Plaintext pa = KIT.encoder.encode(KIT.randomValues(1), ca.level(), scale);
         Plaintext pb = KIT.encoder.encode(KIT.randomValues(1), ca.level(), scale);
-        Ciphertext expected = eval.add(eval.multiply(ca, pa), eval.multiply(cb, pb));
-        Ciphertext acc = eval.multiply(ca, pa);
-        eval.multiplyThenAdd(cb, pb, acc);
+        Ciphertext expected = eval.add(eval.add(eval.multiply(ca, pa), eval.multiply(cb, pb)), eval.multiply(ca, pb));
+        Ciphertext sum = eval.multiplySum(List.of(ca, cb, ca), List.of(pa, pb, pb));
+        assertEquals(expected.level(), sum.level());
+        assertEquals(expected.scale(), sum.scale());
         for (int i = 0; i < 2; i++) {
-            assertEquals(expected.poly(i), acc.poly(i), "poly " + i);
+            assertEquals(expected.poly(i), sum.poly(i), "poly " + i);
         }
-        Plaintext lower = KIT.encoder.encode(KIT.randomValues(1), ca.level() - 1, scale);
-        assertThrows(IllegalArgumentException.class, () -> eval.multiplyThenAdd(cb, lower, acc), "another level");
+        // a higher ciphertext meets a plaintext at the product's level, as multiply does
+        Plaintext lowA = KIT.encoder.encode(KIT.randomValues(1), ca.level() - 1, scale);
+        Plaintext lowB = KIT.encoder.encode(KIT.randomValues(1), ca.level() - 1, scale);
+        Ciphertext low = eval.multiplySum(List.of(ca, cb), List.of(lowA, lowB));
+        assertEquals(eval.add(eval.multiply(ca, lowA), eval.multiply(cb, lowB)).poly(1), low.poly(1));
+
+        assertThrows(IllegalArgumentException.class, () -> eval.multiplySum(List.of(ca, cb), List.of(pa, lowB)),
+                "products at two levels");
         Plaintext otherScale = KIT.encoder.encode(KIT.randomValues(1), ca.level(), scale * 2);
-        assertThrows(IllegalArgumentException.class, () -> eval.multiplyThenAdd(cb, otherScale, acc), "another scale");
-        Ciphertext fresh = KIT.encryptSeeded(KIT.randomValues(1));
-        Plaintext one = KIT.encoder.encode(KIT.randomValues(1), fresh.level(), 1.0);
-        assertThrows(IllegalArgumentException.class, () -> eval.multiplyThenAdd(cb, one, fresh), "a seeded accumulator");
+        assertThrows(IllegalArgumentException.class, () -> eval.multiplySum(List.of(ca, cb), List.of(pa, otherScale)),
+                "two scales");
+        assertThrows(IllegalArgumentException.class, () -> eval.multiplySum(List.of(ca), List.of(pa, pb)), "lengths");
+        assertThrows(IllegalArgumentException.class, () -> eval.multiplySum(List.of(), List.of()), "no terms");
+        Ciphertext three = eval.multiply(ca, cb);  // not relinearized
+        assertThrows(IllegalArgumentException.class, () -> eval.multiplySum(List.of(three), List.of(pa)), "3 polys");
     }
 
     @Test

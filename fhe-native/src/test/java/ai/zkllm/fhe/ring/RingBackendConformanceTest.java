@@ -303,7 +303,7 @@ abstract class RingBackendConformanceTest {
             for (int i = 0; i < limbs; i++) {
                 scalars[i] = random.nextLong(chain[i].modulus().value());
             }
-            int op = random.nextInt(18);
+            int op = random.nextInt(19);
             String name = step + " op " + op;
             for (int side = 0; side < 2; side++) {
                 RingBackend on = side == 0 ? REFERENCE : backend;
@@ -393,6 +393,15 @@ abstract class RingBackendConformanceTest {
                     assertEquals(Math.floorMod(coefficients[k], chain[0].modulus().value()), result[0].limb(0)[k],
                             "the reference's residue of " + coefficients[k]);
                 }
+            } else if (op == 18) {  // a sum of products, a and b each in two roles
+                result = new RnsPoly[] {RnsPoly.zero(count, n, true), RnsPoly.zero(count, n, true)};
+                RnsPoly[] second = {RnsPoly.zero(count, n, true), RnsPoly.zero(count, n, true)};
+                for (int side = 0; side < 2; side++) {
+                    RingBackend on = side == 0 ? REFERENCE : backend;
+                    on.productSum(new RnsPoly[] {a[side], b[side], a[side]}, new RnsPoly[] {b[side], b[side], a[side]},
+                            new RnsPoly[] {a[side], a[side], b[side]}, result[side], second[side], chain);
+                }
+                pool.add(second);
             } else if (op == 12) {  // the heap writes: both sides must see the new residue from now on
                 int limb = random.nextInt(a[0].limbCount());
                 int index = random.nextInt(n);
@@ -414,6 +423,32 @@ abstract class RingBackendConformanceTest {
         for (RnsPoly[] pair : pool) {
             assertArrayEquals(pair[0].limbs(), pair[1].limbs(), "the pool at the end");
         }
+    }
+
+    /** More terms than one GPU kernel takes (64), over fewer limbs than the terms have. */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("backendCases")
+    void productSumOfManyTermsMatchesJava(RingBackend backend) {
+        int n = 64;
+        int terms = 70;
+        SplittableRandom random = new SplittableRandom(5);
+        NttTable[] chain = chain(4, n);
+        RnsPoly[][] operands = new RnsPoly[3][terms];
+        for (RnsPoly[] role : operands) {
+            for (int k = 0; k < terms; k++) {
+                role[k] = poly(random, chain, 4);
+            }
+        }
+        RnsPoly[] expected = {RnsPoly.zero(3, n, true), RnsPoly.zero(3, n, true)};
+        RnsPoly[] actual = {RnsPoly.zero(3, n, true), RnsPoly.zero(3, n, true)};
+        REFERENCE.productSum(operands[0], operands[1], operands[2], expected[0], expected[1], chain);
+        backend.productSum(copies(operands[0]), copies(operands[1]), copies(operands[2]), actual[0], actual[1], chain);
+        assertArrayEquals(expected[0].limbs(), actual[0].limbs());
+        assertArrayEquals(expected[1].limbs(), actual[1].limbs());
+    }
+
+    private static RnsPoly[] copies(RnsPoly[] polys) {
+        return Arrays.stream(polys).map(RnsPoly::copy).toArray(RnsPoly[]::new);
     }
 
     private static RnsPoly[] randomPair(SplittableRandom random, NttTable[] chain, int limbs) {
