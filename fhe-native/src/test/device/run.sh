@@ -10,7 +10,7 @@
 #   hostcheck.json     the host emulation checker (the same run CI does), as a baseline
 #   device_check.json  the GPU checks and the timings (ms; medians)
 #   device_check.log   its console output, then the Java step's
-#   device_java.json   CudaDeviceRun: tests found/passed/failed on the GPU, benchmark medians (ms)
+#   device_java.json   CudaDeviceRun: tests found/passed/failed on the GPU, benchmark medians (ms), µs per operation
 #   device_model.json  ModelBenchmark --shape gpt2-small --tokens 3 --backend cuda --cache-encodings true: seconds per token, by stage
 #   sanitizer.log      compute-sanitizer memcheck of the quick checks, when the tool works
 #   racecheck.log      compute-sanitizer racecheck of the quick checks (informative; 90 s cap)

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -21,7 +22,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * runtime made here by src/test/device/prepare-java.sh runs it there. It runs the cuda backend's
  * tests through JUnit (every kernel and a random circuit against the Java kernels, bit for bit; on
  * the GPU's library when one is visible, else on the host emulation, which {@code on_gpu} says),
- * then {@link FheBenchmark} on the native and cuda backends, and writes one JSON object. Exit status
+ * then {@link FheBenchmark} on the native and cuda backends and the cost of an operation whose work is
+ * negligible (on a GPU: a launch), and writes one JSON object. Exit status
  * 0 when every test passed.
  *
  * <p>Usage: {@code CudaDeviceRun OUT.json [--quick]}: the issue's N = 2^16, depth 20, dnum 3, or with
@@ -45,11 +47,14 @@ public final class CudaDeviceRun {
         boolean onGpu = CudaTestBackend.onGpu();
         TestExecutionSummary tests = runTests();
         List<String> benchmarks = new ArrayList<>();
+        List<String> operationCosts = new ArrayList<>();
         for (String backend : List.of("native", "cuda")) {
             benchmarks.add(benchmarkJson(backend, params, quick ? 3 : 5));
+            operationCosts.add(quote(backend) + ": " + operationMicros(backend));
         }
-        String json = String.format(Locale.ROOT, "{\"on_gpu\": %b, \"tests\": %s, \"parameters\": %s, \"benchmarks\": [%s]}",
-                onGpu, testsJson(tests), quote(params.toString()), String.join(", ", benchmarks));
+        String json = String.format(Locale.ROOT, "{\"on_gpu\": %b, \"tests\": %s, \"parameters\": %s, \"benchmarks\": [%s],"
+                        + " \"operation_us\": {%s}}", onGpu, testsJson(tests), quote(params.toString()),
+                String.join(", ", benchmarks), String.join(", ", operationCosts));
         Files.writeString(Path.of(args[0]), json + "\n");
         System.out.println(json);
         System.exit(tests.getTotalFailureCount() == 0 && tests.getTestsSucceededCount() > 0 ? 0 : 1);
@@ -86,6 +91,35 @@ public final class CudaDeviceRun {
                     quote(name), r.runs(), (System.nanoTime() - start) / 1e9, String.join(", ", medians));
         } catch (RuntimeException e) {
             return String.format("{\"backend\": %s, \"error\": %s}", quote(name), quote(String.valueOf(e)));
+        }
+    }
+
+    /**
+     * Microseconds per polynomial operation whose work is negligible (an add of one limb of 1,024
+     * words, operands held): on a GPU the launch cost, which a model's device_operations multiply;
+     * or the reason it did not run, quoted.
+     */
+    private static String operationMicros(String name) {
+        try {
+            RingBackend backend = RingBackends.named(name);
+            NttTable[] chain = RingBackendConformanceTest.chain(1, 1024);
+            SplittableRandom random = new SplittableRandom(1);
+            RnsPoly a = RingBackendConformanceTest.poly(random, chain, 1);
+            RnsPoly b = RingBackendConformanceTest.poly(random, chain, 1);
+            RnsPoly out = RnsPoly.zero(1, 1024, true);
+            int operations = 20_000;
+            double best = Double.MAX_VALUE;
+            for (int round = 0; round < 3; round++) {  // the first warms up
+                long start = System.nanoTime();
+                for (int i = 0; i < operations; i++) {
+                    backend.add(a, i % 2 == 0 ? b : out, out, chain);
+                }
+                backend.finish();
+                best = Math.min(best, (System.nanoTime() - start) / 1e3 / operations);
+            }
+            return String.format(Locale.ROOT, "%.3f", best);
+        } catch (RuntimeException e) {
+            return quote(String.valueOf(e));
         }
     }
 
