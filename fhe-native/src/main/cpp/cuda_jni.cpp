@@ -702,7 +702,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitc
     jintArray keyLimbs, jlong perm, jlong acc0, jlong acc1, jint limbs) {
     zkc_ctx* ctx = contextOf(handle);
     size_t count = static_cast<size_t>(env->GetArrayLength(digits));
-    if (count > ZKC_MAX_DIGITS || limbs > ZKC_MAX_SCALAR_LIMBS) {
+    if (count > ZKC_MAX_DIGITS || limbs <= 0 || limbs > ZKC_MAX_SCALAR_LIMBS) {
         throwIllegalArgument(env, "more digits or limbs than the key-switching kernel takes");
         return;
     }
