@@ -222,6 +222,10 @@ public final class ModelBenchmark {
         log.accept(String.format("%d session(s) x %d tokens in %.2f s: %.3f tokens/s (%s), max logit error %.2e",
                 o.sessions(), o.tokens(), wall, o.sessions() * o.tokens() / wall,
                 o.batched() ? "rounds batched" : "rounds one by one", worst));
+        if (device != null) {
+            log.accept(String.format("device: %.1f MB up, %.1f MB down, %d operations (kernel launches, about)",
+                    device.bytesUp() / 1e6, device.bytesDown() / 1e6, device.operations()));
+        }
         return new Result(model.config(), o, plan, backend.name(), program.rotationSteps().length,
                 runners.get(0).keyBytes(), runners.get(0).keySeconds(), first, wall, worst, squeezeSeconds, device);
     }
