@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -96,8 +97,9 @@ public final class CudaDeviceRun {
 
     /**
      * Microseconds per polynomial operation whose work is negligible (an add of one limb of 1,024
-     * words, operands held): on a GPU the launch cost, which a model's device_operations multiply;
-     * or the reason it did not run, quoted.
+     * words, inputs held): on a GPU the launch cost, which a model's device_operations multiply;
+     * "held" writes one output over and over, "fresh" a new output each time (an allocation too, as
+     * most of a model's operations do). Or the reason it did not run, quoted.
      */
     private static String operationMicros(String name) {
         try {
@@ -107,20 +109,27 @@ public final class CudaDeviceRun {
             RnsPoly a = RingBackendConformanceTest.poly(random, chain, 1);
             RnsPoly b = RingBackendConformanceTest.poly(random, chain, 1);
             RnsPoly out = RnsPoly.zero(1, 1024, true);
-            int operations = 20_000;
-            double best = Double.MAX_VALUE;
-            for (int round = 0; round < 3; round++) {  // the first warms up
-                long start = System.nanoTime();
-                for (int i = 0; i < operations; i++) {
-                    backend.add(a, i % 2 == 0 ? b : out, out, chain);
-                }
-                backend.finish();
-                best = Math.min(best, (System.nanoTime() - start) / 1e3 / operations);
-            }
-            return String.format(Locale.ROOT, "%.3f", best);
+            double held = bestMicros(backend, i -> backend.add(a, i % 2 == 0 ? b : out, out, chain));
+            double fresh = bestMicros(backend, i -> backend.add(a, b, RnsPoly.zero(1, 1024, true), chain));
+            return String.format(Locale.ROOT, "{\"held\": %.3f, \"fresh\": %.3f}", held, fresh);
         } catch (RuntimeException e) {
             return quote(String.valueOf(e));
         }
+    }
+
+    /** The best of three rounds (the first warms up) of 20,000 operations, each round ended by finish(). */
+    private static double bestMicros(RingBackend backend, IntConsumer operation) {
+        int operations = 20_000;
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < operations; i++) {
+                operation.accept(i);
+            }
+            backend.finish();
+            best = Math.min(best, (System.nanoTime() - start) / 1e3 / operations);
+        }
+        return best;
     }
 
     private static String quote(String s) {
