@@ -59,6 +59,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** Terms of one key-switching product kernel (zkllm_cuda.h's ZKC_MAX_DIGITS). */
     static final int MAX_TERMS = 64;
+    /** System property: the JNI library to load instead of the classpath's (libzkllm_cuda_emulated.so). */
+    public static final String LIBRARY_PROPERTY = "zkllm.cuda.library";
     /** System property: at most this many bytes of polynomials held on the device (default: as many as fit). */
     public static final String POLY_BYTES_PROPERTY = "zkllm.cuda.polyBytes";
 
@@ -109,11 +111,17 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     }
 
     /**
-     * The kernels on CUDA device 0 through the library on the classpath.
+     * The kernels on CUDA device 0 through the library on the classpath, or through the library the
+     * system property {@value #LIBRARY_PROPERTY} names (the host emulation, which counts a
+     * computation's launches and bytes without a GPU, slowly; then "cuda" and "auto" mean it).
      *
      * @throws IllegalStateException saying why when no library was built or no GPU is visible
      */
     public static CudaRingBackend create() {
+        String library = System.getProperty(LIBRARY_PROPERTY);
+        if (library != null) {
+            return create(Path.of(library));
+        }
         CudaLibrary.loadFromClasspath();
         return open();
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -91,6 +92,33 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> cuda.add(new long[16], new long[16], new long[16], q));
         assertEquals("cuda ring backend is closed", e.getMessage());
+    }
+
+    /** -Dzkllm.cuda.library: create() loads the named library (here the emulation), or says what is missing. */
+    @Test
+    void theLibraryPropertyChoosesTheLibrary() {
+        assumeFalse(CudaTestBackend.onGpu(), "on a GPU the JVM holds the GPU library: no other can load");
+        String saved = System.getProperty(CudaRingBackend.LIBRARY_PROPERTY);
+        try {
+            System.setProperty(CudaRingBackend.LIBRARY_PROPERTY, CudaTestBackend.EMULATION.toAbsolutePath().toString());
+            try (CudaRingBackend cuda = CudaRingBackend.create()) {
+                Modulus q = prime(30, 16);
+                long[] one = new long[16];
+                one[3] = 1;
+                long[] sum = new long[16];
+                cuda.add(one, one, sum, q);
+                assertEquals(2, sum[3]);
+            }
+            System.setProperty(CudaRingBackend.LIBRARY_PROPERTY, "no-such-library.so");
+            IllegalStateException e = assertThrows(IllegalStateException.class, CudaRingBackend::create);
+            assertTrue(e.getMessage().contains("no-such-library.so"), e.getMessage());
+        } finally {
+            if (saved == null) {
+                System.clearProperty(CudaRingBackend.LIBRARY_PROPERTY);
+            } else {
+                System.setProperty(CudaRingBackend.LIBRARY_PROPERTY, saved);
+            }
+        }
     }
 
     /**
