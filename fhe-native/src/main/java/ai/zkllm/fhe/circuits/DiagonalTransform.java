@@ -31,7 +31,10 @@ import java.util.TreeSet;
  * output bytes are the same.
  */
 public final class DiagonalTransform {
-    /** Products per {@link Evaluator#multiplySum} call: one GPU kernel's worth (zkllm_cuda.h's ZKC_MAX_DIGITS). */
+    /**
+     * Products per {@link Evaluator#multiplySum} call: bounds the encodings alive at once when they are
+     * not cached, and is one GPU launch's worth (the cuda backend splits larger sums).
+     */
     static final int TERMS_PER_SUM = 64;
 
     private final int slots;

@@ -470,6 +470,13 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             throw new IllegalArgumentException("inner products: acc0 and acc1 must differ");
         }
         long table = chainTable(chain, limbs, acc0, acc1);
+        int lowest = keyLimbs[0];
+        int highest = keyLimbs[0];
+        for (int k = 1; k < limbs; k++) {
+            lowest = Math.min(lowest, keyLimbs[k]);
+            highest = Math.max(highest, keyLimbs[k]);
+        }
+        int rows = highest - lowest + 1;  // the key rows read lie in these
         long[] pd = new long[count];
         long[] pb = new long[count];
         long[] pa = new long[count];
@@ -478,10 +485,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             RnsPoly kb = keyB[from + j];
             RnsPoly ka = keyA[from + j];
             requirePolys(limbs, d);
-            for (int k = 0; k < limbs; k++) {
-                requireRange(keyLimbs[k], 1, kb);
-                requireRange(keyLimbs[k], 1, ka);
-            }
+            requireRange(lowest, rows, kb);
+            requireRange(lowest, rows, ka);
             requirePolys(0, acc0, d, kb, ka);
             pd[j] = polys.input(d);
             pb[j] = polys.input(kb);

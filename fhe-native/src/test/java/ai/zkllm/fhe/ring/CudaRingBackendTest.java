@@ -82,6 +82,25 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
         }
     }
 
+    /** A key row outside the key polynomial is refused before any kernel reads past its device words. */
+    @Test
+    void aKeyRowOutsideTheKeyIsRefused() {
+        CudaRingBackend cuda = CudaTestBackend.shared();
+        NttTable[] chain = RingBackendConformanceTest.chain(3, 64);
+        SplittableRandom random = new SplittableRandom(3);
+        RnsPoly digit = RingBackendConformanceTest.poly(random, chain, 2);
+        RnsPoly key = RingBackendConformanceTest.poly(random, chain, 3);
+        RnsPoly acc0 = RnsPoly.zero(2, 64, true);
+        RnsPoly acc1 = RnsPoly.zero(2, 64, true);
+        RnsPoly[] digits = {digit};
+        RnsPoly[] keys = {key};
+        cuda.keySwitchProduct(digits, keys, keys, new int[] {2, 0}, null, acc0, acc1, chain);  // rows inside: runs
+        for (int[] rows : new int[][] {{0, 3}, {-1, 1}}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> cuda.keySwitchProduct(digits, keys, keys, rows, null, acc0, acc1, chain), Arrays.toString(rows));
+        }
+    }
+
     @Test
     void aClosedBackendRefusesWork() {
         CudaRingBackend cuda = CudaTestBackend.open();
