@@ -443,7 +443,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeConvertBasis
         uint64_t* pin = device.upload(image);
         uint64_t* pout = pin == nullptr ? nullptr : device.alloc(m * stride);
         std::vector<uint64_t> result(m * stride);
-        if (pout != nullptr && succeeded(env, ctx, zkc_convert_basis(ctx, basis, pin, pout, 1, stride), "basis conversion") &&
+        if (pout != nullptr && succeeded(env, ctx, zkc_convert_basis(ctx, basis, pin, pout, nullptr, stride), "basis conversion") &&
             device.download(pout, result)) {
             scatter(env, result, stride, to, length);
         }
@@ -517,6 +517,10 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDownloadLimb
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeFinish(JNIEnv* env, jclass, jlong handle) {
     zkc_ctx* ctx = contextOf(handle);
     succeeded(env, ctx, zkc_sync(ctx), "kernel");
+}
+
+JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeLaunches(JNIEnv*, jclass, jlong handle) {
+    return static_cast<jlong>(zkc_launches(contextOf(handle)));
 }
 
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeZero(JNIEnv* env, jclass, jlong handle,
@@ -673,23 +677,17 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDestroyBasis
     zkc_basis_destroy(contextOf(handle), reinterpret_cast<zkc_basis*>(basis));
 }
 
-/** The conversion of the basis's k rows at `in` into rows outLimbs[t] of the polynomial at `out`, through scratch. */
+/** The conversion of the basis's k rows at `in` into rows outLimbs[t] of the polynomial at `out`: one kernel. */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyConvertBasis(JNIEnv* env, jclass,
                                                                                       jlong handle, jlong basis,
                                                                                       jlong in, jlong out,
                                                                                       jintArray outLimbs, jint n) {
     zkc_ctx* ctx = contextOf(handle);
     size_t m = static_cast<size_t>(env->GetArrayLength(outLimbs));
-    size_t length = static_cast<size_t>(n);
-    std::vector<jint> rows(m);
-    env->GetIntArrayRegion(outLimbs, 0, static_cast<jsize>(m), rows.data());
-    DeviceBuffers device(env, ctx);
-    uint64_t* converted = device.alloc(m * length);
-    if (converted == nullptr) return;
-    int rc = zkc_convert_basis(ctx, reinterpret_cast<const zkc_basis*>(basis), words(in), converted, 1, length);
-    for (size_t t = 0; t < m && rc == 0; t++) {
-        rc = zkc_copy(ctx, words(out) + static_cast<size_t>(rows[t]) * length, converted + t * length, length);
-    }
+    std::vector<uint32_t> rows(m);
+    env->GetIntArrayRegion(outLimbs, 0, static_cast<jsize>(m), reinterpret_cast<jint*>(rows.data()));
+    int rc = zkc_convert_basis(ctx, reinterpret_cast<const zkc_basis*>(basis), words(in), words(out), rows.data(),
+                               static_cast<size_t>(n));
     succeeded(env, ctx, rc, "basis conversion");
 }
 

@@ -21,6 +21,7 @@ struct zkc_ctx {
     cudaStream_t stream;
     cudaError_t firstError;
     std::string lastError;
+    uint64_t launches;
 };
 
 struct zkc_limbs {
@@ -46,7 +47,11 @@ int record(zkc_ctx* ctx, cudaError_t e) {
     return 0;
 }
 
-int launched(zkc_ctx* ctx) { return record(ctx, cudaGetLastError()); }
+/** Called after every kernel launch: counts it and records a launch error. */
+int launched(zkc_ctx* ctx) {
+    ctx->launches++;
+    return record(ctx, cudaGetLastError());
+}
 
 unsigned blocksFor(size_t total) {
     size_t blocks = (total + kThreads - 1) / kThreads;
@@ -110,8 +115,9 @@ __global__ void permuteKernel(size_t total, const uint64_t* a, const int32_t* pe
     GRID_STRIDE(e, total) { permuteThread(e, a, perm, out, logN); }
 }
 
-__global__ void convertBasisKernel(size_t total, const uint64_t* in, uint64_t* out, unsigned logN, BasisView c) {
-    GRID_STRIDE(e, total) { convertBasisThread(e, in, out, logN, c); }
+__global__ void convertBasisKernel(size_t total, const uint64_t* in, uint64_t* out, unsigned logN, BasisView c,
+                                   RowMap rows) {
+    GRID_STRIDE(e, total) { convertBasisThread(e, in, out, logN, c, rows); }
 }
 
 __global__ void liftKernel(size_t total, const uint64_t* top, size_t topStride, uint64_t t, uint64_t* scratch,
@@ -158,7 +164,7 @@ int zkc_device_count(void) {
 
 zkc_ctx* zkc_create(int device) {
     if (cudaSetDevice(device) != cudaSuccess) return nullptr;
-    zkc_ctx* ctx = new (std::nothrow) zkc_ctx{device, nullptr, cudaSuccess, {}};
+    zkc_ctx* ctx = new (std::nothrow) zkc_ctx{device, nullptr, cudaSuccess, {}, 0};
     if (ctx == nullptr) return nullptr;
     if (cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking) != cudaSuccess) {
         delete ctx;
@@ -181,6 +187,8 @@ void zkc_destroy(zkc_ctx* ctx) {
 }
 
 const char* zkc_last_error(const zkc_ctx* ctx) { return ctx->lastError.c_str(); }
+
+uint64_t zkc_launches(const zkc_ctx* ctx) { return ctx->launches; }
 
 int zkc_sync(zkc_ctx* ctx) {
     if (int r = record(ctx, cudaStreamSynchronize(ctx->stream))) return r;
@@ -214,10 +222,12 @@ int zkc_download(zkc_ctx* ctx, uint64_t* host, const uint64_t* device, size_t wo
 }
 
 int zkc_copy(zkc_ctx* ctx, uint64_t* dst, const uint64_t* src, size_t words) {
+    ctx->launches++;
     return record(ctx, cudaMemcpyAsync(dst, src, words * 8, cudaMemcpyDeviceToDevice, ctx->stream));
 }
 
 int zkc_zero(zkc_ctx* ctx, uint64_t* device, size_t words) {
+    ctx->launches++;
     return record(ctx, cudaMemsetAsync(device, 0, words * 8, ctx->stream));
 }
 
@@ -387,12 +397,14 @@ void zkc_basis_destroy(zkc_ctx* ctx, zkc_basis* basis) {
     delete basis;
 }
 
-int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* in, uint64_t* out, size_t polys,
-                      size_t n) {
+int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* in, uint64_t* out,
+                      const uint32_t* outRows, size_t n) {
+    RowMap rows;
+    if (int r = refuse(ctx, packRows(outRows, basis->view.m, rows))) return r;
     unsigned logN = log2Ceil(n);
-    size_t total = polys * basis->view.m * n;
+    size_t total = basis->view.m * n;
     if (total == 0) return 0;
-    convertBasisKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, in, out, logN, basis->view);
+    convertBasisKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, in, out, logN, basis->view, rows);
     return launched(ctx);
 }
 

@@ -39,6 +39,11 @@ void zkc_destroy(zkc_ctx* ctx);
 const char* zkc_last_error(const zkc_ctx* ctx);
 /** Waits for every call queued on the stream. */
 int zkc_sync(zkc_ctx* ctx);
+/**
+ * Kernels launched, and device-to-device copies and fills queued, on the context's stream since it
+ * was made: what a computation pays in launch overhead (transfers to and from the host are not counted).
+ */
+uint64_t zkc_launches(const zkc_ctx* ctx);
 
 /**
  * Device words (8 bytes each), in stream order from the device's memory pool (usable by work queued
@@ -139,9 +144,13 @@ zkc_basis* zkc_basis_create(zkc_ctx* ctx, size_t k, size_t m, const uint64_t* fr
                             const uint64_t* qHatInverse, const uint64_t* qHatInverseShoup,
                             const uint64_t* toModuli, const uint64_t* qHatModP, const uint64_t* qHatModPShoup);
 void zkc_basis_destroy(zkc_ctx* ctx, zkc_basis* basis);
-/** in [polys][k][n] (coefficient domain) to out [polys][m][n]; out must not alias in. */
-int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* in, uint64_t* out, size_t polys,
-                      size_t n);
+/**
+ * in [k][n] (coefficient domain) to rows outRows[0..m-1] of out (n words each), in place, so that a
+ * conversion into some limbs of a polynomial is one launch; outRows NULL: rows 0..m-1. At most
+ * ZKC_MAX_SCALAR_LIMBS rows when listed. out must not alias in.
+ */
+int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* in, uint64_t* out,
+                      const uint32_t* outRows, size_t n);
 
 /**
  * RingBackend.rescaleLimb on `limbs` limbs of each of `polys` polys: out_l = (a_l - NTT_l(c(top)))

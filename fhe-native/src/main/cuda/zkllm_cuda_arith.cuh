@@ -421,14 +421,24 @@ ZK_HD void permuteThread(size_t e, const uint64_t* a, const int32_t* perm, uint6
     out[e] = a[(e - i) + static_cast<size_t>(perm[i])];
 }
 
-/** out element e = (poly · m + j) · n + x of the basis extension; in is [polys][k][n]. */
-ZK_HD void convertBasisThread(size_t e, const uint64_t* in, uint64_t* out, unsigned logN, const BasisView& c) {
+/**
+ * Rows of a polynomial that a kernel writes, passed by value: row j of the kernel's work is row
+ * row[j] of the polynomial, or row j itself when count is 0 (then any number of rows).
+ */
+struct RowMap {
+    uint32_t count;
+    uint32_t row[kMaxScalarLimbs];
+};
+
+ZK_HD size_t mappedRow(const RowMap& m, size_t j) { return m.count == 0 ? j : m.row[j]; }
+
+/** Element e = j · n + x of the basis extension (target j, column x), written to its mapped row; in is [k][n]. */
+ZK_HD void convertBasisThread(size_t e, const uint64_t* in, uint64_t* out, unsigned logN, const BasisView& c,
+                              const RowMap& rows) {
     size_t n = size_t{1} << logN;
     size_t x = e & (n - 1);
-    size_t row = e >> logN;
-    size_t j = row % c.m;
-    size_t poly = row / c.m;
-    out[e] = convertBasisElement(in + poly * c.k * n, n, x, j, c);
+    size_t j = e >> logN;
+    out[(mappedRow(rows, j) << logN) + x] = convertBasisElement(in, n, x, j, c);
 }
 
 /** scratch element e = (poly · limbs + l) · n + x of rescale: the centered lift of top. */

@@ -94,6 +94,16 @@ inline const char* packScalars(const uint64_t* s, const uint64_t* sShoup, size_t
     return nullptr;
 }
 
+/** Null and the row map of `rows` (null: the identity) in `out`, or why `m` rows do not fit it. */
+inline const char* packRows(const uint32_t* rows, size_t m, RowMap& out) {
+    out.count = 0;
+    if (rows == nullptr) return nullptr;
+    if (m == 0 || m > kMaxScalarLimbs) return "a row map takes 1 to 64 rows";
+    out.count = static_cast<uint32_t>(m);
+    for (size_t j = 0; j < m; j++) out.row[j] = rows[j];
+    return nullptr;
+}
+
 /** Why a key-switching product's operands are refused, or nullptr. */
 inline const char* keySwitchError(const zkc_key_switch* ops, size_t limbs) {
     if (ops == nullptr || ops->count == 0 || ops->count > ZKC_MAX_DIGITS) return "digit count out of range";

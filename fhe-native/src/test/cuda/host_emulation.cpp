@@ -19,6 +19,7 @@ using namespace zkllm::cuda;
 
 struct zkc_ctx {
     std::string lastError;
+    uint64_t launches = 0;  // counted where zkllm_cuda.cu launches a kernel or queues a copy or a fill
 };
 
 struct zkc_limbs {
@@ -44,6 +45,9 @@ int checkLimbs(zkc_ctx* ctx, const zkc_limbs* set, size_t limbs) {
     return refuse(ctx, limbsError(set == nullptr ? nullptr : &set->set, limbs));
 }
 
+/** Counts `kernels` launches, as zkllm_cuda.cu's launched() does. */
+void launch(zkc_ctx* ctx, size_t kernels = 1) { ctx->launches += kernels; }
+
 template <int Op>
 int pointwise(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out, size_t polys,
               size_t limbs, const uint64_t* s = nullptr, const uint64_t* sShoup = nullptr) {
@@ -52,6 +56,7 @@ int pointwise(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint6
     if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
     LimbSet sub = firstLimbs(set->set, limbs);
     size_t total = polys * limbs << sub.logN;
+    launch(ctx);
     for (size_t e = 0; e < total; e++) pointwiseThread<Op>(e, a, b, out, sub, scalars);
     return 0;
 }
@@ -103,6 +108,7 @@ int zkc_device_count(void) { return 1; }
 zkc_ctx* zkc_create(int) { return new (std::nothrow) zkc_ctx{}; }
 void zkc_destroy(zkc_ctx* ctx) { delete ctx; }
 const char* zkc_last_error(const zkc_ctx* ctx) { return ctx->lastError.c_str(); }
+uint64_t zkc_launches(const zkc_ctx* ctx) { return ctx->launches; }
 int zkc_sync(zkc_ctx*) { return 0; }
 uint64_t* zkc_alloc(zkc_ctx*, size_t words) { return static_cast<uint64_t*>(std::malloc((words ? words : 1) * 8)); }
 void zkc_free(zkc_ctx*, void* device) { std::free(device); }
@@ -114,12 +120,14 @@ int zkc_download(zkc_ctx*, uint64_t* host, const uint64_t* device, size_t words)
     std::memcpy(host, device, words * 8);
     return 0;
 }
-int zkc_copy(zkc_ctx*, uint64_t* dst, const uint64_t* src, size_t words) {
+int zkc_copy(zkc_ctx* ctx, uint64_t* dst, const uint64_t* src, size_t words) {
+    launch(ctx);
     std::memmove(dst, src, words * 8);
     return 0;
 }
 
-int zkc_zero(zkc_ctx*, uint64_t* device, size_t words) {
+int zkc_zero(zkc_ctx* ctx, uint64_t* device, size_t words) {
+    launch(ctx);
     std::memset(device, 0, words * 8);
     return 0;
 }
@@ -163,6 +171,7 @@ int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t po
     if (rows == 0) return 0;
     size_t butterflies = rows << (logN - 1);
     unsigned logTile = tileLog(logN);
+    launch(ctx, logN - logTile + 1);  // the global stages and the tile kernel
     for (int logT = static_cast<int>(logN) - 1; logT >= static_cast<int>(logTile); logT--) {
         for (size_t g = 0; g < butterflies; g++) forwardGlobalThread(g, a, static_cast<unsigned>(logT), set);
     }
@@ -191,6 +200,7 @@ int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t po
     size_t butterflies = rows << (logN - 1);
     unsigned logTile = tileLog(logN);
     size_t blocks = rows << (logN - logTile);
+    launch(ctx, logN - logTile + 1);
     std::vector<uint64_t> sh(kTile);
     for (size_t block = 0; block < blocks; block++) {
         TileBlock b = tileBlock(block, set);
@@ -210,6 +220,7 @@ int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64
     if (int r = checkLimbs(ctx, set, limbs)) return r;
     LimbSet sub = firstLimbs(set->set, limbs);
     size_t total = limbs << sub.logN;
+    launch(ctx);
     for (size_t e = 0; e < total; e++) fromSignedThread(e, c, out, sub);
     return 0;
 }
@@ -243,8 +254,9 @@ int zkc_sub_mul_scalar(zkc_ctx* c, const zkc_limbs* set, const uint64_t* a, cons
     return pointwise<kSubMulScalar>(c, set, a, b, o, p, l, s, sShoup);
 }
 
-int zkc_permute(zkc_ctx*, const uint64_t* a, const int32_t* perm, uint64_t* out, size_t rows, size_t n) {
+int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* out, size_t rows, size_t n) {
     unsigned logN = log2Ceil(n);
+    if (rows * n > 0) launch(ctx);
     for (size_t e = 0; e < rows * n; e++) permuteThread(e, a, perm, out, logN);
     return 0;
 }
@@ -255,6 +267,7 @@ int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* table, const zkc_key_s
     if (int r = refuse(ctx, keySwitchError(operands, limbs))) return r;
     LimbSet set = firstLimbs(table->set, limbs);
     size_t total = limbs << set.logN;
+    launch(ctx);
     for (size_t e = 0; e < total; e++) keySwitchThread(e, *operands, perm, acc0, acc1, set);
     return 0;
 }
@@ -272,10 +285,14 @@ zkc_basis* zkc_basis_create(zkc_ctx*, size_t k, size_t m, const uint64_t* fromMo
 
 void zkc_basis_destroy(zkc_ctx*, zkc_basis* basis) { delete basis; }
 
-int zkc_convert_basis(zkc_ctx*, const zkc_basis* basis, const uint64_t* in, uint64_t* out, size_t polys, size_t n) {
+int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* in, uint64_t* out,
+                      const uint32_t* outRows, size_t n) {
+    RowMap rows;
+    if (int r = refuse(ctx, packRows(outRows, basis->view.m, rows))) return r;
     unsigned logN = log2Ceil(n);
-    size_t total = polys * basis->view.m * n;
-    for (size_t e = 0; e < total; e++) convertBasisThread(e, in, out, logN, basis->view);
+    size_t total = basis->view.m * n;
+    if (total > 0) launch(ctx);
+    for (size_t e = 0; e < total; e++) convertBasisThread(e, in, out, logN, basis->view, rows);
     return 0;
 }
 
@@ -287,6 +304,8 @@ int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* a, size_t 
     if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
     LimbSet set = firstLimbs(table->set, limbs);
     size_t total = polys * limbs << set.logN;
+    if (total == 0) return 0;
+    launch(ctx, 2);  // the lift and the finish, around the NTT's own
     for (size_t e = 0; e < total; e++) liftThread(e, top, topStride, t, scratch, set);
     if (int r = zkc_ntt_forward(ctx, table, scratch, polys, limbs)) return r;
     for (size_t e = 0; e < total; e++) rescaleFinishThread(e, a, aStride, scratch, out, outStride, set, scalars);

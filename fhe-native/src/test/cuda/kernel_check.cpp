@@ -250,6 +250,12 @@ void cpuConvert(const Words& in, Words& out, const Basis& b, size_t polys, size_
     }
 }
 
+/** The conversion of in [polys][k][n] to out [polys][m][n], one call per poly (rows 0..m-1 of each). */
+void deviceConvert(const zkc_basis* basis, const uint64_t* in, uint64_t* out, size_t polys, size_t k, size_t m,
+                   size_t n) {
+    for (size_t p = 0; p < polys; p++) zkc_convert_basis(ctx, basis, in + p * k * n, out + p * m * n, nullptr, n);
+}
+
 /**
  * The key-switching product of digits [polys][count][limbs][n] against keys [count][keyRows][n]
  * whose row map[l] pairs with limb l, into acc0/acc1 [polys][limbs][n].
@@ -350,8 +356,12 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
 
     Words ref = a;
     cpuForward(ref, t, polys, limbs);
+    uint64_t launchesBefore = zkc_launches(ctx);
     zkc_ntt_forward(ctx, set, da.p, polys, limbs);
+    uint64_t nttLaunches = zkc_launches(ctx) - launchesBefore;
     expectSame(tag("ntt", n, polys, limbs), ref, da.get());
+    // one launch per stage above the 2048-word tile, one for the tile kernel: what a model's count multiplies
+    expectSame(tag("launches(ntt)", n, polys, limbs), {t.logN > 11 ? t.logN - 11 + 1 : 1}, {nttLaunches});
     cpuInverse(ref, t, polys, limbs);
     zkc_ntt_inverse(ctx, set, da.p, polys, limbs);
     expectSame(tag("inverseNtt", n, polys, limbs), ref, da.get());
@@ -458,8 +468,20 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
         Words conv(polys * to.size() * n);
         cpuConvert(a, conv, basis, polys, n);
         Dev dconv(conv.size());
-        zkc_convert_basis(ctx, db2, da.p, dconv.p, polys, n);
+        deviceConvert(db2, da.p, dconv.p, polys, limbs, to.size(), n);
         expectSame(tag("convertBasis", n, polys, limbs), conv, dconv.get());
+        // into listed rows of a larger polynomial (target 0 to row 3, target 1 to row 0), in one launch;
+        // the rows not listed keep their words
+        Words wide = randomPolys(1, {q[0], q[0], q[0], q[0]}, n), expected = wide;
+        std::memcpy(&expected[3 * n], &conv[0], n * 8);
+        std::memcpy(&expected[0], &conv[n], n * 8);
+        Dev dwide(wide);
+        const uint32_t rows[] = {3, 0};
+        uint64_t before = zkc_launches(ctx);
+        zkc_convert_basis(ctx, db2, da.p, dwide.p, rows, n);
+        uint64_t launches = zkc_launches(ctx) - before;
+        expectSame(tag("convertBasis(rows 3, 0)", n, 1, limbs), expected, dwide.get());
+        expectSame(tag("launches(convertBasis(rows))", n, 1, limbs), {1}, {launches});
         zkc_basis_destroy(ctx, db2);
     }
 
@@ -563,12 +585,12 @@ void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t
         zkc_mul_add(ctx, set, dy.p, dy.p, dz.p, polys, L);
         zkc_copy(ctx, dzc.p, dz.p, words);
         zkc_ntt_inverse(ctx, set, dzc.p, polys, L);
-        zkc_convert_basis(ctx, dup, dzc.p, dext.p, polys, n);
+        deviceConvert(dup, dzc.p, dext.p, polys, L, K, n);
         zkc_ntt_forward(ctx, sset, dext.p, polys, K);
         deviceKeySwitch(sset, dext.p, dkb.p, dka.p, 1, K, identityRows(K), dperm, dacc0.p, dacc1.p, polys, K, n);
         ok &= expectSame(r + " keySwitchProduct.acc1", acc1, dacc1.first(polys * K * n));
         zkc_ntt_inverse(ctx, sset, dacc0.p, polys, K);
-        zkc_convert_basis(ctx, ddown, dacc0.p, dback.p, polys, n);
+        deviceConvert(ddown, dacc0.p, dback.p, polys, K, L, n);
         zkc_ntt_forward(ctx, set, dback.p, polys, L);
         zkc_add(ctx, set, dz.p, dback.p, dz.p, polys, L);
         for (size_t p = 0; p < polys; p++) zkc_ntt_inverse(ctx, topRow, dz.p + (p * L + L - 1) * n, 1, 1);
@@ -705,7 +727,7 @@ void bench(const std::vector<uint64_t>& primes, size_t n, size_t L, size_t K, si
         zkc_basis* dbasis = upload(basis);
         Words in(a.begin(), a.begin() + static_cast<long>(alpha * n)), out(to.size() * n);
         Dev dout2(out.size());
-        double g = medianMs([&] { zkc_convert_basis(ctx, dbasis, da.p, dout2.p, 1, n); }, 20);
+        double g = medianMs([&] { zkc_convert_basis(ctx, dbasis, da.p, dout2.p, nullptr, n); }, 20);
         auto c = cpuTime([&](const RingKernels& k) {
             const RingKernels* saved = cpu;
             cpu = &k;

@@ -59,6 +59,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** Terms of one key-switching product kernel (zkllm_cuda.h's ZKC_MAX_DIGITS). */
     static final int MAX_TERMS = 64;
+    /** Rows one kernel writes through a row map (zkllm_cuda.h's ZKC_MAX_SCALAR_LIMBS). */
+    static final int MAX_ROWS = 64;
     /** System property: the JNI library to load instead of the classpath's (libzkllm_cuda_emulated.so). */
     public static final String LIBRARY_PROPERTY = "zkllm.cuda.library";
     /** System property: at most this many bytes of polynomials held on the device (default: as many as fit). */
@@ -405,9 +407,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
                                           BasisConverter converter) {
         beginOperation();
         int k = converter.fromSize();
-        if (outLimbs.length != converter.toSize()) {
+        if (outLimbs.length != converter.toSize() || outLimbs.length > MAX_ROWS) {
             throw new IllegalArgumentException(outLimbs.length + " target limbs for a conversion to "
-                    + converter.toSize() + " primes");
+                    + converter.toSize() + " primes (the kernel writes at most " + MAX_ROWS + ")");
         }
         if (in == out) {
             throw new IllegalArgumentException("convertBasis: out must not be in");
@@ -518,7 +520,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** What the polynomial operations hold on the device and have moved and run so far (tests, benchmarks). */
     public synchronized DeviceTraffic traffic() {
-        return polys.traffic();
+        return polys.traffic(nativeLaunches(context()));
     }
 
     /**
@@ -703,6 +705,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     private static native void nativeCopy(long context, long dst, long src, long words);
 
     private static native void nativeFinish(long context);
+
+    /** Kernels launched and device copies and fills queued on the context so far (zkc_launches). */
+    private static native long nativeLaunches(long context);
 
     private static native void nativeZero(long context, long address, long words);
 

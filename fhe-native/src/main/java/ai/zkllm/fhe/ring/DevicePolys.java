@@ -142,9 +142,9 @@ final class DevicePolys {
         uploadedBytes += bytes;
     }
 
-    /** Bytes held on the device now, bytes moved up and down and operations begun so far. */
-    DeviceTraffic traffic() {
-        return new DeviceTraffic(heldBytes, uploadedBytes, downloadedBytes, operations);
+    /** Bytes held on the device now, bytes moved up and down and operations begun so far, with the device's launches. */
+    DeviceTraffic traffic(long launches) {
+        return new DeviceTraffic(heldBytes, uploadedBytes, downloadedBytes, operations, launches);
     }
 
     private Held ours(RnsPoly p) {

@@ -82,6 +82,41 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
         }
     }
 
+    /**
+     * A conversion into some limbs of a polynomial (ModUp's targets) is one launch writing them in place,
+     * and an NTT at n = 2^12 two (a stage above the shared-memory tile, then the tile kernel): the counts
+     * that a model's device_launches add up.
+     */
+    @Test
+    void launchesAreCountedWhereTheyHappen() {
+        CudaRingBackend cuda = CudaTestBackend.shared();
+        int n = 4096;
+        NttTable[] chain = RingBackendConformanceTest.chain(4, n);
+        BasisConverter converter = new BasisConverter(new Modulus[] {chain[0].modulus(), chain[1].modulus()},
+                new Modulus[] {chain[3].modulus(), chain[2].modulus()});
+        RnsPoly[] outs = new RnsPoly[2];
+        for (int side = 0; side < 2; side++) {
+            RingBackend on = side == 0 ? REFERENCE : cuda;
+            SplittableRandom same = new SplittableRandom(11);
+            RnsPoly in = RingBackendConformanceTest.poly(same, chain, 2);
+            outs[side] = RingBackendConformanceTest.poly(same, chain, 4);
+            in.setNtt(false);
+            outs[side].setNtt(false);
+            DeviceTraffic before = cuda.traffic();
+            on.convertBasis(in, 0, outs[side], new int[] {3, 2}, converter);
+            DeviceTraffic conversion = cuda.traffic().since(before);
+            on.ntt(outs[side], 0, 4, chain);
+            DeviceTraffic ntt = cuda.traffic().since(before).since(conversion);
+            if (on == cuda) {
+                assertEquals(1, conversion.operations());
+                assertEquals(1, conversion.launches(), "the conversion");
+                assertEquals(1, ntt.operations());
+                assertEquals(2, ntt.launches(), "the NTT");
+            }
+        }
+        assertArrayEquals(outs[0].limbs(), outs[1].limbs());
+    }
+
     /** A key row outside the key polynomial is refused before any kernel reads past its device words. */
     @Test
     void aKeyRowOutsideTheKeyIsRefused() {

@@ -106,6 +106,7 @@ public final class ModelBenchmark {
                 out.put("device_bytes_up", device.bytesUp());
                 out.put("device_bytes_down", device.bytesDown());
                 out.put("device_operations", device.operations());
+                out.put("device_launches", device.launches());
             }
             ArrayNode list = out.putArray("tokens");
             for (Token t : tokens) {
@@ -223,8 +224,8 @@ public final class ModelBenchmark {
                 o.sessions(), o.tokens(), wall, o.sessions() * o.tokens() / wall,
                 o.batched() ? "rounds batched" : "rounds one by one", worst));
         if (device != null) {
-            log.accept(String.format("device: %.1f MB up, %.1f MB down, %d operations (kernel launches, about)",
-                    device.bytesUp() / 1e6, device.bytesDown() / 1e6, device.operations()));
+            log.accept(String.format("device: %.1f MB up, %.1f MB down, %d operations, %d kernel launches and device copies",
+                    device.bytesUp() / 1e6, device.bytesDown() / 1e6, device.operations(), device.launches()));
         }
         return new Result(model.config(), o, plan, backend.name(), program.rotationSteps().length,
                 runners.get(0).keyBytes(), runners.get(0).keySeconds(), first, wall, worst, squeezeSeconds, device);
