@@ -529,22 +529,22 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeZero(JNIEnv*
     succeeded(env, ctx, zkc_zero(ctx, words(address), static_cast<size_t>(count)), "zero");
 }
 
-/** Limbs [from, from + count) of the polynomial at a, with rows [from, from + count) of the table. */
+/** The listed limbs of the polynomial at a, each with the table's row of its index: one NTT's launches per 64. */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyNtt(JNIEnv* env, jclass, jlong handle,
-                                                                             jlong table, jlong a, jint from,
-                                                                             jint count, jboolean inverse) {
+                                                                             jlong table, jlong a, jintArray limbs,
+                                                                             jboolean inverse) {
     zkc_ctx* ctx = contextOf(handle);
     const Table* t = tableOf(table);
-    size_t first = static_cast<size_t>(from), limbs = static_cast<size_t>(count);
-    zkc_limbs* rows = zkc_limbs_view(ctx, t->limbs, first, limbs);
-    if (rows == nullptr) {
-        succeeded(env, ctx, -1, "limb table view");
-        return;
+    size_t count = static_cast<size_t>(env->GetArrayLength(limbs));
+    std::vector<uint32_t> rows(count);
+    env->GetIntArrayRegion(limbs, 0, static_cast<jsize>(count), reinterpret_cast<jint*>(rows.data()));
+    int rc = 0;
+    for (size_t from = 0; from < count && rc == 0; from += ZKC_MAX_SCALAR_LIMBS) {
+        size_t chunk = count - from < ZKC_MAX_SCALAR_LIMBS ? count - from : ZKC_MAX_SCALAR_LIMBS;
+        rc = inverse ? zkc_ntt_inverse_rows(ctx, t->limbs, words(a), &rows[from], chunk)
+                     : zkc_ntt_forward_rows(ctx, t->limbs, words(a), &rows[from], chunk);
     }
-    uint64_t* p = words(a) + first * t->n;
-    int rc = inverse ? zkc_ntt_inverse(ctx, rows, p, 1, limbs) : zkc_ntt_forward(ctx, rows, p, 1, limbs);
     succeeded(env, ctx, rc, "ntt");
-    zkc_limbs_destroy(ctx, rows);
 }
 
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPointwise(

@@ -71,18 +71,18 @@ __global__ void fromSignedKernel(size_t total, const int64_t* c, uint64_t* out, 
     GRID_STRIDE(e, total) { fromSignedThread(e, c, out, set); }
 }
 
-__global__ void forwardGlobalKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set) {
-    GRID_STRIDE(g, total) { forwardGlobalThread(g, a, logT, set); }
+__global__ void forwardGlobalKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set, RowMap rows) {
+    GRID_STRIDE(g, total) { forwardGlobalThread(g, a, logT, set, rows); }
 }
 
-__global__ void inverseGlobalKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set) {
-    GRID_STRIDE(g, total) { inverseGlobalThread(g, a, logT, set); }
+__global__ void inverseGlobalKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set, RowMap rows) {
+    GRID_STRIDE(g, total) { inverseGlobalThread(g, a, logT, set, rows); }
 }
 
 // One block per (row, tile); blockDim.x = tile / 2.
-__global__ void __launch_bounds__(kTileThreads) forwardTileKernel(uint64_t* a, LimbSet set) {
+__global__ void __launch_bounds__(kTileThreads) forwardTileKernel(uint64_t* a, LimbSet set, RowMap rows) {
     __shared__ uint64_t sh[kTile];
-    TileBlock b = tileBlock(blockIdx.x, set);
+    TileBlock b = tileBlock(blockIdx.x, set, rows);
     size_t tid = threadIdx.x;
     tileLoadThread(sh, a, b, tid);
     __syncthreads();
@@ -93,9 +93,9 @@ __global__ void __launch_bounds__(kTileThreads) forwardTileKernel(uint64_t* a, L
     tileStoreForwardThread(sh, a, b, tid, set);
 }
 
-__global__ void __launch_bounds__(kTileThreads) inverseTileKernel(uint64_t* a, LimbSet set) {
+__global__ void __launch_bounds__(kTileThreads) inverseTileKernel(uint64_t* a, LimbSet set, RowMap rows) {
     __shared__ uint64_t sh[kTile];
-    TileBlock b = tileBlock(blockIdx.x, set);
+    TileBlock b = tileBlock(blockIdx.x, set, rows);
     size_t tid = threadIdx.x;
     tileLoadThread(sh, a, b, tid);
     __syncthreads();
@@ -151,6 +151,37 @@ int pointwise(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint6
     pointwiseKernel<Op><<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, a, b, out, firstLimbs(set->set, limbs),
                                                                          scalars);
     return launched(ctx);
+}
+
+/** The forward NTT of `rows` rows of a (where the map says): the global stages' launches, then the tile kernel's. */
+int forwardNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows) {
+    unsigned logN = set.logN;
+    if (rows == 0) return 0;
+    size_t butterflies = rows << (logN - 1);
+    unsigned logTile = tileLog(logN);
+    for (int logT = static_cast<int>(logN) - 1; logT >= static_cast<int>(logTile); logT--) {
+        forwardGlobalKernel<<<blocksFor(butterflies), kThreads, 0, ctx->stream>>>(butterflies, a,
+                                                                                   static_cast<unsigned>(logT), set, map);
+        if (int r = launched(ctx)) return r;
+    }
+    size_t blocks = rows << (logN - logTile);
+    forwardTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(a, set, map);
+    return launched(ctx);
+}
+
+int inverseNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows) {
+    unsigned logN = set.logN;
+    if (rows == 0) return 0;
+    size_t butterflies = rows << (logN - 1);
+    unsigned logTile = tileLog(logN);
+    size_t blocks = rows << (logN - logTile);
+    inverseTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(a, set, map);
+    if (int r = launched(ctx)) return r;
+    for (unsigned logT = logTile; logT < logN; logT++) {
+        inverseGlobalKernel<<<blocksFor(butterflies), kThreads, 0, ctx->stream>>>(butterflies, a, logT, set, map);
+        if (int r = launched(ctx)) return r;
+    }
+    return 0;
 }
 
 }  // namespace
@@ -280,38 +311,26 @@ void zkc_limbs_destroy(zkc_ctx* ctx, zkc_limbs* set) {
 
 int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    LimbSet set = firstLimbs(table->set, limbs);
-    unsigned logN = set.logN;
-    size_t rows = polys * limbs;
-    if (rows == 0) return 0;
-    size_t butterflies = rows << (logN - 1);
-    unsigned logTile = tileLog(logN);
-    for (int logT = static_cast<int>(logN) - 1; logT >= static_cast<int>(logTile); logT--) {
-        forwardGlobalKernel<<<blocksFor(butterflies), kThreads, 0, ctx->stream>>>(butterflies, a,
-                                                                                   static_cast<unsigned>(logT), set);
-        if (int r = launched(ctx)) return r;
-    }
-    size_t blocks = rows << (logN - logTile);
-    forwardTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(a, set);
-    return launched(ctx);
+    return forwardNtt(ctx, firstLimbs(table->set, limbs), a, RowMap{}, polys * limbs);
 }
 
 int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    LimbSet set = firstLimbs(table->set, limbs);
-    unsigned logN = set.logN;
-    size_t rows = polys * limbs;
-    if (rows == 0) return 0;
-    size_t butterflies = rows << (logN - 1);
-    unsigned logTile = tileLog(logN);
-    size_t blocks = rows << (logN - logTile);
-    inverseTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(a, set);
-    if (int r = launched(ctx)) return r;
-    for (unsigned logT = logTile; logT < logN; logT++) {
-        inverseGlobalKernel<<<blocksFor(butterflies), kThreads, 0, ctx->stream>>>(butterflies, a, logT, set);
-        if (int r = launched(ctx)) return r;
-    }
-    return 0;
+    return inverseNtt(ctx, firstLimbs(table->set, limbs), a, RowMap{}, polys * limbs);
+}
+
+int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, const uint32_t* rows, size_t count) {
+    RowMap map;
+    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, rows, count))) return r;
+    packRows(rows, count, map);
+    return forwardNtt(ctx, table->set, a, map, count);
+}
+
+int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, const uint32_t* rows, size_t count) {
+    RowMap map;
+    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, rows, count))) return r;
+    packRows(rows, count, map);
+    return inverseNtt(ctx, table->set, a, map, count);
 }
 
 int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* out, size_t limbs) {

@@ -84,6 +84,13 @@ void zkc_limbs_destroy(zkc_ctx* ctx, zkc_limbs* set);
  */
 int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, size_t polys, size_t limbs);
 int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, size_t polys, size_t limbs);
+/**
+ * The NTTs of rows rows[0..count-1] of the polynomial at a (n words each; 1 <= count <=
+ * ZKC_MAX_SCALAR_LIMBS), row r with row r of the table: limbs of a polynomial that are not
+ * contiguous (ModUp's targets) in the launches of one NTT.
+ */
+int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, const uint32_t* rows, size_t count);
+int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, const uint32_t* rows, size_t count);
 int zkc_add(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out,
             size_t polys, size_t limbs);
 int zkc_sub(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out,

@@ -252,6 +252,18 @@ struct LimbScalars {
     uint64_t sShoup[kMaxScalarLimbs];
 };
 
+/**
+ * Rows of a polynomial that a kernel works on, passed by value: row j of the kernel's work is row
+ * row[j] of the polynomial (with that row of the limb table, for the NTTs), or row j itself when
+ * count is 0 (then any number of rows).
+ */
+struct RowMap {
+    uint32_t count;
+    uint32_t row[kMaxScalarLimbs];
+};
+
+ZK_HD size_t mappedRow(const RowMap& m, size_t j) { return m.count == 0 ? j : m.row[j]; }
+
 /** Element e of `polys` × `limbs` × n words lies in limb (e / n) mod limbs. */
 ZK_HD size_t limbOf(size_t e, unsigned logN, size_t limbs) { return (e >> logN) % limbs; }
 
@@ -288,21 +300,24 @@ ZK_HD void fromSignedThread(size_t e, const int64_t* c, uint64_t* out, const Lim
     out[e] = v < 0 ? reduceOnce(br.q - r, br.q) : r;
 }
 
-/** Butterfly g of one global forward stage over rows of n words (row r uses limb r mod limbs). */
-ZK_HD void forwardGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set) {
+/**
+ * Butterfly g of one global forward stage over rows of n words: row r of the work is row
+ * mappedRow(rows, r) of a, which uses limb (that row mod limbs) of the table.
+ */
+ZK_HD void forwardGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set, const RowMap& rows) {
     unsigned logN = set.logN;
     size_t n = size_t{1} << logN;
-    size_t row = g >> (logN - 1);
+    size_t row = mappedRow(rows, g >> (logN - 1));
     size_t k = g & (n / 2 - 1);
     size_t l = row % set.limbs;
     forwardStageElement(a + row * n, k, logT, logN, set.psi + l * n, set.psiShoup + l * n, set.q[l]);
 }
 
-/** Butterfly g of one global inverse stage; the stage t = n/2 also scales by n^-1. */
-ZK_HD void inverseGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set) {
+/** Butterfly g of one global inverse stage (rows as forwardGlobalThread's); the stage t = n/2 also scales by n^-1. */
+ZK_HD void inverseGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set, const RowMap& rows) {
     unsigned logN = set.logN;
     size_t n = size_t{1} << logN;
-    size_t row = g >> (logN - 1);
+    size_t row = mappedRow(rows, g >> (logN - 1));
     size_t k = g & (n / 2 - 1);
     size_t l = row % set.limbs;
     bool last = logT == logN - 1;
@@ -357,7 +372,8 @@ ZK_HD void inverseTileThread(uint64_t* sh, size_t tile, size_t tid, unsigned log
 
 /**
  * Stages done in the tile kernel: logT < tileLog(logN); global stages: logT >= tileLog(logN).
- * Block b of the tile kernel handles tile b mod tilesPerRow of row b / tilesPerRow.
+ * Block b of the tile kernel handles tile b mod tilesPerRow of work row b / tilesPerRow, which is
+ * row mappedRow(rows, b / tilesPerRow) of the polynomial.
  */
 struct TileBlock {
     size_t row;
@@ -367,10 +383,10 @@ struct TileBlock {
     size_t offset;    // first word of the tile in the batch
 };
 
-ZK_HD TileBlock tileBlock(size_t block, const LimbSet& set) {
+ZK_HD TileBlock tileBlock(size_t block, const LimbSet& set, const RowMap& rows) {
     unsigned logTile = tileLog(set.logN);
     size_t tilesPerRow = size_t{1} << (set.logN - logTile);
-    size_t row = block / tilesPerRow;
+    size_t row = mappedRow(rows, block / tilesPerRow);
     size_t tile = block % tilesPerRow;
     size_t threads = (size_t{1} << logTile) / 2;
     return TileBlock{row, tile, row % set.limbs, threads, (row << set.logN) + tile * 2 * threads};
@@ -420,17 +436,6 @@ ZK_HD void permuteThread(size_t e, const uint64_t* a, const int32_t* perm, uint6
     size_t i = e & (n - 1);
     out[e] = a[(e - i) + static_cast<size_t>(perm[i])];
 }
-
-/**
- * Rows of a polynomial that a kernel writes, passed by value: row j of the kernel's work is row
- * row[j] of the polynomial, or row j itself when count is 0 (then any number of rows).
- */
-struct RowMap {
-    uint32_t count;
-    uint32_t row[kMaxScalarLimbs];
-};
-
-ZK_HD size_t mappedRow(const RowMap& m, size_t j) { return m.count == 0 ? j : m.row[j]; }
 
 /** Element e = j · n + x of the basis extension (target j, column x), written to its mapped row; in is [k][n]. */
 ZK_HD void convertBasisThread(size_t e, const uint64_t* in, uint64_t* out, unsigned logN, const BasisView& c,

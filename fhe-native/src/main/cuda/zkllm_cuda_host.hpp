@@ -94,6 +94,15 @@ inline const char* packScalars(const uint64_t* s, const uint64_t* sShoup, size_t
     return nullptr;
 }
 
+/** Null when `count` listed rows of a polynomial are rows of `set`'s table, else why not. */
+inline const char* tableRowsError(const LimbSet* set, const uint32_t* rows, size_t count) {
+    if (set == nullptr || rows == nullptr || count == 0 || count > kMaxScalarLimbs) return "1 to 64 rows of a table";
+    for (size_t j = 0; j < count; j++) {
+        if (rows[j] >= set->limbs) return "a row outside the table";
+    }
+    return nullptr;
+}
+
 /** Null and the row map of `rows` (null: the identity) in `out`, or why `m` rows do not fit it. */
 inline const char* packRows(const uint32_t* rows, size_t m, RowMap& out) {
     out.count = 0;

@@ -100,6 +100,55 @@ void checkStagesDisjoint(unsigned logN) {
     checked[logN] = true;
 }
 
+/** The forward NTT of `rows` rows of a (where the map says): the global stages, then the tile kernel. */
+int forwardNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows) {
+    checkStagesDisjoint(set.logN);
+    unsigned logN = set.logN;
+    if (rows == 0) return 0;
+    size_t butterflies = rows << (logN - 1);
+    unsigned logTile = tileLog(logN);
+    launch(ctx, logN - logTile + 1);  // the global stages and the tile kernel
+    for (int logT = static_cast<int>(logN) - 1; logT >= static_cast<int>(logTile); logT--) {
+        for (size_t g = 0; g < butterflies; g++) forwardGlobalThread(g, a, static_cast<unsigned>(logT), set, map);
+    }
+    size_t blocks = rows << (logN - logTile);
+    std::vector<uint64_t> sh(kTile);
+    for (size_t block = 0; block < blocks; block++) {
+        TileBlock b = tileBlock(block, set, map);
+        for (size_t tid = 0; tid < b.threads; tid++) tileLoadThread(sh.data(), a, b, tid);
+        for (int logT = static_cast<int>(logTile) - 1; logT >= 0; logT--) {
+            for (size_t tid = 0; tid < b.threads; tid++) {
+                forwardTileThread(sh.data(), b.tile, tid, static_cast<unsigned>(logT), b.limb, set);
+            }
+        }
+        for (size_t tid = 0; tid < b.threads; tid++) tileStoreForwardThread(sh.data(), a, b, tid, set);
+    }
+    return 0;
+}
+
+int inverseNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows) {
+    checkStagesDisjoint(set.logN);
+    unsigned logN = set.logN;
+    if (rows == 0) return 0;
+    size_t butterflies = rows << (logN - 1);
+    unsigned logTile = tileLog(logN);
+    size_t blocks = rows << (logN - logTile);
+    launch(ctx, logN - logTile + 1);
+    std::vector<uint64_t> sh(kTile);
+    for (size_t block = 0; block < blocks; block++) {
+        TileBlock b = tileBlock(block, set, map);
+        for (size_t tid = 0; tid < b.threads; tid++) tileLoadThread(sh.data(), a, b, tid);
+        for (unsigned logT = 0; logT < logTile; logT++) {
+            for (size_t tid = 0; tid < b.threads; tid++) inverseTileThread(sh.data(), b.tile, tid, logT, b.limb, set);
+        }
+        for (size_t tid = 0; tid < b.threads; tid++) tileStoreInverseThread(sh.data(), a, b, tid);
+    }
+    for (unsigned logT = logTile; logT < logN; logT++) {
+        for (size_t g = 0; g < butterflies; g++) inverseGlobalThread(g, a, logT, set, map);
+    }
+    return 0;
+}
+
 }  // namespace
 
 extern "C" {
@@ -164,56 +213,26 @@ void zkc_limbs_destroy(zkc_ctx*, zkc_limbs* set) { delete set; }
 
 int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    checkStagesDisjoint(table->set.logN);
-    LimbSet set = firstLimbs(table->set, limbs);
-    unsigned logN = set.logN;
-    size_t rows = polys * limbs;
-    if (rows == 0) return 0;
-    size_t butterflies = rows << (logN - 1);
-    unsigned logTile = tileLog(logN);
-    launch(ctx, logN - logTile + 1);  // the global stages and the tile kernel
-    for (int logT = static_cast<int>(logN) - 1; logT >= static_cast<int>(logTile); logT--) {
-        for (size_t g = 0; g < butterflies; g++) forwardGlobalThread(g, a, static_cast<unsigned>(logT), set);
-    }
-    size_t blocks = rows << (logN - logTile);
-    std::vector<uint64_t> sh(kTile);
-    for (size_t block = 0; block < blocks; block++) {
-        TileBlock b = tileBlock(block, set);
-        for (size_t tid = 0; tid < b.threads; tid++) tileLoadThread(sh.data(), a, b, tid);
-        for (int logT = static_cast<int>(logTile) - 1; logT >= 0; logT--) {
-            for (size_t tid = 0; tid < b.threads; tid++) {
-                forwardTileThread(sh.data(), b.tile, tid, static_cast<unsigned>(logT), b.limb, set);
-            }
-        }
-        for (size_t tid = 0; tid < b.threads; tid++) tileStoreForwardThread(sh.data(), a, b, tid, set);
-    }
-    return 0;
+    return forwardNtt(ctx, firstLimbs(table->set, limbs), a, RowMap{}, polys * limbs);
 }
 
 int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    checkStagesDisjoint(table->set.logN);
-    LimbSet set = firstLimbs(table->set, limbs);
-    unsigned logN = set.logN;
-    size_t rows = polys * limbs;
-    if (rows == 0) return 0;
-    size_t butterflies = rows << (logN - 1);
-    unsigned logTile = tileLog(logN);
-    size_t blocks = rows << (logN - logTile);
-    launch(ctx, logN - logTile + 1);
-    std::vector<uint64_t> sh(kTile);
-    for (size_t block = 0; block < blocks; block++) {
-        TileBlock b = tileBlock(block, set);
-        for (size_t tid = 0; tid < b.threads; tid++) tileLoadThread(sh.data(), a, b, tid);
-        for (unsigned logT = 0; logT < logTile; logT++) {
-            for (size_t tid = 0; tid < b.threads; tid++) inverseTileThread(sh.data(), b.tile, tid, logT, b.limb, set);
-        }
-        for (size_t tid = 0; tid < b.threads; tid++) tileStoreInverseThread(sh.data(), a, b, tid);
-    }
-    for (unsigned logT = logTile; logT < logN; logT++) {
-        for (size_t g = 0; g < butterflies; g++) inverseGlobalThread(g, a, logT, set);
-    }
-    return 0;
+    return inverseNtt(ctx, firstLimbs(table->set, limbs), a, RowMap{}, polys * limbs);
+}
+
+int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, const uint32_t* rows, size_t count) {
+    RowMap map;
+    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, rows, count))) return r;
+    packRows(rows, count, map);
+    return forwardNtt(ctx, table->set, a, map, count);
+}
+
+int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, const uint32_t* rows, size_t count) {
+    RowMap map;
+    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, rows, count))) return r;
+    packRows(rows, count, map);
+    return inverseNtt(ctx, table->set, a, map, count);
 }
 
 int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* out, size_t limbs) {

@@ -366,6 +366,20 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
     zkc_ntt_inverse(ctx, set, da.p, polys, limbs);
     expectSame(tag("inverseNtt", n, polys, limbs), ref, da.get());
     expectSame(tag("inverseNtt(ntt(a)) == a", n, polys, limbs), a, ref);
+    {  // listed rows of one polynomial, neither contiguous nor in order, each with its row of the table
+        std::vector<uint32_t> rows = {static_cast<uint32_t>(limbs - 1), 0};
+        Words one(b.begin(), b.begin() + static_cast<long>(limbs * n)), forward = one;
+        for (uint32_t r : rows) {
+            cpu->forwardNtt(&forward[r * n], n, &t.psi[r * n], &t.psiShoup[r * n], q[r]);
+        }
+        Dev drows(one);
+        uint64_t before = zkc_launches(ctx);
+        zkc_ntt_forward_rows(ctx, set, drows.p, rows.data(), rows.size());
+        expectSame(tag("launches(ntt(rows))", n, 1, limbs), {nttLaunches}, {zkc_launches(ctx) - before});
+        expectSame(tag("ntt(rows last, 0)", n, 1, limbs), forward, drows.get());
+        zkc_ntt_inverse_rows(ctx, set, drows.p, rows.data(), rows.size());
+        expectSame(tag("inverseNtt(ntt(rows last, 0))", n, 1, limbs), one, drows.get());
+    }
     Words brt = b;
     cpuInverse(brt, t, polys, limbs);  // inverse of an arbitrary (non-NTT-image) input
     Dev dbrt(b);

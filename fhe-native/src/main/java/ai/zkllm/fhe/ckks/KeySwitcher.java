@@ -32,6 +32,8 @@ final class KeySwitcher {
     private final NttTable[][] extendedChains;
     /** chainLimbs[l]: 0..l, the limbs ModDown's conversion writes. */
     private final int[][] chainLimbs;
+    /** specialLimbs[l]: l+1..l+α, the limbs of P in a level-l extended polynomial. */
+    private final int[][] specialLimbs;
     /** modDownConverters[l]: P to Q_l. */
     private final BasisConverter[] modDownConverters;
     /** P^-1 mod q_i and P mod q_i. */
@@ -62,6 +64,7 @@ final class KeySwitcher {
         extendedPrimes = new int[levels][];
         extendedChains = new NttTable[levels][];
         chainLimbs = new int[levels][];
+        specialLimbs = new int[levels][];
         modUpConverters = new BasisConverter[levels][];
         modUpTargets = new int[levels][][];
         modDownConverters = new BasisConverter[levels];
@@ -74,6 +77,7 @@ final class KeySwitcher {
                 extendedChains[l][k] = ring.table(extendedPrimes[l][k]);
             }
             chainLimbs[l] = java.util.stream.IntStream.rangeClosed(0, l).toArray();
+            specialLimbs[l] = java.util.stream.IntStream.range(l + 1, size).toArray();
             int digits = digitCount(l);
             modUpConverters[l] = new BasisConverter[digits];
             modUpTargets[l] = new int[digits][];
@@ -127,8 +131,7 @@ final class KeySwitcher {
             RnsPoly digit = RnsPoly.zero(size, n, true);
             backend.copy(c, start, digit, start, end - start);  // the digit's own residues are exact: keep their NTT form
             backend.convertBasis(coefficients, start, digit, modUpTargets[level][j], modUpConverters[level][j]);
-            backend.ntt(digit, 0, start, chain);  // the targets: the limbs below the digit's and above it
-            backend.ntt(digit, end, size - end, chain);
+            backend.ntt(digit, modUpTargets[level][j], chain);  // the limbs below the digit's and above it
             digits[j] = digit;
         }
         return digits;
@@ -164,7 +167,7 @@ final class KeySwitcher {
     private RnsPoly modDown(RnsPoly extended, int level) {
         int n = ring.n();
         NttTable[] chain = extendedChains[level];
-        backend.inverseNtt(extended, level + 1, alpha, chain);
+        backend.inverseNtt(extended, specialLimbs[level], chain);
         RnsPoly lifted = RnsPoly.zero(level + 1, n, false);
         backend.convertBasis(extended, level + 1, lifted, chainLimbs[level], modDownConverters[level]);
         ring.ntt(lifted);

@@ -285,23 +285,35 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     // ---- whole polynomials, held on the device between operations ----
 
     @Override
-    public synchronized void ntt(RnsPoly p, int from, int count, NttTable[] chain) {
-        polyNtt(p, from, count, chain, false);
+    public synchronized void ntt(RnsPoly p, int[] limbs, NttTable[] chain) {
+        polyNtt(p, limbs, chain, false);
     }
 
     @Override
-    public synchronized void inverseNtt(RnsPoly p, int from, int count, NttTable[] chain) {
-        polyNtt(p, from, count, chain, true);
+    public synchronized void inverseNtt(RnsPoly p, int[] limbs, NttTable[] chain) {
+        polyNtt(p, limbs, chain, true);
     }
 
-    private void polyNtt(RnsPoly p, int from, int count, NttTable[] chain, boolean inverse) {
+    /** The listed limbs' NTTs in the launches of one (per {@value #MAX_ROWS} limbs); distinct, since they run at once. */
+    private void polyNtt(RnsPoly p, int[] limbs, NttTable[] chain, boolean inverse) {
         beginOperation();
-        requireRange(from, count, p);
-        if (count == 0) {
+        if (limbs.length == 0) {
             return;
         }
-        long table = chainTable(chain, from + count, p);
-        nativePolyNtt(context, table, polys.inputOutput(p), from, count, inverse);
+        boolean[] listed = new boolean[p.limbCount()];
+        for (int limb : limbs) {
+            requireRange(limb, 1, p);
+            if (listed[limb]) {
+                throw new IllegalArgumentException("ntt: limb " + limb + " listed twice");
+            }
+            listed[limb] = true;
+        }
+        int highest = listed.length - 1;
+        while (!listed[highest]) {
+            highest--;
+        }
+        long table = chainTable(chain, highest + 1, p);
+        nativePolyNtt(context, table, polys.inputOutput(p), limbs, inverse);
     }
 
     @Override
@@ -711,8 +723,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     private static native void nativeZero(long context, long address, long words);
 
-    /** Limbs from .. from + count - 1 of the [limbs][n] words at a, with the table's rows of the same index. */
-    private static native void nativePolyNtt(long context, long table, long a, int from, int count, boolean inverse);
+    /** The listed limbs of the [limbs][n] words at a (distinct), with the table's rows of the same index. */
+    private static native void nativePolyNtt(long context, long table, long a, int[] limbs, boolean inverse);
 
     /** Device tables of a conversion, from FlatBasis's layout. */
     private static native long nativeCreateBasis(long context, long[] fromModuli, long[] qHatInverse,

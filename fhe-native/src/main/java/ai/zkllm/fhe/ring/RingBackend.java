@@ -130,16 +130,19 @@ public interface RingBackend {
         }
     }
 
-    /** {@link #ntt} of limbs from .. from + count - 1 of p. */
-    default void ntt(RnsPoly p, int from, int count, NttTable[] chain) {
-        for (int i = from; i < from + count; i++) {
+    /**
+     * {@link #ntt} of the listed limbs of p (distinct; in any order, not necessarily contiguous, as
+     * ModUp's targets around a digit are).
+     */
+    default void ntt(RnsPoly p, int[] limbs, NttTable[] chain) {
+        for (int i : limbs) {
             ntt(p.limb(i), chain[i]);
         }
     }
 
-    /** {@link #inverseNtt} of limbs from .. from + count - 1 of p. */
-    default void inverseNtt(RnsPoly p, int from, int count, NttTable[] chain) {
-        for (int i = from; i < from + count; i++) {
+    /** {@link #inverseNtt} of the listed limbs of p (distinct). */
+    default void inverseNtt(RnsPoly p, int[] limbs, NttTable[] chain) {
+        for (int i : limbs) {
             inverseNtt(p.limb(i), chain[i]);
         }
     }

@@ -15,6 +15,8 @@ public final class RingContext {
     private final RingBackend backend;
     private final Modulus[] moduli;
     private final NttTable[] tables;
+    /** firstLimbs[c]: 0..c-1, the limbs of a polynomial of c limbs. */
+    private final int[][] firstLimbs;
     private final ConcurrentHashMap<Integer, int[]> galoisPermutations = new ConcurrentHashMap<>();
 
     public RingContext(int logN, List<Long> primes, RingBackend backend) {
@@ -25,6 +27,10 @@ public final class RingContext {
         this.tables = new NttTable[moduli.length];
         for (int i = 0; i < moduli.length; i++) {
             tables[i] = new NttTable(moduli[i], n);
+        }
+        this.firstLimbs = new int[moduli.length + 1][];
+        for (int c = 0; c <= moduli.length; c++) {
+            firstLimbs[c] = java.util.stream.IntStream.range(0, c).toArray();
         }
     }
 
@@ -48,13 +54,13 @@ public final class RingContext {
 
     public void ntt(RnsPoly p) {
         requireDomain(p, false, "ntt");
-        backend.ntt(p, 0, p.limbCount(), tables);
+        backend.ntt(p, firstLimbs[p.limbCount()], tables);
         p.setNtt(true);
     }
 
     public void inverseNtt(RnsPoly p) {
         requireDomain(p, true, "inverseNtt");
-        backend.inverseNtt(p, 0, p.limbCount(), tables);
+        backend.inverseNtt(p, firstLimbs[p.limbCount()], tables);
         p.setNtt(false);
     }
 

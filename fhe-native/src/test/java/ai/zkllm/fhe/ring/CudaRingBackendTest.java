@@ -84,8 +84,8 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
 
     /**
      * A conversion into some limbs of a polynomial (ModUp's targets) is one launch writing them in place,
-     * and an NTT at n = 2^12 two (a stage above the shared-memory tile, then the tile kernel): the counts
-     * that a model's device_launches add up.
+     * and an NTT of some limbs at n = 2^12 two (a stage above the shared-memory tile, then the tile
+     * kernel), however they lie: the counts that a model's device_launches add up.
      */
     @Test
     void launchesAreCountedWhereTheyHappen() {
@@ -105,7 +105,7 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
             DeviceTraffic before = cuda.traffic();
             on.convertBasis(in, 0, outs[side], new int[] {3, 2}, converter);
             DeviceTraffic conversion = cuda.traffic().since(before);
-            on.ntt(outs[side], 0, 4, chain);
+            on.ntt(outs[side], new int[] {3, 2, 0}, chain);  // limbs neither contiguous nor in order
             DeviceTraffic ntt = cuda.traffic().since(before).since(conversion);
             if (on == cuda) {
                 assertEquals(1, conversion.operations());
@@ -115,6 +115,9 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
             }
         }
         assertArrayEquals(outs[0].limbs(), outs[1].limbs());
+        RnsPoly twice = outs[1];
+        assertThrows(IllegalArgumentException.class, () -> cuda.ntt(twice, new int[] {2, 2}, chain),
+                "a limb listed twice (two blocks would transform it at once)");
     }
 
     /** A key row outside the key polynomial is refused before any kernel reads past its device words. */
@@ -197,8 +200,8 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
                 RnsPoly t = RnsPoly.zero(4, n, true);
                 on.mul(a, b, t, chain);
                 on.mulAdd(t, a, t, chain);
-                on.inverseNtt(t, 0, t.limbCount(), chain);
-                on.ntt(t, 0, t.limbCount(), chain);
+                on.inverseNtt(t, RingBackendConformanceTest.limbsFrom(0, 4), chain);
+                on.ntt(t, RingBackendConformanceTest.limbsFrom(0, 4), chain);
                 RnsPoly u = RnsPoly.zero(3, n, true);
                 on.rescale(t, inverses, u, chain);
                 on.addScalars(u, new long[] {1, 2, 3}, u, chain);
