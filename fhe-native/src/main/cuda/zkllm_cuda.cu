@@ -79,6 +79,14 @@ __global__ void inverseGlobalKernel(size_t total, uint64_t* a, unsigned logT, Li
     GRID_STRIDE(g, total) { inverseGlobalThread(g, a, logT, set, rows); }
 }
 
+__global__ void forwardPairKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set, RowMap rows) {
+    GRID_STRIDE(g, total) { forwardPairThread(g, a, logT, set, rows); }
+}
+
+__global__ void inversePairKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set, RowMap rows) {
+    GRID_STRIDE(g, total) { inversePairThread(g, a, logT, set, rows); }
+}
+
 // One block per (row, tile); blockDim.x = tile / 2.
 __global__ void __launch_bounds__(kTileThreads) forwardTileKernel(uint64_t* a, LimbSet set, RowMap rows) {
     __shared__ uint64_t sh[kTile];
@@ -153,17 +161,29 @@ int pointwise(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint6
     return launched(ctx);
 }
 
+/**
+ * The global stages of an NTT of `rows` rows of a (where the map says), in globalStages' order: a
+ * launch per stage pair, or per single stage.
+ */
+int globalNttStages(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows, bool inverse) {
+    unsigned logN = set.logN;
+    return globalStages(logN, inverse, [&](unsigned logT, int stages) {
+        size_t threads = rows << (logN - stages);  // a butterfly, or a group of four words, each
+        unsigned blocks = blocksFor(threads);
+        if (stages == 2 && inverse) inversePairKernel<<<blocks, kThreads, 0, ctx->stream>>>(threads, a, logT, set, map);
+        else if (stages == 2) forwardPairKernel<<<blocks, kThreads, 0, ctx->stream>>>(threads, a, logT, set, map);
+        else if (inverse) inverseGlobalKernel<<<blocks, kThreads, 0, ctx->stream>>>(threads, a, logT, set, map);
+        else forwardGlobalKernel<<<blocks, kThreads, 0, ctx->stream>>>(threads, a, logT, set, map);
+        return launched(ctx);
+    });
+}
+
 /** The forward NTT of `rows` rows of a (where the map says): the global stages' launches, then the tile kernel's. */
 int forwardNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows) {
     unsigned logN = set.logN;
     if (rows == 0) return 0;
-    size_t butterflies = rows << (logN - 1);
+    if (int r = globalNttStages(ctx, set, a, map, rows, false)) return r;
     unsigned logTile = tileLog(logN);
-    for (int logT = static_cast<int>(logN) - 1; logT >= static_cast<int>(logTile); logT--) {
-        forwardGlobalKernel<<<blocksFor(butterflies), kThreads, 0, ctx->stream>>>(butterflies, a,
-                                                                                   static_cast<unsigned>(logT), set, map);
-        if (int r = launched(ctx)) return r;
-    }
     size_t blocks = rows << (logN - logTile);
     forwardTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(a, set, map);
     return launched(ctx);
@@ -172,16 +192,11 @@ int forwardNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map,
 int inverseNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows) {
     unsigned logN = set.logN;
     if (rows == 0) return 0;
-    size_t butterflies = rows << (logN - 1);
     unsigned logTile = tileLog(logN);
     size_t blocks = rows << (logN - logTile);
     inverseTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(a, set, map);
     if (int r = launched(ctx)) return r;
-    for (unsigned logT = logTile; logT < logN; logT++) {
-        inverseGlobalKernel<<<blocksFor(butterflies), kThreads, 0, ctx->stream>>>(butterflies, a, logT, set, map);
-        if (int r = launched(ctx)) return r;
-    }
-    return 0;
+    return globalNttStages(ctx, set, a, map, rows, true);
 }
 
 }  // namespace

@@ -313,6 +313,36 @@ ZK_HD void forwardGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbS
     forwardStageElement(a + row * n, k, logT, logN, set.psi + l * n, set.psiShoup + l * n, set.q[l]);
 }
 
+/**
+ * Two consecutive global forward stages in one pass: group g (n/4 per row) holds the four words
+ * b, b + t/2, b + t, b + 3t/2 of its row (t = 2^logT, b = 2·t·i + j, j < t/2), which stage logT
+ * pairs as (b, b + t), (b + t/2, b + 3t/2) with twiddle m + i (m = n / 2t), and stage logT - 1 then
+ * as (b, b + t/2) and (b + t, b + 3t/2) with twiddles 2m + 2i and 2m + 2i + 1. These are the CPU's
+ * butterflies on the same words in the same order, so the bytes are the same; the group is closed
+ * under both stages, so one launch does what two did, reading and writing the row once.
+ */
+ZK_HD void forwardPairThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set, const RowMap& rows) {
+    unsigned logN = set.logN;
+    size_t n = size_t{1} << logN;
+    size_t row = mappedRow(rows, g >> (logN - 2));
+    size_t k = g & (n / 4 - 1);
+    size_t l = row % set.limbs;
+    size_t t = size_t{1} << logT, half = t / 2;
+    size_t i = k >> (logT - 1);
+    size_t b = 2 * t * i + (k & (half - 1));
+    size_t m = n / (2 * t);
+    uint64_t* p = a + row * n;
+    const uint64_t* w = set.psi + l * n;
+    const uint64_t* ws = set.psiShoup + l * n;
+    uint64_t q = set.q[l];
+    uint64_t v0 = p[b], v1 = p[b + half], v2 = p[b + t], v3 = p[b + t + half];
+    forwardButterfly(v0, v2, w[m + i], ws[m + i], q);
+    forwardButterfly(v1, v3, w[m + i], ws[m + i], q);
+    forwardButterfly(v0, v1, w[2 * m + 2 * i], ws[2 * m + 2 * i], q);
+    forwardButterfly(v2, v3, w[2 * m + 2 * i + 1], ws[2 * m + 2 * i + 1], q);
+    p[b] = v0, p[b + half] = v1, p[b + t] = v2, p[b + t + half] = v3;
+}
+
 /** Butterfly g of one global inverse stage (rows as forwardGlobalThread's); the stage t = n/2 also scales by n^-1. */
 ZK_HD void inverseGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set, const RowMap& rows) {
     unsigned logN = set.logN;
@@ -323,6 +353,39 @@ ZK_HD void inverseGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbS
     bool last = logT == logN - 1;
     inverseStageElement(a + row * n, k, logT, logN, set.inversePsi + l * n, set.inversePsiShoup + l * n,
                         set.q[l], last, set.nInverse[l], set.nInverseShoup[l]);
+}
+
+/**
+ * Two consecutive global inverse stages, logT and logT + 1, in one pass: group g holds the words b,
+ * b + t, b + 2t, b + 3t (t = 2^logT, b = 4·t·i + j, j < t), which stage logT pairs as (b, b + t) and
+ * (b + 2t, b + 3t) with twiddles m + 2i and m + 2i + 1 (m = n / 2t), and stage logT + 1 then as
+ * (b, b + 2t), (b + t, b + 3t) with twiddle m/2 + i, scaling by n^-1 when that is the last stage:
+ * the CPU's butterflies on the same words in the same order (see forwardPairThread).
+ */
+ZK_HD void inversePairThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set, const RowMap& rows) {
+    unsigned logN = set.logN;
+    size_t n = size_t{1} << logN;
+    size_t row = mappedRow(rows, g >> (logN - 2));
+    size_t k = g & (n / 4 - 1);
+    size_t l = row % set.limbs;
+    size_t t = size_t{1} << logT;
+    size_t i = k >> logT;
+    size_t b = 4 * t * i + (k & (t - 1));
+    size_t m = n / (2 * t);
+    uint64_t* p = a + row * n;
+    const uint64_t* w = set.inversePsi + l * n;
+    const uint64_t* ws = set.inversePsiShoup + l * n;
+    uint64_t q = set.q[l];
+    uint64_t v0 = p[b], v1 = p[b + t], v2 = p[b + 2 * t], v3 = p[b + 3 * t];
+    inverseButterfly(v0, v1, w[m + 2 * i], ws[m + 2 * i], q);
+    inverseButterfly(v2, v3, w[m + 2 * i + 1], ws[m + 2 * i + 1], q);
+    inverseButterfly(v0, v2, w[m / 2 + i], ws[m / 2 + i], q);
+    inverseButterfly(v1, v3, w[m / 2 + i], ws[m / 2 + i], q);
+    if (logT + 1 == logN - 1) {
+        uint64_t s = set.nInverse[l], ss = set.nInverseShoup[l];
+        v0 = mulShoup(v0, s, ss, q), v1 = mulShoup(v1, s, ss, q), v2 = mulShoup(v2, s, ss, q), v3 = mulShoup(v3, s, ss, q);
+    }
+    p[b] = v0, p[b + t] = v1, p[b + 2 * t] = v2, p[b + 3 * t] = v3;
 }
 
 /** Geometry of the tile kernel: a tile of min(n, kTile) words, half as many threads. */

@@ -94,6 +94,30 @@ inline const char* packScalars(const uint64_t* s, const uint64_t* sShoup, size_t
     return nullptr;
 }
 
+/**
+ * The global stages of an NTT of degree 2^logN in launch order, two per launch where two remain
+ * (forwardPairThread, inversePairThread), one otherwise: pass(logT, 2) runs stages logT and the next,
+ * pass(logT, 1) stage logT alone. Forward: logT from logN - 1 down to tileLog(logN); inverse: from
+ * tileLog(logN) up to logN - 1. Returns the first nonzero pass result.
+ */
+template <class Pass>
+int globalStages(unsigned logN, bool inverse, Pass pass) {
+    int tile = static_cast<int>(tileLog(logN));
+    int top = static_cast<int>(logN) - 1;
+    if (!inverse) {
+        for (int logT = top; logT >= tile; logT -= 2) {
+            int stages = logT - 1 >= tile ? 2 : 1;
+            if (int r = pass(static_cast<unsigned>(logT), stages)) return r;
+        }
+    } else {
+        for (int logT = tile; logT <= top; logT += 2) {
+            int stages = logT + 1 <= top ? 2 : 1;
+            if (int r = pass(static_cast<unsigned>(logT), stages)) return r;
+        }
+    }
+    return 0;
+}
+
 /** Null when `count` listed rows of a polynomial are rows of `set`'s table, else why not. */
 inline const char* tableRowsError(const LimbSet* set, const uint32_t* rows, size_t count) {
     if (set == nullptr || rows == nullptr || count == 0 || count > kMaxScalarLimbs) return "1 to 64 rows of a table";

@@ -100,17 +100,30 @@ void checkStagesDisjoint(unsigned logN) {
     checked[logN] = true;
 }
 
+/** The global stages of an NTT, a launch per pair of stages or single stage, as zkllm_cuda.cu's. */
+void globalNttStages(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows, bool inverse) {
+    unsigned logN = set.logN;
+    globalStages(logN, inverse, [&](unsigned logT, int stages) {
+        launch(ctx);
+        size_t threads = rows << (logN - stages);
+        for (size_t g = 0; g < threads; g++) {
+            if (stages == 2 && inverse) inversePairThread(g, a, logT, set, map);
+            else if (stages == 2) forwardPairThread(g, a, logT, set, map);
+            else if (inverse) inverseGlobalThread(g, a, logT, set, map);
+            else forwardGlobalThread(g, a, logT, set, map);
+        }
+        return 0;
+    });
+}
+
 /** The forward NTT of `rows` rows of a (where the map says): the global stages, then the tile kernel. */
 int forwardNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows) {
     checkStagesDisjoint(set.logN);
     unsigned logN = set.logN;
     if (rows == 0) return 0;
-    size_t butterflies = rows << (logN - 1);
+    globalNttStages(ctx, set, a, map, rows, false);
     unsigned logTile = tileLog(logN);
-    launch(ctx, logN - logTile + 1);  // the global stages and the tile kernel
-    for (int logT = static_cast<int>(logN) - 1; logT >= static_cast<int>(logTile); logT--) {
-        for (size_t g = 0; g < butterflies; g++) forwardGlobalThread(g, a, static_cast<unsigned>(logT), set, map);
-    }
+    launch(ctx);  // the tile kernel
     size_t blocks = rows << (logN - logTile);
     std::vector<uint64_t> sh(kTile);
     for (size_t block = 0; block < blocks; block++) {
@@ -130,10 +143,9 @@ int inverseNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map,
     checkStagesDisjoint(set.logN);
     unsigned logN = set.logN;
     if (rows == 0) return 0;
-    size_t butterflies = rows << (logN - 1);
     unsigned logTile = tileLog(logN);
     size_t blocks = rows << (logN - logTile);
-    launch(ctx, logN - logTile + 1);
+    launch(ctx);  // the tile kernel
     std::vector<uint64_t> sh(kTile);
     for (size_t block = 0; block < blocks; block++) {
         TileBlock b = tileBlock(block, set, map);
@@ -143,9 +155,7 @@ int inverseNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map,
         }
         for (size_t tid = 0; tid < b.threads; tid++) tileStoreInverseThread(sh.data(), a, b, tid);
     }
-    for (unsigned logT = logTile; logT < logN; logT++) {
-        for (size_t g = 0; g < butterflies; g++) inverseGlobalThread(g, a, logT, set, map);
-    }
+    globalNttStages(ctx, set, a, map, rows, true);
     return 0;
 }
 
