@@ -186,6 +186,30 @@ bool firstLimbs(JNIEnv* env, jobjectArray limbs, jint count, std::vector<jlongAr
 /** Device words at an address the Java side holds. */
 uint64_t* words(jlong address) { return reinterpret_cast<uint64_t*>(address); }
 
+/** Device addresses from a long[]. */
+std::vector<uint64_t*> addresses(JNIEnv* env, jlongArray array) {
+    std::vector<jlong> values(static_cast<size_t>(env->GetArrayLength(array)));
+    env->GetLongArrayRegion(array, 0, static_cast<jsize>(values.size()), values.data());
+    std::vector<uint64_t*> out;
+    for (jlong v : values) out.push_back(words(v));
+    return out;
+}
+
+/** An int[] of row indices. */
+std::vector<uint32_t> rowIndices(JNIEnv* env, jintArray array) {
+    std::vector<uint32_t> rows(static_cast<size_t>(env->GetArrayLength(array)));
+    env->GetIntArrayRegion(array, 0, static_cast<jsize>(rows.size()), reinterpret_cast<jint*>(rows.data()));
+    return rows;
+}
+
+/** f(first, count) over [0, total) in chunks of at most `most`, while it returns 0; its first nonzero result. */
+template <class F>
+int inChunks(size_t total, size_t most, F f) {
+    int rc = 0;
+    for (size_t first = 0; first < total && rc == 0; first += most) rc = f(first, total - first < most ? total - first : most);
+    return rc;
+}
+
 /** One scalar and its Shoup companion per limb, from Java arrays of at least `limbs` entries. */
 bool readScalars(JNIEnv* env, jlongArray s, jlongArray sShoup, size_t limbs, std::vector<uint64_t>& out) {
     if (limbs > ZKC_MAX_SCALAR_LIMBS) {
@@ -443,7 +467,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeConvertBasis
         uint64_t* pin = device.upload(image);
         uint64_t* pout = pin == nullptr ? nullptr : device.alloc(m * stride);
         std::vector<uint64_t> result(m * stride);
-        if (pout != nullptr && succeeded(env, ctx, zkc_convert_basis(ctx, basis, pin, pout, nullptr, stride), "basis conversion") &&
+        if (pout != nullptr && succeeded(env, ctx, zkc_convert_basis(ctx, basis, &pin, &pout, 1, nullptr, stride), "basis conversion") &&
             device.download(pout, result)) {
             scatter(env, result, stride, to, length);
         }
@@ -529,21 +553,23 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeZero(JNIEnv*
     succeeded(env, ctx, zkc_zero(ctx, words(address), static_cast<size_t>(count)), "zero");
 }
 
-/** The listed limbs of the polynomial at a, each with the table's row of its index: one NTT's launches per 64. */
+/**
+ * The listed limbs of each polynomial at polys[p], each with the table's row of its index: the
+ * launches of one NTT per 64 limbs and 8 polynomials.
+ */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyNtt(JNIEnv* env, jclass, jlong handle,
-                                                                             jlong table, jlong a, jintArray limbs,
-                                                                             jboolean inverse) {
+                                                                             jlong table, jlongArray polys,
+                                                                             jintArray limbs, jboolean inverse) {
     zkc_ctx* ctx = contextOf(handle);
     const Table* t = tableOf(table);
-    size_t count = static_cast<size_t>(env->GetArrayLength(limbs));
-    std::vector<uint32_t> rows(count);
-    env->GetIntArrayRegion(limbs, 0, static_cast<jsize>(count), reinterpret_cast<jint*>(rows.data()));
-    int rc = 0;
-    for (size_t from = 0; from < count && rc == 0; from += ZKC_MAX_SCALAR_LIMBS) {
-        size_t chunk = count - from < ZKC_MAX_SCALAR_LIMBS ? count - from : ZKC_MAX_SCALAR_LIMBS;
-        rc = inverse ? zkc_ntt_inverse_rows(ctx, t->limbs, words(a), &rows[from], chunk)
-                     : zkc_ntt_forward_rows(ctx, t->limbs, words(a), &rows[from], chunk);
-    }
+    std::vector<uint64_t*> at = addresses(env, polys);
+    std::vector<uint32_t> rows = rowIndices(env, limbs);
+    int rc = inChunks(at.size(), ZKC_MAX_POLYS, [&](size_t p, size_t polyCount) {
+        return inChunks(rows.size(), ZKC_MAX_SCALAR_LIMBS, [&](size_t r, size_t count) {
+            return inverse ? zkc_ntt_inverse_rows(ctx, t->limbs, &at[p], polyCount, &rows[r], count)
+                           : zkc_ntt_forward_rows(ctx, t->limbs, &at[p], polyCount, &rows[r], count);
+        });
+    });
     succeeded(env, ctx, rc, "ntt");
 }
 
@@ -677,17 +703,26 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDestroyBasis
     zkc_basis_destroy(contextOf(handle), reinterpret_cast<zkc_basis*>(basis));
 }
 
-/** The conversion of the basis's k rows at `in` into rows outLimbs[t] of the polynomial at `out`: one kernel. */
+/**
+ * The conversion of the basis's k rows at in[p] into rows outLimbs[t] of the polynomial at out[p],
+ * for every p: one kernel per 8 polynomials.
+ */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyConvertBasis(JNIEnv* env, jclass,
                                                                                       jlong handle, jlong basis,
-                                                                                      jlong in, jlong out,
+                                                                                      jlongArray in, jlongArray out,
                                                                                       jintArray outLimbs, jint n) {
     zkc_ctx* ctx = contextOf(handle);
-    size_t m = static_cast<size_t>(env->GetArrayLength(outLimbs));
-    std::vector<uint32_t> rows(m);
-    env->GetIntArrayRegion(outLimbs, 0, static_cast<jsize>(m), reinterpret_cast<jint*>(rows.data()));
-    int rc = zkc_convert_basis(ctx, reinterpret_cast<const zkc_basis*>(basis), words(in), words(out), rows.data(),
-                               static_cast<size_t>(n));
+    std::vector<uint64_t*> from = addresses(env, in), to = addresses(env, out);
+    std::vector<uint32_t> rows = rowIndices(env, outLimbs);
+    if (from.size() != to.size()) {
+        throwIllegalArgument(env, "as many polynomials in as out");
+        return;
+    }
+    int rc = inChunks(from.size(), ZKC_MAX_POLYS, [&](size_t p, size_t polys) {
+        std::vector<const uint64_t*> sources(from.begin() + static_cast<long>(p), from.begin() + static_cast<long>(p + polys));
+        return zkc_convert_basis(ctx, reinterpret_cast<const zkc_basis*>(basis), sources.data(), &to[p], polys,
+                                 rows.data(), static_cast<size_t>(n));
+    });
     succeeded(env, ctx, rc, "basis conversion");
 }
 

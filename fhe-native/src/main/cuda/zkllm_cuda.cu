@@ -71,47 +71,47 @@ __global__ void fromSignedKernel(size_t total, const int64_t* c, uint64_t* out, 
     GRID_STRIDE(e, total) { fromSignedThread(e, c, out, set); }
 }
 
-__global__ void forwardGlobalKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set, RowMap rows) {
-    GRID_STRIDE(g, total) { forwardGlobalThread(g, a, logT, set, rows); }
+__global__ void forwardGlobalKernel(size_t total, unsigned logT, LimbSet set, RowMap rows) {
+    GRID_STRIDE(g, total) { forwardGlobalThread(g, logT, set, rows); }
 }
 
-__global__ void inverseGlobalKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set, RowMap rows) {
-    GRID_STRIDE(g, total) { inverseGlobalThread(g, a, logT, set, rows); }
+__global__ void inverseGlobalKernel(size_t total, unsigned logT, LimbSet set, RowMap rows) {
+    GRID_STRIDE(g, total) { inverseGlobalThread(g, logT, set, rows); }
 }
 
-__global__ void forwardPairKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set, RowMap rows) {
-    GRID_STRIDE(g, total) { forwardPairThread(g, a, logT, set, rows); }
+__global__ void forwardPairKernel(size_t total, unsigned logT, LimbSet set, RowMap rows) {
+    GRID_STRIDE(g, total) { forwardPairThread(g, logT, set, rows); }
 }
 
-__global__ void inversePairKernel(size_t total, uint64_t* a, unsigned logT, LimbSet set, RowMap rows) {
-    GRID_STRIDE(g, total) { inversePairThread(g, a, logT, set, rows); }
+__global__ void inversePairKernel(size_t total, unsigned logT, LimbSet set, RowMap rows) {
+    GRID_STRIDE(g, total) { inversePairThread(g, logT, set, rows); }
 }
 
 // One block per (row, tile); blockDim.x = tile / 2.
-__global__ void __launch_bounds__(kTileThreads) forwardTileKernel(uint64_t* a, LimbSet set, RowMap rows) {
+__global__ void __launch_bounds__(kTileThreads) forwardTileKernel(LimbSet set, RowMap rows) {
     __shared__ uint64_t sh[kTile];
     TileBlock b = tileBlock(blockIdx.x, set, rows);
     size_t tid = threadIdx.x;
-    tileLoadThread(sh, a, b, tid);
+    tileLoadThread(sh, b, tid);
     __syncthreads();
     for (int logT = static_cast<int>(tileLog(set.logN)) - 1; logT >= 0; logT--) {
         forwardTileThread(sh, b.tile, tid, static_cast<unsigned>(logT), b.limb, set);
         __syncthreads();
     }
-    tileStoreForwardThread(sh, a, b, tid, set);
+    tileStoreForwardThread(sh, b, tid, set);
 }
 
-__global__ void __launch_bounds__(kTileThreads) inverseTileKernel(uint64_t* a, LimbSet set, RowMap rows) {
+__global__ void __launch_bounds__(kTileThreads) inverseTileKernel(LimbSet set, RowMap rows) {
     __shared__ uint64_t sh[kTile];
     TileBlock b = tileBlock(blockIdx.x, set, rows);
     size_t tid = threadIdx.x;
-    tileLoadThread(sh, a, b, tid);
+    tileLoadThread(sh, b, tid);
     __syncthreads();
     for (unsigned logT = 0; logT < tileLog(set.logN); logT++) {
         inverseTileThread(sh, b.tile, tid, logT, b.limb, set);
         __syncthreads();
     }
-    tileStoreInverseThread(sh, a, b, tid);
+    tileStoreInverseThread(sh, b, tid);
 }
 
 __global__ void keySwitchKernel(size_t total, zkc_key_switch ops, const int32_t* perm, uint64_t* acc0, uint64_t* acc1,
@@ -123,9 +123,8 @@ __global__ void permuteKernel(size_t total, const uint64_t* a, const int32_t* pe
     GRID_STRIDE(e, total) { permuteThread(e, a, perm, out, logN); }
 }
 
-__global__ void convertBasisKernel(size_t total, const uint64_t* in, uint64_t* out, unsigned logN, BasisView c,
-                                   RowMap rows) {
-    GRID_STRIDE(e, total) { convertBasisThread(e, in, out, logN, c, rows); }
+__global__ void convertBasisKernel(size_t total, RowMap in, RowMap out, unsigned logN, BasisView c) {
+    GRID_STRIDE(e, total) { convertBasisThread(e, in, out, logN, c); }
 }
 
 __global__ void liftKernel(size_t total, const uint64_t* top, size_t topStride, uint64_t t, uint64_t* scratch,
@@ -162,41 +161,41 @@ int pointwise(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint6
 }
 
 /**
- * The global stages of an NTT of `rows` rows of a (where the map says), in globalStages' order: a
+ * The global stages of an NTT of `rows` work rows (where the map says), in globalStages' order: a
  * launch per stage pair, or per single stage.
  */
-int globalNttStages(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows, bool inverse) {
+int globalNttStages(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, size_t rows, bool inverse) {
     unsigned logN = set.logN;
     return globalStages(logN, inverse, [&](unsigned logT, int stages) {
         size_t threads = rows << (logN - stages);  // a butterfly, or a group of four words, each
         unsigned blocks = blocksFor(threads);
-        if (stages == 2 && inverse) inversePairKernel<<<blocks, kThreads, 0, ctx->stream>>>(threads, a, logT, set, map);
-        else if (stages == 2) forwardPairKernel<<<blocks, kThreads, 0, ctx->stream>>>(threads, a, logT, set, map);
-        else if (inverse) inverseGlobalKernel<<<blocks, kThreads, 0, ctx->stream>>>(threads, a, logT, set, map);
-        else forwardGlobalKernel<<<blocks, kThreads, 0, ctx->stream>>>(threads, a, logT, set, map);
+        if (stages == 2 && inverse) inversePairKernel<<<blocks, kThreads, 0, ctx->stream>>>(threads, logT, set, map);
+        else if (stages == 2) forwardPairKernel<<<blocks, kThreads, 0, ctx->stream>>>(threads, logT, set, map);
+        else if (inverse) inverseGlobalKernel<<<blocks, kThreads, 0, ctx->stream>>>(threads, logT, set, map);
+        else forwardGlobalKernel<<<blocks, kThreads, 0, ctx->stream>>>(threads, logT, set, map);
         return launched(ctx);
     });
 }
 
-/** The forward NTT of `rows` rows of a (where the map says): the global stages' launches, then the tile kernel's. */
-int forwardNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows) {
+/** The forward NTT of `rows` work rows (where the map says): the global stages' launches, then the tile kernel's. */
+int forwardNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, size_t rows) {
     unsigned logN = set.logN;
     if (rows == 0) return 0;
-    if (int r = globalNttStages(ctx, set, a, map, rows, false)) return r;
+    if (int r = globalNttStages(ctx, set, map, rows, false)) return r;
     unsigned logTile = tileLog(logN);
     size_t blocks = rows << (logN - logTile);
-    forwardTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(a, set, map);
+    forwardTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(set, map);
     return launched(ctx);
 }
 
-int inverseNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows) {
+int inverseNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, size_t rows) {
     unsigned logN = set.logN;
     if (rows == 0) return 0;
     unsigned logTile = tileLog(logN);
     size_t blocks = rows << (logN - logTile);
-    inverseTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(a, set, map);
+    inverseTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(set, map);
     if (int r = launched(ctx)) return r;
-    return globalNttStages(ctx, set, a, map, rows, true);
+    return globalNttStages(ctx, set, map, rows, true);
 }
 
 }  // namespace
@@ -326,26 +325,28 @@ void zkc_limbs_destroy(zkc_ctx* ctx, zkc_limbs* set) {
 
 int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    return forwardNtt(ctx, firstLimbs(table->set, limbs), a, RowMap{}, polys * limbs);
+    return forwardNtt(ctx, firstLimbs(table->set, limbs), contiguousRows(a), polys * limbs);
 }
 
 int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    return inverseNtt(ctx, firstLimbs(table->set, limbs), a, RowMap{}, polys * limbs);
+    return inverseNtt(ctx, firstLimbs(table->set, limbs), contiguousRows(a), polys * limbs);
 }
 
-int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, const uint32_t* rows, size_t count) {
+int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* polys, size_t polyCount,
+                         const uint32_t* rows, size_t count) {
     RowMap map;
-    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, rows, count))) return r;
-    packRows(rows, count, map);
-    return forwardNtt(ctx, table->set, a, map, count);
+    if (int r = refuse(ctx, listRows(polys, polyCount, rows, count, map))) return r;
+    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, map))) return r;
+    return forwardNtt(ctx, table->set, map, polyCount * count);
 }
 
-int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, const uint32_t* rows, size_t count) {
+int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* polys, size_t polyCount,
+                         const uint32_t* rows, size_t count) {
     RowMap map;
-    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, rows, count))) return r;
-    packRows(rows, count, map);
-    return inverseNtt(ctx, table->set, a, map, count);
+    if (int r = refuse(ctx, listRows(polys, polyCount, rows, count, map))) return r;
+    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, map))) return r;
+    return inverseNtt(ctx, table->set, map, polyCount * count);
 }
 
 int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* out, size_t limbs) {
@@ -431,14 +432,14 @@ void zkc_basis_destroy(zkc_ctx* ctx, zkc_basis* basis) {
     delete basis;
 }
 
-int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* in, uint64_t* out,
-                      const uint32_t* outRows, size_t n) {
-    RowMap rows;
-    if (int r = refuse(ctx, packRows(outRows, basis->view.m, rows))) return r;
+int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* const* in, uint64_t* const* out,
+                      size_t polys, const uint32_t* outRows, size_t n) {
+    RowMap from, to;
+    if (int r = refuse(ctx, conversionRows(basis->view, in, out, polys, outRows, from, to))) return r;
     unsigned logN = log2Ceil(n);
-    size_t total = basis->view.m * n;
+    size_t total = polys * basis->view.m * n;
     if (total == 0) return 0;
-    convertBasisKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, in, out, logN, basis->view, rows);
+    convertBasisKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, from, to, logN, basis->view);
     return launched(ctx);
 }
 

@@ -85,12 +85,16 @@ void zkc_limbs_destroy(zkc_ctx* ctx, zkc_limbs* set);
 int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, size_t polys, size_t limbs);
 int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, size_t polys, size_t limbs);
 /**
- * The NTTs of rows rows[0..count-1] of the polynomial at a (n words each; 1 <= count <=
- * ZKC_MAX_SCALAR_LIMBS), row r with row r of the table: limbs of a polynomial that are not
- * contiguous (ModUp's targets) in the launches of one NTT.
+ * The NTTs of rows rows[0..count-1] (n words each; 1 <= count <= ZKC_MAX_SCALAR_LIMBS; rows NULL:
+ * 0..count-1) of each of the polyCount (1..ZKC_MAX_POLYS) polynomials at polys[p], row r with row
+ * r of the table: limbs that are not contiguous (ModUp's targets), and several polynomials (both
+ * halves of a key switch's ModDown), in the launches of one NTT. No row may be listed twice.
  */
-int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, const uint32_t* rows, size_t count);
-int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, const uint32_t* rows, size_t count);
+#define ZKC_MAX_POLYS 8
+int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* const* polys, size_t polyCount,
+                         const uint32_t* rows, size_t count);
+int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* const* polys, size_t polyCount,
+                         const uint32_t* rows, size_t count);
 int zkc_add(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out,
             size_t polys, size_t limbs);
 int zkc_sub(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out,
@@ -152,12 +156,13 @@ zkc_basis* zkc_basis_create(zkc_ctx* ctx, size_t k, size_t m, const uint64_t* fr
                             const uint64_t* toModuli, const uint64_t* qHatModP, const uint64_t* qHatModPShoup);
 void zkc_basis_destroy(zkc_ctx* ctx, zkc_basis* basis);
 /**
- * in [k][n] (coefficient domain) to rows outRows[0..m-1] of out (n words each), in place, so that a
- * conversion into some limbs of a polynomial is one launch; outRows NULL: rows 0..m-1. At most
- * ZKC_MAX_SCALAR_LIMBS rows when listed. out must not alias in.
+ * The conversion of each of `polys` polynomials (1..ZKC_MAX_POLYS): in[p] [k][n] (coefficient
+ * domain) to rows outRows[0..m-1] of out[p] (n words each; NULL: rows 0..m-1), in place, so that a
+ * conversion into some limbs of a polynomial, or of both halves of a key switch, is one launch. k
+ * and m at most ZKC_MAX_SCALAR_LIMBS, except for one polynomial without outRows. out must not alias in.
  */
-int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* in, uint64_t* out,
-                      const uint32_t* outRows, size_t n);
+int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* const* in, uint64_t* const* out,
+                      size_t polys, const uint32_t* outRows, size_t n);
 
 /**
  * RingBackend.rescaleLimb on `limbs` limbs of each of `polys` polys: out_l = (a_l - NTT_l(c(top)))

@@ -253,16 +253,26 @@ struct LimbScalars {
 };
 
 /**
- * Rows of a polynomial that a kernel works on, passed by value: row j of the kernel's work is row
- * row[j] of the polynomial (with that row of the limb table, for the NTTs), or row j itself when
- * count is 0 (then any number of rows).
+ * Where the rows of a kernel's work are, passed by value. Listed (count > 0): the same `count` rows
+ * of each of `polys` polynomials at at[p]; work row r is row row[r mod count] of polynomial
+ * r / count (and uses that row of the limb table, for the NTTs). Contiguous (count 0): work row r
+ * is the r-th row of n words from at[0] (a [polys][limbs][n] batch; table row r mod limbs).
  */
+constexpr size_t kMaxPolys = ZKC_MAX_POLYS;
 struct RowMap {
     uint32_t count;
+    uint32_t polys;
     uint32_t row[kMaxScalarLimbs];
+    uint64_t* at[kMaxPolys];
 };
 
-ZK_HD size_t mappedRow(const RowMap& m, size_t j) { return m.count == 0 ? j : m.row[j]; }
+/** The row of work row r within its polynomial (its limb table row, modulo the table's limbs). */
+ZK_HD size_t mappedRow(const RowMap& m, size_t r) { return m.count == 0 ? r : m.row[r % m.count]; }
+
+/** The first word of work row r. */
+ZK_HD uint64_t* rowWords(const RowMap& m, size_t r, unsigned logN) {
+    return m.count == 0 ? m.at[0] + (r << logN) : m.at[r / m.count] + (static_cast<size_t>(m.row[r % m.count]) << logN);
+}
 
 /** Element e of `polys` × `limbs` × n words lies in limb (e / n) mod limbs. */
 ZK_HD size_t limbOf(size_t e, unsigned logN, size_t limbs) { return (e >> logN) % limbs; }
@@ -301,16 +311,16 @@ ZK_HD void fromSignedThread(size_t e, const int64_t* c, uint64_t* out, const Lim
 }
 
 /**
- * Butterfly g of one global forward stage over rows of n words: row r of the work is row
- * mappedRow(rows, r) of a, which uses limb (that row mod limbs) of the table.
+ * Butterfly g of one global forward stage over the work rows (n/2 each): work row r is at
+ * rowWords(rows, r) and uses limb mappedRow(rows, r) mod limbs of the table.
  */
-ZK_HD void forwardGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set, const RowMap& rows) {
+ZK_HD void forwardGlobalThread(size_t g, unsigned logT, const LimbSet& set, const RowMap& rows) {
     unsigned logN = set.logN;
     size_t n = size_t{1} << logN;
-    size_t row = mappedRow(rows, g >> (logN - 1));
+    size_t r = g >> (logN - 1);
     size_t k = g & (n / 2 - 1);
-    size_t l = row % set.limbs;
-    forwardStageElement(a + row * n, k, logT, logN, set.psi + l * n, set.psiShoup + l * n, set.q[l]);
+    size_t l = mappedRow(rows, r) % set.limbs;
+    forwardStageElement(rowWords(rows, r, logN), k, logT, logN, set.psi + l * n, set.psiShoup + l * n, set.q[l]);
 }
 
 /**
@@ -321,17 +331,17 @@ ZK_HD void forwardGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbS
  * butterflies on the same words in the same order, so the bytes are the same; the group is closed
  * under both stages, so one launch does what two did, reading and writing the row once.
  */
-ZK_HD void forwardPairThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set, const RowMap& rows) {
+ZK_HD void forwardPairThread(size_t g, unsigned logT, const LimbSet& set, const RowMap& rows) {
     unsigned logN = set.logN;
     size_t n = size_t{1} << logN;
-    size_t row = mappedRow(rows, g >> (logN - 2));
+    size_t r = g >> (logN - 2);
     size_t k = g & (n / 4 - 1);
-    size_t l = row % set.limbs;
+    size_t l = mappedRow(rows, r) % set.limbs;
     size_t t = size_t{1} << logT, half = t / 2;
     size_t i = k >> (logT - 1);
     size_t b = 2 * t * i + (k & (half - 1));
     size_t m = n / (2 * t);
-    uint64_t* p = a + row * n;
+    uint64_t* p = rowWords(rows, r, logN);
     const uint64_t* w = set.psi + l * n;
     const uint64_t* ws = set.psiShoup + l * n;
     uint64_t q = set.q[l];
@@ -344,14 +354,14 @@ ZK_HD void forwardPairThread(size_t g, uint64_t* a, unsigned logT, const LimbSet
 }
 
 /** Butterfly g of one global inverse stage (rows as forwardGlobalThread's); the stage t = n/2 also scales by n^-1. */
-ZK_HD void inverseGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set, const RowMap& rows) {
+ZK_HD void inverseGlobalThread(size_t g, unsigned logT, const LimbSet& set, const RowMap& rows) {
     unsigned logN = set.logN;
     size_t n = size_t{1} << logN;
-    size_t row = mappedRow(rows, g >> (logN - 1));
+    size_t r = g >> (logN - 1);
     size_t k = g & (n / 2 - 1);
-    size_t l = row % set.limbs;
+    size_t l = mappedRow(rows, r) % set.limbs;
     bool last = logT == logN - 1;
-    inverseStageElement(a + row * n, k, logT, logN, set.inversePsi + l * n, set.inversePsiShoup + l * n,
+    inverseStageElement(rowWords(rows, r, logN), k, logT, logN, set.inversePsi + l * n, set.inversePsiShoup + l * n,
                         set.q[l], last, set.nInverse[l], set.nInverseShoup[l]);
 }
 
@@ -362,17 +372,17 @@ ZK_HD void inverseGlobalThread(size_t g, uint64_t* a, unsigned logT, const LimbS
  * (b, b + 2t), (b + t, b + 3t) with twiddle m/2 + i, scaling by n^-1 when that is the last stage:
  * the CPU's butterflies on the same words in the same order (see forwardPairThread).
  */
-ZK_HD void inversePairThread(size_t g, uint64_t* a, unsigned logT, const LimbSet& set, const RowMap& rows) {
+ZK_HD void inversePairThread(size_t g, unsigned logT, const LimbSet& set, const RowMap& rows) {
     unsigned logN = set.logN;
     size_t n = size_t{1} << logN;
-    size_t row = mappedRow(rows, g >> (logN - 2));
+    size_t r = g >> (logN - 2);
     size_t k = g & (n / 4 - 1);
-    size_t l = row % set.limbs;
+    size_t l = mappedRow(rows, r) % set.limbs;
     size_t t = size_t{1} << logT;
     size_t i = k >> logT;
     size_t b = 4 * t * i + (k & (t - 1));
     size_t m = n / (2 * t);
-    uint64_t* p = a + row * n;
+    uint64_t* p = rowWords(rows, r, logN);
     const uint64_t* w = set.inversePsi + l * n;
     const uint64_t* ws = set.inversePsiShoup + l * n;
     uint64_t q = set.q[l];
@@ -435,43 +445,40 @@ ZK_HD void inverseTileThread(uint64_t* sh, size_t tile, size_t tid, unsigned log
 
 /**
  * Stages done in the tile kernel: logT < tileLog(logN); global stages: logT >= tileLog(logN).
- * Block b of the tile kernel handles tile b mod tilesPerRow of work row b / tilesPerRow, which is
- * row mappedRow(rows, b / tilesPerRow) of the polynomial.
+ * Block b of the tile kernel handles tile b mod tilesPerRow of work row b / tilesPerRow.
  */
 struct TileBlock {
-    size_t row;
     size_t tile;
     size_t limb;
     size_t threads;   // blockDim.x = tile words / 2
-    size_t offset;    // first word of the tile in the batch
+    uint64_t* words;  // the tile's first word
 };
 
 ZK_HD TileBlock tileBlock(size_t block, const LimbSet& set, const RowMap& rows) {
     unsigned logTile = tileLog(set.logN);
     size_t tilesPerRow = size_t{1} << (set.logN - logTile);
-    size_t row = mappedRow(rows, block / tilesPerRow);
+    size_t r = block / tilesPerRow;
     size_t tile = block % tilesPerRow;
     size_t threads = (size_t{1} << logTile) / 2;
-    return TileBlock{row, tile, row % set.limbs, threads, (row << set.logN) + tile * 2 * threads};
+    return TileBlock{tile, mappedRow(rows, r) % set.limbs, threads, rowWords(rows, r, set.logN) + tile * 2 * threads};
 }
 
 /** Thread tid's share of loading a tile: words tid and tid + threads. */
-ZK_HD void tileLoadThread(uint64_t* sh, const uint64_t* a, const TileBlock& b, size_t tid) {
-    sh[tid] = a[b.offset + tid];
-    sh[tid + b.threads] = a[b.offset + tid + b.threads];
+ZK_HD void tileLoadThread(uint64_t* sh, const TileBlock& b, size_t tid) {
+    sh[tid] = b.words[tid];
+    sh[tid + b.threads] = b.words[tid + b.threads];
 }
 
 /** Storing a tile after the forward stages: the final reduction to [0, q). */
-ZK_HD void tileStoreForwardThread(const uint64_t* sh, uint64_t* a, const TileBlock& b, size_t tid,
-                                  const LimbSet& set) {
+ZK_HD void tileStoreForwardThread(const uint64_t* sh, const TileBlock& b, size_t tid, const LimbSet& set) {
     uint64_t q = set.q[b.limb];
-    a[b.offset + tid] = forwardFinish(sh[tid], q);
-    a[b.offset + tid + b.threads] = forwardFinish(sh[tid + b.threads], q);
+    b.words[tid] = forwardFinish(sh[tid], q);
+    b.words[tid + b.threads] = forwardFinish(sh[tid + b.threads], q);
 }
 
-ZK_HD void tileStoreInverseThread(const uint64_t* sh, uint64_t* a, const TileBlock& b, size_t tid) {
-    a[b.offset + tid] = sh[tid];
-    a[b.offset + tid + b.threads] = sh[tid + b.threads];
+ZK_HD void tileStoreInverseThread(const uint64_t* sh, const TileBlock& b, size_t tid) {
+    b.words[tid] = sh[tid];
+    b.words[tid + b.threads] = sh[tid + b.threads];
 }
 
 /** acc0/acc1 element e = l · n + i of the key-switching inner product (zkc_key_switch says where it reads). */
@@ -500,13 +507,17 @@ ZK_HD void permuteThread(size_t e, const uint64_t* a, const int32_t* perm, uint6
     out[e] = a[(e - i) + static_cast<size_t>(perm[i])];
 }
 
-/** Element e = j · n + x of the basis extension (target j, column x), written to its mapped row; in is [k][n]. */
-ZK_HD void convertBasisThread(size_t e, const uint64_t* in, uint64_t* out, unsigned logN, const BasisView& c,
-                              const RowMap& rows) {
+/**
+ * Element e = w · n + x of the basis extension: column x of target j = w mod m of polynomial
+ * p = w / m, written to out's work row w, from the k source rows that begin at in's work row p·k
+ * (consecutive rows of n words: a polynomial's rows, listed in order).
+ */
+ZK_HD void convertBasisThread(size_t e, const RowMap& in, const RowMap& out, unsigned logN, const BasisView& c) {
     size_t n = size_t{1} << logN;
     size_t x = e & (n - 1);
-    size_t j = e >> logN;
-    out[(mappedRow(rows, j) << logN) + x] = convertBasisElement(in, n, x, j, c);
+    size_t w = e >> logN;
+    size_t j = w % c.m;
+    rowWords(out, w, logN)[x] = convertBasisElement(rowWords(in, (w / c.m) * c.k, logN), n, x, j, c);
 }
 
 /** scratch element e = (poly · limbs + l) · n + x of rescale: the centered lift of top. */

@@ -118,23 +118,56 @@ int globalStages(unsigned logN, bool inverse, Pass pass) {
     return 0;
 }
 
-/** Null when `count` listed rows of a polynomial are rows of `set`'s table, else why not. */
-inline const char* tableRowsError(const LimbSet* set, const uint32_t* rows, size_t count) {
-    if (set == nullptr || rows == nullptr || count == 0 || count > kMaxScalarLimbs) return "1 to 64 rows of a table";
-    for (size_t j = 0; j < count; j++) {
-        if (rows[j] >= set->limbs) return "a row outside the table";
+/** The rows of a [polys][limbs][n] batch at a, in order. */
+inline RowMap contiguousRows(const uint64_t* a) {
+    RowMap m{};
+    m.polys = 1;
+    m.at[0] = const_cast<uint64_t*>(a);
+    return m;
+}
+
+/**
+ * Null and, in `out`, rows rows[0..count-1] (null: 0..count-1) of each of the polynomials at
+ * polys[0..polyCount-1]; or why they do not fit a RowMap.
+ */
+inline const char* listRows(const uint64_t* const* polys, size_t polyCount, const uint32_t* rows, size_t count,
+                            RowMap& out) {
+    out = RowMap{};
+    if (polys == nullptr || polyCount == 0 || polyCount > kMaxPolys) return "1 to 8 polynomials";
+    if (count == 0 || count > kMaxScalarLimbs) return "1 to 64 rows of each polynomial";
+    out.count = static_cast<uint32_t>(count);
+    out.polys = static_cast<uint32_t>(polyCount);
+    for (size_t j = 0; j < count; j++) out.row[j] = rows == nullptr ? static_cast<uint32_t>(j) : rows[j];
+    for (size_t p = 0; p < polyCount; p++) {
+        if (polys[p] == nullptr) return "a null polynomial";
+        out.at[p] = const_cast<uint64_t*>(polys[p]);
     }
     return nullptr;
 }
 
-/** Null and the row map of `rows` (null: the identity) in `out`, or why `m` rows do not fit it. */
-inline const char* packRows(const uint32_t* rows, size_t m, RowMap& out) {
-    out.count = 0;
-    if (rows == nullptr) return nullptr;
-    if (m == 0 || m > kMaxScalarLimbs) return "a row map takes 1 to 64 rows";
-    out.count = static_cast<uint32_t>(m);
-    for (size_t j = 0; j < m; j++) out.row[j] = rows[j];
+/** Null when every listed row of `m` is a row of `set`'s table, else why not. */
+inline const char* tableRowsError(const LimbSet* set, const RowMap& m) {
+    if (set == nullptr) return "no table";
+    for (size_t j = 0; j < m.count; j++) {
+        if (m.row[j] >= set->limbs) return "a row outside the table";
+    }
     return nullptr;
+}
+
+/**
+ * Null and the source and target rows of a conversion of `polys` polynomials (zkc_convert_basis):
+ * contiguous for one polynomial without outRows, else listed; or why they do not fit RowMaps.
+ */
+inline const char* conversionRows(const BasisView& c, const uint64_t* const* in, const uint64_t* const* out,
+                                  size_t polys, const uint32_t* outRows, RowMap& from, RowMap& to) {
+    if (in == nullptr || out == nullptr) return "no polynomials";
+    if (polys == 1 && outRows == nullptr) {
+        from = contiguousRows(in[0]);
+        to = contiguousRows(out[0]);
+        return nullptr;
+    }
+    if (const char* error = listRows(in, polys, nullptr, c.k, from)) return error;
+    return listRows(out, polys, outRows, c.m, to);
 }
 
 /** Why a key-switching product's operands are refused, or nullptr. */

@@ -101,45 +101,45 @@ void checkStagesDisjoint(unsigned logN) {
 }
 
 /** The global stages of an NTT, a launch per pair of stages or single stage, as zkllm_cuda.cu's. */
-void globalNttStages(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows, bool inverse) {
+void globalNttStages(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, size_t rows, bool inverse) {
     unsigned logN = set.logN;
     globalStages(logN, inverse, [&](unsigned logT, int stages) {
         launch(ctx);
         size_t threads = rows << (logN - stages);
         for (size_t g = 0; g < threads; g++) {
-            if (stages == 2 && inverse) inversePairThread(g, a, logT, set, map);
-            else if (stages == 2) forwardPairThread(g, a, logT, set, map);
-            else if (inverse) inverseGlobalThread(g, a, logT, set, map);
-            else forwardGlobalThread(g, a, logT, set, map);
+            if (stages == 2 && inverse) inversePairThread(g, logT, set, map);
+            else if (stages == 2) forwardPairThread(g, logT, set, map);
+            else if (inverse) inverseGlobalThread(g, logT, set, map);
+            else forwardGlobalThread(g, logT, set, map);
         }
         return 0;
     });
 }
 
-/** The forward NTT of `rows` rows of a (where the map says): the global stages, then the tile kernel. */
-int forwardNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows) {
+/** The forward NTT of `rows` work rows (where the map says): the global stages, then the tile kernel. */
+int forwardNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, size_t rows) {
     checkStagesDisjoint(set.logN);
     unsigned logN = set.logN;
     if (rows == 0) return 0;
-    globalNttStages(ctx, set, a, map, rows, false);
+    globalNttStages(ctx, set, map, rows, false);
     unsigned logTile = tileLog(logN);
     launch(ctx);  // the tile kernel
     size_t blocks = rows << (logN - logTile);
     std::vector<uint64_t> sh(kTile);
     for (size_t block = 0; block < blocks; block++) {
         TileBlock b = tileBlock(block, set, map);
-        for (size_t tid = 0; tid < b.threads; tid++) tileLoadThread(sh.data(), a, b, tid);
+        for (size_t tid = 0; tid < b.threads; tid++) tileLoadThread(sh.data(), b, tid);
         for (int logT = static_cast<int>(logTile) - 1; logT >= 0; logT--) {
             for (size_t tid = 0; tid < b.threads; tid++) {
                 forwardTileThread(sh.data(), b.tile, tid, static_cast<unsigned>(logT), b.limb, set);
             }
         }
-        for (size_t tid = 0; tid < b.threads; tid++) tileStoreForwardThread(sh.data(), a, b, tid, set);
+        for (size_t tid = 0; tid < b.threads; tid++) tileStoreForwardThread(sh.data(), b, tid, set);
     }
     return 0;
 }
 
-int inverseNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map, size_t rows) {
+int inverseNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, size_t rows) {
     checkStagesDisjoint(set.logN);
     unsigned logN = set.logN;
     if (rows == 0) return 0;
@@ -149,13 +149,13 @@ int inverseNtt(zkc_ctx* ctx, const LimbSet& set, uint64_t* a, const RowMap& map,
     std::vector<uint64_t> sh(kTile);
     for (size_t block = 0; block < blocks; block++) {
         TileBlock b = tileBlock(block, set, map);
-        for (size_t tid = 0; tid < b.threads; tid++) tileLoadThread(sh.data(), a, b, tid);
+        for (size_t tid = 0; tid < b.threads; tid++) tileLoadThread(sh.data(), b, tid);
         for (unsigned logT = 0; logT < logTile; logT++) {
             for (size_t tid = 0; tid < b.threads; tid++) inverseTileThread(sh.data(), b.tile, tid, logT, b.limb, set);
         }
-        for (size_t tid = 0; tid < b.threads; tid++) tileStoreInverseThread(sh.data(), a, b, tid);
+        for (size_t tid = 0; tid < b.threads; tid++) tileStoreInverseThread(sh.data(), b, tid);
     }
-    globalNttStages(ctx, set, a, map, rows, true);
+    globalNttStages(ctx, set, map, rows, true);
     return 0;
 }
 
@@ -223,26 +223,28 @@ void zkc_limbs_destroy(zkc_ctx*, zkc_limbs* set) { delete set; }
 
 int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    return forwardNtt(ctx, firstLimbs(table->set, limbs), a, RowMap{}, polys * limbs);
+    return forwardNtt(ctx, firstLimbs(table->set, limbs), contiguousRows(a), polys * limbs);
 }
 
 int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    return inverseNtt(ctx, firstLimbs(table->set, limbs), a, RowMap{}, polys * limbs);
+    return inverseNtt(ctx, firstLimbs(table->set, limbs), contiguousRows(a), polys * limbs);
 }
 
-int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, const uint32_t* rows, size_t count) {
+int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* polys, size_t polyCount,
+                         const uint32_t* rows, size_t count) {
     RowMap map;
-    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, rows, count))) return r;
-    packRows(rows, count, map);
-    return forwardNtt(ctx, table->set, a, map, count);
+    if (int r = refuse(ctx, listRows(polys, polyCount, rows, count, map))) return r;
+    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, map))) return r;
+    return forwardNtt(ctx, table->set, map, polyCount * count);
 }
 
-int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, const uint32_t* rows, size_t count) {
+int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* polys, size_t polyCount,
+                         const uint32_t* rows, size_t count) {
     RowMap map;
-    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, rows, count))) return r;
-    packRows(rows, count, map);
-    return inverseNtt(ctx, table->set, a, map, count);
+    if (int r = refuse(ctx, listRows(polys, polyCount, rows, count, map))) return r;
+    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, map))) return r;
+    return inverseNtt(ctx, table->set, map, polyCount * count);
 }
 
 int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* out, size_t limbs) {
@@ -314,14 +316,14 @@ zkc_basis* zkc_basis_create(zkc_ctx*, size_t k, size_t m, const uint64_t* fromMo
 
 void zkc_basis_destroy(zkc_ctx*, zkc_basis* basis) { delete basis; }
 
-int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* in, uint64_t* out,
-                      const uint32_t* outRows, size_t n) {
-    RowMap rows;
-    if (int r = refuse(ctx, packRows(outRows, basis->view.m, rows))) return r;
+int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* const* in, uint64_t* const* out,
+                      size_t polys, const uint32_t* outRows, size_t n) {
+    RowMap from, to;
+    if (int r = refuse(ctx, conversionRows(basis->view, in, out, polys, outRows, from, to))) return r;
     unsigned logN = log2Ceil(n);
-    size_t total = basis->view.m * n;
+    size_t total = polys * basis->view.m * n;
     if (total > 0) launch(ctx);
-    for (size_t e = 0; e < total; e++) convertBasisThread(e, in, out, logN, basis->view, rows);
+    for (size_t e = 0; e < total; e++) convertBasisThread(e, from, to, logN, basis->view);
     return 0;
 }
 

@@ -253,7 +253,11 @@ void cpuConvert(const Words& in, Words& out, const Basis& b, size_t polys, size_
 /** The conversion of in [polys][k][n] to out [polys][m][n], one call per poly (rows 0..m-1 of each). */
 void deviceConvert(const zkc_basis* basis, const uint64_t* in, uint64_t* out, size_t polys, size_t k, size_t m,
                    size_t n) {
-    for (size_t p = 0; p < polys; p++) zkc_convert_basis(ctx, basis, in + p * k * n, out + p * m * n, nullptr, n);
+    for (size_t p = 0; p < polys; p++) {
+        const uint64_t* from = in + p * k * n;
+        uint64_t* to = out + p * m * n;
+        zkc_convert_basis(ctx, basis, &from, &to, 1, nullptr, n);
+    }
 }
 
 /**
@@ -368,19 +372,25 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
     zkc_ntt_inverse(ctx, set, da.p, polys, limbs);
     expectSame(tag("inverseNtt", n, polys, limbs), ref, da.get());
     expectSame(tag("inverseNtt(ntt(a)) == a", n, polys, limbs), a, ref);
-    {  // listed rows of one polynomial, neither contiguous nor in order, each with its row of the table
+    {  // listed rows of each poly of the batch, neither contiguous nor in order, each with its row of the table;
+       // the polys listed last first (they need not be in memory order either)
         std::vector<uint32_t> rows = {static_cast<uint32_t>(limbs - 1), 0};
-        Words one(b.begin(), b.begin() + static_cast<long>(limbs * n)), forward = one;
-        for (uint32_t r : rows) {
-            cpu->forwardNtt(&forward[r * n], n, &t.psi[r * n], &t.psiShoup[r * n], q[r]);
+        Words forward = b;
+        for (size_t p = 0; p < polys; p++) {
+            for (uint32_t r : rows) {
+                size_t at = (p * limbs + r) * n;
+                cpu->forwardNtt(&forward[at], n, &t.psi[r * n], &t.psiShoup[r * n], q[r]);
+            }
         }
-        Dev drows(one);
+        Dev drows(b);
+        std::vector<uint64_t*> listed;
+        for (size_t p = polys; p-- > 0;) listed.push_back(drows.p + p * limbs * n);
         uint64_t before = zkc_launches(ctx);
-        zkc_ntt_forward_rows(ctx, set, drows.p, rows.data(), rows.size());
-        expectSame(tag("launches(ntt(rows))", n, 1, limbs), {nttLaunches}, {zkc_launches(ctx) - before});
-        expectSame(tag("ntt(rows last, 0)", n, 1, limbs), forward, drows.get());
-        zkc_ntt_inverse_rows(ctx, set, drows.p, rows.data(), rows.size());
-        expectSame(tag("inverseNtt(ntt(rows last, 0))", n, 1, limbs), one, drows.get());
+        zkc_ntt_forward_rows(ctx, set, listed.data(), polys, rows.data(), rows.size());
+        expectSame(tag("launches(ntt(rows))", n, polys, limbs), {nttLaunches}, {zkc_launches(ctx) - before});
+        expectSame(tag("ntt(rows last, 0)", n, polys, limbs), forward, drows.get());
+        zkc_ntt_inverse_rows(ctx, set, listed.data(), polys, rows.data(), rows.size());
+        expectSame(tag("inverseNtt(ntt(rows last, 0))", n, polys, limbs), b, drows.get());
     }
     Words brt = b;
     cpuInverse(brt, t, polys, limbs);  // inverse of an arbitrary (non-NTT-image) input
@@ -486,18 +496,23 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
         Dev dconv(conv.size());
         deviceConvert(db2, da.p, dconv.p, polys, limbs, to.size(), n);
         expectSame(tag("convertBasis", n, polys, limbs), conv, dconv.get());
-        // into listed rows of a larger polynomial (target 0 to row 3, target 1 to row 0), in one launch;
-        // the rows not listed keep their words
-        Words wide = randomPolys(1, {q[0], q[0], q[0], q[0]}, n), expected = wide;
-        std::memcpy(&expected[3 * n], &conv[0], n * 8);
-        std::memcpy(&expected[0], &conv[n], n * 8);
+        // every poly of the batch into listed rows of a larger polynomial of its own (target 0 to row 3,
+        // target 1 to row 0), in one launch; the rows not listed keep their words
+        Words wide = randomPolys(polys, {q[0], q[0], q[0], q[0]}, n), expected = wide;
+        for (size_t p = 0; p < polys; p++) {
+            std::memcpy(&expected[(4 * p + 3) * n], &conv[(2 * p) * n], n * 8);
+            std::memcpy(&expected[(4 * p) * n], &conv[(2 * p + 1) * n], n * 8);
+        }
         Dev dwide(wide);
+        std::vector<const uint64_t*> ins;
+        std::vector<uint64_t*> outs;
+        for (size_t p = 0; p < polys; p++) ins.push_back(da.p + p * limbs * n), outs.push_back(dwide.p + p * 4 * n);
         const uint32_t rows[] = {3, 0};
         uint64_t before = zkc_launches(ctx);
-        zkc_convert_basis(ctx, db2, da.p, dwide.p, rows, n);
+        zkc_convert_basis(ctx, db2, ins.data(), outs.data(), polys, rows, n);
         uint64_t launches = zkc_launches(ctx) - before;
-        expectSame(tag("convertBasis(rows 3, 0)", n, 1, limbs), expected, dwide.get());
-        expectSame(tag("launches(convertBasis(rows))", n, 1, limbs), {1}, {launches});
+        expectSame(tag("convertBasis(rows 3, 0)", n, polys, limbs), expected, dwide.get());
+        expectSame(tag("launches(convertBasis(rows))", n, polys, limbs), {1}, {launches});
         zkc_basis_destroy(ctx, db2);
     }
 
@@ -743,7 +758,7 @@ void bench(const std::vector<uint64_t>& primes, size_t n, size_t L, size_t K, si
         zkc_basis* dbasis = upload(basis);
         Words in(a.begin(), a.begin() + static_cast<long>(alpha * n)), out(to.size() * n);
         Dev dout2(out.size());
-        double g = medianMs([&] { zkc_convert_basis(ctx, dbasis, da.p, dout2.p, nullptr, n); }, 20);
+        double g = medianMs([&] { deviceConvert(dbasis, da.p, dout2.p, 1, alpha, to.size(), n); }, 20);
         auto c = cpuTime([&](const RingKernels& k) {
             const RingKernels* saved = cpu;
             cpu = &k;

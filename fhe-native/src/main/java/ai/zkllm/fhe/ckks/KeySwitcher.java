@@ -155,7 +155,7 @@ final class KeySwitcher {
         RnsPoly acc0 = RnsPoly.zero(size, n, true);
         RnsPoly acc1 = RnsPoly.zero(size, n, true);
         backend.keySwitchProduct(digits, keyB, keyA, extendedPrimes[level], perm, acc0, acc1, extendedChains[level]);
-        return new RnsPoly[] {modDown(acc0, level), modDown(acc1, level)};
+        return modDown(new RnsPoly[] {acc0, acc1}, level);
     }
 
     /** Key switching of one polynomial: {@link #decompose} then {@link #multiplyByKey}. */
@@ -163,16 +163,25 @@ final class KeySwitcher {
         return multiplyByKey(decompose(c, level), key, level, 0);
     }
 
-    /** (x - [x]_P lifted to Q_l) · P^-1 over Q_l, from x over the extended basis in NTT form (x is spent). */
-    private RnsPoly modDown(RnsPoly extended, int level) {
+    /**
+     * (x - [x]_P lifted to Q_l) · P^-1 over Q_l for each x of xs, over the extended basis in NTT form
+     * (xs are spent); each step on all of them at once (a GPU's launches for both halves of a key switch).
+     */
+    private RnsPoly[] modDown(RnsPoly[] xs, int level) {
         int n = ring.n();
         NttTable[] chain = extendedChains[level];
-        backend.inverseNtt(extended, specialLimbs[level], chain);
-        RnsPoly lifted = RnsPoly.zero(level + 1, n, false);
-        backend.convertBasis(extended, level + 1, lifted, chainLimbs[level], modDownConverters[level]);
-        ring.ntt(lifted);
-        RnsPoly out = RnsPoly.zero(level + 1, n, true);
-        backend.subMulScalars(extended, lifted, pInverseModQ, out, chain);
+        backend.inverseNtt(xs, specialLimbs[level], chain);
+        RnsPoly[] lifted = new RnsPoly[xs.length];
+        RnsPoly[] out = new RnsPoly[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            lifted[i] = RnsPoly.zero(level + 1, n, false);
+            out[i] = RnsPoly.zero(level + 1, n, true);
+        }
+        backend.convertBasis(xs, level + 1, lifted, chainLimbs[level], modDownConverters[level]);
+        backend.ntt(lifted, chainLimbs[level], chain);
+        for (int i = 0; i < xs.length; i++) {
+            backend.subMulScalars(xs[i], lifted[i], pInverseModQ, out[i], chain);
+        }
         return out;
     }
 }

@@ -12,9 +12,14 @@ import static ai.zkllm.fhe.ring.NativeArguments.requireSameLengths;
 import ai.zkllm.fhe.ring.NativeArguments.FlatBasis;
 import java.lang.ref.Cleaner;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The ring kernels on an NVIDIA GPU: the CUDA kernels (src/main/cuda) through JNI
@@ -59,8 +64,10 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** Terms of one key-switching product kernel (zkllm_cuda.h's ZKC_MAX_DIGITS). */
     static final int MAX_TERMS = 64;
-    /** Rows one kernel writes through a row map (zkllm_cuda.h's ZKC_MAX_SCALAR_LIMBS). */
+    /** Rows of a polynomial one kernel reads or writes through a row map (zkllm_cuda.h's ZKC_MAX_SCALAR_LIMBS). */
     static final int MAX_ROWS = 64;
+    /** Polynomials one NTT or conversion kernel takes (zkllm_cuda.h's ZKC_MAX_POLYS); the JNI layer launches per so many. */
+    static final int MAX_POLYS = 8;
     /** System property: the JNI library to load instead of the classpath's (libzkllm_cuda_emulated.so). */
     public static final String LIBRARY_PROPERTY = "zkllm.cuda.library";
     /** System property: at most this many bytes of polynomials held on the device (default: as many as fit). */
@@ -285,35 +292,59 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     // ---- whole polynomials, held on the device between operations ----
 
     @Override
-    public synchronized void ntt(RnsPoly p, int[] limbs, NttTable[] chain) {
-        polyNtt(p, limbs, chain, false);
+    public synchronized void ntt(RnsPoly[] ps, int[] limbs, NttTable[] chain) {
+        polyNtt(ps, limbs, chain, false);
     }
 
     @Override
-    public synchronized void inverseNtt(RnsPoly p, int[] limbs, NttTable[] chain) {
-        polyNtt(p, limbs, chain, true);
+    public synchronized void inverseNtt(RnsPoly[] ps, int[] limbs, NttTable[] chain) {
+        polyNtt(ps, limbs, chain, true);
     }
 
-    /** The listed limbs' NTTs in the launches of one (per {@value #MAX_ROWS} limbs); distinct, since they run at once. */
-    private void polyNtt(RnsPoly p, int[] limbs, NttTable[] chain, boolean inverse) {
+    /**
+     * The listed limbs' NTTs of every polynomial in the launches of one NTT (per {@value #MAX_ROWS} limbs
+     * and {@value #MAX_POLYS} polynomials); limbs and polynomials distinct, since they are transformed at once.
+     */
+    private void polyNtt(RnsPoly[] ps, int[] limbs, NttTable[] chain, boolean inverse) {
         beginOperation();
-        if (limbs.length == 0) {
+        if (limbs.length == 0 || ps.length == 0) {
             return;
         }
-        boolean[] listed = new boolean[p.limbCount()];
+        requireDistinct(ps);
+        int highest = highestDistinct(limbs, "ntt");
+        for (RnsPoly p : ps) {
+            requireRange(highest, 1, p);
+        }
+        long table = chainTable(chain, highest + 1, ps);
+        long[] addresses = new long[ps.length];
+        for (int i = 0; i < ps.length; i++) {
+            addresses[i] = polys.inputOutput(ps[i]);
+        }
+        nativePolyNtt(context, table, addresses, limbs, inverse);
+    }
+
+    /** The highest of the listed limbs, after checking that they are distinct and not negative. */
+    private static int highestDistinct(int[] limbs, String operation) {
+        int highest = -1;
+        BitSet listed = new BitSet();
         for (int limb : limbs) {
-            requireRange(limb, 1, p);
-            if (listed[limb]) {
-                throw new IllegalArgumentException("ntt: limb " + limb + " listed twice");
+            if (limb < 0 || listed.get(limb)) {
+                throw new IllegalArgumentException(operation + ": limb " + limb + (limb < 0 ? " is negative" : " listed twice"));
             }
-            listed[limb] = true;
+            listed.set(limb);
+            highest = Math.max(highest, limb);
         }
-        int highest = listed.length - 1;
-        while (!listed[highest]) {
-            highest--;
+        return highest;
+    }
+
+    /** No polynomial twice (the kernels would write it from two places at once). */
+    private static void requireDistinct(RnsPoly... ps) {
+        Set<RnsPoly> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (RnsPoly p : ps) {
+            if (!seen.add(p)) {
+                throw new IllegalArgumentException("a polynomial listed twice where each is written");
+            }
         }
-        long table = chainTable(chain, highest + 1, p);
-        nativePolyNtt(context, table, polys.inputOutput(p), limbs, inverse);
     }
 
     @Override
@@ -414,27 +445,39 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         nativeCopy(context, po + 8 * outFrom * n, pa + 8 * aFrom * n, count * n);
     }
 
+    /** One kernel per {@value #MAX_POLYS} polynomials, writing the target limbs in place. */
     @Override
-    public synchronized void convertBasis(RnsPoly in, int inFrom, RnsPoly out, int[] outLimbs,
+    public synchronized void convertBasis(RnsPoly[] in, int inFrom, RnsPoly[] out, int[] outLimbs,
                                           BasisConverter converter) {
         beginOperation();
         int k = converter.fromSize();
-        if (outLimbs.length != converter.toSize() || outLimbs.length > MAX_ROWS) {
-            throw new IllegalArgumentException(outLimbs.length + " target limbs for a conversion to "
-                    + converter.toSize() + " primes (the kernel writes at most " + MAX_ROWS + ")");
+        if (outLimbs.length != converter.toSize() || outLimbs.length > MAX_ROWS || k > MAX_ROWS) {
+            throw new IllegalArgumentException(k + " source and " + outLimbs.length + " target limbs for a conversion to "
+                    + converter.toSize() + " primes (the kernel takes at most " + MAX_ROWS + " of each)");
         }
-        if (in == out) {
-            throw new IllegalArgumentException("convertBasis: out must not be in");
+        if (in.length != out.length || in.length == 0) {
+            throw new IllegalArgumentException("convertBasis: " + in.length + " polynomials in, " + out.length + " out");
         }
-        requireRange(inFrom, k, in);
-        requirePolys(0, in, out);
-        for (int limb : outLimbs) {
-            requireRange(limb, 1, out);
-        }
+        RnsPoly[] all = Arrays.copyOf(in, 2 * in.length);
+        System.arraycopy(out, 0, all, in.length, out.length);
+        requireDistinct(out);
+        requirePolys(0, all);
+        int highest = highestDistinct(outLimbs, "convertBasis");
         long basis = basis(converter);
-        long pin = polys.input(in) + 8L * inFrom * in.n();
-        long po = outLimbs.length == out.limbCount() ? polys.output(out) : polys.inputOutput(out);
-        nativePolyConvertBasis(context, basis, pin, po, outLimbs, out.n());
+        long[] pin = new long[in.length];
+        long[] po = new long[out.length];
+        for (int p = 0; p < in.length; p++) {
+            for (RnsPoly input : in) {
+                if (input == out[p]) {
+                    throw new IllegalArgumentException("convertBasis: an output is also an input");
+                }
+            }
+            requireRange(inFrom, k, in[p]);
+            requireRange(highest, 1, out[p]);
+            pin[p] = polys.input(in[p]) + 8L * inFrom * in[p].n();
+            po[p] = outLimbs.length == out[p].limbCount() ? polys.output(out[p]) : polys.inputOutput(out[p]);
+        }
+        nativePolyConvertBasis(context, basis, pin, po, outLimbs, out[0].n());
     }
 
     @Override
@@ -723,8 +766,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     private static native void nativeZero(long context, long address, long words);
 
-    /** The listed limbs of the [limbs][n] words at a (distinct), with the table's rows of the same index. */
-    private static native void nativePolyNtt(long context, long table, long a, int[] limbs, boolean inverse);
+    /** The listed limbs (distinct) of the [limbs][n] words at each address, with the table's rows of the same index. */
+    private static native void nativePolyNtt(long context, long table, long[] polys, int[] limbs, boolean inverse);
 
     /** Device tables of a conversion, from FlatBasis's layout. */
     private static native long nativeCreateBasis(long context, long[] fromModuli, long[] qHatInverse,
@@ -732,8 +775,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     private static native void nativeDestroyBasis(long context, long basis);
 
-    /** The basis's k source rows at in (n words each) to rows outLimbs[t] of the polynomial at out. */
-    private static native void nativePolyConvertBasis(long context, long basis, long in, long out, int[] outLimbs, int n);
+    /** The basis's k source rows at in[p] (n words each) to rows outLimbs[t] of the polynomial at out[p], every p. */
+    private static native void nativePolyConvertBasis(long context, long basis, long[] in, long[] out, int[] outLimbs,
+            int n);
 
     /**
      * RingBackend.keySwitchProduct over {@code limbs} limbs: digits[j] and the key polynomials are device

@@ -131,20 +131,35 @@ public interface RingBackend {
     }
 
     /**
-     * {@link #ntt} of the listed limbs of p (distinct; in any order, not necessarily contiguous, as
-     * ModUp's targets around a digit are).
+     * {@link #ntt} of the listed limbs of each of ps: limbs distinct, in any order, not necessarily
+     * contiguous (ModUp's targets around a digit); polynomials distinct (both halves of a key
+     * switch's ModDown, which a GPU then transforms in the launches of one NTT).
      */
-    default void ntt(RnsPoly p, int[] limbs, NttTable[] chain) {
-        for (int i : limbs) {
-            ntt(p.limb(i), chain[i]);
+    default void ntt(RnsPoly[] ps, int[] limbs, NttTable[] chain) {
+        for (RnsPoly p : ps) {
+            for (int i : limbs) {
+                ntt(p.limb(i), chain[i]);
+            }
         }
+    }
+
+    /** {@link #inverseNtt} of the listed limbs of each of ps (as {@link #ntt(RnsPoly[], int[], NttTable[])}). */
+    default void inverseNtt(RnsPoly[] ps, int[] limbs, NttTable[] chain) {
+        for (RnsPoly p : ps) {
+            for (int i : limbs) {
+                inverseNtt(p.limb(i), chain[i]);
+            }
+        }
+    }
+
+    /** {@link #ntt} of the listed limbs of p (distinct). */
+    default void ntt(RnsPoly p, int[] limbs, NttTable[] chain) {
+        ntt(new RnsPoly[] {p}, limbs, chain);
     }
 
     /** {@link #inverseNtt} of the listed limbs of p (distinct). */
     default void inverseNtt(RnsPoly p, int[] limbs, NttTable[] chain) {
-        for (int i : limbs) {
-            inverseNtt(p.limb(i), chain[i]);
-        }
+        inverseNtt(new RnsPoly[] {p}, limbs, chain);
     }
 
     /** out = a + b. */
@@ -242,15 +257,25 @@ public interface RingBackend {
      * be in.
      */
     default void convertBasis(RnsPoly in, int inFrom, RnsPoly out, int[] outLimbs, BasisConverter converter) {
-        long[][] from = new long[converter.fromSize()][];
-        for (int i = 0; i < from.length; i++) {
-            from[i] = in.limb(inFrom + i);
+        convertBasis(new RnsPoly[] {in}, inFrom, new RnsPoly[] {out}, outLimbs, converter);
+    }
+
+    /**
+     * {@link #convertBasis(RnsPoly, int, RnsPoly, int[], BasisConverter)} of in[p] into out[p] for
+     * every p (both halves of a key switch's ModDown); the outputs distinct, none of them an input.
+     */
+    default void convertBasis(RnsPoly[] in, int inFrom, RnsPoly[] out, int[] outLimbs, BasisConverter converter) {
+        for (int p = 0; p < in.length; p++) {
+            long[][] from = new long[converter.fromSize()][];
+            for (int i = 0; i < from.length; i++) {
+                from[i] = in[p].limb(inFrom + i);
+            }
+            long[][] to = new long[outLimbs.length][];
+            for (int j = 0; j < to.length; j++) {
+                to[j] = out[p].limb(outLimbs[j]);
+            }
+            convertBasis(from, to, converter);
         }
-        long[][] to = new long[outLimbs.length][];
-        for (int j = 0; j < to.length; j++) {
-            to[j] = out.limb(outLimbs[j]);
-        }
-        convertBasis(from, to, converter);
     }
 
     /**

@@ -118,6 +118,12 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
         RnsPoly twice = outs[1];
         assertThrows(IllegalArgumentException.class, () -> cuda.ntt(twice, new int[] {2, 2}, chain),
                 "a limb listed twice (two blocks would transform it at once)");
+        assertThrows(IllegalArgumentException.class, () -> cuda.ntt(new RnsPoly[] {twice, twice}, new int[] {2}, chain),
+                "a polynomial listed twice");
+        RnsPoly other = twice.copy();
+        assertThrows(IllegalArgumentException.class, () -> cuda.convertBasis(new RnsPoly[] {twice, other}, 0,
+                new RnsPoly[] {other, RnsPoly.zero(4, n, false)}, new int[] {3, 2}, converter),
+                "an output that is another polynomial's input");
     }
 
     /** A key row outside the key polynomial is refused before any kernel reads past its device words. */

@@ -452,6 +452,42 @@ abstract class RingBackendConformanceTest {
         assertArrayEquals(expected[1].limbs(), actual[1].limbs());
     }
 
+    /**
+     * NTTs and a conversion of several polynomials at once, as ModDown runs both halves of a key switch:
+     * ten (more than one GPU kernel takes, 8), listed limbs out of order, targets scattered.
+     */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("backendCases")
+    void batchesOfPolynomialsMatchJava(RingBackend backend) {
+        int n = 64;
+        int limbs = 5;
+        SplittableRandom random = new SplittableRandom(21);
+        NttTable[] chain = chain(limbs, n);
+        RnsPoly[] expected = new RnsPoly[10];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = poly(random, chain, limbs);
+        }
+        RnsPoly[] actual = copies(expected);
+        int[] some = {4, 1, 3};
+        REFERENCE.inverseNtt(expected, some, chain);
+        backend.inverseNtt(actual, some, chain);
+        BasisConverter down = new BasisConverter(new Modulus[] {chain[3].modulus(), chain[4].modulus()},
+                new Modulus[] {chain[2].modulus(), chain[0].modulus(), chain[1].modulus()});
+        int[] targets = {2, 0, 1};
+        RnsPoly[][] lifted = new RnsPoly[2][expected.length];
+        for (RnsPoly[] side : lifted) {
+            Arrays.setAll(side, i -> RnsPoly.zero(limbs, n, false));
+        }
+        REFERENCE.convertBasis(expected, 3, lifted[0], targets, down);
+        backend.convertBasis(actual, 3, lifted[1], targets, down);
+        REFERENCE.ntt(lifted[0], targets, chain);
+        backend.ntt(lifted[1], targets, chain);
+        for (int i = 0; i < expected.length; i++) {
+            assertArrayEquals(expected[i].limbs(), actual[i].limbs(), "polynomial " + i);
+            assertArrayEquals(lifted[0][i].limbs(), lifted[1][i].limbs(), "its conversion, " + i);
+        }
+    }
+
     private static RnsPoly[] copies(RnsPoly[] polys) {
         return Arrays.stream(polys).map(RnsPoly::copy).toArray(RnsPoly[]::new);
     }
