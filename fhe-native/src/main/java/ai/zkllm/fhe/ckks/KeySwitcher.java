@@ -28,6 +28,13 @@ final class KeySwitcher {
     private final BasisConverter[][] modUpConverters;
     /** modUpTargets[l][j]: extended limb positions that converter writes, in its order. */
     private final int[][][] modUpTargets;
+    /**
+     * wholeConverters[l][j]: digit j of level l to every prime of the extended basis, its own
+     * included (where the conversion gives its residues back exactly); for an operation-bound backend.
+     */
+    private final BasisConverter[][] wholeConverters;
+    /** extendedLimbs[l]: 0..l+α, every limb of a level-l extended polynomial. */
+    private final int[][] extendedLimbs;
     /** extendedChains[l][k]: the NTT table of limb k of a level-l extended polynomial. */
     private final NttTable[][] extendedChains;
     /** chainLimbs[l]: 0..l, the limbs ModDown's conversion writes. */
@@ -67,6 +74,8 @@ final class KeySwitcher {
         specialLimbs = new int[levels][];
         modUpConverters = new BasisConverter[levels][];
         modUpTargets = new int[levels][][];
+        wholeConverters = new BasisConverter[levels][];
+        extendedLimbs = new int[levels][];
         modDownConverters = new BasisConverter[levels];
         for (int l = 0; l < levels; l++) {
             int size = l + 1 + alpha;
@@ -77,10 +86,12 @@ final class KeySwitcher {
                 extendedChains[l][k] = ring.table(extendedPrimes[l][k]);
             }
             chainLimbs[l] = java.util.stream.IntStream.rangeClosed(0, l).toArray();
+            extendedLimbs[l] = java.util.stream.IntStream.range(0, size).toArray();
             specialLimbs[l] = java.util.stream.IntStream.range(l + 1, size).toArray();
             int digits = digitCount(l);
             modUpConverters[l] = new BasisConverter[digits];
             modUpTargets[l] = new int[digits][];
+            wholeConverters[l] = new BasisConverter[digits];
             for (int j = 0; j < digits; j++) {
                 int start = j * alpha;
                 int end = Math.min(start + alpha, l + 1);
@@ -98,6 +109,13 @@ final class KeySwitcher {
                 }
                 modUpConverters[l][j] = new BasisConverter(from, to);
                 modUpTargets[l][j] = targets;
+                if (backend.operationBound()) {
+                    Modulus[] all = new Modulus[size];
+                    for (int k = 0; k < size; k++) {
+                        all[k] = ring.modulus(extendedPrimes[l][k]);
+                    }
+                    wholeConverters[l][j] = new BasisConverter(from, all);
+                }
             }
             Modulus[] chain = new Modulus[l + 1];
             for (int i = 0; i <= l; i++) {
@@ -117,7 +135,12 @@ final class KeySwitcher {
         return pModQ[i];
     }
 
-    /** ModUp: the digits of c (level l, NTT form) over the extended basis of level l, in NTT form. */
+    /**
+     * ModUp: the digits of c (level l, NTT form) over the extended basis of level l, in NTT form. A
+     * digit's own residues are exact: kept in NTT form, or, on an operation-bound backend, converted
+     * with the rest (to its own primes the fast conversion gives them back) so that one NTT
+     * transforms every digit; the same bytes either way.
+     */
     RnsPoly[] decompose(RnsPoly c, int level) {
         int n = ring.n();
         RnsPoly coefficients = ring.prefix(c, level + 1);
@@ -125,14 +148,21 @@ final class KeySwitcher {
         int size = level + 1 + alpha;
         NttTable[] chain = extendedChains[level];
         RnsPoly[] digits = new RnsPoly[digitCount(level)];
+        boolean whole = backend.operationBound();
         for (int j = 0; j < digits.length; j++) {
             int start = j * alpha;
             int end = Math.min(start + alpha, level + 1);
-            RnsPoly digit = RnsPoly.zero(size, n, true);
-            backend.copy(c, start, digit, start, end - start);  // the digit's own residues are exact: keep their NTT form
-            backend.convertBasis(coefficients, start, digit, modUpTargets[level][j], modUpConverters[level][j]);
-            backend.ntt(digit, modUpTargets[level][j], chain);  // the limbs below the digit's and above it
-            digits[j] = digit;
+            digits[j] = RnsPoly.zero(size, n, true);
+            if (whole) {
+                backend.convertBasis(coefficients, start, digits[j], extendedLimbs[level], wholeConverters[level][j]);
+            } else {
+                backend.copy(c, start, digits[j], start, end - start);
+                backend.convertBasis(coefficients, start, digits[j], modUpTargets[level][j], modUpConverters[level][j]);
+                backend.ntt(digits[j], modUpTargets[level][j], chain);  // the limbs below the digit's and above it
+            }
+        }
+        if (whole) {
+            backend.ntt(digits, extendedLimbs[level], chain);
         }
         return digits;
     }

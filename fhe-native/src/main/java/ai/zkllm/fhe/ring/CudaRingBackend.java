@@ -158,6 +158,11 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         return "cuda";
     }
 
+    @Override
+    public boolean operationBound() {
+        return true;
+    }
+
     /**
      * Brings every polynomial held on the device back to the heap, frees the device tables and the
      * context; later calls throw {@link IllegalStateException}.

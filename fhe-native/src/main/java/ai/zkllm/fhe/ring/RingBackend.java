@@ -16,6 +16,15 @@ public interface RingBackend {
     String name();
 
     /**
+     * Whether an operation costs this backend more than the arithmetic in it (a GPU: each operation
+     * is a kernel launch or a few), so that an algorithm should rather do some more arithmetic in
+     * fewer operations. The bytes never depend on it.
+     */
+    default boolean operationBound() {
+        return false;
+    }
+
+    /**
      * Waits until the work of earlier calls is done, for a backend that queues it (a GPU); throws
      * with an error of that work. What reads results (the heap accessors of {@link RnsPoly}) waits
      * anyway: this is for timing an operation.
