@@ -602,6 +602,28 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPointwis
     succeeded(env, ctx, rc, "pointwise kernel");
 }
 
+/** RingBackend.subMulScalarsAdd over device polynomials by address (an addend address of 0: none), per 8 polynomials. */
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolySubMulScalarAdd(
+    JNIEnv* env, jclass, jlong handle, jlong table, jlongArray a, jlongArray b, jlongArray c, jlongArray s,
+    jlongArray sShoup, jlongArray out, jint limbs) {
+    zkc_ctx* ctx = contextOf(handle);
+    size_t count = static_cast<size_t>(limbs);
+    std::vector<uint64_t> scalars;
+    if (!readScalars(env, s, sShoup, count, scalars)) return;
+    std::vector<uint64_t*> pa = addresses(env, a), pb = addresses(env, b), pc = addresses(env, c), po = addresses(env, out);
+    if (pa.size() != po.size() || pb.size() != po.size() || pc.size() != po.size()) {
+        throwIllegalArgument(env, "as many polynomials of each operand");
+        return;
+    }
+    int rc = inChunks(po.size(), ZKC_MAX_POLYS, [&](size_t p, size_t polys) {
+        std::vector<const uint64_t*> ins[3];
+        for (size_t i = p; i < p + polys; i++) ins[0].push_back(pa[i]), ins[1].push_back(pb[i]), ins[2].push_back(pc[i]);
+        return zkc_sub_mul_scalar_add(ctx, tableOf(table)->limbs, ins[0].data(), ins[1].data(), ins[2].data(),
+                                      scalars.data(), scalars.data() + count, &po[p], polys, count);
+    });
+    succeeded(env, ctx, rc, "subMulScalarAdd");
+}
+
 /** RingBackend.fromSigned: the n coefficients go up (n words, not limbs·n), the residues are made on the device. */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyFromSigned(JNIEnv* env, jclass, jlong handle,
                                                                                     jlong table, jlongArray c,

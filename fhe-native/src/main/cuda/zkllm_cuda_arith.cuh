@@ -295,6 +295,24 @@ ZK_HD void pointwiseThread(size_t e, const uint64_t* a, const uint64_t* b, uint6
     else if constexpr (Op == kSubMulScalar) out[e] = opSubMulScalar(a[e], b[e], s.s[l], s.sShoup[l], q);
 }
 
+/** Polynomials of [limbs][n] words by address, passed by value; null where an operand is absent. */
+struct PolyList {
+    const uint64_t* at[kMaxPolys];
+};
+
+/**
+ * Element e of polys × limbs × n: out = (a - b)·s_l + c, the add skipped where c's address is null
+ * (zkc_sub_mul_scalar_add): the CPU's subMulScalar, then its add.
+ */
+ZK_HD void subMulScalarAddThread(size_t e, const PolyList& a, const PolyList& b, const PolyList& c, const PolyList& out,
+                                 const LimbSet& set, const LimbScalars& s) {
+    size_t words = set.limbs << set.logN;
+    size_t p = e / words, w = e % words, l = w >> set.logN;
+    uint64_t q = set.q[l];
+    uint64_t v = opSubMulScalar(a.at[p][w], b.at[p][w], s.s[l], s.sShoup[l], q);
+    const_cast<uint64_t*>(out.at[p])[w] = c.at[p] != nullptr ? opAdd(v, c.at[p][w], q) : v;
+}
+
 /**
  * Element e of [limbs][n]: coefficient e mod n of the signed c, |c| < 2^62, modulo limb e / n's
  * prime. With |c| = hi·2^31 + lo, every Barrett step's input stays below 2^(2L) when q >= 2^15.
@@ -311,16 +329,28 @@ ZK_HD void fromSignedThread(size_t e, const int64_t* c, uint64_t* out, const Lim
 }
 
 /**
- * Butterfly g of one global forward stage over the work rows (n/2 each): work row r is at
- * rowWords(rows, r) and uses limb mappedRow(rows, r) mod limbs of the table.
+ * Thread g of a global NTT kernel with 2^logPerRow threads per work row: its row's words, the limb
+ * of the table it uses (mappedRow mod limbs), and its index k within the row.
  */
+struct StageThread {
+    uint64_t* words;
+    size_t limb;
+    size_t k;
+};
+
+ZK_HD StageThread stageThread(size_t g, unsigned logPerRow, const LimbSet& set, const RowMap& rows) {
+    size_t r = g >> logPerRow;
+    return StageThread{rowWords(rows, r, set.logN), mappedRow(rows, r) % set.limbs,
+                       g & ((size_t{1} << logPerRow) - 1)};
+}
+
+/** Butterfly g of one global forward stage over the work rows (n/2 each). */
 ZK_HD void forwardGlobalThread(size_t g, unsigned logT, const LimbSet& set, const RowMap& rows) {
     unsigned logN = set.logN;
     size_t n = size_t{1} << logN;
-    size_t r = g >> (logN - 1);
-    size_t k = g & (n / 2 - 1);
-    size_t l = mappedRow(rows, r) % set.limbs;
-    forwardStageElement(rowWords(rows, r, logN), k, logT, logN, set.psi + l * n, set.psiShoup + l * n, set.q[l]);
+    StageThread s = stageThread(g, logN - 1, set, rows);
+    size_t l = s.limb;
+    forwardStageElement(s.words, s.k, logT, logN, set.psi + l * n, set.psiShoup + l * n, set.q[l]);
 }
 
 /**
@@ -334,14 +364,13 @@ ZK_HD void forwardGlobalThread(size_t g, unsigned logT, const LimbSet& set, cons
 ZK_HD void forwardPairThread(size_t g, unsigned logT, const LimbSet& set, const RowMap& rows) {
     unsigned logN = set.logN;
     size_t n = size_t{1} << logN;
-    size_t r = g >> (logN - 2);
-    size_t k = g & (n / 4 - 1);
-    size_t l = mappedRow(rows, r) % set.limbs;
+    StageThread s = stageThread(g, logN - 2, set, rows);
+    size_t l = s.limb;
     size_t t = size_t{1} << logT, half = t / 2;
-    size_t i = k >> (logT - 1);
-    size_t b = 2 * t * i + (k & (half - 1));
+    size_t i = s.k >> (logT - 1);
+    size_t b = 2 * t * i + (s.k & (half - 1));
     size_t m = n / (2 * t);
-    uint64_t* p = rowWords(rows, r, logN);
+    uint64_t* p = s.words;
     const uint64_t* w = set.psi + l * n;
     const uint64_t* ws = set.psiShoup + l * n;
     uint64_t q = set.q[l];
@@ -357,11 +386,10 @@ ZK_HD void forwardPairThread(size_t g, unsigned logT, const LimbSet& set, const 
 ZK_HD void inverseGlobalThread(size_t g, unsigned logT, const LimbSet& set, const RowMap& rows) {
     unsigned logN = set.logN;
     size_t n = size_t{1} << logN;
-    size_t r = g >> (logN - 1);
-    size_t k = g & (n / 2 - 1);
-    size_t l = mappedRow(rows, r) % set.limbs;
+    StageThread s = stageThread(g, logN - 1, set, rows);
+    size_t l = s.limb;
     bool last = logT == logN - 1;
-    inverseStageElement(rowWords(rows, r, logN), k, logT, logN, set.inversePsi + l * n, set.inversePsiShoup + l * n,
+    inverseStageElement(s.words, s.k, logT, logN, set.inversePsi + l * n, set.inversePsiShoup + l * n,
                         set.q[l], last, set.nInverse[l], set.nInverseShoup[l]);
 }
 
@@ -375,14 +403,13 @@ ZK_HD void inverseGlobalThread(size_t g, unsigned logT, const LimbSet& set, cons
 ZK_HD void inversePairThread(size_t g, unsigned logT, const LimbSet& set, const RowMap& rows) {
     unsigned logN = set.logN;
     size_t n = size_t{1} << logN;
-    size_t r = g >> (logN - 2);
-    size_t k = g & (n / 4 - 1);
-    size_t l = mappedRow(rows, r) % set.limbs;
+    StageThread s = stageThread(g, logN - 2, set, rows);
+    size_t l = s.limb;
     size_t t = size_t{1} << logT;
-    size_t i = k >> logT;
-    size_t b = 4 * t * i + (k & (t - 1));
+    size_t i = s.k >> logT;
+    size_t b = 4 * t * i + (s.k & (t - 1));
     size_t m = n / (2 * t);
-    uint64_t* p = rowWords(rows, r, logN);
+    uint64_t* p = s.words;
     const uint64_t* w = set.inversePsi + l * n;
     const uint64_t* ws = set.inversePsiShoup + l * n;
     uint64_t q = set.q[l];

@@ -154,6 +154,13 @@ inline const char* tableRowsError(const LimbSet* set, const RowMap& m) {
     return nullptr;
 }
 
+/** Null and the work rows of zkc_ntt_*_rows (rows of each listed polynomial, all in the table) in `map`, or why not. */
+inline const char* nttRows(const LimbSet* set, uint64_t* const* polys, size_t polyCount, const uint32_t* rows,
+                           size_t count, RowMap& map) {
+    if (const char* error = listRows(polys, polyCount, rows, count, map)) return error;
+    return tableRowsError(set, map);
+}
+
 /**
  * Null and the source and target rows of a conversion of `polys` polynomials (zkc_convert_basis):
  * contiguous for one polynomial without outRows, else listed; or why they do not fit RowMaps.
@@ -168,6 +175,22 @@ inline const char* conversionRows(const BasisView& c, const uint64_t* const* in,
     }
     if (const char* error = listRows(in, polys, nullptr, c.k, from)) return error;
     return listRows(out, polys, outRows, c.m, to);
+}
+
+/**
+ * Null and the lists of zkc_sub_mul_scalar_add's operands, or why not: 1..kMaxPolys polynomials,
+ * a, b and out present, c present or null per polynomial.
+ */
+inline const char* subMulScalarAddLists(const uint64_t* const* a, const uint64_t* const* b, const uint64_t* const* c,
+                                        uint64_t* const* out, size_t polys, PolyList lists[4]) {
+    if (a == nullptr || b == nullptr || c == nullptr || out == nullptr || polys == 0 || polys > kMaxPolys) {
+        return "1 to 8 polynomials of each operand";
+    }
+    for (size_t p = 0; p < polys; p++) {
+        if (a[p] == nullptr || b[p] == nullptr || out[p] == nullptr) return "a null operand";
+        lists[0].at[p] = a[p], lists[1].at[p] = b[p], lists[2].at[p] = c[p], lists[3].at[p] = out[p];
+    }
+    return nullptr;
 }
 
 /** Why a key-switching product's operands are refused, or nullptr. */

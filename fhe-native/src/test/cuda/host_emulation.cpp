@@ -234,16 +234,14 @@ int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t po
 int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* polys, size_t polyCount,
                          const uint32_t* rows, size_t count) {
     RowMap map;
-    if (int r = refuse(ctx, listRows(polys, polyCount, rows, count, map))) return r;
-    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, map))) return r;
+    if (int r = refuse(ctx, nttRows(table == nullptr ? nullptr : &table->set, polys, polyCount, rows, count, map))) return r;
     return forwardNtt(ctx, table->set, map, polyCount * count);
 }
 
 int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* polys, size_t polyCount,
                          const uint32_t* rows, size_t count) {
     RowMap map;
-    if (int r = refuse(ctx, listRows(polys, polyCount, rows, count, map))) return r;
-    if (int r = refuse(ctx, tableRowsError(table == nullptr ? nullptr : &table->set, map))) return r;
+    if (int r = refuse(ctx, nttRows(table == nullptr ? nullptr : &table->set, polys, polyCount, rows, count, map))) return r;
     return inverseNtt(ctx, table->set, map, polyCount * count);
 }
 
@@ -283,6 +281,21 @@ int zkc_add_scalar(zkc_ctx* c, const zkc_limbs* set, const uint64_t* a, const ui
 int zkc_sub_mul_scalar(zkc_ctx* c, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, const uint64_t* s,
                        const uint64_t* sShoup, uint64_t* o, size_t p, size_t l) {
     return pointwise<kSubMulScalar>(c, set, a, b, o, p, l, s, sShoup);
+}
+
+int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* a, const uint64_t* const* b,
+                           const uint64_t* const* c, const uint64_t* s, const uint64_t* sShoup, uint64_t* const* out,
+                           size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, table, limbs)) return r;
+    LimbScalars scalars;
+    if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
+    PolyList lists[4] = {};
+    if (int r = refuse(ctx, subMulScalarAddLists(a, b, c, out, polys, lists))) return r;
+    LimbSet set = firstLimbs(table->set, limbs);
+    size_t total = polys * limbs << set.logN;
+    launch(ctx);
+    for (size_t e = 0; e < total; e++) subMulScalarAddThread(e, lists[0], lists[1], lists[2], lists[3], set, scalars);
+    return 0;
 }
 
 int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* out, size_t rows, size_t n) {

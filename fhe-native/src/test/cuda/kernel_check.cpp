@@ -444,6 +444,25 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
     check("subMulScalar",
           [&](size_t r, size_t l) { cpu->subMulScalar(&a[r], &b[r], s[l], sShoup[l], &out[r], n, q[l]); },
           [&] { zkc_sub_mul_scalar(ctx, set, da.p, db.p, s.data(), sShoup.data(), dout.p, polys, limbs); });
+    {  // the same with an addend for the first poly only, every poly by address (listed last first)
+        Dev dc(c);
+        std::vector<const uint64_t*> pa, pb, pc;
+        std::vector<uint64_t*> po;
+        for (size_t p = polys; p-- > 0;) {
+            size_t at = p * limbs * n;
+            pa.push_back(da.p + at), pb.push_back(db.p + at), po.push_back(dout.p + at);
+            pc.push_back(p == 0 ? dc.p : nullptr);
+        }
+        check("subMulScalarAdd",
+              [&](size_t r, size_t l) {
+                  cpu->subMulScalar(&a[r], &b[r], s[l], sShoup[l], &out[r], n, q[l]);
+                  if (r < limbs * n) cpu->add(&out[r], &c[r], &out[r], n, q[l]);
+              },
+              [&] {
+                  zkc_sub_mul_scalar_add(ctx, set, pa.data(), pb.data(), pc.data(), s.data(), sShoup.data(), po.data(),
+                                         polys, limbs);
+              });
+    }
     // Edge values: 0 and q - 1 everywhere.
     Words edge(words);
     eachRow(polys, limbs, n, [&](size_t r, size_t l) {

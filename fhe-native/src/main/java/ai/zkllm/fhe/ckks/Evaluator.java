@@ -106,9 +106,8 @@ public final class Evaluator {
         if (keys.relinearization() == null) {
             throw new IllegalArgumentException("relinearize: no relinearization key in the evaluation keys");
         }
-        RnsPoly[] switched = keySwitcher.switchKey(a.poly(2), keys.relinearization().key(), a.level());
-        ring.add(switched[0], a.poly(0), switched[0]);
-        ring.add(switched[1], a.poly(1), switched[1]);
+        RnsPoly[] switched = keySwitcher.switchKey(a.poly(2), keys.relinearization().key(), a.level(),
+                new RnsPoly[] {a.poly(0), a.poly(1)});
         return new Ciphertext(switched, a.level(), a.scale());
     }
 
@@ -312,10 +311,10 @@ public final class Evaluator {
                 out[i] = new Ciphertext(copyPolys(a), level, a.scale());
                 return;
             }
-            RnsPoly[] switched = keySwitcher.multiplyByKey(digits, switchingKeys[i], level, elements[i]);
             RnsPoly c0 = RnsPoly.zero(level + 1, ring.n(), true);
             ring.automorphism(a.poly(0), elements[i], c0);
-            ring.add(switched[0], c0, switched[0]);
+            RnsPoly[] switched = keySwitcher.multiplyByKey(digits, switchingKeys[i], level, elements[i],
+                    new RnsPoly[] {c0, null});
             out[i] = new Ciphertext(switched, level, a.scale());
         });
         return out;

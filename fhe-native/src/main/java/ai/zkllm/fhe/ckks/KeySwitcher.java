@@ -169,10 +169,11 @@ final class KeySwitcher {
 
     /**
      * The gadget product of decomposed digits with a key, then ModDown: (k0, k1) over Q_l in NTT
-     * form with k0 + k1·s ≈ c·s' for the c that was decomposed. When {@code galoisElement} is
-     * non-zero the digits are first mapped by X -&gt; X^g (a hoisted automorphism).
+     * form with k0 + k1·s ≈ c·s' for the c that was decomposed, plus addends[i] where not null (what
+     * the caller adds to the switched polynomials, added by ModDown's last step). When
+     * {@code galoisElement} is non-zero the digits are first mapped by X -&gt; X^g (a hoisted automorphism).
      */
-    RnsPoly[] multiplyByKey(RnsPoly[] digits, SwitchingKey key, int level, int galoisElement) {
+    RnsPoly[] multiplyByKey(RnsPoly[] digits, SwitchingKey key, int level, int galoisElement, RnsPoly[] addends) {
         int n = ring.n();
         int size = level + 1 + alpha;
         int[] perm = galoisElement != 0 ? ring.galoisPermutation(galoisElement) : null;
@@ -185,19 +186,20 @@ final class KeySwitcher {
         RnsPoly acc0 = RnsPoly.zero(size, n, true);
         RnsPoly acc1 = RnsPoly.zero(size, n, true);
         backend.keySwitchProduct(digits, keyB, keyA, extendedPrimes[level], perm, acc0, acc1, extendedChains[level]);
-        return modDown(new RnsPoly[] {acc0, acc1}, level);
+        return modDown(new RnsPoly[] {acc0, acc1}, level, addends);
     }
 
     /** Key switching of one polynomial: {@link #decompose} then {@link #multiplyByKey}. */
-    RnsPoly[] switchKey(RnsPoly c, SwitchingKey key, int level) {
-        return multiplyByKey(decompose(c, level), key, level, 0);
+    RnsPoly[] switchKey(RnsPoly c, SwitchingKey key, int level, RnsPoly[] addends) {
+        return multiplyByKey(decompose(c, level), key, level, 0, addends);
     }
 
     /**
-     * (x - [x]_P lifted to Q_l) · P^-1 over Q_l for each x of xs, over the extended basis in NTT form
-     * (xs are spent); each step on all of them at once (a GPU's launches for both halves of a key switch).
+     * (x - [x]_P lifted to Q_l) · P^-1 + addend over Q_l for each x of xs (an addend may be null), over
+     * the extended basis in NTT form (xs are spent); each step on all of them at once (a GPU's launches
+     * for both halves of a key switch).
      */
-    private RnsPoly[] modDown(RnsPoly[] xs, int level) {
+    private RnsPoly[] modDown(RnsPoly[] xs, int level, RnsPoly[] addends) {
         int n = ring.n();
         NttTable[] chain = extendedChains[level];
         backend.inverseNtt(xs, specialLimbs[level], chain);
@@ -209,9 +211,7 @@ final class KeySwitcher {
         }
         backend.convertBasis(xs, level + 1, lifted, chainLimbs[level], modDownConverters[level]);
         backend.ntt(lifted, chainLimbs[level], chain);
-        for (int i = 0; i < xs.length; i++) {
-            backend.subMulScalars(xs[i], lifted[i], pInverseModQ, out[i], chain);
-        }
+        backend.subMulScalarsAdd(xs, lifted, pInverseModQ, addends, out, chain);
         return out;
     }
 }

@@ -382,6 +382,39 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         polyPointwise(Op.SUB_MUL_SCALAR, a, b, s, out, chain);
     }
 
+    /** One kernel per {@value #MAX_POLYS} polynomials: the subtraction, the scaling and the addend together. */
+    @Override
+    public synchronized void subMulScalarsAdd(RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] c, RnsPoly[] out,
+                                              NttTable[] chain) {
+        beginOperation();
+        int count = out.length;
+        if (count == 0 || a.length != count || b.length != count || c.length != count) {
+            throw new IllegalArgumentException("subMulScalarsAdd: " + a.length + ", " + b.length + ", " + c.length
+                    + " and " + count + " polynomials; needs as many of each, at least one");
+        }
+        requireDistinct(out);
+        int limbs = out[0].limbCount();
+        long table = chainTable(chain, limbs, out[0]);
+        long[] pa = new long[count];
+        long[] pb = new long[count];
+        long[] pc = new long[count];
+        long[] po = new long[count];
+        for (int i = 0; i < count; i++) {
+            if (out[i].limbCount() != limbs) {
+                throw new IllegalArgumentException("subMulScalarsAdd: outputs of " + limbs + " and " + out[i].limbCount()
+                        + " limbs");
+            }
+            requirePolys(limbs, c[i] == null ? new RnsPoly[] {out[0], a[i], b[i]} : new RnsPoly[] {out[0], a[i], b[i], c[i]});
+            pa[i] = polys.input(a[i]);
+            pb[i] = polys.input(b[i]);
+            pc[i] = c[i] == null ? 0 : polys.input(c[i]);
+        }
+        for (int i = 0; i < count; i++) {
+            po[i] = polys.output(out[i]);  // after every input: an output may be one of them
+        }
+        nativePolySubMulScalarAdd(context, table, pa, pb, pc, s, scalarShoups(s, limbs, chain), po, limbs);
+    }
+
     @Override
     public void mulScalars(RnsPoly a, long[] s, RnsPoly out, NttTable[] chain) {
         polyPointwise(Op.MUL_SCALAR, a, null, s, out, chain);
@@ -795,6 +828,13 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /** s and sShoup: one scalar per limb, for the scalar ops (else null); b is unused by the unary ops. */
     private static native void nativePolyPointwise(long context, long table, int op, long a, long b, long[] s,
             long[] sShoup, long out, int limbs);
+
+    /**
+     * out[p] = (a[p] - b[p])·s + c[p] over {@code limbs} limbs of device polynomials by address, c[p] = 0
+     * meaning no addend; one kernel per 8 polynomials.
+     */
+    private static native void nativePolySubMulScalarAdd(long context, long table, long[] a, long[] b, long[] c, long[] s,
+            long[] sShoup, long[] out, int limbs);
 
     /** c: n signed coefficients, |c| < 2^61; every prime of the table's first limbs at least 2^15. */
     private static native void nativePolyFromSigned(long context, long table, long[] c, long out, int limbs);

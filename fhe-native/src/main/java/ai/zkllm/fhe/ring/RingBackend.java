@@ -250,6 +250,20 @@ public interface RingBackend {
         }
     }
 
+    /**
+     * out[i] = (a[i] - b[i]) · s[l] + c[i] on limb l, over the limbs of out[i], without the addend where
+     * c[i] is null: ModDown's last step and what follows a key switch (a relinearization's or a
+     * rotation's addend), for both halves at once. The default is {@link #subMulScalars} then {@link #add}.
+     */
+    default void subMulScalarsAdd(RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] c, RnsPoly[] out, NttTable[] chain) {
+        for (int i = 0; i < out.length; i++) {
+            subMulScalars(a[i], b[i], s, out[i], chain);
+            if (c[i] != null) {
+                add(out[i], c[i], out[i], chain);
+            }
+        }
+    }
+
     /** Limbs outFrom .. outFrom + count - 1 of out = limbs aFrom .. aFrom + count - 1 of a; out must not be a. */
     default void copy(RnsPoly a, int aFrom, RnsPoly out, int outFrom, int count) {
         if (a == out) {

@@ -453,8 +453,9 @@ abstract class RingBackendConformanceTest {
     }
 
     /**
-     * NTTs and a conversion of several polynomials at once, as ModDown runs both halves of a key switch:
-     * ten (more than one GPU kernel takes, 8), listed limbs out of order, targets scattered.
+     * NTTs, a conversion and (x - lifted)·s + addend of several polynomials at once, as ModDown runs both
+     * halves of a key switch: ten (more than one GPU kernel takes, 8), listed limbs out of order, targets
+     * scattered, some addends absent.
      */
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("backendCases")
@@ -482,9 +483,20 @@ abstract class RingBackendConformanceTest {
         backend.convertBasis(actual, 3, lifted[1], targets, down);
         REFERENCE.ntt(lifted[0], targets, chain);
         backend.ntt(lifted[1], targets, chain);
+        long[] scalars = new long[limbs];
+        Arrays.setAll(scalars, l -> random.nextLong(chain[l].modulus().value()));
+        RnsPoly[][] finished = new RnsPoly[2][expected.length];
+        for (int side = 0; side < 2; side++) {
+            RnsPoly[] xs = side == 0 ? expected : actual;
+            RnsPoly[] addends = new RnsPoly[xs.length];
+            Arrays.setAll(addends, i -> i % 3 == 0 ? null : xs[(i + 1) % xs.length]);  // some without an addend
+            Arrays.setAll(finished[side], i -> RnsPoly.zero(3, n, true));
+            (side == 0 ? REFERENCE : backend).subMulScalarsAdd(xs, lifted[side], scalars, addends, finished[side], chain);
+        }
         for (int i = 0; i < expected.length; i++) {
             assertArrayEquals(expected[i].limbs(), actual[i].limbs(), "polynomial " + i);
             assertArrayEquals(lifted[0][i].limbs(), lifted[1][i].limbs(), "its conversion, " + i);
+            assertArrayEquals(finished[0][i].limbs(), finished[1][i].limbs(), "(it - its conversion)·s + addend, " + i);
         }
     }
 
