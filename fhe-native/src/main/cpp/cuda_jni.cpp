@@ -602,9 +602,12 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPointwis
     succeeded(env, ctx, rc, "pointwise kernel");
 }
 
-/** RingBackend.subMulScalarsAdd over device polynomials by address (an addend address of 0: none), per 8 polynomials. */
+/**
+ * RingBackend.subMulScalarsAdd over device polynomials by address (an addend address of 0: none; perm a
+ * device permutation or 0), per 8 polynomials.
+ */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolySubMulScalarAdd(
-    JNIEnv* env, jclass, jlong handle, jlong table, jlongArray a, jlongArray b, jlongArray c, jlongArray s,
+    JNIEnv* env, jclass, jlong handle, jlong table, jlongArray a, jlongArray b, jlongArray c, jlong perm, jlongArray s,
     jlongArray sShoup, jlongArray out, jint limbs) {
     zkc_ctx* ctx = contextOf(handle);
     size_t count = static_cast<size_t>(limbs);
@@ -619,7 +622,8 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolySubMulSc
         std::vector<const uint64_t*> ins[3];
         for (size_t i = p; i < p + polys; i++) ins[0].push_back(pa[i]), ins[1].push_back(pb[i]), ins[2].push_back(pc[i]);
         return zkc_sub_mul_scalar_add(ctx, tableOf(table)->limbs, ins[0].data(), ins[1].data(), ins[2].data(),
-                                      scalars.data(), scalars.data() + count, &po[p], polys, count);
+                                      reinterpret_cast<const int32_t*>(perm), scalars.data(), scalars.data() + count,
+                                      &po[p], polys, count);
     });
     succeeded(env, ctx, rc, "subMulScalarAdd");
 }

@@ -67,9 +67,9 @@ __global__ void pointwiseKernel(size_t total, const uint64_t* a, const uint64_t*
     GRID_STRIDE(e, total) { pointwiseThread<Op>(e, a, b, out, set, s); }
 }
 
-__global__ void subMulScalarAddKernel(size_t total, PolyList a, PolyList b, PolyList c, PolyList out, LimbSet set,
-                                      LimbScalars s) {
-    GRID_STRIDE(e, total) { subMulScalarAddThread(e, a, b, c, out, set, s); }
+__global__ void subMulScalarAddKernel(size_t total, PolyList a, PolyList b, PolyList c, const int32_t* perm,
+                                      PolyList out, LimbSet set, LimbScalars s) {
+    GRID_STRIDE(e, total) { subMulScalarAddThread(e, a, b, c, perm, out, set, s); }
 }
 
 __global__ void fromSignedKernel(size_t total, const int64_t* c, uint64_t* out, LimbSet set) {
@@ -393,8 +393,8 @@ int zkc_sub_mul_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, co
 }
 
 int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* a, const uint64_t* const* b,
-                           const uint64_t* const* c, const uint64_t* s, const uint64_t* sShoup, uint64_t* const* out,
-                           size_t polys, size_t limbs) {
+                           const uint64_t* const* c, const int32_t* perm, const uint64_t* s, const uint64_t* sShoup,
+                           uint64_t* const* out, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     LimbScalars scalars;
     if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
@@ -402,8 +402,8 @@ int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t*
     if (int r = refuse(ctx, subMulScalarAddLists(a, b, c, out, polys, lists))) return r;
     LimbSet set = firstLimbs(table->set, limbs);
     size_t total = polys * limbs << set.logN;
-    subMulScalarAddKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, lists[0], lists[1], lists[2], lists[3],
-                                                                            set, scalars);
+    subMulScalarAddKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, lists[0], lists[1], lists[2], perm,
+                                                                            lists[3], set, scalars);
     return launched(ctx);
 }
 

@@ -115,13 +115,15 @@ int zkc_add_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const 
 int zkc_sub_mul_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b,
                        const uint64_t* s, const uint64_t* sShoup, uint64_t* out, size_t polys, size_t limbs);
 /**
- * out[p] = (a[p] - b[p])·s + c[p] over `limbs` limbs of each of `polys` polynomials (1..ZKC_MAX_POLYS,
- * [limbs][n] words each, by address), without the addend where c[p] is NULL: ModDown's last step and
- * what follows a key switch (a relinearization's or a rotation's addend), for both halves in one launch.
+ * out[p] = (a[p] - b[p])·s + π(c[p]) over `limbs` limbs of each of `polys` polynomials (1..ZKC_MAX_POLYS,
+ * [limbs][n] words each, by address), without the addend where c[p] is NULL; π(c)[i] = c[perm[i]] per
+ * row (perm a device permutation, as zkc_permute's) or c itself when perm is NULL. ModDown's last step
+ * and what follows a key switch (a relinearization's addends, a rotation's automorphed c0), for both
+ * halves in one launch.
  */
 int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* const* a, const uint64_t* const* b,
-                           const uint64_t* const* c, const uint64_t* s, const uint64_t* sShoup, uint64_t* const* out,
-                           size_t polys, size_t limbs);
+                           const uint64_t* const* c, const int32_t* perm, const uint64_t* s, const uint64_t* sShoup,
+                           uint64_t* const* out, size_t polys, size_t limbs);
 
 /**
  * out [limbs][n] = c mod q_l for n signed coefficients c (|c| < 2^62; every prime of the table at

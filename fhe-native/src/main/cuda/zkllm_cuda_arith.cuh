@@ -301,16 +301,18 @@ struct PolyList {
 };
 
 /**
- * Element e of polys × limbs × n: out = (a - b)·s_l + c, the add skipped where c's address is null
- * (zkc_sub_mul_scalar_add): the CPU's subMulScalar, then its add.
+ * Element e of polys × limbs × n: out = (a - b)·s_l + c, c read through perm when there is one, the add
+ * skipped where c's address is null (zkc_sub_mul_scalar_add): the CPU's subMulScalar, permute and add.
  */
-ZK_HD void subMulScalarAddThread(size_t e, const PolyList& a, const PolyList& b, const PolyList& c, const PolyList& out,
-                                 const LimbSet& set, const LimbScalars& s) {
+ZK_HD void subMulScalarAddThread(size_t e, const PolyList& a, const PolyList& b, const PolyList& c, const int32_t* perm,
+                                 const PolyList& out, const LimbSet& set, const LimbScalars& s) {
     size_t words = set.limbs << set.logN;
     size_t p = e / words, w = e % words, l = w >> set.logN;
+    size_t i = w & ((size_t{1} << set.logN) - 1);
     uint64_t q = set.q[l];
     uint64_t v = opSubMulScalar(a.at[p][w], b.at[p][w], s.s[l], s.sShoup[l], q);
-    const_cast<uint64_t*>(out.at[p])[w] = c.at[p] != nullptr ? opAdd(v, c.at[p][w], q) : v;
+    size_t from = perm != nullptr ? (w - i) + static_cast<size_t>(perm[i]) : w;
+    const_cast<uint64_t*>(out.at[p])[w] = c.at[p] != nullptr ? opAdd(v, c.at[p][from], q) : v;
 }
 
 /**

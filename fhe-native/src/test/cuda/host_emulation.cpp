@@ -284,8 +284,8 @@ int zkc_sub_mul_scalar(zkc_ctx* c, const zkc_limbs* set, const uint64_t* a, cons
 }
 
 int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* a, const uint64_t* const* b,
-                           const uint64_t* const* c, const uint64_t* s, const uint64_t* sShoup, uint64_t* const* out,
-                           size_t polys, size_t limbs) {
+                           const uint64_t* const* c, const int32_t* perm, const uint64_t* s, const uint64_t* sShoup,
+                           uint64_t* const* out, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     LimbScalars scalars;
     if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
@@ -294,7 +294,7 @@ int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t*
     LimbSet set = firstLimbs(table->set, limbs);
     size_t total = polys * limbs << set.logN;
     launch(ctx);
-    for (size_t e = 0; e < total; e++) subMulScalarAddThread(e, lists[0], lists[1], lists[2], lists[3], set, scalars);
+    for (size_t e = 0; e < total; e++) subMulScalarAddThread(e, lists[0], lists[1], lists[2], perm, lists[3], set, scalars);
     return 0;
 }
 

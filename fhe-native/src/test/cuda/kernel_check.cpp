@@ -444,7 +444,10 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
     check("subMulScalar",
           [&](size_t r, size_t l) { cpu->subMulScalar(&a[r], &b[r], s[l], sShoup[l], &out[r], n, q[l]); },
           [&] { zkc_sub_mul_scalar(ctx, set, da.p, db.p, s.data(), sShoup.data(), dout.p, polys, limbs); });
-    {  // the same with an addend for the first poly only, every poly by address (listed last first)
+    for (int permuted = 0; permuted < 2; permuted++) {  // the same with an addend for the first poly only (permuted
+                                                       // or not), every poly by address (listed last first)
+        std::vector<int32_t> addendPerm = randomPermutation(n);
+        int32_t* daddendPerm = zkc_upload_permutation(ctx, addendPerm.data(), n);
         Dev dc(c);
         std::vector<const uint64_t*> pa, pb, pc;
         std::vector<uint64_t*> po;
@@ -453,15 +456,18 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
             pa.push_back(da.p + at), pb.push_back(db.p + at), po.push_back(dout.p + at);
             pc.push_back(p == 0 ? dc.p : nullptr);
         }
-        check("subMulScalarAdd",
+        check(permuted ? "subMulScalarAdd(perm)" : "subMulScalarAdd",
               [&](size_t r, size_t l) {
                   cpu->subMulScalar(&a[r], &b[r], s[l], sShoup[l], &out[r], n, q[l]);
-                  if (r < limbs * n) cpu->add(&out[r], &c[r], &out[r], n, q[l]);
+                  Words addend(n);
+                  for (size_t i = 0; i < n; i++) addend[i] = c[r + (permuted ? addendPerm[i] : i)];
+                  if (r < limbs * n) cpu->add(&out[r], addend.data(), &out[r], n, q[l]);
               },
               [&] {
-                  zkc_sub_mul_scalar_add(ctx, set, pa.data(), pb.data(), pc.data(), s.data(), sShoup.data(), po.data(),
-                                         polys, limbs);
+                  zkc_sub_mul_scalar_add(ctx, set, pa.data(), pb.data(), pc.data(), permuted ? daddendPerm : nullptr,
+                                         s.data(), sShoup.data(), po.data(), polys, limbs);
               });
+        zkc_free(ctx, daddendPerm);
     }
     // Edge values: 0 and q - 1 everywhere.
     Words edge(words);

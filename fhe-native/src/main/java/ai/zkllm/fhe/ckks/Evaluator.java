@@ -107,7 +107,7 @@ public final class Evaluator {
             throw new IllegalArgumentException("relinearize: no relinearization key in the evaluation keys");
         }
         RnsPoly[] switched = keySwitcher.switchKey(a.poly(2), keys.relinearization().key(), a.level(),
-                new RnsPoly[] {a.poly(0), a.poly(1)});
+                new RnsPoly[] {a.poly(0), a.poly(1)});  // d0 and d1 added by ModDown's last step
         return new Ciphertext(switched, a.level(), a.scale());
     }
 
@@ -311,10 +311,8 @@ public final class Evaluator {
                 out[i] = new Ciphertext(copyPolys(a), level, a.scale());
                 return;
             }
-            RnsPoly c0 = RnsPoly.zero(level + 1, ring.n(), true);
-            ring.automorphism(a.poly(0), elements[i], c0);
             RnsPoly[] switched = keySwitcher.multiplyByKey(digits, switchingKeys[i], level, elements[i],
-                    new RnsPoly[] {c0, null});
+                    new RnsPoly[] {a.poly(0), null});  // c0 automorphed with the digits
             out[i] = new Ciphertext(switched, level, a.scale());
         });
         return out;

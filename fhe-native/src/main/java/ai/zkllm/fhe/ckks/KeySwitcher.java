@@ -171,7 +171,8 @@ final class KeySwitcher {
      * The gadget product of decomposed digits with a key, then ModDown: (k0, k1) over Q_l in NTT
      * form with k0 + k1·s ≈ c·s' for the c that was decomposed, plus addends[i] where not null (what
      * the caller adds to the switched polynomials, added by ModDown's last step). When
-     * {@code galoisElement} is non-zero the digits are first mapped by X -&gt; X^g (a hoisted automorphism).
+     * {@code galoisElement} is non-zero the digits and the addends are first mapped by X -&gt; X^g (a
+     * hoisted automorphism: a rotation's key switch of c1, to which its c0, rotated, is added).
      */
     RnsPoly[] multiplyByKey(RnsPoly[] digits, SwitchingKey key, int level, int galoisElement, RnsPoly[] addends) {
         int n = ring.n();
@@ -186,7 +187,7 @@ final class KeySwitcher {
         RnsPoly acc0 = RnsPoly.zero(size, n, true);
         RnsPoly acc1 = RnsPoly.zero(size, n, true);
         backend.keySwitchProduct(digits, keyB, keyA, extendedPrimes[level], perm, acc0, acc1, extendedChains[level]);
-        return modDown(new RnsPoly[] {acc0, acc1}, level, addends);
+        return modDown(new RnsPoly[] {acc0, acc1}, level, addends, perm);
     }
 
     /** Key switching of one polynomial: {@link #decompose} then {@link #multiplyByKey}. */
@@ -195,11 +196,11 @@ final class KeySwitcher {
     }
 
     /**
-     * (x - [x]_P lifted to Q_l) · P^-1 + addend over Q_l for each x of xs (an addend may be null), over
-     * the extended basis in NTT form (xs are spent); each step on all of them at once (a GPU's launches
-     * for both halves of a key switch).
+     * (x - [x]_P lifted to Q_l) · P^-1 + π(addend) over Q_l for each x of xs (an addend may be null; π
+     * the NTT-domain permutation perm, or nothing), over the extended basis in NTT form (xs are spent);
+     * each step on all of them at once (a GPU's launches for both halves of a key switch).
      */
-    private RnsPoly[] modDown(RnsPoly[] xs, int level, RnsPoly[] addends) {
+    private RnsPoly[] modDown(RnsPoly[] xs, int level, RnsPoly[] addends, int[] perm) {
         int n = ring.n();
         NttTable[] chain = extendedChains[level];
         backend.inverseNtt(xs, specialLimbs[level], chain);
@@ -211,7 +212,7 @@ final class KeySwitcher {
         }
         backend.convertBasis(xs, level + 1, lifted, chainLimbs[level], modDownConverters[level]);
         backend.ntt(lifted, chainLimbs[level], chain);
-        backend.subMulScalarsAdd(xs, lifted, pInverseModQ, addends, out, chain);
+        backend.subMulScalarsAdd(xs, lifted, pInverseModQ, addends, perm, out, chain);
         return out;
     }
 }

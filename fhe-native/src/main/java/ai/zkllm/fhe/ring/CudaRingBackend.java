@@ -382,9 +382,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         polyPointwise(Op.SUB_MUL_SCALAR, a, b, s, out, chain);
     }
 
-    /** One kernel per {@value #MAX_POLYS} polynomials: the subtraction, the scaling and the addend together. */
+    /** One kernel per {@value #MAX_POLYS} polynomials: the subtraction, the scaling and the (permuted) addend together. */
     @Override
-    public synchronized void subMulScalarsAdd(RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] c, RnsPoly[] out,
+    public synchronized void subMulScalarsAdd(RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] c, int[] perm, RnsPoly[] out,
                                               NttTable[] chain) {
         beginOperation();
         int count = out.length;
@@ -393,8 +393,16 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
                     + " and " + count + " polynomials; needs as many of each, at least one");
         }
         requireDistinct(out);
+        for (RnsPoly addend : c) {
+            for (RnsPoly o : out) {
+                if (addend == o) {
+                    throw new IllegalArgumentException("subMulScalarsAdd: an output is also an addend");
+                }
+            }
+        }
         int limbs = out[0].limbCount();
         long table = chainTable(chain, limbs, out[0]);
+        long device = perm == null ? 0 : permutation(perm, out[0].n());
         long[] pa = new long[count];
         long[] pb = new long[count];
         long[] pc = new long[count];
@@ -412,7 +420,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         for (int i = 0; i < count; i++) {
             po[i] = polys.output(out[i]);  // after every input: an output may be one of them
         }
-        nativePolySubMulScalarAdd(context, table, pa, pb, pc, s, scalarShoups(s, limbs, chain), po, limbs);
+        nativePolySubMulScalarAdd(context, table, pa, pb, pc, device, s, scalarShoups(s, limbs, chain), po, limbs);
     }
 
     @Override
@@ -830,11 +838,11 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             long[] sShoup, long out, int limbs);
 
     /**
-     * out[p] = (a[p] - b[p])·s + c[p] over {@code limbs} limbs of device polynomials by address, c[p] = 0
-     * meaning no addend; one kernel per 8 polynomials.
+     * out[p] = (a[p] - b[p])·s + π(c[p]) over {@code limbs} limbs of device polynomials by address, c[p] = 0
+     * meaning no addend, π the device permutation perm (0: none); one kernel per 8 polynomials.
      */
-    private static native void nativePolySubMulScalarAdd(long context, long table, long[] a, long[] b, long[] c, long[] s,
-            long[] sShoup, long[] out, int limbs);
+    private static native void nativePolySubMulScalarAdd(long context, long table, long[] a, long[] b, long[] c, long perm,
+            long[] s, long[] sShoup, long[] out, int limbs);
 
     /** c: n signed coefficients, |c| < 2^61; every prime of the table's first limbs at least 2^15. */
     private static native void nativePolyFromSigned(long context, long table, long[] c, long out, int limbs);

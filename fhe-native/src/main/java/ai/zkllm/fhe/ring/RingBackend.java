@@ -251,15 +251,22 @@ public interface RingBackend {
     }
 
     /**
-     * out[i] = (a[i] - b[i]) · s[l] + c[i] on limb l, over the limbs of out[i], without the addend where
-     * c[i] is null: ModDown's last step and what follows a key switch (a relinearization's or a
-     * rotation's addend), for both halves at once. The default is {@link #subMulScalars} then {@link #add}.
+     * out[i] = (a[i] - b[i]) · s[l] + π(c[i]) on limb l, over the limbs of out[i], without the addend where
+     * c[i] is null; π is {@link #permute} by perm, or nothing when perm is null. ModDown's last step and
+     * what follows a key switch (a relinearization's addends, a rotation's automorphed c0), for both halves
+     * at once; no out[i] may be a c[j]. The default is {@link #subMulScalars}, {@link #permute}, {@link #add}.
      */
-    default void subMulScalarsAdd(RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] c, RnsPoly[] out, NttTable[] chain) {
+    default void subMulScalarsAdd(RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] c, int[] perm, RnsPoly[] out,
+                                  NttTable[] chain) {
         for (int i = 0; i < out.length; i++) {
             subMulScalars(a[i], b[i], s, out[i], chain);
             if (c[i] != null) {
-                add(out[i], c[i], out[i], chain);
+                RnsPoly addend = c[i];
+                if (perm != null) {
+                    addend = RnsPoly.zero(out[i].limbCount(), out[i].n(), true);
+                    permute(c[i], perm, addend);
+                }
+                add(out[i], addend, out[i], chain);
             }
         }
     }

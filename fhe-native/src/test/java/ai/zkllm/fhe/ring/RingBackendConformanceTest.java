@@ -475,6 +475,7 @@ abstract class RingBackendConformanceTest {
         BasisConverter down = new BasisConverter(new Modulus[] {chain[3].modulus(), chain[4].modulus()},
                 new Modulus[] {chain[2].modulus(), chain[0].modulus(), chain[1].modulus()});
         int[] targets = {2, 0, 1};
+        int[] perm = randomPermutation(random, n);  // the addends read through it, as a rotation's c0
         RnsPoly[][] lifted = new RnsPoly[2][expected.length];
         for (RnsPoly[] side : lifted) {
             Arrays.setAll(side, i -> RnsPoly.zero(limbs, n, false));
@@ -491,7 +492,8 @@ abstract class RingBackendConformanceTest {
             RnsPoly[] addends = new RnsPoly[xs.length];
             Arrays.setAll(addends, i -> i % 3 == 0 ? null : xs[(i + 1) % xs.length]);  // some without an addend
             Arrays.setAll(finished[side], i -> RnsPoly.zero(3, n, true));
-            (side == 0 ? REFERENCE : backend).subMulScalarsAdd(xs, lifted[side], scalars, addends, finished[side], chain);
+            (side == 0 ? REFERENCE : backend).subMulScalarsAdd(xs, lifted[side], scalars, addends, perm, finished[side],
+                    chain);
         }
         for (int i = 0; i < expected.length; i++) {
             assertArrayEquals(expected[i].limbs(), actual[i].limbs(), "polynomial " + i);
