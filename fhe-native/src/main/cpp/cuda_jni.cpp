@@ -467,7 +467,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeConvertBasis
         uint64_t* pin = device.upload(image);
         uint64_t* pout = pin == nullptr ? nullptr : device.alloc(m * stride);
         std::vector<uint64_t> result(m * stride);
-        if (pout != nullptr && succeeded(env, ctx, zkc_convert_basis(ctx, basis, &pin, &pout, 1, nullptr, stride), "basis conversion") &&
+        if (pout != nullptr && succeeded(env, ctx, zkc_convert_basis(ctx, &basis, &pin, &pout, 1, nullptr, stride), "basis conversion") &&
             device.download(pout, result)) {
             scatter(env, result, stride, to, length);
         }
@@ -730,24 +730,25 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDestroyBasis
 }
 
 /**
- * The conversion of the basis's k rows at in[p] into rows outLimbs[t] of the polynomial at out[p],
- * for every p: one kernel per 8 polynomials.
+ * The conversion of the k rows of bases[p] at in[p] into rows outLimbs[t] of the polynomial at
+ * out[p], for every p: one kernel per 8 polynomials.
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyConvertBasis(JNIEnv* env, jclass,
-                                                                                      jlong handle, jlong basis,
+                                                                                      jlong handle, jlongArray bases,
                                                                                       jlongArray in, jlongArray out,
                                                                                       jintArray outLimbs, jint n) {
     zkc_ctx* ctx = contextOf(handle);
-    std::vector<uint64_t*> from = addresses(env, in), to = addresses(env, out);
+    std::vector<uint64_t*> basisAddresses = addresses(env, bases), from = addresses(env, in), to = addresses(env, out);
     std::vector<uint32_t> rows = rowIndices(env, outLimbs);
-    if (from.size() != to.size()) {
-        throwIllegalArgument(env, "as many polynomials in as out");
+    if (from.size() != to.size() || basisAddresses.size() != to.size()) {
+        throwIllegalArgument(env, "as many bases and polynomials in as out");
         return;
     }
     int rc = inChunks(from.size(), ZKC_MAX_POLYS, [&](size_t p, size_t polys) {
         std::vector<const uint64_t*> sources(from.begin() + static_cast<long>(p), from.begin() + static_cast<long>(p + polys));
-        return zkc_convert_basis(ctx, reinterpret_cast<const zkc_basis*>(basis), sources.data(), &to[p], polys,
-                                 rows.data(), static_cast<size_t>(n));
+        std::vector<const zkc_basis*> tables;
+        for (size_t i = p; i < p + polys; i++) tables.push_back(reinterpret_cast<const zkc_basis*>(basisAddresses[i]));
+        return zkc_convert_basis(ctx, tables.data(), sources.data(), &to[p], polys, rows.data(), static_cast<size_t>(n));
     });
     succeeded(env, ctx, rc, "basis conversion");
 }

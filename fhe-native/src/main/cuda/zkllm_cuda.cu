@@ -128,8 +128,8 @@ __global__ void permuteKernel(size_t total, const uint64_t* a, const int32_t* pe
     GRID_STRIDE(e, total) { permuteThread(e, a, perm, out, logN); }
 }
 
-__global__ void convertBasisKernel(size_t total, RowMap in, RowMap out, unsigned logN, BasisView c) {
-    GRID_STRIDE(e, total) { convertBasisThread(e, in, out, logN, c); }
+__global__ void convertBasisKernel(size_t total, PolyList in, RowMap out, unsigned logN, BasisList bases) {
+    GRID_STRIDE(e, total) { convertBasisThread(e, in, out, logN, bases); }
 }
 
 __global__ void liftKernel(size_t total, const uint64_t* top, size_t topStride, uint64_t t, uint64_t* scratch,
@@ -450,14 +450,22 @@ void zkc_basis_destroy(zkc_ctx* ctx, zkc_basis* basis) {
     delete basis;
 }
 
-int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* const* in, uint64_t* const* out,
+int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* const* bases, const uint64_t* const* in, uint64_t* const* out,
                       size_t polys, const uint32_t* outRows, size_t n) {
-    RowMap from, to;
-    if (int r = refuse(ctx, conversionRows(basis->view, in, out, polys, outRows, from, to))) return r;
+    BasisList list{};
+    PolyList from{};
+    RowMap to;
+    const BasisView* views[kMaxPolys] = {};
+    for (size_t p = 0; bases != nullptr && p < polys && p < kMaxPolys; p++) {
+        views[p] = bases[p] == nullptr ? nullptr : &bases[p]->view;
+    }
+    if (int r = refuse(ctx, conversionOperands(bases == nullptr ? nullptr : views, in, out, polys, outRows, list, from, to))) {
+        return r;
+    }
     unsigned logN = log2Ceil(n);
-    size_t total = polys * basis->view.m * n;
+    size_t total = polys * list.b[0].m * n;
     if (total == 0) return 0;
-    convertBasisKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, from, to, logN, basis->view);
+    convertBasisKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, from, to, logN, list);
     return launched(ctx);
 }
 

@@ -166,12 +166,13 @@ zkc_basis* zkc_basis_create(zkc_ctx* ctx, size_t k, size_t m, const uint64_t* fr
                             const uint64_t* toModuli, const uint64_t* qHatModP, const uint64_t* qHatModPShoup);
 void zkc_basis_destroy(zkc_ctx* ctx, zkc_basis* basis);
 /**
- * The conversion of each of `polys` polynomials (1..ZKC_MAX_POLYS): in[p] [k][n] (coefficient
- * domain) to rows outRows[0..m-1] of out[p] (n words each; NULL: rows 0..m-1), in place, so that a
- * conversion into some limbs of a polynomial, or of both halves of a key switch, is one launch. k
- * and m at most ZKC_MAX_SCALAR_LIMBS, except for one polynomial without outRows. out must not alias in.
+ * The conversion of each of `polys` polynomials (1..ZKC_MAX_POLYS) with its own basis: in[p] [k_p][n]
+ * (coefficient domain; k_p the source primes of bases[p]) to rows outRows[0..m-1] of out[p] (n words
+ * each; NULL: rows 0..m-1), in place, so that a conversion into some limbs of a polynomial, both
+ * halves of a key switch's ModDown or every digit of a ModUp are one launch. Every basis converts to
+ * m primes; m at most ZKC_MAX_SCALAR_LIMBS, except for one polynomial without outRows. No out aliases an in.
  */
-int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* const* in, uint64_t* const* out,
+int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* const* bases, const uint64_t* const* in, uint64_t* const* out,
                       size_t polys, const uint32_t* outRows, size_t n);
 
 /**

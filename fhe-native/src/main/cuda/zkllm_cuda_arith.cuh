@@ -536,17 +536,23 @@ ZK_HD void permuteThread(size_t e, const uint64_t* a, const int32_t* perm, uint6
     out[e] = a[(e - i) + static_cast<size_t>(perm[i])];
 }
 
+/** The bases of a conversion kernel, one per polynomial, passed by value (all to the same m primes). */
+struct BasisList {
+    BasisView b[kMaxPolys];
+};
+
 /**
  * Element e = w · n + x of the basis extension: column x of target j = w mod m of polynomial
- * p = w / m, written to out's work row w, from the k source rows that begin at in's work row p·k
- * (consecutive rows of n words: a polynomial's rows, listed in order).
+ * p = w / m with its basis, from its k source rows at in.at[p] (consecutive rows of n words), written
+ * to out's work row w.
  */
-ZK_HD void convertBasisThread(size_t e, const RowMap& in, const RowMap& out, unsigned logN, const BasisView& c) {
+ZK_HD void convertBasisThread(size_t e, const PolyList& in, const RowMap& out, unsigned logN, const BasisList& bases) {
     size_t n = size_t{1} << logN;
     size_t x = e & (n - 1);
     size_t w = e >> logN;
-    size_t j = w % c.m;
-    rowWords(out, w, logN)[x] = convertBasisElement(rowWords(in, (w / c.m) * c.k, logN), n, x, j, c);
+    size_t m = bases.b[0].m;
+    size_t p = w / m;
+    rowWords(out, w, logN)[x] = convertBasisElement(in.at[p], n, x, w % m, bases.b[p]);
 }
 
 /** scratch element e = (poly · limbs + l) · n + x of rescale: the centered lift of top. */

@@ -162,19 +162,25 @@ inline const char* nttRows(const LimbSet* set, uint64_t* const* polys, size_t po
 }
 
 /**
- * Null and the source and target rows of a conversion of `polys` polynomials (zkc_convert_basis):
- * contiguous for one polynomial without outRows, else listed; or why they do not fit RowMaps.
+ * Null and the operands of a conversion of `polys` polynomials (zkc_convert_basis): their bases, the
+ * sources by address, the target rows (contiguous for one polynomial without outRows, else listed);
+ * or why they do not fit.
  */
-inline const char* conversionRows(const BasisView& c, const uint64_t* const* in, const uint64_t* const* out,
-                                  size_t polys, const uint32_t* outRows, RowMap& from, RowMap& to) {
-    if (in == nullptr || out == nullptr) return "no polynomials";
+inline const char* conversionOperands(const BasisView* const* bases, const uint64_t* const* in,
+                                      const uint64_t* const* out, size_t polys, const uint32_t* outRows,
+                                      BasisList& list, PolyList& from, RowMap& to) {
+    if (bases == nullptr || in == nullptr || out == nullptr || polys == 0 || polys > kMaxPolys) return "1 to 8 polynomials";
+    for (size_t p = 0; p < polys; p++) {
+        if (bases[p] == nullptr || in[p] == nullptr) return "a null basis or source";
+        if (bases[p]->m != bases[0]->m) return "bases to different numbers of primes";
+        list.b[p] = *bases[p];
+        from.at[p] = in[p];
+    }
     if (polys == 1 && outRows == nullptr) {
-        from = contiguousRows(in[0]);
         to = contiguousRows(out[0]);
         return nullptr;
     }
-    if (const char* error = listRows(in, polys, nullptr, c.k, from)) return error;
-    return listRows(out, polys, outRows, c.m, to);
+    return listRows(out, polys, outRows, bases[0]->m, to);
 }
 
 /**

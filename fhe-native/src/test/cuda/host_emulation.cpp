@@ -329,14 +329,22 @@ zkc_basis* zkc_basis_create(zkc_ctx*, size_t k, size_t m, const uint64_t* fromMo
 
 void zkc_basis_destroy(zkc_ctx*, zkc_basis* basis) { delete basis; }
 
-int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* basis, const uint64_t* const* in, uint64_t* const* out,
+int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* const* bases, const uint64_t* const* in, uint64_t* const* out,
                       size_t polys, const uint32_t* outRows, size_t n) {
-    RowMap from, to;
-    if (int r = refuse(ctx, conversionRows(basis->view, in, out, polys, outRows, from, to))) return r;
+    BasisList list{};
+    PolyList from{};
+    RowMap to;
+    const BasisView* views[kMaxPolys] = {};
+    for (size_t p = 0; bases != nullptr && p < polys && p < kMaxPolys; p++) {
+        views[p] = bases[p] == nullptr ? nullptr : &bases[p]->view;
+    }
+    if (int r = refuse(ctx, conversionOperands(bases == nullptr ? nullptr : views, in, out, polys, outRows, list, from, to))) {
+        return r;
+    }
     unsigned logN = log2Ceil(n);
-    size_t total = polys * basis->view.m * n;
+    size_t total = polys * list.b[0].m * n;
     if (total > 0) launch(ctx);
-    for (size_t e = 0; e < total; e++) convertBasisThread(e, from, to, logN, basis->view);
+    for (size_t e = 0; e < total; e++) convertBasisThread(e, from, to, logN, list);
     return 0;
 }
 

@@ -256,7 +256,7 @@ void deviceConvert(const zkc_basis* basis, const uint64_t* in, uint64_t* out, si
     for (size_t p = 0; p < polys; p++) {
         const uint64_t* from = in + p * k * n;
         uint64_t* to = out + p * m * n;
-        zkc_convert_basis(ctx, basis, &from, &to, 1, nullptr, n);
+        zkc_convert_basis(ctx, &basis, &from, &to, 1, nullptr, n);
     }
 }
 
@@ -534,10 +534,31 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
         for (size_t p = 0; p < polys; p++) ins.push_back(da.p + p * limbs * n), outs.push_back(dwide.p + p * 4 * n);
         const uint32_t rows[] = {3, 0};
         uint64_t before = zkc_launches(ctx);
-        zkc_convert_basis(ctx, db2, ins.data(), outs.data(), polys, rows, n);
+        std::vector<const zkc_basis*> bases(polys, db2);
+        zkc_convert_basis(ctx, bases.data(), ins.data(), outs.data(), polys, rows, n);
         uint64_t launches = zkc_launches(ctx) - before;
         expectSame(tag("convertBasis(rows 3, 0)", n, polys, limbs), expected, dwide.get());
         expectSame(tag("launches(convertBasis(rows))", n, polys, limbs), {1}, {launches});
+        // a basis per poly, from different numbers of primes (ModUp's digits): poly p from its first p + 1 rows
+        std::vector<Basis> own;
+        std::vector<zkc_basis*> ownDevice;
+        Words ownExpected;
+        for (size_t p = 0; p < polys; p++) {
+            own.push_back(makeBasis(Words(qa.begin(), qa.begin() + static_cast<long>(std::min(p + 1, limbs))), to));
+            ownDevice.push_back(upload(own.back()));
+            Words source(a.begin() + static_cast<long>(p * limbs * n),
+                         a.begin() + static_cast<long>((p * limbs + own.back().from.size()) * n));
+            Words converted(to.size() * n);
+            cpuConvert(source, converted, own.back(), 1, n);
+            ownExpected.insert(ownExpected.end(), converted.begin(), converted.end());
+        }
+        Dev downs(ownExpected.size());
+        std::vector<uint64_t*> ownOuts;
+        for (size_t p = 0; p < polys; p++) ownOuts.push_back(downs.p + p * to.size() * n);
+        std::vector<const zkc_basis*> ownBases(ownDevice.begin(), ownDevice.end());
+        zkc_convert_basis(ctx, ownBases.data(), ins.data() + 0, ownOuts.data(), polys, nullptr, n);
+        expectSame(tag("convertBasis(a basis per poly)", n, polys, limbs), ownExpected, downs.get());
+        for (zkc_basis* d : ownDevice) zkc_basis_destroy(ctx, d);
         zkc_basis_destroy(ctx, db2);
     }
 

@@ -6,6 +6,7 @@ import ai.zkllm.fhe.ring.NttTable;
 import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RingContext;
 import ai.zkllm.fhe.ring.RnsPoly;
+import java.util.Arrays;
 
 /**
  * The hybrid gadget product (Han–Ki): decompose a level-l polynomial into digits of α chain
@@ -35,6 +36,8 @@ final class KeySwitcher {
     private final BasisConverter[][] wholeConverters;
     /** extendedLimbs[l]: 0..l+α, every limb of a level-l extended polynomial. */
     private final int[][] extendedLimbs;
+    /** digitStarts[l]: the first limb of each digit of level l. */
+    private final int[][] digitStarts;
     /** extendedChains[l][k]: the NTT table of limb k of a level-l extended polynomial. */
     private final NttTable[][] extendedChains;
     /** chainLimbs[l]: 0..l, the limbs ModDown's conversion writes. */
@@ -76,6 +79,7 @@ final class KeySwitcher {
         modUpTargets = new int[levels][][];
         wholeConverters = new BasisConverter[levels][];
         extendedLimbs = new int[levels][];
+        digitStarts = new int[levels][];
         modDownConverters = new BasisConverter[levels];
         for (int l = 0; l < levels; l++) {
             int size = l + 1 + alpha;
@@ -92,6 +96,7 @@ final class KeySwitcher {
             modUpConverters[l] = new BasisConverter[digits];
             modUpTargets[l] = new int[digits][];
             wholeConverters[l] = new BasisConverter[digits];
+            digitStarts[l] = java.util.stream.IntStream.range(0, digits).map(j -> j * alpha).toArray();
             for (int j = 0; j < digits; j++) {
                 int start = j * alpha;
                 int end = Math.min(start + alpha, l + 1);
@@ -138,8 +143,8 @@ final class KeySwitcher {
     /**
      * ModUp: the digits of c (level l, NTT form) over the extended basis of level l, in NTT form. A
      * digit's own residues are exact: kept in NTT form, or, on an operation-bound backend, converted
-     * with the rest (to its own primes the fast conversion gives them back) so that one NTT
-     * transforms every digit; the same bytes either way.
+     * with the rest (to its own primes the fast conversion gives them back) so that one conversion
+     * and one NTT make every digit; the same bytes either way.
      */
     RnsPoly[] decompose(RnsPoly c, int level) {
         int n = ring.n();
@@ -148,21 +153,21 @@ final class KeySwitcher {
         int size = level + 1 + alpha;
         NttTable[] chain = extendedChains[level];
         RnsPoly[] digits = new RnsPoly[digitCount(level)];
-        boolean whole = backend.operationBound();
         for (int j = 0; j < digits.length; j++) {
-            int start = j * alpha;
-            int end = Math.min(start + alpha, level + 1);
             digits[j] = RnsPoly.zero(size, n, true);
-            if (whole) {
-                backend.convertBasis(coefficients, start, digits[j], extendedLimbs[level], wholeConverters[level][j]);
-            } else {
-                backend.copy(c, start, digits[j], start, end - start);
-                backend.convertBasis(coefficients, start, digits[j], modUpTargets[level][j], modUpConverters[level][j]);
-                backend.ntt(digits[j], modUpTargets[level][j], chain);  // the limbs below the digit's and above it
-            }
         }
-        if (whole) {
+        if (backend.operationBound()) {
+            RnsPoly[] sources = new RnsPoly[digits.length];
+            Arrays.fill(sources, coefficients);
+            backend.convertBasis(sources, digitStarts[level], digits, extendedLimbs[level], wholeConverters[level]);
             backend.ntt(digits, extendedLimbs[level], chain);
+            return digits;
+        }
+        for (int j = 0; j < digits.length; j++) {
+            int start = digitStarts[level][j];
+            backend.copy(c, start, digits[j], start, Math.min(alpha, level + 1 - start));
+            backend.convertBasis(coefficients, start, digits[j], modUpTargets[level][j], modUpConverters[level][j]);
+            backend.ntt(digits[j], modUpTargets[level][j], chain);  // the limbs below the digit's and above it
         }
         return digits;
     }
@@ -210,7 +215,11 @@ final class KeySwitcher {
             lifted[i] = RnsPoly.zero(level + 1, n, false);
             out[i] = RnsPoly.zero(level + 1, n, true);
         }
-        backend.convertBasis(xs, level + 1, lifted, chainLimbs[level], modDownConverters[level]);
+        int[] from = new int[xs.length];
+        Arrays.fill(from, level + 1);
+        BasisConverter[] converters = new BasisConverter[xs.length];
+        Arrays.fill(converters, modDownConverters[level]);
+        backend.convertBasis(xs, from, lifted, chainLimbs[level], converters);
         backend.ntt(lifted, chainLimbs[level], chain);
         backend.subMulScalarsAdd(xs, lifted, pInverseModQ, addends, perm, out, chain);
         return out;

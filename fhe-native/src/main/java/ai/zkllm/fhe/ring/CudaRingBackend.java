@@ -491,39 +491,47 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         nativeCopy(context, po + 8 * outFrom * n, pa + 8 * aFrom * n, count * n);
     }
 
-    /** One kernel per {@value #MAX_POLYS} polynomials, writing the target limbs in place. */
+    /** One kernel per {@value #MAX_POLYS} polynomials, each with its converter, writing the target limbs in place. */
     @Override
-    public synchronized void convertBasis(RnsPoly[] in, int inFrom, RnsPoly[] out, int[] outLimbs,
-                                          BasisConverter converter) {
+    public synchronized void convertBasis(RnsPoly[] in, int[] inFrom, RnsPoly[] out, int[] outLimbs,
+                                          BasisConverter[] converters) {
         beginOperation();
-        int k = converter.fromSize();
-        if (outLimbs.length != converter.toSize() || outLimbs.length > MAX_ROWS || k > MAX_ROWS) {
-            throw new IllegalArgumentException(k + " source and " + outLimbs.length + " target limbs for a conversion to "
-                    + converter.toSize() + " primes (the kernel takes at most " + MAX_ROWS + " of each)");
+        int count = in.length;
+        if (count == 0 || out.length != count || inFrom.length != count || converters.length != count) {
+            throw new IllegalArgumentException("convertBasis: " + count + " polynomials in, " + out.length + " out, "
+                    + inFrom.length + " first limbs, " + converters.length + " converters; needs as many of each");
         }
-        if (in.length != out.length || in.length == 0) {
-            throw new IllegalArgumentException("convertBasis: " + in.length + " polynomials in, " + out.length + " out");
+        if (outLimbs.length > MAX_ROWS) {
+            throw new IllegalArgumentException(outLimbs.length + " target limbs (the kernel writes at most " + MAX_ROWS + ")");
         }
-        RnsPoly[] all = Arrays.copyOf(in, 2 * in.length);
-        System.arraycopy(out, 0, all, in.length, out.length);
+        RnsPoly[] all = Arrays.copyOf(in, 2 * count);
+        System.arraycopy(out, 0, all, count, count);
         requireDistinct(out);
         requirePolys(0, all);
         int highest = highestDistinct(outLimbs, "convertBasis");
-        long basis = basis(converter);
-        long[] pin = new long[in.length];
-        long[] po = new long[out.length];
-        for (int p = 0; p < in.length; p++) {
+        long[] bases = new long[count];
+        long[] pin = new long[count];
+        long[] po = new long[count];
+        for (int p = 0; p < count; p++) {
+            BasisConverter converter = converters[p];
+            if (converter.toSize() != outLimbs.length) {
+                throw new IllegalArgumentException(outLimbs.length + " target limbs for a conversion to "
+                        + converter.toSize() + " primes");
+            }
             for (RnsPoly input : in) {
                 if (input == out[p]) {
                     throw new IllegalArgumentException("convertBasis: an output is also an input");
                 }
             }
-            requireRange(inFrom, k, in[p]);
+            requireRange(inFrom[p], converter.fromSize(), in[p]);
             requireRange(highest, 1, out[p]);
-            pin[p] = polys.input(in[p]) + 8L * inFrom * in[p].n();
+            bases[p] = basis(converter);
+            pin[p] = polys.input(in[p]) + 8L * inFrom[p] * in[p].n();
+        }
+        for (int p = 0; p < count; p++) {
             po[p] = outLimbs.length == out[p].limbCount() ? polys.output(out[p]) : polys.inputOutput(out[p]);
         }
-        nativePolyConvertBasis(context, basis, pin, po, outLimbs, out[0].n());
+        nativePolyConvertBasis(context, bases, pin, po, outLimbs, out[0].n());
     }
 
     @Override
@@ -821,8 +829,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     private static native void nativeDestroyBasis(long context, long basis);
 
-    /** The basis's k source rows at in[p] (n words each) to rows outLimbs[t] of the polynomial at out[p], every p. */
-    private static native void nativePolyConvertBasis(long context, long basis, long[] in, long[] out, int[] outLimbs,
+    /** The k source rows of bases[p] at in[p] (n words each) to rows outLimbs[t] of the polynomial at out[p], every p. */
+    private static native void nativePolyConvertBasis(long context, long[] bases, long[] in, long[] out, int[] outLimbs,
             int n);
 
     /**

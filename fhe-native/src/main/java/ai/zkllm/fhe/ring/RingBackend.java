@@ -287,18 +287,22 @@ public interface RingBackend {
      * be in.
      */
     default void convertBasis(RnsPoly in, int inFrom, RnsPoly out, int[] outLimbs, BasisConverter converter) {
-        convertBasis(new RnsPoly[] {in}, inFrom, new RnsPoly[] {out}, outLimbs, converter);
+        convertBasis(new RnsPoly[] {in}, new int[] {inFrom}, new RnsPoly[] {out}, outLimbs,
+                new BasisConverter[] {converter});
     }
 
     /**
-     * {@link #convertBasis(RnsPoly, int, RnsPoly, int[], BasisConverter)} of in[p] into out[p] for
-     * every p (both halves of a key switch's ModDown); the outputs distinct, none of them an input.
+     * {@link #convertBasis(RnsPoly, int, RnsPoly, int[], BasisConverter)} of in[p] from limb inFrom[p]
+     * with converters[p] into out[p], for every p: both halves of a key switch's ModDown, or every digit of
+     * a ModUp (an input may repeat). Every converter has outLimbs.length target primes; the outputs are
+     * distinct, none of them an input.
      */
-    default void convertBasis(RnsPoly[] in, int inFrom, RnsPoly[] out, int[] outLimbs, BasisConverter converter) {
+    default void convertBasis(RnsPoly[] in, int[] inFrom, RnsPoly[] out, int[] outLimbs, BasisConverter[] converters) {
         for (int p = 0; p < in.length; p++) {
+            BasisConverter converter = converters[p];
             long[][] from = new long[converter.fromSize()][];
             for (int i = 0; i < from.length; i++) {
-                from[i] = in[p].limb(inFrom + i);
+                from[i] = in[p].limb(inFrom[p] + i);
             }
             long[][] to = new long[outLimbs.length][];
             for (int j = 0; j < to.length; j++) {

@@ -121,8 +121,8 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
         assertThrows(IllegalArgumentException.class, () -> cuda.ntt(new RnsPoly[] {twice, twice}, new int[] {2}, chain),
                 "a polynomial listed twice");
         RnsPoly other = twice.copy();
-        assertThrows(IllegalArgumentException.class, () -> cuda.convertBasis(new RnsPoly[] {twice, other}, 0,
-                new RnsPoly[] {other, RnsPoly.zero(4, n, false)}, new int[] {3, 2}, converter),
+        assertThrows(IllegalArgumentException.class, () -> cuda.convertBasis(new RnsPoly[] {twice, other}, new int[] {0, 0},
+                new RnsPoly[] {other, RnsPoly.zero(4, n, false)}, new int[] {3, 2}, new BasisConverter[] {converter, converter}),
                 "an output that is another polynomial's input");
     }
 

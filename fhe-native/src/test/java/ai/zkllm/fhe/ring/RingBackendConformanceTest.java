@@ -472,16 +472,23 @@ abstract class RingBackendConformanceTest {
         int[] some = {4, 1, 3};
         REFERENCE.inverseNtt(expected, some, chain);
         backend.inverseNtt(actual, some, chain);
-        BasisConverter down = new BasisConverter(new Modulus[] {chain[3].modulus(), chain[4].modulus()},
-                new Modulus[] {chain[2].modulus(), chain[0].modulus(), chain[1].modulus()});
+        Modulus[] to = {chain[2].modulus(), chain[0].modulus(), chain[1].modulus()};
+        BasisConverter fromTwo = new BasisConverter(new Modulus[] {chain[3].modulus(), chain[4].modulus()}, to);
+        BasisConverter fromOne = new BasisConverter(new Modulus[] {chain[4].modulus()}, to);
         int[] targets = {2, 0, 1};
+        int[] from = new int[expected.length];  // a converter per polynomial, as ModUp's digits have
+        BasisConverter[] converters = new BasisConverter[expected.length];
+        for (int i = 0; i < from.length; i++) {
+            from[i] = i % 2 == 0 ? 3 : 4;
+            converters[i] = i % 2 == 0 ? fromTwo : fromOne;
+        }
         int[] perm = randomPermutation(random, n);  // the addends read through it, as a rotation's c0
         RnsPoly[][] lifted = new RnsPoly[2][expected.length];
         for (RnsPoly[] side : lifted) {
             Arrays.setAll(side, i -> RnsPoly.zero(limbs, n, false));
         }
-        REFERENCE.convertBasis(expected, 3, lifted[0], targets, down);
-        backend.convertBasis(actual, 3, lifted[1], targets, down);
+        REFERENCE.convertBasis(expected, from, lifted[0], targets, converters);
+        backend.convertBasis(actual, from, lifted[1], targets, converters);
         REFERENCE.ntt(lifted[0], targets, chain);
         backend.ntt(lifted[1], targets, chain);
         long[] scalars = new long[limbs];
