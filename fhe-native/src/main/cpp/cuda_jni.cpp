@@ -555,18 +555,26 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeZero(JNIEnv*
 
 /**
  * The listed limbs of each polynomial at polys[p], each with the table's row of its index: the
- * launches of one NTT per 64 limbs and 8 polynomials.
+ * launches of one NTT per 64 limbs and 8 polynomials. An inverse NTT reads from[p]'s limbs when from
+ * is given (out of place), else polys[p]'s.
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyNtt(JNIEnv* env, jclass, jlong handle,
-                                                                             jlong table, jlongArray polys,
-                                                                             jintArray limbs, jboolean inverse) {
+                                                                             jlong table, jlongArray from,
+                                                                             jlongArray polys, jintArray limbs,
+                                                                             jboolean inverse) {
     zkc_ctx* ctx = contextOf(handle);
     const Table* t = tableOf(table);
     std::vector<uint64_t*> at = addresses(env, polys);
+    std::vector<uint64_t*> sources = from == nullptr ? std::vector<uint64_t*>() : addresses(env, from);
     std::vector<uint32_t> rows = rowIndices(env, limbs);
+    if (from != nullptr && (!inverse || sources.size() != at.size())) {
+        throwIllegalArgument(env, "an out-of-place NTT is an inverse one, with a source per polynomial");
+        return;
+    }
     int rc = inChunks(at.size(), ZKC_MAX_POLYS, [&](size_t p, size_t polyCount) {
+        const uint64_t* const* source = from == nullptr ? nullptr : const_cast<const uint64_t* const*>(&sources[p]);
         return inChunks(rows.size(), ZKC_MAX_SCALAR_LIMBS, [&](size_t r, size_t count) {
-            return inverse ? zkc_ntt_inverse_rows(ctx, t->limbs, &at[p], polyCount, &rows[r], count)
+            return inverse ? zkc_ntt_inverse_rows(ctx, t->limbs, source, &at[p], polyCount, &rows[r], count)
                            : zkc_ntt_forward_rows(ctx, t->limbs, &at[p], polyCount, &rows[r], count);
         });
     });

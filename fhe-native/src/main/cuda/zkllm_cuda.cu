@@ -95,7 +95,7 @@ __global__ void inversePairKernel(size_t total, unsigned logT, LimbSet set, RowM
 // One block per (row, tile); blockDim.x = tile / 2.
 __global__ void __launch_bounds__(kTileThreads) forwardTileKernel(LimbSet set, RowMap rows) {
     __shared__ uint64_t sh[kTile];
-    TileBlock b = tileBlock(blockIdx.x, set, rows);
+    TileBlock b = tileBlock(blockIdx.x, set, rows, rows);
     size_t tid = threadIdx.x;
     tileLoadThread(sh, b, tid);
     __syncthreads();
@@ -106,9 +106,9 @@ __global__ void __launch_bounds__(kTileThreads) forwardTileKernel(LimbSet set, R
     tileStoreForwardThread(sh, b, tid, set);
 }
 
-__global__ void __launch_bounds__(kTileThreads) inverseTileKernel(LimbSet set, RowMap rows) {
+__global__ void __launch_bounds__(kTileThreads) inverseTileKernel(LimbSet set, RowMap rows, RowMap from) {
     __shared__ uint64_t sh[kTile];
-    TileBlock b = tileBlock(blockIdx.x, set, rows);
+    TileBlock b = tileBlock(blockIdx.x, set, rows, from);
     size_t tid = threadIdx.x;
     tileLoadThread(sh, b, tid);
     __syncthreads();
@@ -193,12 +193,13 @@ int forwardNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, size_t rows)
     return launched(ctx);
 }
 
-int inverseNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, size_t rows) {
+/** The inverse NTT of `rows` work rows (where the map says), read from `from`'s rows (the map itself: in place). */
+int inverseNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, const RowMap& from, size_t rows) {
     unsigned logN = set.logN;
     if (rows == 0) return 0;
     unsigned logTile = tileLog(logN);
     size_t blocks = rows << (logN - logTile);
-    inverseTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(set, map);
+    inverseTileKernel<<<static_cast<unsigned>(blocks), 1u << (logTile - 1), 0, ctx->stream>>>(set, map, from);
     if (int r = launched(ctx)) return r;
     return globalNttStages(ctx, set, map, rows, true);
 }
@@ -335,7 +336,8 @@ int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t po
 
 int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    return inverseNtt(ctx, firstLimbs(table->set, limbs), contiguousRows(a), polys * limbs);
+    RowMap rows = contiguousRows(a);
+    return inverseNtt(ctx, firstLimbs(table->set, limbs), rows, rows, polys * limbs);
 }
 
 int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* polys, size_t polyCount,
@@ -345,11 +347,12 @@ int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* 
     return forwardNtt(ctx, table->set, map, polyCount * count);
 }
 
-int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* polys, size_t polyCount,
-                         const uint32_t* rows, size_t count) {
-    RowMap map;
+int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* from, uint64_t* const* polys,
+                         size_t polyCount, const uint32_t* rows, size_t count) {
+    RowMap map, source;
     if (int r = refuse(ctx, nttRows(table == nullptr ? nullptr : &table->set, polys, polyCount, rows, count, map))) return r;
-    return inverseNtt(ctx, table->set, map, polyCount * count);
+    if (int r = refuse(ctx, sourceRows(map, from, source))) return r;
+    return inverseNtt(ctx, table->set, map, source, polyCount * count);
 }
 
 int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* out, size_t limbs) {

@@ -93,8 +93,12 @@ int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, size_t poly
 #define ZKC_MAX_POLYS 8
 int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* const* polys, size_t polyCount,
                          const uint32_t* rows, size_t count);
-int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* const* polys, size_t polyCount,
-                         const uint32_t* rows, size_t count);
+/**
+ * The inverse NTT reads from[p]'s rows (the same rows of other polynomials) and writes polys[p]'s, so a
+ * polynomial's coefficients need no copy of it first; from NULL: in place. from and polys do not overlap.
+ */
+int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* const* from, uint64_t* const* polys,
+                         size_t polyCount, const uint32_t* rows, size_t count);
 int zkc_add(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out,
             size_t polys, size_t limbs);
 int zkc_sub(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out,

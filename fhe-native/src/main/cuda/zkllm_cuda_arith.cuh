@@ -474,28 +474,33 @@ ZK_HD void inverseTileThread(uint64_t* sh, size_t tile, size_t tid, unsigned log
 
 /**
  * Stages done in the tile kernel: logT < tileLog(logN); global stages: logT >= tileLog(logN).
- * Block b of the tile kernel handles tile b mod tilesPerRow of work row b / tilesPerRow.
+ * Block b of the tile kernel handles tile b mod tilesPerRow of work row b / tilesPerRow, read from
+ * that row of `from` (the same rows of other polynomials: an inverse NTT out of place, whose tile
+ * kernel runs first) or of `rows` itself, and written to `rows`.
  */
 struct TileBlock {
     size_t tile;
     size_t limb;
-    size_t threads;   // blockDim.x = tile words / 2
-    uint64_t* words;  // the tile's first word
+    size_t threads;          // blockDim.x = tile words / 2
+    uint64_t* words;         // the tile's first word
+    const uint64_t* source;  // where the tile is read from
 };
 
-ZK_HD TileBlock tileBlock(size_t block, const LimbSet& set, const RowMap& rows) {
+ZK_HD TileBlock tileBlock(size_t block, const LimbSet& set, const RowMap& rows, const RowMap& from) {
     unsigned logTile = tileLog(set.logN);
     size_t tilesPerRow = size_t{1} << (set.logN - logTile);
     size_t r = block / tilesPerRow;
     size_t tile = block % tilesPerRow;
     size_t threads = (size_t{1} << logTile) / 2;
-    return TileBlock{tile, mappedRow(rows, r) % set.limbs, threads, rowWords(rows, r, set.logN) + tile * 2 * threads};
+    size_t offset = tile * 2 * threads;
+    return TileBlock{tile, mappedRow(rows, r) % set.limbs, threads, rowWords(rows, r, set.logN) + offset,
+                     rowWords(from, r, set.logN) + offset};
 }
 
 /** Thread tid's share of loading a tile: words tid and tid + threads. */
 ZK_HD void tileLoadThread(uint64_t* sh, const TileBlock& b, size_t tid) {
-    sh[tid] = b.words[tid];
-    sh[tid + b.threads] = b.words[tid + b.threads];
+    sh[tid] = b.source[tid];
+    sh[tid + b.threads] = b.source[tid + b.threads];
 }
 
 /** Storing a tile after the forward stages: the final reduction to [0, q). */

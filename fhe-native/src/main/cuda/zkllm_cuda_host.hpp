@@ -161,6 +161,17 @@ inline const char* nttRows(const LimbSet* set, uint64_t* const* polys, size_t po
     return tableRowsError(set, map);
 }
 
+/** Null and, in `out`, map's rows read from the polynomials at from[p] instead (from null: map itself), or why not. */
+inline const char* sourceRows(const RowMap& map, const uint64_t* const* from, RowMap& out) {
+    out = map;
+    if (from == nullptr) return nullptr;
+    for (size_t p = 0; p < map.polys; p++) {
+        if (from[p] == nullptr) return "a null source";
+        out.at[p] = const_cast<uint64_t*>(from[p]);
+    }
+    return nullptr;
+}
+
 /**
  * Null and the operands of a conversion of `polys` polynomials (zkc_convert_basis): their bases, the
  * sources by address, the target rows (contiguous for one polynomial without outRows, else listed);

@@ -127,7 +127,7 @@ int forwardNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, size_t rows)
     size_t blocks = rows << (logN - logTile);
     std::vector<uint64_t> sh(kTile);
     for (size_t block = 0; block < blocks; block++) {
-        TileBlock b = tileBlock(block, set, map);
+        TileBlock b = tileBlock(block, set, map, map);
         for (size_t tid = 0; tid < b.threads; tid++) tileLoadThread(sh.data(), b, tid);
         for (int logT = static_cast<int>(logTile) - 1; logT >= 0; logT--) {
             for (size_t tid = 0; tid < b.threads; tid++) {
@@ -139,7 +139,8 @@ int forwardNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, size_t rows)
     return 0;
 }
 
-int inverseNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, size_t rows) {
+/** The inverse NTT of `rows` work rows (where the map says), read from `from`'s rows (the map itself: in place). */
+int inverseNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, const RowMap& from, size_t rows) {
     checkStagesDisjoint(set.logN);
     unsigned logN = set.logN;
     if (rows == 0) return 0;
@@ -148,7 +149,7 @@ int inverseNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, size_t rows)
     launch(ctx);  // the tile kernel
     std::vector<uint64_t> sh(kTile);
     for (size_t block = 0; block < blocks; block++) {
-        TileBlock b = tileBlock(block, set, map);
+        TileBlock b = tileBlock(block, set, map, from);
         for (size_t tid = 0; tid < b.threads; tid++) tileLoadThread(sh.data(), b, tid);
         for (unsigned logT = 0; logT < logTile; logT++) {
             for (size_t tid = 0; tid < b.threads; tid++) inverseTileThread(sh.data(), b.tile, tid, logT, b.limb, set);
@@ -228,7 +229,8 @@ int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t po
 
 int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    return inverseNtt(ctx, firstLimbs(table->set, limbs), contiguousRows(a), polys * limbs);
+    RowMap rows = contiguousRows(a);
+    return inverseNtt(ctx, firstLimbs(table->set, limbs), rows, rows, polys * limbs);
 }
 
 int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* polys, size_t polyCount,
@@ -238,11 +240,12 @@ int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* 
     return forwardNtt(ctx, table->set, map, polyCount * count);
 }
 
-int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* polys, size_t polyCount,
-                         const uint32_t* rows, size_t count) {
-    RowMap map;
+int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* from, uint64_t* const* polys,
+                         size_t polyCount, const uint32_t* rows, size_t count) {
+    RowMap map, source;
     if (int r = refuse(ctx, nttRows(table == nullptr ? nullptr : &table->set, polys, polyCount, rows, count, map))) return r;
-    return inverseNtt(ctx, table->set, map, polyCount * count);
+    if (int r = refuse(ctx, sourceRows(map, from, source))) return r;
+    return inverseNtt(ctx, table->set, map, source, polyCount * count);
 }
 
 int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* out, size_t limbs) {

@@ -389,8 +389,24 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
         zkc_ntt_forward_rows(ctx, set, listed.data(), polys, rows.data(), rows.size());
         expectSame(tag("launches(ntt(rows))", n, polys, limbs), {nttLaunches}, {zkc_launches(ctx) - before});
         expectSame(tag("ntt(rows last, 0)", n, polys, limbs), forward, drows.get());
-        zkc_ntt_inverse_rows(ctx, set, listed.data(), polys, rows.data(), rows.size());
+        zkc_ntt_inverse_rows(ctx, set, nullptr, listed.data(), polys, rows.data(), rows.size());
         expectSame(tag("inverseNtt(ntt(rows last, 0))", n, polys, limbs), b, drows.get());
+        // out of place: from the NTT form into other polynomials, whose unlisted rows keep their words
+        zkc_ntt_forward_rows(ctx, set, listed.data(), polys, rows.data(), rows.size());
+        Words zeros(b.size()), expected(b.size());
+        Dev dto(zeros);
+        std::vector<const uint64_t*> sources(listed.begin(), listed.end());
+        std::vector<uint64_t*> targets;
+        for (size_t p = polys; p-- > 0;) {
+            targets.push_back(dto.p + p * limbs * n);
+            for (uint32_t r : rows) std::memcpy(&expected[(p * limbs + r) * n], &b[(p * limbs + r) * n], n * 8);
+        }
+        before = zkc_launches(ctx);
+        zkc_ntt_inverse_rows(ctx, set, sources.data(), targets.data(), polys, rows.data(), rows.size());
+        expectSame(tag("launches(inverseNtt(rows, out of place))", n, polys, limbs), {nttLaunches},
+                   {zkc_launches(ctx) - before});
+        expectSame(tag("inverseNtt(rows, out of place)", n, polys, limbs), expected, dto.get());
+        expectSame(tag("inverseNtt(rows, out of place) leaves its source", n, polys, limbs), forward, drows.get());
     }
     Words brt = b;
     cpuInverse(brt, t, polys, limbs);  // inverse of an arbitrary (non-NTT-image) input

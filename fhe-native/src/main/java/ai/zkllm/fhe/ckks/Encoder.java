@@ -202,8 +202,7 @@ public final class Encoder {
     private double[] coefficients(Plaintext pt) {
         int level = pt.level();
         int n = ring.n();
-        RnsPoly coefficientForm = ring.prefix(pt.poly(), level + 1);
-        ring.inverseNtt(coefficientForm);  // on the backend (a GPU's, where the plaintext is), then read once
+        RnsPoly coefficientForm = ring.coefficients(pt.poly(), level + 1);  // on the backend (a GPU's), then read once
         long[][] limbs = coefficientForm.limbs();
         // Mixed-radix digits, limb by limb: v_i = [(x_i - Σ_(j<i) v_j·q_0···q_(j-1)) · (q_0···q_(i-1))^-1]
         // centered mod q_i, which is what Garner's iteration computes. Each v_j (|v_j| < 2^30) is

@@ -148,8 +148,7 @@ final class KeySwitcher {
      */
     RnsPoly[] decompose(RnsPoly c, int level) {
         int n = ring.n();
-        RnsPoly coefficients = ring.prefix(c, level + 1);
-        ring.inverseNtt(coefficients);
+        RnsPoly coefficients = ring.coefficients(c, level + 1);
         int size = level + 1 + alpha;
         NttTable[] chain = extendedChains[level];
         RnsPoly[] digits = new RnsPoly[digitCount(level)];

@@ -298,19 +298,29 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     @Override
     public synchronized void ntt(RnsPoly[] ps, int[] limbs, NttTable[] chain) {
-        polyNtt(ps, limbs, chain, false);
+        polyNtt(null, ps, limbs, chain, false);
     }
 
     @Override
     public synchronized void inverseNtt(RnsPoly[] ps, int[] limbs, NttTable[] chain) {
-        polyNtt(ps, limbs, chain, true);
+        polyNtt(null, ps, limbs, chain, true);
+    }
+
+    /** The inverse NTT's first kernel reads a and writes out: no copy of a first. */
+    @Override
+    public synchronized void inverseNtt(RnsPoly a, RnsPoly out, int[] limbs, NttTable[] chain) {
+        if (a == out) {
+            throw new IllegalArgumentException("inverseNtt: out must not be a");
+        }
+        polyNtt(a, new RnsPoly[] {out}, limbs, chain, true);
     }
 
     /**
      * The listed limbs' NTTs of every polynomial in the launches of one NTT (per {@value #MAX_ROWS} limbs
-     * and {@value #MAX_POLYS} polynomials); limbs and polynomials distinct, since they are transformed at once.
+     * and {@value #MAX_POLYS} polynomials), in place, or (from not null, one polynomial) an inverse NTT
+     * from those limbs of {@code from}; limbs and polynomials distinct, since they are transformed at once.
      */
-    private void polyNtt(RnsPoly[] ps, int[] limbs, NttTable[] chain, boolean inverse) {
+    private void polyNtt(RnsPoly from, RnsPoly[] ps, int[] limbs, NttTable[] chain, boolean inverse) {
         beginOperation();
         if (limbs.length == 0 || ps.length == 0) {
             return;
@@ -321,11 +331,18 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             requireRange(highest, 1, p);
         }
         long table = chainTable(chain, highest + 1, ps);
+        long[] sources = null;
+        if (from != null) {
+            requireRange(highest, 1, from);
+            requirePolys(0, ps[0], from);
+            sources = new long[] {polys.input(from)};
+        }
         long[] addresses = new long[ps.length];
         for (int i = 0; i < ps.length; i++) {
-            addresses[i] = polys.inputOutput(ps[i]);
+            boolean whole = from != null && limbs.length == ps[i].limbCount();  // every limb written: nothing to keep
+            addresses[i] = whole ? polys.output(ps[i]) : polys.inputOutput(ps[i]);
         }
-        nativePolyNtt(context, table, addresses, limbs, inverse);
+        nativePolyNtt(context, table, sources, addresses, limbs, inverse);
     }
 
     /** The highest of the listed limbs, after checking that they are distinct and not negative. */
@@ -820,8 +837,12 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     private static native void nativeZero(long context, long address, long words);
 
-    /** The listed limbs (distinct) of the [limbs][n] words at each address, with the table's rows of the same index. */
-    private static native void nativePolyNtt(long context, long table, long[] polys, int[] limbs, boolean inverse);
+    /**
+     * The listed limbs (distinct) of the [limbs][n] words at each address, with the table's rows of the same
+     * index; an inverse NTT reads from[p]'s limbs when from is not null.
+     */
+    private static native void nativePolyNtt(long context, long table, long[] from, long[] polys, int[] limbs,
+            boolean inverse);
 
     /** Device tables of a conversion, from FlatBasis's layout. */
     private static native long nativeCreateBasis(long context, long[] fromModuli, long[] qHatInverse,

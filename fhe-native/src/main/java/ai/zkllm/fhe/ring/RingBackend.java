@@ -161,6 +161,17 @@ public interface RingBackend {
         }
     }
 
+    /**
+     * The listed limbs (distinct) of out = {@link #inverseNtt} of those of a, which stays as it is (out
+     * is not a): a polynomial's coefficients without a copy of it first.
+     */
+    default void inverseNtt(RnsPoly a, RnsPoly out, int[] limbs, NttTable[] chain) {
+        for (int i : limbs) {
+            System.arraycopy(a.limb(i), 0, out.limb(i), 0, a.n());
+            inverseNtt(out.limb(i), chain[i]);
+        }
+    }
+
     /** {@link #ntt} of the listed limbs of p (distinct). */
     default void ntt(RnsPoly p, int[] limbs, NttTable[] chain) {
         ntt(new RnsPoly[] {p}, limbs, chain);

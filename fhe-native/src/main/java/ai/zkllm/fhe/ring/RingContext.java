@@ -129,6 +129,14 @@ public final class RingContext {
         out.setNtt(true);
     }
 
+    /** A new polynomial: the first {@code count} limbs of p (NTT form) in the coefficient domain; p is unchanged. */
+    public RnsPoly coefficients(RnsPoly p, int count) {
+        requireDomain(p, true, "coefficients");
+        RnsPoly out = RnsPoly.zero(count, n, false);
+        backend.inverseNtt(p, out, firstLimbs[count], tables);
+        return out;
+    }
+
     /** A new polynomial: the first {@code count} limbs of p (all of them to copy it). */
     public RnsPoly prefix(RnsPoly p, int count) {
         RnsPoly out = RnsPoly.zero(count, n, p.isNtt());

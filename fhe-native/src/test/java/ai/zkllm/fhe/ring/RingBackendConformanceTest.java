@@ -453,9 +453,9 @@ abstract class RingBackendConformanceTest {
     }
 
     /**
-     * NTTs, a conversion and (x - lifted)·s + addend of several polynomials at once, as ModDown runs both
-     * halves of a key switch: ten (more than one GPU kernel takes, 8), listed limbs out of order, targets
-     * scattered, some addends absent.
+     * NTTs (one out of place), a conversion and (x - lifted)·s + addend of several polynomials at once, as
+     * ModDown runs both halves of a key switch: ten (more than one GPU kernel takes, 8), listed limbs out of
+     * order, targets scattered, some addends absent.
      */
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("backendCases")
@@ -470,6 +470,10 @@ abstract class RingBackendConformanceTest {
         }
         RnsPoly[] actual = copies(expected);
         int[] some = {4, 1, 3};
+        RnsPoly[] coefficients = {RnsPoly.zero(limbs, n, false), RnsPoly.zero(limbs, n, false)};  // out of place
+        REFERENCE.inverseNtt(expected[1], coefficients[0], some, chain);
+        backend.inverseNtt(actual[1], coefficients[1], some, chain);
+        assertArrayEquals(coefficients[0].limbs(), coefficients[1].limbs(), "an inverse NTT out of place");
         REFERENCE.inverseNtt(expected, some, chain);
         backend.inverseNtt(actual, some, chain);
         Modulus[] to = {chain[2].modulus(), chain[0].modulus(), chain[1].modulus()};
