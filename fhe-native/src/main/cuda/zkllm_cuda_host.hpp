@@ -173,33 +173,36 @@ inline const char* sourceRows(const RowMap& map, const uint64_t* const* from, Ro
 }
 
 /**
- * Null and the operands of a conversion of `polys` polynomials (zkc_convert_basis): their bases, the
- * sources by address, the target rows (contiguous for one polynomial without outRows, else listed);
- * or why they do not fit.
+ * Null and the operands of a conversion of `polys` polynomials (zkc_convert_basis): their bases (each
+ * implementation's zkc_basis, which holds its BasisView as `view`), the sources by address, the target
+ * rows (contiguous for one polynomial without outRows, else listed); or why they do not fit.
  */
-inline const char* conversionOperands(const BasisView* const* bases, const uint64_t* const* in,
-                                      const uint64_t* const* out, size_t polys, const uint32_t* outRows,
-                                      BasisList& list, PolyList& from, RowMap& to) {
+template <class Basis>
+const char* conversionOperands(const Basis* const* bases, const uint64_t* const* in, const uint64_t* const* out,
+                               size_t polys, const uint32_t* outRows, BasisList& list, PolyList& from, RowMap& to) {
     if (bases == nullptr || in == nullptr || out == nullptr || polys == 0 || polys > kMaxPolys) return "1 to 8 polynomials";
     for (size_t p = 0; p < polys; p++) {
         if (bases[p] == nullptr || in[p] == nullptr) return "a null basis or source";
-        if (bases[p]->m != bases[0]->m) return "bases to different numbers of primes";
-        list.b[p] = *bases[p];
+        if (bases[p]->view.m != bases[0]->view.m) return "bases to different numbers of primes";
+        list.b[p] = bases[p]->view;
         from.at[p] = in[p];
     }
     if (polys == 1 && outRows == nullptr) {
         to = contiguousRows(out[0]);
         return nullptr;
     }
-    return listRows(out, polys, outRows, bases[0]->m, to);
+    return listRows(out, polys, outRows, bases[0]->view.m, to);
 }
 
 /**
- * Null and the lists of zkc_sub_mul_scalar_add's operands, or why not: 1..kMaxPolys polynomials,
- * a, b and out present, c present or null per polynomial.
+ * Null and the scalars and lists of zkc_sub_mul_scalar_add's operands, or why not: 1..kMaxPolys
+ * polynomials, a, b and out present, c present or null per polynomial.
  */
-inline const char* subMulScalarAddLists(const uint64_t* const* a, const uint64_t* const* b, const uint64_t* const* c,
-                                        uint64_t* const* out, size_t polys, PolyList lists[4]) {
+inline const char* subMulScalarAddOperands(const uint64_t* const* a, const uint64_t* const* b, const uint64_t* const* c,
+                                           uint64_t* const* out, size_t polys, const uint64_t* s,
+                                           const uint64_t* sShoup, size_t limbs, PolyList lists[4],
+                                           LimbScalars& scalars) {
+    if (const char* error = packScalars(s, sShoup, limbs, scalars)) return error;
     if (a == nullptr || b == nullptr || c == nullptr || out == nullptr || polys == 0 || polys > kMaxPolys) {
         return "1 to 8 polynomials of each operand";
     }

@@ -291,9 +291,8 @@ int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t*
                            uint64_t* const* out, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     LimbScalars scalars;
-    if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
     PolyList lists[4] = {};
-    if (int r = refuse(ctx, subMulScalarAddLists(a, b, c, out, polys, lists))) return r;
+    if (int r = refuse(ctx, subMulScalarAddOperands(a, b, c, out, polys, s, sShoup, limbs, lists, scalars))) return r;
     LimbSet set = firstLimbs(table->set, limbs);
     size_t total = polys * limbs << set.logN;
     launch(ctx);
@@ -337,13 +336,7 @@ int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* const* bases, const uint64_
     BasisList list{};
     PolyList from{};
     RowMap to;
-    const BasisView* views[kMaxPolys] = {};
-    for (size_t p = 0; bases != nullptr && p < polys && p < kMaxPolys; p++) {
-        views[p] = bases[p] == nullptr ? nullptr : &bases[p]->view;
-    }
-    if (int r = refuse(ctx, conversionOperands(bases == nullptr ? nullptr : views, in, out, polys, outRows, list, from, to))) {
-        return r;
-    }
+    if (int r = refuse(ctx, conversionOperands(bases, in, out, polys, outRows, list, from, to))) return r;
     unsigned logN = log2Ceil(n);
     size_t total = polys * list.b[0].m * n;
     if (total > 0) launch(ctx);
