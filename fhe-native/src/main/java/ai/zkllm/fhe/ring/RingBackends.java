@@ -101,7 +101,9 @@ public final class RingBackends {
                 try {
                     backend();
                     available = true;
-                    LOG.info("Using the CUDA ring kernels on GPU 0");
+                    String library = System.getProperty(CudaRingBackend.LIBRARY_PROPERTY);
+                    LOG.info(library == null ? "Using the CUDA ring kernels on GPU 0"
+                            : "Using the CUDA ring kernels through " + library);
                 } catch (IllegalStateException noGpu) {
                     available = false;
                     LOG.debug("No cuda ring backend: {}", noGpu.getMessage());
