@@ -67,8 +67,12 @@ __global__ void pointwiseKernel(size_t total, const uint64_t* a, const uint64_t*
     GRID_STRIDE(e, total) { pointwiseThread<Op>(e, a, b, out, set, s); }
 }
 
-__global__ void subMulScalarAddKernel(size_t total, PolyList a, PolyList b, PolyList c, const int32_t* perm,
-                                      PolyList out, LimbSet set, LimbScalars s) {
+// A polynomial's (or basis's) entry of these lists is picked per thread at run time: __grid_constant__
+// reads it from the parameter space, where a plain by-value parameter would be copied to each thread's
+// local memory first (ptxas: 256 and 64 bytes of stack; the build refuses local memory, CMakeLists.txt).
+__global__ void subMulScalarAddKernel(size_t total, const __grid_constant__ PolyList a, const __grid_constant__ PolyList b,
+                                      const __grid_constant__ PolyList c, const int32_t* perm,
+                                      const __grid_constant__ PolyList out, LimbSet set, LimbScalars s) {
     GRID_STRIDE(e, total) { subMulScalarAddThread(e, a, b, c, perm, out, set, s); }
 }
 
@@ -128,7 +132,9 @@ __global__ void permuteKernel(size_t total, const uint64_t* a, const int32_t* pe
     GRID_STRIDE(e, total) { permuteThread(e, a, perm, out, logN); }
 }
 
-__global__ void convertBasisKernel(size_t total, PolyList in, RowMap out, unsigned logN, BasisList bases) {
+// __grid_constant__: see subMulScalarAddKernel.
+__global__ void convertBasisKernel(size_t total, const __grid_constant__ PolyList in, RowMap out, unsigned logN,
+                                   const __grid_constant__ BasisList bases) {
     GRID_STRIDE(e, total) { convertBasisThread(e, in, out, logN, bases); }
 }
 

@@ -362,9 +362,7 @@ public interface RingBackend {
      * The gadget inner product of key switching over one limb mod q: acc0 = Σ_j π(d_j) · b_j and
      * acc1 = Σ_j π(d_j) · a_j mod q, pointwise, where π(d)[i] = d[perm[i]] (an automorphism in the
      * NTT domain, see {@link #permute}) or π(d) = d when perm is null. digits, keyB and keyA have
-     * one array per digit; acc0 and acc1 are overwritten and must not alias any input. keyB and keyA
-     * are a switching key's limbs, which never change once made: a backend may keep them by array
-     * identity (the cuda backend keeps them on the device).
+     * one array per digit; acc0 and acc1 are overwritten and must not alias any input.
      */
     default void keySwitchProduct(long[][] digits, long[][] keyB, long[][] keyA, int[] perm, long[] acc0,
                                   long[] acc1, Modulus q) {
