@@ -23,8 +23,11 @@
 
 namespace {
 
-/** The pointwise kernels, in the order of CudaRingBackend.Op. */
-enum PointwiseOp : jint { kAdd, kSub, kNegate, kMul, kMulAdd, kMulScalar, kAddScalar, kSubMulScalar };
+/** The pointwise kernels, in the order of CudaRingBackend.Op (zkllm_cuda.h's codes). */
+enum PointwiseOp : jint {
+    kAdd = ZKC_ADD, kSub = ZKC_SUB, kNegate = ZKC_NEGATE, kMul = ZKC_MUL, kMulAdd = ZKC_MUL_ADD,
+    kMulScalar = ZKC_MUL_SCALAR, kAddScalar = ZKC_ADD_SCALAR, kSubMulScalar = ZKC_SUB_MUL_SCALAR
+};
 
 /** A table of `count` limbs and the row length it was made for. */
 struct Table {
@@ -581,32 +584,31 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyNtt(JNIE
     succeeded(env, ctx, rc, "ntt");
 }
 
+/**
+ * Pointwise kernel `op` (CudaRingBackend.Op's ordinal, zkllm_cuda.h's ZKC_ADD ..) over device polynomials
+ * by address (b unread by the unary ops, s and sShoup by those without a scalar): one kernel per 8.
+ */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPointwise(
-    JNIEnv* env, jclass, jlong handle, jlong table, jint op, jlong a, jlong b, jlongArray s, jlongArray sShoup,
-    jlong out, jint limbs) {
+    JNIEnv* env, jclass, jlong handle, jlong table, jint op, jlongArray a, jlongArray b, jlongArray s, jlongArray sShoup,
+    jlongArray out, jint limbs) {
     zkc_ctx* ctx = contextOf(handle);
     const Table* t = tableOf(table);
     size_t count = static_cast<size_t>(limbs);
     std::vector<uint64_t> scalars;
     bool scalar = op == kMulScalar || op == kAddScalar || op == kSubMulScalar;
     if (scalar && !readScalars(env, s, sShoup, count, scalars)) return;
-    const uint64_t* pa = words(a);
-    const uint64_t* pb = words(b);
-    uint64_t* po = words(out);
-    const uint64_t* ps = scalars.data();
-    const uint64_t* pShoup = scalars.data() + count;
-    int rc = 0;
-    switch (op) {
-        case kAdd: rc = zkc_add(ctx, t->limbs, pa, pb, po, 1, count); break;
-        case kSub: rc = zkc_sub(ctx, t->limbs, pa, pb, po, 1, count); break;
-        case kNegate: rc = zkc_negate(ctx, t->limbs, pa, po, 1, count); break;
-        case kMul: rc = zkc_mul(ctx, t->limbs, pa, pb, po, 1, count); break;
-        case kMulAdd: rc = zkc_mul_add(ctx, t->limbs, pa, pb, po, 1, count); break;
-        case kMulScalar: rc = zkc_mul_scalar(ctx, t->limbs, pa, ps, pShoup, po, 1, count); break;
-        case kAddScalar: rc = zkc_add_scalar(ctx, t->limbs, pa, ps, po, 1, count); break;
-        case kSubMulScalar: rc = zkc_sub_mul_scalar(ctx, t->limbs, pa, pb, ps, pShoup, po, 1, count); break;
-        default: throwIllegalArgument(env, "unknown pointwise kernel"); return;
+    std::vector<uint64_t*> pa = addresses(env, a), pb = addresses(env, b), po = addresses(env, out);
+    if (pa.size() != po.size() || pb.size() != po.size()) {
+        throwIllegalArgument(env, "as many polynomials of each operand");
+        return;
     }
+    int rc = inChunks(po.size(), ZKC_MAX_POLYS, [&](size_t p, size_t polys) {
+        std::vector<const uint64_t*> ins[2];
+        for (size_t i = p; i < p + polys; i++) ins[0].push_back(pa[i]), ins[1].push_back(pb[i]);
+        return zkc_pointwise_polys(ctx, t->limbs, op, ins[0].data(), ins[1].data(), &po[p],
+                                   scalar ? scalars.data() : nullptr, scalar ? scalars.data() + count : nullptr, polys,
+                                   count);
+    });
     succeeded(env, ctx, rc, "pointwise kernel");
 }
 

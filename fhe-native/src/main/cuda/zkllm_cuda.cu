@@ -67,6 +67,13 @@ __global__ void pointwiseKernel(size_t total, const uint64_t* a, const uint64_t*
     GRID_STRIDE(e, total) { pointwiseThread<Op>(e, a, b, out, set, s); }
 }
 
+// __grid_constant__: see subMulScalarAddKernel.
+template <int Op>
+__global__ void pointwiseListKernel(size_t total, const __grid_constant__ PolyList a, const __grid_constant__ PolyList b,
+                                    const __grid_constant__ PolyList out, LimbSet set, LimbScalars s) {
+    GRID_STRIDE(e, total) { pointwiseListThread<Op>(e, a, b, out, set, s); }
+}
+
 // A polynomial's (or basis's) entry of these lists is picked per thread at run time: __grid_constant__
 // reads it from the parameter space, where a plain by-value parameter would be copied to each thread's
 // local memory first (ptxas: 256 and 64 bytes of stack; the build refuses local memory, CMakeLists.txt).
@@ -399,6 +406,21 @@ int zkc_add_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const 
 int zkc_sub_mul_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, const uint64_t* s,
                        const uint64_t* sShoup, uint64_t* out, size_t polys, size_t limbs) {
     return pointwise<kSubMulScalar>(ctx, set, a, b, out, polys, limbs, s, sShoup);
+}
+
+int zkc_pointwise_polys(zkc_ctx* ctx, const zkc_limbs* table, int op, const uint64_t* const* a, const uint64_t* const* b,
+                        uint64_t* const* out, const uint64_t* s, const uint64_t* sShoup, size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, table, limbs)) return r;
+    PolyList lists[3] = {};
+    LimbScalars scalars;
+    if (int r = refuse(ctx, pointwiseOperands(op, a, b, out, polys, s, sShoup, limbs, lists, scalars))) return r;
+    LimbSet set = firstLimbs(table->set, limbs);
+    size_t total = polys * limbs << set.logN;
+    return withPointwiseOp(op, [&](auto kind) {
+        pointwiseListKernel<decltype(kind)::value><<<blocksFor(total), kThreads, 0, ctx->stream>>>(
+            total, lists[0], lists[1], lists[2], set, scalars);
+        return launched(ctx);
+    });
 }
 
 int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* a, const uint64_t* const* b,

@@ -118,6 +118,17 @@ int zkc_add_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const 
 /** out = (a - b)·s. */
 int zkc_sub_mul_scalar(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b,
                        const uint64_t* s, const uint64_t* sShoup, uint64_t* out, size_t polys, size_t limbs);
+/** The pointwise kernels, for zkc_pointwise_polys. */
+enum { ZKC_ADD, ZKC_SUB, ZKC_NEGATE, ZKC_MUL, ZKC_MUL_ADD, ZKC_MUL_SCALAR, ZKC_ADD_SCALAR, ZKC_SUB_MUL_SCALAR };
+/**
+ * Pointwise kernel `op` (ZKC_ADD ..) over `limbs` limbs of each of `polys` polynomials (1..ZKC_MAX_POLYS,
+ * [limbs][n] words each, by address: a ciphertext's polynomials in one launch); b[p] unread by the unary
+ * ops (b may be NULL), s and sShoup (host arrays, limbs entries) by the scalar ones; out[p] is also the
+ * accumulator of ZKC_MUL_ADD.
+ */
+int zkc_pointwise_polys(zkc_ctx* ctx, const zkc_limbs* set, int op, const uint64_t* const* a, const uint64_t* const* b,
+                        uint64_t* const* out, const uint64_t* s, const uint64_t* sShoup, size_t polys, size_t limbs);
+
 /**
  * out[p] = (a[p] - b[p])·s + π(c[p]) over `limbs` limbs of each of `polys` polynomials (1..ZKC_MAX_POLYS,
  * [limbs][n] words each, by address), without the addend where c[p] is NULL; π(c)[i] = c[perm[i]] per

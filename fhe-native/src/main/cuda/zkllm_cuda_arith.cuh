@@ -277,28 +277,46 @@ ZK_HD uint64_t* rowWords(const RowMap& m, size_t r, unsigned logN) {
 /** Element e of `polys` × `limbs` × n words lies in limb (e / n) mod limbs. */
 ZK_HD size_t limbOf(size_t e, unsigned logN, size_t limbs) { return (e >> logN) % limbs; }
 
-enum PointwiseOp : int { kAdd, kSub, kNegate, kMul, kMulAdd, kMulScalar, kAddScalar, kSubMulScalar };
+enum PointwiseOp : int {
+    kAdd = ZKC_ADD, kSub = ZKC_SUB, kNegate = ZKC_NEGATE, kMul = ZKC_MUL, kMulAdd = ZKC_MUL_ADD,
+    kMulScalar = ZKC_MUL_SCALAR, kAddScalar = ZKC_ADD_SCALAR, kSubMulScalar = ZKC_SUB_MUL_SCALAR
+};
 
-/** out[e] (acc = out for kMulAdd) of a pointwise kernel; b unused by the unary ones. */
+/** Word w of a pointwise kernel's output in limb l (out[w] is the accumulator of kMulAdd; b unread by the unary ops). */
+template <int Op>
+ZK_HD uint64_t pointwiseValue(const uint64_t* a, const uint64_t* b, const uint64_t* out, size_t w, size_t l,
+                              const LimbSet& set, const LimbScalars& s) {
+    uint64_t q = set.q[l];
+    if constexpr (Op == kAdd) return opAdd(a[w], b[w], q);
+    else if constexpr (Op == kSub) return opSub(a[w], b[w], q);
+    else if constexpr (Op == kNegate) return opNegate(a[w], q);
+    else if constexpr (Op == kMul) return opMul(a[w], b[w], set.barrett[l]);
+    else if constexpr (Op == kMulAdd) return opMulAdd(a[w], b[w], out[w], set.barrett[l]);
+    else if constexpr (Op == kMulScalar) return opMulScalar(a[w], s.s[l], s.sShoup[l], q);
+    else if constexpr (Op == kAddScalar) return opAddScalar(a[w], s.s[l], q);
+    else return opSubMulScalar(a[w], b[w], s.s[l], s.sShoup[l], q);
+}
+
+/** out[e] of a pointwise kernel over a [polys][limbs][n] batch. */
 template <int Op>
 ZK_HD void pointwiseThread(size_t e, const uint64_t* a, const uint64_t* b, uint64_t* out,
                            const LimbSet& set, const LimbScalars& s) {
-    size_t l = limbOf(e, set.logN, set.limbs);
-    uint64_t q = set.q[l];
-    if constexpr (Op == kAdd) out[e] = opAdd(a[e], b[e], q);
-    else if constexpr (Op == kSub) out[e] = opSub(a[e], b[e], q);
-    else if constexpr (Op == kNegate) out[e] = opNegate(a[e], q);
-    else if constexpr (Op == kMul) out[e] = opMul(a[e], b[e], set.barrett[l]);
-    else if constexpr (Op == kMulAdd) out[e] = opMulAdd(a[e], b[e], out[e], set.barrett[l]);
-    else if constexpr (Op == kMulScalar) out[e] = opMulScalar(a[e], s.s[l], s.sShoup[l], q);
-    else if constexpr (Op == kAddScalar) out[e] = opAddScalar(a[e], s.s[l], q);
-    else if constexpr (Op == kSubMulScalar) out[e] = opSubMulScalar(a[e], b[e], s.s[l], s.sShoup[l], q);
+    out[e] = pointwiseValue<Op>(a, b, out, e, limbOf(e, set.logN, set.limbs), set, s);
 }
 
 /** Polynomials of [limbs][n] words by address, passed by value; null where an operand is absent. */
 struct PolyList {
     const uint64_t* at[kMaxPolys];
 };
+
+/** Element e of polys × limbs × n of a pointwise kernel over polynomials by address (zkc_pointwise_polys). */
+template <int Op>
+ZK_HD void pointwiseListThread(size_t e, const PolyList& a, const PolyList& b, const PolyList& out, const LimbSet& set,
+                               const LimbScalars& s) {
+    size_t words = set.limbs << set.logN;
+    size_t p = e / words, w = e % words;
+    const_cast<uint64_t*>(out.at[p])[w] = pointwiseValue<Op>(a.at[p], b.at[p], out.at[p], w, w >> set.logN, set, s);
+}
 
 /**
  * Element e of polys × limbs × n: out = (a - b)·s_l + c, c read through perm when there is one, the add

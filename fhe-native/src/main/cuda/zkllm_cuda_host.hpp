@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 namespace zkllm::cuda {
 
@@ -211,6 +212,43 @@ inline const char* subMulScalarAddOperands(const uint64_t* const* a, const uint6
         lists[0].at[p] = a[p], lists[1].at[p] = b[p], lists[2].at[p] = c[p], lists[3].at[p] = out[p];
     }
     return nullptr;
+}
+
+/**
+ * Null and the lists of zkc_pointwise_polys' operands and its scalars, or why not: 1..kMaxPolys polynomials,
+ * a and out present, b present for the binary ops.
+ */
+inline const char* pointwiseOperands(int op, const uint64_t* const* a, const uint64_t* const* b, uint64_t* const* out,
+                                     size_t polys, const uint64_t* s, const uint64_t* sShoup, size_t limbs,
+                                     PolyList lists[3], LimbScalars& scalars) {
+    bool binary = op == kAdd || op == kSub || op == kMul || op == kMulAdd || op == kSubMulScalar;
+    bool scalar = op == kMulScalar || op == kAddScalar || op == kSubMulScalar;
+    if (op < kAdd || op > kSubMulScalar) return "unknown pointwise kernel";
+    if (scalar && s == nullptr) return "a scalar kernel without scalars";
+    if (const char* error = packScalars(scalar ? s : nullptr, sShoup, limbs, scalars)) return error;
+    if (a == nullptr || out == nullptr || (binary && b == nullptr) || polys == 0 || polys > kMaxPolys) {
+        return "1 to 8 polynomials of each operand";
+    }
+    for (size_t p = 0; p < polys; p++) {
+        if (a[p] == nullptr || out[p] == nullptr || (binary && b[p] == nullptr)) return "a null operand";
+        lists[0].at[p] = a[p], lists[1].at[p] = binary ? b[p] : nullptr, lists[2].at[p] = out[p];
+    }
+    return nullptr;
+}
+
+/** f(std::integral_constant<int, op>()) for a pointwise kernel's op code (checked by pointwiseOperands). */
+template <class F>
+int withPointwiseOp(int op, F f) {
+    switch (op) {
+        case kAdd: return f(std::integral_constant<int, kAdd>());
+        case kSub: return f(std::integral_constant<int, kSub>());
+        case kNegate: return f(std::integral_constant<int, kNegate>());
+        case kMul: return f(std::integral_constant<int, kMul>());
+        case kMulAdd: return f(std::integral_constant<int, kMulAdd>());
+        case kMulScalar: return f(std::integral_constant<int, kMulScalar>());
+        case kAddScalar: return f(std::integral_constant<int, kAddScalar>());
+        default: return f(std::integral_constant<int, kSubMulScalar>());
+    }
 }
 
 /** Why a key-switching product's operands are refused, or nullptr. */

@@ -286,6 +286,21 @@ int zkc_sub_mul_scalar(zkc_ctx* c, const zkc_limbs* set, const uint64_t* a, cons
     return pointwise<kSubMulScalar>(c, set, a, b, o, p, l, s, sShoup);
 }
 
+int zkc_pointwise_polys(zkc_ctx* ctx, const zkc_limbs* table, int op, const uint64_t* const* a, const uint64_t* const* b,
+                        uint64_t* const* out, const uint64_t* s, const uint64_t* sShoup, size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, table, limbs)) return r;
+    PolyList lists[3] = {};
+    LimbScalars scalars;
+    if (int r = refuse(ctx, pointwiseOperands(op, a, b, out, polys, s, sShoup, limbs, lists, scalars))) return r;
+    LimbSet set = firstLimbs(table->set, limbs);
+    size_t total = polys * limbs << set.logN;
+    launch(ctx);
+    return withPointwiseOp(op, [&](auto kind) {
+        for (size_t e = 0; e < total; e++) pointwiseListThread<decltype(kind)::value>(e, lists[0], lists[1], lists[2], set, scalars);
+        return 0;
+    });
+}
+
 int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* a, const uint64_t* const* b,
                            const uint64_t* const* c, const int32_t* perm, const uint64_t* s, const uint64_t* sShoup,
                            uint64_t* const* out, size_t polys, size_t limbs) {

@@ -485,6 +485,34 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
               });
         zkc_free(ctx, daddendPerm);
     }
+    // Every pointwise kernel over the batch's polys by address (listed last first) against its contiguous
+    // form above (itself checked against the CPU), in one launch each.
+    for (int op = ZKC_ADD; op <= ZKC_SUB_MUL_SCALAR; op++) {
+        Dev expected(c), listedOut(c);  // c: the accumulator of ZKC_MUL_ADD
+        const uint64_t* ss = s.data();
+        const uint64_t* sh = sShoup.data();
+        switch (op) {
+            case ZKC_ADD: zkc_add(ctx, set, da.p, db.p, expected.p, polys, limbs); break;
+            case ZKC_SUB: zkc_sub(ctx, set, da.p, db.p, expected.p, polys, limbs); break;
+            case ZKC_NEGATE: zkc_negate(ctx, set, da.p, expected.p, polys, limbs); break;
+            case ZKC_MUL: zkc_mul(ctx, set, da.p, db.p, expected.p, polys, limbs); break;
+            case ZKC_MUL_ADD: zkc_mul_add(ctx, set, da.p, db.p, expected.p, polys, limbs); break;
+            case ZKC_MUL_SCALAR: zkc_mul_scalar(ctx, set, da.p, ss, sh, expected.p, polys, limbs); break;
+            case ZKC_ADD_SCALAR: zkc_add_scalar(ctx, set, da.p, ss, expected.p, polys, limbs); break;
+            default: zkc_sub_mul_scalar(ctx, set, da.p, db.p, ss, sh, expected.p, polys, limbs); break;
+        }
+        std::vector<const uint64_t*> pa, pb;
+        std::vector<uint64_t*> po;
+        for (size_t p = polys; p-- > 0;) {
+            pa.push_back(da.p + p * limbs * n), pb.push_back(db.p + p * limbs * n), po.push_back(listedOut.p + p * limbs * n);
+        }
+        uint64_t before = zkc_launches(ctx);
+        zkc_pointwise_polys(ctx, set, op, pa.data(), pb.data(), po.data(), ss, sh, polys, limbs);
+        uint64_t launches = zkc_launches(ctx) - before;
+        std::string name = "pointwisePolys(op " + std::to_string(op) + ")";
+        expectSame(tag(name.c_str(), n, polys, limbs), expected.get(), listedOut.get());
+        expectSame(tag(("launches(" + name + ")").c_str(), n, polys, limbs), {1}, {launches});
+    }
     // Edge values: 0 and q - 1 everywhere.
     Words edge(words);
     eachRow(polys, limbs, n, [&](size_t r, size_t l) {

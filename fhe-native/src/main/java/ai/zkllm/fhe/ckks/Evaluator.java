@@ -324,16 +324,23 @@ public final class Evaluator {
         requireSameScale(a.scale(), b.scale(), op);
         int level = Math.min(a.level(), b.level());
         int size = Math.max(a.size(), b.size());
+        int shared = Math.min(a.size(), b.size());
         RnsPoly[] polys = new RnsPoly[size];
-        for (int i = 0; i < size; i++) {
-            if (i < a.size() && i < b.size()) {
-                polys[i] = RnsPoly.zero(level + 1, ring.n(), true);
-                if (subtract) {
-                    ring.sub(a.poly(i), b.poly(i), polys[i]);
-                } else {
-                    ring.add(a.poly(i), b.poly(i), polys[i]);
-                }
-            } else if (i < a.size()) {
+        RnsPoly[] left = new RnsPoly[shared];
+        RnsPoly[] right = new RnsPoly[shared];
+        for (int i = 0; i < shared; i++) {
+            polys[i] = RnsPoly.zero(level + 1, ring.n(), true);
+            left[i] = a.poly(i);
+            right[i] = b.poly(i);
+        }
+        RnsPoly[] both = Arrays.copyOf(polys, shared);
+        if (subtract) {
+            ring.sub(left, right, both);  // the polynomials both have, at once
+        } else {
+            ring.add(left, right, both);
+        }
+        for (int i = shared; i < size; i++) {
+            if (i < a.size()) {
                 polys[i] = ring.prefix(a.poly(i), level + 1);
             } else {
                 polys[i] = ring.prefix(b.poly(i), level + 1);

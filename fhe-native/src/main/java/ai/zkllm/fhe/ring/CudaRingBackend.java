@@ -359,6 +359,22 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         return highest;
     }
 
+    /**
+     * No out[i] is another index's input (inputs[k][j], j != i): one launch reads and writes every index at
+     * once, so only an element's own input may be overwritten (in place).
+     */
+    private static void requireOwnInputsOnly(RnsPoly[] out, RnsPoly[]... inputs) {
+        for (RnsPoly[] operand : inputs) {
+            for (int j = 0; operand != null && j < operand.length; j++) {
+                for (int i = 0; i < out.length; i++) {
+                    if (i != j && operand[j] == out[i]) {
+                        throw new IllegalArgumentException("output " + i + " is the input of polynomial " + j);
+                    }
+                }
+            }
+        }
+    }
+
     /** No polynomial twice (the kernels would write it from two places at once). */
     private static void requireDistinct(RnsPoly... ps) {
         Set<RnsPoly> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -410,6 +426,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
                     + " and " + count + " polynomials; needs as many of each, at least one");
         }
         requireDistinct(out);
+        requireOwnInputsOnly(out, a, b);
         for (RnsPoly addend : c) {
             for (RnsPoly o : out) {
                 if (addend == o) {
@@ -450,15 +467,51 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         polyPointwise(Op.ADD_SCALAR, a, null, s, out, chain);
     }
 
+    @Override
+    public void add(RnsPoly[] a, RnsPoly[] b, RnsPoly[] out, NttTable[] chain) {
+        polyPointwise(Op.ADD, a, b, null, out, chain);
+    }
+
+    @Override
+    public void sub(RnsPoly[] a, RnsPoly[] b, RnsPoly[] out, NttTable[] chain) {
+        polyPointwise(Op.SUB, a, b, null, out, chain);
+    }
+
     /** {@code op} over out's limbs; b is null for the unary ops, s (one scalar per limb) for those without one. */
-    private synchronized void polyPointwise(Op op, RnsPoly a, RnsPoly b, long[] s, RnsPoly out, NttTable[] chain) {
+    private void polyPointwise(Op op, RnsPoly a, RnsPoly b, long[] s, RnsPoly out, NttTable[] chain) {
+        polyPointwise(op, new RnsPoly[] {a}, op.binary ? new RnsPoly[] {b} : null, s, new RnsPoly[] {out}, chain);
+    }
+
+    /**
+     * {@code op} over the limbs of every out[i] (all of one limb count), one kernel per {@value #MAX_POLYS}
+     * polynomials: a ciphertext's polynomials in one launch. b is null for the unary ops.
+     */
+    private synchronized void polyPointwise(Op op, RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] out, NttTable[] chain) {
         beginOperation();
-        int limbs = out.limbCount();
-        long table = op.binary ? chainTable(chain, limbs, out, a, b) : chainTable(chain, limbs, out, a);
+        int count = out.length;
+        if (count == 0 || a.length != count || (op.binary && b.length != count)) {
+            throw new IllegalArgumentException(op + ": " + a.length + (op.binary ? ", " + b.length : "") + " and "
+                    + count + " polynomials; needs as many of each, at least one");
+        }
+        requireDistinct(out);
+        requireOwnInputsOnly(out, a, b);
+        int limbs = out[0].limbCount();
+        long table = chainTable(chain, limbs, out[0]);
         long[] shoup = op.scalar ? scalarShoups(s, limbs, chain) : null;
-        long pa = polys.input(a);
-        long pb = op.binary ? polys.input(b) : 0;
-        long po = op == Op.MUL_ADD ? polys.inputOutput(out) : polys.output(out);
+        long[] pa = new long[count];
+        long[] pb = new long[count];
+        long[] po = new long[count];
+        for (int i = 0; i < count; i++) {
+            if (out[i].limbCount() != limbs) {
+                throw new IllegalArgumentException(op + ": outputs of " + limbs + " and " + out[i].limbCount() + " limbs");
+            }
+            requirePolys(limbs, op.binary ? new RnsPoly[] {out[0], a[i], b[i]} : new RnsPoly[] {out[0], a[i]});
+            pa[i] = polys.input(a[i]);
+            pb[i] = op.binary ? polys.input(b[i]) : 0;
+        }
+        for (int i = 0; i < count; i++) {  // after every input: an output may be one of them
+            po[i] = op == Op.MUL_ADD ? polys.inputOutput(out[i]) : polys.output(out[i]);
+        }
         nativePolyPointwise(context, table, op.ordinal(), pa, pb, s, shoup, po, limbs);
     }
 
@@ -862,9 +915,12 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     private static native void nativePolyKeySwitchProduct(long context, long table, long[] digits, long[] keyB,
             long[] keyA, int[] keyLimbs, long perm, long acc0, long acc1, int limbs);
 
-    /** s and sShoup: one scalar per limb, for the scalar ops (else null); b is unused by the unary ops. */
-    private static native void nativePolyPointwise(long context, long table, int op, long a, long b, long[] s,
-            long[] sShoup, long out, int limbs);
+    /**
+     * op over device polynomials by address, one kernel per 8; s and sShoup: one scalar per limb, for the scalar
+     * ops (else null); b's addresses are unused by the unary ops.
+     */
+    private static native void nativePolyPointwise(long context, long table, int op, long[] a, long[] b, long[] s,
+            long[] sShoup, long[] out, int limbs);
 
     /**
      * out[p] = (a[p] - b[p])·s + π(c[p]) over {@code limbs} limbs of device polynomials by address, c[p] = 0

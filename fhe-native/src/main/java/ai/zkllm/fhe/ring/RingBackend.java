@@ -196,6 +196,23 @@ public interface RingBackend {
         }
     }
 
+    /**
+     * out[i] = a[i] + b[i] for every i: a ciphertext's polynomials at once (outputs distinct; out[i] may be
+     * a[i] or b[i], not another index's input).
+     */
+    default void add(RnsPoly[] a, RnsPoly[] b, RnsPoly[] out, NttTable[] chain) {
+        for (int i = 0; i < out.length; i++) {
+            add(a[i], b[i], out[i], chain);
+        }
+    }
+
+    /** out[i] = a[i] - b[i] for every i (as {@link #add(RnsPoly[], RnsPoly[], RnsPoly[], NttTable[])}). */
+    default void sub(RnsPoly[] a, RnsPoly[] b, RnsPoly[] out, NttTable[] chain) {
+        for (int i = 0; i < out.length; i++) {
+            sub(a[i], b[i], out[i], chain);
+        }
+    }
+
     /** out = -a. */
     default void negate(RnsPoly a, RnsPoly out, NttTable[] chain) {
         for (int i = 0; i < out.limbCount(); i++) {

@@ -73,6 +73,16 @@ public final class RingContext {
         backend.sub(a, b, out, tables);
     }
 
+    /** out[i] = a[i] + b[i] over the limbs of out[i], every i at once (a ciphertext's polynomials). */
+    public void add(RnsPoly[] a, RnsPoly[] b, RnsPoly[] out) {
+        backend.add(a, b, out, tables);
+    }
+
+    /** out[i] = a[i] - b[i], every i at once. */
+    public void sub(RnsPoly[] a, RnsPoly[] b, RnsPoly[] out) {
+        backend.sub(a, b, out, tables);
+    }
+
     public void negate(RnsPoly a, RnsPoly out) {
         backend.negate(a, out, tables);
     }

@@ -124,6 +124,9 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
         assertThrows(IllegalArgumentException.class, () -> cuda.convertBasis(new RnsPoly[] {twice, other}, new int[] {0, 0},
                 new RnsPoly[] {other, RnsPoly.zero(4, n, false)}, new int[] {3, 2}, new BasisConverter[] {converter, converter}),
                 "an output that is another polynomial's input");
+        RnsPoly[] pair = {twice, other};
+        assertThrows(IllegalArgumentException.class, () -> cuda.add(pair, pair, new RnsPoly[] {other, twice}, chain),
+                "a sum written over the other sum's input (one launch reads and writes both)");
     }
 
     /** A key row outside the key polynomial is refused before any kernel reads past its device words. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -453,9 +454,9 @@ abstract class RingBackendConformanceTest {
     }
 
     /**
-     * NTTs (one out of place), a conversion and (x - lifted)·s + addend of several polynomials at once, as
-     * ModDown runs both halves of a key switch: ten (more than one GPU kernel takes, 8), listed limbs out of
-     * order, targets scattered, some addends absent.
+     * NTTs (one out of place), a conversion, (x - lifted)·s + addend, sums and differences of several
+     * polynomials at once, as ModDown runs both halves of a key switch and the evaluator a ciphertext's: ten
+     * (more than one GPU kernel takes, 8), listed limbs out of order, targets scattered, some addends absent.
      */
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("backendCases")
@@ -506,10 +507,23 @@ abstract class RingBackendConformanceTest {
             (side == 0 ? REFERENCE : backend).subMulScalarsAdd(xs, lifted[side], scalars, addends, perm, finished[side],
                     chain);
         }
+        RnsPoly[][] sums = new RnsPoly[2][expected.length];
+        RnsPoly[][] differences = new RnsPoly[2][expected.length];
+        for (int side = 0; side < 2; side++) {
+            RingBackend on = side == 0 ? REFERENCE : backend;
+            RnsPoly[] next = finished[side].clone();
+            Collections.rotate(Arrays.asList(next), 1);
+            Arrays.setAll(sums[side], i -> RnsPoly.zero(3, n, true));
+            on.add(finished[side], next, sums[side], chain);
+            differences[side] = copies(next);  // in place: out[i] is a[i]
+            on.sub(differences[side], finished[side], differences[side], chain);
+        }
         for (int i = 0; i < expected.length; i++) {
             assertArrayEquals(expected[i].limbs(), actual[i].limbs(), "polynomial " + i);
             assertArrayEquals(lifted[0][i].limbs(), lifted[1][i].limbs(), "its conversion, " + i);
             assertArrayEquals(finished[0][i].limbs(), finished[1][i].limbs(), "(it - its conversion)·s + addend, " + i);
+            assertArrayEquals(sums[0][i].limbs(), sums[1][i].limbs(), "a sum of two of them, " + i);
+            assertArrayEquals(differences[0][i].limbs(), differences[1][i].limbs(), "a difference, in place, " + i);
         }
     }
 
