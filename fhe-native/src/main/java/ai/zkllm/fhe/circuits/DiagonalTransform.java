@@ -139,12 +139,27 @@ public final class DiagonalTransform {
 
     /** The hoisted rotations of x by {@code steps} (plus x itself under key 0). */
     public static Map<Integer, Ciphertext> babyRotations(Evaluator evaluator, Ciphertext x, int[] steps) {
-        Map<Integer, Ciphertext> rotated = new TreeMap<>();
-        if (steps.length > 0) {
-            rotated.putAll(evaluator.rotateHoisted(x, steps));
+        return babyRotationsEach(List.of(evaluator), List.of(x), steps).get(0);
+    }
+
+    /**
+     * {@link #babyRotations} of xs[s] by evaluators[s] for each element of a batch (sessions at one
+     * level), whose key switches share their launches on a GPU ({@link Evaluator#rotateHoistedEach}).
+     */
+    public static List<Map<Integer, Ciphertext>> babyRotationsEach(List<Evaluator> evaluators, List<Ciphertext> xs,
+            int[] steps) {
+        List<Map<Integer, Ciphertext>> hoisted = steps.length > 0 ? Evaluator.rotateHoistedEach(evaluators, xs, steps)
+                : null;
+        List<Map<Integer, Ciphertext>> out = new ArrayList<>(xs.size());
+        for (int s = 0; s < xs.size(); s++) {
+            Map<Integer, Ciphertext> rotated = new TreeMap<>();
+            if (hoisted != null) {
+                rotated.putAll(hoisted.get(s));
+            }
+            rotated.put(0, xs.get(s));
+            out.add(rotated);
         }
-        rotated.put(0, x);
-        return rotated;
+        return out;
     }
 
     /**
@@ -194,11 +209,7 @@ public final class DiagonalTransform {
         // and the exact modular sum of their results does not depend on the order
         List<List<Ciphertext>> shifted = giants.stream().parallel().map(g -> {
             List<Ciphertext> partials = giantPartials(first, transforms, rotatedInputs, encoded, level, g);
-            List<Ciphertext> out = new ArrayList<>(partials.size());
-            for (int s = 0; s < partials.size(); s++) {
-                out.add(g == 0 ? partials.get(s) : evaluators.get(s).rotate(partials.get(s), g));
-            }
-            return out;
+            return g == 0 ? partials : Evaluator.rotateEach(evaluators, partials, g);
         }).toList();
         List<Ciphertext> results = new ArrayList<>(evaluators.size());
         for (int s = 0; s < evaluators.size(); s++) {

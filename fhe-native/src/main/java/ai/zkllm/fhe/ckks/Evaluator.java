@@ -218,13 +218,22 @@ public final class Evaluator {
 
     /** Left rotation of the slots by k (negative k rotates right). */
     public Ciphertext rotate(Ciphertext a, int k) {
-        return rotateHoisted(a, new int[] {k}).get(k);
+        return rotateEach(List.of(this), List.of(a), k).get(0);
+    }
+
+    /**
+     * {@link #rotate}(xs[s], k) by evaluators[s] for each s: several sessions' ciphertexts, each under
+     * its own keys, in one context and at one level. The same bytes as one by one; on a GPU the batch
+     * shares the launches of the key switches' ModUp and ModDown.
+     */
+    public static List<Ciphertext> rotateEach(List<Evaluator> evaluators, List<Ciphertext> xs, int k) {
+        return rotateHoistedEach(evaluators, xs, new int[] {k}).stream().map(rotated -> rotated.get(k)).toList();
     }
 
     /** Complex conjugation of every slot. */
     public Ciphertext conjugate(Ciphertext a) {
         int g = context.galoisElementForConjugation();
-        return applyGalois(a, new int[] {g}, "conjugate")[0];
+        return applyGalois(List.of(this), List.of(a), new int[] {g}, "conjugate")[0][0];
     }
 
     /**
@@ -233,14 +242,25 @@ public final class Evaluator {
      * bit for bit, since rotate is this with one step. Keyed by the requested step, in order.
      */
     public Map<Integer, Ciphertext> rotateHoisted(Ciphertext a, int[] steps) {
+        return rotateHoistedEach(List.of(this), List.of(a), steps).get(0);
+    }
+
+    /** {@link #rotateHoisted}(xs[s], steps) by evaluators[s] for each s, batched as {@link #rotateEach}. */
+    public static List<Map<Integer, Ciphertext>> rotateHoistedEach(List<Evaluator> evaluators, List<Ciphertext> xs,
+            int[] steps) {
+        CkksContext context = evaluators.get(0).context;
         int[] elements = new int[steps.length];
         for (int i = 0; i < steps.length; i++) {
             elements[i] = context.galoisElementForRotation(steps[i]);
         }
-        Ciphertext[] rotated = applyGalois(a, elements, "rotate by " + Arrays.toString(steps));
-        Map<Integer, Ciphertext> out = new LinkedHashMap<>();
-        for (int i = 0; i < steps.length; i++) {
-            out.put(steps[i], rotated[i]);
+        Ciphertext[][] rotated = applyGalois(evaluators, xs, elements, "rotate by " + Arrays.toString(steps));
+        List<Map<Integer, Ciphertext>> out = new ArrayList<>(xs.size());
+        for (Ciphertext[] each : rotated) {
+            Map<Integer, Ciphertext> byStep = new LinkedHashMap<>();
+            for (int i = 0; i < steps.length; i++) {
+                byStep.put(steps[i], each[i]);
+            }
+            out.add(byStep);
         }
         return out;
     }
@@ -288,32 +308,62 @@ public final class Evaluator {
         return steps.stream().distinct().mapToInt(Integer::intValue).toArray();
     }
 
-    /** X -&gt; X^g for each element, with one shared ModUp of c_1. */
-    private Ciphertext[] applyGalois(Ciphertext a, int[] elements, String op) {
-        requireSize(a, 2, op);
-        SwitchingKey[] switchingKeys = new SwitchingKey[elements.length];
-        for (int i = 0; i < elements.length; i++) {
-            if (elements[i] != 1) {
-                switchingKeys[i] = keys.galois().get(elements[i]);
-                if (switchingKeys[i] == null) {
-                    throw new IllegalArgumentException(op + ": no Galois key for element " + elements[i]
-                            + "; generated: " + keys.galois().elements());
+    /**
+     * X -&gt; X^g for each element and each as[s] under evaluators[s]'s keys: out[s][i]. One shared
+     * ModUp of every c_1, then per element one gadget product per ciphertext and one ModDown for all.
+     */
+    private static Ciphertext[][] applyGalois(List<Evaluator> evaluators, List<Ciphertext> as, int[] elements,
+            String op) {
+        Evaluator first = evaluators.get(0);
+        int batch = as.size();
+        int level = as.get(0).level();
+        if (evaluators.size() != batch) {
+            throw new IllegalArgumentException(op + ": " + evaluators.size() + " evaluators for " + batch
+                    + " ciphertexts");
+        }
+        RnsPoly[] c1 = new RnsPoly[batch];
+        SwitchingKey[][] switchingKeys = new SwitchingKey[elements.length][batch];
+        for (int s = 0; s < batch; s++) {
+            Evaluator evaluator = evaluators.get(s);
+            Ciphertext a = as.get(s);
+            requireSize(a, 2, op);
+            if (evaluator.context != first.context) {
+                throw new IllegalArgumentException(op + ": a batch shares one context; evaluator " + s + " has another");
+            }
+            if (a.level() != level) {
+                throw new IllegalArgumentException(op + ": a batch shares one level: " + level + " and " + a.level());
+            }
+            c1[s] = a.poly(1);
+            for (int i = 0; i < elements.length; i++) {
+                if (elements[i] != 1) {
+                    switchingKeys[i][s] = evaluator.keys.galois().get(elements[i]);
+                    if (switchingKeys[i][s] == null) {
+                        throw new IllegalArgumentException(op + ": no Galois key for element " + elements[i]
+                                + "; generated: " + evaluator.keys.galois().elements());
+                    }
                 }
             }
         }
-        int level = a.level();
-        RnsPoly[] digits = Arrays.stream(elements).allMatch(e -> e == 1) ? null
-                : keySwitcher.decompose(a.poly(1), level);
-        Ciphertext[] out = new Ciphertext[elements.length];
+        RnsPoly[][] digits = Arrays.stream(elements).allMatch(e -> e == 1) ? null
+                : first.keySwitcher.decompose(c1, level);
+        Ciphertext[][] out = new Ciphertext[batch][elements.length];
         // the steps share only the read-only digits: hoisted rotations (a matrix's baby steps) run side by side
         IntStream.range(0, elements.length).parallel().forEach(i -> {
+            RnsPoly[][] switched = new RnsPoly[batch][];
             if (elements[i] == 1) {
-                out[i] = new Ciphertext(copyPolys(a), level, a.scale());
-                return;
+                for (int s = 0; s < batch; s++) {
+                    switched[s] = first.copyPolys(as.get(s));
+                }
+            } else {
+                RnsPoly[][] addends = new RnsPoly[batch][];
+                for (int s = 0; s < batch; s++) {
+                    addends[s] = new RnsPoly[] {as.get(s).poly(0), null};  // c0 automorphed with the digits
+                }
+                switched = first.keySwitcher.multiplyByKey(digits, switchingKeys[i], level, elements[i], addends);
             }
-            RnsPoly[] switched = keySwitcher.multiplyByKey(digits, switchingKeys[i], level, elements[i],
-                    new RnsPoly[] {a.poly(0), null});  // c0 automorphed with the digits
-            out[i] = new Ciphertext(switched, level, a.scale());
+            for (int s = 0; s < batch; s++) {
+                out[s][i] = new Ciphertext(switched[s], level, as.get(s).scale());
+            }
         });
         return out;
     }

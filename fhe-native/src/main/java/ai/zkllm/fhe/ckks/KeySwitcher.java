@@ -141,62 +141,95 @@ final class KeySwitcher {
     }
 
     /**
-     * ModUp: the digits of c (level l, NTT form) over the extended basis of level l, in NTT form. A
-     * digit's own residues are exact: kept in NTT form, or, on an operation-bound backend, converted
-     * with the rest (to its own primes the fast conversion gives them back) so that one conversion
-     * and one NTT make every digit; the same bytes either way.
+     * ModUp: the digits of each c of cs (level l, NTT form) over the extended basis of level l, in NTT
+     * form; several polynomials (sessions' ciphertexts) share the operations of one. A digit's own
+     * residues are exact: kept in NTT form, or, on an operation-bound backend, converted with the rest
+     * (to its own primes the fast conversion gives them back) so that one conversion and one NTT make
+     * every digit of every polynomial; the same bytes either way.
      */
-    RnsPoly[] decompose(RnsPoly c, int level) {
+    RnsPoly[][] decompose(RnsPoly[] cs, int level) {
         int n = ring.n();
-        RnsPoly coefficients = ring.coefficients(c, level + 1);
         int size = level + 1 + alpha;
+        int count = digitCount(level);
         NttTable[] chain = extendedChains[level];
-        RnsPoly[] digits = new RnsPoly[digitCount(level)];
-        for (int j = 0; j < digits.length; j++) {
-            digits[j] = RnsPoly.zero(size, n, true);
+        RnsPoly[][] digits = new RnsPoly[cs.length][count];
+        RnsPoly[] coefficients = new RnsPoly[cs.length];
+        for (int s = 0; s < cs.length; s++) {
+            coefficients[s] = ring.coefficients(cs[s], level + 1);
+            for (int j = 0; j < count; j++) {
+                digits[s][j] = RnsPoly.zero(size, n, true);
+            }
         }
         if (backend.operationBound()) {
-            RnsPoly[] sources = new RnsPoly[digits.length];
-            Arrays.fill(sources, coefficients);
-            backend.convertBasis(sources, digitStarts[level], digits, extendedLimbs[level], wholeConverters[level]);
-            backend.ntt(digits, extendedLimbs[level], chain);
+            RnsPoly[] sources = new RnsPoly[cs.length * count];
+            RnsPoly[] targets = new RnsPoly[sources.length];
+            int[] from = new int[sources.length];
+            BasisConverter[] converters = new BasisConverter[sources.length];
+            for (int s = 0, t = 0; s < cs.length; s++) {
+                for (int j = 0; j < count; j++, t++) {
+                    sources[t] = coefficients[s];
+                    targets[t] = digits[s][j];
+                    from[t] = digitStarts[level][j];
+                    converters[t] = wholeConverters[level][j];
+                }
+            }
+            backend.convertBasis(sources, from, targets, extendedLimbs[level], converters);
+            backend.ntt(targets, extendedLimbs[level], chain);
             return digits;
         }
-        for (int j = 0; j < digits.length; j++) {
-            int start = digitStarts[level][j];
-            backend.copy(c, start, digits[j], start, Math.min(alpha, level + 1 - start));
-            backend.convertBasis(coefficients, start, digits[j], modUpTargets[level][j], modUpConverters[level][j]);
-            backend.ntt(digits[j], modUpTargets[level][j], chain);  // the limbs below the digit's and above it
+        for (int s = 0; s < cs.length; s++) {
+            for (int j = 0; j < count; j++) {
+                int start = digitStarts[level][j];
+                backend.copy(cs[s], start, digits[s][j], start, Math.min(alpha, level + 1 - start));
+                backend.convertBasis(coefficients[s], start, digits[s][j], modUpTargets[level][j],
+                        modUpConverters[level][j]);
+                backend.ntt(digits[s][j], modUpTargets[level][j], chain);  // the limbs below the digit's and above it
+            }
         }
         return digits;
     }
 
     /**
-     * The gadget product of decomposed digits with a key, then ModDown: (k0, k1) over Q_l in NTT
-     * form with k0 + k1·s ≈ c·s' for the c that was decomposed, plus addends[i] where not null (what
-     * the caller adds to the switched polynomials, added by ModDown's last step). When
-     * {@code galoisElement} is non-zero the digits and the addends are first mapped by X -&gt; X^g (a
-     * hoisted automorphism: a rotation's key switch of c1, to which its c0, rotated, is added).
+     * The gadget product of each polynomial's decomposed digits with its key, then ModDown: (k0, k1)
+     * over Q_l in NTT form with k0 + k1·s ≈ c·s' for the c that was decomposed, plus addends[i] where
+     * not null (what the caller adds to the switched polynomials, added by ModDown's last step); one
+     * ModDown for the whole batch. When {@code galoisElement} is non-zero the digits and the addends
+     * are first mapped by X -&gt; X^g (a hoisted automorphism: a rotation's key switch of c1, to which
+     * its c0, rotated, is added).
      */
-    RnsPoly[] multiplyByKey(RnsPoly[] digits, SwitchingKey key, int level, int galoisElement, RnsPoly[] addends) {
+    RnsPoly[][] multiplyByKey(RnsPoly[][] digits, SwitchingKey[] keys, int level, int galoisElement,
+            RnsPoly[][] addends) {
         int n = ring.n();
         int size = level + 1 + alpha;
         int[] perm = galoisElement != 0 ? ring.galoisPermutation(galoisElement) : null;
-        RnsPoly[] keyB = new RnsPoly[digits.length];
-        RnsPoly[] keyA = new RnsPoly[digits.length];
-        for (int j = 0; j < digits.length; j++) {
-            keyB[j] = key.b(j);
-            keyA[j] = key.a(j);
+        RnsPoly[] accumulators = new RnsPoly[2 * digits.length];
+        RnsPoly[] allAddends = new RnsPoly[accumulators.length];
+        for (int s = 0; s < digits.length; s++) {
+            RnsPoly[] keyB = new RnsPoly[digits[s].length];
+            RnsPoly[] keyA = new RnsPoly[digits[s].length];
+            for (int j = 0; j < keyB.length; j++) {
+                keyB[j] = keys[s].b(j);
+                keyA[j] = keys[s].a(j);
+            }
+            accumulators[2 * s] = RnsPoly.zero(size, n, true);
+            accumulators[2 * s + 1] = RnsPoly.zero(size, n, true);
+            backend.keySwitchProduct(digits[s], keyB, keyA, extendedPrimes[level], perm, accumulators[2 * s],
+                    accumulators[2 * s + 1], extendedChains[level]);
+            allAddends[2 * s] = addends[s][0];
+            allAddends[2 * s + 1] = addends[s][1];
         }
-        RnsPoly acc0 = RnsPoly.zero(size, n, true);
-        RnsPoly acc1 = RnsPoly.zero(size, n, true);
-        backend.keySwitchProduct(digits, keyB, keyA, extendedPrimes[level], perm, acc0, acc1, extendedChains[level]);
-        return modDown(new RnsPoly[] {acc0, acc1}, level, addends, perm);
+        RnsPoly[] switched = modDown(accumulators, level, allAddends, perm);
+        RnsPoly[][] out = new RnsPoly[digits.length][];
+        for (int s = 0; s < out.length; s++) {
+            out[s] = new RnsPoly[] {switched[2 * s], switched[2 * s + 1]};
+        }
+        return out;
     }
 
     /** Key switching of one polynomial: {@link #decompose} then {@link #multiplyByKey}. */
     RnsPoly[] switchKey(RnsPoly c, SwitchingKey key, int level, RnsPoly[] addends) {
-        return multiplyByKey(decompose(c, level), key, level, 0, addends);
+        return multiplyByKey(decompose(new RnsPoly[] {c}, level), new SwitchingKey[] {key}, level, 0,
+                new RnsPoly[][] {addends})[0];
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ai.zkllm.fhe.FheFixture;
+import ai.zkllm.fhe.SeededRandom;
 import ai.zkllm.fhe.io.CanonicalDigest;
 import ai.zkllm.fhe.ring.CudaRingBackend;
 import ai.zkllm.fhe.ring.CudaTestBackend;
@@ -85,6 +86,60 @@ class CrossBackendCircuitTest {
                     assertEquals(2 * polyBytes(params, input.level()) + plaintextBytes, up,
                             "bytes up: the ciphertext once, and each plaintext's coefficients");
                     assertEquals(2 * polyBytes(params, actual.level()), down, "bytes down: the result, once");
+                }
+            }
+        }
+    }
+
+    /**
+     * Sessions in a batch: three sessions' ciphertexts, each under its own keys in one context,
+     * rotated together (hoisted, and by one step) give each session's bytes alone, on every backend;
+     * on cuda the batch shares its key switches' ModUp and ModDown launches, so it needs well under
+     * the launches of the three alone.
+     */
+    @Test
+    void aBatchOfSessionsRotatesAsEachAlone() {
+        Parameters params = FheFixture.small(10, 4, 2);
+        Map<Integer, Ciphertext>[] reference = null;
+        try (CudaRingBackend cuda = CudaTestBackend.open()) {
+            for (RingBackend backend : new RingBackend[] {new JavaRingBackend(), NativeRingBackend.create(), cuda}) {
+                CkksContext context = new CkksContext(params, backend);
+                List<Evaluator> evaluators = new ArrayList<>();
+                List<Ciphertext> inputs = new ArrayList<>();
+                for (int s = 0; s < 3; s++) {
+                    KeyGenerator keys = new KeyGenerator(context, SeededRandom.of(10 + s));
+                    SecretKey secret = keys.secretKey();
+                    evaluators.add(new Evaluator(context, keys.evaluationKeys(secret, STEPS)));
+                    double[] values = new Random(s).doubles(context.slots(), -1, 1).toArray();
+                    inputs.add(new Encryptor(context, keys.publicKey(secret), SeededRandom.of(20 + s))
+                            .encrypt(new Encoder(context).encode(values, context.maxLevel(), params.scale())));
+                }
+                DeviceTraffic start = cuda.traffic();
+                @SuppressWarnings("unchecked")
+                Map<Integer, Ciphertext>[] alone = new Map[3];
+                for (int s = 0; s < 3; s++) {
+                    alone[s] = evaluators.get(s).rotateHoisted(inputs.get(s), STEPS);
+                }
+                DeviceTraffic between = cuda.traffic();
+                List<Map<Integer, Ciphertext>> batch = Evaluator.rotateHoistedEach(evaluators, inputs, STEPS);
+                long batchLaunches = cuda.traffic().since(between).launches();
+                long aloneLaunches = between.since(start).launches();
+                List<Ciphertext> oneStep = Evaluator.rotateEach(evaluators, inputs, STEPS[2]);
+                for (int s = 0; s < 3; s++) {
+                    for (int k : STEPS) {
+                        String what = backend.name() + " session " + s + " step " + k;
+                        assertCiphertextEquals(what + ": batch", new Ciphertext[] {alone[s].get(k), batch.get(s).get(k)});
+                        if (reference != null) {
+                            assertCiphertextEquals(what + ": java", new Ciphertext[] {reference[s].get(k), alone[s].get(k)});
+                        }
+                    }
+                    assertCiphertextEquals(backend.name() + " session " + s + ": one step",
+                            new Ciphertext[] {alone[s].get(STEPS[2]), oneStep.get(s)});
+                }
+                reference = reference == null ? alone : reference;
+                if (backend == cuda) {
+                    assertTrue(2 * batchLaunches < aloneLaunches, "launches of the batch " + batchLaunches
+                            + ", of the sessions alone " + aloneLaunches);
                 }
             }
         }

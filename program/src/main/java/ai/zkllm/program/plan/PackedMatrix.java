@@ -3,6 +3,7 @@ package ai.zkllm.program.plan;
 import ai.zkllm.fhe.circuits.DiagonalTransform;
 import ai.zkllm.fhe.ckks.Ciphertext;
 import ai.zkllm.fhe.ckks.Evaluator;
+import ai.zkllm.fhe.ckks.Plaintext;
 import ai.zkllm.program.squeezed.QuantizedMatrix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,27 +91,38 @@ final class PackedMatrix {
         int[] babySteps = steps.stream().mapToInt(Integer::intValue).toArray();
         List<List<Map<Integer, Ciphertext>>> rotated = new ArrayList<>(xs.size());
         List<List<Ciphertext>> out = new ArrayList<>(xs.size());
-        for (int s = 0; s < xs.size(); s++) {
-            rotated.add(List.of(DiagonalTransform.babyRotations(evs.get(s), xs.get(s), babySteps)));
+        for (Map<Integer, Ciphertext> each : DiagonalTransform.babyRotationsEach(evs, xs, babySteps)) {
+            rotated.add(List.of(each));
             out.add(new ArrayList<>(matrices.size()));
         }
         for (PackedMatrix m : matrices) {
-            List<Ciphertext> sums = DiagonalTransform.sumEach(evs, List.of(m.diagonals), rotated);
+            List<Ciphertext> results = m.finish(evs, DiagonalTransform.sumEach(evs, List.of(m.diagonals), rotated));
             for (int s = 0; s < xs.size(); s++) {
-                out.get(s).add(m.finish(evs.get(s), sums.get(s)));
+                out.get(s).add(results.get(s));
             }
         }
         return out;
     }
 
-    /** The folds, the rescale and the bias after the diagonals' sum y. */
-    private Ciphertext finish(Evaluator ev, Ciphertext y) {
+    /** The folds, the rescale and the bias after each diagonals' sum ys[s] (the batch's rotations at once). */
+    private List<Ciphertext> finish(List<Evaluator> evs, List<Ciphertext> ys) {
+        List<Ciphertext> out = new ArrayList<>(ys);
         // folds before the rescale, as the giant steps: the noise of their key switches is then divided by q_l
         for (int columns : foldColumns) {
-            y = ev.add(y, ev.rotate(y, layout.rotation(columns)));
+            List<Ciphertext> shifted = Evaluator.rotateEach(evs, out, layout.rotation(columns));
+            for (int s = 0; s < out.size(); s++) {
+                out.set(s, evs.get(s).add(out.get(s), shifted.get(s)));
+            }
         }
-        y = ev.rescale(y);
-        return ev.add(y, ev.encoder().encode(bias, y.level(), y.scale()));
+        Plaintext encodedBias = null;
+        for (int s = 0; s < out.size(); s++) {
+            Ciphertext y = evs.get(s).rescale(out.get(s));
+            if (encodedBias == null || encodedBias.level() != y.level() || encodedBias.scale() != y.scale()) {
+                encodedBias = evs.get(s).encoder().encode(bias, y.level(), y.scale());  // once for a batch's sessions
+            }
+            out.set(s, evs.get(s).add(y, encodedBias));
+        }
+        return out;
     }
 
     /** The slot rotations {@link #apply} performs: the Galois keys it needs. */
