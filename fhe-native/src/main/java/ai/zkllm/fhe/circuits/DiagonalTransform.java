@@ -211,15 +211,16 @@ public final class DiagonalTransform {
             List<Ciphertext> partials = giantPartials(first, transforms, rotatedInputs, encoded, level, g);
             return g == 0 ? partials : Evaluator.rotateEach(evaluators, partials, g);
         }).toList();
-        List<Ciphertext> results = new ArrayList<>(evaluators.size());
-        for (int s = 0; s < evaluators.size(); s++) {
-            Evaluator ev = evaluators.get(s);
-            Ciphertext result = shifted.isEmpty() ? ev.multiplyConstant(rotatedInputs.get(s).get(0).get(0), 0)
-                    : shifted.get(0).get(s);
-            for (int j = 1; j < shifted.size(); j++) {
-                result = ev.add(result, shifted.get(j).get(s));
+        if (shifted.isEmpty()) {
+            List<Ciphertext> zeros = new ArrayList<>(evaluators.size());
+            for (int s = 0; s < evaluators.size(); s++) {
+                zeros.add(evaluators.get(s).multiplyConstant(rotatedInputs.get(s).get(0).get(0), 0));
             }
-            results.add(result);
+            return zeros;
+        }
+        List<Ciphertext> results = shifted.get(0);
+        for (int j = 1; j < shifted.size(); j++) {
+            results = first.addEach(results, shifted.get(j));  // the batch's sums in one operation
         }
         return results;
     }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
@@ -44,11 +45,19 @@ public final class Evaluator {
     // ---- addition ----
 
     public Ciphertext add(Ciphertext a, Ciphertext b) {
-        return combine(a, b, false, "add");
+        return combine(List.of(a), List.of(b), false, "add").get(0);
     }
 
     public Ciphertext sub(Ciphertext a, Ciphertext b) {
-        return combine(a, b, true, "sub");
+        return combine(List.of(a), List.of(b), true, "sub").get(0);
+    }
+
+    /**
+     * as[s] + bs[s] for each s (several sessions' ciphertexts of this context): the same bytes as one
+     * by one, in one ring operation (on a GPU one launch for up to 8 polynomials).
+     */
+    public List<Ciphertext> addEach(List<Ciphertext> as, List<Ciphertext> bs) {
+        return combine(as, bs, false, "add");
     }
 
     public Ciphertext add(Ciphertext a, Plaintext p) {
@@ -370,36 +379,50 @@ public final class Evaluator {
 
     // ---- helpers ----
 
-    private Ciphertext combine(Ciphertext a, Ciphertext b, boolean subtract, String op) {
-        requireSameScale(a.scale(), b.scale(), op);
-        int level = Math.min(a.level(), b.level());
-        int size = Math.max(a.size(), b.size());
-        int shared = Math.min(a.size(), b.size());
-        RnsPoly[] polys = new RnsPoly[size];
-        RnsPoly[] left = new RnsPoly[shared];
-        RnsPoly[] right = new RnsPoly[shared];
-        for (int i = 0; i < shared; i++) {
-            polys[i] = RnsPoly.zero(level + 1, ring.n(), true);
-            left[i] = a.poly(i);
-            right[i] = b.poly(i);
+    /** as[s] ± bs[s] for each s: the polynomials both have in one ring operation per level. */
+    private List<Ciphertext> combine(List<Ciphertext> as, List<Ciphertext> bs, boolean subtract, String op) {
+        if (as.size() != bs.size()) {
+            throw new IllegalArgumentException(op + ": " + as.size() + " and " + bs.size() + " ciphertexts");
         }
-        RnsPoly[] both = Arrays.copyOf(polys, shared);
-        if (subtract) {
-            ring.sub(left, right, both);  // the polynomials both have, at once
-        } else {
-            ring.add(left, right, both);
-        }
-        for (int i = shared; i < size; i++) {
-            if (i < a.size()) {
-                polys[i] = ring.prefix(a.poly(i), level + 1);
-            } else {
-                polys[i] = ring.prefix(b.poly(i), level + 1);
-                if (subtract) {
-                    ring.negate(polys[i], polys[i]);
+        Map<Integer, List<RnsPoly[]>> byLevel = new TreeMap<>();  // {left, right, out} of one limb count
+        RnsPoly[][] polys = new RnsPoly[as.size()][];
+        for (int s = 0; s < as.size(); s++) {
+            Ciphertext a = as.get(s);
+            Ciphertext b = bs.get(s);
+            requireSameScale(a.scale(), b.scale(), op);
+            int level = Math.min(a.level(), b.level());
+            int shared = Math.min(a.size(), b.size());
+            polys[s] = new RnsPoly[Math.max(a.size(), b.size())];
+            for (int i = 0; i < polys[s].length; i++) {
+                if (i < shared) {
+                    polys[s][i] = RnsPoly.zero(level + 1, ring.n(), true);
+                    byLevel.computeIfAbsent(level, l -> new ArrayList<>())
+                            .add(new RnsPoly[] {a.poly(i), b.poly(i), polys[s][i]});
+                } else if (i < a.size()) {
+                    polys[s][i] = ring.prefix(a.poly(i), level + 1);
+                } else {
+                    polys[s][i] = ring.prefix(b.poly(i), level + 1);
+                    if (subtract) {
+                        ring.negate(polys[s][i], polys[s][i]);
+                    }
                 }
             }
         }
-        return new Ciphertext(polys, level, a.scale());
+        for (List<RnsPoly[]> operands : byLevel.values()) {
+            RnsPoly[] left = operands.stream().map(o -> o[0]).toArray(RnsPoly[]::new);
+            RnsPoly[] right = operands.stream().map(o -> o[1]).toArray(RnsPoly[]::new);
+            RnsPoly[] out = operands.stream().map(o -> o[2]).toArray(RnsPoly[]::new);
+            if (subtract) {
+                ring.sub(left, right, out);
+            } else {
+                ring.add(left, right, out);
+            }
+        }
+        List<Ciphertext> results = new ArrayList<>(as.size());
+        for (int s = 0; s < as.size(); s++) {
+            results.add(new Ciphertext(polys[s], Math.min(as.get(s).level(), bs.get(s).level()), as.get(s).scale()));
+        }
+        return results;
     }
 
     private Ciphertext combinePlain(Ciphertext a, Plaintext p, boolean subtract, String op) {

@@ -93,7 +93,8 @@ class CrossBackendCircuitTest {
 
     /**
      * Sessions in a batch: three sessions' ciphertexts, each under its own keys in one context,
-     * rotated together (hoisted, and by one step) give each session's bytes alone, on every backend;
+     * rotated together (hoisted, and by one step) and added together give each session's bytes alone,
+     * on every backend;
      * on cuda the batch shares its key switches' ModUp and ModDown launches, so it needs well under
      * the launches of the three alone.
      */
@@ -125,7 +126,10 @@ class CrossBackendCircuitTest {
                 long batchLaunches = cuda.traffic().since(between).launches();
                 long aloneLaunches = between.since(start).launches();
                 List<Ciphertext> oneStep = Evaluator.rotateEach(evaluators, inputs, STEPS[2]);
+                List<Ciphertext> sums = evaluators.get(0).addEach(inputs, oneStep);
                 for (int s = 0; s < 3; s++) {
+                    assertCiphertextEquals(backend.name() + " session " + s + ": sum",
+                            new Ciphertext[] {evaluators.get(s).add(inputs.get(s), oneStep.get(s)), sums.get(s)});
                     for (int k : STEPS) {
                         String what = backend.name() + " session " + s + " step " + k;
                         assertCiphertextEquals(what + ": batch", new Ciphertext[] {alone[s].get(k), batch.get(s).get(k)});

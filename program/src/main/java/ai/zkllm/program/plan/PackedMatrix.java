@@ -106,21 +106,19 @@ final class PackedMatrix {
 
     /** The folds, the rescale and the bias after each diagonals' sum ys[s] (the batch's rotations at once). */
     private List<Ciphertext> finish(List<Evaluator> evs, List<Ciphertext> ys) {
-        List<Ciphertext> out = new ArrayList<>(ys);
+        List<Ciphertext> sums = ys;
         // folds before the rescale, as the giant steps: the noise of their key switches is then divided by q_l
         for (int columns : foldColumns) {
-            List<Ciphertext> shifted = Evaluator.rotateEach(evs, out, layout.rotation(columns));
-            for (int s = 0; s < out.size(); s++) {
-                out.set(s, evs.get(s).add(out.get(s), shifted.get(s)));
-            }
+            sums = evs.get(0).addEach(sums, Evaluator.rotateEach(evs, sums, layout.rotation(columns)));
         }
+        List<Ciphertext> out = new ArrayList<>(sums.size());
         Plaintext encodedBias = null;
-        for (int s = 0; s < out.size(); s++) {
-            Ciphertext y = evs.get(s).rescale(out.get(s));
+        for (int s = 0; s < sums.size(); s++) {
+            Ciphertext y = evs.get(s).rescale(sums.get(s));
             if (encodedBias == null || encodedBias.level() != y.level() || encodedBias.scale() != y.scale()) {
                 encodedBias = evs.get(s).encoder().encode(bias, y.level(), y.scale());  // once for a batch's sessions
             }
-            out.set(s, evs.get(s).add(y, encodedBias));
+            out.add(evs.get(s).add(y, encodedBias));
         }
         return out;
     }
