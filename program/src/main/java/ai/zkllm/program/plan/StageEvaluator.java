@@ -42,7 +42,7 @@ final class StageEvaluator {
      * The stage on a batch of inputs (the ciphertexts of one or more prompts of this round, each with
      * its prompt's evaluator): per input its outputs, one ciphertext or the head's one per vocabulary
      * slice. Each input's outputs are those it would have alone, bit for bit; the batch shares the
-     * encoding of every diagonal.
+     * encoding of every diagonal and, on a GPU, the launches of the matrices' key switches and sums.
      */
     List<List<Ciphertext>> evaluate(Stage st, List<Ciphertext> xs, List<Evaluator> evs) {
         int l = st.layer();
