@@ -4,7 +4,8 @@
 # and a depth-7 chain of kernels), then time each operation against the single-thread CPU
 # kernels (scalar and AVX2) on the same machine; with .device/java (prepare-java.sh, carried), also
 # the Java cuda backend's tests on the GPU, FheBenchmark native vs cuda, and the model benchmark: a
-# GPT-2-small-shaped squeezed model under encryption on cuda. Writes at most 9 files to $OUT:
+# GPT-2-small-shaped squeezed model under encryption on cuda, and one layer of it at 1 and 8 sessions.
+# Writes at most 11 files to $OUT:
 #   env.json           GPU, driver, nvcc, CPU, and which steps ran
 #   build.log          the CMake configure + build output
 #   hostcheck.json     the host emulation checker (the same run CI does), as a baseline
@@ -12,6 +13,7 @@
 #   device_check.log   its console output, then the Java step's
 #   device_java.json   CudaDeviceRun: tests found/passed/failed on the GPU, benchmark medians (ms), µs per operation
 #   device_model.json  ModelBenchmark --shape gpt2-small --tokens 3 --backend cuda --cache-encodings true: seconds per token, by stage
+#   device_sessions_1.json, device_sessions_8.json  the same with --layers 1 and 1 or 8 concurrent sessions: tokens per second
 #   sanitizer.log      compute-sanitizer memcheck of the quick checks, when the tool works
 #   racecheck.log      compute-sanitizer racecheck of the quick checks (informative; 90 s cap)
 # Usage, from the repository root:   bash fhe-native/src/test/device/run.sh
@@ -101,6 +103,21 @@ if [ -x "$JAVA_DIR/runtime/bin/java" ]; then
     grep -E "^token|chosen" "$OUT/device_check.log" | tail -3
     [ "$model_rc" = 0 ] || status=1
   fi
+  # concurrent sessions (the miner batches their rounds; a batch shares its key switches' launches):
+  # tokens per second at 1 and 8 sessions of one layer, with whatever time is left
+  sessions_exit=""
+  for sessions in 1 8; do
+    left=$(( 560 - ($(date +%s) - script_start) ))
+    if [ "$DRY_RUN" != 1 ] && [ "$left" -gt 45 ]; then
+      step "Java: ModelBenchmark gpt2-small, 1 layer, $sessions session(s) on cuda (${left} s at most)"
+      { echo "== ModelBenchmark sessions $sessions"; timeout "$left" "$JAVA_DIR/runtime/bin/java" -Xmx64g \
+          -cp "$JAVA_DIR/classes:$JAVA_DIR/lib/*" ai.zkllm.squeeze.tool.ModelBenchmark \
+          "$OUT/device_sessions_$sessions.json" --shape gpt2-small --layers 1 --tokens 3 --sessions "$sessions" \
+          --backend cuda --cache-encodings true; } >>"$OUT/device_check.log" 2>&1
+      sessions_exit="$sessions_exit $sessions:$?"  # informative: a step cut short by the time left fails nothing
+      grep -E "tokens/s" "$OUT/device_check.log" | tail -1
+    fi
+  done
 else
   echo "no $JAVA_DIR (prepare-java.sh makes it): Java step skipped"
 fi
@@ -122,6 +139,7 @@ cat >"$OUT/env.json" <<JSON
   "racecheck_exit": $racecheck_rc,
   "java_exit": $java_rc,
   "model_exit": $model_rc,
+  "sessions_exit": "$(json_str "${sessions_exit:-}")",
   "dry_run": $([ "$DRY_RUN" = 1 ] && echo true || echo false),
   "status": $status
 }
