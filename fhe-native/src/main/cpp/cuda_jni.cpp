@@ -435,7 +435,12 @@ JNIEXPORT jint JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeKeySwitchPro
         ops.keyB[j] = pb + j * n;
         ops.keyA[j] = pa + j * n;
     }
-    int rc = zkc_key_switch_product(ctx, t->limbs, &ops, pp, out, out + n, 1);
+    zkc_key_switch_outputs outputs{};
+    outputs.count = 1;
+    outputs.start[1] = static_cast<uint32_t>(count);
+    outputs.acc0[0] = out;
+    outputs.acc1[0] = out + n;
+    int rc = zkc_key_switch_products(ctx, t->limbs, &ops, &outputs, pp, 1);
     std::vector<uint64_t> result(2 * n);
     if (succeeded(env, ctx, rc, "key switching product") && device.download(out, result)) {
         scatter(env, result, n, {acc0, acc1}, length);
@@ -764,23 +769,30 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyConvertB
 }
 
 /**
- * The key-switching product over `limbs` limbs, reading the digits and the key polynomials where
- * they are held (limb keyLimbs[k] of each key polynomial for limb k): one kernel writes acc0 and acc1.
+ * Key-switching products over `limbs` limbs in one kernel, reading the digits and the key polynomials
+ * where they are held (limb keyLimbs[k] of each key polynomial for limb k): product g sums the terms
+ * [starts[g], starts[g + 1]) into acc0[g] and acc1[g].
  */
-JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitchProduct(
+JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitchProducts(
     JNIEnv* env, jclass, jlong handle, jlong table, jlongArray digits, jlongArray keyB, jlongArray keyA,
-    jintArray keyLimbs, jlong perm, jlong acc0, jlong acc1, jint limbs) {
+    jintArray starts, jintArray keyLimbs, jlong perm, jlongArray acc0, jlongArray acc1, jint limbs) {
     zkc_ctx* ctx = contextOf(handle);
     size_t count = static_cast<size_t>(env->GetArrayLength(digits));
-    if (count > ZKC_MAX_DIGITS || limbs <= 0 || limbs > ZKC_MAX_SCALAR_LIMBS) {
-        throwIllegalArgument(env, "more digits or limbs than the key-switching kernel takes");
+    size_t products = static_cast<size_t>(env->GetArrayLength(acc0));
+    if (count > ZKC_MAX_DIGITS || products == 0 || products > ZKC_MAX_PRODUCTS ||
+        static_cast<size_t>(env->GetArrayLength(acc1)) != products ||
+        static_cast<size_t>(env->GetArrayLength(starts)) != products + 1 || limbs <= 0 || limbs > ZKC_MAX_SCALAR_LIMBS) {
+        throwIllegalArgument(env, "more digits, products or limbs than the key-switching kernel takes");
         return;
     }
-    std::vector<jlong> pd(count), pb(count), pa(count);
-    std::vector<jint> rows(static_cast<size_t>(limbs));
+    std::vector<jlong> pd(count), pb(count), pa(count), p0(products), p1(products);
+    std::vector<jint> rows(static_cast<size_t>(limbs)), bounds(products + 1);
     env->GetLongArrayRegion(digits, 0, static_cast<jsize>(count), pd.data());
     env->GetLongArrayRegion(keyB, 0, static_cast<jsize>(count), pb.data());
     env->GetLongArrayRegion(keyA, 0, static_cast<jsize>(count), pa.data());
+    env->GetLongArrayRegion(acc0, 0, static_cast<jsize>(products), p0.data());
+    env->GetLongArrayRegion(acc1, 0, static_cast<jsize>(products), p1.data());
+    env->GetIntArrayRegion(starts, 0, static_cast<jsize>(products + 1), bounds.data());
     env->GetIntArrayRegion(keyLimbs, 0, limbs, rows.data());
     zkc_key_switch ops{};
     ops.count = count;
@@ -790,8 +802,15 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitc
         ops.keyA[j] = words(pa[j]);
     }
     for (jint k = 0; k < limbs; k++) ops.keyLimbs[k] = static_cast<uint32_t>(rows[static_cast<size_t>(k)]);
-    int rc = zkc_key_switch_product(ctx, tableOf(table)->limbs, &ops, reinterpret_cast<const int32_t*>(perm),
-                                    words(acc0), words(acc1), static_cast<size_t>(limbs));
+    zkc_key_switch_outputs outputs{};
+    outputs.count = products;
+    for (size_t g = 0; g < products; g++) {
+        outputs.acc0[g] = words(p0[g]);
+        outputs.acc1[g] = words(p1[g]);
+    }
+    for (size_t g = 0; g <= products; g++) outputs.start[g] = static_cast<uint32_t>(bounds[g]);
+    int rc = zkc_key_switch_products(ctx, tableOf(table)->limbs, &ops, &outputs, reinterpret_cast<const int32_t*>(perm),
+                                     static_cast<size_t>(limbs));
     succeeded(env, ctx, rc, "key switching product");
 }
 

@@ -130,9 +130,11 @@ __global__ void __launch_bounds__(kTileThreads) inverseTileKernel(LimbSet set, R
     tileStoreInverseThread(sh, b, tid);
 }
 
-__global__ void keySwitchKernel(size_t total, zkc_key_switch ops, const int32_t* perm, uint64_t* acc0, uint64_t* acc1,
-                                LimbSet set) {
-    GRID_STRIDE(e, total) { keySwitchThread(e, ops, perm, acc0, acc1, set); }
+// __grid_constant__: see subMulScalarAddKernel.
+__global__ void keySwitchKernel(size_t total, const __grid_constant__ zkc_key_switch ops,
+                                const __grid_constant__ zkc_key_switch_outputs outputs, const int32_t* perm,
+                                LimbSet set, size_t limbs) {
+    GRID_STRIDE(e, total) { keySwitchThread(e, ops, outputs, perm, set, limbs); }
 }
 
 __global__ void permuteKernel(size_t total, const uint64_t* a, const int32_t* perm, uint64_t* out, unsigned logN) {
@@ -445,13 +447,13 @@ int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* 
     return launched(ctx);
 }
 
-int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* set, const zkc_key_switch* operands, const int32_t* perm,
-                           uint64_t* acc0, uint64_t* acc1, size_t limbs) {
+int zkc_key_switch_products(zkc_ctx* ctx, const zkc_limbs* set, const zkc_key_switch* operands,
+                            const zkc_key_switch_outputs* outputs, const int32_t* perm, size_t limbs) {
     if (int r = checkLimbs(ctx, set, limbs)) return r;
-    if (int r = refuse(ctx, keySwitchError(operands, limbs))) return r;
-    size_t total = limbs << set->set.logN;
-    keySwitchKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, *operands, perm, acc0, acc1,
-                                                                      firstLimbs(set->set, limbs));
+    if (int r = refuse(ctx, keySwitchError(operands, outputs, limbs))) return r;
+    size_t total = (outputs->count * limbs) << set->set.logN;
+    keySwitchKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, *operands, *outputs, perm,
+                                                                      firstLimbs(set->set, limbs), limbs);
     return launched(ctx);
 }
 

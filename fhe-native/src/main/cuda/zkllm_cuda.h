@@ -165,12 +165,25 @@ typedef struct zkc_key_switch {
 } zkc_key_switch;
 
 /**
- * Key-switching inner product over `limbs` limbs (<= ZKC_MAX_SCALAR_LIMBS): acc0 = Σ_j π(d_j)·keyB_j,
- * acc1 = Σ_j π(d_j)·keyA_j per limb, acc0 and acc1 [limbs][n], perm a device permutation or NULL.
- * acc0/acc1 alias nothing.
+ * Which operands of a zkc_key_switch each of several products sums and where it writes: product g
+ * (a session's key switch, each with its own digits and keys) sums operands [start[g], start[g + 1])
+ * into acc0[g] and acc1[g]. Passed to the kernel by value.
  */
-int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* set, const zkc_key_switch* operands, const int32_t* perm,
-                           uint64_t* acc0, uint64_t* acc1, size_t limbs);
+#define ZKC_MAX_PRODUCTS 8
+typedef struct zkc_key_switch_outputs {
+    size_t count;                          /* products, 1..ZKC_MAX_PRODUCTS */
+    uint32_t start[ZKC_MAX_PRODUCTS + 1];  /* start[0] = 0 < start[1] < ... < start[count] = operands' count */
+    uint64_t* acc0[ZKC_MAX_PRODUCTS];
+    uint64_t* acc1[ZKC_MAX_PRODUCTS];
+} zkc_key_switch_outputs;
+
+/**
+ * Key-switching inner products over `limbs` limbs (<= ZKC_MAX_SCALAR_LIMBS), all in one launch: for
+ * each product g, acc0[g] = Σ_j π(d_j)·keyB_j and acc1[g] = Σ_j π(d_j)·keyA_j per limb over its
+ * operands j, each [limbs][n], perm a device permutation or NULL. The outputs alias nothing.
+ */
+int zkc_key_switch_products(zkc_ctx* ctx, const zkc_limbs* set, const zkc_key_switch* operands,
+                            const zkc_key_switch_outputs* outputs, const int32_t* perm, size_t limbs);
 
 /**
  * Basis-extension constants (BasisConverter): from k primes to m primes; qHatModP and

@@ -533,23 +533,28 @@ ZK_HD void tileStoreInverseThread(const uint64_t* sh, const TileBlock& b, size_t
     b.words[tid + b.threads] = sh[tid + b.threads];
 }
 
-/** acc0/acc1 element e = l · n + i of the key-switching inner product (zkc_key_switch says where it reads). */
-ZK_HD void keySwitchThread(size_t e, const zkc_key_switch& ops, const int32_t* perm, uint64_t* acc0, uint64_t* acc1,
-                           const LimbSet& set) {
+/**
+ * Element e = (g · limbs + l) · n + i of the key-switching inner products: word i of limb l of product g
+ * (zkc_key_switch says where the operands are, zkc_key_switch_outputs which each product sums and where it writes).
+ */
+ZK_HD void keySwitchThread(size_t e, const zkc_key_switch& ops, const zkc_key_switch_outputs& outputs,
+                           const int32_t* perm, const LimbSet& set, size_t limbs) {
     unsigned logN = set.logN;
     size_t i = e & ((size_t{1} << logN) - 1);
-    size_t l = e >> logN;
+    size_t row = e >> logN;
+    size_t g = row / limbs;  // the product
+    size_t l = row - g * limbs;
     size_t source = (l << logN) + (perm != nullptr ? static_cast<size_t>(perm[i]) : i);
     size_t key = (static_cast<size_t>(ops.keyLimbs[l]) << logN) + i;
     const BarrettConst br = set.barrett[l];
     uint64_t s0 = 0, s1 = 0;
-    for (size_t j = 0; j < ops.count; j++) {
+    for (size_t j = outputs.start[g]; j < outputs.start[g + 1]; j++) {
         uint64_t d = ops.digits[j][source];
         s0 = opKeySwitchStep(s0, d, ops.keyB[j][key], br);
         s1 = opKeySwitchStep(s1, d, ops.keyA[j][key], br);
     }
-    acc0[e] = s0;
-    acc1[e] = s1;
+    outputs.acc0[g][(l << logN) + i] = s0;
+    outputs.acc1[g][(l << logN) + i] = s1;
 }
 
 /** out element e of permute over rows of n words: out[row][i] = a[row][perm[i]]. */

@@ -252,11 +252,17 @@ int withPointwiseOp(int op, F f) {
 }
 
 /** Why a key-switching product's operands are refused, or nullptr. */
-inline const char* keySwitchError(const zkc_key_switch* ops, size_t limbs) {
+inline const char* keySwitchError(const zkc_key_switch* ops, const zkc_key_switch_outputs* outputs, size_t limbs) {
     if (ops == nullptr || ops->count == 0 || ops->count > ZKC_MAX_DIGITS) return "digit count out of range";
     if (limbs > ZKC_MAX_SCALAR_LIMBS) return "the key-switching kernel takes at most 64 limbs";
     for (size_t j = 0; j < ops->count; j++) {
         if (ops->digits[j] == nullptr || ops->keyB[j] == nullptr || ops->keyA[j] == nullptr) return "null operand";
+    }
+    if (outputs == nullptr || outputs->count == 0 || outputs->count > ZKC_MAX_PRODUCTS) return "product count out of range";
+    if (outputs->start[0] != 0 || outputs->start[outputs->count] != ops->count) return "products do not cover the operands";
+    for (size_t g = 0; g < outputs->count; g++) {
+        if (outputs->start[g] >= outputs->start[g + 1]) return "a product without operands";
+        if (outputs->acc0[g] == nullptr || outputs->acc1[g] == nullptr) return "null output";
     }
     return nullptr;
 }

@@ -322,14 +322,14 @@ int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* 
     return 0;
 }
 
-int zkc_key_switch_product(zkc_ctx* ctx, const zkc_limbs* table, const zkc_key_switch* operands, const int32_t* perm,
-                           uint64_t* acc0, uint64_t* acc1, size_t limbs) {
+int zkc_key_switch_products(zkc_ctx* ctx, const zkc_limbs* table, const zkc_key_switch* operands,
+                            const zkc_key_switch_outputs* outputs, const int32_t* perm, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
-    if (int r = refuse(ctx, keySwitchError(operands, limbs))) return r;
+    if (int r = refuse(ctx, keySwitchError(operands, outputs, limbs))) return r;
     LimbSet set = firstLimbs(table->set, limbs);
-    size_t total = limbs << set.logN;
+    size_t total = (outputs->count * limbs) << set.logN;
     launch(ctx);
-    for (size_t e = 0; e < total; e++) keySwitchThread(e, *operands, perm, acc0, acc1, set);
+    for (size_t e = 0; e < total; e++) keySwitchThread(e, *operands, *outputs, perm, set, limbs);
     return 0;
 }
 

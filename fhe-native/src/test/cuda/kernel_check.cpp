@@ -288,20 +288,32 @@ std::vector<uint32_t> identityRows(size_t limbs) {
     return map;
 }
 
-/** cpuKeySwitch's product on the device, one zkc_key_switch_product per poly, the operands read in place. */
+/**
+ * cpuKeySwitch's product on the device, the operands read in place: the polys' products in one
+ * zkc_key_switch_products per ZKC_MAX_PRODUCTS, or one launch per poly when `apart`.
+ */
 int deviceKeySwitch(const zkc_limbs* set, const uint64_t* digits, const uint64_t* keyB, const uint64_t* keyA,
                     size_t count, size_t keyRows, const std::vector<uint32_t>& map, const int32_t* perm, uint64_t* acc0,
-                    uint64_t* acc1, size_t polys, size_t limbs, size_t n) {
-    zkc_key_switch ops{};
-    ops.count = count;
-    for (size_t l = 0; l < limbs; l++) ops.keyLimbs[l] = map[l];
-    for (size_t j = 0; j < count; j++) {
-        ops.keyB[j] = keyB + j * keyRows * n;
-        ops.keyA[j] = keyA + j * keyRows * n;
-    }
-    for (size_t p = 0; p < polys; p++) {
-        for (size_t j = 0; j < count; j++) ops.digits[j] = digits + (p * count + j) * limbs * n;
-        int rc = zkc_key_switch_product(ctx, set, &ops, perm, acc0 + p * limbs * n, acc1 + p * limbs * n, limbs);
+                    uint64_t* acc1, size_t polys, size_t limbs, size_t n, bool apart = false) {
+    for (size_t first = 0, products = 0; first < polys; first += products) {
+        products = apart ? 1 : std::min<size_t>(polys - first, ZKC_MAX_PRODUCTS);
+        zkc_key_switch ops{};
+        zkc_key_switch_outputs outputs{};
+        ops.count = products * count;
+        outputs.count = products;
+        for (size_t l = 0; l < limbs; l++) ops.keyLimbs[l] = map[l];
+        for (size_t g = 0; g < products; g++) {
+            size_t p = first + g;
+            for (size_t j = 0; j < count; j++) {
+                ops.digits[g * count + j] = digits + (p * count + j) * limbs * n;
+                ops.keyB[g * count + j] = keyB + j * keyRows * n;
+                ops.keyA[g * count + j] = keyA + j * keyRows * n;
+            }
+            outputs.start[g + 1] = static_cast<uint32_t>((g + 1) * count);
+            outputs.acc0[g] = acc0 + p * limbs * n;
+            outputs.acc1[g] = acc1 + p * limbs * n;
+        }
+        int rc = zkc_key_switch_products(ctx, set, &ops, &outputs, perm, limbs);
         if (rc != 0) return rc;
     }
     return 0;

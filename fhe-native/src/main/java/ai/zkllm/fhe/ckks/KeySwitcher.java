@@ -202,22 +202,26 @@ final class KeySwitcher {
         int n = ring.n();
         int size = level + 1 + alpha;
         int[] perm = galoisElement != 0 ? ring.galoisPermutation(galoisElement) : null;
-        RnsPoly[] accumulators = new RnsPoly[2 * digits.length];
-        RnsPoly[] allAddends = new RnsPoly[accumulators.length];
-        for (int s = 0; s < digits.length; s++) {
-            RnsPoly[] keyB = new RnsPoly[digits[s].length];
-            RnsPoly[] keyA = new RnsPoly[digits[s].length];
-            for (int j = 0; j < keyB.length; j++) {
-                keyB[j] = keys[s].b(j);
-                keyA[j] = keys[s].a(j);
+        int batch = digits.length;
+        RnsPoly[][] keyB = new RnsPoly[batch][];
+        RnsPoly[][] keyA = new RnsPoly[batch][];
+        RnsPoly[] acc0 = new RnsPoly[batch];
+        RnsPoly[] acc1 = new RnsPoly[batch];
+        RnsPoly[] accumulators = new RnsPoly[2 * batch];
+        RnsPoly[] allAddends = new RnsPoly[2 * batch];
+        for (int s = 0; s < batch; s++) {
+            keyB[s] = new RnsPoly[digits[s].length];
+            keyA[s] = new RnsPoly[digits[s].length];
+            for (int j = 0; j < digits[s].length; j++) {
+                keyB[s][j] = keys[s].b(j);
+                keyA[s][j] = keys[s].a(j);
             }
-            accumulators[2 * s] = RnsPoly.zero(size, n, true);
-            accumulators[2 * s + 1] = RnsPoly.zero(size, n, true);
-            backend.keySwitchProduct(digits[s], keyB, keyA, extendedPrimes[level], perm, accumulators[2 * s],
-                    accumulators[2 * s + 1], extendedChains[level]);
+            acc0[s] = accumulators[2 * s] = RnsPoly.zero(size, n, true);
+            acc1[s] = accumulators[2 * s + 1] = RnsPoly.zero(size, n, true);
             allAddends[2 * s] = addends[s][0];
             allAddends[2 * s + 1] = addends[s][1];
         }
+        backend.keySwitchProducts(digits, keyB, keyA, extendedPrimes[level], perm, acc0, acc1, extendedChains[level]);
         RnsPoly[] switched = modDown(accumulators, level, allAddends, perm);
         RnsPoly[][] out = new RnsPoly[digits.length][];
         for (int s = 0; s < out.length; s++) {

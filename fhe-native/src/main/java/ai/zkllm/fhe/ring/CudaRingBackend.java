@@ -64,6 +64,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** Terms of one key-switching product kernel (zkllm_cuda.h's ZKC_MAX_DIGITS). */
     static final int MAX_TERMS = 64;
+    /** Products of one key-switching product kernel (zkllm_cuda.h's ZKC_MAX_PRODUCTS). */
+    static final int MAX_PRODUCTS = 8;
     /** Rows of a polynomial one kernel reads or writes through a row map (zkllm_cuda.h's ZKC_MAX_SCALAR_LIMBS). */
     static final int MAX_ROWS = 64;
     /** Polynomials one NTT or conversion kernel takes (zkllm_cuda.h's ZKC_MAX_POLYS); the JNI layer launches per so many. */
@@ -605,18 +607,44 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     }
 
     @Override
-    public synchronized void keySwitchProduct(RnsPoly[] digits, RnsPoly[] keyB, RnsPoly[] keyA, int[] keyLimbs,
-                                              int[] perm, RnsPoly acc0, RnsPoly acc1, NttTable[] chain) {
-        beginOperation();
-        int count = digits.length;
-        if (count == 0 || count > MAX_TERMS || keyB.length != count || keyA.length != count
-                || keyLimbs.length < acc0.limbCount()) {
-            throw new IllegalArgumentException("key switching product: " + count + " digits (at most " + MAX_TERMS
-                    + "), " + keyB.length + " and " + keyA.length + " key digits, " + keyLimbs.length
-                    + " key limbs for " + acc0.limbCount());
+    public void keySwitchProduct(RnsPoly[] digits, RnsPoly[] keyB, RnsPoly[] keyA, int[] keyLimbs, int[] perm,
+                                 RnsPoly acc0, RnsPoly acc1, NttTable[] chain) {
+        keySwitchProducts(new RnsPoly[][] {digits}, new RnsPoly[][] {keyB}, new RnsPoly[][] {keyA}, keyLimbs, perm,
+                new RnsPoly[] {acc0}, new RnsPoly[] {acc1}, chain);
+    }
+
+    /** One kernel per {@value #MAX_PRODUCTS} products of at most {@value #MAX_TERMS} digits in all. */
+    @Override
+    public synchronized void keySwitchProducts(RnsPoly[][] digits, RnsPoly[][] keyB, RnsPoly[][] keyA, int[] keyLimbs,
+                                               int[] perm, RnsPoly[] acc0, RnsPoly[] acc1, NttTable[] chain) {
+        int products = digits.length;
+        if (products == 0 || keyB.length != products || keyA.length != products || acc0.length != products
+                || acc1.length != products) {
+            throw new IllegalArgumentException("key switching products: " + products + " digit lists, " + keyB.length
+                    + " and " + keyA.length + " key lists, " + acc0.length + " and " + acc1.length + " outputs");
         }
-        long device = perm == null ? 0 : permutation(perm, acc0.n());
-        innerProducts(digits, keyB, keyA, 0, count, keyLimbs, device, acc0, acc1, chain);
+        for (int g = 0; g < products; g++) {
+            int count = digits[g].length;
+            if (count == 0 || count > MAX_TERMS || keyB[g].length != count || keyA[g].length != count
+                    || keyLimbs.length < acc0[g].limbCount()) {
+                throw new IllegalArgumentException("key switching product: " + count + " digits (at most " + MAX_TERMS
+                        + "), " + keyB[g].length + " and " + keyA[g].length + " key digits, " + keyLimbs.length
+                        + " key limbs for " + acc0[g].limbCount());
+            }
+        }
+        long device = perm == null ? 0 : permutation(perm, acc0[0].n());
+        for (int first = 0; first < products; ) {
+            int end = first;
+            for (int terms = 0; end < products && end - first < MAX_PRODUCTS
+                    && terms + digits[end].length <= MAX_TERMS; end++) {
+                terms += digits[end].length;
+            }
+            beginOperation();
+            innerProducts(Arrays.copyOfRange(digits, first, end), Arrays.copyOfRange(keyB, first, end),
+                    Arrays.copyOfRange(keyA, first, end), keyLimbs, device, Arrays.copyOfRange(acc0, first, end),
+                    Arrays.copyOfRange(acc1, first, end), chain);
+            first = end;
+        }
     }
 
     /** One kernel per {@value #MAX_TERMS} terms: the first writes the outputs, each later one's sums are added. */
@@ -628,29 +656,30 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         for (int k = 0; k < limbs; k++) {
             rows[k] = k;
         }
-        beginOperation();
-        innerProducts(shared, a, b, 0, Math.min(shared.length, MAX_TERMS), rows, 0, out0, out1, chain);
-        for (int from = MAX_TERMS; from < shared.length; from += MAX_TERMS) {
-            RnsPoly more0 = RnsPoly.zero(limbs, out0.n(), true);
-            RnsPoly more1 = RnsPoly.zero(limbs, out0.n(), true);
+        for (int from = 0; from < shared.length; from += MAX_TERMS) {
+            int to = Math.min(shared.length, from + MAX_TERMS);
+            RnsPoly sum0 = from == 0 ? out0 : RnsPoly.zero(limbs, out0.n(), true);
+            RnsPoly sum1 = from == 0 ? out1 : RnsPoly.zero(limbs, out0.n(), true);
             beginOperation();
-            innerProducts(shared, a, b, from, Math.min(shared.length - from, MAX_TERMS), rows, 0, more0, more1, chain);
-            polyPointwise(Op.ADD, out0, more0, null, out0, chain);
-            polyPointwise(Op.ADD, out1, more1, null, out1, chain);
+            innerProducts(new RnsPoly[][] {Arrays.copyOfRange(shared, from, to)},
+                    new RnsPoly[][] {Arrays.copyOfRange(a, from, to)}, new RnsPoly[][] {Arrays.copyOfRange(b, from, to)},
+                    rows, 0, new RnsPoly[] {sum0}, new RnsPoly[] {sum1}, chain);
+            if (from > 0) {
+                polyPointwise(Op.ADD, out0, sum0, null, out0, chain);
+                polyPointwise(Op.ADD, out1, sum1, null, out1, chain);
+            }
         }
     }
 
     /**
-     * acc0 = Σ_j d_j · keyB_j, acc1 = Σ_j d_j · keyA_j over acc0's limbs for the count terms from
-     * {@code from} (at most {@value #MAX_TERMS}), the keys' limb keyLimbs[k] for limb k; one kernel.
+     * For each product g: acc0[g] = Σ_j digits[g][j] · keyB[g][j], acc1[g] = Σ_j digits[g][j] · keyA[g][j] over
+     * the outputs' limbs (all of one count), the keys' limb keyLimbs[k] for limb k; one kernel, so at most
+     * {@value #MAX_PRODUCTS} products of at most {@value #MAX_TERMS} terms in all.
      */
-    private void innerProducts(RnsPoly[] digits, RnsPoly[] keyB, RnsPoly[] keyA, int from, int count, int[] keyLimbs,
-                               long perm, RnsPoly acc0, RnsPoly acc1, NttTable[] chain) {
-        int limbs = acc0.limbCount();
-        if (acc0 == acc1) {
-            throw new IllegalArgumentException("inner products: acc0 and acc1 must differ");
-        }
-        long table = chainTable(chain, limbs, acc0, acc1);
+    private void innerProducts(RnsPoly[][] digits, RnsPoly[][] keyB, RnsPoly[][] keyA, int[] keyLimbs, long perm,
+                               RnsPoly[] acc0, RnsPoly[] acc1, NttTable[] chain) {
+        int limbs = acc0[0].limbCount();
+        long table = chainTable(chain, limbs, acc0[0]);
         int lowest = keyLimbs[0];
         int highest = keyLimbs[0];
         for (int k = 1; k < limbs; k++) {
@@ -658,23 +687,43 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             highest = Math.max(highest, keyLimbs[k]);
         }
         int rows = highest - lowest + 1;  // the key rows read lie in these
-        long[] pd = new long[count];
-        long[] pb = new long[count];
-        long[] pa = new long[count];
-        for (int j = 0; j < count; j++) {
-            RnsPoly d = digits[from + j];
-            RnsPoly kb = keyB[from + j];
-            RnsPoly ka = keyA[from + j];
-            requirePolys(limbs, d);
-            requireRange(lowest, rows, kb);
-            requireRange(lowest, rows, ka);
-            requirePolys(0, acc0, d, kb, ka);
-            pd[j] = polys.input(d);
-            pb[j] = polys.input(kb);
-            pa[j] = polys.input(ka);
+        int terms = 0;
+        int[] starts = new int[digits.length + 1];
+        for (int g = 0; g < digits.length; g++) {
+            terms += digits[g].length;
+            starts[g + 1] = terms;
         }
-        nativePolyKeySwitchProduct(context, table, pd, pb, pa, keyLimbs, perm, polys.output(acc0), polys.output(acc1),
-                limbs);
+        RnsPoly[] outputs = new RnsPoly[2 * digits.length];
+        for (int g = 0; g < digits.length; g++) {
+            outputs[2 * g] = acc0[g];
+            outputs[2 * g + 1] = acc1[g];
+            requirePolys(limbs, acc0[g], acc1[g]);
+        }
+        requireDistinct(outputs);
+        long[] pd = new long[terms];
+        long[] pb = new long[terms];
+        long[] pa = new long[terms];
+        for (int g = 0, t = 0; g < digits.length; g++) {
+            for (int j = 0; j < digits[g].length; j++, t++) {
+                RnsPoly d = digits[g][j];
+                RnsPoly kb = keyB[g][j];
+                RnsPoly ka = keyA[g][j];
+                requirePolys(limbs, d);
+                requireRange(lowest, rows, kb);
+                requireRange(lowest, rows, ka);
+                requirePolys(0, acc0[g], d, kb, ka);
+                pd[t] = polys.input(d);
+                pb[t] = polys.input(kb);
+                pa[t] = polys.input(ka);
+            }
+        }
+        long[] p0 = new long[digits.length];
+        long[] p1 = new long[digits.length];
+        for (int g = 0; g < digits.length; g++) {  // after every input
+            p0[g] = polys.output(acc0[g]);
+            p1[g] = polys.output(acc1[g]);
+        }
+        nativePolyKeySwitchProducts(context, table, pd, pb, pa, starts, keyLimbs, perm, p0, p1, limbs);
     }
 
     @Override
@@ -908,12 +957,13 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             int n);
 
     /**
-     * RingBackend.keySwitchProduct over {@code limbs} limbs: digits[j] and the key polynomials are device
-     * addresses, key limb keyLimbs[k] pairs with limb k; perm a device permutation or 0. At most 64 digits
-     * and 64 limbs (zkllm_cuda.h).
+     * RingBackend.keySwitchProducts over {@code limbs} limbs in one kernel: product g sums the terms
+     * [starts[g], starts[g + 1]) of digits, keyB and keyA (device addresses) into acc0[g] and acc1[g]; key limb
+     * keyLimbs[k] pairs with limb k; perm a device permutation or 0. At most 8 products, 64 terms and 64 limbs
+     * (zkllm_cuda.h).
      */
-    private static native void nativePolyKeySwitchProduct(long context, long table, long[] digits, long[] keyB,
-            long[] keyA, int[] keyLimbs, long perm, long acc0, long acc1, int limbs);
+    private static native void nativePolyKeySwitchProducts(long context, long table, long[] digits, long[] keyB,
+            long[] keyA, int[] starts, int[] keyLimbs, long perm, long[] acc0, long[] acc1, int limbs);
 
     /**
      * op over device polynomials by address, one kernel per 8; s and sShoup: one scalar per limb, for the scalar

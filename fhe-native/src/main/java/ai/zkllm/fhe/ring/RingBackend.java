@@ -361,6 +361,18 @@ public interface RingBackend {
     }
 
     /**
+     * {@link #keySwitchProduct} for several products (sessions' key switches, each with its own digits,
+     * keys and outputs) over the same key limbs and permutation: a GPU runs them in one launch. No
+     * output aliases an input or another output.
+     */
+    default void keySwitchProducts(RnsPoly[][] digits, RnsPoly[][] keyB, RnsPoly[][] keyA, int[] keyLimbs, int[] perm,
+                                   RnsPoly[] acc0, RnsPoly[] acc1, NttTable[] chain) {
+        for (int g = 0; g < digits.length; g++) {
+            keySwitchProduct(digits[g], keyB[g], keyA[g], keyLimbs, perm, acc0[g], acc1[g], chain);
+        }
+    }
+
+    /**
      * Division by the prime t of a's last limb, rounding (rescaling): out has one limb fewer, and
      * limb i of out is {@link #rescaleLimb} of limb i of a with the last limb brought to the
      * coefficient domain, and s[i] = t^-1 mod q_i. a is in NTT form and is not modified.

@@ -454,6 +454,53 @@ abstract class RingBackendConformanceTest {
     }
 
     /**
+     * Several sessions' key-switching products at once, as a batch's rotation runs them: eleven products
+     * (more than one GPU kernel takes, 8) of 6 to 14 digits each (eight of them more than its 64 terms),
+     * each with its own keys, through a permutation, against Java's one by one.
+     */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("backendCases")
+    void keySwitchProductsMatchJavaOneByOne(RingBackend backend) {
+        int n = 64;
+        int limbs = 3;
+        SplittableRandom random = new SplittableRandom(8);
+        NttTable[] chain = chain(limbs + 2, n);
+        int[] keyLimbs = {4, 0, 2};  // a key spans more of the chain than the product's limbs
+        int[] perm = randomPermutation(random, n);
+        NttTable[] productChain = {chain[4], chain[0], chain[2]};  // limb k modulo the prime of key limb keyLimbs[k]
+        int products = 11;
+        RnsPoly[][][] operands = new RnsPoly[3][products][];
+        RnsPoly[][] expected = new RnsPoly[2][products];
+        RnsPoly[][] actual = new RnsPoly[2][products];
+        for (int g = 0; g < products; g++) {
+            int digits = 6 + g % 9;
+            for (int role = 0; role < 3; role++) {
+                operands[role][g] = new RnsPoly[digits];
+                for (int j = 0; j < digits; j++) {
+                    operands[role][g][j] = role == 0 ? poly(random, productChain, limbs) : poly(random, chain, limbs + 2);
+                }
+            }
+            for (int side = 0; side < 2; side++) {
+                expected[side][g] = RnsPoly.zero(limbs, n, true);
+                actual[side][g] = RnsPoly.zero(limbs, n, true);
+            }
+            REFERENCE.keySwitchProduct(operands[0][g], operands[1][g], operands[2][g], keyLimbs, perm, expected[0][g],
+                    expected[1][g], productChain);
+        }
+        RnsPoly[][][] mine = new RnsPoly[3][products][];
+        for (int role = 0; role < 3; role++) {
+            for (int g = 0; g < products; g++) {
+                mine[role][g] = copies(operands[role][g]);
+            }
+        }
+        backend.keySwitchProducts(mine[0], mine[1], mine[2], keyLimbs, perm, actual[0], actual[1], productChain);
+        for (int g = 0; g < products; g++) {
+            assertArrayEquals(expected[0][g].limbs(), actual[0][g].limbs(), "product " + g + ", acc0");
+            assertArrayEquals(expected[1][g].limbs(), actual[1][g].limbs(), "product " + g + ", acc1");
+        }
+    }
+
+    /**
      * NTTs (one out of place), a conversion, (x - lifted)·s + addend, sums and differences of several
      * polynomials at once, as ModDown runs both halves of a key switch and the evaluator a ciphertext's: ten
      * (more than one GPU kernel takes, 8), listed limbs out of order, targets scattered, some addends absent.
