@@ -94,9 +94,8 @@ class CrossBackendCircuitTest {
     /**
      * Sessions in a batch: three sessions' ciphertexts, each under its own keys in one context,
      * rotated together (hoisted, and by one step) and added together give each session's bytes alone,
-     * on every backend;
-     * on cuda the batch shares its key switches' ModUp and ModDown launches, so it needs well under
-     * the launches of the three alone.
+     * on every backend; on cuda the batch shares its key switches' ModUp, product and ModDown launches,
+     * so it needs under 40 % of the launches of the three alone (30 of 84 here).
      */
     @Test
     void aBatchOfSessionsRotatesAsEachAlone() {
@@ -142,7 +141,7 @@ class CrossBackendCircuitTest {
                 }
                 reference = reference == null ? alone : reference;
                 if (backend == cuda) {
-                    assertTrue(2 * batchLaunches < aloneLaunches, "launches of the batch " + batchLaunches
+                    assertTrue(5 * batchLaunches < 2 * aloneLaunches, "launches of the batch " + batchLaunches
                             + ", of the sessions alone " + aloneLaunches);
                 }
             }
