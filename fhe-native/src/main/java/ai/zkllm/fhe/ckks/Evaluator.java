@@ -257,6 +257,13 @@ public final class Evaluator {
     /** {@link #rotateHoisted}(xs[s], steps) by evaluators[s] for each s, batched as {@link #rotateEach}. */
     public static List<Map<Integer, Ciphertext>> rotateHoistedEach(List<Evaluator> evaluators, List<Ciphertext> xs,
             int[] steps) {
+        if (evaluators.size() != xs.size()) {
+            throw new IllegalArgumentException("rotate: " + evaluators.size() + " evaluators for " + xs.size()
+                    + " ciphertexts");
+        }
+        if (xs.isEmpty()) {
+            return List.of();
+        }
         CkksContext context = evaluators.get(0).context;
         int[] elements = new int[steps.length];
         for (int i = 0; i < steps.length; i++) {
@@ -323,13 +330,9 @@ public final class Evaluator {
      */
     private static Ciphertext[][] applyGalois(List<Evaluator> evaluators, List<Ciphertext> as, int[] elements,
             String op) {
-        Evaluator first = evaluators.get(0);
+        Evaluator first = evaluators.get(0);  // callers pass as many evaluators as ciphertexts, at least one
         int batch = as.size();
         int level = as.get(0).level();
-        if (evaluators.size() != batch) {
-            throw new IllegalArgumentException(op + ": " + evaluators.size() + " evaluators for " + batch
-                    + " ciphertexts");
-        }
         RnsPoly[] c1 = new RnsPoly[batch];
         SwitchingKey[][] switchingKeys = new SwitchingKey[elements.length][batch];
         for (int s = 0; s < batch; s++) {

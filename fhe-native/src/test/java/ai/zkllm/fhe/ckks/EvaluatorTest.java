@@ -45,6 +45,26 @@ class EvaluatorTest {
     }
 
     /** A sum of plaintext products: the bytes of multiplying and adding term by term, and refusals. */
+    /** A batch is of one context and one level, an evaluator per ciphertext; an empty batch is empty. */
+    @Test
+    void batchesOfSessionsAreRefusedWhenTheyDoNotShareAContextOrLevel() {
+        Evaluator eval = KIT.evaluator;
+        Ciphertext top = KIT.encrypt(KIT.randomValues(1));
+        Ciphertext lower = eval.dropLevel(top, top.level() - 1);
+        FheFixture other = new FheFixture(FheFixture.small(10, 7, 3), STEPS);
+        IllegalArgumentException levels = assertThrows(IllegalArgumentException.class,
+                () -> Evaluator.rotateEach(List.of(eval, eval), List.of(top, lower), 1));
+        assertTrue(levels.getMessage().contains("one level"), levels.getMessage());
+        IllegalArgumentException contexts = assertThrows(IllegalArgumentException.class,
+                () -> Evaluator.rotateEach(List.of(eval, other.evaluator), List.of(top, top), 1));
+        assertTrue(contexts.getMessage().contains("one context"), contexts.getMessage());
+        IllegalArgumentException sizes = assertThrows(IllegalArgumentException.class,
+                () -> Evaluator.rotateEach(List.of(eval), List.of(top, top), 1));
+        assertTrue(sizes.getMessage().contains("1 evaluators for 2 ciphertexts"), sizes.getMessage());
+        assertTrue(Evaluator.rotateEach(List.of(), List.of(), 1).isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> eval.addEach(List.of(top), List.of()));
+    }
+
     @Test
     void multiplySumEqualsAddingTheProducts() {
         Ciphertext ca = KIT.encrypt(KIT.randomValues(1));
