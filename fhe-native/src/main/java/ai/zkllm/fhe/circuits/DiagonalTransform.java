@@ -148,14 +148,10 @@ public final class DiagonalTransform {
      */
     public static List<Map<Integer, Ciphertext>> babyRotationsEach(List<Evaluator> evaluators, List<Ciphertext> xs,
             int[] steps) {
-        List<Map<Integer, Ciphertext>> hoisted = steps.length > 0 ? Evaluator.rotateHoistedEach(evaluators, xs, steps)
-                : null;
+        List<Map<Integer, Ciphertext>> hoisted = Evaluator.rotateHoistedEach(evaluators, xs, steps);
         List<Map<Integer, Ciphertext>> out = new ArrayList<>(xs.size());
         for (int s = 0; s < xs.size(); s++) {
-            Map<Integer, Ciphertext> rotated = new TreeMap<>();
-            if (hoisted != null) {
-                rotated.putAll(hoisted.get(s));
-            }
+            Map<Integer, Ciphertext> rotated = new TreeMap<>(hoisted.get(s));
             rotated.put(0, xs.get(s));
             out.add(rotated);
         }

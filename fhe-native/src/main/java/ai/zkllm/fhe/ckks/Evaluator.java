@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
@@ -358,23 +357,18 @@ public final class Evaluator {
         }
         RnsPoly[][] digits = Arrays.stream(elements).allMatch(e -> e == 1) ? null
                 : first.keySwitcher.decompose(c1, level);
+        RnsPoly[][] addends = new RnsPoly[batch][];
+        for (int s = 0; s < batch; s++) {
+            addends[s] = new RnsPoly[] {as.get(s).poly(0), null};  // c0, automorphed with the digits
+        }
         Ciphertext[][] out = new Ciphertext[batch][elements.length];
         // the steps share only the read-only digits: hoisted rotations (a matrix's baby steps) run side by side
         IntStream.range(0, elements.length).parallel().forEach(i -> {
-            RnsPoly[][] switched = new RnsPoly[batch][];
-            if (elements[i] == 1) {
-                for (int s = 0; s < batch; s++) {
-                    switched[s] = first.copyPolys(as.get(s));
-                }
-            } else {
-                RnsPoly[][] addends = new RnsPoly[batch][];
-                for (int s = 0; s < batch; s++) {
-                    addends[s] = new RnsPoly[] {as.get(s).poly(0), null};  // c0 automorphed with the digits
-                }
-                switched = first.keySwitcher.multiplyByKey(digits, switchingKeys[i], level, elements[i], addends);
-            }
+            RnsPoly[][] switched = elements[i] == 1 ? null
+                    : first.keySwitcher.multiplyByKey(digits, switchingKeys[i], level, elements[i], addends);
             for (int s = 0; s < batch; s++) {
-                out[s][i] = new Ciphertext(switched[s], level, as.get(s).scale());
+                out[s][i] = new Ciphertext(switched == null ? first.copyPolys(as.get(s)) : switched[s], level,
+                        as.get(s).scale());
             }
         });
         return out;
@@ -382,48 +376,48 @@ public final class Evaluator {
 
     // ---- helpers ----
 
-    /** as[s] ± bs[s] for each s: the polynomials both have in one ring operation per level. */
+    /** as[s] ± bs[s] for each s: the polynomials both have, of every s, in one ring operation. */
     private List<Ciphertext> combine(List<Ciphertext> as, List<Ciphertext> bs, boolean subtract, String op) {
         if (as.size() != bs.size()) {
             throw new IllegalArgumentException(op + ": " + as.size() + " and " + bs.size() + " ciphertexts");
         }
-        Map<Integer, List<RnsPoly[]>> byLevel = new TreeMap<>();  // {left, right, out} of one limb count
-        RnsPoly[][] polys = new RnsPoly[as.size()][];
+        List<RnsPoly> left = new ArrayList<>();
+        List<RnsPoly> right = new ArrayList<>();
+        List<RnsPoly> both = new ArrayList<>();
+        RnsPoly[][] polysOf = new RnsPoly[as.size()][];
         for (int s = 0; s < as.size(); s++) {
             Ciphertext a = as.get(s);
             Ciphertext b = bs.get(s);
             requireSameScale(a.scale(), b.scale(), op);
             int level = Math.min(a.level(), b.level());
-            int shared = Math.min(a.size(), b.size());
-            polys[s] = new RnsPoly[Math.max(a.size(), b.size())];
-            for (int i = 0; i < polys[s].length; i++) {
-                if (i < shared) {
-                    polys[s][i] = RnsPoly.zero(level + 1, ring.n(), true);
-                    byLevel.computeIfAbsent(level, l -> new ArrayList<>())
-                            .add(new RnsPoly[] {a.poly(i), b.poly(i), polys[s][i]});
+            RnsPoly[] polys = polysOf[s] = new RnsPoly[Math.max(a.size(), b.size())];
+            for (int i = 0; i < polys.length; i++) {
+                if (i < Math.min(a.size(), b.size())) {
+                    polys[i] = RnsPoly.zero(level + 1, ring.n(), true);
+                    left.add(a.poly(i));
+                    right.add(b.poly(i));
+                    both.add(polys[i]);
                 } else if (i < a.size()) {
-                    polys[s][i] = ring.prefix(a.poly(i), level + 1);
+                    polys[i] = ring.prefix(a.poly(i), level + 1);
                 } else {
-                    polys[s][i] = ring.prefix(b.poly(i), level + 1);
+                    polys[i] = ring.prefix(b.poly(i), level + 1);
                     if (subtract) {
-                        ring.negate(polys[s][i], polys[s][i]);
+                        ring.negate(polys[i], polys[i]);
                     }
                 }
             }
         }
-        for (List<RnsPoly[]> operands : byLevel.values()) {
-            RnsPoly[] left = operands.stream().map(o -> o[0]).toArray(RnsPoly[]::new);
-            RnsPoly[] right = operands.stream().map(o -> o[1]).toArray(RnsPoly[]::new);
-            RnsPoly[] out = operands.stream().map(o -> o[2]).toArray(RnsPoly[]::new);
-            if (subtract) {
-                ring.sub(left, right, out);
-            } else {
-                ring.add(left, right, out);
-            }
+        RnsPoly[] l = left.toArray(RnsPoly[]::new);
+        RnsPoly[] r = right.toArray(RnsPoly[]::new);
+        RnsPoly[] out = both.toArray(RnsPoly[]::new);
+        if (subtract) {
+            ring.sub(l, r, out);
+        } else {
+            ring.add(l, r, out);
         }
         List<Ciphertext> results = new ArrayList<>(as.size());
         for (int s = 0; s < as.size(); s++) {
-            results.add(new Ciphertext(polys[s], Math.min(as.get(s).level(), bs.get(s).level()), as.get(s).scale()));
+            results.add(new Ciphertext(polysOf[s], Math.min(as.get(s).level(), bs.get(s).level()), as.get(s).scale()));
         }
         return results;
     }

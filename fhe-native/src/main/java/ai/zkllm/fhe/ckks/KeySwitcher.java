@@ -205,9 +205,7 @@ final class KeySwitcher {
         int batch = digits.length;
         RnsPoly[][] keyB = new RnsPoly[batch][];
         RnsPoly[][] keyA = new RnsPoly[batch][];
-        RnsPoly[] acc0 = new RnsPoly[batch];
-        RnsPoly[] acc1 = new RnsPoly[batch];
-        RnsPoly[] accumulators = new RnsPoly[2 * batch];
+        RnsPoly[] accumulators = new RnsPoly[2 * batch];  // every k0, then every k1
         RnsPoly[] allAddends = new RnsPoly[2 * batch];
         for (int s = 0; s < batch; s++) {
             keyB[s] = new RnsPoly[digits[s].length];
@@ -216,16 +214,18 @@ final class KeySwitcher {
                 keyB[s][j] = keys[s].b(j);
                 keyA[s][j] = keys[s].a(j);
             }
-            acc0[s] = accumulators[2 * s] = RnsPoly.zero(size, n, true);
-            acc1[s] = accumulators[2 * s + 1] = RnsPoly.zero(size, n, true);
-            allAddends[2 * s] = addends[s][0];
-            allAddends[2 * s + 1] = addends[s][1];
+            accumulators[s] = RnsPoly.zero(size, n, true);
+            accumulators[batch + s] = RnsPoly.zero(size, n, true);
+            allAddends[s] = addends[s][0];
+            allAddends[batch + s] = addends[s][1];
         }
-        backend.keySwitchProducts(digits, keyB, keyA, extendedPrimes[level], perm, acc0, acc1, extendedChains[level]);
+        backend.keySwitchProducts(digits, keyB, keyA, extendedPrimes[level], perm,
+                Arrays.copyOfRange(accumulators, 0, batch), Arrays.copyOfRange(accumulators, batch, 2 * batch),
+                extendedChains[level]);
         RnsPoly[] switched = modDown(accumulators, level, allAddends, perm);
-        RnsPoly[][] out = new RnsPoly[digits.length][];
-        for (int s = 0; s < out.length; s++) {
-            out[s] = new RnsPoly[] {switched[2 * s], switched[2 * s + 1]};
+        RnsPoly[][] out = new RnsPoly[batch][];
+        for (int s = 0; s < batch; s++) {
+            out[s] = new RnsPoly[] {switched[s], switched[batch + s]};
         }
         return out;
     }

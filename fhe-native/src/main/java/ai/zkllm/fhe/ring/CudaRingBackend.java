@@ -12,11 +12,13 @@ import static ai.zkllm.fhe.ring.NativeArguments.requireSameLengths;
 import ai.zkllm.fhe.ring.NativeArguments.FlatBasis;
 import java.lang.ref.Cleaner;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -485,11 +487,10 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     }
 
     /**
-     * {@code op} over the limbs of every out[i] (all of one limb count), one kernel per {@value #MAX_POLYS}
-     * polynomials: a ciphertext's polynomials in one launch. b is null for the unary ops.
+     * {@code op} over the limbs of every out[i]: one kernel per {@value #MAX_POLYS} polynomials of one limb
+     * count (a ciphertext's polynomials, a batch of sessions' in one launch). b is null for the unary ops.
      */
     private synchronized void polyPointwise(Op op, RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] out, NttTable[] chain) {
-        beginOperation();
         int count = out.length;
         if (count == 0 || a.length != count || (op.binary && b.length != count)) {
             throw new IllegalArgumentException(op + ": " + a.length + (op.binary ? ", " + b.length : "") + " and "
@@ -497,17 +498,32 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         }
         requireDistinct(out);
         requireOwnInputsOnly(out, a, b);
-        int limbs = out[0].limbCount();
+        Map<Integer, List<Integer>> byLimbs = new LinkedHashMap<>();  // a kernel takes one limb count
+        for (int i = 0; i < count; i++) {
+            byLimbs.computeIfAbsent(out[i].limbCount(), k -> new ArrayList<>()).add(i);
+        }
+        for (Map.Entry<Integer, List<Integer>> group : byLimbs.entrySet()) {
+            int[] members = group.getValue().stream().mapToInt(Integer::intValue).toArray();
+            beginOperation();
+            pointwiseOfOneLimbCount(op, pick(a, members), op.binary ? pick(b, members) : null, s, pick(out, members),
+                    group.getKey(), chain);
+        }
+    }
+
+    private static RnsPoly[] pick(RnsPoly[] ps, int[] indices) {
+        return Arrays.stream(indices).mapToObj(i -> ps[i]).toArray(RnsPoly[]::new);
+    }
+
+    private void pointwiseOfOneLimbCount(Op op, RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] out, int limbs,
+                                         NttTable[] chain) {
+        int count = out.length;
         long table = chainTable(chain, limbs, out[0]);
         long[] shoup = op.scalar ? scalarShoups(s, limbs, chain) : null;
         long[] pa = new long[count];
         long[] pb = new long[count];
         long[] po = new long[count];
         for (int i = 0; i < count; i++) {
-            if (out[i].limbCount() != limbs) {
-                throw new IllegalArgumentException(op + ": outputs of " + limbs + " and " + out[i].limbCount() + " limbs");
-            }
-            requirePolys(limbs, op.binary ? new RnsPoly[] {out[0], a[i], b[i]} : new RnsPoly[] {out[0], a[i]});
+            requirePolys(limbs, op.binary ? new RnsPoly[] {out[i], a[i], b[i]} : new RnsPoly[] {out[i], a[i]});
             pa[i] = polys.input(a[i]);
             pb[i] = op.binary ? polys.input(b[i]) : 0;
         }

@@ -453,6 +453,40 @@ abstract class RingBackendConformanceTest {
         assertArrayEquals(expected[1].limbs(), actual[1].limbs());
     }
 
+    /** Sums and differences of polynomials of different limb counts in one call (ciphertexts at two levels). */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("backendCases")
+    void sumsOverSeveralLimbCountsMatchJava(RingBackend backend) {
+        int n = 64;
+        SplittableRandom random = new SplittableRandom(13);
+        NttTable[] chain = chain(5, n);
+        int[] limbs = {5, 3, 5, 3, 5};
+        RnsPoly[] a = new RnsPoly[limbs.length];
+        RnsPoly[] b = new RnsPoly[limbs.length];
+        for (int i = 0; i < limbs.length; i++) {
+            a[i] = poly(random, chain, limbs[i]);
+            b[i] = poly(random, chain, limbs[i]);
+        }
+        for (boolean subtract : new boolean[] {false, true}) {
+            RnsPoly[] expected = new RnsPoly[limbs.length];
+            RnsPoly[] actual = new RnsPoly[limbs.length];
+            for (int i = 0; i < limbs.length; i++) {
+                expected[i] = RnsPoly.zero(limbs[i], n, true);
+                actual[i] = RnsPoly.zero(limbs[i], n, true);
+            }
+            if (subtract) {
+                REFERENCE.sub(a, b, expected, chain);
+                backend.sub(copies(a), copies(b), actual, chain);
+            } else {
+                REFERENCE.add(a, b, expected, chain);
+                backend.add(copies(a), copies(b), actual, chain);
+            }
+            for (int i = 0; i < limbs.length; i++) {
+                assertArrayEquals(expected[i].limbs(), actual[i].limbs(), (subtract ? "difference " : "sum ") + i);
+            }
+        }
+    }
+
     /**
      * Several sessions' key-switching products at once, as a batch's rotation runs them: eleven products
      * (more than one GPU kernel takes, 8) of 6 to 14 digits each (eight of them more than its 64 terms),
