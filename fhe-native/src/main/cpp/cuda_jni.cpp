@@ -440,7 +440,8 @@ JNIEXPORT jint JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeKeySwitchPro
     outputs.start[1] = static_cast<uint32_t>(count);
     outputs.acc0[0] = out;
     outputs.acc1[0] = out + n;
-    int rc = zkc_key_switch_products(ctx, t->limbs, &ops, &outputs, pp, 1);
+    outputs.perm[0] = pp;
+    int rc = zkc_key_switch_products(ctx, t->limbs, &ops, &outputs, 1);
     std::vector<uint64_t> result(2 * n);
     if (succeeded(env, ctx, rc, "key switching product") && device.download(out, result)) {
         scatter(env, result, n, {acc0, acc1}, length);
@@ -618,27 +619,32 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPointwis
 }
 
 /**
- * RingBackend.subMulScalarsAdd over device polynomials by address (an addend address of 0: none; perm a
- * device permutation or 0), per 8 polynomials.
+ * RingBackend.subMulScalarsAdd over device polynomials by address (an addend address of 0: none; perms[p]
+ * the device permutation of c[p]'s, or 0), per 8 polynomials.
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolySubMulScalarAdd(
-    JNIEnv* env, jclass, jlong handle, jlong table, jlongArray a, jlongArray b, jlongArray c, jlong perm, jlongArray s,
-    jlongArray sShoup, jlongArray out, jint limbs) {
+    JNIEnv* env, jclass, jlong handle, jlong table, jlongArray a, jlongArray b, jlongArray c, jlongArray perms,
+    jlongArray s, jlongArray sShoup, jlongArray out, jint limbs) {
     zkc_ctx* ctx = contextOf(handle);
     size_t count = static_cast<size_t>(limbs);
     std::vector<uint64_t> scalars;
     if (!readScalars(env, s, sShoup, count, scalars)) return;
-    std::vector<uint64_t*> pa = addresses(env, a), pb = addresses(env, b), pc = addresses(env, c), po = addresses(env, out);
-    if (pa.size() != po.size() || pb.size() != po.size() || pc.size() != po.size()) {
+    std::vector<uint64_t*> pa = addresses(env, a), pb = addresses(env, b), pc = addresses(env, c), po = addresses(env, out),
+                           pp = addresses(env, perms);
+    if (pa.size() != po.size() || pb.size() != po.size() || pc.size() != po.size() || pp.size() != po.size()) {
         throwIllegalArgument(env, "as many polynomials of each operand");
         return;
     }
     int rc = inChunks(po.size(), ZKC_MAX_POLYS, [&](size_t p, size_t polys) {
         std::vector<const uint64_t*> ins[3];
-        for (size_t i = p; i < p + polys; i++) ins[0].push_back(pa[i]), ins[1].push_back(pb[i]), ins[2].push_back(pc[i]);
+        std::vector<const int32_t*> permutations;
+        for (size_t i = p; i < p + polys; i++) {
+            ins[0].push_back(pa[i]), ins[1].push_back(pb[i]), ins[2].push_back(pc[i]);
+            permutations.push_back(reinterpret_cast<const int32_t*>(pp[i]));
+        }
         return zkc_sub_mul_scalar_add(ctx, tableOf(table)->limbs, ins[0].data(), ins[1].data(), ins[2].data(),
-                                      reinterpret_cast<const int32_t*>(perm), scalars.data(), scalars.data() + count,
-                                      &po[p], polys, count);
+                                      permutations.data(), scalars.data(), scalars.data() + count, &po[p], polys,
+                                      count);
     });
     succeeded(env, ctx, rc, "subMulScalarAdd");
 }
@@ -771,27 +777,30 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyConvertB
 /**
  * Key-switching products over `limbs` limbs in one kernel, reading the digits and the key polynomials
  * where they are held (limb keyLimbs[k] of each key polynomial for limb k): product g sums the terms
- * [starts[g], starts[g + 1]) into acc0[g] and acc1[g].
+ * [starts[g], starts[g + 1]) into acc0[g] and acc1[g], its digits read through the device permutation perms[g]
+ * (0: none).
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitchProducts(
     JNIEnv* env, jclass, jlong handle, jlong table, jlongArray digits, jlongArray keyB, jlongArray keyA,
-    jintArray starts, jintArray keyLimbs, jlong perm, jlongArray acc0, jlongArray acc1, jint limbs) {
+    jintArray starts, jintArray keyLimbs, jlongArray perms, jlongArray acc0, jlongArray acc1, jint limbs) {
     zkc_ctx* ctx = contextOf(handle);
     size_t count = static_cast<size_t>(env->GetArrayLength(digits));
     size_t products = static_cast<size_t>(env->GetArrayLength(acc0));
     if (count > ZKC_MAX_DIGITS || products == 0 || products > ZKC_MAX_PRODUCTS ||
         static_cast<size_t>(env->GetArrayLength(acc1)) != products ||
+        static_cast<size_t>(env->GetArrayLength(perms)) != products ||
         static_cast<size_t>(env->GetArrayLength(starts)) != products + 1 || limbs <= 0 || limbs > ZKC_MAX_SCALAR_LIMBS) {
         throwIllegalArgument(env, "more digits, products or limbs than the key-switching kernel takes");
         return;
     }
-    std::vector<jlong> pd(count), pb(count), pa(count), p0(products), p1(products);
+    std::vector<jlong> pd(count), pb(count), pa(count), p0(products), p1(products), pp(products);
     std::vector<jint> rows(static_cast<size_t>(limbs)), bounds(products + 1);
     env->GetLongArrayRegion(digits, 0, static_cast<jsize>(count), pd.data());
     env->GetLongArrayRegion(keyB, 0, static_cast<jsize>(count), pb.data());
     env->GetLongArrayRegion(keyA, 0, static_cast<jsize>(count), pa.data());
     env->GetLongArrayRegion(acc0, 0, static_cast<jsize>(products), p0.data());
     env->GetLongArrayRegion(acc1, 0, static_cast<jsize>(products), p1.data());
+    env->GetLongArrayRegion(perms, 0, static_cast<jsize>(products), pp.data());
     env->GetIntArrayRegion(starts, 0, static_cast<jsize>(products + 1), bounds.data());
     env->GetIntArrayRegion(keyLimbs, 0, limbs, rows.data());
     zkc_key_switch ops{};
@@ -807,10 +816,10 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitc
     for (size_t g = 0; g < products; g++) {
         outputs.acc0[g] = words(p0[g]);
         outputs.acc1[g] = words(p1[g]);
+        outputs.perm[g] = reinterpret_cast<const int32_t*>(pp[g]);
     }
     for (size_t g = 0; g <= products; g++) outputs.start[g] = static_cast<uint32_t>(bounds[g]);
-    int rc = zkc_key_switch_products(ctx, tableOf(table)->limbs, &ops, &outputs, reinterpret_cast<const int32_t*>(perm),
-                                     static_cast<size_t>(limbs));
+    int rc = zkc_key_switch_products(ctx, tableOf(table)->limbs, &ops, &outputs, static_cast<size_t>(limbs));
     succeeded(env, ctx, rc, "key switching product");
 }
 

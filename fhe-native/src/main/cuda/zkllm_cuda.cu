@@ -78,9 +78,9 @@ __global__ void pointwiseListKernel(size_t total, const __grid_constant__ PolyLi
 // reads it from the parameter space, where a plain by-value parameter would be copied to each thread's
 // local memory first (ptxas: 256 and 64 bytes of stack; the build refuses local memory, CMakeLists.txt).
 __global__ void subMulScalarAddKernel(size_t total, const __grid_constant__ PolyList a, const __grid_constant__ PolyList b,
-                                      const __grid_constant__ PolyList c, const int32_t* perm,
+                                      const __grid_constant__ PolyList c, const __grid_constant__ PermList perms,
                                       const __grid_constant__ PolyList out, LimbSet set, LimbScalars s) {
-    GRID_STRIDE(e, total) { subMulScalarAddThread(e, a, b, c, perm, out, set, s); }
+    GRID_STRIDE(e, total) { subMulScalarAddThread(e, a, b, c, perms, out, set, s); }
 }
 
 __global__ void fromSignedKernel(size_t total, const int64_t* c, uint64_t* out, LimbSet set) {
@@ -132,9 +132,8 @@ __global__ void __launch_bounds__(kTileThreads) inverseTileKernel(LimbSet set, R
 
 // __grid_constant__: see subMulScalarAddKernel.
 __global__ void keySwitchKernel(size_t total, const __grid_constant__ zkc_key_switch ops,
-                                const __grid_constant__ zkc_key_switch_outputs outputs, const int32_t* perm,
-                                LimbSet set, size_t limbs) {
-    GRID_STRIDE(e, total) { keySwitchThread(e, ops, outputs, perm, set, limbs); }
+                                const __grid_constant__ zkc_key_switch_outputs outputs, LimbSet set, size_t limbs) {
+    GRID_STRIDE(e, total) { keySwitchThread(e, ops, outputs, set, limbs); }
 }
 
 __global__ void permuteKernel(size_t total, const uint64_t* a, const int32_t* perm, uint64_t* out, unsigned logN) {
@@ -426,16 +425,20 @@ int zkc_pointwise_polys(zkc_ctx* ctx, const zkc_limbs* table, int op, const uint
 }
 
 int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* a, const uint64_t* const* b,
-                           const uint64_t* const* c, const int32_t* perm, const uint64_t* s, const uint64_t* sShoup,
-                           uint64_t* const* out, size_t polys, size_t limbs) {
+                           const uint64_t* const* c, const int32_t* const* perms, const uint64_t* s,
+                           const uint64_t* sShoup, uint64_t* const* out, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     LimbScalars scalars;
     PolyList lists[4] = {};
-    if (int r = refuse(ctx, subMulScalarAddOperands(a, b, c, out, polys, s, sShoup, limbs, lists, scalars))) return r;
+    PermList permList = {};
+    if (int r = refuse(ctx, subMulScalarAddOperands(a, b, c, perms, out, polys, s, sShoup, limbs, lists, permList,
+                                                    scalars))) {
+        return r;
+    }
     LimbSet set = firstLimbs(table->set, limbs);
     size_t total = polys * limbs << set.logN;
-    subMulScalarAddKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, lists[0], lists[1], lists[2], perm,
-                                                                            lists[3], set, scalars);
+    subMulScalarAddKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, lists[0], lists[1], lists[2],
+                                                                            permList, lists[3], set, scalars);
     return launched(ctx);
 }
 
@@ -448,11 +451,11 @@ int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* 
 }
 
 int zkc_key_switch_products(zkc_ctx* ctx, const zkc_limbs* set, const zkc_key_switch* operands,
-                            const zkc_key_switch_outputs* outputs, const int32_t* perm, size_t limbs) {
+                            const zkc_key_switch_outputs* outputs, size_t limbs) {
     if (int r = checkLimbs(ctx, set, limbs)) return r;
     if (int r = refuse(ctx, keySwitchError(operands, outputs, limbs))) return r;
     size_t total = (outputs->count * limbs) << set->set.logN;
-    keySwitchKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, *operands, *outputs, perm,
+    keySwitchKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, *operands, *outputs,
                                                                       firstLimbs(set->set, limbs), limbs);
     return launched(ctx);
 }

@@ -130,14 +130,14 @@ int zkc_pointwise_polys(zkc_ctx* ctx, const zkc_limbs* set, int op, const uint64
                         uint64_t* const* out, const uint64_t* s, const uint64_t* sShoup, size_t polys, size_t limbs);
 
 /**
- * out[p] = (a[p] - b[p])·s + π(c[p]) over `limbs` limbs of each of `polys` polynomials (1..ZKC_MAX_POLYS,
- * [limbs][n] words each, by address), without the addend where c[p] is NULL; π(c)[i] = c[perm[i]] per
- * row (perm a device permutation, as zkc_permute's) or c itself when perm is NULL. ModDown's last step
- * and what follows a key switch (a relinearization's addends, a rotation's automorphed c0), for both
- * halves in one launch.
+ * out[p] = (a[p] - b[p])·s + π_p(c[p]) over `limbs` limbs of each of `polys` polynomials (1..ZKC_MAX_POLYS,
+ * [limbs][n] words each, by address), without the addend where c[p] is NULL; π_p(c)[i] = c[perms[p][i]]
+ * per row (perms[p] a device permutation, as zkc_permute's) or c itself where perms or perms[p] is NULL.
+ * ModDown's last step and what follows a key switch (a relinearization's addends, a rotation's
+ * automorphed c0), for both halves of several key switches (each rotation its own permutation) in one launch.
  */
 int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* const* a, const uint64_t* const* b,
-                           const uint64_t* const* c, const int32_t* perm, const uint64_t* s, const uint64_t* sShoup,
+                           const uint64_t* const* c, const int32_t* const* perms, const uint64_t* s, const uint64_t* sShoup,
                            uint64_t* const* out, size_t polys, size_t limbs);
 
 /**
@@ -166,8 +166,9 @@ typedef struct zkc_key_switch {
 
 /**
  * Which operands of a zkc_key_switch each of several products sums and where it writes: product g
- * (a session's key switch, each with its own digits and keys) sums operands [start[g], start[g + 1])
- * into acc0[g] and acc1[g]. Passed to the kernel by value.
+ * (a session's key switch, or one rotation of several, each with its own digits and keys) sums operands
+ * [start[g], start[g + 1]) into acc0[g] and acc1[g], reading each digit through perm[g] (a device
+ * permutation: a hoisted automorphism) or directly where perm[g] is NULL. Passed to the kernel by value.
  */
 #define ZKC_MAX_PRODUCTS 8
 typedef struct zkc_key_switch_outputs {
@@ -175,15 +176,16 @@ typedef struct zkc_key_switch_outputs {
     uint32_t start[ZKC_MAX_PRODUCTS + 1];  /* start[0] = 0 < start[1] < ... < start[count] = operands' count */
     uint64_t* acc0[ZKC_MAX_PRODUCTS];
     uint64_t* acc1[ZKC_MAX_PRODUCTS];
+    const int32_t* perm[ZKC_MAX_PRODUCTS];
 } zkc_key_switch_outputs;
 
 /**
  * Key-switching inner products over `limbs` limbs (<= ZKC_MAX_SCALAR_LIMBS), all in one launch: for
- * each product g, acc0[g] = Σ_j π(d_j)·keyB_j and acc1[g] = Σ_j π(d_j)·keyA_j per limb over its
- * operands j, each [limbs][n], perm a device permutation or NULL. The outputs alias nothing.
+ * each product g, acc0[g] = Σ_j π_g(d_j)·keyB_j and acc1[g] = Σ_j π_g(d_j)·keyA_j per limb over its
+ * operands j, each [limbs][n], π_g the product's permutation (outputs->perm[g]). The outputs alias nothing.
  */
 int zkc_key_switch_products(zkc_ctx* ctx, const zkc_limbs* set, const zkc_key_switch* operands,
-                            const zkc_key_switch_outputs* outputs, const int32_t* perm, size_t limbs);
+                            const zkc_key_switch_outputs* outputs, size_t limbs);
 
 /**
  * Basis-extension constants (BasisConverter): from k primes to m primes; qHatModP and

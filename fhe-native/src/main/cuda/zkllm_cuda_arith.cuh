@@ -309,6 +309,11 @@ struct PolyList {
     const uint64_t* at[kMaxPolys];
 };
 
+/** A permutation per polynomial of a PolyList (NULL: none), passed by value. */
+struct PermList {
+    const int32_t* at[kMaxPolys];
+};
+
 /** Element e of polys × limbs × n of a pointwise kernel over polynomials by address (zkc_pointwise_polys). */
 template <int Op>
 ZK_HD void pointwiseListThread(size_t e, const PolyList& a, const PolyList& b, const PolyList& out, const LimbSet& set,
@@ -322,13 +327,14 @@ ZK_HD void pointwiseListThread(size_t e, const PolyList& a, const PolyList& b, c
  * Element e of polys × limbs × n: out = (a - b)·s_l + c, c read through perm when there is one, the add
  * skipped where c's address is null (zkc_sub_mul_scalar_add): the CPU's subMulScalar, permute and add.
  */
-ZK_HD void subMulScalarAddThread(size_t e, const PolyList& a, const PolyList& b, const PolyList& c, const int32_t* perm,
+ZK_HD void subMulScalarAddThread(size_t e, const PolyList& a, const PolyList& b, const PolyList& c, const PermList& perms,
                                  const PolyList& out, const LimbSet& set, const LimbScalars& s) {
     size_t words = set.limbs << set.logN;
     size_t p = e / words, w = e % words, l = w >> set.logN;
     size_t i = w & ((size_t{1} << set.logN) - 1);
     uint64_t q = set.q[l];
     uint64_t v = opSubMulScalar(a.at[p][w], b.at[p][w], s.s[l], s.sShoup[l], q);
+    const int32_t* perm = perms.at[p];
     size_t from = perm != nullptr ? (w - i) + static_cast<size_t>(perm[i]) : w;
     const_cast<uint64_t*>(out.at[p])[w] = c.at[p] != nullptr ? opAdd(v, c.at[p][from], q) : v;
 }
@@ -538,12 +544,13 @@ ZK_HD void tileStoreInverseThread(const uint64_t* sh, const TileBlock& b, size_t
  * (zkc_key_switch says where the operands are, zkc_key_switch_outputs which each product sums and where it writes).
  */
 ZK_HD void keySwitchThread(size_t e, const zkc_key_switch& ops, const zkc_key_switch_outputs& outputs,
-                           const int32_t* perm, const LimbSet& set, size_t limbs) {
+                           const LimbSet& set, size_t limbs) {
     unsigned logN = set.logN;
     size_t i = e & ((size_t{1} << logN) - 1);
     size_t row = e >> logN;
     size_t g = row / limbs;  // the product
     size_t l = row - g * limbs;
+    const int32_t* perm = outputs.perm[g];
     size_t source = (l << logN) + (perm != nullptr ? static_cast<size_t>(perm[i]) : i);
     size_t key = (static_cast<size_t>(ops.keyLimbs[l]) << logN) + i;
     const BarrettConst br = set.barrett[l];

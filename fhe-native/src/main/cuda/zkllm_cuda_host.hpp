@@ -197,12 +197,13 @@ const char* conversionOperands(const Basis* const* bases, const uint64_t* const*
 
 /**
  * Null and the scalars and lists of zkc_sub_mul_scalar_add's operands, or why not: 1..kMaxPolys
- * polynomials, a, b and out present, c present or null per polynomial.
+ * polynomials, a, b and out present, c and its permutation (perms may be null: none) present or null
+ * per polynomial.
  */
 inline const char* subMulScalarAddOperands(const uint64_t* const* a, const uint64_t* const* b, const uint64_t* const* c,
-                                           uint64_t* const* out, size_t polys, const uint64_t* s,
-                                           const uint64_t* sShoup, size_t limbs, PolyList lists[4],
-                                           LimbScalars& scalars) {
+                                           const int32_t* const* perms, uint64_t* const* out, size_t polys,
+                                           const uint64_t* s, const uint64_t* sShoup, size_t limbs, PolyList lists[4],
+                                           PermList& permList, LimbScalars& scalars) {
     if (const char* error = packScalars(s, sShoup, limbs, scalars)) return error;
     if (a == nullptr || b == nullptr || c == nullptr || out == nullptr || polys == 0 || polys > kMaxPolys) {
         return "1 to 8 polynomials of each operand";
@@ -210,6 +211,7 @@ inline const char* subMulScalarAddOperands(const uint64_t* const* a, const uint6
     for (size_t p = 0; p < polys; p++) {
         if (a[p] == nullptr || b[p] == nullptr || out[p] == nullptr) return "a null operand";
         lists[0].at[p] = a[p], lists[1].at[p] = b[p], lists[2].at[p] = c[p], lists[3].at[p] = out[p];
+        permList.at[p] = perms != nullptr ? perms[p] : nullptr;
     }
     return nullptr;
 }

@@ -302,16 +302,20 @@ int zkc_pointwise_polys(zkc_ctx* ctx, const zkc_limbs* table, int op, const uint
 }
 
 int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* a, const uint64_t* const* b,
-                           const uint64_t* const* c, const int32_t* perm, const uint64_t* s, const uint64_t* sShoup,
-                           uint64_t* const* out, size_t polys, size_t limbs) {
+                           const uint64_t* const* c, const int32_t* const* perms, const uint64_t* s,
+                           const uint64_t* sShoup, uint64_t* const* out, size_t polys, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     LimbScalars scalars;
     PolyList lists[4] = {};
-    if (int r = refuse(ctx, subMulScalarAddOperands(a, b, c, out, polys, s, sShoup, limbs, lists, scalars))) return r;
+    PermList permList = {};
+    if (int r = refuse(ctx, subMulScalarAddOperands(a, b, c, perms, out, polys, s, sShoup, limbs, lists, permList,
+                                                    scalars))) {
+        return r;
+    }
     LimbSet set = firstLimbs(table->set, limbs);
     size_t total = polys * limbs << set.logN;
     launch(ctx);
-    for (size_t e = 0; e < total; e++) subMulScalarAddThread(e, lists[0], lists[1], lists[2], perm, lists[3], set, scalars);
+    for (size_t e = 0; e < total; e++) subMulScalarAddThread(e, lists[0], lists[1], lists[2], permList, lists[3], set, scalars);
     return 0;
 }
 
@@ -323,13 +327,13 @@ int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* 
 }
 
 int zkc_key_switch_products(zkc_ctx* ctx, const zkc_limbs* table, const zkc_key_switch* operands,
-                            const zkc_key_switch_outputs* outputs, const int32_t* perm, size_t limbs) {
+                            const zkc_key_switch_outputs* outputs, size_t limbs) {
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     if (int r = refuse(ctx, keySwitchError(operands, outputs, limbs))) return r;
     LimbSet set = firstLimbs(table->set, limbs);
     size_t total = (outputs->count * limbs) << set.logN;
     launch(ctx);
-    for (size_t e = 0; e < total; e++) keySwitchThread(e, *operands, *outputs, perm, set, limbs);
+    for (size_t e = 0; e < total; e++) keySwitchThread(e, *operands, *outputs, set, limbs);
     return 0;
 }
 

@@ -265,8 +265,8 @@ void deviceConvert(const zkc_basis* basis, const uint64_t* in, uint64_t* out, si
  * whose row map[l] pairs with limb l, into acc0/acc1 [polys][limbs][n].
  */
 void cpuKeySwitch(const Words& digits, const Words& keyB, const Words& keyA, size_t count, size_t keyRows,
-                  const std::vector<uint32_t>& map, const int32_t* perm, Words& acc0, Words& acc1, const Tables& t,
-                  size_t polys, size_t limbs) {
+                  const std::vector<uint32_t>& map, const int32_t* const* perms, Words& acc0, Words& acc1,
+                  const Tables& t, size_t polys, size_t limbs) {
     size_t n = t.n;
     for (size_t p = 0; p < polys; p++)
         for (size_t l = 0; l < limbs; l++) {
@@ -276,7 +276,7 @@ void cpuKeySwitch(const Words& digits, const Words& keyB, const Words& keyA, siz
                 b[j] = &keyB[(j * keyRows + map[l]) * n];
                 a[j] = &keyA[(j * keyRows + map[l]) * n];
             }
-            cpu->keySwitchProduct(d.data(), b.data(), a.data(), count, perm, &acc0[(p * limbs + l) * n],
+            cpu->keySwitchProduct(d.data(), b.data(), a.data(), count, perms[p], &acc0[(p * limbs + l) * n],
                                   &acc1[(p * limbs + l) * n], n, t.q[l]);
         }
 }
@@ -289,12 +289,13 @@ std::vector<uint32_t> identityRows(size_t limbs) {
 }
 
 /**
- * cpuKeySwitch's product on the device, the operands read in place: the polys' products in one
- * zkc_key_switch_products per ZKC_MAX_PRODUCTS, or one launch per poly when `apart`.
+ * cpuKeySwitch's product on the device, the operands read in place, poly p's digits through perms[p] (device
+ * permutations): the polys' products in one zkc_key_switch_products per ZKC_MAX_PRODUCTS, or one launch per
+ * poly when `apart`.
  */
 int deviceKeySwitch(const zkc_limbs* set, const uint64_t* digits, const uint64_t* keyB, const uint64_t* keyA,
-                    size_t count, size_t keyRows, const std::vector<uint32_t>& map, const int32_t* perm, uint64_t* acc0,
-                    uint64_t* acc1, size_t polys, size_t limbs, size_t n, bool apart = false) {
+                    size_t count, size_t keyRows, const std::vector<uint32_t>& map, const int32_t* const* perms,
+                    uint64_t* acc0, uint64_t* acc1, size_t polys, size_t limbs, size_t n, bool apart = false) {
     for (size_t first = 0, products = 0; first < polys; first += products) {
         products = apart ? 1 : std::min<size_t>(polys - first, ZKC_MAX_PRODUCTS);
         zkc_key_switch ops{};
@@ -312,8 +313,9 @@ int deviceKeySwitch(const zkc_limbs* set, const uint64_t* digits, const uint64_t
             outputs.start[g + 1] = static_cast<uint32_t>((g + 1) * count);
             outputs.acc0[g] = acc0 + p * limbs * n;
             outputs.acc1[g] = acc1 + p * limbs * n;
+            outputs.perm[g] = perms[p];
         }
-        int rc = zkc_key_switch_products(ctx, set, &ops, &outputs, perm, limbs);
+        int rc = zkc_key_switch_products(ctx, set, &ops, &outputs, limbs);
         if (rc != 0) return rc;
     }
     return 0;
@@ -472,30 +474,36 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
     check("subMulScalar",
           [&](size_t r, size_t l) { cpu->subMulScalar(&a[r], &b[r], s[l], sShoup[l], &out[r], n, q[l]); },
           [&] { zkc_sub_mul_scalar(ctx, set, da.p, db.p, s.data(), sShoup.data(), dout.p, polys, limbs); });
-    for (int permuted = 0; permuted < 2; permuted++) {  // the same with an addend for the first poly only (permuted
-                                                       // or not), every poly by address (listed last first)
-        std::vector<int32_t> addendPerm = randomPermutation(n);
-        int32_t* daddendPerm = zkc_upload_permutation(ctx, addendPerm.data(), n);
+    for (int permuted = 0; permuted < 2; permuted++) {  // the same with an addend for every poly but poly 1 (each
+                                                       // permuted by one of two permutations, alternating, or none),
+                                                       // every poly by address (listed last first)
+        std::vector<int32_t> addendPerms[2] = {randomPermutation(n), randomPermutation(n)};
+        int32_t* daddendPerms[2] = {zkc_upload_permutation(ctx, addendPerms[0].data(), n),
+                                    zkc_upload_permutation(ctx, addendPerms[1].data(), n)};
         Dev dc(c);
         std::vector<const uint64_t*> pa, pb, pc;
+        std::vector<const int32_t*> pp;
         std::vector<uint64_t*> po;
         for (size_t p = polys; p-- > 0;) {
             size_t at = p * limbs * n;
             pa.push_back(da.p + at), pb.push_back(db.p + at), po.push_back(dout.p + at);
-            pc.push_back(p == 0 ? dc.p : nullptr);
+            pc.push_back(p == 1 ? nullptr : dc.p + at);
+            pp.push_back(daddendPerms[p % 2]);
         }
-        check(permuted ? "subMulScalarAdd(perm)" : "subMulScalarAdd",
+        check(permuted ? "subMulScalarAdd(perms)" : "subMulScalarAdd",
               [&](size_t r, size_t l) {
+                  size_t p = r / (limbs * n);
                   cpu->subMulScalar(&a[r], &b[r], s[l], sShoup[l], &out[r], n, q[l]);
                   Words addend(n);
-                  for (size_t i = 0; i < n; i++) addend[i] = c[r + (permuted ? addendPerm[i] : i)];
-                  if (r < limbs * n) cpu->add(&out[r], addend.data(), &out[r], n, q[l]);
+                  for (size_t i = 0; i < n; i++) addend[i] = c[r + (permuted ? addendPerms[p % 2][i] : i)];
+                  if (p != 1) cpu->add(&out[r], addend.data(), &out[r], n, q[l]);
               },
               [&] {
-                  zkc_sub_mul_scalar_add(ctx, set, pa.data(), pb.data(), pc.data(), permuted ? daddendPerm : nullptr,
+                  zkc_sub_mul_scalar_add(ctx, set, pa.data(), pb.data(), pc.data(), permuted ? pp.data() : nullptr,
                                          s.data(), sShoup.data(), po.data(), polys, limbs);
               });
-        zkc_free(ctx, daddendPerm);
+        zkc_free(ctx, daddendPerms[0]);
+        zkc_free(ctx, daddendPerms[1]);
     }
     // Every pointwise kernel over the batch's polys by address (listed last first) against its contiguous
     // form above (itself checked against the CPU), in one launch each.
@@ -544,8 +552,11 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
     check("permute", [&](size_t r, size_t) { for (size_t i = 0; i < n; i++) out[r + i] = a[r + perm[i]]; },
           [&] { zkc_permute(ctx, da.p, dperm, dout.p, polys * limbs, n); });
 
-    // key switching: 3 digits, with and without the permutation; keys of twice the limbs, limb l in
-    // row 2l + 1 (rows 2l and 2l + 1 hold residues of the same prime), as a key spans the whole chain.
+    // key switching: 3 digits, without permutations, with two alternating over the polys (each product its
+    // own: hoisted rotations by different steps) and with one alternating with none; keys of twice the limbs,
+    // limb l in row 2l + 1 (rows 2l and 2l + 1 hold residues of the same prime), as a key spans the whole chain.
+    std::vector<int32_t> perm2 = randomPermutation(n);
+    int32_t* dperm2 = zkc_upload_permutation(ctx, perm2.data(), n);
     size_t count = 3;
     Words keyPrimes;
     for (uint64_t p : qa) keyPrimes.insert(keyPrimes.end(), {p, p});
@@ -554,18 +565,24 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
     Words digits = randomPolys(polys * count, qa, n), keyB = randomPolys(count, keyPrimes, n),
           keyA = randomPolys(count, keyPrimes, n);
     Dev dd(digits), dkb(keyB), dka(keyA), dacc0(words), dacc1(words);
-    for (int withPerm = 0; withPerm < 2; withPerm++) {
+    for (int variant = 0; variant < 3; variant++) {
+        std::vector<const int32_t*> hostPerms(polys), devicePerms(polys);
+        for (size_t p = 0; p < polys; p++) {
+            bool even = p % 2 == 0;
+            hostPerms[p] = variant == 0 ? nullptr : even ? perm.data() : variant == 1 ? perm2.data() : nullptr;
+            devicePerms[p] = variant == 0 ? nullptr : even ? dperm : variant == 1 ? dperm2 : nullptr;
+        }
         Words acc0(words), acc1(words);
-        cpuKeySwitch(digits, keyB, keyA, count, 2 * limbs, oddRows, withPerm ? perm.data() : nullptr, acc0, acc1, t,
-                     polys, limbs);
-        deviceKeySwitch(set, dd.p, dkb.p, dka.p, count, 2 * limbs, oddRows, withPerm ? dperm : nullptr, dacc0.p,
-                        dacc1.p, polys, limbs, n);
-        const char* name0 = withPerm ? "keySwitchProduct(perm).acc0" : "keySwitchProduct.acc0";
-        const char* name1 = withPerm ? "keySwitchProduct(perm).acc1" : "keySwitchProduct.acc1";
-        expectSame(tag(name0, n, polys, limbs), acc0, dacc0.get());
-        expectSame(tag(name1, n, polys, limbs), acc1, dacc1.get());
+        cpuKeySwitch(digits, keyB, keyA, count, 2 * limbs, oddRows, hostPerms.data(), acc0, acc1, t, polys, limbs);
+        deviceKeySwitch(set, dd.p, dkb.p, dka.p, count, 2 * limbs, oddRows, devicePerms.data(), dacc0.p, dacc1.p,
+                        polys, limbs, n);
+        std::string name = variant == 0 ? "keySwitchProduct" : variant == 1 ? "keySwitchProduct(perms)"
+                                                                            : "keySwitchProduct(perm, none)";
+        expectSame(tag((name + ".acc0").c_str(), n, polys, limbs), acc0, dacc0.get());
+        expectSame(tag((name + ".acc1").c_str(), n, polys, limbs), acc1, dacc1.get());
     }
     zkc_free(ctx, dperm);
+    zkc_free(ctx, dperm2);
 
     // basis extension: the limbs primes -> 2 others (the special primes of the table's neighbours).
     {
@@ -690,7 +707,8 @@ void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t
         cpuConvert(zc, ext, up, polys, n);
         cpuForward(ext, ts, polys, K);
         Words acc0(polys * K * n), acc1(polys * K * n);
-        cpuKeySwitch(ext, keyB, keyA, 1, K, identityRows(K), perm.data(), acc0, acc1, ts, polys, K);
+        std::vector<const int32_t*> hostPerms(polys, perm.data());
+        cpuKeySwitch(ext, keyB, keyA, 1, K, identityRows(K), hostPerms.data(), acc0, acc1, ts, polys, K);
         cpuInverse(acc0, ts, polys, K);
         Words back(words);
         cpuConvert(acc0, back, down, polys, n);
@@ -720,7 +738,9 @@ void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t
         zkc_ntt_inverse(ctx, set, dzc.p, polys, L);
         deviceConvert(dup, dzc.p, dext.p, polys, L, K, n);
         zkc_ntt_forward(ctx, sset, dext.p, polys, K);
-        deviceKeySwitch(sset, dext.p, dkb.p, dka.p, 1, K, identityRows(K), dperm, dacc0.p, dacc1.p, polys, K, n);
+        std::vector<const int32_t*> devicePerms(polys, dperm);
+        deviceKeySwitch(sset, dext.p, dkb.p, dka.p, 1, K, identityRows(K), devicePerms.data(), dacc0.p, dacc1.p, polys,
+                        K, n);
         ok &= expectSame(r + " keySwitchProduct.acc1", acc1, dacc1.first(polys * K * n));
         zkc_ntt_inverse(ctx, sset, dacc0.p, polys, K);
         deviceConvert(ddown, dacc0.p, dback.p, polys, K, L, n);
@@ -842,12 +862,13 @@ void bench(const std::vector<uint64_t>& primes, size_t n, size_t L, size_t K, si
         Dev dd(digits), dkb(kb), dka(ka), d0(a.size()), d1(a.size());
         Words acc0(a.size()), acc1(a.size());
         std::vector<uint32_t> rows = identityRows(LK);
-        double g = medianMs([&] { deviceKeySwitch(set, dd.p, dkb.p, dka.p, dnum, LK, rows, nullptr, d0.p, d1.p, 1, LK, n); },
+        const int32_t* none = nullptr;
+        double g = medianMs([&] { deviceKeySwitch(set, dd.p, dkb.p, dka.p, dnum, LK, rows, &none, d0.p, d1.p, 1, LK, n); },
                             20);
         auto c = cpuTime([&](const RingKernels& k) {
             const RingKernels* saved = cpu;
             cpu = &k;
-            cpuKeySwitch(digits, kb, ka, dnum, LK, identityRows(LK), nullptr, acc0, acc1, t, 1, LK);
+            cpuKeySwitch(digits, kb, ka, dnum, LK, identityRows(LK), &none, acc0, acc1, t, 1, LK);
             cpu = saved;
         });
         timings.push_back({"keySwitchProduct(dnum=" + std::to_string(dnum) + ")", n, LK, 1, g, c.first, c.second});

@@ -5,6 +5,7 @@ import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Plaintext;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -201,12 +202,19 @@ public final class DiagonalTransform {
             encoded.add(t.cacheEncodings ? t.encodedByLevel.computeIfAbsent(level, l -> t.encodeAt(first, l)) : null);
             giants.addAll(t.diagonals.keySet());
         }
-        // each giant step's partial sums and rotations are independent of the others: they run side by side,
-        // and the exact modular sum of their results does not depend on the order
-        List<List<Ciphertext>> shifted = giants.stream().parallel().map(g -> {
+        // each giant step's partial sums and rotations are independent of the others: they run side by side, and
+        // the exact modular sum of their results does not depend on the order. On an operation-bound backend (a
+        // GPU) every step's giant rotations then go to one batch of key switches, which share their launches; on a
+        // CPU each step rotates as soon as its partials are made (together they would hold every step's digits)
+        boolean together = first.context().ring().backend().operationBound();
+        List<Integer> offsets = List.copyOf(giants);
+        List<List<Ciphertext>> shifted = offsets.stream().parallel().map(g -> {
             List<Ciphertext> partials = giantPartials(first, transforms, rotatedInputs, encoded, level, g);
-            return g == 0 ? partials : Evaluator.rotateEach(evaluators, partials, g);
+            return g == 0 || together ? partials : Evaluator.rotateEach(evaluators, partials, g);
         }).toList();
+        if (together) {
+            shifted = rotateTogether(evaluators, offsets, shifted);
+        }
         if (shifted.isEmpty()) {
             List<Ciphertext> zeros = new ArrayList<>(evaluators.size());
             for (int s = 0; s < evaluators.size(); s++) {
@@ -219,6 +227,33 @@ public final class DiagonalTransform {
             results = first.addEach(results, shifted.get(j));  // the batch's sums in one operation
         }
         return results;
+    }
+
+    /** partials.get(j) (one ciphertext per batch element) rotated by offsets.get(j), all in one batch of rotations. */
+    private static List<List<Ciphertext>> rotateTogether(List<Evaluator> evaluators, List<Integer> offsets,
+            List<List<Ciphertext>> partials) {
+        List<Evaluator> owners = new ArrayList<>();
+        List<Ciphertext> xs = new ArrayList<>();
+        List<Integer> steps = new ArrayList<>();
+        for (int j = 0; j < offsets.size(); j++) {
+            if (offsets.get(j) != 0) {
+                owners.addAll(evaluators);
+                xs.addAll(partials.get(j));
+                steps.addAll(Collections.nCopies(evaluators.size(), offsets.get(j)));
+            }
+        }
+        List<Ciphertext> rotated = Evaluator.rotateEach(owners, xs, steps.stream().mapToInt(Integer::intValue).toArray());
+        List<List<Ciphertext>> out = new ArrayList<>(offsets.size());
+        int next = 0;
+        for (int j = 0; j < offsets.size(); j++) {
+            if (offsets.get(j) == 0) {
+                out.add(partials.get(j));
+            } else {
+                out.add(rotated.subList(next, next + evaluators.size()));
+                next += evaluators.size();
+            }
+        }
+        return out;
     }
 
     /**

@@ -235,13 +235,37 @@ public final class Evaluator {
      * shares the launches of the key switches' ModUp and ModDown.
      */
     public static List<Ciphertext> rotateEach(List<Evaluator> evaluators, List<Ciphertext> xs, int k) {
-        return rotateHoistedEach(evaluators, xs, new int[] {k}).stream().map(rotated -> rotated.get(k)).toList();
+        int[] steps = new int[xs.size()];
+        Arrays.fill(steps, k);
+        return rotateEach(evaluators, xs, steps);
+    }
+
+    /**
+     * {@link #rotate}(xs[i], steps[i]) by evaluators[i] for each i: ciphertexts of one context and level, each
+     * with its own step and keys (a matrix's giant steps, of one session or several). The same bytes as one
+     * by one; on a GPU their key switches share launches.
+     */
+    public static List<Ciphertext> rotateEach(List<Evaluator> evaluators, List<Ciphertext> xs, int[] steps) {
+        if (steps.length != xs.size()) {
+            throw new IllegalArgumentException("rotate: " + steps.length + " steps for " + xs.size() + " ciphertexts");
+        }
+        requireBatch(evaluators, xs, "rotate");
+        if (xs.isEmpty()) {
+            return List.of();
+        }
+        CkksContext context = evaluators.get(0).context;
+        int[][] elements = new int[xs.size()][];
+        for (int i = 0; i < steps.length; i++) {
+            elements[i] = new int[] {context.galoisElementForRotation(steps[i])};
+        }
+        return Arrays.stream(applyGalois(evaluators, xs, elements, "rotate by " + Arrays.toString(steps)))
+                .map(rotated -> rotated[0]).toList();
     }
 
     /** Complex conjugation of every slot. */
     public Ciphertext conjugate(Ciphertext a) {
         int g = context.galoisElementForConjugation();
-        return applyGalois(List.of(this), List.of(a), new int[] {g}, "conjugate")[0][0];
+        return applyGalois(List.of(this), List.of(a), new int[][] {{g}}, "conjugate")[0][0];
     }
 
     /**
@@ -256,10 +280,7 @@ public final class Evaluator {
     /** {@link #rotateHoisted}(xs[s], steps) by evaluators[s] for each s, batched as {@link #rotateEach}. */
     public static List<Map<Integer, Ciphertext>> rotateHoistedEach(List<Evaluator> evaluators, List<Ciphertext> xs,
             int[] steps) {
-        if (evaluators.size() != xs.size()) {
-            throw new IllegalArgumentException("rotate: " + evaluators.size() + " evaluators for " + xs.size()
-                    + " ciphertexts");
-        }
+        requireBatch(evaluators, xs, "rotate");
         if (xs.isEmpty()) {
             return List.of();
         }
@@ -268,7 +289,9 @@ public final class Evaluator {
         for (int i = 0; i < steps.length; i++) {
             elements[i] = context.galoisElementForRotation(steps[i]);
         }
-        Ciphertext[][] rotated = applyGalois(evaluators, xs, elements, "rotate by " + Arrays.toString(steps));
+        int[][] everyOne = new int[xs.size()][];
+        Arrays.fill(everyOne, elements);
+        Ciphertext[][] rotated = applyGalois(evaluators, xs, everyOne, "rotate by " + Arrays.toString(steps));
         List<Map<Integer, Ciphertext>> out = new ArrayList<>(xs.size());
         for (Ciphertext[] each : rotated) {
             Map<Integer, Ciphertext> byStep = new LinkedHashMap<>();
@@ -324,16 +347,20 @@ public final class Evaluator {
     }
 
     /**
-     * X -&gt; X^g for each element and each as[s] under evaluators[s]'s keys: out[s][i]. One shared
-     * ModUp of every c_1, then per element one gadget product per ciphertext and one ModDown for all.
+     * X -&gt; X^g for g = elements[s][i] and each as[s] under evaluators[s]'s keys: out[s][i] (every row of
+     * elements as long). One shared ModUp of every c_1 (its rotations hoisted), then the gadget products and
+     * ModDowns: on an operation-bound backend (a GPU) all of them in one batch, whose launches they share;
+     * elsewhere one batch per column i, the columns side by side (a matrix's baby steps on a CPU's cores).
      */
-    private static Ciphertext[][] applyGalois(List<Evaluator> evaluators, List<Ciphertext> as, int[] elements,
+    private static Ciphertext[][] applyGalois(List<Evaluator> evaluators, List<Ciphertext> as, int[][] elements,
             String op) {
         Evaluator first = evaluators.get(0);  // callers pass as many evaluators as ciphertexts, at least one
         int batch = as.size();
+        int columns = elements[0].length;
         int level = as.get(0).level();
         RnsPoly[] c1 = new RnsPoly[batch];
-        SwitchingKey[][] switchingKeys = new SwitchingKey[elements.length][batch];
+        SwitchingKey[][] switchingKeys = new SwitchingKey[batch][columns];
+        boolean switching = false;
         for (int s = 0; s < batch; s++) {
             Evaluator evaluator = evaluators.get(s);
             Ciphertext a = as.get(s);
@@ -345,33 +372,66 @@ public final class Evaluator {
                 throw new IllegalArgumentException(op + ": a batch shares one level: " + level + " and " + a.level());
             }
             c1[s] = a.poly(1);
-            for (int i = 0; i < elements.length; i++) {
-                if (elements[i] != 1) {
-                    switchingKeys[i][s] = evaluator.keys.galois().get(elements[i]);
-                    if (switchingKeys[i][s] == null) {
-                        throw new IllegalArgumentException(op + ": no Galois key for element " + elements[i]
+            if (elements[s].length != columns) {
+                throw new IllegalArgumentException(op + ": " + elements[s].length + " and " + columns + " automorphisms");
+            }
+            for (int i = 0; i < columns; i++) {
+                if (elements[s][i] != 1) {
+                    switching = true;
+                    switchingKeys[s][i] = evaluator.keys.galois().get(elements[s][i]);
+                    if (switchingKeys[s][i] == null) {
+                        throw new IllegalArgumentException(op + ": no Galois key for element " + elements[s][i]
                                 + "; generated: " + evaluator.keys.galois().elements());
                     }
                 }
             }
         }
-        RnsPoly[][] digits = Arrays.stream(elements).allMatch(e -> e == 1) ? null
-                : first.keySwitcher.decompose(c1, level);
-        RnsPoly[][] addends = new RnsPoly[batch][];
-        for (int s = 0; s < batch; s++) {
-            addends[s] = new RnsPoly[] {as.get(s).poly(0), null};  // c0, automorphed with the digits
-        }
-        Ciphertext[][] out = new Ciphertext[batch][elements.length];
-        // the steps share only the read-only digits: hoisted rotations (a matrix's baby steps) run side by side
-        IntStream.range(0, elements.length).parallel().forEach(i -> {
-            RnsPoly[][] switched = elements[i] == 1 ? null
-                    : first.keySwitcher.multiplyByKey(digits, switchingKeys[i], level, elements[i], addends);
+        RnsPoly[][] digits = switching ? first.keySwitcher.decompose(c1, level) : null;
+        Ciphertext[][] out = new Ciphertext[batch][columns];
+        // the products share only the read-only digits, so that batches of them (columns [from, to)) run side by side
+        List<int[]> ranges = first.context.ring().backend().operationBound() ? List.of(new int[] {0, columns})
+                : IntStream.range(0, columns).mapToObj(i -> new int[] {i, i + 1}).toList();
+        ranges.parallelStream().forEach(range -> {
+            List<int[]> products = new ArrayList<>();  // (s, i) of each key switch, in order
             for (int s = 0; s < batch; s++) {
-                out[s][i] = new Ciphertext(switched == null ? first.copyPolys(as.get(s)) : switched[s], level,
-                        as.get(s).scale());
+                for (int i = range[0]; i < range[1]; i++) {
+                    if (elements[s][i] == 1) {
+                        out[s][i] = new Ciphertext(first.copyPolys(as.get(s)), level, as.get(s).scale());
+                    } else {
+                        products.add(new int[] {s, i});
+                    }
+                }
+            }
+            if (products.isEmpty()) {
+                return;
+            }
+            int count = products.size();
+            RnsPoly[][] rows = new RnsPoly[count][];
+            SwitchingKey[] keys = new SwitchingKey[count];
+            int[] galoisElements = new int[count];
+            RnsPoly[][] addends = new RnsPoly[count][];
+            for (int p = 0; p < count; p++) {
+                int s = products.get(p)[0];
+                int i = products.get(p)[1];
+                rows[p] = digits[s];
+                keys[p] = switchingKeys[s][i];
+                galoisElements[p] = elements[s][i];
+                addends[p] = new RnsPoly[] {as.get(s).poly(0), null};  // c0, automorphed with the digits
+            }
+            RnsPoly[][] switched = first.keySwitcher.multiplyByKey(rows, keys, level, galoisElements, addends);
+            for (int p = 0; p < count; p++) {
+                int s = products.get(p)[0];
+                out[s][products.get(p)[1]] = new Ciphertext(switched[p], level, as.get(s).scale());
             }
         });
         return out;
+    }
+
+    private static void requireBatch(List<Evaluator> evaluators, List<Ciphertext> xs, String op) {
+        if (evaluators.size() != xs.size()) {
+            throw new IllegalArgumentException(op + ": " + evaluators.size() + " evaluators for " + xs.size()
+                    + " ciphertexts");
+        }
     }
 
     // ---- helpers ----

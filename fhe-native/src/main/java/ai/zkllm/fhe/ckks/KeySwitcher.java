@@ -193,16 +193,21 @@ final class KeySwitcher {
      * The gadget product of each polynomial's decomposed digits with its key, then ModDown: (k0, k1)
      * over Q_l in NTT form with k0 + k1·s ≈ c·s' for the c that was decomposed, plus addends[i] where
      * not null (what the caller adds to the switched polynomials, added by ModDown's last step); one
-     * ModDown for the whole batch. When {@code galoisElement} is non-zero the digits and the addends
-     * are first mapped by X -&gt; X^g (a hoisted automorphism: a rotation's key switch of c1, to which
-     * its c0, rotated, is added).
+     * ModDown for the whole batch. Where {@code galoisElements[i]} is non-zero, product i's digits and
+     * addends are first mapped by X -&gt; X^g (a hoisted automorphism: a rotation's key switch of c1, to
+     * which its c0, rotated, is added); the products of a batch may rotate by different steps. The rows of
+     * {@code digits} may repeat one decomposition (several rotations of one polynomial).
      */
-    RnsPoly[][] multiplyByKey(RnsPoly[][] digits, SwitchingKey[] keys, int level, int galoisElement,
+    RnsPoly[][] multiplyByKey(RnsPoly[][] digits, SwitchingKey[] keys, int level, int[] galoisElements,
             RnsPoly[][] addends) {
         int n = ring.n();
         int size = level + 1 + alpha;
-        int[] perm = galoisElement != 0 ? ring.galoisPermutation(galoisElement) : null;
         int batch = digits.length;
+        int[][] perms = new int[2 * batch][];  // each product's, for its k0 and its k1
+        for (int s = 0; s < batch; s++) {
+            perms[s] = galoisElements[s] != 0 ? ring.galoisPermutation(galoisElements[s]) : null;
+            perms[batch + s] = perms[s];
+        }
         RnsPoly[][] keyB = new RnsPoly[batch][];
         RnsPoly[][] keyA = new RnsPoly[batch][];
         RnsPoly[] accumulators = new RnsPoly[2 * batch];  // every k0, then every k1
@@ -219,10 +224,10 @@ final class KeySwitcher {
             allAddends[s] = addends[s][0];
             allAddends[batch + s] = addends[s][1];
         }
-        backend.keySwitchProducts(digits, keyB, keyA, extendedPrimes[level], perm,
+        backend.keySwitchProducts(digits, keyB, keyA, extendedPrimes[level], Arrays.copyOfRange(perms, 0, batch),
                 Arrays.copyOfRange(accumulators, 0, batch), Arrays.copyOfRange(accumulators, batch, 2 * batch),
                 extendedChains[level]);
-        RnsPoly[] switched = modDown(accumulators, level, allAddends, perm);
+        RnsPoly[] switched = modDown(accumulators, level, allAddends, perms);
         RnsPoly[][] out = new RnsPoly[batch][];
         for (int s = 0; s < batch; s++) {
             out[s] = new RnsPoly[] {switched[s], switched[batch + s]};
@@ -232,22 +237,22 @@ final class KeySwitcher {
 
     /** Key switching of one polynomial: {@link #decompose} then {@link #multiplyByKey}. */
     RnsPoly[] switchKey(RnsPoly c, SwitchingKey key, int level, RnsPoly[] addends) {
-        return multiplyByKey(decompose(new RnsPoly[] {c}, level), new SwitchingKey[] {key}, level, 0,
+        return multiplyByKey(decompose(new RnsPoly[] {c}, level), new SwitchingKey[] {key}, level, new int[1],
                 new RnsPoly[][] {addends})[0];
     }
 
     /**
-     * (x - [x]_P lifted to Q_l) · P^-1 + π(addend) over Q_l for each x of xs (an addend may be null; π
-     * the NTT-domain permutation perm, or nothing), over the extended basis in NTT form (xs are spent);
+     * (x - [x]_P lifted to Q_l) · P^-1 + π_i(addend) over Q_l for each x = xs[i] (an addend may be null;
+     * π_i the NTT-domain permutation perms[i], or nothing), over the extended basis in NTT form (xs are spent);
      * each step on all of them at once on an operation-bound backend (a GPU's launches for both halves of a
      * key switch), one polynomial at a time elsewhere: interleaving the steps doubled a CPU's working set
      * between reuses and made a GPT-2-shaped token some 40 % slower.
      */
-    private RnsPoly[] modDown(RnsPoly[] xs, int level, RnsPoly[] addends, int[] perm) {
+    private RnsPoly[] modDown(RnsPoly[] xs, int level, RnsPoly[] addends, int[][] perms) {
         if (!backend.operationBound() && xs.length > 1) {
             RnsPoly[] out = new RnsPoly[xs.length];
             for (int i = 0; i < xs.length; i++) {
-                out[i] = modDown(new RnsPoly[] {xs[i]}, level, new RnsPoly[] {addends[i]}, perm)[0];
+                out[i] = modDown(new RnsPoly[] {xs[i]}, level, new RnsPoly[] {addends[i]}, new int[][] {perms[i]})[0];
             }
             return out;
         }
@@ -266,7 +271,7 @@ final class KeySwitcher {
         Arrays.fill(converters, modDownConverters[level]);
         backend.convertBasis(xs, from, lifted, chainLimbs[level], converters);
         backend.ntt(lifted, chainLimbs[level], chain);
-        backend.subMulScalarsAdd(xs, lifted, pInverseModQ, addends, perm, out, chain);
+        backend.subMulScalarsAdd(xs, lifted, pInverseModQ, addends, perms, out, chain);
         return out;
     }
 }

@@ -421,13 +421,14 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** One kernel per {@value #MAX_POLYS} polynomials: the subtraction, the scaling and the (permuted) addend together. */
     @Override
-    public synchronized void subMulScalarsAdd(RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] c, int[] perm, RnsPoly[] out,
-                                              NttTable[] chain) {
+    public synchronized void subMulScalarsAdd(RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] c, int[][] perms,
+                                              RnsPoly[] out, NttTable[] chain) {
         beginOperation();
         int count = out.length;
-        if (count == 0 || a.length != count || b.length != count || c.length != count) {
+        if (count == 0 || a.length != count || b.length != count || c.length != count || perms.length != count) {
             throw new IllegalArgumentException("subMulScalarsAdd: " + a.length + ", " + b.length + ", " + c.length
-                    + " and " + count + " polynomials; needs as many of each, at least one");
+                    + ", " + perms.length + " permutations and " + count + " polynomials; needs as many of each, at"
+                    + " least one");
         }
         requireDistinct(out);
         requireOwnInputsOnly(out, a, b);
@@ -440,10 +441,10 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         }
         int limbs = out[0].limbCount();
         long table = chainTable(chain, limbs, out[0]);
-        long device = perm == null ? 0 : permutation(perm, out[0].n());
         long[] pa = new long[count];
         long[] pb = new long[count];
         long[] pc = new long[count];
+        long[] pp = new long[count];
         long[] po = new long[count];
         for (int i = 0; i < count; i++) {
             if (out[i].limbCount() != limbs) {
@@ -454,11 +455,12 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             pa[i] = polys.input(a[i]);
             pb[i] = polys.input(b[i]);
             pc[i] = c[i] == null ? 0 : polys.input(c[i]);
+            pp[i] = perms[i] == null ? 0 : permutation(perms[i], out[0].n());
         }
         for (int i = 0; i < count; i++) {
             po[i] = polys.output(out[i]);  // after every input: an output may be one of them
         }
-        nativePolySubMulScalarAdd(context, table, pa, pb, pc, device, s, scalarShoups(s, limbs, chain), po, limbs);
+        nativePolySubMulScalarAdd(context, table, pa, pb, pc, pp, s, scalarShoups(s, limbs, chain), po, limbs);
     }
 
     @Override
@@ -625,19 +627,20 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     @Override
     public void keySwitchProduct(RnsPoly[] digits, RnsPoly[] keyB, RnsPoly[] keyA, int[] keyLimbs, int[] perm,
                                  RnsPoly acc0, RnsPoly acc1, NttTable[] chain) {
-        keySwitchProducts(new RnsPoly[][] {digits}, new RnsPoly[][] {keyB}, new RnsPoly[][] {keyA}, keyLimbs, perm,
-                new RnsPoly[] {acc0}, new RnsPoly[] {acc1}, chain);
+        keySwitchProducts(new RnsPoly[][] {digits}, new RnsPoly[][] {keyB}, new RnsPoly[][] {keyA}, keyLimbs,
+                new int[][] {perm}, new RnsPoly[] {acc0}, new RnsPoly[] {acc1}, chain);
     }
 
     /** One kernel per {@value #MAX_PRODUCTS} products of at most {@value #MAX_TERMS} digits in all. */
     @Override
     public synchronized void keySwitchProducts(RnsPoly[][] digits, RnsPoly[][] keyB, RnsPoly[][] keyA, int[] keyLimbs,
-                                               int[] perm, RnsPoly[] acc0, RnsPoly[] acc1, NttTable[] chain) {
+                                               int[][] perms, RnsPoly[] acc0, RnsPoly[] acc1, NttTable[] chain) {
         int products = digits.length;
         if (products == 0 || keyB.length != products || keyA.length != products || acc0.length != products
-                || acc1.length != products) {
+                || acc1.length != products || perms.length != products) {
             throw new IllegalArgumentException("key switching products: " + products + " digit lists, " + keyB.length
-                    + " and " + keyA.length + " key lists, " + acc0.length + " and " + acc1.length + " outputs");
+                    + " and " + keyA.length + " key lists, " + perms.length + " permutations, " + acc0.length + " and "
+                    + acc1.length + " outputs");
         }
         for (int g = 0; g < products; g++) {
             int count = digits[g].length;
@@ -648,7 +651,10 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
                         + " key limbs for " + acc0[g].limbCount());
             }
         }
-        long device = perm == null ? 0 : permutation(perm, acc0[0].n());
+        long[] devicePerms = new long[products];
+        for (int g = 0; g < products; g++) {
+            devicePerms[g] = perms[g] == null ? 0 : permutation(perms[g], acc0[0].n());
+        }
         for (int first = 0; first < products; ) {
             int end = first;
             for (int terms = 0; end < products && end - first < MAX_PRODUCTS
@@ -657,7 +663,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             }
             beginOperation();
             innerProducts(Arrays.copyOfRange(digits, first, end), Arrays.copyOfRange(keyB, first, end),
-                    Arrays.copyOfRange(keyA, first, end), keyLimbs, device, Arrays.copyOfRange(acc0, first, end),
+                    Arrays.copyOfRange(keyA, first, end), keyLimbs, Arrays.copyOfRange(devicePerms, first, end),
+                    Arrays.copyOfRange(acc0, first, end),
                     Arrays.copyOfRange(acc1, first, end), chain);
             first = end;
         }
@@ -679,7 +686,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             beginOperation();
             innerProducts(new RnsPoly[][] {Arrays.copyOfRange(shared, from, to)},
                     new RnsPoly[][] {Arrays.copyOfRange(a, from, to)}, new RnsPoly[][] {Arrays.copyOfRange(b, from, to)},
-                    rows, 0, new RnsPoly[] {sum0}, new RnsPoly[] {sum1}, chain);
+                    rows, new long[1], new RnsPoly[] {sum0}, new RnsPoly[] {sum1}, chain);
             if (from > 0) {
                 polyPointwise(Op.ADD, out0, sum0, null, out0, chain);
                 polyPointwise(Op.ADD, out1, sum1, null, out1, chain);
@@ -688,11 +695,12 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     }
 
     /**
-     * For each product g: acc0[g] = Σ_j digits[g][j] · keyB[g][j], acc1[g] = Σ_j digits[g][j] · keyA[g][j] over
-     * the outputs' limbs (all of one count), the keys' limb keyLimbs[k] for limb k; one kernel, so at most
-     * {@value #MAX_PRODUCTS} products of at most {@value #MAX_TERMS} terms in all.
+     * For each product g: acc0[g] = Σ_j π_g(digits[g][j]) · keyB[g][j], acc1[g] = Σ_j π_g(digits[g][j]) · keyA[g][j]
+     * over the outputs' limbs (all of one count), the keys' limb keyLimbs[k] for limb k, π_g the device
+     * permutation perms[g] (0: none); one kernel, so at most {@value #MAX_PRODUCTS} products of at most
+     * {@value #MAX_TERMS} terms in all.
      */
-    private void innerProducts(RnsPoly[][] digits, RnsPoly[][] keyB, RnsPoly[][] keyA, int[] keyLimbs, long perm,
+    private void innerProducts(RnsPoly[][] digits, RnsPoly[][] keyB, RnsPoly[][] keyA, int[] keyLimbs, long[] perms,
                                RnsPoly[] acc0, RnsPoly[] acc1, NttTable[] chain) {
         int limbs = acc0[0].limbCount();
         long table = chainTable(chain, limbs, acc0[0]);
@@ -739,7 +747,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             p0[g] = polys.output(acc0[g]);
             p1[g] = polys.output(acc1[g]);
         }
-        nativePolyKeySwitchProducts(context, table, pd, pb, pa, starts, keyLimbs, perm, p0, p1, limbs);
+        nativePolyKeySwitchProducts(context, table, pd, pb, pa, starts, keyLimbs, perms, p0, p1, limbs);
     }
 
     @Override
@@ -975,11 +983,11 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /**
      * RingBackend.keySwitchProducts over {@code limbs} limbs in one kernel: product g sums the terms
      * [starts[g], starts[g + 1]) of digits, keyB and keyA (device addresses) into acc0[g] and acc1[g]; key limb
-     * keyLimbs[k] pairs with limb k; perm a device permutation or 0. At most 8 products, 64 terms and 64 limbs
-     * (zkllm_cuda.h).
+     * keyLimbs[k] pairs with limb k; product g reads its digits through the device permutation perms[g] (0: none).
+     * At most 8 products, 64 terms and 64 limbs (zkllm_cuda.h).
      */
     private static native void nativePolyKeySwitchProducts(long context, long table, long[] digits, long[] keyB,
-            long[] keyA, int[] starts, int[] keyLimbs, long perm, long[] acc0, long[] acc1, int limbs);
+            long[] keyA, int[] starts, int[] keyLimbs, long[] perms, long[] acc0, long[] acc1, int limbs);
 
     /**
      * op over device polynomials by address, one kernel per 8; s and sShoup: one scalar per limb, for the scalar
@@ -989,11 +997,11 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             long[] sShoup, long[] out, int limbs);
 
     /**
-     * out[p] = (a[p] - b[p])·s + π(c[p]) over {@code limbs} limbs of device polynomials by address, c[p] = 0
-     * meaning no addend, π the device permutation perm (0: none); one kernel per 8 polynomials.
+     * out[p] = (a[p] - b[p])·s + π_p(c[p]) over {@code limbs} limbs of device polynomials by address, c[p] = 0
+     * meaning no addend, π_p the device permutation perms[p] (0: none); one kernel per 8 polynomials.
      */
-    private static native void nativePolySubMulScalarAdd(long context, long table, long[] a, long[] b, long[] c, long perm,
-            long[] s, long[] sShoup, long[] out, int limbs);
+    private static native void nativePolySubMulScalarAdd(long context, long table, long[] a, long[] b, long[] c,
+            long[] perms, long[] s, long[] sShoup, long[] out, int limbs);
 
     /** c: n signed coefficients, |c| < 2^61; every prime of the table's first limbs at least 2^15. */
     private static native void nativePolyFromSigned(long context, long table, long[] c, long out, int limbs);

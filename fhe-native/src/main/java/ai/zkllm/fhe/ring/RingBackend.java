@@ -279,20 +279,21 @@ public interface RingBackend {
     }
 
     /**
-     * out[i] = (a[i] - b[i]) · s[l] + π(c[i]) on limb l, over the limbs of out[i], without the addend where
-     * c[i] is null; π is {@link #permute} by perm, or nothing when perm is null. ModDown's last step and
-     * what follows a key switch (a relinearization's addends, a rotation's automorphed c0), for both halves
-     * at once; no out[i] may be a c[j]. The default is {@link #subMulScalars}, {@link #permute}, {@link #add}.
+     * out[i] = (a[i] - b[i]) · s[l] + π_i(c[i]) on limb l, over the limbs of out[i], without the addend where
+     * c[i] is null; π_i is {@link #permute} by perms[i], or nothing where that is null. ModDown's last step
+     * and what follows a key switch (a relinearization's addends, a rotation's automorphed c0), for both
+     * halves of several key switches at once; no out[i] may be a c[j]. The default is {@link #subMulScalars},
+     * {@link #permute}, {@link #add}.
      */
-    default void subMulScalarsAdd(RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] c, int[] perm, RnsPoly[] out,
+    default void subMulScalarsAdd(RnsPoly[] a, RnsPoly[] b, long[] s, RnsPoly[] c, int[][] perms, RnsPoly[] out,
                                   NttTable[] chain) {
         for (int i = 0; i < out.length; i++) {
             subMulScalars(a[i], b[i], s, out[i], chain);
             if (c[i] != null) {
                 RnsPoly addend = c[i];
-                if (perm != null) {
+                if (perms[i] != null) {
                     addend = RnsPoly.zero(out[i].limbCount(), out[i].n(), true);
-                    permute(c[i], perm, addend);
+                    permute(c[i], perms[i], addend);
                 }
                 add(out[i], addend, out[i], chain);
             }
@@ -361,14 +362,14 @@ public interface RingBackend {
     }
 
     /**
-     * {@link #keySwitchProduct} for several products (sessions' key switches, each with its own digits,
-     * keys and outputs) over the same key limbs and permutation: a GPU runs them in one launch. No
-     * output aliases an input or another output.
+     * {@link #keySwitchProduct} for several products (sessions' key switches, or rotations by different
+     * steps, each with its own digits, keys, permutation perms[g] and outputs) over the same key limbs: a
+     * GPU runs them in one launch. No output aliases an input or another output.
      */
-    default void keySwitchProducts(RnsPoly[][] digits, RnsPoly[][] keyB, RnsPoly[][] keyA, int[] keyLimbs, int[] perm,
-                                   RnsPoly[] acc0, RnsPoly[] acc1, NttTable[] chain) {
+    default void keySwitchProducts(RnsPoly[][] digits, RnsPoly[][] keyB, RnsPoly[][] keyA, int[] keyLimbs,
+                                   int[][] perms, RnsPoly[] acc0, RnsPoly[] acc1, NttTable[] chain) {
         for (int g = 0; g < digits.length; g++) {
-            keySwitchProduct(digits[g], keyB[g], keyA[g], keyLimbs, perm, acc0[g], acc1[g], chain);
+            keySwitchProduct(digits[g], keyB[g], keyA[g], keyLimbs, perms[g], acc0[g], acc1[g], chain);
         }
     }
 

@@ -74,13 +74,15 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
                     eight.clone(), eight.clone());
             long[] digits65 = new long[65];
             assertRejected("nativePolyKeySwitchProducts", context, table, digits65, digits65, digits65, new int[] {0, 65},
-                    new int[1], 0L, new long[1], new long[1], 1);
+                    new int[1], new long[1], new long[1], new long[1], 1);
             long[] nine = new long[9];
-            assertRejected("nativePolyKeySwitchProducts", context, table, nine, nine, nine, new int[10], new int[1], 0L,
+            assertRejected("nativePolyKeySwitchProducts", context, table, nine, nine, nine, new int[10], new int[1], nine,
                     nine, nine, 1);  // more products than one kernel takes
             long[] three = new long[3];
             assertRejected("nativePolyKeySwitchProducts", context, table, three, three, three, new int[] {0, 3},
-                    new int[1], 0L, new long[2], new long[2], 1);  // the bounds do not list every product
+                    new int[1], new long[2], new long[2], new long[2], 1);  // the bounds do not list every product
+            assertRejected("nativePolyKeySwitchProducts", context, table, three, three, three, new int[] {0, 3},
+                    new int[1], new long[2], new long[1], new long[1], 1);  // a permutation per product, no more
             assertRejected("nativeConvertBasis", context, new long[][] {eight}, new long[][] {new long[9]},
                     new long[] {97}, new long[1], new long[1], new long[] {193}, new long[1], new long[1]);
             assertRejected("nativeConvertBasis", context, new long[][] {eight}, new long[][] {eight.clone()},

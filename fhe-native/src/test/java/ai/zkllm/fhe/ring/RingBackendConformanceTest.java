@@ -500,9 +500,12 @@ abstract class RingBackendConformanceTest {
         SplittableRandom random = new SplittableRandom(8);
         NttTable[] chain = chain(limbs + 2, n);
         int[] keyLimbs = {4, 0, 2};  // a key spans more of the chain than the product's limbs
-        int[] perm = randomPermutation(random, n);
+        // each product its own permutation or none, as rotations by several steps in one batch
+        int[][] choices = {null, randomPermutation(random, n), randomPermutation(random, n)};
         NttTable[] productChain = {chain[4], chain[0], chain[2]};  // limb k modulo the prime of key limb keyLimbs[k]
         int products = 11;
+        int[][] perms = new int[products][];
+        Arrays.setAll(perms, g -> choices[g % 3]);
         RnsPoly[][][] operands = new RnsPoly[3][products][];
         RnsPoly[][] expected = new RnsPoly[2][products];
         RnsPoly[][] actual = new RnsPoly[2][products];
@@ -518,8 +521,8 @@ abstract class RingBackendConformanceTest {
                 expected[side][g] = RnsPoly.zero(limbs, n, true);
                 actual[side][g] = RnsPoly.zero(limbs, n, true);
             }
-            REFERENCE.keySwitchProduct(operands[0][g], operands[1][g], operands[2][g], keyLimbs, perm, expected[0][g],
-                    expected[1][g], productChain);
+            REFERENCE.keySwitchProduct(operands[0][g], operands[1][g], operands[2][g], keyLimbs, perms[g],
+                    expected[0][g], expected[1][g], productChain);
         }
         RnsPoly[][][] mine = new RnsPoly[3][products][];
         for (int role = 0; role < 3; role++) {
@@ -527,7 +530,7 @@ abstract class RingBackendConformanceTest {
                 mine[role][g] = copies(operands[role][g]);
             }
         }
-        backend.keySwitchProducts(mine[0], mine[1], mine[2], keyLimbs, perm, actual[0], actual[1], productChain);
+        backend.keySwitchProducts(mine[0], mine[1], mine[2], keyLimbs, perms, actual[0], actual[1], productChain);
         for (int g = 0; g < products; g++) {
             assertArrayEquals(expected[0][g].limbs(), actual[0][g].limbs(), "product " + g + ", acc0");
             assertArrayEquals(expected[1][g].limbs(), actual[1][g].limbs(), "product " + g + ", acc1");
@@ -568,7 +571,10 @@ abstract class RingBackendConformanceTest {
             from[i] = i % 2 == 0 ? 3 : 4;
             converters[i] = i % 2 == 0 ? fromTwo : fromOne;
         }
-        int[] perm = randomPermutation(random, n);  // the addends read through it, as a rotation's c0
+        // the addends read through one of two permutations or none, as the c0s of rotations by several steps
+        int[][] choices = {randomPermutation(random, n), randomPermutation(random, n), null};
+        int[][] perms = new int[expected.length][];
+        Arrays.setAll(perms, i -> choices[(i / 2) % 3]);  // every choice on a polynomial with an addend
         RnsPoly[][] lifted = new RnsPoly[2][expected.length];
         for (RnsPoly[] side : lifted) {
             Arrays.setAll(side, i -> RnsPoly.zero(limbs, n, false));
@@ -585,7 +591,7 @@ abstract class RingBackendConformanceTest {
             RnsPoly[] addends = new RnsPoly[xs.length];
             Arrays.setAll(addends, i -> i % 3 == 0 ? null : xs[(i + 1) % xs.length]);  // some without an addend
             Arrays.setAll(finished[side], i -> RnsPoly.zero(3, n, true));
-            (side == 0 ? REFERENCE : backend).subMulScalarsAdd(xs, lifted[side], scalars, addends, perm, finished[side],
+            (side == 0 ? REFERENCE : backend).subMulScalarsAdd(xs, lifted[side], scalars, addends, perms, finished[side],
                     chain);
         }
         RnsPoly[][] sums = new RnsPoly[2][expected.length];
