@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ai.zkllm.fhe.FheFixture;
 import ai.zkllm.fhe.SeededRandom;
+import ai.zkllm.fhe.circuits.DiagonalTransform;
 import ai.zkllm.fhe.io.CanonicalDigest;
 import ai.zkllm.fhe.ring.CudaRingBackend;
 import ai.zkllm.fhe.ring.CudaTestBackend;
@@ -17,6 +18,7 @@ import ai.zkllm.fhe.ring.NativeRingBackend;
 import ai.zkllm.fhe.ring.RingBackend;
 import ai.zkllm.fhe.ring.RnsPoly;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -86,6 +88,67 @@ class CrossBackendCircuitTest {
                     assertEquals(2 * polyBytes(params, input.level()) + plaintextBytes, up,
                             "bytes up: the ciphertext once, and each plaintext's coefficients");
                     assertEquals(2 * polyBytes(params, actual.level()), down, "bytes down: the result, once");
+                }
+            }
+        }
+    }
+
+    /**
+     * A matrix on a batch of sessions ({@link DiagonalTransform#sumEach}: hoisted baby steps, then every
+     * giant step's rotations, in one batch of key switches on cuda, and a tree of sums) gives each session
+     * its bytes alone, and every backend the same bytes; on cuda the batch needs fewer launches.
+     */
+    @Test
+    void aBatchOfSessionsGetsItsMatrixBytesAloneOnEveryBackend() {
+        Parameters params = FheFixture.small(10, 4, 2);
+        Random random = new Random(5);
+        Map<Integer, double[]> diagonals = new LinkedHashMap<>();
+        int slots = 1 << 9;
+        for (int k : new int[] {0, 1, 3, 4, 6, 9, 12, 13, 15, 19}) {  // stride 4: giant steps 0, 4, 8, 12, 16
+            diagonals.put(k, random.doubles(slots, -1, 1).toArray());
+        }
+        DiagonalTransform matrix = new DiagonalTransform(slots, diagonals, 4);
+        List<Ciphertext> reference = null;
+        try (CudaRingBackend cuda = CudaTestBackend.open()) {
+            for (RingBackend backend : new RingBackend[] {new JavaRingBackend(), NativeRingBackend.create(), cuda}) {
+                CkksContext context = new CkksContext(params, backend);
+                assertEquals(slots, context.slots());
+                List<Evaluator> evaluators = new ArrayList<>();
+                List<Ciphertext> inputs = new ArrayList<>();
+                for (int s = 0; s < 3; s++) {
+                    KeyGenerator keys = new KeyGenerator(context, SeededRandom.of(30 + s));
+                    SecretKey secret = keys.secretKey();
+                    evaluators.add(new Evaluator(context, keys.evaluationKeys(secret, matrix.requiredRotations())));
+                    double[] values = new Random(40 + s).doubles(slots, -1, 1).toArray();
+                    inputs.add(new Encryptor(context, keys.publicKey(secret), SeededRandom.of(50 + s))
+                            .encrypt(new Encoder(context).encode(values, context.maxLevel(), params.scale())));
+                }
+                DeviceTraffic start = cuda.traffic();
+                List<Ciphertext> alone = new ArrayList<>();
+                for (int s = 0; s < 3; s++) {
+                    alone.add(matrix.accumulate(evaluators.get(s),
+                            DiagonalTransform.babyRotations(evaluators.get(s), inputs.get(s), matrix.babySteps())));
+                }
+                DeviceTraffic between = cuda.traffic();
+                List<List<Map<Integer, Ciphertext>>> rotated = new ArrayList<>();
+                for (Map<Integer, Ciphertext> each
+                        : DiagonalTransform.babyRotationsEach(evaluators, inputs, matrix.babySteps())) {
+                    rotated.add(List.of(each));
+                }
+                List<Ciphertext> batch = DiagonalTransform.sumEach(evaluators, List.of(matrix), rotated);
+                long batchLaunches = cuda.traffic().since(between).launches();
+                long aloneLaunches = between.since(start).launches();
+                for (int s = 0; s < 3; s++) {
+                    String what = backend.name() + " session " + s;
+                    assertCiphertextEquals(what + ": batch", new Ciphertext[] {alone.get(s), batch.get(s)});
+                    if (reference != null) {
+                        assertCiphertextEquals(what + ": java", new Ciphertext[] {reference.get(s), batch.get(s)});
+                    }
+                }
+                reference = reference == null ? batch : reference;
+                if (backend == cuda) {
+                    assertTrue(batchLaunches < aloneLaunches, "launches of the batch " + batchLaunches
+                            + ", of the sessions alone " + aloneLaunches);
                 }
             }
         }
