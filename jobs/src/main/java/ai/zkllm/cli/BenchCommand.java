@@ -185,10 +185,10 @@ public final class BenchCommand implements Runnable {
                 System.out.println(r.toJson());
             } else {
                 System.out.printf("%d rounds per token at N = 2^%d, dnum %d, backend %s: %.3f s per token after the"
-                        + " first, %.3f tokens/s over %d session(s); evaluation keys %,d bytes (%d rotations) in"
-                        + " %.1f s%n", r.plan().roundCount(), r.plan().logN(), r.plan().dnum(), r.backend(),
-                        r.secondsPerTokenAfterFirst(), r.tokensPerSecond(), sessions, r.evaluationKeyBytes(),
-                        r.rotationKeys(), r.keySeconds());
+                        + " first, %.3f tokens/s over %d session(s) (%.3f after every session's first); evaluation"
+                        + " keys %,d bytes (%d rotations) in %.1f s%n", r.plan().roundCount(), r.plan().logN(),
+                        r.plan().dnum(), r.backend(), r.secondsPerTokenAfterFirst(), r.tokensPerSecond(), sessions,
+                        r.tokensPerSecondAfterFirst(), r.evaluationKeyBytes(), r.rotationKeys(), r.keySeconds());
             }
         }
     }

@@ -61,14 +61,25 @@ public final class ModelBenchmark {
 
     /**
      * The run: the model's shape, the plan, the keys, every token of the first session (the prompt's
-     * first), the wall clock of all sessions and the worst logit error of any token of any session.
+     * first), the wall clock of all sessions, the part of it after every session's first token
+     * ({@code steadySeconds}: the miner has its keys and, when cached, its encodings) and the worst logit
+     * error of any token of any session.
      */
     public record Result(Gpt2Config shape, Options options, Plan plan, String backend, int rotationKeys,
                          long evaluationKeyBytes, double keySeconds, List<Token> tokens, double wallSeconds,
-                         double maxLogitError, double squeezeSeconds, DeviceTraffic device) {
+                         double steadySeconds, double maxLogitError, double squeezeSeconds, DeviceTraffic device) {
         /** Tokens of all sessions per second of wall clock. */
         public double tokensPerSecond() {
             return options.sessions() * options.tokens() / wallSeconds;
+        }
+
+        /**
+         * The tokens after the first of all sessions per second of the wall clock after the last first token
+         * ended: the throughput of a warm miner, without the prompt's larger round and the first use of keys
+         * and encodings; 0 with one token per session.
+         */
+        public double tokensPerSecondAfterFirst() {
+            return options.tokens() < 2 ? 0 : options.sessions() * (options.tokens() - 1) / steadySeconds;
         }
 
         /** Mean seconds of the tokens after the first (the first's when there are none). */
@@ -100,6 +111,7 @@ public final class ModelBenchmark {
             out.put("batched", options.batched());
             out.put("wall_seconds", rounded(wallSeconds));
             out.put("tokens_per_second", rounded(tokensPerSecond()));
+            out.put("tokens_per_second_after_first", rounded(tokensPerSecondAfterFirst()));
             out.put("max_logit_error", maxLogitError);
             out.put("squeeze_seconds", rounded(squeezeSeconds));
             if (device != null) {  // cuda: what crossed PCIe and what ran while the sessions ran (client and miner)
@@ -147,7 +159,7 @@ public final class ModelBenchmark {
     }
 
     /** One token of one session as it ran: its context, the FHE logits, the seconds and its round trips. */
-    private record Ran(int[] context, double[] logits, double seconds, List<RoundLoop.RoundTrip> trips) {
+    private record Ran(int[] context, double[] logits, double seconds, long endNanos, List<RoundLoop.RoundTrip> trips) {
     }
 
     /** A model of {@code shape} squeezed from the random weights of the options' seed ({@link RandomModel}), then {@link #run}. */
@@ -204,7 +216,10 @@ public final class ModelBenchmark {
         } finally {
             clients.shutdownNow();
         }
-        double wall = (System.nanoTime() - start) / 1e9;
+        long end = System.nanoTime();
+        double wall = (end - start) / 1e9;
+        long firstTokensEnd = ran.stream().mapToLong(tokens -> tokens.get(0).endNanos()).max().orElse(start);
+        double steady = (end - firstTokensEnd) / 1e9;
         DeviceTraffic device = deviceBefore == null ? null : ((CudaRingBackend) backend).traffic().since(deviceBefore);
 
         // every session's every token against the plaintext model, after the clock stopped
@@ -220,15 +235,18 @@ public final class ModelBenchmark {
                 }
             }
         }
-        log.accept(String.format("%d session(s) x %d tokens in %.2f s: %.3f tokens/s (%s), max logit error %.2e",
+        log.accept(String.format("%d session(s) x %d tokens in %.2f s: %.3f tokens/s (%s), %s, max logit error %.2e",
                 o.sessions(), o.tokens(), wall, o.sessions() * o.tokens() / wall,
-                o.batched() ? "rounds batched" : "rounds one by one", worst));
+                o.batched() ? "rounds batched" : "rounds one by one",
+                o.tokens() < 2 ? "no token after the first"
+                        : String.format("%.3f tokens/s after every session's first", o.sessions() * (o.tokens() - 1) / steady),
+                worst));
         if (device != null) {
             log.accept(String.format("device: %.1f MB up, %.1f MB down, %d operations, %d kernel launches and device copies",
                     device.bytesUp() / 1e6, device.bytesDown() / 1e6, device.operations(), device.launches()));
         }
         return new Result(model.config(), o, plan, backend.name(), program.rotationSteps().length,
-                runners.get(0).keyBytes(), runners.get(0).keySeconds(), first, wall, worst, squeezeSeconds, device);
+                runners.get(0).keyBytes(), runners.get(0).keySeconds(), first, wall, steady, worst, squeezeSeconds, device);
     }
 
     /** One session's tokens, greedy, from its random prompt. */
@@ -242,7 +260,7 @@ public final class ModelBenchmark {
             long start = System.nanoTime();
             double[] logits = runner.nextTokenLogits(context);
             double seconds = (System.nanoTime() - start) / 1e9;
-            ran.add(new Ran(context, logits, seconds, List.copyOf(trips)));
+            ran.add(new Ran(context, logits, seconds, System.nanoTime(), List.copyOf(trips)));
             log.accept(String.format("token %d: %.2f s", t + 1, seconds));
             context = Arrays.copyOf(context, context.length + 1);
             context[context.length - 1] = Logits.argmax(logits);

@@ -81,5 +81,8 @@ class ModelBenchmarkTest {
         assertTrue(r.maxLogitError() <= 1e-2, "max logit error " + r.maxLogitError());
         assertEquals(2, r.tokens().size(), "the first session's tokens");
         assertTrue(r.tokensPerSecond() > 0);
+        // the warm part of the run is shorter than all of it, and holds the tokens after the first: 3 of 6
+        assertTrue(r.steadySeconds() > 0 && r.steadySeconds() < r.wallSeconds(), r.steadySeconds() + " of " + r.wallSeconds());
+        assertEquals(3 / r.steadySeconds(), r.tokensPerSecondAfterFirst(), 1e-9);
     }
 }
