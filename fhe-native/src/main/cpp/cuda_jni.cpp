@@ -649,19 +649,32 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolySubMulSc
     succeeded(env, ctx, rc, "subMulScalarAdd");
 }
 
-/** RingBackend.fromSigned: the n coefficients go up (n words, not limbs·n), the residues are made on the device. */
+/**
+ * RingBackend.fromSigned: each polynomial's n coefficients go up (n words, not limbs·n), all in one copy, and the
+ * residues are made on the device, per 8 polynomials.
+ */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyFromSigned(JNIEnv* env, jclass, jlong handle,
-                                                                                    jlong table, jlongArray c,
-                                                                                    jlong out, jint limbs) {
+                                                                                    jlong table, jobjectArray c,
+                                                                                    jlongArray out, jint limbs) {
     zkc_ctx* ctx = contextOf(handle);
     const Table* t = tableOf(table);
+    std::vector<jlongArray> rows;
+    if (!elements(env, c, rows)) return;
+    std::vector<uint64_t*> po = addresses(env, out);
+    if (po.size() != rows.size()) {
+        throwIllegalArgument(env, "a row of coefficients per polynomial");
+        return;
+    }
     std::vector<uint64_t> coefficients;
-    if (!gather(env, {c}, t->n, t->n, coefficients)) return;
+    if (!gather(env, rows, t->n, t->n, coefficients)) return;
     DeviceBuffers device(env, ctx);
     uint64_t* pc = device.upload(coefficients);
     if (pc == nullptr) return;
-    succeeded(env, ctx, zkc_from_signed(ctx, t->limbs, reinterpret_cast<const int64_t*>(pc), words(out),
-                                        static_cast<size_t>(limbs)), "fromSigned");
+    int rc = inChunks(po.size(), ZKC_MAX_POLYS, [&](size_t p, size_t polys) {
+        return zkc_from_signed(ctx, t->limbs, reinterpret_cast<const int64_t*>(pc + p * t->n), &po[p], polys,
+                               static_cast<size_t>(limbs));
+    });
+    succeeded(env, ctx, rc, "fromSigned");
 }
 
 /** A device copy of perm (entries checked by the caller); 0 on failure, with an exception pending. */

@@ -83,7 +83,7 @@ __global__ void subMulScalarAddKernel(size_t total, const __grid_constant__ Poly
     GRID_STRIDE(e, total) { subMulScalarAddThread(e, a, b, c, perms, out, set, s); }
 }
 
-__global__ void fromSignedKernel(size_t total, const int64_t* c, uint64_t* out, LimbSet set) {
+__global__ void fromSignedKernel(size_t total, const int64_t* c, const __grid_constant__ PolyList out, LimbSet set) {
     GRID_STRIDE(e, total) { fromSignedThread(e, c, out, set); }
 }
 
@@ -369,11 +369,14 @@ int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* c
     return inverseNtt(ctx, table->set, map, source, polyCount * count);
 }
 
-int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* out, size_t limbs) {
+int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* const* out, size_t polys,
+                    size_t limbs) {
     if (int r = checkLimbs(ctx, set, limbs)) return r;
+    PolyList list = {};
+    if (int r = refuse(ctx, outputList(out, polys, list))) return r;
     LimbSet sub = firstLimbs(set->set, limbs);
-    size_t total = limbs << sub.logN;
-    fromSignedKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, c, out, sub);
+    size_t total = polys * limbs << sub.logN;
+    fromSignedKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, c, list, sub);
     return launched(ctx);
 }
 

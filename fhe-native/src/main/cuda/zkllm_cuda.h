@@ -141,10 +141,12 @@ int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* c
                            uint64_t* const* out, size_t polys, size_t limbs);
 
 /**
- * out [limbs][n] = c mod q_l for n signed coefficients c (|c| < 2^62; every prime of the table at
- * least 2^15), in the coefficient domain: an integer polynomial (an encoding) in RNS form.
+ * out[p] [limbs][n] = c_p mod q_l for each of `polys` (1..ZKC_MAX_POLYS) rows c_p of n signed coefficients
+ * at c + p·n (|c| < 2^62; every prime of the table at least 2^15), in the coefficient domain: integer
+ * polynomials (encodings, several of a matrix's diagonals in one launch) in RNS form.
  */
-int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* out, size_t limbs);
+int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* const* out, size_t polys,
+                    size_t limbs);
 
 /** out[row][i] = a[row][perm[i]] over rows of n words; out must not alias a. */
 int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* out, size_t rows, size_t n);

@@ -340,18 +340,21 @@ ZK_HD void subMulScalarAddThread(size_t e, const PolyList& a, const PolyList& b,
 }
 
 /**
- * Element e of [limbs][n]: coefficient e mod n of the signed c, |c| < 2^62, modulo limb e / n's
- * prime. With |c| = hi·2^31 + lo, every Barrett step's input stays below 2^(2L) when q >= 2^15.
+ * Element e of [polys][limbs][n]: coefficient i = e mod n of poly p's signed row c + p·n, |c| < 2^62,
+ * modulo limb l's prime, to out.at[p]'s word l·n + i. With |c| = hi·2^31 + lo, every Barrett step's
+ * input stays below 2^(2L) when q >= 2^15.
  */
-ZK_HD void fromSignedThread(size_t e, const int64_t* c, uint64_t* out, const LimbSet& set) {
-    size_t l = e >> set.logN;
+ZK_HD void fromSignedThread(size_t e, const int64_t* c, const PolyList& out, const LimbSet& set) {
+    size_t words = set.limbs << set.logN;
+    size_t p = e / words, w = e % words, l = w >> set.logN;
+    size_t i = w & ((size_t{1} << set.logN) - 1);
     const BarrettConst& br = set.barrett[l];
-    int64_t v = c[e & ((size_t{1} << set.logN) - 1)];
+    int64_t v = c[(p << set.logN) + i];
     uint64_t u = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
     uint64_t twoPow31 = barrettReduce(uint64_t{1} << 31, br);
     uint64_t high = barrettReduce(barrettReduce(u >> 31, br) * twoPow31, br);
     uint64_t r = reduceOnce(high + barrettReduce(u & 0x7fffffffu, br), br.q);
-    out[e] = v < 0 ? reduceOnce(br.q - r, br.q) : r;
+    const_cast<uint64_t*>(out.at[p])[w] = v < 0 ? reduceOnce(br.q - r, br.q) : r;
 }
 
 /**

@@ -195,6 +195,16 @@ const char* conversionOperands(const Basis* const* bases, const uint64_t* const*
     return listRows(out, polys, outRows, bases[0]->view.m, to);
 }
 
+/** Null and the list of 1..kMaxPolys outputs, or why not. */
+inline const char* outputList(uint64_t* const* out, size_t polys, PolyList& list) {
+    if (out == nullptr || polys == 0 || polys > kMaxPolys) return "1 to 8 polynomials";
+    for (size_t p = 0; p < polys; p++) {
+        if (out[p] == nullptr) return "a null operand";
+        list.at[p] = out[p];
+    }
+    return nullptr;
+}
+
 /**
  * Null and the scalars and lists of zkc_sub_mul_scalar_add's operands, or why not: 1..kMaxPolys
  * polynomials, a, b and out present, c and its permutation (perms may be null: none) present or null

@@ -248,12 +248,15 @@ int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* c
     return inverseNtt(ctx, table->set, map, source, polyCount * count);
 }
 
-int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* out, size_t limbs) {
+int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* const* out, size_t polys,
+                    size_t limbs) {
     if (int r = checkLimbs(ctx, set, limbs)) return r;
+    PolyList list = {};
+    if (int r = refuse(ctx, outputList(out, polys, list))) return r;
     LimbSet sub = firstLimbs(set->set, limbs);
-    size_t total = limbs << sub.logN;
+    size_t total = polys * limbs << sub.logN;
     launch(ctx);
-    for (size_t e = 0; e < total; e++) fromSignedThread(e, c, out, sub);
+    for (size_t e = 0; e < total; e++) fromSignedThread(e, c, list, sub);
     return 0;
 }
 

@@ -428,23 +428,30 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
     zkc_ntt_inverse(ctx, set, dbrt.p, polys, limbs);
     expectSame(tag("inverseNtt(random)", n, polys, limbs), brt, dbrt.get());
 
-    {  // signed coefficients below 2^62 in magnitude, the edges among them, to residues of every limb
-        Words signedWords(n);
+    {  // rows of signed coefficients below 2^62 in magnitude, the edges among them, to residues of every limb of
+       // each poly (the outputs by address, listed last first)
+        Words signedWords(polys * n);
         const int64_t edges[] = {0, 1, -1, (int64_t{1} << 62) - 1, -((int64_t{1} << 62) - 1), 1LL << 31, -(1LL << 31)};
-        for (size_t k = 0; k < n; k++) {
-            int64_t v = k < 7 ? edges[k] : static_cast<int64_t>(next() >> 2) * ((next() & 1) ? 1 : -1);
+        for (size_t k = 0; k < polys * n; k++) {
+            int64_t v = k % n < 7 ? edges[k % n] : static_cast<int64_t>(next() >> 2) * ((next() & 1) ? 1 : -1);
             signedWords[k] = static_cast<uint64_t>(v);
         }
-        Words expected(limbs * n);
-        for (size_t l = 0; l < limbs; l++) {
-            for (size_t k = 0; k < n; k++) {
-                int64_t r = static_cast<int64_t>(signedWords[k]) % static_cast<int64_t>(q[l]);
-                expected[l * n + k] = static_cast<uint64_t>(r < 0 ? r + static_cast<int64_t>(q[l]) : r);
+        Words expected(words);
+        for (size_t p = 0; p < polys; p++) {
+            for (size_t l = 0; l < limbs; l++) {
+                for (size_t k = 0; k < n; k++) {
+                    int64_t r = static_cast<int64_t>(signedWords[p * n + k]) % static_cast<int64_t>(q[l]);
+                    expected[(p * limbs + l) * n + k] = static_cast<uint64_t>(r < 0 ? r + static_cast<int64_t>(q[l]) : r);
+                }
             }
         }
-        Dev dc(signedWords);
-        zkc_from_signed(ctx, set, reinterpret_cast<const int64_t*>(dc.p), dout.p, limbs);
-        expectSame(tag("fromSigned", n, 1, limbs), expected, dout.first(limbs * n));
+        std::vector<uint64_t*> outs;
+        for (size_t p = polys; p-- > 0;) outs.push_back(dout.p + p * limbs * n);
+        Words reordered;  // the rows in the outputs' order
+        for (size_t p = polys; p-- > 0;) reordered.insert(reordered.end(), &signedWords[p * n], &signedWords[(p + 1) * n]);
+        Dev dr(reordered);
+        zkc_from_signed(ctx, set, reinterpret_cast<const int64_t*>(dr.p), outs.data(), polys, limbs);
+        expectSame(tag("fromSigned", n, polys, limbs), expected, dout.get());
     }
 
     Words out(words), s(limbs), sShoup(limbs);

@@ -1,11 +1,13 @@
 package ai.zkllm.fhe.circuits;
 
 import ai.zkllm.fhe.ckks.Ciphertext;
+import ai.zkllm.fhe.ckks.Encoder;
 import ai.zkllm.fhe.ckks.Evaluator;
 import ai.zkllm.fhe.ckks.Plaintext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +35,9 @@ import java.util.TreeSet;
  */
 public final class DiagonalTransform {
     /**
-     * Products per {@link Evaluator#multiplySum} call: bounds the encodings alive at once when they are
-     * not cached, and is one GPU launch's worth (the cuda backend splits larger sums).
+     * Products per {@link Evaluator#multiplySum} call and diagonals per {@link Encoder#encodeEach}: bounds the
+     * encodings alive at once when they are not cached, and is one GPU launch's worth of products (the cuda
+     * backend splits larger sums).
      */
     static final int TERMS_PER_SUM = 64;
 
@@ -292,7 +295,8 @@ public final class DiagonalTransform {
             int level, int g) {
         int batch = rotatedInputs.size();
         Ciphertext[] partials = new Ciphertext[batch];
-        List<Plaintext> plaintexts = new ArrayList<>();
+        List<Plaintext> plaintexts = new ArrayList<>();  // null where the diagonal is still to be encoded
+        List<double[]> unencoded = new ArrayList<>();  // those diagonals, in order
         List<List<Ciphertext>> terms = new ArrayList<>(batch);
         for (int s = 0; s < batch; s++) {
             terms.add(new ArrayList<>());
@@ -303,8 +307,10 @@ public final class DiagonalTransform {
                 continue;
             }
             for (Map.Entry<Integer, double[]> baby : babies.entrySet()) {
-                plaintexts.add(encoded.get(i) != null ? encoded.get(i).get(g).get(baby.getKey())
-                        : evaluator.encoder().encode(baby.getValue(), level, evaluator.context().qModulus(level).value()));
+                plaintexts.add(encoded.get(i) != null ? encoded.get(i).get(g).get(baby.getKey()) : null);
+                if (encoded.get(i) == null) {
+                    unencoded.add(baby.getValue());
+                }
                 for (int s = 0; s < batch; s++) {
                     Ciphertext r = rotatedInputs.get(s).get(i).get(baby.getKey());
                     if (r == null) {
@@ -313,19 +319,26 @@ public final class DiagonalTransform {
                     terms.get(s).add(r);
                 }
                 if (plaintexts.size() == TERMS_PER_SUM) {
-                    addProducts(evaluator, terms, plaintexts, partials);
+                    addProducts(evaluator, terms, plaintexts, unencoded, level, partials);
                 }
             }
         }
         if (!plaintexts.isEmpty()) {
-            addProducts(evaluator, terms, plaintexts, partials);
+            addProducts(evaluator, terms, plaintexts, unencoded, level, partials);
         }
         return List.of(partials);
     }
 
-    /** partials[s] += Σ_k terms[s][k] · plaintexts[k] (the first sum is the partial), then clears the terms. */
+    /**
+     * partials[s] += Σ_k terms[s][k] · plaintexts[k] (the first sum is the partial), the unencoded diagonals
+     * encoded first, all at once, into the null plaintexts; then clears the lists.
+     */
     private static void addProducts(Evaluator evaluator, List<List<Ciphertext>> terms, List<Plaintext> plaintexts,
-            Ciphertext[] partials) {
+            List<double[]> unencoded, int level, Ciphertext[] partials) {
+        Iterator<Plaintext> made = evaluator.encoder()
+                .encodeEach(unencoded, level, evaluator.context().qModulus(level).value()).iterator();
+        plaintexts.replaceAll(p -> p != null ? p : made.next());
+        unencoded.clear();
         for (int s = 0; s < partials.length; s++) {
             Ciphertext sum = evaluator.multiplySum(terms.get(s), plaintexts);
             partials[s] = partials[s] == null ? sum : evaluator.add(partials[s], sum);
@@ -334,12 +347,23 @@ public final class DiagonalTransform {
         plaintexts.clear();
     }
 
+    /** Every diagonal encoded at level, {@value #TERMS_PER_SUM} at a time ({@link Encoder#encodeEach}). */
     private Map<Integer, Map<Integer, Plaintext>> encodeAt(Evaluator evaluator, int level) {
         double scale = evaluator.context().qModulus(level).value();
+        List<int[]> offsets = new ArrayList<>();  // (giant, baby) of each diagonal, in order
+        List<double[]> values = new ArrayList<>();
+        diagonals.forEach((giant, babies) -> babies.forEach((baby, diagonal) -> {
+            offsets.add(new int[] {giant, baby});
+            values.add(diagonal);
+        }));
         Map<Integer, Map<Integer, Plaintext>> encoded = new TreeMap<>();
-        diagonals.forEach((giant, babies) -> babies.forEach((baby, diagonal) -> encoded
-                .computeIfAbsent(giant, g -> new TreeMap<>())
-                .put(baby, evaluator.encoder().encode(diagonal, level, scale))));
+        for (int from = 0; from < values.size(); from += TERMS_PER_SUM) {
+            int to = Math.min(values.size(), from + TERMS_PER_SUM);
+            List<Plaintext> made = evaluator.encoder().encodeEach(values.subList(from, to), level, scale);
+            for (int j = from; j < to; j++) {
+                encoded.computeIfAbsent(offsets.get(j)[0], g -> new TreeMap<>()).put(offsets.get(j)[1], made.get(j - from));
+            }
+        }
         return encoded;
     }
 }

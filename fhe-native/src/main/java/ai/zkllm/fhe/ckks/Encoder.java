@@ -5,6 +5,10 @@ import ai.zkllm.fhe.ring.RingContext;
 import ai.zkllm.fhe.ring.RnsPoly;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The canonical embedding of CKKS: N/2 complex slots z_j = m(ζ^(5^j)) of a real polynomial m,
@@ -112,6 +116,23 @@ public final class Encoder {
 
     /** Complex values re + i·im into the first slots (the rest are 0). */
     public Plaintext encode(double[] re, double[] im, int level, double scale) {
+        return fromCoefficients(new double[][] {scaledCoefficients(re, im, level, scale)}, level, scale).get(0);
+    }
+
+    /**
+     * {@link #encode(double[], int, double)} of each vector (a matrix's diagonals): the same plaintexts as one
+     * by one, their transforms side by side on the common pool and their residues and NTTs in the operations
+     * of one (on a GPU one launch per 8 instead of three per plaintext).
+     */
+    public List<Plaintext> encodeEach(List<double[]> values, int level, double scale) {
+        double[][] coefficients = new double[values.size()][];
+        IntStream.range(0, coefficients.length).parallel().forEach(p -> coefficients[p] =
+                scaledCoefficients(values.get(p), new double[values.get(p).length], level, scale));
+        return fromCoefficients(coefficients, level, scale);
+    }
+
+    /** The integer coefficients (as doubles) of re + i·im in the first slots times scale, checked against Q. */
+    private double[] scaledCoefficients(double[] re, double[] im, int level, double scale) {
         if (re.length != im.length || re.length > slots) {
             throw new IllegalArgumentException("encode: need equal real and imaginary lengths ≤ " + slots
                     + " slots, got " + re.length + " and " + im.length);
@@ -143,23 +164,50 @@ public final class Encoder {
                     "encode: values times scale 2^%.1f reach 2^%.1f, beyond Q at level %d (2^%.1f)",
                     Math.log(scale) / Math.log(2), Math.log(maxAbs) / Math.log(2), level, context.logQ(level)));
         }
-        if (maxAbs < 0x1p61) {  // the usual case: the residues are the backend's (a GPU's) to make
-            long[] small = new long[coefficients.length];
-            for (int k = 0; k < small.length; k++) {
-                small[k] = (long) coefficients[k];
+        return coefficients;
+    }
+
+    /**
+     * Plaintexts of the rows of integer coefficients: those below 2^61 in magnitude (the usual case) in one
+     * {@link RingContext#fromSigned(long[][], int)}, whose residues the backend (a GPU) makes; the others'
+     * residues here, one at a time.
+     */
+    private List<Plaintext> fromCoefficients(double[][] coefficients, int level, double scale) {
+        Plaintext[] out = new Plaintext[coefficients.length];
+        List<Integer> small = new ArrayList<>(coefficients.length);
+        for (int p = 0; p < coefficients.length; p++) {
+            double maxAbs = 0;
+            for (double c : coefficients[p]) {
+                maxAbs = Math.max(maxAbs, Math.abs(c));
             }
-            return new Plaintext(ring.fromSigned(small, level + 1), level, scale);
+            if (maxAbs < 0x1p61) {
+                small.add(p);
+                continue;
+            }
+            RnsPoly poly = RnsPoly.zero(level + 1, ring.n(), false);
+            for (int i = 0; i <= level; i++) {
+                Modulus q = ring.modulus(i);
+                long[] limb = poly.limb(i);
+                for (int k = 0; k < coefficients[p].length; k++) {
+                    limb[k] = residue(coefficients[p][k], q);
+                }
+            }
+            ring.ntt(poly);
+            out[p] = new Plaintext(poly, level, scale);
         }
-        RnsPoly poly = RnsPoly.zero(level + 1, ring.n(), false);
-        for (int i = 0; i <= level; i++) {
-            Modulus q = ring.modulus(i);
-            long[] limb = poly.limb(i);
-            for (int k = 0; k < coefficients.length; k++) {
-                limb[k] = residue(coefficients[k], q);
+        long[][] rows = new long[small.size()][];
+        for (int j = 0; j < rows.length; j++) {
+            double[] c = coefficients[small.get(j)];
+            rows[j] = new long[c.length];
+            for (int k = 0; k < c.length; k++) {
+                rows[j][k] = (long) c[k];
             }
         }
-        ring.ntt(poly);
-        return new Plaintext(poly, level, scale);
+        RnsPoly[] polys = ring.fromSigned(rows, level + 1);
+        for (int j = 0; j < rows.length; j++) {
+            out[small.get(j)] = new Plaintext(polys[j], level, scale);
+        }
+        return Arrays.asList(out);
     }
 
     /** The real parts of the slots. */

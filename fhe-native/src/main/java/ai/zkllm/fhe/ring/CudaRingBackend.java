@@ -536,19 +536,33 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     }
 
     @Override
-    public synchronized void fromSigned(long[] coefficients, RnsPoly out, NttTable[] chain) {
+    public synchronized void fromSigned(long[][] coefficients, RnsPoly[] out, NttTable[] chain) {
         beginOperation();
-        int limbs = out.limbCount();
-        requireLength("coefficients", coefficients, out.n());
-        long table = chainTable(chain, limbs, out);
+        if (out.length == 0 || coefficients.length != out.length) {
+            throw new IllegalArgumentException("fromSigned: " + coefficients.length + " rows for " + out.length
+                    + " polynomials; needs one per polynomial, at least one");
+        }
+        requireDistinct(out);
+        int limbs = out[0].limbCount();
+        long table = chainTable(chain, limbs, out[0]);
         for (int i = 0; i < limbs; i++) {
             if (chain[i].modulus().value() < 1L << 15) {  // below the kernel's Barrett steps' range
                 RingBackend.super.fromSigned(coefficients, out, chain);
                 return;
             }
         }
-        nativePolyFromSigned(context, table, coefficients, polys.output(out), limbs);
-        polys.countUpload(8L * coefficients.length);
+        long[] addresses = new long[out.length];
+        for (int p = 0; p < out.length; p++) {
+            requireLength("coefficients", coefficients[p], out[p].n());
+            requirePolys(limbs, out[0], out[p]);
+            if (out[p].limbCount() != limbs) {
+                throw new IllegalArgumentException("fromSigned: outputs of " + limbs + " and " + out[p].limbCount()
+                        + " limbs");
+            }
+            addresses[p] = polys.output(out[p]);
+        }
+        nativePolyFromSigned(context, table, coefficients, addresses, limbs);
+        polys.countUpload(8L * coefficients.length * out[0].n());
     }
 
     @Override
@@ -1003,8 +1017,11 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     private static native void nativePolySubMulScalarAdd(long context, long table, long[] a, long[] b, long[] c,
             long[] perms, long[] s, long[] sShoup, long[] out, int limbs);
 
-    /** c: n signed coefficients, |c| < 2^61; every prime of the table's first limbs at least 2^15. */
-    private static native void nativePolyFromSigned(long context, long table, long[] c, long out, int limbs);
+    /**
+     * c[p]: n signed coefficients of out[p] (device addresses), |c| < 2^61; every prime of the table's first
+     * limbs at least 2^15. One copy up, one kernel per 8 polynomials.
+     */
+    private static native void nativePolyFromSigned(long context, long table, long[][] c, long[] out, int limbs);
 
     private static native long nativeUploadPermutation(long context, int[] perm);
 

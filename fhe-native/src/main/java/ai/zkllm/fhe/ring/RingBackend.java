@@ -123,18 +123,22 @@ public interface RingBackend {
     // between operations (cuda) overrides them. The caller checks domains and sets the NTT flag.
 
     /**
-     * Limb i of out = c mod q_i for the signed coefficients c (|c| &lt; 2^61), in the coefficient
-     * domain: an integer polynomial (an encoding, a secret) in RNS form.
+     * Limb i of out[p] = c_p mod q_i for each row c_p = coefficients[p] of signed coefficients (|c| &lt; 2^61),
+     * in the coefficient domain: integer polynomials (encodings, a secret) in RNS form, several at once (a
+     * matrix's diagonals: one launch for several on a GPU). The outputs are distinct.
      */
-    default void fromSigned(long[] coefficients, RnsPoly out, NttTable[] chain) {
-        for (int i = 0; i < out.limbCount(); i++) {
-            Modulus q = chain[i].modulus();
-            // a multiple of q above 2^61 makes every coefficient non-negative and below 2^63: one
-            // Barrett reduction each, no branch (this loop is a large part of an encoding's CPU time)
-            long offset = ((1L << 61) / q.value() + 1) * q.value();
-            long[] limb = out.limb(i);
-            for (int k = 0; k < coefficients.length; k++) {
-                limb[k] = q.reduce(coefficients[k] + offset);
+    default void fromSigned(long[][] coefficients, RnsPoly[] out, NttTable[] chain) {
+        for (int p = 0; p < out.length; p++) {
+            for (int i = 0; i < out[p].limbCount(); i++) {
+                Modulus q = chain[i].modulus();
+                // a multiple of q above 2^61 makes every coefficient non-negative and below 2^63: one
+                // Barrett reduction each, no branch (this loop is a large part of an encoding's CPU time)
+                long offset = ((1L << 61) / q.value() + 1) * q.value();
+                long[] limb = out[p].limb(i);
+                long[] c = coefficients[p];
+                for (int k = 0; k < c.length; k++) {
+                    limb[k] = q.reduce(c[k] + offset);
+                }
             }
         }
     }

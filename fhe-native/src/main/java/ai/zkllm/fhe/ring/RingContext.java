@@ -46,10 +46,24 @@ public final class RingContext {
      * over primes 0..limbCount-1, in NTT form.
      */
     public RnsPoly fromSigned(long[] coefficients, int limbCount) {
-        RnsPoly p = RnsPoly.zero(limbCount, n, false);
-        backend.fromSigned(coefficients, p, tables);
-        ntt(p);
-        return p;
+        return fromSigned(new long[][] {coefficients}, limbCount)[0];
+    }
+
+    /** {@link #fromSigned(long[], int)} of each row, in the operations of one (a matrix's diagonals). */
+    public RnsPoly[] fromSigned(long[][] coefficients, int limbCount) {
+        RnsPoly[] ps = new RnsPoly[coefficients.length];
+        for (int p = 0; p < ps.length; p++) {
+            ps[p] = RnsPoly.zero(limbCount, n, false);
+        }
+        if (ps.length == 0) {
+            return ps;
+        }
+        backend.fromSigned(coefficients, ps, tables);
+        backend.ntt(ps, firstLimbs[limbCount], tables);
+        for (RnsPoly p : ps) {
+            p.setNtt(true);
+        }
+        return ps;
     }
 
     public void ntt(RnsPoly p) {

@@ -65,6 +65,8 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
             assertRejected("nativeNtt", context, table, new long[4], false);
             assertRejected("nativeRescaleLimb", context, table, eight, new long[7], 3L, 0L, 0L, eight.clone());
             assertRejected("nativePermute", context, new long[4], new int[3], new long[4]);
+            assertRejected("nativePolyFromSigned", context, table, new long[][] {eight}, new long[2], 1);  // a row each
+            assertRejected("nativePolyFromSigned", context, table, new long[][] {new long[7]}, new long[1], 1);  // of n
             long[][] one = {eight};
             assertRejected("nativeKeySwitchProduct", context, table, one, new long[][] {eight, eight}, one, null,
                     eight.clone(), eight.clone());

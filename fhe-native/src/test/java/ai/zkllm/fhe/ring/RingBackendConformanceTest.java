@@ -386,15 +386,21 @@ abstract class RingBackendConformanceTest {
                 }
                 REFERENCE.inverseNtt(a[0], some, chain);
                 backend.inverseNtt(a[1], some, chain);
-            } else if (op == 17) {  // an integer polynomial: signed coefficients below 2^61, the edges among them
-                long[] coefficients = new long[n];
+            } else if (op == 17) {  // integer polynomials, two at once: signed coefficients below 2^61, the edges
+                long[] coefficients = new long[n];  // among them, then another row
                 long[] edges = {0, 1, -1, (1L << 61) - 1, -(1L << 61) + 1, 1L << 31, -(1L << 31)};
                 for (int k = 0; k < n; k++) {
                     coefficients[k] = k < edges.length ? edges[k] : random.nextLong(-(1L << 61) + 1, 1L << 61);
                 }
-                result = new RnsPoly[] {RnsPoly.zero(count, n, false), RnsPoly.zero(count, n, false)};
-                REFERENCE.fromSigned(coefficients, result[0], chain);
-                backend.fromSigned(coefficients, result[1], chain);
+                long[] another = random.longs(n, -(1L << 61) + 1, 1L << 61).toArray();
+                RnsPoly[][] both = new RnsPoly[2][2];
+                for (RnsPoly[] side : both) {
+                    Arrays.setAll(side, p -> RnsPoly.zero(count, n, false));
+                }
+                REFERENCE.fromSigned(new long[][] {another, coefficients}, both[0], chain);
+                backend.fromSigned(new long[][] {another, coefficients}, both[1], chain);
+                assertArrayEquals(both[0][0].limbs(), both[1][0].limbs(), "the first of two integer polynomials");
+                result = new RnsPoly[] {both[0][1], both[1][1]};
                 for (int k = 0; k < edges.length; k++) {
                     assertEquals(Math.floorMod(coefficients[k], chain[0].modulus().value()), result[0].limb(0)[k],
                             "the reference's residue of " + coefficients[k]);
