@@ -153,9 +153,8 @@ final class KeySwitcher {
         int count = digitCount(level);
         NttTable[] chain = extendedChains[level];
         RnsPoly[][] digits = new RnsPoly[cs.length][count];
-        RnsPoly[] coefficients = new RnsPoly[cs.length];
+        RnsPoly[] coefficients = ring.coefficients(cs, level + 1);
         for (int s = 0; s < cs.length; s++) {
-            coefficients[s] = ring.coefficients(cs[s], level + 1);
             for (int j = 0; j < count; j++) {
                 digits[s][j] = RnsPoly.zero(size, n, true);
             }

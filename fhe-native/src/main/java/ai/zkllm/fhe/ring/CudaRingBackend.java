@@ -310,21 +310,28 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         polyNtt(null, ps, limbs, chain, true);
     }
 
-    /** The inverse NTT's first kernel reads a and writes out: no copy of a first. */
+    /** The inverse NTT's first kernel reads as[p] and writes outs[p]: no copy of them first. */
     @Override
-    public synchronized void inverseNtt(RnsPoly a, RnsPoly out, int[] limbs, NttTable[] chain) {
-        if (a == out) {
-            throw new IllegalArgumentException("inverseNtt: out must not be a");
+    public synchronized void inverseNtt(RnsPoly[] as, RnsPoly[] outs, int[] limbs, NttTable[] chain) {
+        if (as.length != outs.length) {
+            throw new IllegalArgumentException("inverseNtt: " + as.length + " sources for " + outs.length + " outputs");
         }
-        polyNtt(a, new RnsPoly[] {out}, limbs, chain, true);
+        for (RnsPoly out : outs) {
+            for (RnsPoly a : as) {
+                if (a == out) {
+                    throw new IllegalArgumentException("inverseNtt: an output is also a source");
+                }
+            }
+        }
+        polyNtt(as, outs, limbs, chain, true);
     }
 
     /**
      * The listed limbs' NTTs of every polynomial in the launches of one NTT (per {@value #MAX_ROWS} limbs
-     * and {@value #MAX_POLYS} polynomials), in place, or (from not null, one polynomial) an inverse NTT
-     * from those limbs of {@code from}; limbs and polynomials distinct, since they are transformed at once.
+     * and {@value #MAX_POLYS} polynomials), in place, or (from not null, a source per polynomial) an inverse
+     * NTT from those limbs of from[p]; limbs and polynomials distinct, since they are transformed at once.
      */
-    private void polyNtt(RnsPoly from, RnsPoly[] ps, int[] limbs, NttTable[] chain, boolean inverse) {
+    private void polyNtt(RnsPoly[] from, RnsPoly[] ps, int[] limbs, NttTable[] chain, boolean inverse) {
         beginOperation();
         if (limbs.length == 0 || ps.length == 0) {
             return;
@@ -337,9 +344,12 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         long table = chainTable(chain, highest + 1, ps);
         long[] sources = null;
         if (from != null) {
-            requireRange(highest, 1, from);
-            requirePolys(0, ps[0], from);
-            sources = new long[] {polys.input(from)};
+            sources = new long[from.length];
+            for (int p = 0; p < from.length; p++) {
+                requireRange(highest, 1, from[p]);
+                requirePolys(0, ps[0], from[p]);
+                sources[p] = polys.input(from[p]);
+            }
         }
         long[] addresses = new long[ps.length];
         for (int i = 0; i < ps.length; i++) {

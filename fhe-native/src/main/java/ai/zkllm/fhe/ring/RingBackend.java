@@ -166,13 +166,16 @@ public interface RingBackend {
     }
 
     /**
-     * The listed limbs (distinct) of out = {@link #inverseNtt} of those of a, which stays as it is (out
-     * is not a): a polynomial's coefficients without a copy of it first.
+     * The listed limbs (distinct) of outs[p] = {@link #inverseNtt} of those of as[p], which stay as they are
+     * (no out is an a; the outs distinct): polynomials' coefficients without a copy of them first, several at
+     * once (a GPU: in the launches of one NTT).
      */
-    default void inverseNtt(RnsPoly a, RnsPoly out, int[] limbs, NttTable[] chain) {
-        for (int i : limbs) {
-            System.arraycopy(a.limb(i), 0, out.limb(i), 0, a.n());
-            inverseNtt(out.limb(i), chain[i]);
+    default void inverseNtt(RnsPoly[] as, RnsPoly[] outs, int[] limbs, NttTable[] chain) {
+        for (int p = 0; p < outs.length; p++) {
+            for (int i : limbs) {
+                System.arraycopy(as[p].limb(i), 0, outs[p].limb(i), 0, as[p].n());
+                inverseNtt(outs[p].limb(i), chain[i]);
+            }
         }
     }
 

@@ -155,9 +155,19 @@ public final class RingContext {
 
     /** A new polynomial: the first {@code count} limbs of p (NTT form) in the coefficient domain; p is unchanged. */
     public RnsPoly coefficients(RnsPoly p, int count) {
-        requireDomain(p, true, "coefficients");
-        RnsPoly out = RnsPoly.zero(count, n, false);
-        backend.inverseNtt(p, out, firstLimbs[count], tables);
+        return coefficients(new RnsPoly[] {p}, count)[0];
+    }
+
+    /** {@link #coefficients(RnsPoly, int)} of each of ps (distinct), in the operations of one. */
+    public RnsPoly[] coefficients(RnsPoly[] ps, int count) {
+        RnsPoly[] out = new RnsPoly[ps.length];
+        for (int p = 0; p < ps.length; p++) {
+            requireDomain(ps[p], true, "coefficients");
+            out[p] = RnsPoly.zero(count, n, false);
+        }
+        if (ps.length > 0) {
+            backend.inverseNtt(ps, out, firstLimbs[count], tables);
+        }
         return out;
     }
 

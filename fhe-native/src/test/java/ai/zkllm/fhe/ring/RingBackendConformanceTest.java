@@ -544,7 +544,7 @@ abstract class RingBackendConformanceTest {
     }
 
     /**
-     * NTTs (one out of place), a conversion, (x - lifted)·s + addend, sums and differences of several
+     * NTTs (out of place and in place), a conversion, (x - lifted)·s + addend, sums and differences of several
      * polynomials at once, as ModDown runs both halves of a key switch and the evaluator a ciphertext's: ten
      * (more than one GPU kernel takes, 8), listed limbs out of order, targets scattered, some addends absent.
      */
@@ -561,10 +561,16 @@ abstract class RingBackendConformanceTest {
         }
         RnsPoly[] actual = copies(expected);
         int[] some = {4, 1, 3};
-        RnsPoly[] coefficients = {RnsPoly.zero(limbs, n, false), RnsPoly.zero(limbs, n, false)};  // out of place
-        REFERENCE.inverseNtt(expected[1], coefficients[0], some, chain);
-        backend.inverseNtt(actual[1], coefficients[1], some, chain);
-        assertArrayEquals(coefficients[0].limbs(), coefficients[1].limbs(), "an inverse NTT out of place");
+        RnsPoly[][] coefficients = new RnsPoly[2][expected.length];  // out of place, each from its own source
+        for (RnsPoly[] side : coefficients) {
+            Arrays.setAll(side, i -> RnsPoly.zero(limbs, n, false));
+        }
+        REFERENCE.inverseNtt(expected, coefficients[0], some, chain);
+        backend.inverseNtt(actual, coefficients[1], some, chain);
+        for (int i = 0; i < expected.length; i++) {
+            assertArrayEquals(coefficients[0][i].limbs(), coefficients[1][i].limbs(), "an inverse NTT out of place, " + i);
+            assertArrayEquals(expected[i].limbs(), actual[i].limbs(), "its source, unchanged, " + i);
+        }
         REFERENCE.inverseNtt(expected, some, chain);
         backend.inverseNtt(actual, some, chain);
         Modulus[] to = {chain[2].modulus(), chain[0].modulus(), chain[1].modulus()};
