@@ -90,7 +90,9 @@ int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, size_t poly
  * r of the table: limbs that are not contiguous (ModUp's targets), and several polynomials (both
  * halves of a key switch's ModDown), in the launches of one NTT. No row may be listed twice.
  */
-#define ZKC_MAX_POLYS 8
+/* 32: a batch's ModUp digits and ModDown halves in few launches, while every kernel's parameters (the
+   conversion's 32 bases are 2 KB) stay under the classic 4 KB */
+#define ZKC_MAX_POLYS 32
 int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* const* polys, size_t polyCount,
                          const uint32_t* rows, size_t count);
 /**

@@ -134,7 +134,7 @@ inline RowMap contiguousRows(const uint64_t* a) {
 inline const char* listRows(const uint64_t* const* polys, size_t polyCount, const uint32_t* rows, size_t count,
                             RowMap& out) {
     out = RowMap{};
-    if (polys == nullptr || polyCount == 0 || polyCount > kMaxPolys) return "1 to 8 polynomials";
+    if (polys == nullptr || polyCount == 0 || polyCount > kMaxPolys) return "1 to 32 polynomials";
     if (count == 0 || count > kMaxScalarLimbs) return "1 to 64 rows of each polynomial";
     out.count = static_cast<uint32_t>(count);
     out.polys = static_cast<uint32_t>(polyCount);
@@ -181,7 +181,7 @@ inline const char* sourceRows(const RowMap& map, const uint64_t* const* from, Ro
 template <class Basis>
 const char* conversionOperands(const Basis* const* bases, const uint64_t* const* in, const uint64_t* const* out,
                                size_t polys, const uint32_t* outRows, BasisList& list, PolyList& from, RowMap& to) {
-    if (bases == nullptr || in == nullptr || out == nullptr || polys == 0 || polys > kMaxPolys) return "1 to 8 polynomials";
+    if (bases == nullptr || in == nullptr || out == nullptr || polys == 0 || polys > kMaxPolys) return "1 to 32 polynomials";
     for (size_t p = 0; p < polys; p++) {
         if (bases[p] == nullptr || in[p] == nullptr) return "a null basis or source";
         if (bases[p]->view.m != bases[0]->view.m) return "bases to different numbers of primes";
@@ -197,7 +197,7 @@ const char* conversionOperands(const Basis* const* bases, const uint64_t* const*
 
 /** Null and the list of 1..kMaxPolys outputs, or why not. */
 inline const char* outputList(uint64_t* const* out, size_t polys, PolyList& list) {
-    if (out == nullptr || polys == 0 || polys > kMaxPolys) return "1 to 8 polynomials";
+    if (out == nullptr || polys == 0 || polys > kMaxPolys) return "1 to 32 polynomials";
     for (size_t p = 0; p < polys; p++) {
         if (out[p] == nullptr) return "a null operand";
         list.at[p] = out[p];
@@ -216,7 +216,7 @@ inline const char* subMulScalarAddOperands(const uint64_t* const* a, const uint6
                                            PermList& permList, LimbScalars& scalars) {
     if (const char* error = packScalars(s, sShoup, limbs, scalars)) return error;
     if (a == nullptr || b == nullptr || c == nullptr || out == nullptr || polys == 0 || polys > kMaxPolys) {
-        return "1 to 8 polynomials of each operand";
+        return "1 to 32 polynomials of each operand";
     }
     for (size_t p = 0; p < polys; p++) {
         if (a[p] == nullptr || b[p] == nullptr || out[p] == nullptr) return "a null operand";
@@ -239,7 +239,7 @@ inline const char* pointwiseOperands(int op, const uint64_t* const* a, const uin
     if (scalar && s == nullptr) return "a scalar kernel without scalars";
     if (const char* error = packScalars(scalar ? s : nullptr, sShoup, limbs, scalars)) return error;
     if (a == nullptr || out == nullptr || (binary && b == nullptr) || polys == 0 || polys > kMaxPolys) {
-        return "1 to 8 polynomials of each operand";
+        return "1 to 32 polynomials of each operand";
     }
     for (size_t p = 0; p < polys; p++) {
         if (a[p] == nullptr || out[p] == nullptr || (binary && b[p] == nullptr)) return "a null operand";

@@ -71,7 +71,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /** Rows of a polynomial one kernel reads or writes through a row map (zkllm_cuda.h's ZKC_MAX_SCALAR_LIMBS). */
     static final int MAX_ROWS = 64;
     /** Polynomials one NTT or conversion kernel takes (zkllm_cuda.h's ZKC_MAX_POLYS); the JNI layer launches per so many. */
-    static final int MAX_POLYS = 8;
+    static final int MAX_POLYS = 32;
     /** System property: the JNI library to load instead of the classpath's (libzkllm_cuda_emulated.so). */
     public static final String LIBRARY_PROPERTY = "zkllm.cuda.library";
     /** System property: at most this many bytes of polynomials held on the device (default: as many as fit). */

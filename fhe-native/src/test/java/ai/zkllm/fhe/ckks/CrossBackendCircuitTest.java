@@ -96,7 +96,7 @@ class CrossBackendCircuitTest {
     /**
      * A matrix on a batch of sessions ({@link DiagonalTransform#sumEach}: hoisted baby steps, then every
      * giant step's rotations, in one batch of key switches on cuda, and a tree of sums) gives each session
-     * its bytes alone, and every backend the same bytes; on cuda the batch needs fewer launches (68 of 102).
+     * its bytes alone, and every backend the same bytes; on cuda the batch needs fewer launches (46 of 102).
      */
     @Test
     void aBatchOfSessionsGetsItsMatrixBytesAloneOnEveryBackend() {
@@ -159,7 +159,7 @@ class CrossBackendCircuitTest {
      * rotated together (hoisted, by one step, and each by its own step, as a matrix's giant steps) and
      * added together give each session's bytes alone, on every backend. On cuda a batch shares its key
      * switches' ModUp, product and ModDown launches: the hoisted batch needs fewer launches than the
-     * sessions alone (21 of 36 here, each session's steps already sharing theirs), and three rotations by
+     * sessions alone (9 of 24 here, each session's steps already sharing theirs), and three rotations by
      * different steps at most half of what they need one by one (8 of 24).
      */
     @Test

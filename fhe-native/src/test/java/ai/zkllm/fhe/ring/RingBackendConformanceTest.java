@@ -545,8 +545,8 @@ abstract class RingBackendConformanceTest {
 
     /**
      * NTTs (out of place and in place), a conversion, (x - lifted)·s + addend, sums and differences of several
-     * polynomials at once, as ModDown runs both halves of a key switch and the evaluator a ciphertext's: ten
-     * (more than one GPU kernel takes, 8), listed limbs out of order, targets scattered, some addends absent.
+     * polynomials at once, as ModDown runs both halves of a key switch and the evaluator a ciphertext's: more
+     * than one GPU kernel takes, listed limbs out of order, targets scattered, some addends absent.
      */
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("backendCases")
@@ -555,7 +555,7 @@ abstract class RingBackendConformanceTest {
         int limbs = 5;
         SplittableRandom random = new SplittableRandom(21);
         NttTable[] chain = chain(limbs, n);
-        RnsPoly[] expected = new RnsPoly[10];
+        RnsPoly[] expected = new RnsPoly[CudaRingBackend.MAX_POLYS + 2];
         for (int i = 0; i < expected.length; i++) {
             expected[i] = poly(random, chain, limbs);
         }
