@@ -564,7 +564,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeZero(JNIEnv*
 
 /**
  * The listed limbs of each polynomial at polys[p], each with the table's row of its index: the
- * launches of one NTT per 64 limbs and 8 polynomials. An inverse NTT reads from[p]'s limbs when from
+ * launches of one NTT per 64 limbs and ZKC_MAX_POLYS polynomials. An inverse NTT reads from[p]'s limbs when from
  * is given (out of place), else polys[p]'s.
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyNtt(JNIEnv* env, jclass, jlong handle,
@@ -592,7 +592,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyNtt(JNIE
 
 /**
  * Pointwise kernel `op` (CudaRingBackend.Op's ordinal, zkllm_cuda.h's ZKC_ADD ..) over device polynomials
- * by address (b unread by the unary ops, s and sShoup by those without a scalar): one kernel per 8.
+ * by address (b unread by the unary ops, s and sShoup by those without a scalar): one kernel per ZKC_MAX_POLYS.
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPointwise(
     JNIEnv* env, jclass, jlong handle, jlong table, jint op, jlongArray a, jlongArray b, jlongArray s, jlongArray sShoup,
@@ -620,7 +620,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPointwis
 
 /**
  * RingBackend.subMulScalarsAdd over device polynomials by address (an addend address of 0: none; perms[p]
- * the device permutation of c[p]'s, or 0), per 8 polynomials.
+ * the device permutation of c[p]'s, or 0), per ZKC_MAX_POLYS polynomials.
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolySubMulScalarAdd(
     JNIEnv* env, jclass, jlong handle, jlong table, jlongArray a, jlongArray b, jlongArray c, jlongArray perms,
@@ -651,7 +651,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolySubMulSc
 
 /**
  * RingBackend.fromSigned: each polynomial's n coefficients go up (n words, not limbs·n), all in one copy, and the
- * residues are made on the device, per 8 polynomials.
+ * residues are made on the device, per ZKC_MAX_POLYS polynomials.
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyFromSigned(JNIEnv* env, jclass, jlong handle,
                                                                                     jlong table, jobjectArray c,
@@ -765,7 +765,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDestroyBasis
 
 /**
  * The conversion of the k rows of bases[p] at in[p] into rows outLimbs[t] of the polynomial at
- * out[p], for every p: one kernel per 8 polynomials.
+ * out[p], for every p: one kernel per ZKC_MAX_POLYS polynomials.
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyConvertBasis(JNIEnv* env, jclass,
                                                                                       jlong handle, jlongArray bases,

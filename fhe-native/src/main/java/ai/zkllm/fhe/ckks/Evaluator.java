@@ -53,7 +53,7 @@ public final class Evaluator {
 
     /**
      * as[s] + bs[s] for each s (several sessions' ciphertexts of this context): the same bytes as one
-     * by one, in one ring operation (on a GPU one launch for up to 8 polynomials).
+     * by one, in one ring operation (on a GPU one launch for up to 32 polynomials).
      */
     public List<Ciphertext> addEach(List<Ciphertext> as, List<Ciphertext> bs) {
         return combine(as, bs, false, "add");

@@ -1014,7 +1014,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             long[] keyA, int[] starts, int[] keyLimbs, long[] perms, long[] acc0, long[] acc1, int limbs);
 
     /**
-     * op over device polynomials by address, one kernel per 8; s and sShoup: one scalar per limb, for the scalar
+     * op over device polynomials by address, one kernel per 32; s and sShoup: one scalar per limb, for the scalar
      * ops (else null); b's addresses are unused by the unary ops.
      */
     private static native void nativePolyPointwise(long context, long table, int op, long[] a, long[] b, long[] s,
@@ -1022,14 +1022,14 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /**
      * out[p] = (a[p] - b[p])·s + π_p(c[p]) over {@code limbs} limbs of device polynomials by address, c[p] = 0
-     * meaning no addend, π_p the device permutation perms[p] (0: none); one kernel per 8 polynomials.
+     * meaning no addend, π_p the device permutation perms[p] (0: none); one kernel per 32 polynomials.
      */
     private static native void nativePolySubMulScalarAdd(long context, long table, long[] a, long[] b, long[] c,
             long[] perms, long[] s, long[] sShoup, long[] out, int limbs);
 
     /**
      * c[p]: n signed coefficients of out[p] (device addresses), |c| < 2^61; every prime of the table's first
-     * limbs at least 2^15. One copy up, one kernel per 8 polynomials.
+     * limbs at least 2^15. One copy up, one kernel per 32 polynomials.
      */
     private static native void nativePolyFromSigned(long context, long table, long[][] c, long[] out, int limbs);
 
