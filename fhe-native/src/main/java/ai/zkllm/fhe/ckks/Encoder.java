@@ -175,13 +175,12 @@ public final class Encoder {
     private List<Plaintext> fromCoefficients(double[][] coefficients, int level, double scale) {
         Plaintext[] out = new Plaintext[coefficients.length];
         List<Integer> small = new ArrayList<>(coefficients.length);
+        List<long[]> rows = new ArrayList<>(coefficients.length);
         for (int p = 0; p < coefficients.length; p++) {
-            double maxAbs = 0;
-            for (double c : coefficients[p]) {
-                maxAbs = Math.max(maxAbs, Math.abs(c));
-            }
-            if (maxAbs < 0x1p61) {
+            long[] row = smallRow(coefficients[p]);
+            if (row != null) {
                 small.add(p);
+                rows.add(row);
                 continue;
             }
             RnsPoly poly = RnsPoly.zero(level + 1, ring.n(), false);
@@ -195,19 +194,23 @@ public final class Encoder {
             ring.ntt(poly);
             out[p] = new Plaintext(poly, level, scale);
         }
-        long[][] rows = new long[small.size()][];
-        for (int j = 0; j < rows.length; j++) {
-            double[] c = coefficients[small.get(j)];
-            rows[j] = new long[c.length];
-            for (int k = 0; k < c.length; k++) {
-                rows[j][k] = (long) c[k];
-            }
-        }
-        RnsPoly[] polys = ring.fromSigned(rows, level + 1);
-        for (int j = 0; j < rows.length; j++) {
+        RnsPoly[] polys = ring.fromSigned(rows.toArray(long[][]::new), level + 1);
+        for (int j = 0; j < polys.length; j++) {
             out[small.get(j)] = new Plaintext(polys[j], level, scale);
         }
         return Arrays.asList(out);
+    }
+
+    /** The integer coefficients as longs, or null when one reaches 2^61 (beyond fromSigned's range). */
+    private static long[] smallRow(double[] coefficients) {
+        long[] row = new long[coefficients.length];
+        for (int k = 0; k < row.length; k++) {
+            if (Math.abs(coefficients[k]) >= 0x1p61) {
+                return null;
+            }
+            row[k] = (long) coefficients[k];
+        }
+        return row;
     }
 
     /** The real parts of the slots. */

@@ -4,10 +4,11 @@ import ai.zkllm.fhe.ring.RingContext;
 import ai.zkllm.fhe.ring.RnsPoly;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
+import java.util.stream.Collectors;
 
 /**
  * Homomorphic operations with the public evaluation keys. Inputs are never modified; every
@@ -253,11 +254,8 @@ public final class Evaluator {
         if (xs.isEmpty()) {
             return List.of();
         }
-        CkksContext context = evaluators.get(0).context;
-        int[][] elements = new int[xs.size()][];
-        for (int i = 0; i < steps.length; i++) {
-            elements[i] = new int[] {context.galoisElementForRotation(steps[i])};
-        }
+        int[][] elements = Arrays.stream(rotationElements(evaluators.get(0).context, steps))
+                .mapToObj(g -> new int[] {g}).toArray(int[][]::new);
         return Arrays.stream(applyGalois(evaluators, xs, elements, "rotate by " + Arrays.toString(steps)))
                 .map(rotated -> rotated[0]).toList();
     }
@@ -284,11 +282,7 @@ public final class Evaluator {
         if (xs.isEmpty()) {
             return List.of();
         }
-        CkksContext context = evaluators.get(0).context;
-        int[] elements = new int[steps.length];
-        for (int i = 0; i < steps.length; i++) {
-            elements[i] = context.galoisElementForRotation(steps[i]);
-        }
+        int[] elements = rotationElements(evaluators.get(0).context, steps);
         int[][] everyOne = new int[xs.size()][];
         Arrays.fill(everyOne, elements);
         Ciphertext[][] rotated = applyGalois(evaluators, xs, everyOne, "rotate by " + Arrays.toString(steps));
@@ -388,23 +382,20 @@ public final class Evaluator {
         }
         RnsPoly[][] digits = switching ? first.keySwitcher.decompose(c1, level) : null;
         Ciphertext[][] out = new Ciphertext[batch][columns];
-        // the products share only the read-only digits, so that batches of them (columns [from, to)) run side by side
-        List<int[]> ranges = first.context.ring().backend().operationBound() ? List.of(new int[] {0, columns})
-                : IntStream.range(0, columns).mapToObj(i -> new int[] {i, i + 1}).toList();
-        ranges.parallelStream().forEach(range -> {
-            List<int[]> products = new ArrayList<>();  // (s, i) of each key switch, in order
-            for (int s = 0; s < batch; s++) {
-                for (int i = range[0]; i < range[1]; i++) {
-                    if (elements[s][i] == 1) {
-                        out[s][i] = new Ciphertext(first.copyPolys(as.get(s)), level, as.get(s).scale());
-                    } else {
-                        products.add(new int[] {s, i});
-                    }
+        List<int[]> switches = new ArrayList<>();  // (s, i) of each key switch, in order
+        for (int s = 0; s < batch; s++) {
+            for (int i = 0; i < columns; i++) {
+                if (elements[s][i] == 1) {
+                    out[s][i] = new Ciphertext(first.copyPolys(as.get(s)), level, as.get(s).scale());
+                } else {
+                    switches.add(new int[] {s, i});
                 }
             }
-            if (products.isEmpty()) {
-                return;
-            }
+        }
+        // the batches share only the read-only digits, so they run side by side
+        Collection<List<int[]>> batches = first.context.ring().backend().operationBound() ? List.of(switches)
+                : switches.stream().collect(Collectors.groupingBy(si -> si[1])).values();
+        batches.parallelStream().filter(products -> !products.isEmpty()).forEach(products -> {
             int count = products.size();
             RnsPoly[][] rows = new RnsPoly[count][];
             SwitchingKey[] keys = new SwitchingKey[count];
@@ -425,6 +416,11 @@ public final class Evaluator {
             }
         });
         return out;
+    }
+
+    /** The Galois element of a left rotation by each step. */
+    private static int[] rotationElements(CkksContext context, int[] steps) {
+        return Arrays.stream(steps).map(context::galoisElementForRotation).toArray();
     }
 
     private static void requireBatch(List<Evaluator> evaluators, List<Ciphertext> xs, String op) {

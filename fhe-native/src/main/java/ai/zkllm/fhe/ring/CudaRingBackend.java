@@ -688,8 +688,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             beginOperation();
             innerProducts(Arrays.copyOfRange(digits, first, end), Arrays.copyOfRange(keyB, first, end),
                     Arrays.copyOfRange(keyA, first, end), keyLimbs, Arrays.copyOfRange(devicePerms, first, end),
-                    Arrays.copyOfRange(acc0, first, end),
-                    Arrays.copyOfRange(acc1, first, end), chain);
+                    Arrays.copyOfRange(acc0, first, end), Arrays.copyOfRange(acc1, first, end), chain);
             first = end;
         }
     }

@@ -496,7 +496,7 @@ abstract class RingBackendConformanceTest {
     /**
      * Several sessions' key-switching products at once, as a batch's rotation runs them: eleven products
      * (more than one GPU kernel takes, 8) of 6 to 14 digits each (eight of them more than its 64 terms),
-     * each with its own keys, through a permutation, against Java's one by one.
+     * each with its own keys and its own permutation or none, against Java's one by one.
      */
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("backendCases")

@@ -235,18 +235,19 @@ public final class ModelBenchmark {
                 }
             }
         }
+        Result result = new Result(model.config(), o, plan, backend.name(), program.rotationSteps().length,
+                runners.get(0).keyBytes(), runners.get(0).keySeconds(), first, wall, steady, worst, squeezeSeconds, device);
         log.accept(String.format("%d session(s) x %d tokens in %.2f s: %.3f tokens/s (%s), %s, max logit error %.2e",
-                o.sessions(), o.tokens(), wall, o.sessions() * o.tokens() / wall,
+                o.sessions(), o.tokens(), wall, result.tokensPerSecond(),
                 o.batched() ? "rounds batched" : "rounds one by one",
                 o.tokens() < 2 ? "no token after the first"
-                        : String.format("%.3f tokens/s after every session's first", o.sessions() * (o.tokens() - 1) / steady),
+                        : String.format("%.3f tokens/s after every session's first", result.tokensPerSecondAfterFirst()),
                 worst));
         if (device != null) {
             log.accept(String.format("device: %.1f MB up, %.1f MB down, %d operations, %d kernel launches and device copies",
                     device.bytesUp() / 1e6, device.bytesDown() / 1e6, device.operations(), device.launches()));
         }
-        return new Result(model.config(), o, plan, backend.name(), program.rotationSteps().length,
-                runners.get(0).keyBytes(), runners.get(0).keySeconds(), first, wall, steady, worst, squeezeSeconds, device);
+        return result;
     }
 
     /** One session's tokens, greedy, from its random prompt. */
