@@ -15,6 +15,7 @@
 // zkc_last_error's text.
 #include <jni.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -484,26 +485,6 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeConvertBasis
     zkc_basis_destroy(ctx, basis);
 }
 
-JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeRescaleLimb(JNIEnv* env, jclass, jlong handle,
-                                                                                jlong table, jlongArray a,
-                                                                                jlongArray top, jlong t, jlong s,
-                                                                                jlong sShoup, jlongArray out) {
-    zkc_ctx* ctx = contextOf(handle);
-    const Table* tab = tableOf(table);
-    size_t n = tab->n;
-    std::vector<uint64_t> image;
-    if (!gather(env, {a, top}, n, n, image) || !haveLength(env, {out}, n)) return;
-    DeviceBuffers device(env, ctx);
-    uint64_t* pa = device.upload(image);
-    uint64_t* work = pa == nullptr ? nullptr : device.alloc(2 * n);  // out, then scratch
-    if (work == nullptr) return;
-    uint64_t scalar = static_cast<uint64_t>(s), shoup = static_cast<uint64_t>(sShoup);
-    int rc = zkc_rescale(ctx, tab->limbs, pa, n, pa + n, n, static_cast<uint64_t>(t), &scalar, &shoup, work, n,
-                         work + n, 1, 1);
-    std::vector<uint64_t> result(n);
-    if (succeeded(env, ctx, rc, "rescale") && device.download(work, result)) scatter(env, result, n, {out}, n);
-}
-
 // ---- resident polynomials: [limbs][n] device words at addresses the Java side holds ----
 
 /** `count` device words, or 0 when the device has no room (the caller may free some and retry). */
@@ -699,41 +680,34 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPermute(
 }
 
 /**
- * RingBackend.rescale over device words: a has `limbs` limbs, out `limbs` - 1; the last limb of a,
- * brought to the coefficient domain on the device, is divided out with t its prime.
+ * RingBackend.rescale over device polynomials by address: each a[p] has `limbs` limbs, each out[p] one fewer;
+ * per ZKC_MAX_POLYS polynomials the launches of one rescale, over one scratch.
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyRescale(JNIEnv* env, jclass, jlong handle,
-                                                                                 jlong table, jlong a, jint limbs,
-                                                                                 jlong t, jlongArray s,
-                                                                                 jlongArray sShoup, jlong out) {
+                                                                                 jlong table, jlongArray a, jint limbs,
+                                                                                 jlongArray s, jlongArray sShoup,
+                                                                                 jlongArray out) {
     zkc_ctx* ctx = contextOf(handle);
     const Table* tab = tableOf(table);
-    size_t n = tab->n;
     size_t kept = static_cast<size_t>(limbs) - 1;
     std::vector<uint64_t> scalars;
     if (limbs < 2 || static_cast<size_t>(limbs) > tab->count || !readScalars(env, s, sShoup, kept, scalars)) {
         if (!env->ExceptionCheck()) throwIllegalArgument(env, "rescale needs 2 or more limbs within the table");
         return;
     }
-    zkc_limbs* last = zkc_limbs_view(ctx, tab->limbs, kept, 1);
-    if (last == nullptr) {
-        succeeded(env, ctx, -1, "limb table view");
+    std::vector<uint64_t*> pa = addresses(env, a), po = addresses(env, out);
+    if (pa.size() != po.size() || po.empty()) {
+        throwIllegalArgument(env, "an output per polynomial, at least one");
         return;
     }
-    {
-        DeviceBuffers device(env, ctx);
-        uint64_t* top = device.alloc(n + kept * n);  // the last limb's coefficients, then the kernel's scratch
-        if (top != nullptr) {
-            int rc = zkc_copy(ctx, top, words(a) + kept * n, n);
-            if (rc == 0) rc = zkc_ntt_inverse(ctx, last, top, 1, 1);
-            if (rc == 0) {
-                rc = zkc_rescale(ctx, tab->limbs, words(a), (kept + 1) * n, top, n, static_cast<uint64_t>(t),
-                                 scalars.data(), scalars.data() + kept, words(out), kept * n, top + n, 1, kept);
-            }
-            succeeded(env, ctx, rc, "rescale");
-        }
-    }
-    zkc_limbs_destroy(ctx, last);
+    DeviceBuffers device(env, ctx);
+    uint64_t* scratch = device.alloc(std::min(po.size(), size_t{ZKC_MAX_POLYS}) * (kept + 1) * tab->n);
+    if (scratch == nullptr) return;
+    int rc = inChunks(po.size(), ZKC_MAX_POLYS, [&](size_t p, size_t polys) {
+        return zkc_rescale(ctx, tab->limbs, const_cast<const uint64_t* const*>(&pa[p]), &po[p], scalars.data(),
+                           scalars.data() + kept, scratch, polys, kept);
+    });
+    succeeded(env, ctx, rc, "rescale");
 }
 
 /** The device tables of one conversion (BasisConverter, in FlatBasis's layout); 0 on failure. */

@@ -146,14 +146,14 @@ __global__ void convertBasisKernel(size_t total, const __grid_constant__ PolyLis
     GRID_STRIDE(e, total) { convertBasisThread(e, in, out, logN, bases); }
 }
 
-__global__ void liftKernel(size_t total, const uint64_t* top, size_t topStride, uint64_t t, uint64_t* scratch,
-                           LimbSet set) {
-    GRID_STRIDE(e, total) { liftThread(e, top, topStride, t, scratch, set); }
+__global__ void liftKernel(size_t total, const uint64_t* top, uint64_t* lifted, LimbSet set) {
+    GRID_STRIDE(e, total) { liftThread(e, top, lifted, set); }
 }
 
-__global__ void rescaleFinishKernel(size_t total, const uint64_t* a, size_t aStride, const uint64_t* lifted,
-                                    uint64_t* out, size_t outStride, LimbSet set, LimbScalars s) {
-    GRID_STRIDE(e, total) { rescaleFinishThread(e, a, aStride, lifted, out, outStride, set, s); }
+// __grid_constant__: see subMulScalarAddKernel.
+__global__ void rescaleFinishKernel(size_t total, const __grid_constant__ PolyList a, const uint64_t* lifted,
+                                    const __grid_constant__ PolyList out, LimbSet set, LimbScalars s) {
+    GRID_STRIDE(e, total) { rescaleFinishThread(e, a, lifted, out, set, s); }
 }
 
 /** 0, or -1 with lastError set to `error` when there is one. */
@@ -501,20 +501,18 @@ int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* const* bases, const uint64_
     return launched(ctx);
 }
 
-int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* a, size_t aStride, const uint64_t* top,
-                size_t topStride, uint64_t t, const uint64_t* s, const uint64_t* sShoup, uint64_t* out,
-                size_t outStride, uint64_t* scratch, size_t polys, size_t limbs) {
-    if (int r = checkLimbs(ctx, table, limbs)) return r;
-    LimbScalars scalars;
-    if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
-    LimbSet set = firstLimbs(table->set, limbs);
-    size_t total = polys * limbs << set.logN;
-    if (total == 0) return 0;
-    liftKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, top, topStride, t, scratch, set);
+int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* a, uint64_t* const* out, const uint64_t* s,
+                const uint64_t* sShoup, uint64_t* scratch, size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, table, limbs + 1)) return r;
+    RescaleOperands ops;
+    if (int r = refuse(ctx, rescaleOperands(table->set, a, out, s, sShoup, scratch, polys, limbs, ops))) return r;
+    if (int r = inverseNtt(ctx, ops.top, ops.topRows, ops.topSources, polys)) return r;
+    size_t total = polys * limbs << ops.kept.logN;
+    liftKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, ops.topRows.at[0], ops.lifted, ops.withTop);
     if (int r = launched(ctx)) return r;
-    if (int r = zkc_ntt_forward(ctx, table, scratch, polys, limbs)) return r;
-    rescaleFinishKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, a, aStride, scratch, out, outStride,
-                                                                          set, scalars);
+    if (int r = forwardNtt(ctx, ops.kept, contiguousRows(ops.lifted), polys * limbs)) return r;
+    rescaleFinishKernel<<<blocksFor(total), kThreads, 0, ctx->stream>>>(total, ops.a, ops.lifted, ops.out, ops.kept,
+                                                                          ops.scalars);
     return launched(ctx);
 }
 

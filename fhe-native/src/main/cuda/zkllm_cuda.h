@@ -210,14 +210,13 @@ int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* const* bases, const uint64_
                       size_t polys, const uint32_t* outRows, size_t n);
 
 /**
- * RingBackend.rescaleLimb on `limbs` limbs of each of `polys` polys: out_l = (a_l - NTT_l(c(top)))
- * · s_l with c the centered lift mod t. a: limb l of poly p at a + p·aStride + l·n (NTT form);
- * top: poly p at top + p·topStride (coefficients in [0, t)); out like a with outStride (may alias
- * a when outStride == aStride); scratch: polys·limbs·n device words.
+ * RingBackend.rescale of each of `polys` polynomials (1..ZKC_MAX_POLYS) in the launches of one: a[p] has
+ * limbs + 1 limbs (NTT form; the last one's prime t is the table's row `limbs`), out[p] gets `limbs`:
+ * out_l = (a_l - NTT_l(c(INTT(a_top)))) · s_l with c the centered lift mod t and s_l = t^-1 mod q_l.
+ * out[p] may be a[p] (its first limbs, in place); scratch: polys·(limbs + 1)·n device words.
  */
-int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, size_t aStride, const uint64_t* top,
-                size_t topStride, uint64_t t, const uint64_t* s, const uint64_t* sShoup, uint64_t* out,
-                size_t outStride, uint64_t* scratch, size_t polys, size_t limbs);
+int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* const* a, uint64_t* const* out, const uint64_t* s,
+                const uint64_t* sShoup, uint64_t* scratch, size_t polys, size_t limbs);
 
 #ifdef __cplusplus
 }

@@ -593,31 +593,27 @@ ZK_HD void convertBasisThread(size_t e, const PolyList& in, const RowMap& out, u
     rowWords(out, w, logN)[x] = convertBasisElement(in.at[p], n, x, w % m, bases.b[p]);
 }
 
-/** scratch element e = (poly · limbs + l) · n + x of rescale: the centered lift of top. */
-ZK_HD void liftThread(size_t e, const uint64_t* top, size_t topStride, uint64_t t, uint64_t* scratch,
-                      const LimbSet& set) {
+/**
+ * Element e = (poly · kept + l) · n + x of rescale's lifted scratch: the centered lift of the top row's
+ * coefficient x (top: [polys][n]) mod q_l. `set` has the kept rows and then the divisor's.
+ */
+ZK_HD void liftThread(size_t e, const uint64_t* top, uint64_t* lifted, const LimbSet& set) {
     unsigned logN = set.logN;
-    size_t n = size_t{1} << logN;
-    size_t x = e & (n - 1);
+    size_t kept = set.limbs - 1;
+    size_t x = e & ((size_t{1} << logN) - 1);
     size_t row = e >> logN;
-    size_t l = row % set.limbs;
-    size_t poly = row / set.limbs;
-    scratch[e] = opLiftCentered(top[poly * topStride + x], t, set.q[l]);
+    lifted[e] = opLiftCentered(top[((row / kept) << logN) + x], set.q[kept], set.q[row % kept]);
 }
 
 /**
- * Element e (an index into the compact [polys][limbs][n] scratch) of rescale's last step:
- * out = (a - NTT(lift)) · s_l, where a and out have aStride and outStride words per poly.
+ * Element e of polys × limbs × n of rescale's last step: out = (a - NTT(lift)) · s_l, with a and out
+ * by address (a has one limb more, unread here) and lifted the compact [polys][limbs][n] scratch.
  */
-ZK_HD void rescaleFinishThread(size_t e, const uint64_t* a, size_t aStride, const uint64_t* lifted,
-                               uint64_t* out, size_t outStride, const LimbSet& set, const LimbScalars& s) {
-    unsigned logN = set.logN;
-    size_t n = size_t{1} << logN;
-    size_t within = e % (set.limbs * n);
-    size_t poly = e / (set.limbs * n);
-    size_t l = within >> logN;
-    out[poly * outStride + within] =
-        opSubMulScalar(a[poly * aStride + within], lifted[e], s.s[l], s.sShoup[l], set.q[l]);
+ZK_HD void rescaleFinishThread(size_t e, const PolyList& a, const uint64_t* lifted, const PolyList& out,
+                               const LimbSet& set, const LimbScalars& s) {
+    size_t words = set.limbs << set.logN;
+    size_t p = e / words, w = e % words, l = w >> set.logN;
+    const_cast<uint64_t*>(out.at[p])[w] = opSubMulScalar(a.at[p][w], lifted[e], s.s[l], s.sShoup[l], set.q[l]);
 }
 
 }  // namespace zkllm::cuda

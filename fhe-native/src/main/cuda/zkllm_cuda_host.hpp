@@ -248,6 +248,41 @@ inline const char* pointwiseOperands(int op, const uint64_t* const* a, const uin
     return nullptr;
 }
 
+/** What zkc_rescale works on: views of the table, the halves of its scratch, the polynomials by address. */
+struct RescaleOperands {
+    LimbSet withTop;    // the kept rows, then the divisor's: the lift
+    LimbSet kept;       // the output's rows
+    LimbSet top;        // the divisor's row alone: the top rows' inverse NTT
+    RowMap topRows;     // contiguous at the scratch: every polynomial's top row, [polys][n]
+    RowMap topSources;  // row `limbs` of each a[p], where the inverse NTT reads
+    uint64_t* lifted;   // the scratch after the top rows: [polys][limbs][n]
+    PolyList a, out;
+    LimbScalars scalars;
+};
+
+/**
+ * Null and zkc_rescale's operands over `table` (which has limbs + 1 rows or more), or why not: 1..kMaxPolys
+ * polynomials a and out, at least one kept limb, the scalars and the scratch present.
+ */
+inline const char* rescaleOperands(const LimbSet& table, const uint64_t* const* a, uint64_t* const* out,
+                                   const uint64_t* s, const uint64_t* sShoup, uint64_t* scratch, size_t polys,
+                                   size_t limbs, RescaleOperands& ops) {
+    if (limbs == 0 || limbs + 1 > table.limbs) return "limbs out of range for the table";
+    if (s == nullptr || sShoup == nullptr || scratch == nullptr) return "rescale needs its scalars and scratch";
+    if (const char* error = packScalars(s, sShoup, limbs, ops.scalars)) return error;
+    uint32_t topRow = static_cast<uint32_t>(limbs);
+    if (const char* error = listRows(a, polys, &topRow, 1, ops.topSources)) return error;
+    if (const char* error = outputList(out, polys, ops.out)) return error;
+    ops.a = PolyList{};
+    for (size_t p = 0; p < polys; p++) ops.a.at[p] = a[p];
+    ops.withTop = firstLimbs(table, limbs + 1);
+    ops.kept = firstLimbs(table, limbs);
+    ops.top = shiftRows(table, limbs, 1);
+    ops.topRows = contiguousRows(scratch);
+    ops.lifted = scratch + (polys << table.logN);
+    return nullptr;
+}
+
 /** f(std::integral_constant<int, op>()) for a pointwise kernel's op code (checked by pointwiseOperands). */
 template <class F>
 int withPointwiseOp(int op, F f) {

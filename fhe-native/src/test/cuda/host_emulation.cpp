@@ -366,19 +366,18 @@ int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* const* bases, const uint64_
     return 0;
 }
 
-int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* a, size_t aStride, const uint64_t* top,
-                size_t topStride, uint64_t t, const uint64_t* s, const uint64_t* sShoup, uint64_t* out,
-                size_t outStride, uint64_t* scratch, size_t polys, size_t limbs) {
-    if (int r = checkLimbs(ctx, table, limbs)) return r;
-    LimbScalars scalars;
-    if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
-    LimbSet set = firstLimbs(table->set, limbs);
-    size_t total = polys * limbs << set.logN;
-    if (total == 0) return 0;
-    launch(ctx, 2);  // the lift and the finish, around the NTT's own
-    for (size_t e = 0; e < total; e++) liftThread(e, top, topStride, t, scratch, set);
-    if (int r = zkc_ntt_forward(ctx, table, scratch, polys, limbs)) return r;
-    for (size_t e = 0; e < total; e++) rescaleFinishThread(e, a, aStride, scratch, out, outStride, set, scalars);
+int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* a, uint64_t* const* out, const uint64_t* s,
+                const uint64_t* sShoup, uint64_t* scratch, size_t polys, size_t limbs) {
+    if (int r = checkLimbs(ctx, table, limbs + 1)) return r;
+    RescaleOperands ops;
+    if (int r = refuse(ctx, rescaleOperands(table->set, a, out, s, sShoup, scratch, polys, limbs, ops))) return r;
+    if (int r = inverseNtt(ctx, ops.top, ops.topRows, ops.topSources, polys)) return r;
+    size_t total = polys * limbs << ops.kept.logN;
+    launch(ctx);
+    for (size_t e = 0; e < total; e++) liftThread(e, ops.topRows.at[0], ops.lifted, ops.withTop);
+    if (int r = forwardNtt(ctx, ops.kept, contiguousRows(ops.lifted), polys * limbs)) return r;
+    launch(ctx);
+    for (size_t e = 0; e < total; e++) rescaleFinishThread(e, ops.a, ops.lifted, ops.out, ops.kept, ops.scalars);
     return 0;
 }
 

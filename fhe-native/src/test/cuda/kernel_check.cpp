@@ -321,18 +321,22 @@ int deviceKeySwitch(const zkc_limbs* set, const uint64_t* digits, const uint64_t
     return 0;
 }
 
-/** rescale of [polys][limbs + 1][n] (NTT form, top limb in coefficients) to [polys][limbs][n]. */
+/** rescale of [polys][limbs + 1][n] (NTT form; the top limb's prime is `top`, table row `limbs`) to [polys][limbs][n]. */
 void cpuRescale(const Words& a, Words& out, const Tables& t, uint64_t top, const Words& s, const Words& sShoup,
                 size_t polys, size_t limbs) {
     size_t n = t.n;
-    Words lifted(n);
-    for (size_t p = 0; p < polys; p++)
+    Words coefficients(n), lifted(n);
+    for (size_t p = 0; p < polys; p++) {
+        std::memcpy(coefficients.data(), &a[(p * (limbs + 1) + limbs) * n], n * 8);
+        cpu->inverseNtt(coefficients.data(), n, &t.inversePsi[limbs * n], &t.inversePsiShoup[limbs * n], top,
+                        t.nInverse[limbs], t.nInverseShoup[limbs]);
         for (size_t l = 0; l < limbs; l++) {
-            cpu->liftCentered(&a[(p * (limbs + 1) + limbs) * n], top, lifted.data(), n, t.q[l]);
+            cpu->liftCentered(coefficients.data(), top, lifted.data(), n, t.q[l]);
             cpu->forwardNtt(lifted.data(), n, &t.psi[l * n], &t.psiShoup[l * n], t.q[l]);
             cpu->subMulScalar(&a[(p * (limbs + 1) + l) * n], lifted.data(), s[l], sShoup[l], &out[(p * limbs + l) * n],
                               n, t.q[l]);
         }
+    }
 }
 
 // ---- the checks ------------------------------------------------------------------------------
@@ -650,13 +654,25 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
         for (size_t l = 0; l < limbs; l++) sr[l] = inverse(top % q[l], q[l]), srs[l] = shoup(sr[l], q[l]);
         Words ref2(words);
         cpuRescale(full, ref2, t, top, sr, srs, polys, limbs);
-        Dev dfull(full), dres(words), dscratch(words);
-        zkc_rescale(ctx, set, dfull.p, (limbs + 1) * n, dfull.p + limbs * n, (limbs + 1) * n, top, sr.data(), srs.data(),
-                    dres.p, limbs * n, dscratch.p, polys, limbs);
+        Dev dfull(full), dres(words), dscratch(polys * (limbs + 1) * n);
+        std::vector<const uint64_t*> ins;
+        std::vector<uint64_t*> outs, inPlace;
+        for (size_t p = 0; p < polys; p++) {
+            ins.push_back(dfull.p + p * (limbs + 1) * n);
+            outs.push_back(dres.p + p * limbs * n);
+            inPlace.push_back(dfull.p + p * (limbs + 1) * n);
+        }
+        uint64_t before = zkc_launches(ctx);
+        zkc_rescale(ctx, set, ins.data(), outs.data(), sr.data(), srs.data(), dscratch.p, polys, limbs);
+        uint64_t launches = zkc_launches(ctx) - before;
         expectSame(tag("rescale", n, polys, limbs), ref2, dres.get());
-        // in place: out aliases a (same stride)
-        zkc_rescale(ctx, set, dfull.p, (limbs + 1) * n, dfull.p + limbs * n, (limbs + 1) * n, top, sr.data(),
-                    srs.data(), dfull.p, (limbs + 1) * n, dscratch.p, polys, limbs);
+        // the batch in the launches of one: the top rows' inverse NTT, the lift, the NTT, the last step
+        uint64_t nttLaunches = zkc_launches(ctx);
+        zkc_ntt_forward(ctx, set, dscratch.p, 1, 1);
+        nttLaunches = zkc_launches(ctx) - nttLaunches;
+        expectSame(tag("launches(rescale)", n, polys, limbs), {2 * nttLaunches + 2}, {launches});
+        // in place: out aliases a
+        zkc_rescale(ctx, set, ins.data(), inPlace.data(), sr.data(), srs.data(), dscratch.p, polys, limbs);
         Words back = dfull.get(), packed(words);
         eachRow(polys, limbs, n, [&](size_t r, size_t l) {
             size_t p = r / (limbs * n);
@@ -721,11 +737,6 @@ void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t
         cpuConvert(acc0, back, down, polys, n);
         cpuForward(back, t, polys, L);
         eachRow(polys, L, n, [&](size_t row, size_t l) { cpu->add(&z[row], &back[row], &z[row], n, q[l]); });
-        for (size_t p = 0; p < polys; p++) {
-            size_t top = (p * L + L - 1) * n;
-            cpu->inverseNtt(&z[top], n, &t.inversePsi[(L - 1) * n], &t.inversePsiShoup[(L - 1) * n], q[L - 1],
-                            t.nInverse[L - 1], t.nInverseShoup[L - 1]);
-        }
         Words next(polys * (L - 1) * n);
         cpuRescale(z, next, t, q[L - 1], sr, srs, polys, L - 1);
         cpuInverse(next, t, polys, L - 1);
@@ -734,7 +745,6 @@ void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t
         Dev dw(w), dkb(keyB), dka(keyA);
         zkc_basis* dup = upload(up);
         zkc_basis* ddown = upload(down);
-        zkc_limbs* topRow = zkc_limbs_view(ctx, set, L - 1, 1);
         zkc_zero(ctx, dy.p, words);  // over the previous round's words
         ok &= expectSame(r + " zero", Words(words), dy.first(words));
         zkc_copy(ctx, dy.p, dx.p, words);
@@ -753,15 +763,15 @@ void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t
         deviceConvert(ddown, dacc0.p, dback.p, polys, K, L, n);
         zkc_ntt_forward(ctx, set, dback.p, polys, L);
         zkc_add(ctx, set, dz.p, dback.p, dz.p, polys, L);
-        for (size_t p = 0; p < polys; p++) zkc_ntt_inverse(ctx, topRow, dz.p + (p * L + L - 1) * n, 1, 1);
         ok &= expectSame(r + " before rescale", z, dz.first(words));
-        zkc_rescale(ctx, set, dz.p, L * n, dz.p + (L - 1) * n, L * n, q[L - 1], sr.data(), srs.data(), dx.p,
-                    (L - 1) * n, dscratch.p, polys, L - 1);
+        std::vector<const uint64_t*> ins;
+        std::vector<uint64_t*> outs;
+        for (size_t p = 0; p < polys; p++) ins.push_back(dz.p + p * L * n), outs.push_back(dx.p + p * (L - 1) * n);
+        zkc_rescale(ctx, set, ins.data(), outs.data(), sr.data(), srs.data(), dscratch.p, polys, L - 1);
         zkc_ntt_inverse(ctx, set, dx.p, polys, L - 1);
         ok &= expectSame(r + " after rescale", next, dx.first(polys * (L - 1) * n));
         zkc_basis_destroy(ctx, dup);
         zkc_basis_destroy(ctx, ddown);
-        zkc_limbs_destroy(ctx, topRow);
         x = next;
         L--;
     }
@@ -905,11 +915,10 @@ void bench(const std::vector<uint64_t>& primes, size_t n, size_t L, size_t K, si
         Words sr(limbs), srs(limbs);
         for (size_t l = 0; l < limbs; l++) sr[l] = inverse(q[limbs] % q[l], q[l]), srs[l] = shoup(sr[l], q[l]);
         Words out(limbs * n);
-        Dev dres(limbs * n), dscratch(limbs * n);
-        double g = medianMs([&] {
-            zkc_rescale(ctx, set, da.p, LK * n, da.p + limbs * n, LK * n, q[limbs], sr.data(), srs.data(), dres.p,
-                        limbs * n, dscratch.p, 1, limbs);
-        }, 20);
+        Dev dres(limbs * n), dscratch(LK * n);
+        const uint64_t* in = da.p;
+        uint64_t* res = dres.p;
+        double g = medianMs([&] { zkc_rescale(ctx, set, &in, &res, sr.data(), srs.data(), dscratch.p, 1, limbs); }, 20);
         Words ref(limbs * n);
         cpuRescale(a, ref, t, q[limbs], sr, srs, 1, limbs);
         expectSame(tag("bench rescale", n, 1, limbs), ref, dres.get());

@@ -5,7 +5,6 @@ import static ai.zkllm.fhe.ring.NativeArguments.requireBasisShapes;
 import static ai.zkllm.fhe.ring.NativeArguments.requireKeySwitchShapes;
 import static ai.zkllm.fhe.ring.NativeArguments.requireLength;
 import static ai.zkllm.fhe.ring.NativeArguments.requirePermutation;
-import static ai.zkllm.fhe.ring.NativeArguments.requireRescaleArguments;
 import static ai.zkllm.fhe.ring.NativeArguments.requireResidue;
 import static ai.zkllm.fhe.ring.NativeArguments.requireSameLengths;
 
@@ -40,11 +39,12 @@ import java.util.Set;
  * permutation, each kept while its heap object lives ({@link DeviceObjects}).
  *
  * <p>What the limb kernels keep on the device: one limb table per prime and row length: from the
- * {@link NttTable} for the NTTs and rescaling, and for the pointwise and key-switching kernels,
- * which read only q, from the NttTable seen for that (q, n) or else a twiddle-free one. Rows that
- * are not a power of two long are zero-padded on the device. Calls are serialized on the
- * context's one stream, so threads may share the backend. {@link #sampleUniform} keeps
- * RingBackend's default (the kernels have no AES). Sizes are checked before any native code
+ * {@link NttTable} for the NTTs, and for the pointwise and key-switching kernels, which read only
+ * q, from the NttTable seen for that (q, n) or else a twiddle-free one. Rows that are not a power
+ * of two long are zero-padded on the device. Calls are serialized on the context's one stream, so
+ * threads may share the backend. {@link #sampleUniform} keeps RingBackend's default (the kernels
+ * have no AES), and so does {@link #rescaleLimb}: the device rescales whole polynomials, reading the
+ * dropped limb's table for its inverse NTT, which one limb's arguments do not carry. Sizes are checked before any native code
  * runs; device failures raise {@link IllegalStateException}.
  */
 public final class CudaRingBackend implements RingBackend, AutoCloseable {
@@ -276,12 +276,6 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         FlatBasis flat = FlatBasis.of(converter);
         nativeConvertBasis(context(), in, out, flat.fromModuli(), converter.qHatInverse(),
                 converter.qHatInverseShoup(), flat.toModuli(), flat.qHatModP(), flat.qHatModPShoup());
-    }
-
-    @Override
-    public synchronized void rescaleLimb(long[] a, long[] top, long t, NttTable table, long s, long[] out) {
-        requireRescaleArguments(a, top, t, table, s, out);
-        nativeRescaleLimb(context(), nttTable(table), a, top, t, s, table.modulus().shoup(s), out);
     }
 
     @Override
@@ -773,19 +767,34 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         nativePolyKeySwitchProducts(context, table, pd, pb, pa, starts, keyLimbs, perms, p0, p1, limbs);
     }
 
+    /** The launches of one rescale per {@value #MAX_POLYS} polynomials. */
     @Override
-    public synchronized void rescale(RnsPoly a, long[] s, RnsPoly out, NttTable[] chain) {
+    public synchronized void rescale(RnsPoly[] as, long[] s, RnsPoly[] outs, NttTable[] chain) {
         beginOperation();
-        int limbs = a.limbCount();
-        if (limbs < 2 || out.limbCount() != limbs - 1) {
-            throw new IllegalArgumentException("rescale: " + limbs + " limbs to " + out.limbCount()
-                    + "; needs at least 2, and one fewer out");
+        if (as.length == 0 || outs.length != as.length) {
+            throw new IllegalArgumentException("rescale: " + as.length + " polynomials and " + outs.length
+                    + " outputs; needs as many of each, at least one");
         }
-        long table = chainTable(chain, limbs, a);
-        requirePolys(limbs - 1, a, out);
+        int limbs = as[0].limbCount();
+        for (int p = 0; p < as.length; p++) {  // an output has fewer limbs than any input: none aliases one
+            if (limbs < 2 || as[p].limbCount() != limbs || outs[p].limbCount() != limbs - 1) {
+                throw new IllegalArgumentException("rescale: " + as[p].limbCount() + " limbs to " + outs[p].limbCount()
+                        + "; needs " + Math.max(limbs, 2) + ", as the first polynomial, and one fewer out");
+            }
+            requirePolys(limbs - 1, as[0], outs[p]);
+        }
+        requireDistinct(outs);
+        long table = chainTable(chain, limbs, as);
         long[] shoup = scalarShoups(s, limbs - 1, chain);
-        long pa = polys.input(a);
-        nativePolyRescale(context, table, pa, limbs, chain[limbs - 1].modulus().value(), s, shoup, polys.output(out));
+        long[] pa = new long[as.length];
+        long[] po = new long[outs.length];
+        for (int p = 0; p < as.length; p++) {
+            pa[p] = polys.input(as[p]);
+        }
+        for (int p = 0; p < outs.length; p++) {
+            po[p] = polys.output(outs[p]);  // after every input
+        }
+        nativePolyRescale(context, table, pa, limbs, s, shoup, po);
     }
 
     @Override
@@ -965,9 +974,6 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     private static native void nativeConvertBasis(long context, long[][] in, long[][] out, long[] fromModuli,
             long[] qHatInverse, long[] qHatInverseShoup, long[] toModuli, long[] qHatModP, long[] qHatModPShoup);
 
-    private static native void nativeRescaleLimb(long context, long table, long[] a, long[] top, long t, long s,
-            long sShoup, long[] out);
-
     // Polynomial kernels over device words at addresses DevicePolys holds: [limbs][n] each.
 
     /** Device words, or 0 when the device has no room. */
@@ -1037,6 +1043,6 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     private static native void nativePolyPermute(long context, long a, long perm, long out, int limbs, int n);
 
     /** a has {@code limbs} limbs, out one fewer; t is the prime of a's last limb. */
-    private static native void nativePolyRescale(long context, long table, long a, int limbs, long t, long[] s,
-            long[] sShoup, long out);
+    private static native void nativePolyRescale(long context, long table, long[] a, int limbs, long[] s, long[] sShoup,
+                                                 long[] out);
 }

@@ -381,17 +381,20 @@ public interface RingBackend {
     }
 
     /**
-     * Division by the prime t of a's last limb, rounding (rescaling): out has one limb fewer, and
-     * limb i of out is {@link #rescaleLimb} of limb i of a with the last limb brought to the
-     * coefficient domain, and s[i] = t^-1 mod q_i. a is in NTT form and is not modified.
+     * Division of each as[p] by the prime t of its last limb, rounding (rescaling): outs[p] has one limb
+     * fewer, and limb i of it is {@link #rescaleLimb} of limb i of as[p] with the last limb brought to the
+     * coefficient domain, and s[i] = t^-1 mod q_i. Every as[p] has as many limbs and is in NTT form; none
+     * is modified, and the outputs are distinct polynomials of their own.
      */
-    default void rescale(RnsPoly a, long[] s, RnsPoly out, NttTable[] chain) {
-        int last = a.limbCount() - 1;
-        long[] top = a.limb(last).clone();
-        inverseNtt(top, chain[last]);
-        long t = chain[last].modulus().value();
-        for (int i = 0; i < last; i++) {
-            rescaleLimb(a.limb(i), top, t, chain[i], s[i], out.limb(i));
+    default void rescale(RnsPoly[] as, long[] s, RnsPoly[] outs, NttTable[] chain) {
+        for (int p = 0; p < as.length; p++) {
+            int last = as[p].limbCount() - 1;
+            long[] top = as[p].limb(last).clone();
+            inverseNtt(top, chain[last]);
+            long t = chain[last].modulus().value();
+            for (int i = 0; i < last; i++) {
+                rescaleLimb(as[p].limb(i), top, t, chain[i], s[i], outs[p].limb(i));
+            }
         }
     }
 

@@ -179,14 +179,23 @@ public final class RingContext {
     }
 
     /**
-     * A new polynomial: a (NTT form) divided by the prime of its last limb, rounded, with
-     * inverses[i] that prime's inverse mod q_i.
+     * New polynomials: each of as (NTT form, all with as many limbs) divided by the prime of its last
+     * limb, rounded, with inverses[i] that prime's inverse mod q_i; in one backend operation.
      */
-    public RnsPoly rescale(RnsPoly a, long[] inverses) {
-        requireDomain(a, true, "rescale");
-        RnsPoly out = RnsPoly.zero(a.limbCount() - 1, n, true);
-        backend.rescale(a, inverses, out, tables);
-        return out;
+    public RnsPoly[] rescale(RnsPoly[] as, long[] inverses) {
+        RnsPoly[] outs = new RnsPoly[as.length];
+        for (int p = 0; p < as.length; p++) {
+            requireDomain(as[p], true, "rescale");
+            if (as[p].limbCount() != as[0].limbCount()) {
+                throw new IllegalArgumentException("rescale: polynomials of " + as[0].limbCount() + " and "
+                        + as[p].limbCount() + " limbs in one batch");
+            }
+            outs[p] = RnsPoly.zero(as[p].limbCount() - 1, n, true);
+        }
+        if (as.length > 0) {
+            backend.rescale(as, inverses, outs, tables);
+        }
+        return outs;
     }
 
     /**

@@ -2,6 +2,7 @@ package ai.zkllm.fhe.ckks;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -225,6 +226,56 @@ class CrossBackendCircuitTest {
                     assertTrue(2 * ownBatchLaunches <= ownAloneLaunches, "launches of rotations by their own steps "
                             + ownBatchLaunches + ", one by one " + ownAloneLaunches);
                 }
+            }
+        }
+    }
+
+    /**
+     * Rescales in a batch: sessions' ciphertexts of one level (one straight from a multiplication, with three
+     * polynomials) rescaled together give each one's bytes alone, on every backend; on cuda the batch takes
+     * the launches of one rescale, a third of the three alone. Ciphertexts of two levels are refused.
+     */
+    @Test
+    void aBatchOfSessionsRescalesAsEachAlone() {
+        Parameters params = FheFixture.small(10, 4, 2);
+        List<Ciphertext> reference = null;
+        try (CudaRingBackend cuda = CudaTestBackend.open()) {
+            for (RingBackend backend : new RingBackend[] {new JavaRingBackend(), NativeRingBackend.create(), cuda}) {
+                CkksContext context = new CkksContext(params, backend);
+                KeyGenerator keys = new KeyGenerator(context, SeededRandom.of(60));
+                SecretKey secret = keys.secretKey();
+                Evaluator evaluator = new Evaluator(context, keys.evaluationKeys(secret, new int[0]));
+                Encryptor encryptor = new Encryptor(context, keys.publicKey(secret), SeededRandom.of(61));
+                List<Ciphertext> inputs = new ArrayList<>();
+                for (int s = 0; s < 3; s++) {
+                    double[] values = new Random(70 + s).doubles(context.slots(), -1, 1).toArray();
+                    inputs.add(encryptor.encrypt(new Encoder(context).encode(values, context.maxLevel(), params.scale())));
+                }
+                inputs.set(0, evaluator.multiply(inputs.get(0), inputs.get(1)));
+                DeviceTraffic start = cuda.traffic();
+                List<Ciphertext> alone = new ArrayList<>();
+                for (Ciphertext input : inputs) {
+                    alone.add(evaluator.rescale(input));
+                }
+                DeviceTraffic between = cuda.traffic();
+                List<Ciphertext> batch = evaluator.rescaleEach(inputs);
+                long batchLaunches = cuda.traffic().since(between).launches();
+                long aloneLaunches = between.since(start).launches();
+                for (int s = 0; s < 3; s++) {
+                    String what = backend.name() + " session " + s;
+                    assertCiphertextEquals(what + ": batch", new Ciphertext[] {alone.get(s), batch.get(s)});
+                    if (reference != null) {
+                        assertCiphertextEquals(what + ": java", new Ciphertext[] {reference.get(s), batch.get(s)});
+                    }
+                }
+                assertEquals(3, batch.get(0).size(), "a product's three polynomials, rescaled");
+                reference = reference == null ? batch : reference;
+                if (backend == cuda) {
+                    assertEquals(aloneLaunches, 3 * batchLaunches, "launches of the batch " + batchLaunches
+                            + ", of the sessions alone " + aloneLaunches);
+                }
+                List<Ciphertext> twoLevels = List.of(inputs.get(1), alone.get(2));
+                assertThrows(IllegalArgumentException.class, () -> evaluator.rescaleEach(twoLevels));
             }
         }
     }

@@ -63,7 +63,8 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
                     new long[7], new long[2], new long[2]);
             assertRejected("nativeCreateTable", context, one97, eight, eight, eight, eight, new long[0], new long[1]);
             assertRejected("nativeNtt", context, table, new long[4], false);
-            assertRejected("nativeRescaleLimb", context, table, eight, new long[7], 3L, 0L, 0L, eight.clone());
+            assertRejected("nativePolyRescale", context, table, new long[1], 1, new long[0], new long[0], new long[1]);
+            assertRejected("nativePolyRescale", context, table, new long[1], 2, new long[1], new long[1], new long[1]);
             assertRejected("nativePermute", context, new long[4], new int[3], new long[4]);
             assertRejected("nativePolyFromSigned", context, table, new long[][] {eight}, new long[2], 1);  // a row each
             assertRejected("nativePolyFromSigned", context, table, new long[][] {new long[7]}, new long[1], 1);  // of n
@@ -222,7 +223,7 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
                 on.inverseNtt(t, RingBackendConformanceTest.limbsFrom(0, 4), chain);
                 on.ntt(t, RingBackendConformanceTest.limbsFrom(0, 4), chain);
                 RnsPoly u = RnsPoly.zero(3, n, true);
-                on.rescale(t, inverses, u, chain);
+                on.rescale(new RnsPoly[] {t}, inverses, new RnsPoly[] {u}, chain);
                 on.addScalars(u, new long[] {1, 2, 3}, u, chain);
                 results[side] = u;
             }

@@ -326,11 +326,20 @@ abstract class RingBackendConformanceTest {
                 result = new RnsPoly[] {RnsPoly.zero(count, n, true), RnsPoly.zero(count, n, true)};
                 REFERENCE.permute(a[0], perm, result[0]);
                 backend.permute(a[1], perm, result[1]);
-            } else if (op == 10 && a[0].limbCount() > 1) {
+            } else if (op == 10 && a[0].limbCount() > 1) {  // with b too when it has as many limbs: one batch
                 int kept = a[0].limbCount() - 1;
+                boolean batch = b != a && b[0].limbCount() == a[0].limbCount();
                 result = new RnsPoly[] {RnsPoly.zero(kept, n, true), RnsPoly.zero(kept, n, true)};
-                REFERENCE.rescale(a[0], scalars, result[0], chain);
-                backend.rescale(a[1], scalars, result[1], chain);
+                RnsPoly[] second = {RnsPoly.zero(kept, n, true), RnsPoly.zero(kept, n, true)};
+                for (int side = 0; side < 2; side++) {
+                    RingBackend on = side == 0 ? REFERENCE : backend;
+                    on.rescale(batch ? new RnsPoly[] {a[side], b[side]} : new RnsPoly[] {a[side]}, scalars,
+                            batch ? new RnsPoly[] {result[side], second[side]} : new RnsPoly[] {result[side]}, chain);
+                }
+                if (batch) {
+                    assertArrayEquals(second[0].limbs(), second[1].limbs(), name + ": the second of a batch's rescales");
+                    pool.add(second);
+                }
             } else if (op == 11) {
                 int kept = 1 + random.nextInt(a[0].limbCount());
                 result = new RnsPoly[] {RnsPoly.zero(kept, n, true), RnsPoly.zero(kept, n, true)};
@@ -544,8 +553,8 @@ abstract class RingBackendConformanceTest {
     }
 
     /**
-     * NTTs (out of place and in place), a conversion, (x - lifted)·s + addend, sums and differences of several
-     * polynomials at once, as ModDown runs both halves of a key switch and the evaluator a ciphertext's: more
+     * NTTs (out of place and in place), a conversion, (x - lifted)·s + addend, sums, differences and rescales of
+     * several polynomials at once, as ModDown runs both halves of a key switch and the evaluator a ciphertext's: more
      * than one GPU kernel takes, listed limbs out of order, targets scattered, some addends absent.
      */
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
@@ -617,12 +626,18 @@ abstract class RingBackendConformanceTest {
             differences[side] = copies(next);  // in place: out[i] is a[i]
             on.sub(differences[side], finished[side], differences[side], chain);
         }
+        RnsPoly[][] rescaled = new RnsPoly[2][expected.length];
+        for (int side = 0; side < 2; side++) {
+            Arrays.setAll(rescaled[side], i -> RnsPoly.zero(limbs - 1, n, true));
+            (side == 0 ? REFERENCE : backend).rescale(side == 0 ? expected : actual, scalars, rescaled[side], chain);
+        }
         for (int i = 0; i < expected.length; i++) {
             assertArrayEquals(expected[i].limbs(), actual[i].limbs(), "polynomial " + i);
             assertArrayEquals(lifted[0][i].limbs(), lifted[1][i].limbs(), "its conversion, " + i);
             assertArrayEquals(finished[0][i].limbs(), finished[1][i].limbs(), "(it - its conversion)·s + addend, " + i);
             assertArrayEquals(sums[0][i].limbs(), sums[1][i].limbs(), "a sum of two of them, " + i);
             assertArrayEquals(differences[0][i].limbs(), differences[1][i].limbs(), "a difference, in place, " + i);
+            assertArrayEquals(rescaled[0][i].limbs(), rescaled[1][i].limbs(), "it rescaled, " + i);
         }
     }
 

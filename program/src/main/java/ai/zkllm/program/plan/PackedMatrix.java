@@ -104,17 +104,18 @@ final class PackedMatrix {
         return out;
     }
 
-    /** The folds, the rescale and the bias after each diagonals' sum ys[s] (the batch's rotations at once). */
+    /** The folds, the rescale and the bias after each diagonals' sum ys[s] (the batch's rotations and rescales at once). */
     private List<Ciphertext> finish(List<Evaluator> evs, List<Ciphertext> ys) {
         List<Ciphertext> sums = ys;
         // folds before the rescale, as the giant steps: the noise of their key switches is then divided by q_l
         for (int columns : foldColumns) {
             sums = evs.get(0).addEach(sums, Evaluator.rotateEach(evs, sums, layout.rotation(columns)));
         }
+        List<Ciphertext> rescaled = evs.get(0).rescaleEach(sums);
         List<Ciphertext> out = new ArrayList<>(sums.size());
         Plaintext encodedBias = null;
         for (int s = 0; s < sums.size(); s++) {
-            Ciphertext y = evs.get(s).rescale(sums.get(s));
+            Ciphertext y = rescaled.get(s);
             if (encodedBias == null || encodedBias.level() != y.level() || encodedBias.scale() != y.scale()) {
                 encodedBias = evs.get(s).encoder().encode(bias, y.level(), y.scale());  // once for a batch's sessions
             }
