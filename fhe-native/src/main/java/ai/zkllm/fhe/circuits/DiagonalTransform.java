@@ -331,7 +331,8 @@ public final class DiagonalTransform {
 
     /**
      * partials[s] += Σ_k terms[s][k] · plaintexts[k] (the first sum is the partial), the unencoded diagonals
-     * encoded first, all at once, into the null plaintexts; then clears the lists.
+     * encoded first, all at once, into the null plaintexts, every session's sum in one operation; then clears
+     * the lists.
      */
     private static void addProducts(Evaluator evaluator, List<List<Ciphertext>> terms, List<Plaintext> plaintexts,
             List<double[]> unencoded, int level, Ciphertext[] partials) {
@@ -339,9 +340,10 @@ public final class DiagonalTransform {
                 .encodeEach(unencoded, level, evaluator.context().qModulus(level).value()).iterator();
         plaintexts.replaceAll(p -> p != null ? p : made.next());
         unencoded.clear();
+        List<Ciphertext> sums = evaluator.multiplySumEach(terms, Collections.nCopies(partials.length, plaintexts));
+        List<Ciphertext> added = partials[0] == null ? sums : evaluator.addEach(Arrays.asList(partials), sums);
         for (int s = 0; s < partials.length; s++) {
-            Ciphertext sum = evaluator.multiplySum(terms.get(s), plaintexts);
-            partials[s] = partials[s] == null ? sum : evaluator.add(partials[s], sum);
+            partials[s] = added.get(s);
             terms.get(s).clear();
         }
         plaintexts.clear();

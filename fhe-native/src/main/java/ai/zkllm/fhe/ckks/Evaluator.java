@@ -140,35 +140,63 @@ public final class Evaluator {
     /**
      * Σ_k xs[k] · ps[k], the sum a matrix's diagonals spend their time on: every product at one
      * level and scale. The same bytes as multiplying and adding term by term, as one ring operation
-     * ({@link RingContext#productSum}: on a GPU one kernel instead of two per term).
+     * ({@link RingContext#productSums}: on a GPU one kernel instead of two per term).
      */
     public Ciphertext multiplySum(List<Ciphertext> xs, List<Plaintext> ps) {
-        if (xs.isEmpty() || xs.size() != ps.size()) {
-            throw new IllegalArgumentException("multiplySum: " + xs.size() + " ciphertexts and " + ps.size()
-                    + " plaintexts; needs as many of each, at least one");
+        return multiplySumEach(List.of(xs), List.of(ps)).get(0);
+    }
+
+    /**
+     * {@link #multiplySum}(xs[g], ps[g]) for each g (several sessions' or giant steps' sums, all at one level):
+     * the same bytes as one by one, in one ring operation (on a GPU, up to 8 sums share a launch).
+     */
+    public List<Ciphertext> multiplySumEach(List<List<Ciphertext>> xs, List<List<Plaintext>> ps) {
+        if (xs.size() != ps.size()) {
+            throw new IllegalArgumentException("multiplySum: " + xs.size() + " and " + ps.size() + " sums");
         }
-        int level = Math.min(xs.get(0).level(), ps.get(0).level());
-        double scale = productScale(xs.get(0).scale(), ps.get(0).scale(), level, "multiplySum");
-        RnsPoly[] shared = new RnsPoly[xs.size()];
-        RnsPoly[] c0 = new RnsPoly[xs.size()];
-        RnsPoly[] c1 = new RnsPoly[xs.size()];
-        for (int k = 0; k < shared.length; k++) {
-            Ciphertext x = xs.get(k);
-            Plaintext p = ps.get(k);
-            requireSize(x, 2, "multiplySum");
-            if (Math.min(x.level(), p.level()) != level) {
-                throw new IllegalArgumentException("multiplySum: term " + k + " is a product at level "
-                        + Math.min(x.level(), p.level()) + ", term 0 at " + level);
+        int sums = xs.size();
+        RnsPoly[][] shared = new RnsPoly[sums][];
+        RnsPoly[][] c0 = new RnsPoly[sums][];
+        RnsPoly[][] c1 = new RnsPoly[sums][];
+        RnsPoly[] out0 = new RnsPoly[sums];
+        RnsPoly[] out1 = new RnsPoly[sums];
+        int[] levels = new int[sums];
+        double[] scales = new double[sums];
+        for (int g = 0; g < sums; g++) {
+            List<Ciphertext> x = xs.get(g);
+            List<Plaintext> p = ps.get(g);
+            if (x.isEmpty() || x.size() != p.size()) {
+                throw new IllegalArgumentException("multiplySum: " + x.size() + " ciphertexts and " + p.size()
+                        + " plaintexts; needs as many of each, at least one");
             }
-            requireSameScale(scale, x.scale() * p.scale(), "multiplySum");
-            shared[k] = p.poly();
-            c0[k] = x.poly(0);
-            c1[k] = x.poly(1);
+            int level = levels[g] = Math.min(x.get(0).level(), p.get(0).level());
+            if (level != levels[0]) {
+                throw new IllegalArgumentException("multiplySum: sums at levels " + levels[0] + " and " + level);
+            }
+            double scale = scales[g] = productScale(x.get(0).scale(), p.get(0).scale(), level, "multiplySum");
+            shared[g] = new RnsPoly[x.size()];
+            c0[g] = new RnsPoly[x.size()];
+            c1[g] = new RnsPoly[x.size()];
+            for (int k = 0; k < x.size(); k++) {
+                requireSize(x.get(k), 2, "multiplySum");
+                if (Math.min(x.get(k).level(), p.get(k).level()) != level) {
+                    throw new IllegalArgumentException("multiplySum: term " + k + " is a product at level "
+                            + Math.min(x.get(k).level(), p.get(k).level()) + ", term 0 at " + level);
+                }
+                requireSameScale(scale, x.get(k).scale() * p.get(k).scale(), "multiplySum");
+                shared[g][k] = p.get(k).poly();
+                c0[g][k] = x.get(k).poly(0);
+                c1[g][k] = x.get(k).poly(1);
+            }
+            out0[g] = RnsPoly.zero(level + 1, ring.n(), true);
+            out1[g] = RnsPoly.zero(level + 1, ring.n(), true);
         }
-        RnsPoly out0 = RnsPoly.zero(level + 1, ring.n(), true);
-        RnsPoly out1 = RnsPoly.zero(level + 1, ring.n(), true);
-        ring.productSum(shared, c0, c1, out0, out1);
-        return new Ciphertext(new RnsPoly[] {out0, out1}, level, scale);
+        ring.productSums(shared, c0, c1, out0, out1);
+        List<Ciphertext> out = new ArrayList<>(sums);
+        for (int g = 0; g < sums; g++) {
+            out.add(new Ciphertext(new RnsPoly[] {out0[g], out1[g]}, levels[g], scales[g]));
+        }
+        return out;
     }
 
     /** a · c for an integer c: exact, scale and level unchanged. */

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The ring kernels on an NVIDIA GPU: the CUDA kernels (src/main/cuda) through JNI
@@ -687,27 +688,58 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         }
     }
 
-    /** One kernel per {@value #MAX_TERMS} terms: the first writes the outputs, each later one's sums are added. */
+    /**
+     * The sums cut into pieces of at most {@value #MAX_TERMS} terms, packed into the key-switching kernel as
+     * {@link #keySwitchProducts} packs products (the plaintexts as digits, the ciphertexts' polynomials as keys):
+     * a sum's first piece writes its outputs, each later one a fresh pair then added to them, one addition of
+     * every sum's piece r at a time.
+     */
     @Override
-    public synchronized void productSum(RnsPoly[] shared, RnsPoly[] a, RnsPoly[] b, RnsPoly out0, RnsPoly out1,
-                                        NttTable[] chain) {
-        int limbs = out0.limbCount();
-        int[] rows = new int[limbs];
-        for (int k = 0; k < limbs; k++) {
-            rows[k] = k;
+    public synchronized void productSums(RnsPoly[][] shared, RnsPoly[][] a, RnsPoly[][] b, RnsPoly[] out0,
+                                         RnsPoly[] out1, NttTable[] chain) {
+        int sums = shared.length;
+        if (sums == 0 || a.length != sums || b.length != sums || out0.length != sums || out1.length != sums) {
+            throw new IllegalArgumentException("productSums: " + sums + ", " + a.length + " and " + b.length
+                    + " term lists for " + out0.length + " and " + out1.length + " outputs; needs as many of each");
         }
-        for (int from = 0; from < shared.length; from += MAX_TERMS) {
-            int to = Math.min(shared.length, from + MAX_TERMS);
-            RnsPoly sum0 = from == 0 ? out0 : RnsPoly.zero(limbs, out0.n(), true);
-            RnsPoly sum1 = from == 0 ? out1 : RnsPoly.zero(limbs, out0.n(), true);
-            beginOperation();
-            innerProducts(new RnsPoly[][] {Arrays.copyOfRange(shared, from, to)},
-                    new RnsPoly[][] {Arrays.copyOfRange(a, from, to)}, new RnsPoly[][] {Arrays.copyOfRange(b, from, to)},
-                    rows, new long[1], new RnsPoly[] {sum0}, new RnsPoly[] {sum1}, chain);
-            if (from > 0) {
-                polyPointwise(Op.ADD, out0, sum0, null, out0, chain);
-                polyPointwise(Op.ADD, out1, sum1, null, out1, chain);
+        int limbs = out0[0].limbCount();
+        List<RnsPoly[]> digits = new ArrayList<>();
+        List<RnsPoly[]> keyB = new ArrayList<>();
+        List<RnsPoly[]> keyA = new ArrayList<>();
+        List<RnsPoly> acc0 = new ArrayList<>();
+        List<RnsPoly> acc1 = new ArrayList<>();
+        List<List<RnsPoly[]>> later = new ArrayList<>();  // later.get(r - 1): {out0, piece0, out1, piece1} of pieces r
+        for (int g = 0; g < sums; g++) {
+            if (out0[g].limbCount() != limbs || out1[g].limbCount() != limbs) {
+                throw new IllegalArgumentException("productSums: outputs of " + limbs + " and " + out0[g].limbCount()
+                        + " limbs");
             }
+            for (int from = 0, r = 0; from < shared[g].length; from += MAX_TERMS, r++) {
+                int to = Math.min(shared[g].length, from + MAX_TERMS);
+                digits.add(Arrays.copyOfRange(shared[g], from, to));
+                keyB.add(Arrays.copyOfRange(a[g], from, to));
+                keyA.add(Arrays.copyOfRange(b[g], from, to));
+                RnsPoly piece0 = r == 0 ? out0[g] : RnsPoly.zero(limbs, out0[g].n(), true);
+                RnsPoly piece1 = r == 0 ? out1[g] : RnsPoly.zero(limbs, out0[g].n(), true);
+                acc0.add(piece0);
+                acc1.add(piece1);
+                if (r > 0) {
+                    if (later.size() < r) {
+                        later.add(new ArrayList<>());
+                    }
+                    later.get(r - 1).add(new RnsPoly[] {out0[g], piece0, out1[g], piece1});
+                }
+            }
+        }
+        int[] rows = new int[limbs];
+        Arrays.setAll(rows, k -> k);
+        keySwitchProducts(digits.toArray(RnsPoly[][]::new), keyB.toArray(RnsPoly[][]::new),
+                keyA.toArray(RnsPoly[][]::new), rows, new int[digits.size()][], acc0.toArray(RnsPoly[]::new),
+                acc1.toArray(RnsPoly[]::new), chain);
+        for (List<RnsPoly[]> pieces : later) {
+            RnsPoly[] outs = pieces.stream().flatMap(p -> Stream.of(p[0], p[2])).toArray(RnsPoly[]::new);
+            RnsPoly[] addends = pieces.stream().flatMap(p -> Stream.of(p[1], p[3])).toArray(RnsPoly[]::new);
+            add(outs, addends, outs, chain);
         }
     }
 

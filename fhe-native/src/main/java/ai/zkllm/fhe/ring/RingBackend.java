@@ -242,18 +242,21 @@ public interface RingBackend {
     }
 
     /**
-     * out0 = Σ_k shared[k] · a[k] and out1 = Σ_k shared[k] · b[k] pointwise: a sum of plaintext
-     * products of ciphertexts (a matrix's diagonals; a[k], b[k] the two polynomials of a ciphertext,
-     * shared[k] a plaintext). out0 and out1 alias nothing. The default multiplies and adds term by
-     * term, what a CPU does fastest; the sum is exact, so any order gives the same bytes.
+     * For each sum g, out0[g] = Σ_k shared[g][k] · a[g][k] and out1[g] = Σ_k shared[g][k] · b[g][k] pointwise:
+     * sums of plaintext products of ciphertexts (a matrix's diagonals, of several sessions or giant steps;
+     * a[g][k], b[g][k] the two polynomials of a ciphertext, shared[g][k] a plaintext), each of at least one
+     * term, every output of one limb count. The outputs alias nothing. The default multiplies and adds term
+     * by term, what a CPU does fastest; the sums are exact, so any order gives the same bytes.
      */
-    default void productSum(RnsPoly[] shared, RnsPoly[] a, RnsPoly[] b, RnsPoly out0, RnsPoly out1,
-                            NttTable[] chain) {
-        mul(shared[0], a[0], out0, chain);
-        mul(shared[0], b[0], out1, chain);
-        for (int k = 1; k < shared.length; k++) {
-            mulAdd(shared[k], a[k], out0, chain);
-            mulAdd(shared[k], b[k], out1, chain);
+    default void productSums(RnsPoly[][] shared, RnsPoly[][] a, RnsPoly[][] b, RnsPoly[] out0, RnsPoly[] out1,
+                             NttTable[] chain) {
+        for (int g = 0; g < shared.length; g++) {
+            mul(shared[g][0], a[g][0], out0[g], chain);
+            mul(shared[g][0], b[g][0], out1[g], chain);
+            for (int k = 1; k < shared[g].length; k++) {
+                mulAdd(shared[g][k], a[g][k], out0[g], chain);
+                mulAdd(shared[g][k], b[g][k], out1[g], chain);
+            }
         }
     }
 

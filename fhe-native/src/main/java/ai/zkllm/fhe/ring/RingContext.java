@@ -1,6 +1,9 @@
 package ai.zkllm.fhe.ring;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -112,18 +115,28 @@ public final class RingContext {
     }
 
     /**
-     * out0 = Σ_k shared[k] · a[k], out1 = Σ_k shared[k] · b[k] over the limbs of the outputs
-     * ({@link RingBackend#productSum}); all in NTT form, at least one term, out0 and out1 aliasing nothing.
+     * For each sum g, out0[g] = Σ_k shared[g][k] · a[g][k], out1[g] = Σ_k shared[g][k] · b[g][k] over the
+     * limbs of the outputs, all of one count ({@link RingBackend#productSums}): all in NTT form, at least one
+     * term each, the outputs distinct and aliasing nothing; in one backend operation.
      */
-    public void productSum(RnsPoly[] shared, RnsPoly[] a, RnsPoly[] b, RnsPoly out0, RnsPoly out1) {
-        if (shared.length == 0 || a.length != shared.length || b.length != shared.length) {
-            throw new IllegalArgumentException("productSum: " + shared.length + ", " + a.length + " and " + b.length
-                    + " terms; needs as many of each, at least one");
+    public void productSums(RnsPoly[][] shared, RnsPoly[][] a, RnsPoly[][] b, RnsPoly[] out0, RnsPoly[] out1) {
+        Set<RnsPoly> outputs = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int g = 0; g < shared.length; g++) {
+            if (shared[g].length == 0 || a[g].length != shared[g].length || b[g].length != shared[g].length) {
+                throw new IllegalArgumentException("productSum: " + shared[g].length + ", " + a[g].length + " and "
+                        + b[g].length + " terms; needs as many of each, at least one");
+            }
+            if (out0[g].limbCount() != out0[0].limbCount() || out1[g].limbCount() != out0[0].limbCount()) {
+                throw new IllegalArgumentException("productSums: outputs of " + out0[0].limbCount() + " and "
+                        + out0[g].limbCount() + " limbs");
+            }
+            if (!outputs.add(out0[g]) || !outputs.add(out1[g])) {
+                throw new IllegalArgumentException("productSums: an output listed twice");
+            }
         }
-        if (out0 == out1) {
-            throw new IllegalArgumentException("productSum: out0 and out1 must differ");
+        if (shared.length > 0) {
+            backend.productSums(shared, a, b, out0, out1, tables);
         }
-        backend.productSum(shared, a, b, out0, out1, tables);
     }
 
     /** out = a · c for a signed integer constant c. */

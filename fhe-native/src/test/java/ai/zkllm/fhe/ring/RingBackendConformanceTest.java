@@ -419,8 +419,9 @@ abstract class RingBackendConformanceTest {
                 RnsPoly[] second = {RnsPoly.zero(count, n, true), RnsPoly.zero(count, n, true)};
                 for (int side = 0; side < 2; side++) {
                     RingBackend on = side == 0 ? REFERENCE : backend;
-                    on.productSum(new RnsPoly[] {a[side], b[side], a[side]}, new RnsPoly[] {b[side], b[side], a[side]},
-                            new RnsPoly[] {a[side], a[side], b[side]}, result[side], second[side], chain);
+                    on.productSums(new RnsPoly[][] {{a[side], b[side], a[side]}},
+                            new RnsPoly[][] {{b[side], b[side], a[side]}}, new RnsPoly[][] {{a[side], a[side], b[side]}},
+                            new RnsPoly[] {result[side]}, new RnsPoly[] {second[side]}, chain);
                 }
                 pool.add(second);
             } else if (op == 12) {  // the heap writes: both sides must see the new residue from now on
@@ -446,26 +447,40 @@ abstract class RingBackendConformanceTest {
         }
     }
 
-    /** More terms than one GPU kernel takes (64), over fewer limbs than the terms have. */
+    /**
+     * Sums of more terms than one GPU kernel takes (64; one of three kernels' worth), of a few, of one, and more
+     * sums than one kernel takes (8), over fewer limbs than the terms have.
+     */
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("backendCases")
-    void productSumOfManyTermsMatchesJava(RingBackend backend) {
+    void productSumsOfManyTermsMatchJava(RingBackend backend) {
         int n = 64;
-        int terms = 70;
+        int[] terms = {70, 3, 140, 1, 5, 5, 5, 5, 5, 5};
         SplittableRandom random = new SplittableRandom(5);
         NttTable[] chain = chain(4, n);
-        RnsPoly[][] operands = new RnsPoly[3][terms];
-        for (RnsPoly[] role : operands) {
-            for (int k = 0; k < terms; k++) {
-                role[k] = poly(random, chain, 4);
+        RnsPoly[][][] operands = new RnsPoly[3][terms.length][];
+        for (RnsPoly[][] role : operands) {
+            for (int g = 0; g < terms.length; g++) {
+                role[g] = new RnsPoly[terms[g]];
+                Arrays.setAll(role[g], k -> poly(random, chain, 4));
             }
         }
-        RnsPoly[] expected = {RnsPoly.zero(3, n, true), RnsPoly.zero(3, n, true)};
-        RnsPoly[] actual = {RnsPoly.zero(3, n, true), RnsPoly.zero(3, n, true)};
-        REFERENCE.productSum(operands[0], operands[1], operands[2], expected[0], expected[1], chain);
-        backend.productSum(copies(operands[0]), copies(operands[1]), copies(operands[2]), actual[0], actual[1], chain);
-        assertArrayEquals(expected[0].limbs(), actual[0].limbs());
-        assertArrayEquals(expected[1].limbs(), actual[1].limbs());
+        RnsPoly[][] expected = new RnsPoly[2][terms.length];
+        RnsPoly[][] actual = new RnsPoly[2][terms.length];
+        for (RnsPoly[][] side : new RnsPoly[][][] {expected, actual}) {
+            for (RnsPoly[] outputs : side) {
+                Arrays.setAll(outputs, g -> RnsPoly.zero(3, n, true));
+            }
+        }
+        REFERENCE.productSums(operands[0], operands[1], operands[2], expected[0], expected[1], chain);
+        RnsPoly[][][] copied = new RnsPoly[3][][];
+        Arrays.setAll(copied, role -> Arrays.stream(operands[role]).map(RingBackendConformanceTest::copies)
+                .toArray(RnsPoly[][]::new));
+        backend.productSums(copied[0], copied[1], copied[2], actual[0], actual[1], chain);
+        for (int g = 0; g < terms.length; g++) {
+            assertArrayEquals(expected[0][g].limbs(), actual[0][g].limbs(), "sum " + g + " of " + terms[g] + " terms, out0");
+            assertArrayEquals(expected[1][g].limbs(), actual[1][g].limbs(), "sum " + g + " of " + terms[g] + " terms, out1");
+        }
     }
 
     /** Sums and differences of polynomials of different limb counts in one call (ciphertexts at two levels). */
