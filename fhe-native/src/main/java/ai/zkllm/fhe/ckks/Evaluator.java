@@ -531,13 +531,14 @@ public final class Evaluator {
         requireSameScale(a.scale(), p.scale(), op + "(plaintext)");
         int level = Math.min(a.level(), p.level());
         RnsPoly[] polys = new RnsPoly[a.size()];
-        for (int i = 0; i < polys.length; i++) {
-            polys[i] = ring.prefix(a.poly(i), level + 1);
-        }
+        polys[0] = RnsPoly.zero(level + 1, ring.n(), true);  // the sum straight into it, no copy of c0 first
         if (subtract) {
-            ring.sub(polys[0], p.poly(), polys[0]);
+            ring.sub(a.poly(0), p.poly(), polys[0]);
         } else {
-            ring.add(polys[0], p.poly(), polys[0]);
+            ring.add(a.poly(0), p.poly(), polys[0]);
+        }
+        for (int i = 1; i < polys.length; i++) {
+            polys[i] = ring.prefix(a.poly(i), level + 1);
         }
         return new Ciphertext(polys, level, a.scale());
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * y = x·W + b for every position of a packed ciphertext ({@link Layout}), one level. With rows of
@@ -30,6 +31,8 @@ final class PackedMatrix {
     private final DiagonalTransform diagonals;
     private final int[] foldColumns;
     private final double[] bias;
+    /** The bias's encodings by (level, scale) when encodings are cached (one context), else null. */
+    private final Map<BiasEncoding, Plaintext> encodedBiases;
 
     PackedMatrix(QuantizedMatrix m, double outputFactor, Layout layout, boolean cacheEncodings) {
         this(m.dequantized(), m.bias(), m.in(), m.out(), outputFactor, layout, cacheEncodings);
@@ -38,6 +41,7 @@ final class PackedMatrix {
     /** W [in, out] row-major and b [out]. */
     PackedMatrix(double[] w, double[] b, int in, int out, double outputFactor, Layout layout, boolean cacheEncodings) {
         this.layout = layout;
+        this.encodedBiases = cacheEncodings ? new ConcurrentHashMap<>() : null;
         int nIn = Layout.period(in);
         int nOut = Layout.period(out);
         int count = Math.min(nIn, nOut);
@@ -117,11 +121,22 @@ final class PackedMatrix {
         for (int s = 0; s < sums.size(); s++) {
             Ciphertext y = rescaled.get(s);
             if (encodedBias == null || encodedBias.level() != y.level() || encodedBias.scale() != y.scale()) {
-                encodedBias = evs.get(s).encoder().encode(bias, y.level(), y.scale());  // once for a batch's sessions
+                encodedBias = encodedBias(evs.get(s), y.level(), y.scale());  // once for a batch's sessions
             }
             out.add(evs.get(s).add(y, encodedBias));
         }
         return out;
+    }
+
+    /** The bias at (level, scale): kept, like the diagonals, when encodings are cached (an FFT less per call). */
+    private Plaintext encodedBias(Evaluator ev, int level, double scale) {
+        if (encodedBiases == null) {
+            return ev.encoder().encode(bias, level, scale);
+        }
+        return encodedBiases.computeIfAbsent(new BiasEncoding(level, scale), k -> ev.encoder().encode(bias, level, scale));
+    }
+
+    private record BiasEncoding(int level, double scale) {
     }
 
     /** The slot rotations {@link #apply} performs: the Galois keys it needs. */
