@@ -537,6 +537,10 @@ JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeLaunches(JN
     return static_cast<jlong>(zkc_launches(contextOf(handle)));
 }
 
+JNIEXPORT jlong JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeWaitNanos(JNIEnv*, jclass, jlong handle) {
+    return static_cast<jlong>(zkc_wait_nanos(contextOf(handle)));
+}
+
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeZero(JNIEnv* env, jclass, jlong handle,
                                                                           jlong address, jlong count) {
     zkc_ctx* ctx = contextOf(handle);

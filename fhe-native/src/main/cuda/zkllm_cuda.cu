@@ -11,6 +11,7 @@
 
 #include <cuda_runtime.h>
 
+#include <chrono>
 #include <new>
 #include <string>
 
@@ -22,6 +23,7 @@ struct zkc_ctx {
     cudaError_t firstError;
     std::string lastError;
     uint64_t launches;
+    uint64_t waitNanos;  // blocked in stream synchronizations (zkc_wait_nanos)
 };
 
 struct zkc_limbs {
@@ -45,6 +47,15 @@ int record(zkc_ctx* ctx, cudaError_t e) {
         return static_cast<int>(e);
     }
     return 0;
+}
+
+/** Waits for everything queued on the stream, counting the time blocked. */
+int waitForStream(zkc_ctx* ctx) {
+    auto start = std::chrono::steady_clock::now();
+    int r = record(ctx, cudaStreamSynchronize(ctx->stream));
+    auto waited = std::chrono::steady_clock::now() - start;
+    ctx->waitNanos += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count());
+    return r;
 }
 
 /** Called after every kernel launch: counts it and records a launch error. */
@@ -229,7 +240,7 @@ int zkc_device_count(void) {
 
 zkc_ctx* zkc_create(int device) {
     if (cudaSetDevice(device) != cudaSuccess) return nullptr;
-    zkc_ctx* ctx = new (std::nothrow) zkc_ctx{device, nullptr, cudaSuccess, {}, 0};
+    zkc_ctx* ctx = new (std::nothrow) zkc_ctx{device, nullptr, cudaSuccess, {}, 0, 0};
     if (ctx == nullptr) return nullptr;
     if (cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking) != cudaSuccess) {
         delete ctx;
@@ -254,9 +265,10 @@ void zkc_destroy(zkc_ctx* ctx) {
 const char* zkc_last_error(const zkc_ctx* ctx) { return ctx->lastError.c_str(); }
 
 uint64_t zkc_launches(const zkc_ctx* ctx) { return ctx->launches; }
+uint64_t zkc_wait_nanos(const zkc_ctx* ctx) { return ctx->waitNanos; }
 
 int zkc_sync(zkc_ctx* ctx) {
-    if (int r = record(ctx, cudaStreamSynchronize(ctx->stream))) return r;
+    if (int r = waitForStream(ctx)) return r;
     return ctx->firstError == cudaSuccess ? 0 : static_cast<int>(ctx->firstError);
 }
 
@@ -278,12 +290,12 @@ void zkc_free(zkc_ctx* ctx, void* device) {
 
 int zkc_upload(zkc_ctx* ctx, uint64_t* device, const uint64_t* host, size_t words) {
     if (int r = record(ctx, cudaMemcpyAsync(device, host, words * 8, cudaMemcpyHostToDevice, ctx->stream))) return r;
-    return record(ctx, cudaStreamSynchronize(ctx->stream));
+    return waitForStream(ctx);
 }
 
 int zkc_download(zkc_ctx* ctx, uint64_t* host, const uint64_t* device, size_t words) {
     if (int r = record(ctx, cudaMemcpyAsync(host, device, words * 8, cudaMemcpyDeviceToHost, ctx->stream))) return r;
-    return record(ctx, cudaStreamSynchronize(ctx->stream));
+    return waitForStream(ctx);
 }
 
 int zkc_copy(zkc_ctx* ctx, uint64_t* dst, const uint64_t* src, size_t words) {
@@ -301,7 +313,7 @@ int32_t* zkc_upload_permutation(zkc_ctx* ctx, const int32_t* host, size_t n) {
     void* p = zkc_alloc(ctx, (n * sizeof(int32_t) + 7) / 8);
     if (p == nullptr) return nullptr;
     if (record(ctx, cudaMemcpyAsync(p, host, n * sizeof(int32_t), cudaMemcpyHostToDevice, ctx->stream)) ||
-        record(ctx, cudaStreamSynchronize(ctx->stream))) {
+        waitForStream(ctx)) {
         zkc_free(ctx, p);
         return nullptr;
     }

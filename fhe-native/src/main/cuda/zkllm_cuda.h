@@ -44,6 +44,12 @@ int zkc_sync(zkc_ctx* ctx);
  * was made: what a computation pays in launch overhead (transfers to and from the host are not counted).
  */
 uint64_t zkc_launches(const zkc_ctx* ctx);
+/**
+ * Nanoseconds the host has spent blocked in the context's stream synchronizations (zkc_sync, and the
+ * uploads and downloads, which wait for the stream): over a computation's wall time, the share spent
+ * waiting for the device rather than preparing and launching its work.
+ */
+uint64_t zkc_wait_nanos(const zkc_ctx* ctx);
 
 /**
  * Device words (8 bytes each), in stream order from the device's memory pool (usable by work queued

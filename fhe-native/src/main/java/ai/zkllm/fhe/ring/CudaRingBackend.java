@@ -836,7 +836,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** What the polynomial operations hold on the device and have moved and run so far (tests, benchmarks). */
     public synchronized DeviceTraffic traffic() {
-        return polys.traffic(nativeLaunches(context()));
+        return polys.traffic(nativeLaunches(context()), nativeWaitNanos(context()));
     }
 
     /**
@@ -1021,6 +1021,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** Kernels launched and device copies and fills queued on the context so far (zkc_launches). */
     private static native long nativeLaunches(long context);
+
+    /** Nanoseconds blocked in the stream's synchronizations so far (zkc_wait_nanos). */
+    private static native long nativeWaitNanos(long context);
 
     private static native void nativeZero(long context, long address, long words);
 

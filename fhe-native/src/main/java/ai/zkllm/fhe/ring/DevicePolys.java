@@ -142,9 +142,12 @@ final class DevicePolys {
         uploadedBytes += bytes;
     }
 
-    /** Bytes held on the device now, bytes moved up and down and operations begun so far, with the device's launches. */
-    DeviceTraffic traffic(long launches) {
-        return new DeviceTraffic(heldBytes, uploadedBytes, downloadedBytes, operations, launches);
+    /**
+     * Bytes held on the device now, bytes moved up and down and operations begun so far, with the device's
+     * launches and the time blocked waiting for it.
+     */
+    DeviceTraffic traffic(long launches, long waitNanos) {
+        return new DeviceTraffic(heldBytes, uploadedBytes, downloadedBytes, operations, launches, waitNanos);
     }
 
     private Held ours(RnsPoly p) {

@@ -119,6 +119,7 @@ public final class ModelBenchmark {
                 out.put("device_bytes_down", device.bytesDown());
                 out.put("device_operations", device.operations());
                 out.put("device_launches", device.launches());
+                out.put("device_wait_seconds", rounded(device.waitNanos() / 1e9));  // the rest of the wall time: host work
             }
             ArrayNode list = out.putArray("tokens");
             for (Token t : tokens) {
@@ -244,8 +245,9 @@ public final class ModelBenchmark {
                         : String.format("%.3f tokens/s after every session's first", result.tokensPerSecondAfterFirst()),
                 worst));
         if (device != null) {
-            log.accept(String.format("device: %.1f MB up, %.1f MB down, %d operations, %d kernel launches and device copies",
-                    device.bytesUp() / 1e6, device.bytesDown() / 1e6, device.operations(), device.launches()));
+            log.accept(String.format("device: %.1f MB up, %.1f MB down, %d operations, %d kernel launches and device copies,"
+                    + " %.3f s of %.3f s waiting for the device", device.bytesUp() / 1e6, device.bytesDown() / 1e6,
+                    device.operations(), device.launches(), device.waitNanos() / 1e9, result.wallSeconds()));
         }
         return result;
     }

@@ -33,6 +33,9 @@ class ModelOnCudaTest {
             assertNotNull(r.device(), "the cuda backend counts what crosses PCIe");
             assertTrue(r.device().bytesUp() > 0 && r.device().bytesDown() > 0);
             assertTrue(r.device().operations() > 0);
+            // the backend serializes its calls, so the waits never overlap: they fit in the wall time
+            assertTrue(r.device().waitNanos() >= 0 && r.device().waitNanos() / 1e9 <= r.wallSeconds(),
+                    "waited " + r.device().waitNanos() + " ns in " + r.wallSeconds() + " s");
         }
     }
 
