@@ -139,13 +139,7 @@ class CrossBackendCircuitTest {
                 List<Ciphertext> batch = DiagonalTransform.sumEach(evaluators, List.of(matrix), rotated);
                 long batchLaunches = cuda.traffic().since(between).launches();
                 long aloneLaunches = between.since(start).launches();
-                for (int s = 0; s < 3; s++) {
-                    String what = backend.name() + " session " + s;
-                    assertCiphertextEquals(what + ": batch", new Ciphertext[] {alone.get(s), batch.get(s)});
-                    if (reference != null) {
-                        assertCiphertextEquals(what + ": java", new Ciphertext[] {reference.get(s), batch.get(s)});
-                    }
-                }
+                assertBatchIsEachAlone(backend, alone, batch, reference);
                 reference = reference == null ? batch : reference;
                 if (backend == cuda) {
                     assertTrue(batchLaunches < aloneLaunches, "launches of the batch " + batchLaunches
@@ -261,13 +255,7 @@ class CrossBackendCircuitTest {
                 List<Ciphertext> batch = evaluator.rescaleEach(inputs);
                 long batchLaunches = cuda.traffic().since(between).launches();
                 long aloneLaunches = between.since(start).launches();
-                for (int s = 0; s < 3; s++) {
-                    String what = backend.name() + " session " + s;
-                    assertCiphertextEquals(what + ": batch", new Ciphertext[] {alone.get(s), batch.get(s)});
-                    if (reference != null) {
-                        assertCiphertextEquals(what + ": java", new Ciphertext[] {reference.get(s), batch.get(s)});
-                    }
-                }
+                assertBatchIsEachAlone(backend, alone, batch, reference);
                 assertEquals(3, batch.get(0).size(), "a product's three polynomials, rescaled");
                 reference = reference == null ? batch : reference;
                 if (backend == cuda) {
@@ -429,6 +417,18 @@ class CrossBackendCircuitTest {
 
     private static boolean sameScale(Ciphertext a, Ciphertext b) {
         return Math.abs(a.scale() - b.scale()) <= Evaluator.SCALE_TOLERANCE * Math.max(a.scale(), b.scale());
+    }
+
+    /** Each session's result of a batch is its result alone, and (reference not null) java's. */
+    private static void assertBatchIsEachAlone(RingBackend backend, List<Ciphertext> alone, List<Ciphertext> batch,
+            List<Ciphertext> reference) {
+        for (int s = 0; s < alone.size(); s++) {
+            String what = backend.name() + " session " + s;
+            assertCiphertextEquals(what + ": batch", new Ciphertext[] {alone.get(s), batch.get(s)});
+            if (reference != null) {
+                assertCiphertextEquals(what + ": java", new Ciphertext[] {reference.get(s), batch.get(s)});
+            }
+        }
     }
 
     private static void assertKeyEquals(String what, SwitchingKey a, SwitchingKey b) {
