@@ -766,10 +766,11 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyConvertB
 }
 
 /**
- * Key-switching products over `limbs` limbs in one kernel, reading the digits and the key polynomials
- * where they are held (limb keyLimbs[k] of each key polynomial for limb k): product g sums the terms
- * [starts[g], starts[g + 1]) into acc0[g] and acc1[g], its digits read through the device permutation perms[g]
- * (0: none).
+ * Key-switching products over `limbs` limbs, reading the digits and the key polynomials where they are
+ * held (limb keyLimbs[k] of each key polynomial for limb k): product g sums the terms [starts[g], starts[g + 1])
+ * into acc0[g] and acc1[g], its digits read through the device permutation perms[g] (0: none). Any number of
+ * products, each of at most ZKC_MAX_DIGITS terms, packed here into the kernel's launches, so that a batch of key
+ * switches or product sums is one call.
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitchProducts(
     JNIEnv* env, jclass, jlong handle, jlong table, jlongArray digits, jlongArray keyB, jlongArray keyA,
@@ -777,11 +778,13 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitc
     zkc_ctx* ctx = contextOf(handle);
     size_t count = static_cast<size_t>(env->GetArrayLength(digits));
     size_t products = static_cast<size_t>(env->GetArrayLength(acc0));
-    if (count > ZKC_MAX_DIGITS || products == 0 || products > ZKC_MAX_PRODUCTS ||
+    if (products == 0 || static_cast<size_t>(env->GetArrayLength(keyB)) != count ||
+        static_cast<size_t>(env->GetArrayLength(keyA)) != count ||
         static_cast<size_t>(env->GetArrayLength(acc1)) != products ||
         static_cast<size_t>(env->GetArrayLength(perms)) != products ||
-        static_cast<size_t>(env->GetArrayLength(starts)) != products + 1 || limbs <= 0 || limbs > ZKC_MAX_SCALAR_LIMBS) {
-        throwIllegalArgument(env, "more digits, products or limbs than the key-switching kernel takes");
+        static_cast<size_t>(env->GetArrayLength(starts)) != products + 1 || limbs <= 0 || limbs > ZKC_MAX_SCALAR_LIMBS ||
+        env->GetArrayLength(keyLimbs) < limbs) {
+        throwIllegalArgument(env, "a start, a permutation and two outputs per product, a key limb per limb (at most 64)");
         return;
     }
     std::vector<jlong> pd(count), pb(count), pa(count), p0(products), p1(products), pp(products);
@@ -794,23 +797,42 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitc
     env->GetLongArrayRegion(perms, 0, static_cast<jsize>(products), pp.data());
     env->GetIntArrayRegion(starts, 0, static_cast<jsize>(products + 1), bounds.data());
     env->GetIntArrayRegion(keyLimbs, 0, limbs, rows.data());
-    zkc_key_switch ops{};
-    ops.count = count;
-    for (size_t j = 0; j < count; j++) {
-        ops.digits[j] = words(pd[j]);
-        ops.keyB[j] = words(pb[j]);
-        ops.keyA[j] = words(pa[j]);
+    bool covered = bounds[0] == 0 && static_cast<size_t>(bounds[products]) == count;
+    for (size_t g = 0; g < products && covered; g++) {
+        covered = bounds[g] < bounds[g + 1] && bounds[g + 1] - bounds[g] <= ZKC_MAX_DIGITS;
     }
-    for (jint k = 0; k < limbs; k++) ops.keyLimbs[k] = static_cast<uint32_t>(rows[static_cast<size_t>(k)]);
-    zkc_key_switch_outputs outputs{};
-    outputs.count = products;
-    for (size_t g = 0; g < products; g++) {
-        outputs.acc0[g] = words(p0[g]);
-        outputs.acc1[g] = words(p1[g]);
-        outputs.perm[g] = reinterpret_cast<const int32_t*>(pp[g]);
+    if (!covered) {
+        throwIllegalArgument(env, "the starts must cover the terms, 1 to 64 for each product");
+        return;
     }
-    for (size_t g = 0; g <= products; g++) outputs.start[g] = static_cast<uint32_t>(bounds[g]);
-    int rc = zkc_key_switch_products(ctx, tableOf(table)->limbs, &ops, &outputs, static_cast<size_t>(limbs));
+    // one kernel per ZKC_MAX_PRODUCTS products of at most ZKC_MAX_DIGITS terms in all
+    int rc = 0;
+    for (size_t first = 0; first < products && rc == 0;) {
+        size_t end = first;
+        for (size_t terms = 0; end < products && end - first < ZKC_MAX_PRODUCTS &&
+                               terms + static_cast<size_t>(bounds[end + 1] - bounds[end]) <= ZKC_MAX_DIGITS; end++) {
+            terms += static_cast<size_t>(bounds[end + 1] - bounds[end]);
+        }
+        size_t from = static_cast<size_t>(bounds[first]);
+        zkc_key_switch ops{};
+        ops.count = static_cast<size_t>(bounds[end]) - from;
+        for (size_t j = 0; j < ops.count; j++) {
+            ops.digits[j] = words(pd[from + j]);
+            ops.keyB[j] = words(pb[from + j]);
+            ops.keyA[j] = words(pa[from + j]);
+        }
+        for (jint k = 0; k < limbs; k++) ops.keyLimbs[k] = static_cast<uint32_t>(rows[static_cast<size_t>(k)]);
+        zkc_key_switch_outputs outputs{};
+        outputs.count = end - first;
+        for (size_t g = first; g < end; g++) {
+            outputs.acc0[g - first] = words(p0[g]);
+            outputs.acc1[g - first] = words(p1[g]);
+            outputs.perm[g - first] = reinterpret_cast<const int32_t*>(pp[g]);
+        }
+        for (size_t g = first; g <= end; g++) outputs.start[g - first] = static_cast<uint32_t>(bounds[g]) - from;
+        rc = zkc_key_switch_products(ctx, tableOf(table)->limbs, &ops, &outputs, static_cast<size_t>(limbs));
+        first = end;
+    }
     succeeded(env, ctx, rc, "key switching product");
 }
 

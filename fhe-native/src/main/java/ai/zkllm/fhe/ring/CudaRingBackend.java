@@ -650,7 +650,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
                 new int[][] {perm}, new RnsPoly[] {acc0}, new RnsPoly[] {acc1}, chain);
     }
 
-    /** One kernel per {@value #MAX_PRODUCTS} products of at most {@value #MAX_TERMS} digits in all. */
+    /** One call, one kernel per {@value #MAX_PRODUCTS} products of at most {@value #MAX_TERMS} digits in all. */
     @Override
     public synchronized void keySwitchProducts(RnsPoly[][] digits, RnsPoly[][] keyB, RnsPoly[][] keyA, int[] keyLimbs,
                                                int[][] perms, RnsPoly[] acc0, RnsPoly[] acc1, NttTable[] chain) {
@@ -674,18 +674,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         for (int g = 0; g < products; g++) {
             devicePerms[g] = perms[g] == null ? 0 : permutation(perms[g], acc0[0].n());
         }
-        for (int first = 0; first < products; ) {
-            int end = first;
-            for (int terms = 0; end < products && end - first < MAX_PRODUCTS
-                    && terms + digits[end].length <= MAX_TERMS; end++) {
-                terms += digits[end].length;
-            }
-            beginOperation();
-            innerProducts(Arrays.copyOfRange(digits, first, end), Arrays.copyOfRange(keyB, first, end),
-                    Arrays.copyOfRange(keyA, first, end), keyLimbs, Arrays.copyOfRange(devicePerms, first, end),
-                    Arrays.copyOfRange(acc0, first, end), Arrays.copyOfRange(acc1, first, end), chain);
-            first = end;
-        }
+        beginOperation();
+        innerProducts(digits, keyB, keyA, keyLimbs, devicePerms, acc0, acc1, chain);
     }
 
     /**
@@ -746,8 +736,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /**
      * For each product g: acc0[g] = Σ_j π_g(digits[g][j]) · keyB[g][j], acc1[g] = Σ_j π_g(digits[g][j]) · keyA[g][j]
      * over the outputs' limbs (all of one count), the keys' limb keyLimbs[k] for limb k, π_g the device
-     * permutation perms[g] (0: none); one kernel, so at most {@value #MAX_PRODUCTS} products of at most
-     * {@value #MAX_TERMS} terms in all.
+     * permutation perms[g] (0: none); the JNI layer packs them into kernels of at most {@value #MAX_PRODUCTS}
+     * products and {@value #MAX_TERMS} terms, each product at most {@value #MAX_TERMS} terms.
      */
     private void innerProducts(RnsPoly[][] digits, RnsPoly[][] keyB, RnsPoly[][] keyA, int[] keyLimbs, long[] perms,
                                RnsPoly[] acc0, RnsPoly[] acc1, NttTable[] chain) {
@@ -1045,10 +1035,10 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             int n);
 
     /**
-     * RingBackend.keySwitchProducts over {@code limbs} limbs in one kernel: product g sums the terms
+     * RingBackend.keySwitchProducts over {@code limbs} limbs in one call: product g sums the terms
      * [starts[g], starts[g + 1]) of digits, keyB and keyA (device addresses) into acc0[g] and acc1[g]; key limb
      * keyLimbs[k] pairs with limb k; product g reads its digits through the device permutation perms[g] (0: none).
-     * At most 8 products, 64 terms and 64 limbs (zkllm_cuda.h).
+     * Products of at most 64 terms each, packed into kernels of 8 products and 64 terms; at most 64 limbs (zkllm_cuda.h).
      */
     private static native void nativePolyKeySwitchProducts(long context, long table, long[] digits, long[] keyB,
             long[] keyA, int[] starts, int[] keyLimbs, long[] perms, long[] acc0, long[] acc1, int limbs);

@@ -76,12 +76,14 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
             assertRejected("nativeKeySwitchProduct", context, table, one, one, new long[][] {new long[7]}, null,
                     eight.clone(), eight.clone());
             long[] digits65 = new long[65];
+            long[] three = new long[3];
             assertRejected("nativePolyKeySwitchProducts", context, table, digits65, digits65, digits65, new int[] {0, 65},
-                    new int[1], new long[1], new long[1], new long[1], 1);
+                    new int[1], new long[1], new long[1], new long[1], 1);  // a product of more terms than a kernel takes
+            assertRejected("nativePolyKeySwitchProducts", context, table, three, three, new long[2], new int[] {0, 3},
+                    new int[1], new long[1], new long[1], new long[1], 1);  // fewer keys than digits
             long[] nine = new long[9];
             assertRejected("nativePolyKeySwitchProducts", context, table, nine, nine, nine, new int[10], new int[1], nine,
-                    nine, nine, 1);  // more products than one kernel takes
-            long[] three = new long[3];
+                    nine, nine, 1);  // products without terms (the starts all 0)
             assertRejected("nativePolyKeySwitchProducts", context, table, three, three, three, new int[] {0, 3},
                     new int[1], new long[2], new long[2], new long[2], 1);  // the bounds do not list every product
             assertRejected("nativePolyKeySwitchProducts", context, table, three, three, three, new int[] {0, 3},
