@@ -209,14 +209,20 @@ public final class DiagonalTransform {
         // the exact modular sum of their results does not depend on the order. On an operation-bound backend (a
         // GPU) every step's giant rotations then go to one batch of key switches, which share their launches; on a
         // CPU each step rotates as soon as its partials are made (together they would hold every step's digits)
+        // with every diagonal encoded already, a GPU's partial sums of all giant steps go to one operation too
         boolean together = first.context().ring().backend().operationBound();
         List<Integer> offsets = List.copyOf(giants);
-        List<List<Ciphertext>> shifted = offsets.stream().parallel().map(g -> {
-            List<Ciphertext> partials = giantPartials(first, transforms, rotatedInputs, encoded, level, g);
-            return g == 0 || together ? partials : Evaluator.rotateEach(evaluators, partials, g);
-        }).toList();
-        if (together) {
-            shifted = rotateTogether(evaluators, offsets, shifted);
+        List<List<Ciphertext>> shifted;
+        if (together && !encoded.contains(null)) {
+            shifted = rotateTogether(evaluators, offsets, cachedPartials(first, transforms, rotatedInputs, encoded, offsets));
+        } else {
+            shifted = offsets.stream().parallel().map(g -> {
+                List<Ciphertext> partials = giantPartials(first, transforms, rotatedInputs, encoded, level, g);
+                return g == 0 || together ? partials : Evaluator.rotateEach(evaluators, partials, g);
+            }).toList();
+            if (together) {
+                shifted = rotateTogether(evaluators, offsets, shifted);
+            }
         }
         if (shifted.isEmpty()) {
             List<Ciphertext> zeros = new ArrayList<>(evaluators.size());
@@ -287,7 +293,7 @@ public final class DiagonalTransform {
     /**
      * Per batch element s, Σ over the transforms of Σ_b rot(d_(g+b), -g) ⊙ rot(x_s, b) for giant
      * offset g; each diagonal is encoded once (by the shared context's encoder) for all elements.
-     * The products go to {@link Evaluator#multiplySum} {@value #TERMS_PER_SUM} at a time, which bounds
+     * The products go to {@link Evaluator#multiplySumEach} {@value #TERMS_PER_SUM} at a time, which bounds
      * the encodings alive at once when they are not cached.
      */
     private static List<Ciphertext> giantPartials(Evaluator evaluator, List<DiagonalTransform> transforms,
@@ -301,32 +307,82 @@ public final class DiagonalTransform {
         for (int s = 0; s < batch; s++) {
             terms.add(new ArrayList<>());
         }
+        forEachDiagonal(transforms, rotatedInputs, g, (i, baby, diagonal, rotated) -> {
+            plaintexts.add(encoded.get(i) != null ? encoded.get(i).get(g).get(baby) : null);
+            if (encoded.get(i) == null) {
+                unencoded.add(diagonal);
+            }
+            for (int s = 0; s < batch; s++) {
+                terms.get(s).add(rotated.get(s));
+            }
+            if (plaintexts.size() == TERMS_PER_SUM) {
+                addProducts(evaluator, terms, plaintexts, unencoded, level, partials);
+            }
+        });
+        if (!plaintexts.isEmpty()) {
+            addProducts(evaluator, terms, plaintexts, unencoded, level, partials);
+        }
+        return List.of(partials);
+    }
+
+    /**
+     * {@link #giantPartials} of every offset, the diagonals all encoded already: every offset's and element's
+     * sum in one {@link Evaluator#multiplySumEach} (on a GPU one call, the sums packed into its launches).
+     */
+    private static List<List<Ciphertext>> cachedPartials(Evaluator evaluator, List<DiagonalTransform> transforms,
+            List<List<Map<Integer, Ciphertext>>> rotatedInputs, List<Map<Integer, Map<Integer, Plaintext>>> encoded,
+            List<Integer> offsets) {
+        int batch = rotatedInputs.size();
+        List<List<Ciphertext>> terms = new ArrayList<>();  // per (offset, element), offset-major
+        List<List<Plaintext>> plaintexts = new ArrayList<>();
+        for (int g : offsets) {
+            List<Plaintext> diagonals = new ArrayList<>();
+            List<List<Ciphertext>> rotations = new ArrayList<>(batch);
+            for (int s = 0; s < batch; s++) {
+                rotations.add(new ArrayList<>());
+            }
+            forEachDiagonal(transforms, rotatedInputs, g, (i, baby, diagonal, rotated) -> {
+                diagonals.add(encoded.get(i).get(g).get(baby));
+                for (int s = 0; s < batch; s++) {
+                    rotations.get(s).add(rotated.get(s));
+                }
+            });
+            terms.addAll(rotations);
+            plaintexts.addAll(Collections.nCopies(batch, diagonals));
+        }
+        List<Ciphertext> sums = evaluator.multiplySumEach(terms, plaintexts);
+        List<List<Ciphertext>> out = new ArrayList<>(offsets.size());
+        for (int j = 0; j < offsets.size(); j++) {
+            out.add(sums.subList(j * batch, (j + 1) * batch));
+        }
+        return out;
+    }
+
+    /** What {@link #forEachDiagonal} visits: transform i's diagonal at baby step {@code baby}, and x_s rotated by it. */
+    private interface DiagonalVisitor {
+        void visit(int transform, int baby, double[] diagonal, List<Ciphertext> rotated);
+    }
+
+    /** Each diagonal of giant offset g over the transforms, in order, with every element's input rotated by its baby step. */
+    private static void forEachDiagonal(List<DiagonalTransform> transforms,
+            List<List<Map<Integer, Ciphertext>>> rotatedInputs, int g, DiagonalVisitor visit) {
         for (int i = 0; i < transforms.size(); i++) {
             Map<Integer, double[]> babies = transforms.get(i).diagonals.get(g);
             if (babies == null) {
                 continue;
             }
             for (Map.Entry<Integer, double[]> baby : babies.entrySet()) {
-                plaintexts.add(encoded.get(i) != null ? encoded.get(i).get(g).get(baby.getKey()) : null);
-                if (encoded.get(i) == null) {
-                    unencoded.add(baby.getValue());
-                }
-                for (int s = 0; s < batch; s++) {
-                    Ciphertext r = rotatedInputs.get(s).get(i).get(baby.getKey());
+                List<Ciphertext> rotated = new ArrayList<>(rotatedInputs.size());
+                for (List<Map<Integer, Ciphertext>> element : rotatedInputs) {
+                    Ciphertext r = element.get(i).get(baby.getKey());
                     if (r == null) {
                         throw new IllegalArgumentException("baby rotation " + baby.getKey() + " not supplied");
                     }
-                    terms.get(s).add(r);
+                    rotated.add(r);
                 }
-                if (plaintexts.size() == TERMS_PER_SUM) {
-                    addProducts(evaluator, terms, plaintexts, unencoded, level, partials);
-                }
+                visit.visit(i, baby.getKey(), baby.getValue(), rotated);
             }
         }
-        if (!plaintexts.isEmpty()) {
-            addProducts(evaluator, terms, plaintexts, unencoded, level, partials);
-        }
-        return List.of(partials);
     }
 
     /**

@@ -97,7 +97,8 @@ class CrossBackendCircuitTest {
     /**
      * A matrix on a batch of sessions ({@link DiagonalTransform#sumEach}: hoisted baby steps, then every
      * giant step's rotations, in one batch of key switches on cuda, and a tree of sums) gives each session
-     * its bytes alone, and every backend the same bytes; on cuda the batch needs fewer launches (46 of 102).
+     * its bytes alone, and every backend the same bytes, with its encodings cached too (on cuda every giant step's
+     * sums then go to one operation); on cuda the batch needs fewer launches (46 of 102).
      */
     @Test
     void aBatchOfSessionsGetsItsMatrixBytesAloneOnEveryBackend() {
@@ -140,6 +141,10 @@ class CrossBackendCircuitTest {
                 long batchLaunches = cuda.traffic().since(between).launches();
                 long aloneLaunches = between.since(start).launches();
                 assertBatchIsEachAlone(backend, alone, batch, reference);
+                // encodings cached (one context: a matrix per backend), where a GPU sums every giant step at once
+                DiagonalTransform cached = new DiagonalTransform(slots, diagonals, 4, true);
+                assertBatchIsEachAlone(backend, alone, DiagonalTransform.sumEach(evaluators, List.of(cached), rotated),
+                        reference);
                 reference = reference == null ? batch : reference;
                 if (backend == cuda) {
                     assertTrue(batchLaunches < aloneLaunches, "launches of the batch " + batchLaunches
