@@ -45,8 +45,8 @@ import java.util.stream.Stream;
  * of two long are zero-padded on the device. Calls are serialized on the context's one stream, so
  * threads may share the backend. {@link #sampleUniform} keeps RingBackend's default (the kernels
  * have no AES), and so does {@link #rescaleLimb}: the device rescales whole polynomials, reading the
- * dropped limb's table for its inverse NTT, which one limb's arguments do not carry. Sizes are checked before any native code
- * runs; device failures raise {@link IllegalStateException}.
+ * dropped limb's table for its inverse NTT, which one limb's arguments do not carry. Sizes are
+ * checked before any native code runs; device failures raise {@link IllegalStateException}.
  */
 public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /** The pointwise kernels, in the order of cuda_jni.cpp's PointwiseOp: whether each reads b, and a scalar. */
