@@ -28,7 +28,7 @@ struct zkc_ctx {
 
 struct zkc_limbs {
     LimbSet set;      // device pointers into storage
-    void* storage;    // owned; null for a view
+    void* storage;    // owned
 };
 
 struct zkc_basis {
@@ -338,15 +338,6 @@ zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t
     zkc_limbs* set = new (std::nothrow) zkc_limbs{limbSetOver(d, limbs, n), d};
     if (set == nullptr) zkc_free(ctx, d);
     return set;
-}
-
-zkc_limbs* zkc_limbs_view(zkc_ctx* ctx, const zkc_limbs* set, size_t first, size_t count) {
-    if (set == nullptr || count == 0 || first + count > set->set.limbs) {
-        ctx->lastError = "view out of range";
-        return nullptr;
-    }
-    zkc_limbs* view = new (std::nothrow) zkc_limbs{shiftRows(set->set, first, count), nullptr};
-    return view;
 }
 
 void zkc_limbs_destroy(zkc_ctx* ctx, zkc_limbs* set) {

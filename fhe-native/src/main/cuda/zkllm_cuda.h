@@ -77,11 +77,6 @@ zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t
                             const uint64_t* psi, const uint64_t* psiShoup, const uint64_t* inversePsi,
                             const uint64_t* inversePsiShoup, const uint64_t* nInverse,
                             const uint64_t* nInverseShoup);
-/**
- * Rows [first, first + count) of a table as a table of its own (no copy: it must not outlive
- * `set`); destroy it with zkc_limbs_destroy.
- */
-zkc_limbs* zkc_limbs_view(zkc_ctx* ctx, const zkc_limbs* set, size_t first, size_t count);
 void zkc_limbs_destroy(zkc_ctx* ctx, zkc_limbs* set);
 
 /*

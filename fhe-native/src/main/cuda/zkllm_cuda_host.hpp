@@ -261,13 +261,13 @@ struct RescaleOperands {
 };
 
 /**
- * Null and zkc_rescale's operands over `table` (which has limbs + 1 rows or more), or why not: 1..kMaxPolys
- * polynomials a and out, at least one kept limb, the scalars and the scratch present.
+ * Null and zkc_rescale's operands over `table` (limbs + 1 rows or more: the caller's checkLimbs), or why not:
+ * 1..kMaxPolys polynomials a and out, at least one kept limb, the scalars and the scratch present.
  */
 inline const char* rescaleOperands(const LimbSet& table, const uint64_t* const* a, uint64_t* const* out,
                                    const uint64_t* s, const uint64_t* sShoup, uint64_t* scratch, size_t polys,
                                    size_t limbs, RescaleOperands& ops) {
-    if (limbs == 0 || limbs + 1 > table.limbs) return "limbs out of range for the table";
+    if (limbs == 0) return "rescale keeps at least one limb";
     if (s == nullptr || sShoup == nullptr || scratch == nullptr) return "rescale needs its scalars and scratch";
     if (const char* error = packScalars(s, sShoup, limbs, ops.scalars)) return error;
     uint32_t topRow = static_cast<uint32_t>(limbs);

@@ -211,16 +211,6 @@ zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t
     return set;
 }
 
-zkc_limbs* zkc_limbs_view(zkc_ctx* ctx, const zkc_limbs* set, size_t first, size_t count) {
-    if (set == nullptr || count == 0 || first + count > set->set.limbs) {
-        ctx->lastError = "view out of range";
-        return nullptr;
-    }
-    zkc_limbs* view = new zkc_limbs;
-    view->set = shiftRows(set->set, first, count);
-    return view;
-}
-
 void zkc_limbs_destroy(zkc_ctx*, zkc_limbs* set) { delete set; }
 
 int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {

@@ -205,24 +205,24 @@ public final class DiagonalTransform {
             encoded.add(t.cacheEncodings ? t.encodedByLevel.computeIfAbsent(level, l -> t.encodeAt(first, l)) : null);
             giants.addAll(t.diagonals.keySet());
         }
-        // each giant step's partial sums and rotations are independent of the others: they run side by side, and
-        // the exact modular sum of their results does not depend on the order. On an operation-bound backend (a
-        // GPU) every step's giant rotations then go to one batch of key switches, which share their launches; on a
-        // CPU each step rotates as soon as its partials are made (together they would hold every step's digits)
-        // with every diagonal encoded already, a GPU's partial sums of all giant steps go to one operation too
-        boolean together = first.context().ring().backend().operationBound();
+        // each giant step's partial sums and rotations are independent of the others, and the exact modular sum of
+        // their results does not depend on the order. On a CPU each step rotates on its own thread as soon as its
+        // partials are made (all together would hold every step's digits). On an operation-bound backend (a GPU)
+        // every step's giant rotations go to one batch of key switches, which share their launches, and with
+        // every diagonal encoded already, so do all steps' partial sums
         List<Integer> offsets = List.copyOf(giants);
         List<List<Ciphertext>> shifted;
-        if (together && !encoded.contains(null)) {
-            shifted = rotateTogether(evaluators, offsets, cachedPartials(first, transforms, rotatedInputs, encoded, offsets));
-        } else {
+        if (!first.context().ring().backend().operationBound()) {
             shifted = offsets.stream().parallel().map(g -> {
                 List<Ciphertext> partials = giantPartials(first, transforms, rotatedInputs, encoded, level, g);
-                return g == 0 || together ? partials : Evaluator.rotateEach(evaluators, partials, g);
+                return g == 0 ? partials : Evaluator.rotateEach(evaluators, partials, g);
             }).toList();
-            if (together) {
-                shifted = rotateTogether(evaluators, offsets, shifted);
-            }
+        } else {
+            List<List<Ciphertext>> partials = encoded.contains(null)
+                    ? offsets.stream().parallel()
+                            .map(g -> giantPartials(first, transforms, rotatedInputs, encoded, level, g)).toList()
+                    : cachedPartials(first, transforms, rotatedInputs, encoded, offsets);
+            shifted = rotateTogether(evaluators, offsets, partials);
         }
         if (shifted.isEmpty()) {
             List<Ciphertext> zeros = new ArrayList<>(evaluators.size());

@@ -160,7 +160,7 @@ public final class Evaluator {
         RnsPoly[][] c1 = new RnsPoly[sums][];
         RnsPoly[] out0 = new RnsPoly[sums];
         RnsPoly[] out1 = new RnsPoly[sums];
-        int[] levels = new int[sums];
+        int level = -1;  // the first sum's: every sum's
         double[] scales = new double[sums];
         for (int g = 0; g < sums; g++) {
             List<Ciphertext> x = xs.get(g);
@@ -169,9 +169,10 @@ public final class Evaluator {
                 throw new IllegalArgumentException("multiplySum: " + x.size() + " ciphertexts and " + p.size()
                         + " plaintexts; needs as many of each, at least one");
             }
-            int level = levels[g] = Math.min(x.get(0).level(), p.get(0).level());
-            if (level != levels[0]) {
-                throw new IllegalArgumentException("multiplySum: sums at levels " + levels[0] + " and " + level);
+            int sumLevel = Math.min(x.get(0).level(), p.get(0).level());
+            level = g == 0 ? sumLevel : level;
+            if (sumLevel != level) {
+                throw new IllegalArgumentException("multiplySum: sums at levels " + level + " and " + sumLevel);
             }
             double scale = scales[g] = productScale(x.get(0).scale(), p.get(0).scale(), level, "multiplySum");
             shared[g] = new RnsPoly[x.size()];
@@ -194,7 +195,7 @@ public final class Evaluator {
         ring.productSums(shared, c0, c1, out0, out1);
         List<Ciphertext> out = new ArrayList<>(sums);
         for (int g = 0; g < sums; g++) {
-            out.add(new Ciphertext(new RnsPoly[] {out0[g], out1[g]}, levels[g], scales[g]));
+            out.add(new Ciphertext(new RnsPoly[] {out0[g], out1[g]}, level, scales[g]));
         }
         return out;
     }

@@ -123,7 +123,7 @@ public final class RingContext {
         Set<RnsPoly> outputs = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int g = 0; g < shared.length; g++) {
             if (shared[g].length == 0 || a[g].length != shared[g].length || b[g].length != shared[g].length) {
-                throw new IllegalArgumentException("productSum: " + shared[g].length + ", " + a[g].length + " and "
+                throw new IllegalArgumentException("productSums: " + shared[g].length + ", " + a[g].length + " and "
                         + b[g].length + " terms; needs as many of each, at least one");
             }
             if (out0[g].limbCount() != out0[0].limbCount() || out1[g].limbCount() != out0[0].limbCount()) {
