@@ -67,8 +67,6 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /** Terms of one key-switching product kernel (zkllm_cuda.h's ZKC_MAX_DIGITS). */
     static final int MAX_TERMS = 64;
-    /** Products of one key-switching product kernel (zkllm_cuda.h's ZKC_MAX_PRODUCTS). */
-    static final int MAX_PRODUCTS = 8;
     /** Rows of a polynomial one kernel reads or writes through a row map (zkllm_cuda.h's ZKC_MAX_SCALAR_LIMBS). */
     static final int MAX_ROWS = 64;
     /** Polynomials one NTT or conversion kernel takes (zkllm_cuda.h's ZKC_MAX_POLYS); the JNI layer launches per so many. */
@@ -650,7 +648,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
                 new int[][] {perm}, new RnsPoly[] {acc0}, new RnsPoly[] {acc1}, chain);
     }
 
-    /** One call, one kernel per {@value #MAX_PRODUCTS} products of at most {@value #MAX_TERMS} digits in all. */
+    /** One call: the JNI layer launches a kernel per 8 products (ZKC_MAX_PRODUCTS) of {@value #MAX_TERMS} digits in all. */
     @Override
     public synchronized void keySwitchProducts(RnsPoly[][] digits, RnsPoly[][] keyB, RnsPoly[][] keyA, int[] keyLimbs,
                                                int[][] perms, RnsPoly[] acc0, RnsPoly[] acc1, NttTable[] chain) {
@@ -736,7 +734,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /**
      * For each product g: acc0[g] = Σ_j π_g(digits[g][j]) · keyB[g][j], acc1[g] = Σ_j π_g(digits[g][j]) · keyA[g][j]
      * over the outputs' limbs (all of one count), the keys' limb keyLimbs[k] for limb k, π_g the device
-     * permutation perms[g] (0: none); the JNI layer packs them into kernels of at most {@value #MAX_PRODUCTS}
+     * permutation perms[g] (0: none); the JNI layer packs them into kernels of at most 8 (ZKC_MAX_PRODUCTS)
      * products and {@value #MAX_TERMS} terms, each product at most {@value #MAX_TERMS} terms.
      */
     private void innerProducts(RnsPoly[][] digits, RnsPoly[][] keyB, RnsPoly[][] keyA, int[] keyLimbs, long[] perms,
