@@ -232,6 +232,18 @@ bool readScalars(JNIEnv* env, jlongArray s, jlongArray sShoup, size_t limbs, std
     return true;
 }
 
+/** How many of the polynomials from `first` on one conversion launch takes: ZKC_MAX_POLYS, fewer where they have more than ZKC_MAX_BASES bases. */
+size_t conversionLaunchPolys(const std::vector<uint64_t*>& bases, size_t first) {
+    std::vector<uint64_t*> distinct;
+    size_t end = first;
+    for (; end < bases.size() && end - first < ZKC_MAX_POLYS; end++) {
+        if (std::find(distinct.begin(), distinct.end(), bases[end]) != distinct.end()) continue;
+        if (distinct.size() == ZKC_MAX_BASES) break;
+        distinct.push_back(bases[end]);
+    }
+    return end - first;
+}
+
 }  // namespace
 
 extern "C" {
@@ -743,7 +755,7 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativeDestroyBasis
 
 /**
  * The conversion of the k rows of bases[p] at in[p] into rows outLimbs[t] of the polynomial at
- * out[p], for every p: one kernel per ZKC_MAX_POLYS polynomials.
+ * out[p], for every p: one kernel per ZKC_MAX_POLYS polynomials (and ZKC_MAX_BASES distinct bases).
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyConvertBasis(JNIEnv* env, jclass,
                                                                                       jlong handle, jlongArray bases,
@@ -756,12 +768,14 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyConvertB
         throwIllegalArgument(env, "as many bases and polynomials in as out");
         return;
     }
-    int rc = inChunks(from.size(), ZKC_MAX_POLYS, [&](size_t p, size_t polys) {
+    int rc = 0;
+    for (size_t p = 0, polys; p < from.size() && rc == 0; p += polys) {
+        polys = conversionLaunchPolys(basisAddresses, p);
         std::vector<const uint64_t*> sources(from.begin() + static_cast<long>(p), from.begin() + static_cast<long>(p + polys));
         std::vector<const zkc_basis*> tables;
         for (size_t i = p; i < p + polys; i++) tables.push_back(reinterpret_cast<const zkc_basis*>(basisAddresses[i]));
-        return zkc_convert_basis(ctx, tables.data(), sources.data(), &to[p], polys, rows.data(), static_cast<size_t>(n));
-    });
+        rc = zkc_convert_basis(ctx, tables.data(), sources.data(), &to[p], polys, rows.data(), static_cast<size_t>(n));
+    }
     succeeded(env, ctx, rc, "basis conversion");
 }
 

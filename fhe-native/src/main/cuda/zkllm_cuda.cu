@@ -157,6 +157,12 @@ __global__ void convertBasisKernel(size_t total, const __grid_constant__ PolyLis
     GRID_STRIDE(e, total) { convertBasisThread(e, in, out, logN, bases); }
 }
 
+// The largest parameter blocks stay under the classic 4 KB (ZKC_MAX_POLYS and ZKC_MAX_BASES are set by them).
+static_assert(sizeof(size_t) + 5 * sizeof(PolyList) + sizeof(LimbSet) + sizeof(LimbScalars) <= 4096,
+              "subMulScalarAddKernel's parameters");
+static_assert(sizeof(size_t) + sizeof(PolyList) + sizeof(RowMap) + sizeof(unsigned) + sizeof(BasisList) <= 4096,
+              "convertBasisKernel's parameters");
+
 __global__ void liftKernel(size_t total, const uint64_t* top, uint64_t* lifted, LimbSet set) {
     GRID_STRIDE(e, total) { liftThread(e, top, lifted, set); }
 }

@@ -91,9 +91,9 @@ int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* a, size_t poly
  * r of the table: limbs that are not contiguous (ModUp's targets), and several polynomials (both
  * halves of a key switch's ModDown), in the launches of one NTT. No row may be listed twice.
  */
-/* 32: a batch's ModUp digits and ModDown halves in few launches, while every kernel's parameters (the
-   conversion's 32 bases are 2 KB) stay under the classic 4 KB */
-#define ZKC_MAX_POLYS 32
+/* 64: a batch's ModUp digits and ModDown halves in few launches, while every kernel's parameters (the
+   largest, zkc_sub_mul_scalar_add's five lists and its scalars, 3.6 KB) stay under the classic 4 KB */
+#define ZKC_MAX_POLYS 64
 int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* set, uint64_t* const* polys, size_t polyCount,
                          const uint32_t* rows, size_t count);
 /**
@@ -204,9 +204,11 @@ void zkc_basis_destroy(zkc_ctx* ctx, zkc_basis* basis);
  * The conversion of each of `polys` polynomials (1..ZKC_MAX_POLYS) with its own basis: in[p] [k_p][n]
  * (coefficient domain; k_p the source primes of bases[p]) to rows outRows[0..m-1] of out[p] (n words
  * each; NULL: rows 0..m-1), in place, so that a conversion into some limbs of a polynomial, both
- * halves of a key switch's ModDown or every digit of a ModUp are one launch. Every basis converts to
+ * halves of a key switch's ModDown or every digit of a ModUp are one launch. At most ZKC_MAX_BASES
+ * distinct bases (by address; a batch's ModUp has one per digit, its ModDown one); every basis converts to
  * m primes; m at most ZKC_MAX_SCALAR_LIMBS, except for one polynomial without outRows. No out aliases an in.
  */
+#define ZKC_MAX_BASES 8
 int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* const* bases, const uint64_t* const* in, uint64_t* const* out,
                       size_t polys, const uint32_t* outRows, size_t n);
 

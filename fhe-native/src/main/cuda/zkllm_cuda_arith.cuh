@@ -574,9 +574,14 @@ ZK_HD void permuteThread(size_t e, const uint64_t* a, const int32_t* perm, uint6
     out[e] = a[(e - i) + static_cast<size_t>(perm[i])];
 }
 
-/** The bases of a conversion kernel, one per polynomial, passed by value (all to the same m primes). */
+/**
+ * The bases of a conversion kernel, passed by value: the distinct ones (all to the same m primes) and
+ * the one of each polynomial, b[of[p]] (a view per polynomial would be 4 KB of parameters at 64).
+ */
+constexpr size_t kMaxBases = ZKC_MAX_BASES;
 struct BasisList {
-    BasisView b[kMaxPolys];
+    BasisView b[kMaxBases];
+    uint8_t of[kMaxPolys];
 };
 
 /**
@@ -590,7 +595,7 @@ ZK_HD void convertBasisThread(size_t e, const PolyList& in, const RowMap& out, u
     size_t w = e >> logN;
     size_t m = bases.b[0].m;
     size_t p = w / m;
-    rowWords(out, w, logN)[x] = convertBasisElement(in.at[p], n, x, w % m, bases.b[p]);
+    rowWords(out, w, logN)[x] = convertBasisElement(in.at[p], n, x, w % m, bases.b[bases.of[p]]);
 }
 
 /**

@@ -11,6 +11,11 @@
 #include <cstring>
 #include <type_traits>
 
+// The limits in the refusals' words, from the header's numbers.
+#define ZKC_TEXT(x) #x
+#define ZKC_NUMBER(x) ZKC_TEXT(x)
+#define ZKC_POLYS_TEXT "1 to " ZKC_NUMBER(ZKC_MAX_POLYS) " polynomials"
+
 namespace zkllm::cuda {
 
 /** log2 of n, rounded up. */
@@ -134,7 +139,7 @@ inline RowMap contiguousRows(const uint64_t* a) {
 inline const char* listRows(const uint64_t* const* polys, size_t polyCount, const uint32_t* rows, size_t count,
                             RowMap& out) {
     out = RowMap{};
-    if (polys == nullptr || polyCount == 0 || polyCount > kMaxPolys) return "1 to 32 polynomials";
+    if (polys == nullptr || polyCount == 0 || polyCount > kMaxPolys) return ZKC_POLYS_TEXT;
     if (count == 0 || count > kMaxScalarLimbs) return "1 to 64 rows of each polynomial";
     out.count = static_cast<uint32_t>(count);
     out.polys = static_cast<uint32_t>(polyCount);
@@ -181,11 +186,20 @@ inline const char* sourceRows(const RowMap& map, const uint64_t* const* from, Ro
 template <class Basis>
 const char* conversionOperands(const Basis* const* bases, const uint64_t* const* in, const uint64_t* const* out,
                                size_t polys, const uint32_t* outRows, BasisList& list, PolyList& from, RowMap& to) {
-    if (bases == nullptr || in == nullptr || out == nullptr || polys == 0 || polys > kMaxPolys) return "1 to 32 polynomials";
+    if (bases == nullptr || in == nullptr || out == nullptr || polys == 0 || polys > kMaxPolys) return ZKC_POLYS_TEXT;
+    size_t distinct = 0;
     for (size_t p = 0; p < polys; p++) {
         if (bases[p] == nullptr || in[p] == nullptr) return "a null basis or source";
         if (bases[p]->view.m != bases[0]->view.m) return "bases to different numbers of primes";
-        list.b[p] = bases[p]->view;
+        size_t b = 0;
+        while (b < p && bases[b] != bases[p]) b++;
+        if (b == p) {  // a basis not seen before
+            if (distinct == kMaxBases) return "more than " ZKC_NUMBER(ZKC_MAX_BASES) " distinct bases";
+            list.b[distinct] = bases[p]->view;
+            list.of[p] = static_cast<uint8_t>(distinct++);
+        } else {
+            list.of[p] = list.of[b];
+        }
         from.at[p] = in[p];
     }
     if (polys == 1 && outRows == nullptr) {
@@ -197,7 +211,7 @@ const char* conversionOperands(const Basis* const* bases, const uint64_t* const*
 
 /** Null and the list of 1..kMaxPolys outputs, or why not. */
 inline const char* outputList(uint64_t* const* out, size_t polys, PolyList& list) {
-    if (out == nullptr || polys == 0 || polys > kMaxPolys) return "1 to 32 polynomials";
+    if (out == nullptr || polys == 0 || polys > kMaxPolys) return ZKC_POLYS_TEXT;
     for (size_t p = 0; p < polys; p++) {
         if (out[p] == nullptr) return "a null operand";
         list.at[p] = out[p];
@@ -216,7 +230,7 @@ inline const char* subMulScalarAddOperands(const uint64_t* const* a, const uint6
                                            PermList& permList, LimbScalars& scalars) {
     if (const char* error = packScalars(s, sShoup, limbs, scalars)) return error;
     if (a == nullptr || b == nullptr || c == nullptr || out == nullptr || polys == 0 || polys > kMaxPolys) {
-        return "1 to 32 polynomials of each operand";
+        return ZKC_POLYS_TEXT " of each operand";
     }
     for (size_t p = 0; p < polys; p++) {
         if (a[p] == nullptr || b[p] == nullptr || out[p] == nullptr) return "a null operand";
@@ -239,7 +253,7 @@ inline const char* pointwiseOperands(int op, const uint64_t* const* a, const uin
     if (scalar && s == nullptr) return "a scalar kernel without scalars";
     if (const char* error = packScalars(scalar ? s : nullptr, sShoup, limbs, scalars)) return error;
     if (a == nullptr || out == nullptr || (binary && b == nullptr) || polys == 0 || polys > kMaxPolys) {
-        return "1 to 32 polynomials of each operand";
+        return ZKC_POLYS_TEXT " of each operand";
     }
     for (size_t p = 0; p < polys; p++) {
         if (a[p] == nullptr || out[p] == nullptr || (binary && b[p] == nullptr)) return "a null operand";

@@ -691,6 +691,51 @@ void checkRing(const std::vector<uint64_t>& primes, size_t n, size_t polys, size
  * to the L primes, NTT, add), then rescale by the top limb (its inverse NTT first) and an inverse
  * NTT, leaving L - 1 limbs in coefficient form for the next round.
  */
+/**
+ * A full conversion launch: ZKC_MAX_POLYS polynomials over ZKC_MAX_BASES distinct bases (basis b from the
+ * first b + 1 primes, the polynomials' bases interleaved), each converted with its own, in one launch; one
+ * basis more is refused before any launch.
+ */
+void checkConversionLaunch(const std::vector<uint64_t>& primes, size_t n) {
+    const size_t polys = ZKC_MAX_POLYS, kinds = ZKC_MAX_BASES, limbs = kinds;
+    Words q(primes.begin(), primes.begin() + static_cast<long>(limbs));
+    Words to = {primes[limbs], primes[limbs + 1]};
+    std::vector<Basis> bases;
+    std::vector<zkc_basis*> device;
+    for (size_t b = 0; b <= kinds; b++) {
+        bases.push_back(makeBasis(Words(q.begin(), q.begin() + static_cast<long>(std::min(b + 1, limbs))), to));
+        device.push_back(upload(bases.back()));
+    }
+    Words a = randomPolys(polys, q, n), expected;
+    std::vector<const zkc_basis*> of(polys);
+    for (size_t p = 0; p < polys; p++) {
+        size_t b = (p * 5) % kinds;
+        of[p] = device[b];
+        Words source(a.begin() + static_cast<long>(p * limbs * n),
+                     a.begin() + static_cast<long>((p * limbs + bases[b].from.size()) * n));
+        Words converted(to.size() * n);
+        cpuConvert(source, converted, bases[b], 1, n);
+        expected.insert(expected.end(), converted.begin(), converted.end());
+    }
+    Dev da(a), dout(expected.size());
+    std::vector<const uint64_t*> ins;
+    std::vector<uint64_t*> outs;
+    for (size_t p = 0; p < polys; p++) ins.push_back(da.p + p * limbs * n), outs.push_back(dout.p + p * to.size() * n);
+    uint64_t before = zkc_launches(ctx);
+    int rc = zkc_convert_basis(ctx, of.data(), ins.data(), outs.data(), polys, nullptr, n);
+    uint64_t launches = zkc_launches(ctx) - before;
+    expectSame(tag("convertBasis(a launch's bases)", n, polys, limbs), expected, dout.get());
+    expectSame(tag("launches(convertBasis(a launch's bases))", n, polys, limbs), {0, 1},
+               {static_cast<uint64_t>(rc), launches});
+    of[polys - 1] = device[kinds];
+    before = zkc_launches(ctx);
+    rc = zkc_convert_basis(ctx, of.data(), ins.data(), outs.data(), polys, nullptr, n);
+    launches = zkc_launches(ctx) - before;
+    expectSame(tag("convertBasis(a basis too many) refused", n, polys, limbs), {1, 0},
+               {static_cast<uint64_t>(rc != 0), launches});
+    for (zkc_basis* d : device) zkc_basis_destroy(ctx, d);
+}
+
 void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t depth, size_t polys) {
     size_t K = 2;
     Words all(primes.begin(), primes.begin() + static_cast<long>(L0 + K));
@@ -971,6 +1016,7 @@ int main(int argc, char** argv) {
         checkRing(primes, 4096, 2, 3);
         cpu = scalar;
     }
+    checkConversionLaunch(primes, 1024);
     checkChain(primes, quick ? 4096 : 65536, 8, 7, 2);
     size_t failed = 0;
     for (const Result& r : results) failed += r.pass ? 0 : 1;

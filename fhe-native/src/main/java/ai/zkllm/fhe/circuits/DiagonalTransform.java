@@ -236,7 +236,7 @@ public final class DiagonalTransform {
 
     /**
      * Σ_j terms.get(j) element by element, as a tree whose every level is one {@link Evaluator#addEach} (on a
-     * GPU, one launch per 32 polynomials instead of one per term and element); an exact modular sum, the same
+     * GPU, one launch per 64 polynomials instead of one per term and element); an exact modular sum, the same
      * bytes in any order.
      */
     private static List<Ciphertext> sumAll(Evaluator evaluator, List<List<Ciphertext>> terms) {

@@ -122,7 +122,7 @@ public final class Encoder {
     /**
      * {@link #encode(double[], int, double)} of each vector (a matrix's diagonals): the same plaintexts as one
      * by one, their transforms side by side on the common pool and their residues and NTTs in the operations
-     * of one (on a GPU three launches per 32 plaintexts instead of three per plaintext).
+     * of one (on a GPU three launches per 64 plaintexts instead of three per plaintext).
      */
     public List<Plaintext> encodeEach(List<double[]> values, int level, double scale) {
         double[][] coefficients = new double[values.size()][];

@@ -55,7 +55,7 @@ public final class Evaluator {
 
     /**
      * as[s] + bs[s] for each s (several sessions' ciphertexts of this context): the same bytes as one
-     * by one, in one ring operation (on a GPU one launch for up to 32 polynomials).
+     * by one, in one ring operation (on a GPU one launch for up to 64 polynomials).
      */
     public List<Ciphertext> addEach(List<Ciphertext> as, List<Ciphertext> bs) {
         return combine(as, bs, false, "add");
@@ -233,7 +233,7 @@ public final class Evaluator {
 
     /**
      * {@link #rescale} of each of as (several sessions' ciphertexts of this context, at one level): the same
-     * bytes as one by one, in one ring operation (on a GPU the launches of one rescale per 32 polynomials).
+     * bytes as one by one, in one ring operation (on a GPU the launches of one rescale per 64 polynomials).
      */
     public List<Ciphertext> rescaleEach(List<Ciphertext> as) {
         if (as.isEmpty()) {

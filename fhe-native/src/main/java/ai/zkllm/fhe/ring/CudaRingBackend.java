@@ -70,7 +70,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
     /** Rows of a polynomial one kernel reads or writes through a row map (zkllm_cuda.h's ZKC_MAX_SCALAR_LIMBS). */
     static final int MAX_ROWS = 64;
     /** Polynomials one NTT or conversion kernel takes (zkllm_cuda.h's ZKC_MAX_POLYS); the JNI layer launches per so many. */
-    static final int MAX_POLYS = 32;
+    static final int MAX_POLYS = 64;
     /** System property: the JNI library to load instead of the classpath's (libzkllm_cuda_emulated.so). */
     public static final String LIBRARY_PROPERTY = "zkllm.cuda.library";
     /** System property: at most this many bytes of polynomials held on the device (default: as many as fit). */
@@ -1042,7 +1042,7 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             long[] keyA, int[] starts, int[] keyLimbs, long[] perms, long[] acc0, long[] acc1, int limbs);
 
     /**
-     * op over device polynomials by address, one kernel per 32; s and sShoup: one scalar per limb, for the scalar
+     * op over device polynomials by address, one kernel per 64; s and sShoup: one scalar per limb, for the scalar
      * ops (else null); b's addresses are unused by the unary ops.
      */
     private static native void nativePolyPointwise(long context, long table, int op, long[] a, long[] b, long[] s,
@@ -1050,14 +1050,14 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /**
      * out[p] = (a[p] - b[p])·s + π_p(c[p]) over {@code limbs} limbs of device polynomials by address, c[p] = 0
-     * meaning no addend, π_p the device permutation perms[p] (0: none); one kernel per 32 polynomials.
+     * meaning no addend, π_p the device permutation perms[p] (0: none); one kernel per 64 polynomials.
      */
     private static native void nativePolySubMulScalarAdd(long context, long table, long[] a, long[] b, long[] c,
             long[] perms, long[] s, long[] sShoup, long[] out, int limbs);
 
     /**
      * c[p]: n signed coefficients of out[p] (device addresses), |c| < 2^61; every prime of the table's first
-     * limbs at least 2^15. One copy up, one kernel per 32 polynomials.
+     * limbs at least 2^15. One copy up, one kernel per 64 polynomials.
      */
     private static native void nativePolyFromSigned(long context, long table, long[][] c, long[] out, int limbs);
 

@@ -607,6 +607,9 @@ abstract class RingBackendConformanceTest {
             from[i] = i % 2 == 0 ? 3 : 4;
             converters[i] = i % 2 == 0 ? fromTwo : fromOne;
         }
+        for (int i = 1; i < 20; i += 2) {  // ten more converters: more distinct bases than a GPU launch takes
+            converters[i] = new BasisConverter(new Modulus[] {chain[4].modulus()}, to);
+        }
         // the addends read through one of two permutations or none, as the c0s of rotations by several steps
         int[][] choices = {randomPermutation(random, n), randomPermutation(random, n), null};
         int[][] perms = new int[expected.length][];
