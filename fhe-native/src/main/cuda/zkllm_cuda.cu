@@ -12,6 +12,7 @@
 #include <cuda_runtime.h>
 
 #include <chrono>
+#include <memory>
 #include <new>
 #include <string>
 
@@ -235,6 +236,20 @@ int inverseNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, const RowMap
     return globalNttStages(ctx, set, map, rows, true);
 }
 
+/** `words` device words, filled on the host by pack(host) and uploaded (a table's one allocation); null on failure. */
+template <class Pack>
+uint64_t* uploadPacked(zkc_ctx* ctx, size_t words, Pack pack) {
+    std::unique_ptr<uint64_t[]> host(new (std::nothrow) uint64_t[words]);
+    if (host == nullptr) return nullptr;
+    pack(host.get());
+    uint64_t* d = zkc_alloc(ctx, words);
+    if (d != nullptr && zkc_upload(ctx, d, host.get(), words) != 0) {
+        zkc_free(ctx, d);
+        return nullptr;
+    }
+    return d;
+}
+
 }  // namespace
 
 extern "C" {
@@ -330,17 +345,10 @@ zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t
                             const uint64_t* psiShoup, const uint64_t* inversePsi, const uint64_t* inversePsiShoup,
                             const uint64_t* nInverse, const uint64_t* nInverseShoup) {
     if (refuse(ctx, limbTableError(limbs, n))) return nullptr;
-    size_t words = limbTableWords(limbs, n);
-    uint64_t* host = new (std::nothrow) uint64_t[words];
-    if (host == nullptr) return nullptr;
-    packLimbTable(host, limbs, n, moduli, psi, psiShoup, inversePsi, inversePsiShoup, nInverse, nInverseShoup);
-    uint64_t* d = zkc_alloc(ctx, words);
-    if (d == nullptr || zkc_upload(ctx, d, host, words) != 0) {
-        delete[] host;
-        zkc_free(ctx, d);
-        return nullptr;
-    }
-    delete[] host;
+    uint64_t* d = uploadPacked(ctx, limbTableWords(limbs, n), [&](uint64_t* host) {
+        packLimbTable(host, limbs, n, moduli, psi, psiShoup, inversePsi, inversePsiShoup, nInverse, nInverseShoup);
+    });
+    if (d == nullptr) return nullptr;
     zkc_limbs* set = new (std::nothrow) zkc_limbs{limbSetOver(d, limbs, n), d};
     if (set == nullptr) zkc_free(ctx, d);
     return set;
@@ -475,17 +483,10 @@ int zkc_key_switch_products(zkc_ctx* ctx, const zkc_limbs* set, const zkc_key_sw
 zkc_basis* zkc_basis_create(zkc_ctx* ctx, size_t k, size_t m, const uint64_t* fromModuli, const uint64_t* qHatInverse,
                             const uint64_t* qHatInverseShoup, const uint64_t* toModuli, const uint64_t* qHatModP,
                             const uint64_t* qHatModPShoup) {
-    size_t words = basisFlatWords(k, m);
-    uint64_t* host = new (std::nothrow) uint64_t[words];
-    if (host == nullptr) return nullptr;
-    packBasis(host, k, m, fromModuli, qHatInverse, qHatInverseShoup, toModuli, qHatModP, qHatModPShoup);
-    uint64_t* d = zkc_alloc(ctx, words);
-    if (d == nullptr || zkc_upload(ctx, d, host, words) != 0) {
-        delete[] host;
-        zkc_free(ctx, d);
-        return nullptr;
-    }
-    delete[] host;
+    uint64_t* d = uploadPacked(ctx, basisFlatWords(k, m), [&](uint64_t* host) {
+        packBasis(host, k, m, fromModuli, qHatInverse, qHatInverseShoup, toModuli, qHatModP, qHatModPShoup);
+    });
+    if (d == nullptr) return nullptr;
     zkc_basis* basis = new (std::nothrow) zkc_basis{basisView(d, k, m), d};
     if (basis == nullptr) zkc_free(ctx, d);
     return basis;

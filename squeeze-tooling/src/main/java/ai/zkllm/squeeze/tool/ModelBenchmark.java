@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What a squeezed model costs under encryption, token by token, on one backend: the plan the
@@ -54,9 +55,12 @@ public final class ModelBenchmark {
      * @param clientSeconds  the client's part: encrypt, serialize, parse, decrypt, decode
      * @param secondsByStage the rounds' seconds summed by stage kind (QKV, PROJ, MLP, PROJ_MLP, HEAD)
      * @param maxLogitError  max |FHE logit − plaintext squeezed logit|
+     * @param device         what the device did while the token ran (with several sessions, theirs too: they
+     *                       share it), so a warm token's launches and waits need no subtraction of runs; null
+     *                       on a CPU backend
      */
     public record Token(int positions, double seconds, double clientSeconds, Map<Stage.Kind, Double> secondsByStage,
-                        long bytesUp, long bytesDown, double maxLogitError) {
+                        long bytesUp, long bytesDown, double maxLogitError, DeviceTraffic device) {
     }
 
     /**
@@ -114,13 +118,7 @@ public final class ModelBenchmark {
             out.put("tokens_per_second_after_first", rounded(tokensPerSecondAfterFirst()));
             out.put("max_logit_error", maxLogitError);
             out.put("squeeze_seconds", rounded(squeezeSeconds));
-            if (device != null) {  // cuda: what crossed PCIe and what ran while the sessions ran (client and miner)
-                out.put("device_bytes_up", device.bytesUp());
-                out.put("device_bytes_down", device.bytesDown());
-                out.put("device_operations", device.operations());
-                out.put("device_launches", device.launches());
-                out.put("device_wait_seconds", rounded(device.waitNanos() / 1e9));  // the rest of the wall time: host work
-            }
+            putDevice(out, device);  // cuda: what crossed PCIe and what ran while the sessions ran (client and miner)
             ArrayNode list = out.putArray("tokens");
             for (Token t : tokens) {
                 ObjectNode o = list.addObject();
@@ -132,8 +130,20 @@ public final class ModelBenchmark {
                 o.put("bytes_up", t.bytesUp());
                 o.put("bytes_down", t.bytesDown());
                 o.put("max_logit_error", t.maxLogitError());
+                putDevice(o, t.device());
             }
             return out;
+        }
+
+        /** The device's figures (none without one); its waits' complement in the wall time is the host's work. */
+        private static void putDevice(ObjectNode out, DeviceTraffic device) {
+            if (device != null) {
+                out.put("device_bytes_up", device.bytesUp());
+                out.put("device_bytes_down", device.bytesDown());
+                out.put("device_operations", device.operations());
+                out.put("device_launches", device.launches());
+                out.put("device_wait_seconds", rounded(device.waitNanos() / 1e9));
+            }
         }
     }
 
@@ -159,8 +169,9 @@ public final class ModelBenchmark {
         }
     }
 
-    /** One token of one session as it ran: its context, the FHE logits, the seconds and its round trips. */
-    private record Ran(int[] context, double[] logits, double seconds, long endNanos, List<RoundLoop.RoundTrip> trips) {
+    /** One token of one session as it ran: its context, the FHE logits, the seconds, its round trips and the device's work. */
+    private record Ran(int[] context, double[] logits, double seconds, long endNanos, List<RoundLoop.RoundTrip> trips,
+                       DeviceTraffic device) {
     }
 
     /** A model of {@code shape} squeezed from the random weights of the options' seed ({@link RandomModel}), then {@link #run}. */
@@ -196,13 +207,14 @@ public final class ModelBenchmark {
         }
 
         ExecutorService clients = Executors.newFixedThreadPool(o.sessions());
-        DeviceTraffic deviceBefore = backend instanceof CudaRingBackend cuda ? cuda.traffic() : null;
+        Supplier<DeviceTraffic> traffic = backend instanceof CudaRingBackend cuda ? cuda::traffic : () -> null;
+        DeviceTraffic deviceBefore = traffic.get();
         long start = System.nanoTime();
         List<Future<List<Ran>>> sessions = new ArrayList<>();
         for (int s = 0; s < o.sessions(); s++) {
             int session = s;
             sessions.add(clients.submit(() -> converse(runners.get(session), model.vocabularySize(), o, session,
-                    session == 0 ? log : line -> { })));
+                    traffic, session == 0 ? log : line -> { })));
         }
         List<List<Ran>> ran = new ArrayList<>();
         try {
@@ -221,7 +233,7 @@ public final class ModelBenchmark {
         double wall = (end - start) / 1e9;
         long firstTokensEnd = ran.stream().mapToLong(tokens -> tokens.get(0).endNanos()).max().orElse(start);
         double steady = (end - firstTokensEnd) / 1e9;
-        DeviceTraffic device = deviceBefore == null ? null : ((CudaRingBackend) backend).traffic().since(deviceBefore);
+        DeviceTraffic device = deviceBefore == null ? null : traffic.get().since(deviceBefore);
 
         // every session's every token against the plaintext model, after the clock stopped
         double worst = 0;
@@ -252,18 +264,21 @@ public final class ModelBenchmark {
         return result;
     }
 
-    /** One session's tokens, greedy, from its random prompt. */
-    private static List<Ran> converse(LocalRunner runner, int vocabulary, Options o, int session, Consumer<String> log) {
+    /** One session's tokens, greedy, from its random prompt; traffic: the device's counters (null: none). */
+    private static List<Ran> converse(LocalRunner runner, int vocabulary, Options o, int session,
+                                      Supplier<DeviceTraffic> traffic, Consumer<String> log) {
         List<RoundLoop.RoundTrip> trips = new ArrayList<>();
         runner.observe(trips::add);
         int[] context = new Random(o.seed() + session).ints(o.promptTokens(), 0, vocabulary).toArray();
         List<Ran> ran = new ArrayList<>();
         for (int t = 0; t < o.tokens(); t++) {
             trips.clear();
+            DeviceTraffic before = traffic.get();
             long start = System.nanoTime();
             double[] logits = runner.nextTokenLogits(context);
             double seconds = (System.nanoTime() - start) / 1e9;
-            ran.add(new Ran(context, logits, seconds, System.nanoTime(), List.copyOf(trips)));
+            DeviceTraffic device = before == null ? null : traffic.get().since(before);
+            ran.add(new Ran(context, logits, seconds, System.nanoTime(), List.copyOf(trips), device));
             log.accept(String.format("token %d: %.2f s", t + 1, seconds));
             context = Arrays.copyOf(context, context.length + 1);
             context[context.length - 1] = Logits.argmax(logits);
@@ -282,7 +297,7 @@ public final class ModelBenchmark {
             up += trip.prompt().getSerializedSize();
             down += trip.response().getSerializedSize();
         }
-        return new Token(positions, r.seconds(), client, byStage, up, down, error);
+        return new Token(positions, r.seconds(), client, byStage, up, down, error, r.device());
     }
 
     private static double maxError(double[] fhe, double[] plain) {

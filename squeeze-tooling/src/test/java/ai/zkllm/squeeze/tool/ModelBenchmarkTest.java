@@ -2,6 +2,7 @@ package ai.zkllm.squeeze.tool;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.zkllm.fhe.ring.RingBackends;
@@ -67,6 +68,7 @@ class ModelBenchmarkTest {
             assertTrue(t.maxLogitError() <= 1e-2, "max logit error " + t.maxLogitError());
             assertEquals(Set.of(Stage.Kind.QKV, Stage.Kind.PROJ, Stage.Kind.MLP, Stage.Kind.HEAD), t.secondsByStage().keySet());
             assertTrue(t.bytesUp() > 0 && t.bytesDown() > 0);
+            assertNull(t.device(), "a CPU backend has no device to count");
         }
         assertEquals(r.tokens().get(1).seconds(), r.secondsPerTokenAfterFirst());
     }

@@ -41,6 +41,18 @@ class ModelOnCudaTest {
             } else {
                 assertTrue(waited > 0 && waited / 1e9 <= r.wallSeconds(), "waited " + waited + " ns in " + r.wallSeconds() + " s");
             }
+            // each of the first session's tokens counts the device's work while it ran: some of the run's, not all
+            // (the other session's first token and the keys are not in them), and a warm token launches less than the first
+            long launched = 0;
+            for (ModelBenchmark.Token t : r.tokens()) {
+                assertNotNull(t.device(), "a token on the cuda backend counts the device's work");
+                assertTrue(t.device().launches() > 0 && t.device().operations() > 0 && t.device().bytesDown() > 0);
+                assertTrue(t.device().waitNanos() / 1e9 <= t.seconds(), "a token waits within its own time");
+                launched += t.device().launches();
+            }
+            assertTrue(launched < r.device().launches(), launched + " of " + r.device().launches() + " launches");
+            assertTrue(r.tokens().get(1).device().launches() < r.tokens().get(0).device().launches(),
+                    "cached encodings: the second token encodes no diagonal");
         }
     }
 
