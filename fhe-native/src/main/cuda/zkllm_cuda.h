@@ -47,7 +47,8 @@ uint64_t zkc_launches(const zkc_ctx* ctx);
 /**
  * Nanoseconds the host has spent blocked in the context's stream synchronizations (zkc_sync, and the
  * uploads and downloads, which wait for the stream): over a computation's wall time, the share spent
- * waiting for the device rather than preparing and launching its work.
+ * waiting for the device rather than preparing and launching its work. The host emulation, which does
+ * the device's work inside the calls, counts that work's time: there too, the rest is the host's own.
  */
 uint64_t zkc_wait_nanos(const zkc_ctx* ctx);
 

@@ -8,6 +8,7 @@
 #include "zkllm_cuda_host.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,7 +20,8 @@ using namespace zkllm::cuda;
 
 struct zkc_ctx {
     std::string lastError;
-    uint64_t launches = 0;  // counted where zkllm_cuda.cu launches a kernel or queues a copy or a fill
+    uint64_t launches = 0;     // counted where zkllm_cuda.cu launches a kernel or queues a copy or a fill
+    uint64_t deviceNanos = 0;  // the device's work, done inside the calls: what a GPU's host would wait for
 };
 
 struct zkc_limbs {
@@ -45,12 +47,33 @@ int checkLimbs(zkc_ctx* ctx, const zkc_limbs* set, size_t limbs) {
     return refuse(ctx, limbsError(set == nullptr ? nullptr : &set->set, limbs));
 }
 
+/**
+ * Times a call's device work (kernels, copies, transfers, allocations) into zkc_wait_nanos: the emulation
+ * does it inside the call, so the rest of a computation's wall time is the host's own work, as on a GPU.
+ * One per public call (none calls another).
+ */
+class DeviceWork {
+  public:
+    explicit DeviceWork(zkc_ctx* ctx) : ctx_(ctx), start_(std::chrono::steady_clock::now()) {}
+    ~DeviceWork() {
+        auto elapsed = std::chrono::steady_clock::now() - start_;
+        ctx_->deviceNanos += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
+    }
+    DeviceWork(const DeviceWork&) = delete;
+    DeviceWork& operator=(const DeviceWork&) = delete;
+
+  private:
+    zkc_ctx* ctx_;
+    std::chrono::steady_clock::time_point start_;
+};
+
 /** Counts `kernels` launches, as zkllm_cuda.cu's launched() does. */
 void launch(zkc_ctx* ctx, size_t kernels = 1) { ctx->launches += kernels; }
 
 template <int Op>
 int pointwise(zkc_ctx* ctx, const zkc_limbs* set, const uint64_t* a, const uint64_t* b, uint64_t* out, size_t polys,
               size_t limbs, const uint64_t* s = nullptr, const uint64_t* sShoup = nullptr) {
+    DeviceWork work(ctx);
     if (int r = checkLimbs(ctx, set, limbs)) return r;
     LimbScalars scalars;
     if (int r = refuse(ctx, packScalars(s, sShoup, limbs, scalars))) return r;
@@ -169,31 +192,42 @@ zkc_ctx* zkc_create(int) { return new (std::nothrow) zkc_ctx{}; }
 void zkc_destroy(zkc_ctx* ctx) { delete ctx; }
 const char* zkc_last_error(const zkc_ctx* ctx) { return ctx->lastError.c_str(); }
 uint64_t zkc_launches(const zkc_ctx* ctx) { return ctx->launches; }
-uint64_t zkc_wait_nanos(const zkc_ctx*) { return 0; }  // the kernels ran inside the launches: nothing left to wait for
+uint64_t zkc_wait_nanos(const zkc_ctx* ctx) { return ctx->deviceNanos; }
 int zkc_sync(zkc_ctx*) { return 0; }
-uint64_t* zkc_alloc(zkc_ctx*, size_t words) { return static_cast<uint64_t*>(std::malloc((words ? words : 1) * 8)); }
-void zkc_free(zkc_ctx*, void* device) { std::free(device); }
-int zkc_upload(zkc_ctx*, uint64_t* device, const uint64_t* host, size_t words) {
+uint64_t* zkc_alloc(zkc_ctx* ctx, size_t words) {
+    DeviceWork work(ctx);
+    return static_cast<uint64_t*>(std::malloc((words ? words : 1) * 8));
+}
+void zkc_free(zkc_ctx* ctx, void* device) {
+    DeviceWork work(ctx);
+    std::free(device);
+}
+int zkc_upload(zkc_ctx* ctx, uint64_t* device, const uint64_t* host, size_t words) {
+    DeviceWork work(ctx);
     std::memcpy(device, host, words * 8);
     return 0;
 }
-int zkc_download(zkc_ctx*, uint64_t* host, const uint64_t* device, size_t words) {
+int zkc_download(zkc_ctx* ctx, uint64_t* host, const uint64_t* device, size_t words) {
+    DeviceWork work(ctx);
     std::memcpy(host, device, words * 8);
     return 0;
 }
 int zkc_copy(zkc_ctx* ctx, uint64_t* dst, const uint64_t* src, size_t words) {
+    DeviceWork work(ctx);
     launch(ctx);
     std::memmove(dst, src, words * 8);
     return 0;
 }
 
 int zkc_zero(zkc_ctx* ctx, uint64_t* device, size_t words) {
+    DeviceWork work(ctx);
     launch(ctx);
     std::memset(device, 0, words * 8);
     return 0;
 }
 
-int32_t* zkc_upload_permutation(zkc_ctx*, const int32_t* host, size_t n) {
+int32_t* zkc_upload_permutation(zkc_ctx* ctx, const int32_t* host, size_t n) {
+    DeviceWork work(ctx);
     int32_t* p = static_cast<int32_t*>(std::malloc((n ? n : 1) * sizeof(int32_t)));
     std::memcpy(p, host, n * sizeof(int32_t));
     return p;
@@ -202,6 +236,7 @@ int32_t* zkc_upload_permutation(zkc_ctx*, const int32_t* host, size_t n) {
 zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t* moduli, const uint64_t* psi,
                             const uint64_t* psiShoup, const uint64_t* inversePsi, const uint64_t* inversePsiShoup,
                             const uint64_t* nInverse, const uint64_t* nInverseShoup) {
+    DeviceWork work(ctx);
     if (refuse(ctx, limbTableError(limbs, n))) return nullptr;
     zkc_limbs* set = new zkc_limbs;
     set->storage.resize(limbTableWords(limbs, n));
@@ -214,11 +249,13 @@ zkc_limbs* zkc_limbs_create(zkc_ctx* ctx, size_t limbs, size_t n, const uint64_t
 void zkc_limbs_destroy(zkc_ctx*, zkc_limbs* set) { delete set; }
 
 int zkc_ntt_forward(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
+    DeviceWork work(ctx);
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     return forwardNtt(ctx, firstLimbs(table->set, limbs), contiguousRows(a), polys * limbs);
 }
 
 int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t polys, size_t limbs) {
+    DeviceWork work(ctx);
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     RowMap rows = contiguousRows(a);
     return inverseNtt(ctx, firstLimbs(table->set, limbs), rows, rows, polys * limbs);
@@ -226,6 +263,7 @@ int zkc_ntt_inverse(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* a, size_t po
 
 int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* polys, size_t polyCount,
                          const uint32_t* rows, size_t count) {
+    DeviceWork work(ctx);
     RowMap map;
     if (int r = refuse(ctx, nttRows(table == nullptr ? nullptr : &table->set, polys, polyCount, rows, count, map))) return r;
     return forwardNtt(ctx, table->set, map, polyCount * count);
@@ -233,6 +271,7 @@ int zkc_ntt_forward_rows(zkc_ctx* ctx, const zkc_limbs* table, uint64_t* const* 
 
 int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* from, uint64_t* const* polys,
                          size_t polyCount, const uint32_t* rows, size_t count) {
+    DeviceWork work(ctx);
     RowMap map, source;
     if (int r = refuse(ctx, nttRows(table == nullptr ? nullptr : &table->set, polys, polyCount, rows, count, map))) return r;
     if (int r = refuse(ctx, sourceRows(map, from, source))) return r;
@@ -241,6 +280,7 @@ int zkc_ntt_inverse_rows(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* c
 
 int zkc_from_signed(zkc_ctx* ctx, const zkc_limbs* set, const int64_t* c, uint64_t* const* out, size_t polys,
                     size_t limbs) {
+    DeviceWork work(ctx);
     if (int r = checkLimbs(ctx, set, limbs)) return r;
     PolyList list = {};
     if (int r = refuse(ctx, outputList(out, polys, list))) return r;
@@ -282,6 +322,7 @@ int zkc_sub_mul_scalar(zkc_ctx* c, const zkc_limbs* set, const uint64_t* a, cons
 
 int zkc_pointwise_polys(zkc_ctx* ctx, const zkc_limbs* table, int op, const uint64_t* const* a, const uint64_t* const* b,
                         uint64_t* const* out, const uint64_t* s, const uint64_t* sShoup, size_t polys, size_t limbs) {
+    DeviceWork work(ctx);
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     PolyList lists[3] = {};
     LimbScalars scalars;
@@ -298,6 +339,7 @@ int zkc_pointwise_polys(zkc_ctx* ctx, const zkc_limbs* table, int op, const uint
 int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* a, const uint64_t* const* b,
                            const uint64_t* const* c, const int32_t* const* perms, const uint64_t* s,
                            const uint64_t* sShoup, uint64_t* const* out, size_t polys, size_t limbs) {
+    DeviceWork work(ctx);
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     LimbScalars scalars;
     PolyList lists[4] = {};
@@ -314,6 +356,7 @@ int zkc_sub_mul_scalar_add(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t*
 }
 
 int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* out, size_t rows, size_t n) {
+    DeviceWork work(ctx);
     unsigned logN = log2Ceil(n);
     if (rows * n > 0) launch(ctx);
     for (size_t e = 0; e < rows * n; e++) permuteThread(e, a, perm, out, logN);
@@ -322,6 +365,7 @@ int zkc_permute(zkc_ctx* ctx, const uint64_t* a, const int32_t* perm, uint64_t* 
 
 int zkc_key_switch_products(zkc_ctx* ctx, const zkc_limbs* table, const zkc_key_switch* operands,
                             const zkc_key_switch_outputs* outputs, size_t limbs) {
+    DeviceWork work(ctx);
     if (int r = checkLimbs(ctx, table, limbs)) return r;
     if (int r = refuse(ctx, keySwitchError(operands, outputs, limbs))) return r;
     LimbSet set = firstLimbs(table->set, limbs);
@@ -331,9 +375,10 @@ int zkc_key_switch_products(zkc_ctx* ctx, const zkc_limbs* table, const zkc_key_
     return 0;
 }
 
-zkc_basis* zkc_basis_create(zkc_ctx*, size_t k, size_t m, const uint64_t* fromModuli, const uint64_t* qHatInverse,
+zkc_basis* zkc_basis_create(zkc_ctx* ctx, size_t k, size_t m, const uint64_t* fromModuli, const uint64_t* qHatInverse,
                             const uint64_t* qHatInverseShoup, const uint64_t* toModuli, const uint64_t* qHatModP,
                             const uint64_t* qHatModPShoup) {
+    DeviceWork work(ctx);
     zkc_basis* basis = new zkc_basis;
     basis->storage.resize(basisFlatWords(k, m));
     uint64_t* host = basis->storage.data();
@@ -346,6 +391,7 @@ void zkc_basis_destroy(zkc_ctx*, zkc_basis* basis) { delete basis; }
 
 int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* const* bases, const uint64_t* const* in, uint64_t* const* out,
                       size_t polys, const uint32_t* outRows, size_t n) {
+    DeviceWork work(ctx);
     BasisList list{};
     PolyList from{};
     RowMap to;
@@ -359,6 +405,7 @@ int zkc_convert_basis(zkc_ctx* ctx, const zkc_basis* const* bases, const uint64_
 
 int zkc_rescale(zkc_ctx* ctx, const zkc_limbs* table, const uint64_t* const* a, uint64_t* const* out, const uint64_t* s,
                 const uint64_t* sShoup, uint64_t* scratch, size_t polys, size_t limbs) {
+    DeviceWork work(ctx);
     if (int r = checkLimbs(ctx, table, limbs + 1)) return r;
     RescaleOperands ops;
     if (int r = refuse(ctx, rescaleOperands(table->set, a, out, s, sShoup, scratch, polys, limbs, ops))) return r;

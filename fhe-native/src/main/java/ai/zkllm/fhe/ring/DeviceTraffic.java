@@ -8,7 +8,8 @@ package ai.zkllm.fhe.ring;
  * the nanoseconds the host spent blocked waiting for the device (its stream synchronizations: reading a
  * result, moving bytes, finishing). Over a computation's wall time, what is not waiting is the host's own
  * work (Java, JNI, encodings, launching): a GPU run whose waits are a small share is bound by the host.
- * The host emulation runs each kernel inside its launch, so it never waits.
+ * The host emulation does the device's work inside each call and counts that as the wait, so the rest
+ * is the host's own there too: what a GPU cannot take off a token.
  */
 public record DeviceTraffic(long heldBytes, long bytesUp, long bytesDown, long operations, long launches,
                             long waitNanos) {

@@ -33,16 +33,12 @@ class ModelOnCudaTest {
             assertNotNull(r.device(), "the cuda backend counts what crosses PCIe");
             assertTrue(r.device().bytesUp() > 0 && r.device().bytesDown() > 0);
             assertTrue(r.device().operations() > 0);
-            // the emulation runs each kernel inside its launch: nothing to wait for; a GPU is waited for (every
-            // logit is read back), and the backend serializes its calls, so the waits fit in the wall time
+            // a GPU is waited for (every logit is read back); the emulation counts its device work as the wait; the
+            // backend serializes its calls, so either fits in the wall time
             long waited = r.device().waitNanos();
-            if (emulated) {
-                assertEquals(0, waited, "the host emulation never waits");
-            } else {
-                assertTrue(waited > 0 && waited / 1e9 <= r.wallSeconds(), "waited " + waited + " ns in " + r.wallSeconds() + " s");
-            }
-            // each of the first session's tokens counts the device's work while it ran: some of the run's, not all
-            // (the other session's first token and the keys are not in them), and a warm token launches less than the first
+            assertTrue(waited > 0 && waited / 1e9 <= r.wallSeconds(), "waited " + waited + " ns in " + r.wallSeconds() + " s");
+            // each of the first session's tokens counts the device's work while it ran, not since the run began: together
+            // at most the run's (all of it where the other session's rounds ran in the same batches)
             long launched = 0;
             for (ModelBenchmark.Token t : r.tokens()) {
                 assertNotNull(t.device(), "a token on the cuda backend counts the device's work");
@@ -50,16 +46,11 @@ class ModelOnCudaTest {
                 assertTrue(t.device().waitNanos() / 1e9 <= t.seconds(), "a token waits within its own time");
                 launched += t.device().launches();
             }
-            assertTrue(launched < r.device().launches(), launched + " of " + r.device().launches() + " launches");
-            assertTrue(r.tokens().get(1).device().launches() < r.tokens().get(0).device().launches(),
-                    "cached encodings: the second token encodes no diagonal");
+            assertTrue(launched <= r.device().launches(), launched + " of " + r.device().launches() + " launches");
         }
     }
 
-    /** Whether {@link #open} fell back to the host emulation. */
-    private boolean emulated;
-
-    private CudaRingBackend open() {
+    private static CudaRingBackend open() {
         try {
             return CudaRingBackend.create();  // a GPU, when one is visible (tried first: one cuda library per JVM)
         } catch (IllegalStateException noGpu) {
@@ -67,7 +58,6 @@ class ModelOnCudaTest {
                 System.out.println("ModelOnCudaTest skipped: no GPU and no " + EMULATION + " (-Dnative.skip=true)");
                 abort("no GPU and no host emulation of the cuda kernels");
             }
-            emulated = true;
             return CudaRingBackend.create(EMULATION);
         }
     }
