@@ -16,12 +16,16 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 using namespace zkllm::cuda;
 
 struct zkc_ctx {
     std::string lastError;
     uint64_t launches = 0;     // counted where zkllm_cuda.cu launches a kernel or queues a copy or a fill
     uint64_t deviceNanos = 0;  // the device's work, done inside the calls: what a GPU's host would wait for
+    uint64_t heldBytes = 0;    // of zkc_alloc and zkc_upload_permutation, not yet freed
+    uint64_t capacityBytes;    // the emulated device's memory, past which an allocation fails as on a GPU
 };
 
 struct zkc_limbs {
@@ -66,6 +70,31 @@ class DeviceWork {
     zkc_ctx* ctx_;
     std::chrono::steady_clock::time_point start_;
 };
+
+/**
+ * The emulated device's memory: ZKC_EMULATED_DEVICE_BYTES, or half the machine's, so that a computation that
+ * outgrows it sees a failed allocation (and the backend's way out of one) instead of the OOM killer.
+ */
+uint64_t emulatedCapacity() {
+    if (const char* bytes = std::getenv("ZKC_EMULATED_DEVICE_BYTES")) return std::strtoull(bytes, nullptr, 10);
+    return static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE)) / 2;
+}
+
+/** Each block's size sits in a header before it, for zkc_free's count (16 bytes: the block stays 16-aligned). */
+constexpr size_t kHeader = 16;
+
+void* allocate(zkc_ctx* ctx, size_t bytes) {
+    bytes = std::max<size_t>(bytes, 8);
+    if (ctx->heldBytes + bytes > ctx->capacityBytes) {
+        ctx->lastError = "out of memory (the emulated device's; ZKC_EMULATED_DEVICE_BYTES)";
+        return nullptr;
+    }
+    char* block = static_cast<char*>(std::malloc(kHeader + bytes));
+    if (block == nullptr) return nullptr;
+    std::memcpy(block, &bytes, sizeof bytes);
+    ctx->heldBytes += bytes;
+    return block + kHeader;
+}
 
 /** Counts `kernels` launches, as zkllm_cuda.cu's launched() does. */
 void launch(zkc_ctx* ctx, size_t kernels = 1) { ctx->launches += kernels; }
@@ -188,7 +217,11 @@ int inverseNtt(zkc_ctx* ctx, const LimbSet& set, const RowMap& map, const RowMap
 extern "C" {
 
 int zkc_device_count(void) { return 1; }
-zkc_ctx* zkc_create(int) { return new (std::nothrow) zkc_ctx{}; }
+zkc_ctx* zkc_create(int) {
+    zkc_ctx* ctx = new (std::nothrow) zkc_ctx{};
+    if (ctx != nullptr) ctx->capacityBytes = emulatedCapacity();
+    return ctx;
+}
 void zkc_destroy(zkc_ctx* ctx) { delete ctx; }
 const char* zkc_last_error(const zkc_ctx* ctx) { return ctx->lastError.c_str(); }
 uint64_t zkc_launches(const zkc_ctx* ctx) { return ctx->launches; }
@@ -196,11 +229,16 @@ uint64_t zkc_wait_nanos(const zkc_ctx* ctx) { return ctx->deviceNanos; }
 int zkc_sync(zkc_ctx*) { return 0; }
 uint64_t* zkc_alloc(zkc_ctx* ctx, size_t words) {
     DeviceWork work(ctx);
-    return static_cast<uint64_t*>(std::malloc((words ? words : 1) * 8));
+    return static_cast<uint64_t*>(allocate(ctx, words * 8));
 }
 void zkc_free(zkc_ctx* ctx, void* device) {
+    if (device == nullptr) return;
     DeviceWork work(ctx);
-    std::free(device);
+    char* block = static_cast<char*>(device) - kHeader;
+    size_t bytes;
+    std::memcpy(&bytes, block, sizeof bytes);
+    ctx->heldBytes -= bytes;
+    std::free(block);
 }
 int zkc_upload(zkc_ctx* ctx, uint64_t* device, const uint64_t* host, size_t words) {
     DeviceWork work(ctx);
@@ -228,8 +266,8 @@ int zkc_zero(zkc_ctx* ctx, uint64_t* device, size_t words) {
 
 int32_t* zkc_upload_permutation(zkc_ctx* ctx, const int32_t* host, size_t n) {
     DeviceWork work(ctx);
-    int32_t* p = static_cast<int32_t*>(std::malloc((n ? n : 1) * sizeof(int32_t)));
-    std::memcpy(p, host, n * sizeof(int32_t));
+    int32_t* p = static_cast<int32_t*>(allocate(ctx, n * sizeof(int32_t)));
+    if (p != nullptr) std::memcpy(p, host, n * sizeof(int32_t));
     return p;
 }
 

@@ -736,6 +736,16 @@ void checkConversionLaunch(const std::vector<uint64_t>& primes, size_t n) {
     for (zkc_basis* d : device) zkc_basis_destroy(ctx, d);
 }
 
+/** An allocation past the device's memory (8 PiB) fails, without poisoning the context: the next one works. */
+void checkOutOfMemory() {
+    uint64_t* tooMuch = zkc_alloc(ctx, size_t{1} << 50);
+    uint64_t* after = zkc_alloc(ctx, 1024);
+    expectSame("alloc(8 PiB) fails, alloc(8 KiB) after it works", {1, 1},
+               {static_cast<uint64_t>(tooMuch == nullptr), static_cast<uint64_t>(after != nullptr && zkc_sync(ctx) == 0)});
+    zkc_free(ctx, tooMuch);
+    zkc_free(ctx, after);
+}
+
 void checkChain(const std::vector<uint64_t>& primes, size_t n, size_t L0, size_t depth, size_t polys) {
     size_t K = 2;
     Words all(primes.begin(), primes.begin() + static_cast<long>(L0 + K));
@@ -1017,6 +1027,7 @@ int main(int argc, char** argv) {
         cpu = scalar;
     }
     checkConversionLaunch(primes, 1024);
+    checkOutOfMemory();
     checkChain(primes, quick ? 4096 : 65536, 8, 7, 2);
     size_t failed = 0;
     for (const Result& r : results) failed += r.pass ? 0 : 1;

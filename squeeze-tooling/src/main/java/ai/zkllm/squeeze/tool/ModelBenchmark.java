@@ -143,6 +143,7 @@ public final class ModelBenchmark {
                 out.put("device_operations", device.operations());
                 out.put("device_launches", device.launches());
                 out.put("device_wait_seconds", rounded(device.waitNanos() / 1e9));
+                out.put("device_held_bytes", device.heldBytes());  // at the end: polynomials not yet collected included
             }
         }
     }
