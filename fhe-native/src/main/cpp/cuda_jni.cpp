@@ -647,12 +647,13 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolySubMulSc
 }
 
 /**
- * RingBackend.fromSigned: each polynomial's n coefficients go up (n words, not limbs·n), all in one copy, and the
- * residues are made on the device, per ZKC_MAX_POLYS polynomials.
+ * RingBackend.fromSigned: each polynomial's n coefficients go up (n words, not limbs·n), all in one copy into the
+ * caller's scratch (polynomials × n words), and the residues are made on the device, per ZKC_MAX_POLYS polynomials.
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyFromSigned(JNIEnv* env, jclass, jlong handle,
                                                                                     jlong table, jobjectArray c,
-                                                                                    jlongArray out, jint limbs) {
+                                                                                    jlongArray out, jint limbs,
+                                                                                    jlong scratch) {
     zkc_ctx* ctx = contextOf(handle);
     const Table* t = tableOf(table);
     std::vector<jlongArray> rows;
@@ -664,9 +665,8 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyFromSign
     }
     std::vector<uint64_t> coefficients;
     if (!gather(env, rows, t->n, t->n, coefficients)) return;
-    DeviceBuffers device(env, ctx);
-    uint64_t* pc = device.upload(coefficients);
-    if (pc == nullptr) return;
+    uint64_t* pc = words(scratch);
+    if (!succeeded(env, ctx, zkc_upload(ctx, pc, coefficients.data(), coefficients.size()), "upload")) return;
     int rc = inChunks(po.size(), ZKC_MAX_POLYS, [&](size_t p, size_t polys) {
         return zkc_from_signed(ctx, t->limbs, reinterpret_cast<const int64_t*>(pc + p * t->n), &po[p], polys,
                                static_cast<size_t>(limbs));
@@ -697,12 +697,13 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyPermute(
 
 /**
  * RingBackend.rescale over device polynomials by address: each a[p] has `limbs` limbs, each out[p] one fewer;
- * per ZKC_MAX_POLYS polynomials the launches of one rescale, over one scratch.
+ * per ZKC_MAX_POLYS polynomials the launches of one rescale, over the caller's scratch (min(polynomials,
+ * ZKC_MAX_POLYS)·limbs·n words).
  */
 JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyRescale(JNIEnv* env, jclass, jlong handle,
                                                                                  jlong table, jlongArray a, jint limbs,
                                                                                  jlongArray s, jlongArray sShoup,
-                                                                                 jlongArray out) {
+                                                                                 jlongArray out, jlong scratch) {
     zkc_ctx* ctx = contextOf(handle);
     const Table* tab = tableOf(table);
     size_t kept = static_cast<size_t>(limbs) - 1;
@@ -716,12 +717,9 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyRescale(
         throwIllegalArgument(env, "an output per polynomial, at least one");
         return;
     }
-    DeviceBuffers device(env, ctx);
-    uint64_t* scratch = device.alloc(std::min(po.size(), size_t{ZKC_MAX_POLYS}) * (kept + 1) * tab->n);
-    if (scratch == nullptr) return;
     int rc = inChunks(po.size(), ZKC_MAX_POLYS, [&](size_t p, size_t polys) {
         return zkc_rescale(ctx, tab->limbs, const_cast<const uint64_t* const*>(&pa[p]), &po[p], scalars.data(),
-                           scalars.data() + kept, scratch, polys, kept);
+                           scalars.data() + kept, words(scratch), polys, kept);
     });
     succeeded(env, ctx, rc, "rescale");
 }

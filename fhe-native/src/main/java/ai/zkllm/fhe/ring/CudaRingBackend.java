@@ -564,7 +564,12 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
             }
             addresses[p] = polys.output(out[p]);
         }
-        nativePolyFromSigned(context, table, coefficients, addresses, limbs);
+        long scratch = polys.scratch((long) coefficients.length * out[0].n());
+        try {
+            nativePolyFromSigned(context, table, coefficients, addresses, limbs, scratch);
+        } finally {
+            polys.freeScratch(scratch);
+        }
         polys.countUpload(8L * coefficients.length * out[0].n());
     }
 
@@ -814,7 +819,12 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         for (int p = 0; p < outs.length; p++) {
             po[p] = polys.output(outs[p]);  // after every input
         }
-        nativePolyRescale(context, table, pa, limbs, s, shoup, po);
+        long scratch = polys.scratch((long) Math.min(as.length, MAX_POLYS) * limbs * as[0].n());
+        try {
+            nativePolyRescale(context, table, pa, limbs, s, shoup, po, scratch);
+        } finally {
+            polys.freeScratch(scratch);
+        }
     }
 
     @Override
@@ -1057,15 +1067,16 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
 
     /**
      * c[p]: n signed coefficients of out[p] (device addresses), |c| < 2^61; every prime of the table's first
-     * limbs at least 2^15. One copy up, one kernel per 64 polynomials.
+     * limbs at least 2^15. One copy up into scratch (c.length·n device words), one kernel per 64 polynomials.
      */
-    private static native void nativePolyFromSigned(long context, long table, long[][] c, long[] out, int limbs);
+    private static native void nativePolyFromSigned(long context, long table, long[][] c, long[] out, int limbs,
+                                                    long scratch);
 
     private static native long nativeUploadPermutation(long context, int[] perm);
 
     private static native void nativePolyPermute(long context, long a, long perm, long out, int limbs, int n);
 
-    /** a has {@code limbs} limbs, out one fewer; t is the prime of a's last limb. */
+    /** a has {@code limbs} limbs, out one fewer; t is the prime of a's last limb; scratch: min(a.length, 64)·limbs·n words. */
     private static native void nativePolyRescale(long context, long table, long[] a, int limbs, long[] s, long[] sShoup,
-                                                 long[] out);
+                                                 long[] out, long scratch);
 }

@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
  * <p>The words held stay within a bound (the device's memory, or less): to make room, the least
  * recently used polynomials whose heap arrays are current (inputs: keys, plaintexts) are dropped,
  * which loses nothing; then what a collection finds unreachable is freed; only then does an
- * allocation fail, saying how much is held. The polynomials of the operation under way are never
+ * allocation fail, saying how much is held. An operation's scratch is found room for the same way. The polynomials of the operation under way are never
  * dropped ({@link #beginOperation} starts one). Called under the backend's lock, which
  * {@link Held#toHeap} takes too.
  */
@@ -168,15 +168,7 @@ final class DevicePolys {
         int n = p.n();
         long words = (long) limbs * n;
         makeRoom(8 * words);
-        long address = device.alloc(words);
-        // the device is full: clean polynomials give way, least recently used first, one at a time
-        for (long before = -1; address == 0 && heldBytes != before; address = device.alloc(words)) {
-            before = heldBytes;
-            dropClean(heldBytes - 1);
-        }
-        if (address == 0) {
-            address = allocAfterCollection(words);
-        }
+        long address = allocate(words);
         long freed = address;
         Held h = new Held(address, limbs, n, new WeakReference<>(p), cleaner.register(p, () -> released.add(freed)));
         h.heapCurrent = heapCurrent;
@@ -185,6 +177,31 @@ final class DevicePolys {
         heldBytes += h.bytes();
         p.setDevice(h);
         return h;
+    }
+
+    /**
+     * {@code words} device words of one operation's scratch (a rescale's, an encoding's coefficients), found room
+     * for as a polynomial's are, so that a device full of polynomials not yet collected fails no operation;
+     * {@link #freeScratch} once the operation's kernels are queued (the device frees in stream order).
+     */
+    long scratch(long words) {
+        makeRoom(8 * words);
+        return allocate(words);
+    }
+
+    void freeScratch(long address) {
+        device.free(address);
+    }
+
+    /** {@code words} device words; when the device is full, clean polynomials give way, then collected ones. */
+    private long allocate(long words) {
+        long address = device.alloc(words);
+        // least recently used first, one at a time
+        for (long before = -1; address == 0 && heldBytes != before; address = device.alloc(words)) {
+            before = heldBytes;
+            dropClean(heldBytes - 1);
+        }
+        return address != 0 ? address : allocAfterCollection(words);
     }
 
     /** Drops clean polynomials, then frees collected ones, until {@code bytes} more fit the bound. */

@@ -63,11 +63,11 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
                     new long[7], new long[2], new long[2]);
             assertRejected("nativeCreateTable", context, one97, eight, eight, eight, eight, new long[0], new long[1]);
             assertRejected("nativeNtt", context, table, new long[4], false);
-            assertRejected("nativePolyRescale", context, table, new long[1], 1, new long[0], new long[0], new long[1]);
-            assertRejected("nativePolyRescale", context, table, new long[1], 2, new long[1], new long[1], new long[1]);
+            assertRejected("nativePolyRescale", context, table, new long[1], 1, new long[0], new long[0], new long[1], 0L);
+            assertRejected("nativePolyRescale", context, table, new long[1], 2, new long[1], new long[1], new long[1], 0L);
             assertRejected("nativePermute", context, new long[4], new int[3], new long[4]);
-            assertRejected("nativePolyFromSigned", context, table, new long[][] {eight}, new long[2], 1);  // a row each
-            assertRejected("nativePolyFromSigned", context, table, new long[][] {new long[7]}, new long[1], 1);  // of n
+            assertRejected("nativePolyFromSigned", context, table, new long[][] {eight}, new long[2], 1, 0L);  // a row each
+            assertRejected("nativePolyFromSigned", context, table, new long[][] {new long[7]}, new long[1], 1, 0L);  // of n
             long[][] one = {eight};
             assertRejected("nativeKeySwitchProduct", context, table, one, new long[][] {eight, eight}, one, null,
                     eight.clone(), eight.clone());

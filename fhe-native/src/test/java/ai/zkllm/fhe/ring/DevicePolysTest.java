@@ -79,4 +79,30 @@ class DevicePolysTest {
         assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 7}, inputs[0].limb(0), "and loses nothing");
         assertEquals(42, result.limb(0)[0], "the result comes back from the device");
     }
+
+    /** An operation's scratch finds room as a polynomial does: a clean copy gives way, then what was collected. */
+    @Test
+    void scratchOnAFullDeviceMakesRoomAsAPolynomialDoes() {
+        SmallDevice device = new SmallDevice(2 * 8);
+        DevicePolys polys = new DevicePolys(this, device, Cleaner.create(), Long.MAX_VALUE);
+        polys.beginOperation();
+        RnsPoly input = new RnsPoly(new long[][] {{1, 2, 3, 4, 5, 6, 7, 8}}, true);
+        polys.input(input);
+        holdAResultNobodyKeeps(polys);
+        polys.beginOperation();
+        long scratch = polys.scratch(8);  // full: the clean input gives way
+        assertNull(input.device(), "the input's copy was dropped");
+        assertArrayEquals(new long[] {1, 2, 3, 4, 5, 6, 7, 8}, input.limb(0), "and loses nothing");
+        long more = polys.scratch(8);  // full of scratch and a result only the device holds: a collection frees it
+        assertEquals(2 * 8, device.used, "two scratches, nothing else");
+        polys.freeScratch(scratch);
+        polys.freeScratch(more);
+        assertEquals(0, device.used);
+    }
+
+    /** A result written on the device whose polynomial is unreachable once this returns. */
+    private static void holdAResultNobodyKeeps(DevicePolys polys) {
+        polys.beginOperation();
+        polys.output(RnsPoly.zero(1, 8, true));
+    }
 }
