@@ -27,9 +27,9 @@ import java.util.function.BooleanSupplier;
  * <p>The words held stay within a bound (the device's memory, or less): to make room, the least
  * recently used polynomials whose heap arrays are current (inputs: keys, plaintexts) are dropped,
  * which loses nothing; then what a collection finds unreachable is freed; only then does an
- * allocation fail, saying how much is held. An operation's scratch is found room for the same way. The polynomials of the operation under way are never
- * dropped ({@link #beginOperation} starts one). Called under the backend's lock, which
- * {@link Held#toHeap} takes too.
+ * allocation fail, saying how much is held. An operation's scratch is found room for the same way.
+ * The polynomials of the operation under way are never dropped ({@link #beginOperation} starts one).
+ * Called under the backend's lock, which {@link Held#toHeap} takes too.
  */
 final class DevicePolys {
     /** The device calls this needs, on the backend's context. */

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link DevicePolys} against a device of a few words' capacity (the emulation's never fills up): when
- * an allocation finds it full, the clean polynomials make room, and what they held is still there.
+ * {@link DevicePolys} against a device of a few words' capacity: when an allocation finds it full, the
+ * clean polynomials make room, and what they held is still there.
  */
 class DevicePolysTest {
     /** Words in a map by address; alloc answers 0 past the capacity. */
