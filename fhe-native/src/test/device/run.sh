@@ -12,7 +12,8 @@
 #   device_check.json  the GPU checks and the timings (ms; medians)
 #   device_check.log   its console output, then the Java step's
 #   device_java.json   CudaDeviceRun: tests found/passed/failed on the GPU, benchmark medians (ms), µs per operation
-#   device_model.json  ModelBenchmark --shape gpt2-small --tokens 3 --backend cuda --cache-encodings true: seconds per token, by stage
+#   device_model.json  ModelBenchmark --shape gpt2-small --tokens 3 --backend cuda --cache-encodings true: seconds per token, by stage,
+#                      and each token's device figures (launches, device_wait_seconds: the rest of its seconds is host work)
 #   device_sessions_{1,8,32}.json  the same with --layers 1 and 1, 8 or 32 concurrent sessions: tokens per second
 #                      (tokens_per_second_after_first: a warm miner's, after every session's first token)
 #   sanitizer.log      compute-sanitizer memcheck of the quick checks, when the tool works
