@@ -244,6 +244,21 @@ size_t conversionLaunchPolys(const std::vector<uint64_t*>& bases, size_t first) 
     return end - first;
 }
 
+/**
+ * How many of the products from `first` on one key-switching launch takes (product g's terms are
+ * [bounds[g], bounds[g + 1]), each at most ZKC_MAX_DIGITS): ZKC_MAX_PRODUCTS, fewer where their terms
+ * would pass ZKC_MAX_DIGITS in all.
+ */
+size_t productLaunchCount(const std::vector<jint>& bounds, size_t first) {
+    size_t products = bounds.size() - 1;
+    size_t end = first;
+    for (size_t terms = 0; end < products && end - first < ZKC_MAX_PRODUCTS; end++) {
+        terms += static_cast<size_t>(bounds[end + 1] - bounds[end]);
+        if (terms > ZKC_MAX_DIGITS) break;
+    }
+    return end - first;
+}
+
 }  // namespace
 
 extern "C" {
@@ -663,6 +678,10 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyFromSign
         throwIllegalArgument(env, "a row of coefficients per polynomial");
         return;
     }
+    if (scratch == 0) {
+        throwIllegalArgument(env, "fromSigned needs its scratch");
+        return;
+    }
     std::vector<uint64_t> coefficients;
     if (!gather(env, rows, t->n, t->n, coefficients)) return;
     uint64_t* pc = words(scratch);
@@ -817,14 +836,9 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitc
         throwIllegalArgument(env, "the starts must cover the terms, 1 to 64 for each product");
         return;
     }
-    // one kernel per ZKC_MAX_PRODUCTS products of at most ZKC_MAX_DIGITS terms in all
     int rc = 0;
-    for (size_t first = 0; first < products && rc == 0;) {
-        size_t end = first;
-        for (size_t terms = 0; end < products && end - first < ZKC_MAX_PRODUCTS &&
-                               terms + static_cast<size_t>(bounds[end + 1] - bounds[end]) <= ZKC_MAX_DIGITS; end++) {
-            terms += static_cast<size_t>(bounds[end + 1] - bounds[end]);
-        }
+    for (size_t first = 0, end; first < products && rc == 0; first = end) {
+        end = first + productLaunchCount(bounds, first);
         size_t from = static_cast<size_t>(bounds[first]);
         zkc_key_switch ops{};
         ops.count = static_cast<size_t>(bounds[end]) - from;
@@ -843,7 +857,6 @@ JNIEXPORT void JNICALL Java_ai_zkllm_fhe_ring_CudaRingBackend_nativePolyKeySwitc
         }
         for (size_t g = first; g <= end; g++) outputs.start[g - first] = static_cast<uint32_t>(bounds[g]) - from;
         rc = zkc_key_switch_products(ctx, tableOf(table)->limbs, &ops, &outputs, static_cast<size_t>(limbs));
-        first = end;
     }
     succeeded(env, ctx, rc, "key switching product");
 }

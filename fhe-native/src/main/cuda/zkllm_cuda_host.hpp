@@ -140,7 +140,7 @@ inline const char* listRows(const uint64_t* const* polys, size_t polyCount, cons
                             RowMap& out) {
     out = RowMap{};
     if (polys == nullptr || polyCount == 0 || polyCount > kMaxPolys) return ZKC_POLYS_TEXT;
-    if (count == 0 || count > kMaxScalarLimbs) return "1 to 64 rows of each polynomial";
+    if (count == 0 || count > kMaxScalarLimbs) return "1 to " ZKC_NUMBER(ZKC_MAX_SCALAR_LIMBS) " rows of each polynomial";
     out.count = static_cast<uint32_t>(count);
     out.polys = static_cast<uint32_t>(polyCount);
     for (size_t j = 0; j < count; j++) out.row[j] = rows == nullptr ? static_cast<uint32_t>(j) : rows[j];

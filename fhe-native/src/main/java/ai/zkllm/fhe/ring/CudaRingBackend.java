@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The ring kernels on an NVIDIA GPU: the CUDA kernels (src/main/cuda) through JNI
@@ -701,7 +700,8 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         List<RnsPoly[]> keyA = new ArrayList<>();
         List<RnsPoly> acc0 = new ArrayList<>();
         List<RnsPoly> acc1 = new ArrayList<>();
-        List<List<RnsPoly[]>> later = new ArrayList<>();  // later.get(r - 1): {out0, piece0, out1, piece1} of pieces r
+        List<List<RnsPoly>> outs = new ArrayList<>();  // outs.get(r - 1), addends.get(r - 1): the sums with a piece r
+        List<List<RnsPoly>> addends = new ArrayList<>();
         for (int g = 0; g < sums; g++) {
             if (out0[g].limbCount() != limbs || out1[g].limbCount() != limbs) {
                 throw new IllegalArgumentException("productSums: outputs of " + limbs + " and " + out0[g].limbCount()
@@ -717,10 +717,12 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
                 acc0.add(piece0);
                 acc1.add(piece1);
                 if (r > 0) {
-                    if (later.size() < r) {
-                        later.add(new ArrayList<>());
+                    if (outs.size() < r) {
+                        outs.add(new ArrayList<>());
+                        addends.add(new ArrayList<>());
                     }
-                    later.get(r - 1).add(new RnsPoly[] {out0[g], piece0, out1[g], piece1});
+                    outs.get(r - 1).addAll(List.of(out0[g], out1[g]));
+                    addends.get(r - 1).addAll(List.of(piece0, piece1));
                 }
             }
         }
@@ -729,10 +731,9 @@ public final class CudaRingBackend implements RingBackend, AutoCloseable {
         keySwitchProducts(digits.toArray(RnsPoly[][]::new), keyB.toArray(RnsPoly[][]::new),
                 keyA.toArray(RnsPoly[][]::new), rows, new int[digits.size()][], acc0.toArray(RnsPoly[]::new),
                 acc1.toArray(RnsPoly[]::new), chain);
-        for (List<RnsPoly[]> pieces : later) {
-            RnsPoly[] outs = pieces.stream().flatMap(p -> Stream.of(p[0], p[2])).toArray(RnsPoly[]::new);
-            RnsPoly[] addends = pieces.stream().flatMap(p -> Stream.of(p[1], p[3])).toArray(RnsPoly[]::new);
-            add(outs, addends, outs, chain);
+        for (int r = 0; r < outs.size(); r++) {
+            RnsPoly[] targets = outs.get(r).toArray(RnsPoly[]::new);
+            add(targets, addends.get(r).toArray(RnsPoly[]::new), targets, chain);
         }
     }
 

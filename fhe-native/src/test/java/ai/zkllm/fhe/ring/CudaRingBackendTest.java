@@ -68,6 +68,7 @@ class CudaRingBackendTest extends RingBackendConformanceTest {
             assertRejected("nativePermute", context, new long[4], new int[3], new long[4]);
             assertRejected("nativePolyFromSigned", context, table, new long[][] {eight}, new long[2], 1, 0L);  // a row each
             assertRejected("nativePolyFromSigned", context, table, new long[][] {new long[7]}, new long[1], 1, 0L);  // of n
+            assertRejected("nativePolyFromSigned", context, table, new long[][] {eight}, new long[1], 1, 0L);  // scratch
             long[][] one = {eight};
             assertRejected("nativeKeySwitchProduct", context, table, one, new long[][] {eight, eight}, one, null,
                     eight.clone(), eight.clone());
